@@ -1,0 +1,23 @@
+import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
+import type { RequestSpec } from '../scenario/scenario-schema.ts';
+import type { PlannedPhase } from '../scenario/timeline.ts';
+
+export interface PhaseLoad {
+  phase: PlannedPhase;
+  baseUrl: URL;
+  requests: readonly RequestSpec[];
+  connections: number;
+  timeoutMs: number;
+}
+
+/**
+ * Drives one phase of load and records every outcome into the recorder.
+ * Must return by itself once the phase's duration has passed, and promptly
+ * (within about a second) after `signal` aborts.
+ */
+export interface LoadDriver {
+  readonly name: string;
+  /** "open" (arrival rate) or "closed" (fixed connections); shown in the report. */
+  readonly model: 'open' | 'closed';
+  runPhase(load: PhaseLoad, recorder: PhaseRecorder, signal: AbortSignal): Promise<void>;
+}

@@ -1,0 +1,32 @@
+import type { RequestSpec } from '../scenario/scenario-schema.ts';
+
+export interface PreparedRequest {
+  method: RequestSpec['method'];
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export function prepareRequest(spec: RequestSpec): PreparedRequest {
+  const headers = { ...(spec.headers ?? {}) };
+  let body: string | undefined;
+  if (typeof spec.body === 'string') body = spec.body;
+  else if (spec.body !== undefined) {
+    body = JSON.stringify(spec.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  return { method: spec.method, path: spec.path, headers, body };
+}
+
+/** Picks requests at random in proportion to their weights. */
+export function createRequestPicker(specs: readonly RequestSpec[], random: () => number = Math.random): () => PreparedRequest {
+  const prepared = specs.map(prepareRequest);
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const spec of specs) cumulative.push((total += spec.weight));
+  return () => {
+    const draw = random() * total;
+    const index = cumulative.findIndex((edge) => draw < edge);
+    return prepared[index === -1 ? prepared.length - 1 : index]!;
+  };
+}

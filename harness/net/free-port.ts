@@ -1,0 +1,14 @@
+import { createServer } from 'node:net';
+
+/** Asks the kernel for a free TCP port on 127.0.0.1 (for servers that cannot listen on port 0 themselves). */
+export function findFreePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,23 @@
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+const DURATION_PATTERN = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$/;
+const PART_PATTERN = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+
+/** Parses k6-style durations ("500ms", "30s", "2m", "1m30s", "1h") into milliseconds. */
+export function parseDurationMs(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!DURATION_PATTERN.test(trimmed)) return undefined;
+  let totalMs = 0;
+  for (const [, amount, unit] of trimmed.matchAll(PART_PATTERN)) {
+    totalMs += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+  }
+  return Math.round(totalMs);
+}
+
+export function formatDurationMs(durationMs: number): string {
+  if (durationMs < 1_000) return `${Math.round(durationMs)}ms`;
+  const totalSec = Math.round(durationMs / 1_000);
+  const minutes = Math.floor(totalSec / 60);
+  const seconds = totalSec % 60;
+  if (minutes === 0) return `${seconds}s`;
+  return seconds === 0 ? `${minutes}m` : `${minutes}m${seconds}s`;
+}

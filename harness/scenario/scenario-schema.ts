@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { parseDurationMs } from './duration.ts';
+import { faultSchema } from './fault-schema.ts';
+import { PUBLISHED_SLO } from './published-targets.ts';
+import { parseThreshold, type Aggregation } from './threshold.ts';
+
+export const DURATION_HINT = 'is not a duration (use "500ms", "30s", "2m" or "1m30s")';
+
+const durationSchema = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, { error: DURATION_HINT });
+
+const rateSchema = z.union([
+  z.number().positive().max(1_000_000),
+  z.strictObject({ from: z.number().min(0).max(1_000_000), to: z.number().min(0).max(1_000_000) }),
+]);
+
+const phaseSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+    error: 'is not a phase name (use letters, digits, ".", "_" or "-", e.g. "peak")',
+  }),
+  duration: durationSchema,
+  rate: rateSchema,
+  faults: z.array(faultSchema).default([]),
+});
+
+const requestSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
+  path: z.string().startsWith('/', { error: 'must start with "/" (e.g. "/api/quotes/ACME")' }),
+  body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  weight: z.number().positive().default(1),
+});
+
+/** Which aggregations each metric understands (k6 names, so k6 users feel at home). */
+export const METRIC_AGGREGATIONS = {
+  http_req_duration: ['percentile', 'avg', 'min', 'max', 'med'],
+  http_req_failed: ['rate'],
+  http_reqs: ['count', 'rate', 'ratio'],
+} as const satisfies Record<string, readonly Aggregation['kind'][]>;
+export type SloMetric = keyof typeof METRIC_AGGREGATIONS;
+
+const thresholdListSchema = z.array(z.string()).optional();
+
+const sloSchema = z.strictObject({
+  phases: z.array(z.string()).optional(),
+  http_req_duration: thresholdListSchema,
+  http_req_failed: thresholdListSchema,
+  http_reqs: thresholdListSchema,
+});
+
+export const DEFAULT_ALLOWLIST = ['127.0.0.0/8', '::1', 'localhost'];
+
+export const scenarioSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+      error: 'is not a scenario name (use letters, digits, ".", "_" or "-")',
+    }),
+    description: z.string().optional(),
+    stack: z
+      .strictObject({
+        kind: z.literal('bundled'),
+        breaker: z.boolean().default(true),
+        failover: z.boolean().default(true),
+      })
+      .optional(),
+    target: z
+      .strictObject({
+        baseUrl: z.string().optional(),
+        allowlist: z.array(z.string().min(1)).min(1).default(DEFAULT_ALLOWLIST),
+      })
+      .default({ allowlist: DEFAULT_ALLOWLIST }),
+    toxiproxy: z
+      .strictObject({
+        url: z.string().optional(),
+        proxies: z
+          .array(z.strictObject({ name: z.string().min(1), listen: z.string().min(1), upstream: z.string().min(1) }))
+          .default([]),
+      })
+      .optional(),
+    load: z
+      .strictObject({
+        connections: z.int().min(1).max(10_000).default(100),
+        timeout: durationSchema.default('5s'),
+      })
+      .default({ connections: 100, timeout: '5s' }),
+    requests: z.array(requestSchema).min(1, { error: 'needs at least one request (e.g. { path: "/" })' }),
+    phases: z.array(phaseSchema).min(1, { error: 'needs at least one phase (e.g. { name: "peak", duration: "30s", rate: 100 })' }),
+    slos: z.array(sloSchema).default([PUBLISHED_SLO]),
+  })
+  .superRefine((scenario, ctx) => {
+    if (!scenario.stack && !scenario.target.baseUrl) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'baseUrl'],
+        input: scenario.target.baseUrl,
+        message: 'is required when no bundled stack is used (set target.baseUrl: "http://127.0.0.1:8080", or stack: { kind: "bundled" })',
+      });
+    }
+    const phaseNames = new Set<string>();
+    scenario.phases.forEach((phase, index) => {
+      if (phaseNames.has(phase.name)) {
+        ctx.addIssue({ code: 'custom', path: ['phases', index, 'name'], input: phase.name, message: 'is used by an earlier phase (phase names must be unique)' });
+      }
+      phaseNames.add(phase.name);
+    });
+    scenario.slos.forEach((slo, sloIndex) => {
+      slo.phases?.forEach((name, index) => {
+        if (name !== '*' && !phaseNames.has(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['slos', sloIndex, 'phases', index],
+            input: name,
+            message: `names no phase (phases are: ${[...phaseNames].join(', ')})`,
+          });
+        }
+      });
+      for (const metric of Object.keys(METRIC_AGGREGATIONS) as SloMetric[]) {
+        slo[metric]?.forEach((source, index) => {
+          const threshold = parseThreshold(source);
+          const allowed: readonly string[] = METRIC_AGGREGATIONS[metric];
+          if (!threshold || !allowed.includes(threshold.aggregation.kind)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['slos', sloIndex, metric, index],
+              input: source,
+              message: `is not a threshold for ${metric} (${THRESHOLD_EXAMPLES[metric]})`,
+            });
+          }
+        });
+      }
+    });
+  });
+
+const THRESHOLD_EXAMPLES: Record<SloMetric, string> = {
+  http_req_duration: 'use e.g. "p(95)<500", "p(99)<1000", "avg<200", "max<2000"; values in ms',
+  http_req_failed: 'use e.g. "rate<0.01"',
+  http_reqs: 'use e.g. "rate>=100" (req/s), "count>1000" or "ratio>=0.95" (achieved/target rate)',
+};
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+export type Phase = Scenario['phases'][number];
+export type RequestSpec = Scenario['requests'][number];
+export type Slo = Scenario['slos'][number];

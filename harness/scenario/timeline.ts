@@ -1,0 +1,64 @@
+import { parseDurationMs } from './duration.ts';
+import type { Fault } from './fault-schema.ts';
+import { METRIC_AGGREGATIONS, type Scenario, type SloMetric } from './scenario-schema.ts';
+import { parseThreshold, type Threshold } from './threshold.ts';
+
+export interface PlannedPhase {
+  index: number;
+  name: string;
+  startOffsetMs: number;
+  durationMs: number;
+  fromRatePerSec: number;
+  toRatePerSec: number;
+  faults: Fault[];
+}
+
+export interface PlannedCheck {
+  phase: string;
+  metric: SloMetric;
+  threshold: Threshold;
+}
+
+export interface Timeline {
+  phases: PlannedPhase[];
+  checks: PlannedCheck[];
+  totalDurationMs: number;
+}
+
+/** Target rate at `offsetMs` into a phase (linear for ramps). */
+export function targetRateAt(phase: PlannedPhase, offsetMs: number): number {
+  const progress = phase.durationMs === 0 ? 1 : Math.min(1, Math.max(0, offsetMs / phase.durationMs));
+  return phase.fromRatePerSec + (phase.toRatePerSec - phase.fromRatePerSec) * progress;
+}
+
+export function meanTargetRate(phase: PlannedPhase): number {
+  return (phase.fromRatePerSec + phase.toRatePerSec) / 2;
+}
+
+/**
+ * Turns a validated scenario into absolute phase offsets and one check per
+ * threshold per phase. `timeScale` compresses every phase (smoke runs).
+ */
+export function buildTimeline(scenario: Scenario, timeScale = 1): Timeline {
+  let offsetMs = 0;
+  const phases = scenario.phases.map((phase, index): PlannedPhase => {
+    const durationMs = Math.max(1_000, Math.round((parseDurationMs(phase.duration) ?? 0) * timeScale));
+    const rate = typeof phase.rate === 'number' ? { from: phase.rate, to: phase.rate } : phase.rate;
+    const planned = { index, name: phase.name, startOffsetMs: offsetMs, durationMs, fromRatePerSec: rate.from, toRatePerSec: rate.to, faults: phase.faults };
+    offsetMs += durationMs;
+    return planned;
+  });
+  const checks: PlannedCheck[] = [];
+  for (const slo of scenario.slos) {
+    const selected = !slo.phases || slo.phases.includes('*') ? phases.map((p) => p.name) : slo.phases;
+    for (const phaseName of selected) {
+      for (const metric of Object.keys(METRIC_AGGREGATIONS) as SloMetric[]) {
+        for (const source of slo[metric] ?? []) {
+          const threshold = parseThreshold(source);
+          if (threshold) checks.push({ phase: phaseName, metric, threshold });
+        }
+      }
+    }
+  }
+  return { phases, checks, totalDurationMs: offsetMs };
+}

@@ -1,0 +1,81 @@
+import type { z } from 'zod';
+import { OrdealError } from '../errors/ordeal-error.ts';
+import { FAULT_KINDS } from './fault-schema.ts';
+import { scenarioSchema, type Scenario } from './scenario-schema.ts';
+
+const FIELD_HINTS: Record<string, string> = {
+  duration: 'use "500ms", "30s", "2m" or "1m30s"',
+  timeout: 'use "500ms", "5s"',
+  rate: 'use requests per second, e.g. 100, or a ramp { from: 50, to: 200 }',
+  kind: `use one of ${FAULT_KINDS.join(', ')}`,
+  method: 'use GET, POST, PUT, PATCH, DELETE or HEAD',
+  requests: 'use a list like [{ method: "GET", path: "/api/quotes/ACME", weight: 1 }]',
+  phases: 'use a list like [{ name: "peak", duration: "30s", rate: 100 }]',
+  weight: 'use a positive number; requests are picked in proportion to their weights',
+  connections: 'use a whole number from 1 to 10000',
+  toxicity: 'use a probability from 0 to 1',
+  stream: 'use "upstream" or "downstream"',
+};
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) {
+    text += typeof key === 'number' ? `[${key}]` : `${text ? '.' : ''}${String(key)}`;
+  }
+  return text || '(scenario)';
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const lastKey = [...issue.path].reverse().find((key) => typeof key === 'string');
+  const hint = typeof lastKey === 'string' ? FIELD_HINTS[lastKey] : undefined;
+  const rawInput = (issue as { input?: unknown }).input;
+  // A discriminated union reports the whole object; show the discriminator itself.
+  const input =
+    typeof lastKey === 'string' && rawInput !== null && typeof rawInput === 'object' && lastKey in rawInput
+      ? (rawInput as Record<string, unknown>)[lastKey]
+      : rawInput;
+  const withHint = (text: string): string => (hint && !text.includes('(') ? `${text} (${hint})` : text);
+  switch (issue.code) {
+    case 'custom':
+      return `${formatValue(input)} ${issue.message}`;
+    case 'invalid_type':
+      return input === undefined
+        ? withHint(`is missing: expected ${issue.expected}`)
+        : withHint(`${formatValue(input)} is not ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`);
+    case 'unrecognized_keys':
+      return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; \`ordeal schema\` prints every field)`;
+    case 'invalid_value':
+      return `${formatValue(input)} is not allowed (use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})`;
+    case 'invalid_union':
+      return withHint(`${formatValue(input)} is not valid`);
+    case 'too_small':
+    case 'too_big': {
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const relation = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+      const what = issue.origin === 'array' ? 'must have a length' : issue.origin === 'string' ? 'must have a length' : 'must be';
+      return issue.message.startsWith('Too')
+        ? withHint(`${formatValue(input)} ${what} ${relation} ${String(bound)}`)
+        : `${formatValue(input)} ${issue.message}`;
+    }
+    default:
+      return withHint(`${formatValue(input)} ${issue.message}`);
+  }
+}
+
+/** Validates raw scenario data; throws one ORDEAL_ERR_SCENARIO naming every bad field. */
+export function validateScenario(data: unknown, sourceName = 'scenario'): Scenario {
+  const result = scenarioSchema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${formatPath(issue.path)}: ${describeIssue(issue)}`);
+  throw new OrdealError(
+    'ORDEAL_ERR_SCENARIO',
+    `${sourceName} is not a valid scenario:\n${lines.join('\n')}`,
+    { cause: result.error },
+  );
+}
