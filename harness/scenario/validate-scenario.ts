@@ -43,7 +43,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const withHint = (text: string): string => (hint && !text.includes('(') ? `${text} (${hint})` : text);
   switch (issue.code) {
     case 'custom':
-      return `${formatValue(input)} ${issue.message}`;
+      return input === undefined ? issue.message : `${formatValue(input)} ${issue.message}`;
     case 'invalid_type':
       return input === undefined
         ? withHint(`is missing: expected ${issue.expected}`)

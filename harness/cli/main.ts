@@ -1,0 +1,69 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { isOrdealError } from '../errors/ordeal-error.ts';
+import { ORDEAL_VERSION } from '../report/version.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
+import { scenarioSchema } from '../scenario/scenario-schema.ts';
+import { buildTimeline } from '../scenario/timeline.ts';
+import { renderPlan } from './render-plan.ts';
+import { runCommand } from './run-command.ts';
+
+function parseTimeScale(text: string): number {
+  const value = Number(text);
+  if (!(value > 0 && value <= 1)) throw new InvalidArgumentError(`"${text}" is not a factor in (0, 1] (e.g. 0.25 runs every phase at a quarter of its length)`);
+  return value;
+}
+
+const program = new Command()
+  .name('ordeal')
+  .description('Load and chaos for the stress window: peak load, Toxiproxy faults, per-phase SLO verdicts, one report.')
+  .version(ORDEAL_VERSION)
+  .showHelpAfterError()
+  .addHelpText('after', '\nExit codes: 0 pass, 1 a check failed (or aborted by a guard), 2 invalid scenario or usage, 3 harness or infrastructure failure (inconclusive), 130/143 interrupted.');
+
+program
+  .command('run')
+  .description('run a scenario and write reports/<run-id>/report.json and summary.md')
+  .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
+  .option('--report-dir <dir>', 'where run folders are written', 'reports')
+  .option('--json', 'print report.json to stdout instead of the summary table')
+  .option('--time-scale <factor>', 'run every phase at this fraction of its length (smoke runs)', parseTimeScale)
+  .option('--target <url>', 'override target.baseUrl')
+  .option('--toxiproxy <url>', 'use the Toxiproxy server at this URL')
+  .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
+  .action(async (scenario: string, options) => {
+    process.exitCode = await runCommand(scenario, options);
+  });
+
+program
+  .command('plan')
+  .description('dry run: validate the scenario and print its timeline; sends no load and no fault')
+  .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
+  .option('--time-scale <factor>', 'show the timeline compressed by this factor', parseTimeScale)
+  .action(async (file: string, options: { timeScale?: number }) => {
+    const scenario = await loadScenario(file);
+    process.stdout.write(`${renderPlan(scenario, buildTimeline(scenario, options.timeScale))}\n`);
+  });
+
+program
+  .command('schema')
+  .description('print the JSON Schema of the scenario format')
+  .action(() => {
+    process.stdout.write(`${JSON.stringify(z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`);
+  });
+
+program.exitOverride((error) => {
+  process.exit(error.exitCode === 0 ? 0 : 2);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (isOrdealError(error)) {
+    process.stderr.write(`ordeal: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`ordeal: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 3;
+  }
+}

@@ -1,0 +1,44 @@
+import type { RunEvents, ProgressSnapshot } from '../run/run-events.ts';
+import { formatDurationMs } from '../scenario/duration.ts';
+import { formatMs } from '../report/format-number.ts';
+import type { OutputStyle } from './output-style.ts';
+
+export function formatProgress(p: ProgressSnapshot): string {
+  const errorShare = p.phaseRequests > 0 ? ((p.phaseErrors / p.phaseRequests) * 100).toFixed(2) : '0.00';
+  return [
+    `[${p.phase} ${p.phaseIndex + 1}/${p.phaseCount}] ${formatDurationMs(p.elapsedMs)} elapsed, ${formatDurationMs(p.remainingMs)} left`,
+    `rate ${p.achievedRatePerSec}/${p.targetRatePerSec} req/s`,
+    `p95 ${formatMs(p.p95Ms)} ms`,
+    `errors ${p.phaseErrors} (${errorShare}%)`,
+    `faults: ${p.activeFaults.join(', ') || 'none'}`,
+  ].join(' | ');
+}
+
+/** A live line per second on a terminal; plain lines when not a TTY or in CI. */
+export function attachProgressPrinter(events: RunEvents, stream: NodeJS.WriteStream, style: OutputStyle): void {
+  let liveLineOpen = false;
+  const line = (text: string): void => {
+    if (liveLineOpen) stream.write('\r\u001b[2K');
+    liveLineOpen = false;
+    stream.write(`${text}\n`);
+  };
+  events.on('infrastructure', ({ message }) => line(style.dim(`ordeal: ${message}`)));
+  events.on('runStarted', ({ runId, target, timeline }) =>
+    line(`ordeal: run ${runId} against ${target}: ${timeline.phases.length} phases, ${formatDurationMs(timeline.totalDurationMs)}`),
+  );
+  events.on('phaseStarted', ({ phase }) => line(style.bold(`▶ phase ${phase.name} (${formatDurationMs(phase.durationMs)})`)));
+  events.on('faultApplied', ({ fault }) => line(style.yellow(`  ⚡ fault on: ${fault.fault.proxy} ${fault.fault.kind}`)));
+  events.on('faultRemoved', ({ fault }) => line(style.dim(`  ✓ fault off: ${fault.fault.proxy} ${fault.fault.kind}`)));
+  events.on('warning', ({ message }) => line(style.yellow(`ordeal: warning: ${message}`)));
+  events.on('progress', (snapshot) => {
+    const text = formatProgress(snapshot);
+    if (style.live) {
+      stream.write(`\r\u001b[2K${text.slice(0, Math.max(20, (stream.columns ?? 120) - 1))}`);
+      liveLineOpen = true;
+    } else line(`  ${text}`);
+  });
+  events.on('runEnded', () => {
+    if (liveLineOpen) stream.write('\r\u001b[2K');
+    liveLineOpen = false;
+  });
+}

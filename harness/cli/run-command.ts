@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { writeReports } from '../report/write-reports.ts';
+import { RunEvents } from '../run/run-events.ts';
+import { runScenario } from '../run/run-scenario.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
+import { EXIT_CODE_OF_VERDICT } from '../verdict/run-verdict.ts';
+import { createOutputStyle } from './output-style.ts';
+import { attachProgressPrinter } from './progress-printer.ts';
+import { renderSummary } from './summary-table.ts';
+
+export interface RunCommandOptions {
+  reportDir: string;
+  json?: boolean;
+  timeScale?: number;
+  target?: string;
+  toxiproxy?: string;
+  allowNonLoopback?: boolean;
+}
+
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * `ordeal run`: the first SIGINT/SIGTERM stops load, removes faults, writes the
+ * report and exits 130/143; a second signal during cleanup is ignored.
+ */
+export async function runCommand(scenarioFile: string, options: RunCommandOptions): Promise<number> {
+  const scenario = await loadScenario(scenarioFile);
+  const controller = new AbortController();
+  let interruptedBy: keyof typeof SIGNAL_EXIT_CODES | undefined;
+  const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void => {
+    if (interruptedBy) {
+      process.stderr.write(`ordeal: ${signal} again: still removing faults and writing the report\n`);
+      return;
+    }
+    interruptedBy = signal;
+    process.stderr.write(`\nordeal: ${signal}: stopping load, removing faults, writing the report\n`);
+    controller.abort(signal);
+  };
+  const onInt = (): void => onSignal('SIGINT');
+  const onTerm = (): void => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    const events = new RunEvents();
+    const style = createOutputStyle(process.stderr);
+    attachProgressPrinter(events, process.stderr, style);
+    const report = await runScenario(scenario, {
+      scenarioFile,
+      events,
+      signal: controller.signal,
+      timeScale: options.timeScale,
+      targetUrl: options.target,
+      toxiproxyUrl: options.toxiproxy,
+      allowNonLoopback: options.allowNonLoopback,
+    });
+    const files = await writeReports(report, path.resolve(options.reportDir));
+    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else process.stdout.write(renderSummary(report, files, createOutputStyle(process.stdout)));
+    return interruptedBy ? SIGNAL_EXIT_CODES[interruptedBy] : EXIT_CODE_OF_VERDICT[report.verdict];
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+}

@@ -1,0 +1,96 @@
+import os from 'node:os';
+import type { AppliedFault } from '../faults/fault-controller.ts';
+import { emptyErrorCounts, ERROR_KINDS, totalErrors } from '../metrics/error-kind.ts';
+import { percentileMs } from '../metrics/latency-histogram.ts';
+import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
+import { describeFault } from '../scenario/fault-schema.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import type { Timeline } from '../scenario/timeline.ts';
+import { evaluateCheck } from '../verdict/evaluate-check.ts';
+import { computePhaseStats, type PhaseStats, type PhaseWindow } from '../verdict/phase-stats.ts';
+import { decideVerdict } from '../verdict/run-verdict.ts';
+import type { RunReport } from './run-report.ts';
+import { ORDEAL_VERSION } from './version.ts';
+
+export interface RecordedRun {
+  runId: string;
+  scenario: Scenario;
+  scenarioFile?: string;
+  timeline: Timeline;
+  target: string;
+  driver: { name: string; model: 'open' | 'closed' };
+  timeScale: number;
+  startedAtMs: number;
+  endedAtMs: number;
+  windows: ReadonlyMap<string, PhaseWindow>;
+  faults: readonly AppliedFault[];
+  recorder: PhaseRecorder;
+  abortedBy?: string;
+  infrastructureError?: string;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function phaseStatsOf(run: RecordedRun): PhaseStats[] {
+  return run.timeline.phases.map((phase) => computePhaseStats(phase, run.windows.get(phase.name), run.recorder.seconds(phase.name)));
+}
+
+/** Pure: recorded data in, the report (with its verdict) out. */
+export function buildReport(run: RecordedRun): RunReport {
+  const stats = phaseStatsOf(run);
+  const statsByName = new Map(stats.map((s) => [s.name, s]));
+  const checks = run.timeline.checks.map((check) => evaluateCheck(check, statsByName.get(check.phase)!));
+  const { verdict, reason } = decideVerdict({ checks, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
+  const errorsByKind = emptyErrorCounts();
+  for (const s of stats) for (const kind of ERROR_KINDS) errorsByKind[kind] += s.errorsByKind[kind];
+  return {
+    schemaVersion: 1,
+    runId: run.runId,
+    verdict,
+    verdictReason: reason,
+    scenario: { name: run.scenario.name, file: run.scenarioFile, description: run.scenario.description },
+    target: run.target,
+    load: { driver: run.driver.name, model: run.driver.model, connections: run.scenario.load.connections, timeScale: run.timeScale },
+    startedAt: iso(run.startedAtMs),
+    endedAt: iso(run.endedAtMs),
+    durationMs: run.endedAtMs - run.startedAtMs,
+    phases: stats.map((s, index) => ({
+      name: s.name,
+      start: s.ran ? iso(s.startMs) : null,
+      end: s.ran ? iso(s.endMs) : null,
+      requests: s.requests,
+      errors: s.errors,
+      errorRate: s.errorRate,
+      errorsByKind: s.errorsByKind,
+      targetRate: s.targetRate,
+      achievedRate: s.achievedRate,
+      latencyMs: s.latencyMs && { p50: s.latencyMs.p50, p90: s.latencyMs.p90, p95: s.latencyMs.p95, p99: s.latencyMs.p99, max: s.latencyMs.max },
+      faults: run.timeline.phases[index]!.faults.map(describeFault),
+    })),
+    checks,
+    faults: run.faults.map((f) => ({
+      id: f.id,
+      phase: f.phase,
+      proxy: f.fault.proxy,
+      kind: f.fault.kind,
+      description: describeFault(f.fault),
+      appliedAt: iso(f.appliedAtMs),
+      removedAt: f.removedAtMs === undefined ? null : iso(f.removedAtMs),
+    })),
+    errorsByKind,
+    timeseries: run.recorder.allSeconds().map((b) => {
+      const hasLatency = b.latency.totalCount > 0;
+      return {
+        second: b.second,
+        phase: b.phase,
+        requests: b.requests,
+        errors: totalErrors(b.errors),
+        p50Ms: hasLatency ? percentileMs(b.latency, 50) : null,
+        p95Ms: hasLatency ? percentileMs(b.latency, 95) : null,
+        p99Ms: hasLatency ? percentileMs(b.latency, 99) : null,
+      };
+    }),
+    environment: { ordeal: ORDEAL_VERSION, node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, hostname: os.hostname() },
+    ...(run.infrastructureError ? { error: run.infrastructureError } : {}),
+  };
+}

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { writeFileAtomic } from './atomic-write.ts';
+import { formatMs, formatObserved, formatPercent, formatRate } from './format-number.ts';
+import type { Reporter } from './reporter.ts';
+import type { RunReport } from './run-report.ts';
+
+const STATUS_MARK = { pass: '✅ pass', fail: '❌ FAIL', inconclusive: '⚠️ inconclusive' } as const;
+
+export function renderMarkdown(report: RunReport): string {
+  const lines = [
+    `# ordeal: ${report.scenario.name} — **${report.verdict.toUpperCase()}**`,
+    '',
+    `${report.verdictReason}. Run \`${report.runId}\`, ${report.startedAt} → ${report.endedAt}, target ${report.target}, ${report.load.driver} (${report.load.model} model).`,
+    '',
+    '| phase | requests | target/s | achieved/s | errors | p50 ms | p95 ms | p99 ms | max ms | faults |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...report.phases.map(
+      (p) =>
+        `| ${p.name} | ${p.requests} | ${formatRate(p.targetRate)} | ${formatRate(p.achievedRate)} | ${formatPercent(p.errorRate)} | ${formatMs(p.latencyMs?.p50)} | ${formatMs(p.latencyMs?.p95)} | ${formatMs(p.latencyMs?.p99)} | ${formatMs(p.latencyMs?.max)} | ${p.faults.join('; ') || '—'} |`,
+    ),
+    '',
+    '| check | phase | observed | expected | result |',
+    '|---|---|---:|---|---|',
+    ...report.checks.map(
+      (c) => `| ${c.metric} | ${c.phase} | ${formatObserved(c.observed, c.metric)} | \`${c.expected}\` | ${STATUS_MARK[c.status]}${c.reason ? ` (${c.reason})` : ''} |`,
+    ),
+  ];
+  if (report.error) lines.push('', `**Harness error:** ${report.error}`);
+  lines.push('', 'Full data: [report.json](report.json)', '');
+  return lines.join('\n');
+}
+
+export const markdownReporter: Reporter = {
+  name: 'markdown',
+  async write(report: RunReport, runDir: string): Promise<string> {
+    const file = path.join(runDir, 'summary.md');
+    await writeFileAtomic(file, renderMarkdown(report));
+    return file;
+  },
+};

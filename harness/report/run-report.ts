@@ -1,0 +1,60 @@
+import type { ErrorCounts } from '../metrics/error-kind.ts';
+import type { LatencySummaryMs } from '../metrics/latency-histogram.ts';
+import type { CheckResult } from '../verdict/evaluate-check.ts';
+import type { Verdict } from '../verdict/run-verdict.ts';
+
+/** reports/<run-id>/report.json — a contract other tools read. Times ISO-8601, latencies in ms. */
+export interface RunReport {
+  schemaVersion: 1;
+  runId: string;
+  verdict: Verdict;
+  verdictReason: string;
+  scenario: { name: string; file?: string; description?: string };
+  target: string;
+  load: { driver: string; model: 'open' | 'closed'; connections: number; timeScale: number };
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  phases: PhaseReport[];
+  checks: CheckResult[];
+  faults: FaultReport[];
+  errorsByKind: ErrorCounts;
+  /** Per second of the run: the data behind charts and live progress. */
+  timeseries: SecondReport[];
+  environment: { ordeal: string; node: string; platform: string; cpus: number; hostname: string };
+  error?: string;
+}
+
+export interface PhaseReport {
+  name: string;
+  start: string | null;
+  end: string | null;
+  requests: number;
+  errors: number;
+  errorRate: number | null;
+  errorsByKind: ErrorCounts;
+  targetRate: number;
+  achievedRate: number | null;
+  latencyMs: Pick<LatencySummaryMs, 'p50' | 'p90' | 'p95' | 'p99' | 'max'> | null;
+  faults: string[];
+}
+
+export interface FaultReport {
+  id: string;
+  phase: string;
+  proxy: string;
+  kind: string;
+  description: string;
+  appliedAt: string;
+  removedAt: string | null;
+}
+
+export interface SecondReport {
+  second: number;
+  phase: string;
+  requests: number;
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}

@@ -1,0 +1,46 @@
+import { EventEmitter } from 'node:events';
+import type { AppliedFault } from '../faults/fault-controller.ts';
+import type { RunReport } from '../report/run-report.ts';
+import type { PlannedPhase, Timeline } from '../scenario/timeline.ts';
+import type { PhaseStats } from '../verdict/phase-stats.ts';
+
+export interface ProgressSnapshot {
+  phase: string;
+  phaseIndex: number;
+  phaseCount: number;
+  elapsedMs: number;
+  remainingMs: number;
+  targetRatePerSec: number;
+  /** Requests completed in the last whole second. */
+  achievedRatePerSec: number;
+  p95Ms: number | null;
+  phaseErrors: number;
+  phaseRequests: number;
+  activeFaults: string[];
+}
+
+export interface RunEventMap {
+  infrastructure: { message: string };
+  runStarted: { runId: string; target: string; timeline: Timeline };
+  phaseStarted: { phase: PlannedPhase };
+  faultApplied: { fault: AppliedFault };
+  faultRemoved: { fault: AppliedFault };
+  progress: ProgressSnapshot;
+  phaseEnded: { phase: PlannedPhase; stats: PhaseStats };
+  warning: { message: string };
+  runEnded: { report: RunReport };
+}
+
+/** Reporters and the CLI subscribe to run events; the engine never calls them directly. */
+export class RunEvents {
+  private readonly emitter = new EventEmitter();
+
+  on<K extends keyof RunEventMap>(name: K, listener: (event: RunEventMap[K]) => void): this {
+    this.emitter.on(name, listener);
+    return this;
+  }
+
+  emit<K extends keyof RunEventMap>(name: K, event: RunEventMap[K]): void {
+    this.emitter.emit(name, event);
+  }
+}

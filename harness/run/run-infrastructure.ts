@@ -1,0 +1,92 @@
+import { Toxiproxy } from 'toxiproxy-node-client';
+import { startBundledStack } from '../../fixtures/stack/bundled-stack.ts';
+import { OrdealError } from '../errors/ordeal-error.ts';
+import type { FaultController } from '../faults/fault-controller.ts';
+import { ToxiproxyFaultController } from '../faults/toxiproxy-fault-controller.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import { assertTargetAllowed } from '../scenario/target-guard.ts';
+import { ToxiproxyServer } from '../toxiproxy/toxiproxy-server.ts';
+
+export interface InfrastructureOptions {
+  runId: string;
+  /** Overrides target.baseUrl. */
+  targetUrl?: string;
+  /** Overrides toxiproxy.url. */
+  toxiproxyUrl?: string;
+  allowNonLoopback?: boolean;
+  onMessage?: (message: string) => void;
+}
+
+export interface StartedRunInfrastructure extends AsyncDisposable {
+  targetUrl: URL;
+  faults?: FaultController;
+  stop(): Promise<void>;
+}
+
+/** Every address the scenario would touch, refused before anything starts if not allowed. */
+export function checkAddresses(scenario: Scenario, options: Pick<InfrastructureOptions, 'targetUrl' | 'toxiproxyUrl' | 'allowNonLoopback'>): void {
+  const allowlist = scenario.target.allowlist;
+  const guard = { allowNonLoopback: options.allowNonLoopback };
+  const baseUrl = options.targetUrl ?? scenario.target.baseUrl;
+  if (baseUrl && !scenario.stack) assertTargetAllowed(options.targetUrl ? '--target' : 'target.baseUrl', baseUrl, allowlist, guard);
+  const toxiproxyUrl = options.toxiproxyUrl ?? scenario.toxiproxy?.url;
+  if (toxiproxyUrl) assertTargetAllowed(options.toxiproxyUrl ? '--toxiproxy' : 'toxiproxy.url', toxiproxyUrl, allowlist, guard);
+  scenario.toxiproxy?.proxies.forEach((proxy, index) => {
+    assertTargetAllowed(`toxiproxy.proxies[${index}].listen`, `http://${proxy.listen}`, allowlist, guard);
+    assertTargetAllowed(`toxiproxy.proxies[${index}].upstream`, `http://${proxy.upstream}`, allowlist, guard);
+  });
+}
+
+function usesFaults(scenario: Scenario): boolean {
+  return scenario.phases.some((phase) => phase.faults.length > 0);
+}
+
+/**
+ * Starts (or connects to) what the run needs: the bundled stack, or the
+ * user's target plus a Toxiproxy (given by URL, or started by ordeal with the
+ * declared proxies). A half-started set-up is stopped before the error is rethrown.
+ */
+export async function startRunInfrastructure(scenario: Scenario, options: InfrastructureOptions): Promise<StartedRunInfrastructure> {
+  const toStop: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const step of toStop.splice(0).reverse()) await step();
+  };
+  try {
+    let targetUrl: URL;
+    let toxiproxy: Toxiproxy | undefined;
+    const toxiproxyUrl = options.toxiproxyUrl ?? scenario.toxiproxy?.url;
+    if (scenario.stack) {
+      options.onMessage?.(`starting the bundled trading stack${scenario.stack.breaker ? '' : ' (breaker disabled)'}${scenario.stack.failover ? '' : ' (failover disabled)'}`);
+      const stack = await startBundledStack({ toxiproxyUrl, breaker: scenario.stack.breaker, failover: scenario.stack.failover });
+      toStop.push(() => stack.stop());
+      targetUrl = new URL(stack.gatewayUrl);
+      toxiproxy = stack.toxiproxy;
+    } else {
+      targetUrl = new URL(options.targetUrl ?? scenario.target.baseUrl!);
+      if (toxiproxyUrl) toxiproxy = new Toxiproxy(toxiproxyUrl);
+      else if (usesFaults(scenario)) {
+        options.onMessage?.('starting toxiproxy-server on 127.0.0.1');
+        const server = await new ToxiproxyServer().start();
+        toStop.push(() => server.stop());
+        toxiproxy = server.client;
+      }
+      for (const proxy of scenario.toxiproxy?.proxies ?? []) {
+        if (!toxiproxy) break;
+        await toxiproxy.get(proxy.name).then((existing) => existing.remove()).catch(() => undefined);
+        await toxiproxy.createProxy(proxy).catch((cause: Error) => {
+          throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `creating proxy "${proxy.name}" (${proxy.listen} → ${proxy.upstream}) failed: ${cause.message}`, { cause });
+        });
+        toStop.push(async () => (await toxiproxy!.get(proxy.name)).remove());
+      }
+    }
+    const faults = toxiproxy ? new ToxiproxyFaultController(toxiproxy, options.runId) : undefined;
+    if (usesFaults(scenario)) {
+      if (!faults) throw new OrdealError('ORDEAL_ERR_TOXIPROXY', 'the scenario has faults but no Toxiproxy (set toxiproxy.url)');
+      await faults.preflight(scenario.phases.flatMap((phase) => phase.faults.map((fault) => fault.proxy)));
+    }
+    return { targetUrl, faults, stop, [Symbol.asyncDispose]: stop };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}

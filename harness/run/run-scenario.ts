@@ -1,0 +1,159 @@
+import type { Clock } from '../clock/clock.ts';
+import { systemClock } from '../clock/clock.ts';
+import type { AppliedFault, FaultController } from '../faults/fault-controller.ts';
+import { AutocannonDriver } from '../load/autocannon-driver.ts';
+import type { LoadDriver } from '../load/load-driver.ts';
+import { PhaseRecorder } from '../metrics/phase-recorder.ts';
+import { lastSecondOf, phaseTotals } from '../metrics/progress-window.ts';
+import { buildReport } from '../report/build-report.ts';
+import type { RunReport } from '../report/run-report.ts';
+import { describeFault } from '../scenario/fault-schema.ts';
+import { parseDurationMs } from '../scenario/duration.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import { buildTimeline, targetRateAt, type PlannedPhase } from '../scenario/timeline.ts';
+import { computePhaseStats, type PhaseWindow } from '../verdict/phase-stats.ts';
+import { RunEvents } from './run-events.ts';
+import { createRunId } from './run-id.ts';
+import { checkAddresses, startRunInfrastructure } from './run-infrastructure.ts';
+
+export interface RunOptions {
+  scenarioFile?: string;
+  runId?: string;
+  clock?: Clock;
+  driver?: LoadDriver;
+  events?: RunEvents;
+  /** Compresses every phase (0 < timeScale <= 1), for smoke runs. */
+  timeScale?: number;
+  targetUrl?: string;
+  toxiproxyUrl?: string;
+  allowNonLoopback?: boolean;
+  /** Aborting stops load, removes faults and ends the run as "aborted" with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a validated scenario: starts what it needs, drives each phase with its
+ * faults, removes every fault it applied (also on abort and error), and
+ * returns the report. Errors before any load (bad addresses, unreachable
+ * infrastructure) are thrown; errors after load started end the run as
+ * inconclusive, with everything recorded so far.
+ */
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunReport> {
+  const clock = options.clock ?? systemClock;
+  const events = options.events ?? new RunEvents();
+  const driver = options.driver ?? new AutocannonDriver(clock);
+  const timeScale = options.timeScale ?? 1;
+  const runId = options.runId ?? createRunId(scenario.name, clock.nowMs());
+  const signal = options.signal ?? new AbortController().signal;
+  const timeline = buildTimeline(scenario, timeScale);
+
+  checkAddresses(scenario, options);
+  const infrastructure = await startRunInfrastructure(scenario, {
+    runId,
+    targetUrl: options.targetUrl,
+    toxiproxyUrl: options.toxiproxyUrl,
+    allowNonLoopback: options.allowNonLoopback,
+    onMessage: (message) => events.emit('infrastructure', { message }),
+  });
+
+  const startedAtMs = clock.nowMs();
+  const recorder = new PhaseRecorder(startedAtMs);
+  const windows = new Map<string, PhaseWindow>();
+  const applied: AppliedFault[] = [];
+  let infrastructureError: string | undefined;
+  events.emit('runStarted', { runId, target: infrastructure.targetUrl.origin, timeline });
+  try {
+    for (const phase of timeline.phases) {
+      if (signal.aborted) break;
+      await runPhase(phase);
+    }
+  } catch (error) {
+    infrastructureError = (error as Error).message;
+  } finally {
+    await removeAllFaults(infrastructure.faults);
+    await infrastructure.stop().catch((error: Error) => events.emit('warning', { message: `stopping infrastructure: ${error.message}` }));
+  }
+
+  const report = buildReport({
+    runId,
+    scenario,
+    scenarioFile: options.scenarioFile,
+    timeline,
+    target: infrastructure.targetUrl.origin,
+    driver: { name: driver.name, model: driver.model },
+    timeScale,
+    startedAtMs,
+    endedAtMs: clock.nowMs(),
+    windows,
+    faults: applied,
+    recorder,
+    abortedBy: signal.aborted ? String(signal.reason ?? 'abort') : undefined,
+    infrastructureError,
+  });
+  events.emit('runEnded', { report });
+  return report;
+
+  async function runPhase(phase: PlannedPhase): Promise<void> {
+    const phaseStartMs = clock.nowMs();
+    windows.set(phase.name, { startMs: phaseStartMs, endMs: phaseStartMs });
+    events.emit('phaseStarted', { phase });
+    const phaseFaults: AppliedFault[] = [];
+    const ticker = setInterval(() => emitProgress(phase, phaseStartMs, phaseFaults), 1_000);
+    try {
+      for (const fault of phase.faults) {
+        const done = await infrastructure.faults!.apply(fault, phase.name);
+        phaseFaults.push(done);
+        applied.push(done);
+        events.emit('faultApplied', { fault: done });
+      }
+      await driver.runPhase(
+        {
+          phase,
+          baseUrl: infrastructure.targetUrl,
+          requests: scenario.requests,
+          connections: scenario.load.connections,
+          timeoutMs: parseDurationMs(scenario.load.timeout) ?? 5_000,
+        },
+        recorder,
+        signal,
+      );
+    } finally {
+      clearInterval(ticker);
+      windows.set(phase.name, { startMs: phaseStartMs, endMs: clock.nowMs() });
+      for (const fault of phaseFaults.reverse()) {
+        await infrastructure.faults!.remove(fault);
+        events.emit('faultRemoved', { fault });
+      }
+    }
+    const stats = computePhaseStats(phase, windows.get(phase.name), recorder.seconds(phase.name));
+    events.emit('phaseEnded', { phase, stats });
+  }
+
+  function emitProgress(phase: PlannedPhase, phaseStartMs: number, phaseFaults: readonly AppliedFault[]): void {
+    const nowMs = clock.nowMs();
+    const elapsedMs = nowMs - phaseStartMs;
+    const lastSecond = Math.floor((nowMs - startedAtMs) / 1_000) - 1;
+    const window = lastSecondOf(recorder, phase.name, lastSecond);
+    const totals = phaseTotals(recorder, phase.name);
+    events.emit('progress', {
+      phase: phase.name,
+      phaseIndex: phase.index,
+      phaseCount: timeline.phases.length,
+      elapsedMs: nowMs - startedAtMs,
+      remainingMs: Math.max(0, timeline.totalDurationMs - (phase.startOffsetMs + elapsedMs)),
+      targetRatePerSec: Math.round(targetRateAt(phase, elapsedMs)),
+      achievedRatePerSec: window.requests,
+      p95Ms: window.p95Ms,
+      phaseErrors: totals.errors,
+      phaseRequests: totals.requests,
+      activeFaults: phaseFaults.filter((f) => f.removedAtMs === undefined).map((f) => describeFault(f.fault)),
+    });
+  }
+
+  async function removeAllFaults(faults: FaultController | undefined): Promise<void> {
+    await faults?.removeAll().catch((error: Error) => {
+      infrastructureError ??= error.message;
+      events.emit('warning', { message: error.message });
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import { percentileMs } from '../metrics/latency-histogram.ts';
+import type { SloMetric } from '../scenario/scenario-schema.ts';
+import { aggregationName, compare, type Threshold } from '../scenario/threshold.ts';
+import type { PlannedCheck } from '../scenario/timeline.ts';
+import type { PhaseStats } from './phase-stats.ts';
+
+export type CheckStatus = 'pass' | 'fail' | 'inconclusive';
+
+export interface CheckResult {
+  name: string;
+  phase: string;
+  metric: SloMetric;
+  status: CheckStatus;
+  passed: boolean;
+  observed: number | null;
+  expected: string;
+  reason?: string;
+}
+
+type Observation = { value: number } | { missing: string };
+
+function observe(metric: SloMetric, threshold: Threshold, stats: PhaseStats): Observation {
+  if (!stats.ran) return { missing: 'the phase did not run' };
+  const { aggregation } = threshold;
+  if (metric === 'http_reqs') {
+    if (aggregation.kind === 'count') return { value: stats.requests };
+    if (aggregation.kind === 'rate') return { value: stats.achievedRate ?? 0 };
+    return stats.targetRate > 0 ? { value: (stats.achievedRate ?? 0) / stats.targetRate } : { missing: 'the phase has no target rate' };
+  }
+  if (stats.requests === 0) return { missing: 'no request completed in this phase' };
+  if (metric === 'http_req_failed') return { value: stats.errorRate ?? 0 };
+  const latency = stats.latencyMs;
+  if (!latency) return { missing: 'no response arrived in this phase, so there is no latency to judge' };
+  switch (aggregation.kind) {
+    case 'percentile': return { value: percentileMs(stats.latency, aggregation.percentile) };
+    case 'avg': return { value: latency.avg };
+    case 'min': return { value: latency.min };
+    case 'max': return { value: latency.max };
+    case 'med': return { value: latency.p50 };
+    default: return { missing: `${aggregationName(aggregation)} does not apply to ${metric}` };
+  }
+}
+
+/** Judges one threshold on one phase. Missing evidence is INCONCLUSIVE, never a pass. */
+export function evaluateCheck(check: PlannedCheck, stats: PhaseStats): CheckResult {
+  const { metric, threshold } = check;
+  const base = { name: `${metric} ${threshold.source.replace(/\s+/g, '')}`, phase: check.phase, metric, expected: threshold.source.replace(/\s+/g, '') };
+  const observation = observe(metric, threshold, stats);
+  if ('missing' in observation) {
+    return { ...base, status: 'inconclusive', passed: false, observed: null, reason: observation.missing };
+  }
+  const observed = Math.round(observation.value * 1_000_000) / 1_000_000;
+  const passed = compare(observed, threshold.operator, threshold.value);
+  return { ...base, status: passed ? 'pass' : 'fail', passed, observed };
+}
