@@ -19,7 +19,7 @@ const program = new Command()
   .description('Load and chaos for the stress window: peak load, Toxiproxy faults, per-phase SLO verdicts, one report.')
   .version(ORDEAL_VERSION)
   .showHelpAfterError()
-  .addHelpText('after', '\nExit codes: 0 pass, 1 a check failed (or aborted by a guard), 2 invalid scenario or usage, 3 harness or infrastructure failure (inconclusive), 130/143 interrupted.');
+  .addHelpText('after', '\nExamples:\n  ordeal plan scenarios/game-day.ts   # dry run: the timeline, nothing sent\n  ordeal run scenarios/game-day.ts    # the bundled game day, report in reports/\n\nExit codes: 0 pass, 1 a check failed (or aborted by a guard), 2 invalid scenario or usage, 3 harness or infrastructure failure (inconclusive), 130/143 interrupted.');
 
 program
   .command('run')

@@ -59,7 +59,7 @@ export class ToxiproxyServer {
     const port = this.port ?? (await findFreePort());
     const output = new OutputTail();
     // Own process group: a terminal's Ctrl-C reaches ordeal, which removes faults before stopping this server.
-    const child = spawn(binary, ['-host', '127.0.0.1', '-port', String(port)], {
+    const child = spawn(binary, ['-host', '127.0.0.1', '-port', String(port), '-proxy-metrics'], {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LOG_LEVEL: 'warn' },

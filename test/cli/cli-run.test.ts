@@ -1,0 +1,144 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startBundledStack } from '../../fixtures/stack/bundled-stack.ts';
+import { startCountingServer } from '../support/counting-server.ts';
+import { runCli, startCli } from '../support/run-cli.ts';
+import { writeTempScenario } from '../support/temp-scenario.ts';
+import { toxiproxyState } from '../support/toxiproxy-state.ts';
+
+async function readReport(reportDir: string): Promise<Record<string, any>> {
+  const [runId] = await readdir(reportDir);
+  return JSON.parse(await readFile(path.join(reportDir, runId!, 'report.json'), 'utf8'));
+}
+
+describe('ordeal run', () => {
+  it('passes scenarios/game-day.ts against the bundled stack, writing report.json and summary.md', { timeout: 240_000 }, async () => {
+    const { reportDir } = await writeTempScenario({});
+    const run = await runCli(['run', 'scenarios/game-day.ts', '--report-dir', reportDir]);
+    expect(run.stderr).toContain('▶ phase ledger-primary-down');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/verdict: PASS/);
+    const report = await readReport(reportDir);
+    expect(report.verdict).toBe('pass');
+    expect(report.phases.map((p: { name: string }) => p.name)).toEqual(['baseline', 'ramp', 'peak', 'market-data-slow', 'ledger-primary-down', 'recovery']);
+    for (const phase of report.phases) {
+      expect(Object.keys(phase)).toEqual(expect.arrayContaining(['name', 'start', 'end', 'requests', 'errors', 'targetRate', 'achievedRate', 'latencyMs']));
+      expect(Object.keys(phase.latencyMs)).toEqual(['p50', 'p90', 'p95', 'p99', 'max']);
+      expect(new Date(phase.start).toISOString()).toBe(phase.start);
+      expect(phase.requests).toBeGreaterThan(0);
+    }
+    expect(report.checks.length).toBe(24);
+    expect(report.faults.map((f: { removedAt: string | null }) => f.removedAt !== null)).toEqual([true, true]);
+    const summary = await readFile(path.join(reportDir, report.runId, 'summary.md'), 'utf8');
+    expect(summary).toContain('**PASS**');
+  });
+
+  it('exits 1 when an SLO cannot be met (p(99)<1)', async () => {
+    const { file, reportDir } = await writeTempScenario({
+      name: 'impossible',
+      stack: { kind: 'bundled' },
+      requests: [{ path: '/api/quotes/ACME' }],
+      phases: [{ name: 'steady', duration: '3s', rate: 30 }],
+      slos: [{ http_req_duration: ['p(99)<1'] }],
+    });
+    const run = await runCli(['run', file, '--report-dir', reportDir]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/verdict: FAIL/);
+    expect((await readReport(reportDir)).checks[0]).toMatchObject({ phase: 'steady', passed: false, expected: 'p(99)<1' });
+  });
+
+  it('exits 2 on a malformed scenario, naming the field, and sends no request', async () => {
+    const target = await startCountingServer();
+    const { file, reportDir } = await writeTempScenario({
+      name: 'malformed',
+      target: { baseUrl: target.url },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'a', duration: '10x', rate: 10 }],
+    });
+    const run = await runCli(['run', file, '--report-dir', reportDir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('phases[0].duration: "10x" is not a duration');
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(target.connections()).toBe(0);
+    await target.close();
+  });
+
+  it('exits 2 for a target outside the allowlist and sends nothing', async () => {
+    const target = await startCountingServer();
+    const { file, reportDir } = await writeTempScenario({
+      name: 'not-allowed',
+      target: { baseUrl: target.url, allowlist: ['localhost'] },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'a', duration: '2s', rate: 10 }],
+    });
+    const run = await runCli(['run', file, '--report-dir', reportDir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('host "127.0.0.1" is not on the allowlist [localhost]');
+    expect(target.connections()).toBe(0);
+    await target.close();
+  });
+
+  it('on SIGINT during a fault phase removes every toxic, re-enables the proxy, writes the report and exits 130', async () => {
+    await using stack = await startBundledStack();
+    const { file, reportDir } = await writeTempScenario({
+      name: 'interrupted',
+      target: { baseUrl: stack.gatewayUrl },
+      toxiproxy: { url: stack.toxiproxyUrl },
+      requests: [{ path: '/api/quotes/ACME' }, { method: 'POST', path: '/api/orders', body: { symbol: 'ACME', quantity: 1 } }],
+      phases: [
+        { name: 'warm', duration: '1s', rate: 20 },
+        {
+          name: 'chaos',
+          duration: '60s',
+          rate: 20,
+          faults: [
+            { proxy: 'market-data', kind: 'latency', latencyMs: 400 },
+            { proxy: 'ledger-primary', kind: 'down' },
+          ],
+        },
+      ],
+    });
+    const cli = startCli(['run', file, '--report-dir', reportDir]);
+    await cli.waitForOutput(/fault on: ledger-primary down/);
+    const during = await toxiproxyState(stack.toxiproxyUrl);
+    expect(during.flatMap((p) => p.toxics)).toHaveLength(1);
+    expect(during.find((p) => p.name === 'ledger-primary')!.enabled).toBe(false);
+    cli.child.kill('SIGINT');
+    expect(await cli.exit).toBe(130);
+    const after = await toxiproxyState(stack.toxiproxyUrl);
+    expect(after.flatMap((p) => p.toxics)).toEqual([]);
+    expect(after.every((p) => p.enabled)).toBe(true);
+    const report = await readReport(reportDir);
+    expect(report.verdict).toBe('aborted');
+    expect(report.verdictReason).toBe('stopped by SIGINT');
+  });
+});
+
+describe('ordeal plan', () => {
+  it('prints the timeline and sends nothing', async () => {
+    const target = await startCountingServer();
+    const { file } = await writeTempScenario({
+      name: 'planned',
+      target: { baseUrl: target.url },
+      requests: [{ path: '/' }],
+      phases: [
+        { name: 'warm', duration: '10s', rate: { from: 10, to: 100 } },
+        { name: 'hold', duration: '1m', rate: 100 },
+      ],
+    });
+    const run = await runCli(['plan', file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/warm\s+10s\s+10 → 100 req\/s/);
+    expect(run.stdout).toMatch(/10s\s+hold\s+1m\s+100 req\/s/);
+    expect(run.stdout).toContain('Nothing was sent');
+    expect(target.connections()).toBe(0);
+    await target.close();
+  });
+
+  it('prints --help and --version, and exits 2 on an unknown command', async () => {
+    expect((await runCli(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await runCli(['--help'])).stdout).toContain('ordeal run');
+    expect((await runCli(['launch'])).code).toBe(2);
+  });
+});

@@ -1,0 +1,102 @@
+import { readdir } from 'node:fs/promises';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { OrdealError } from '../../harness/errors/ordeal-error.ts';
+import { loadScenario } from '../../harness/scenario/load-scenario.ts';
+import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
+import { writeTempScenario } from '../support/temp-scenario.ts';
+
+const minimal = { name: 'ok', target: { baseUrl: 'http://127.0.0.1:8080' }, requests: [{ path: '/' }], phases: [{ name: 'a', duration: '1s', rate: 5 }] };
+
+function messageOf(data: unknown): string {
+  try {
+    validateScenario(data);
+  } catch (error) {
+    expect(error).toBeInstanceOf(OrdealError);
+    expect((error as OrdealError).exitCode).toBe(2);
+    return (error as Error).message;
+  }
+  throw new Error('expected the scenario to be refused');
+}
+
+describe('validateScenario', () => {
+  it('fills in the defaults: loopback allowlist and the published targets', () => {
+    const scenario = validateScenario(minimal);
+    expect(scenario.target.allowlist).toEqual(['127.0.0.0/8', '::1', 'localhost']);
+    expect(scenario.slos).toEqual([{ http_req_duration: ['p(95)<500', 'p(99)<1000'], http_req_failed: ['rate<0.01'] }]);
+  });
+
+  it('names the path, the value and the fix for a bad duration', () => {
+    const message = messageOf({ ...minimal, phases: [{ name: 'a', duration: '10x', rate: 5 }] });
+    expect(message).toContain('phases[0].duration: "10x" is not a duration (use "500ms", "30s", "2m" or "1m30s")');
+  });
+
+  it('names an unknown fault kind and lists the known ones', () => {
+    const message = messageOf({ ...minimal, phases: [{ name: 'a', duration: '1s', rate: 5, faults: [{ proxy: 'db', kind: 'lag' }] }] });
+    expect(message).toMatch(/phases\[0\]\.faults\[0\]\.kind: "lag" .*latency, bandwidth, timeout, reset_peer, slow_close, slicer, limit_data, down/);
+  });
+
+  it('refuses thresholds that k6 would not read, and SLOs naming no phase', () => {
+    const message = messageOf({ ...minimal, slos: [{ phases: ['peak'], http_req_duration: ['p95<500'], http_req_failed: ['p(95)<1'] }] });
+    expect(message).toContain('slos[0].phases[0]: "peak" names no phase (phases are: a)');
+    expect(message).toContain('slos[0].http_req_duration[0]: "p95<500" is not a threshold for http_req_duration');
+    expect(message).toContain('slos[0].http_req_failed[0]: "p(95)<1" is not a threshold for http_req_failed');
+  });
+
+  it('refuses duplicate phase names and unknown fields', () => {
+    expect(messageOf({ ...minimal, phases: [minimal.phases[0], minimal.phases[0]] })).toContain('phases[1].name: "a" is used by an earlier phase');
+    expect(messageOf({ ...minimal, phasez: [] })).toContain('unknown field "phasez"');
+  });
+
+  it('never throws anything but a clear OrdealError on random input (fuzzed)', () => {
+    fc.assert(
+      fc.property(fc.anything(), (data) => {
+        try {
+          validateScenario(data);
+        } catch (error) {
+          return error instanceof OrdealError && /is not a valid scenario:\n {2}\S/.test(error.message);
+        }
+        return true;
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('never throws anything but a clear OrdealError on mutated scenarios (fuzzed)', () => {
+    const mutation = fc.record({ key: fc.constantFrom('name', 'requests', 'phases', 'target', 'load', 'slos', 'stack'), value: fc.anything() });
+    fc.assert(
+      fc.property(mutation, ({ key, value }) => {
+        try {
+          validateScenario({ ...minimal, [key]: value });
+        } catch (error) {
+          return error instanceof OrdealError && error.message.includes(key);
+        }
+        return true;
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
+describe('loadScenario', () => {
+  it('loads every bundled scenario', async () => {
+    const files = (await readdir('scenarios')).filter((f) => f.endsWith('.ts') && f !== 'trading-requests.ts');
+    expect(files.sort()).toEqual(['dependency-latency.ts', 'game-day.ts', 'peak-load.ts', 'primary-failover.ts']);
+    for (const file of files) expect((await loadScenario(`scenarios/${file}`)).phases.length).toBeGreaterThan(0);
+  });
+
+  it('reads YAML and JSON alike', async () => {
+    const yaml = await writeTempScenario('name: y\ntarget: { baseUrl: "http://127.0.0.1:9" }\nrequests: [{ path: / }]\nphases:\n  - { name: a, duration: 2s, rate: 3 }\n', 's.yaml');
+    expect((await loadScenario(yaml.file)).phases[0]).toMatchObject({ name: 'a', duration: '2s', rate: 3 });
+    const json = await writeTempScenario(minimal);
+    expect((await loadScenario(json.file)).name).toBe('ok');
+  });
+
+  it('says what is wrong with an unreadable file', async () => {
+    const broken = await writeTempScenario('{ "name": ', 'broken.json');
+    await expect(loadScenario(broken.file)).rejects.toThrow(/cannot be read as a scenario/);
+    await expect(loadScenario('nope/missing.ts')).rejects.toThrow(/no such scenario file/);
+    const text = await writeTempScenario('hello', 'notes.txt');
+    await expect(loadScenario(text.file)).rejects.toThrow(/is not a scenario format/);
+  });
+});

@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { startBundledStack } from '../../fixtures/stack/bundled-stack.ts';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function serviceProcessCount(): number {
+  try {
+    return execFileSync('pgrep', ['-f', 'fixtures/services/service-main.ts']).toString().trim().split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitUntilGone(pids: number[]): Promise<void> {
+  for (let i = 0; i < 100 && pids.some(isAlive); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('startBundledStack', () => {
+  it('serves quotes, orders, portfolio, health and metrics through Toxiproxy, and stops every process', async () => {
+    const stack = await startBundledStack();
+    const pids = stack.pids();
+    expect(pids).toHaveLength(5);
+    const quote = await (await fetch(`${stack.gatewayUrl}/api/quotes/ACME`)).json();
+    expect(quote).toMatchObject({ symbol: 'ACME', source: 'market-data' });
+    const order = await fetch(`${stack.gatewayUrl}/api/orders`, { method: 'POST', body: JSON.stringify({ symbol: 'ACME', quantity: 1 }) });
+    expect(order.status).toBe(201);
+    expect(await order.json()).toMatchObject({ ledger: 'primary' });
+    expect((await fetch(`${stack.gatewayUrl}/api/portfolio`)).status).toBe(200);
+    for (const probe of ['live', 'ready', 'startup']) expect((await fetch(`${stack.gatewayUrl}/health/${probe}`)).status).toBe(200);
+    const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+    expect(metrics).toContain('circuit_breaker_state{breaker="market-data"} 0');
+    expect(metrics).toContain('http_server_request_duration_seconds_bucket');
+    expect(Object.keys(await stack.toxiproxy.getAll()).sort()).toEqual(['ledger-primary', 'ledger-replica', 'market-data']);
+    await stack.stop();
+    await waitUntilGone(pids);
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('leaves no process behind when start-up fails half-way', async () => {
+    const before = serviceProcessCount();
+    // Downstreams start, then creating their proxies fails: nothing listens at this Toxiproxy URL.
+    await expect(startBundledStack({ toxiproxyUrl: 'http://127.0.0.1:9' })).rejects.toThrow();
+    for (let i = 0; i < 100 && serviceProcessCount() > before; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(serviceProcessCount()).toBe(before);
+  });
+});

@@ -1,0 +1,15 @@
+import type { StartedBundledStack } from '../../fixtures/stack/bundled-stack.ts';
+import type { ScenarioInput } from '../../harness/scenario/scenario-schema.ts';
+import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
+
+/** A bundled scenario pointed at a stack the test started itself, so the test can look inside afterwards. */
+export function againstStack(scenario: ScenarioInput, stack: StartedBundledStack) {
+  const { stack: _bundled, ...rest } = scenario;
+  return validateScenario({ ...rest, target: { baseUrl: stack.gatewayUrl }, toxiproxy: { url: stack.toxiproxyUrl } });
+}
+
+export async function gatewayMetric(stack: StartedBundledStack, name: string): Promise<number> {
+  const text = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line ? Number(line.split(' ').pop()) : Number.NaN;
+}

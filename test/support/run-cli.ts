@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ORDEAL_BIN = fileURLToPath(new URL('../../bin/ordeal.mjs', import.meta.url));
+
+export interface CliRun {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves once stderr+stdout contain `pattern`. */
+  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<void>;
+  exit: Promise<number | null>;
+}
+
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+  const child = spawn(process.execPath, [ORDEAL_BIN, ...args], { env: { ...process.env, ...env, NO_COLOR: '1', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const check = (): void => {
+    for (const waiter of [...waiters]) {
+      if (waiter.pattern.test(stdout + stderr)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  };
+  child.stdout!.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), check()));
+  child.stderr!.on('data', (chunk: Buffer) => ((stderr += chunk.toString()), check()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exit,
+    waitForOutput: (pattern, timeoutMs = 60_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no output matching ${pattern} within ${timeoutMs}ms:\n${stdout}\n${stderr}`)), timeoutMs);
+        waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
+        check();
+      }),
+  };
+}
+
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = startCli(args, env);
+  const code = await run.exit;
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
+}
