@@ -11,11 +11,18 @@ export function renderPlan(scenario: Scenario, timeline: Timeline): string {
   const lines = [
     `scenario ${scenario.name}: ${timeline.phases.length} phases, ${formatDurationMs(timeline.totalDurationMs)}, target ${target}`,
     `requests: ${scenario.requests.map((r) => `${r.method} ${r.path} (weight ${r.weight})`).join(', ')}`,
-    `load: up to ${scenario.load.connections} connections, request timeout ${scenario.load.timeout}`,
+    scenario.load.driver === 'autocannon'
+      ? `load: autocannon (closed model driving a rate), up to ${scenario.load.connections} connections, request timeout ${scenario.load.timeout}`
+      : `load: ordeal ${scenario.load.model} model, ${scenario.load.model === 'open' ? `at most ${scenario.load.maxInFlight} in flight` : 'virtual users'}, request timeout ${scenario.load.timeout}`,
     '',
   ];
   for (const phase of timeline.phases) {
-    const rate = phase.fromRatePerSec === phase.toRatePerSec ? `${phase.fromRatePerSec} req/s` : `${phase.fromRatePerSec} → ${phase.toRatePerSec} req/s`;
+    const rate =
+      phase.vus !== undefined
+        ? `${phase.vus} VUs (closed model)`
+        : phase.fromRatePerSec === phase.toRatePerSec
+          ? `${phase.fromRatePerSec} req/s`
+          : `${phase.fromRatePerSec} → ${phase.toRatePerSec} req/s`;
     lines.push(`  ${formatDurationMs(phase.startOffsetMs).padStart(6)}  ${phase.name.padEnd(24)} ${formatDurationMs(phase.durationMs).padStart(6)}  ${rate}`);
     for (const fault of phase.faults) lines.push(`${' '.repeat(10)}fault: ${describeFault(fault)}`);
     for (const check of timeline.checks.filter((c) => c.phase === phase.name)) {

@@ -10,10 +10,11 @@ function table(rows: string[][]): string[] {
 /** The end-of-run summary printed by the CLI: phases, checks, verdict. */
 export function renderSummary(report: RunReport, files: readonly string[], style: OutputStyle): string {
   const phaseRows = [
-    ['phase', 'requests', 'target/s', 'achieved/s', 'errors', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms'],
+    ['phase', 'requests', 'dropped', 'target/s', 'achieved/s', 'errors', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms'],
     ...report.phases.map((p) => [
       p.name,
       String(p.requests),
+      String(p.dropped),
       formatRate(p.targetRate),
       formatRate(p.achievedRate),
       formatPercent(p.errorRate),
@@ -36,6 +37,7 @@ export function renderSummary(report: RunReport, files: readonly string[], style
   const verdictText = { pass: style.green('PASS'), fail: style.red('FAIL'), aborted: style.red('ABORTED'), inconclusive: style.yellow('INCONCLUSIVE') }[report.verdict];
   return [
     '',
+    `load: ${report.load.driver}, ${report.load.model} model${report.load.model === 'closed' ? ' (latency from the actual send: stalls are under-reported)' : ' (latency from the intended send time)'}`,
     ...table(phaseRows),
     '',
     ...checkLines,

@@ -2,12 +2,17 @@ import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import type { RequestSpec } from '../scenario/scenario-schema.ts';
 import type { PlannedPhase } from '../scenario/timeline.ts';
 
-export interface PhaseLoad {
-  phase: PlannedPhase;
+export interface LoadTarget {
   baseUrl: URL;
   requests: readonly RequestSpec[];
   connections: number;
   timeoutMs: number;
+}
+
+export interface PhaseLoad extends LoadTarget {
+  phase: PlannedPhase;
+  /** Closed model: virtual users (connections) for this phase. */
+  vus?: number;
 }
 
 /**
@@ -19,5 +24,9 @@ export interface LoadDriver {
   readonly name: string;
   /** "open" (arrival rate) or "closed" (fixed connections); shown in the report. */
   readonly model: 'open' | 'closed';
+  /** Gets ready to send (threads started, code loaded) before the run's clock starts. */
+  prepare?(target: LoadTarget): Promise<void>;
   runPhase(load: PhaseLoad, recorder: PhaseRecorder, signal: AbortSignal): Promise<void>;
+  /** Waits (bounded by the request timeout) for requests still in flight, records them, frees resources. */
+  close?(): Promise<void>;
 }

@@ -59,6 +59,7 @@ export function buildReport(run: RecordedRun): RunReport {
       start: s.ran ? iso(s.startMs) : null,
       end: s.ran ? iso(s.endMs) : null,
       requests: s.requests,
+      dropped: s.dropped,
       errors: s.errors,
       errorRate: s.errorRate,
       errorsByKind: s.errorsByKind,
@@ -84,13 +85,21 @@ export function buildReport(run: RecordedRun): RunReport {
         second: b.second,
         phase: b.phase,
         requests: b.requests,
+        dropped: b.dropped,
         errors: totalErrors(b.errors),
         p50Ms: hasLatency ? percentileMs(b.latency, 50) : null,
         p95Ms: hasLatency ? percentileMs(b.latency, 95) : null,
         p99Ms: hasLatency ? percentileMs(b.latency, 99) : null,
       };
     }),
-    environment: { ordeal: ORDEAL_VERSION, node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, hostname: os.hostname() },
+    environment: {
+      ordeal: ORDEAL_VERSION,
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpus: os.cpus().length,
+      hostname: os.hostname(),
+      maxRssBytes: process.resourceUsage().maxRSS * 1_024,
+    },
     ...(run.infrastructureError ? { error: run.infrastructureError } : {}),
   };
 }

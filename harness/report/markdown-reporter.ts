@@ -12,11 +12,11 @@ export function renderMarkdown(report: RunReport): string {
     '',
     `${report.verdictReason}. Run \`${report.runId}\`, ${report.startedAt} → ${report.endedAt}, target ${report.target}, ${report.load.driver} (${report.load.model} model).`,
     '',
-    '| phase | requests | target/s | achieved/s | errors | p50 ms | p95 ms | p99 ms | max ms | faults |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| phase | requests | dropped | target/s | achieved/s | errors | p50 ms | p95 ms | p99 ms | max ms | faults |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...report.phases.map(
       (p) =>
-        `| ${p.name} | ${p.requests} | ${formatRate(p.targetRate)} | ${formatRate(p.achievedRate)} | ${formatPercent(p.errorRate)} | ${formatMs(p.latencyMs?.p50)} | ${formatMs(p.latencyMs?.p95)} | ${formatMs(p.latencyMs?.p99)} | ${formatMs(p.latencyMs?.max)} | ${p.faults.join('; ') || '—'} |`,
+        `| ${p.name} | ${p.requests} | ${p.dropped} | ${formatRate(p.targetRate)} | ${formatRate(p.achievedRate)} | ${formatPercent(p.errorRate)} | ${formatMs(p.latencyMs?.p50)} | ${formatMs(p.latencyMs?.p95)} | ${formatMs(p.latencyMs?.p99)} | ${formatMs(p.latencyMs?.max)} | ${p.faults.join('; ') || '—'} |`,
     ),
     '',
     '| check | phase | observed | expected | result |',

@@ -21,7 +21,7 @@ export interface RunReport {
   errorsByKind: ErrorCounts;
   /** Per second of the run: the data behind charts and live progress. */
   timeseries: SecondReport[];
-  environment: { ordeal: string; node: string; platform: string; cpus: number; hostname: string };
+  environment: { ordeal: string; node: string; platform: string; cpus: number; hostname: string; maxRssBytes: number };
   error?: string;
 }
 
@@ -30,10 +30,11 @@ export interface PhaseReport {
   start: string | null;
   end: string | null;
   requests: number;
+  dropped: number;
   errors: number;
   errorRate: number | null;
   errorsByKind: ErrorCounts;
-  targetRate: number;
+  targetRate: number | null;
   achievedRate: number | null;
   latencyMs: Pick<LatencySummaryMs, 'p50' | 'p90' | 'p95' | 'p99' | 'max'> | null;
   faults: string[];
@@ -53,6 +54,7 @@ export interface SecondReport {
   second: number;
   phase: string;
   requests: number;
+  dropped: number;
   errors: number;
   p50Ms: number | null;
   p95Ms: number | null;

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/clock.ts';
 import { systemClock } from '../clock/clock.ts';
 import type { AppliedFault, FaultController } from '../faults/fault-controller.ts';
-import { AutocannonDriver } from '../load/autocannon-driver.ts';
+import { createDriver } from '../load/create-driver.ts';
 import type { LoadDriver } from '../load/load-driver.ts';
 import { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { lastSecondOf, phaseTotals } from '../metrics/progress-window.ts';
@@ -41,7 +41,7 @@ export interface RunOptions {
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunReport> {
   const clock = options.clock ?? systemClock;
   const events = options.events ?? new RunEvents();
-  const driver = options.driver ?? new AutocannonDriver(clock);
+  const driver = options.driver ?? createDriver(scenario, clock);
   const timeScale = options.timeScale ?? 1;
   const runId = options.runId ?? createRunId(scenario.name, clock.nowMs());
   const signal = options.signal ?? new AbortController().signal;
@@ -55,6 +55,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     allowNonLoopback: options.allowNonLoopback,
     onMessage: (message) => events.emit('infrastructure', { message }),
   });
+
+  const loadTarget = {
+    baseUrl: infrastructure.targetUrl,
+    requests: scenario.requests,
+    connections: scenario.load.connections,
+    timeoutMs: parseDurationMs(scenario.load.timeout) ?? 5_000,
+  };
+  try {
+    await driver.prepare?.(loadTarget);
+  } catch (error) {
+    await driver.close?.().catch(() => undefined);
+    await infrastructure.stop().catch(() => undefined);
+    throw error;
+  }
 
   const startedAtMs = clock.nowMs();
   const recorder = new PhaseRecorder(startedAtMs);
@@ -71,6 +85,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     infrastructureError = (error as Error).message;
   } finally {
     await removeAllFaults(infrastructure.faults);
+    await driver.close?.().catch((error: Error) => (infrastructureError ??= `stopping the load driver: ${error.message}`));
     await infrastructure.stop().catch((error: Error) => events.emit('warning', { message: `stopping infrastructure: ${error.message}` }));
   }
 
@@ -107,13 +122,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         events.emit('faultApplied', { fault: done });
       }
       await driver.runPhase(
-        {
-          phase,
-          baseUrl: infrastructure.targetUrl,
-          requests: scenario.requests,
-          connections: scenario.load.connections,
-          timeoutMs: parseDurationMs(scenario.load.timeout) ?? 5_000,
-        },
+        { ...loadTarget, phase, vus: phase.vus },
         recorder,
         signal,
       );

@@ -18,7 +18,10 @@ const phaseSchema = z.strictObject({
     error: 'is not a phase name (use letters, digits, ".", "_" or "-", e.g. "peak")',
   }),
   duration: durationSchema,
-  rate: rateSchema,
+  /** Open model: arrivals per second (or a ramp). */
+  rate: rateSchema.optional(),
+  /** Closed model: virtual users (connections), each sending again as soon as its response arrives. */
+  vus: z.int().min(1).max(10_000).optional(),
   faults: z.array(faultSchema).default([]),
 });
 
@@ -79,15 +82,24 @@ export const scenarioSchema = z
       .optional(),
     load: z
       .strictObject({
+        /** "ordeal" (worker threads, open or closed model) or "autocannon" (closed model, in-process). */
+        driver: z.enum(['ordeal', 'autocannon']).default('ordeal'),
+        /** "open": arrivals at a rate, latency from the intended send time. "closed": virtual users. */
+        model: z.enum(['open', 'closed']).default('open'),
+        workers: z.int().min(1).max(64).optional(),
+        maxInFlight: z.int().min(1).max(100_000).default(2_000),
         connections: z.int().min(1).max(10_000).default(100),
         timeout: durationSchema.default('5s'),
       })
-      .default({ connections: 100, timeout: '5s' }),
+      .default({ driver: 'ordeal', model: 'open', maxInFlight: 2_000, connections: 100, timeout: '5s' }),
     requests: z.array(requestSchema).min(1, { error: 'needs at least one request (e.g. { path: "/" })' }),
     phases: z.array(phaseSchema).min(1, { error: 'needs at least one phase (e.g. { name: "peak", duration: "30s", rate: 100 })' }),
     slos: z.array(sloSchema).default([PUBLISHED_SLO]),
   })
   .superRefine((scenario, ctx) => {
+    if (scenario.load.driver === 'autocannon' && scenario.load.model === 'closed') {
+      ctx.addIssue({ code: 'custom', path: ['load', 'model'], input: 'closed', message: 'is not offered by the autocannon driver here (it drives rates; use driver: "ordeal" for the closed model)' });
+    }
     if (!scenario.stack && !scenario.target.baseUrl) {
       ctx.addIssue({
         code: 'custom',
@@ -97,7 +109,17 @@ export const scenarioSchema = z
       });
     }
     const phaseNames = new Set<string>();
+    const closed = scenario.load.model === 'closed';
     scenario.phases.forEach((phase, index) => {
+      if (!closed && phase.rate === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['phases', index, 'rate'], input: undefined, message: 'is required in the open model (use e.g. rate: 100, or a ramp { from: 50, to: 200 })' });
+      }
+      if (closed && phase.rate !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['phases', index, 'rate'], input: phase.rate, message: 'applies to the open model only (set load.model: "open", or give the phase vus: 50)' });
+      }
+      if (!closed && phase.vus !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['phases', index, 'vus'], input: phase.vus, message: 'applies to the closed model only (set load.model: "closed", or give the phase a rate)' });
+      }
       if (phaseNames.has(phase.name)) {
         ctx.addIssue({ code: 'custom', path: ['phases', index, 'name'], input: phase.name, message: 'is used by an earlier phase (phase names must be unique)' });
       }

@@ -10,6 +10,8 @@ export interface PlannedPhase {
   durationMs: number;
   fromRatePerSec: number;
   toRatePerSec: number;
+  /** Closed model only. */
+  vus?: number;
   faults: Fault[];
 }
 
@@ -43,8 +45,9 @@ export function buildTimeline(scenario: Scenario, timeScale = 1): Timeline {
   let offsetMs = 0;
   const phases = scenario.phases.map((phase, index): PlannedPhase => {
     const durationMs = Math.max(1_000, Math.round((parseDurationMs(phase.duration) ?? 0) * timeScale));
-    const rate = typeof phase.rate === 'number' ? { from: phase.rate, to: phase.rate } : phase.rate;
-    const planned = { index, name: phase.name, startOffsetMs: offsetMs, durationMs, fromRatePerSec: rate.from, toRatePerSec: rate.to, faults: phase.faults };
+    const rate = phase.rate === undefined ? { from: 0, to: 0 } : typeof phase.rate === 'number' ? { from: phase.rate, to: phase.rate } : phase.rate;
+    const vus = scenario.load.model === 'closed' ? (phase.vus ?? scenario.load.connections) : undefined;
+    const planned = { index, name: phase.name, startOffsetMs: offsetMs, durationMs, fromRatePerSec: rate.from, toRatePerSec: rate.to, vus, faults: phase.faults };
     offsetMs += durationMs;
     return planned;
   });

@@ -25,7 +25,7 @@ function observe(metric: SloMetric, threshold: Threshold, stats: PhaseStats): Ob
   if (metric === 'http_reqs') {
     if (aggregation.kind === 'count') return { value: stats.requests };
     if (aggregation.kind === 'rate') return { value: stats.achievedRate ?? 0 };
-    return stats.targetRate > 0 ? { value: (stats.achievedRate ?? 0) / stats.targetRate } : { missing: 'the phase has no target rate' };
+    return stats.targetRate ? { value: (stats.achievedRate ?? 0) / stats.targetRate } : { missing: 'the phase has no target rate' };
   }
   if (stats.requests === 0) return { missing: 'no request completed in this phase' };
   if (metric === 'http_req_failed') return { value: stats.errorRate ?? 0 };
@@ -41,7 +41,21 @@ function observe(metric: SloMetric, threshold: Threshold, stats: PhaseStats): Ob
   }
 }
 
-/** Judges one threshold on one phase. Missing evidence is INCONCLUSIVE, never a pass. */
+/** Below this share of its target rate, a phase's latency cannot vouch for the service. */
+export const MIN_ACHIEVED_SHARE_FOR_LATENCY = 0.95;
+
+/** Why the latency of this phase cannot be trusted to PASS, if it cannot. */
+function rateShortfall(stats: PhaseStats): string | undefined {
+  if (!stats.targetRate || stats.achievedRate === null) return undefined;
+  if (stats.achievedRate >= stats.targetRate * MIN_ACHIEVED_SHARE_FOR_LATENCY) return undefined;
+  return `achieved ${stats.achievedRate.toFixed(1)} of ${stats.targetRate.toFixed(1)} req/s (${stats.dropped} dropped): below ${MIN_ACHIEVED_SHARE_FOR_LATENCY * 100}% of the target, the latency measured cannot vouch for the service`;
+}
+
+/**
+ * Judges one threshold on one phase. Missing evidence is INCONCLUSIVE, never a
+ * pass; so is a latency that would pass in a phase that fell short of its
+ * target rate (a latency that already fails stays a FAIL).
+ */
 export function evaluateCheck(check: PlannedCheck, stats: PhaseStats): CheckResult {
   const { metric, threshold } = check;
   const base = { name: `${metric} ${threshold.source.replace(/\s+/g, '')}`, phase: check.phase, metric, expected: threshold.source.replace(/\s+/g, '') };
@@ -51,5 +65,7 @@ export function evaluateCheck(check: PlannedCheck, stats: PhaseStats): CheckResu
   }
   const observed = Math.round(observation.value * 1_000_000) / 1_000_000;
   const passed = compare(observed, threshold.operator, threshold.value);
+  const shortfall = metric === 'http_req_duration' ? rateShortfall(stats) : undefined;
+  if (shortfall) return { ...base, status: passed ? 'inconclusive' : 'fail', passed: false, observed, reason: shortfall };
   return { ...base, status: passed ? 'pass' : 'fail', passed, observed };
 }

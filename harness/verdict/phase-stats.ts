@@ -15,10 +15,13 @@ export interface PhaseStats {
   startMs: number;
   endMs: number;
   requests: number;
+  /** Open model: arrivals that were due but not sent (in-flight cap full), like k6's dropped_iterations. */
+  dropped: number;
   errors: number;
   errorRate: number | null;
   errorsByKind: ErrorCounts;
-  targetRate: number;
+  /** Null in the closed model, which has no target rate. */
+  targetRate: number | null;
   achievedRate: number | null;
   latencyMs: LatencySummaryMs | null;
   latency: LatencyHistogram;
@@ -31,23 +34,27 @@ export function computePhaseStats(phase: PlannedPhase, window: PhaseWindow | und
   const latency = createLatencyHistogram();
   const errorsByKind = emptyErrorCounts();
   let requests = 0;
+  let dropped = 0;
   for (const bucket of buckets) {
     requests += bucket.requests;
+    dropped += bucket.dropped;
     latency.add(bucket.latency);
     for (const kind of ERROR_KINDS) errorsByKind[kind] += bucket.errors[kind];
   }
   const errors = totalErrors(errorsByKind);
-  const elapsedSec = window ? Math.max(0.001, (window.endMs - window.startMs) / 1_000) : 0;
+  // A phase that ran to its end is judged over its planned length; one cut short, over what it ran.
+  const elapsedSec = window ? Math.max(0.001, Math.min(window.endMs - window.startMs, phase.durationMs) / 1_000) : 0;
   return {
     name: phase.name,
     ran: window !== undefined,
     startMs: window?.startMs ?? 0,
     endMs: window?.endMs ?? 0,
     requests,
+    dropped,
     errors,
     errorRate: requests > 0 ? round(errors / requests, 6) : null,
     errorsByKind,
-    targetRate: round(meanTargetRate(phase), 3),
+    targetRate: phase.vus === undefined ? round(meanTargetRate(phase), 3) : null,
     achievedRate: window ? round(requests / elapsedSec, 3) : null,
     latencyMs: summarizeLatencyMs(latency) ?? null,
     latency,

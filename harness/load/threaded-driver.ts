@@ -1,0 +1,148 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { OrdealError } from '../errors/ordeal-error.ts';
+import { decodeLatencyHistogram } from '../metrics/latency-histogram.ts';
+import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
+import type { LoadDriver, LoadTarget, PhaseLoad } from './load-driver.ts';
+import { epochNowMs } from './precise-time.ts';
+import { prepareRequest } from './request-mix.ts';
+import type { MainToWorker, WorkerSetup, WorkerToMain } from './worker-protocol.ts';
+
+const WORKER_ENTRY = new URL('./load-worker-entry.mjs', import.meta.url);
+const PHASE_START_LEAD_MS = 20;
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
+
+export interface ThreadedDriverOptions {
+  model: 'open' | 'closed';
+  workers?: number;
+  /** Open model: cap on requests in flight across all workers. */
+  maxInFlight?: number;
+}
+
+/**
+ * ordeal's own generator: worker threads, each sending its share of the load
+ * (open model: arrivals at intended times; closed model: virtual users),
+ * recording per-second HDR histograms that are merged exactly here.
+ */
+export class ThreadedDriver implements LoadDriver {
+  readonly name = 'ordeal';
+  readonly model: 'open' | 'closed';
+  private readonly workerCount: number;
+  private readonly maxInFlight: number;
+  private workers: Worker[] = [];
+  private recorder?: PhaseRecorder;
+  private failure?: string;
+
+  constructor(options: ThreadedDriverOptions) {
+    this.model = options.model;
+    this.workerCount = options.workers ?? defaultWorkerCount();
+    this.maxInFlight = options.maxInFlight ?? 2_000;
+  }
+
+  /** Starts the workers and waits until each has loaded, so no phase begins while a worker is still compiling. */
+  async prepare(load: LoadTarget): Promise<void> {
+    if (this.workers.length > 0) return;
+    const requests = load.requests.map((spec) => ({ request: prepareRequest(spec), weight: spec.weight }));
+    for (let workerIndex = 0; workerIndex < this.workerCount; workerIndex++) {
+      const setup: WorkerSetup = {
+        workerIndex,
+        workerCount: this.workerCount,
+        origin: load.baseUrl.origin,
+        requests,
+        maxInFlight: Math.max(1, Math.ceil(this.maxInFlight / this.workerCount)),
+        timeoutMs: load.timeoutMs,
+      };
+      const worker = new Worker(WORKER_ENTRY, { workerData: setup });
+      worker.on('message', (message: WorkerToMain) => this.onMessage(message));
+      worker.on('error', (error) => (this.failure ??= `load worker failed: ${error.message}`));
+      this.workers.push(worker);
+    }
+    await Promise.all(
+      this.workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            const onReady = (message: WorkerToMain): void => {
+              if (message.type === 'ready') done();
+            };
+            const done = (): void => {
+              worker.off('message', onReady);
+              worker.off('exit', done);
+              resolve();
+            };
+            worker.on('message', onReady);
+            worker.once('exit', done);
+          }),
+      ),
+    );
+    if (this.failure) throw new OrdealError('ORDEAL_ERR_LOAD', this.failure);
+  }
+
+  private onMessage(message: WorkerToMain): void {
+    if (message.type === 'buckets') {
+      for (const bucket of message.buckets) {
+        this.recorder!.merge(bucket.phase, bucket.second, { ...bucket, latency: decodeLatencyHistogram(bucket.latency) });
+      }
+    } else if (message.type === 'error') {
+      this.failure ??= `load worker failed: ${message.message}`;
+    }
+  }
+
+  /** Posts `message` to one worker; resolves on the first reply that `isReply` accepts, or when the worker exits. */
+  private request(worker: Worker, message: MainToWorker, isReply: (reply: WorkerToMain) => boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const onMessage = (reply: WorkerToMain): void => {
+        if (isReply(reply)) done();
+      };
+      const done = (): void => {
+        worker.off('message', onMessage);
+        worker.off('exit', done);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', done);
+      worker.postMessage(message);
+    });
+  }
+
+  async runPhase(load: PhaseLoad, recorder: PhaseRecorder, signal: AbortSignal): Promise<void> {
+    await this.prepare(load);
+    this.recorder = recorder;
+    const { phase } = load;
+    const vusTotal = load.vus ?? load.connections;
+    const stop = (): void => this.workers.forEach((w) => w.postMessage({ type: 'stop' } satisfies MainToWorker));
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      const startEpochMs = Math.max(epochNowMs() + PHASE_START_LEAD_MS, recorder.runStartMs);
+      await Promise.all(
+        this.workers.map((worker, index) => {
+          const vus = Math.floor(vusTotal / this.workerCount) + (index < vusTotal % this.workerCount ? 1 : 0);
+          const command: MainToWorker = {
+            type: 'phase',
+            phase: phase.name,
+            runStartEpochMs: recorder.runStartMs,
+            startEpochMs,
+            durationMs: phase.durationMs,
+            model: this.model,
+            fromRatePerSec: phase.fromRatePerSec,
+            toRatePerSec: phase.toRatePerSec,
+            vus,
+          };
+          return this.request(worker, command, (reply) => reply.type === 'phaseDone' && reply.phase === phase.name);
+        }),
+      );
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+    if (this.failure) throw new OrdealError('ORDEAL_ERR_LOAD', this.failure);
+  }
+
+  async close(): Promise<void> {
+    if (this.workers.length === 0) return;
+    await Promise.all(this.workers.map((worker) => this.request(worker, { type: 'drain' }, (reply) => reply.type === 'drained')));
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    this.workers = [];
+  }
+}

@@ -1,0 +1,46 @@
+import type { ErrorCounts } from '../metrics/error-kind.ts';
+import type { PreparedRequest } from './request-mix.ts';
+
+export interface WorkerSetup {
+  workerIndex: number;
+  workerCount: number;
+  origin: string;
+  requests: { request: PreparedRequest; weight: number }[];
+  /** This worker's share of the in-flight cap (open model). */
+  maxInFlight: number;
+  timeoutMs: number;
+}
+
+export interface PhaseCommand {
+  type: 'phase';
+  phase: string;
+  /** Seconds of per-second buckets count from here. */
+  runStartEpochMs: number;
+  /** Epoch ms at which the phase starts; every worker uses the same instant. */
+  startEpochMs: number;
+  durationMs: number;
+  model: 'open' | 'closed';
+  fromRatePerSec: number;
+  toRatePerSec: number;
+  /** Closed model: this worker's virtual users. */
+  vus: number;
+}
+
+export type MainToWorker = PhaseCommand | { type: 'stop' } | { type: 'drain' };
+
+export interface EncodedBucket {
+  phase: string;
+  second: number;
+  requests: number;
+  dropped: number;
+  errors: ErrorCounts;
+  /** HDR histogram of latencies in µs, compressed base64 (merged exactly in the main thread). */
+  latency: string;
+}
+
+export type WorkerToMain =
+  | { type: 'ready' }
+  | { type: 'buckets'; buckets: EncodedBucket[] }
+  | { type: 'phaseDone'; phase: string }
+  | { type: 'drained' }
+  | { type: 'error'; message: string };
