@@ -1,10 +1,46 @@
 import { errorKindOfStatus } from '../metrics/error-kind.ts';
-import { errorKindOfSendFailure, type HttpSender } from './http-sender.ts';
+import { errorKindOfSendFailure, type HttpSender, type ResponseListener } from './http-sender.ts';
 import type { InFlight } from './open-model-loop.ts';
 import { epochNowMs, sleepUntilEpochMs } from './precise-time.ts';
 import type { PreparedRequest } from './request-mix.ts';
 import type { WorkerBuckets } from './worker-buckets.ts';
 import type { PhaseCommand } from './worker-protocol.ts';
+
+/** One virtual user: send, wait for the response, record it, send again, until the phase ends. */
+class VirtualUser implements ResponseListener {
+  private sentEpochMs = 0;
+
+  constructor(
+    private readonly command: PhaseCommand,
+    private readonly sender: HttpSender,
+    private readonly pick: () => PreparedRequest,
+    private readonly buckets: WorkerBuckets,
+    private readonly inFlight: InFlight,
+    private readonly stopped: () => boolean,
+    private readonly done: () => void,
+  ) {}
+
+  next(): void {
+    const now = epochNowMs();
+    if (this.stopped() || now >= this.command.startEpochMs + this.command.durationMs) return this.done();
+    this.sentEpochMs = now;
+    this.inFlight.count += 1;
+    this.sender.send(this.pick(), this);
+  }
+
+  onStatus(status: number): void {
+    this.inFlight.count -= 1;
+    this.buckets.response(this.command.phase, this.sentEpochMs, epochNowMs() - this.sentEpochMs, errorKindOfStatus(status));
+    this.next();
+  }
+
+  onFailure(error: Error): void {
+    this.inFlight.count -= 1;
+    this.buckets.failure(this.command.phase, this.sentEpochMs, errorKindOfSendFailure(error));
+    // A failure can be reported synchronously (e.g. a closed pool): never recurse.
+    setImmediate(() => this.next());
+  }
+}
 
 /**
  * Closed model (autocannon's and wrk's default): each virtual user sends, waits
@@ -20,20 +56,7 @@ export async function runClosedPhase(
   stopped: () => boolean,
 ): Promise<void> {
   await sleepUntilEpochMs(command.startEpochMs);
-  const endEpochMs = command.startEpochMs + command.durationMs;
-  const virtualUser = async (): Promise<void> => {
-    while (!stopped() && epochNowMs() < endEpochMs) {
-      const sentEpochMs = epochNowMs();
-      inFlight.count += 1;
-      try {
-        const status = await sender.send(pick());
-        buckets.response(command.phase, sentEpochMs, epochNowMs() - sentEpochMs, errorKindOfStatus(status));
-      } catch (error) {
-        buckets.failure(command.phase, sentEpochMs, errorKindOfSendFailure(error));
-      } finally {
-        inFlight.count -= 1;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: command.vus }, virtualUser));
+  await Promise.all(
+    Array.from({ length: command.vus }, () => new Promise<void>((resolve) => new VirtualUser(command, sender, pick, buckets, inFlight, stopped, resolve).next())),
+  );
 }

@@ -1,6 +1,6 @@
 import { errorKindOfStatus } from '../metrics/error-kind.ts';
 import { arrivalCount, arrivalOffsetMs } from './arrival-schedule.ts';
-import { errorKindOfSendFailure, type HttpSender } from './http-sender.ts';
+import { errorKindOfSendFailure, type HttpSender, type ResponseListener } from './http-sender.ts';
 import { epochNowMs, sleepUntilEpochMs } from './precise-time.ts';
 import type { PreparedRequest } from './request-mix.ts';
 import type { WorkerBuckets } from './worker-buckets.ts';
@@ -10,6 +10,26 @@ const MAX_BURST = 256;
 
 export interface InFlight {
   count: number;
+}
+
+/** One open-model request: its latency runs from when it was due, not from when it was sent. */
+class Arrival implements ResponseListener {
+  constructor(
+    private readonly phase: string,
+    private readonly intendedEpochMs: number,
+    private readonly buckets: WorkerBuckets,
+    private readonly inFlight: InFlight,
+  ) {}
+
+  onStatus(status: number): void {
+    this.inFlight.count -= 1;
+    this.buckets.response(this.phase, this.intendedEpochMs, epochNowMs() - this.intendedEpochMs, errorKindOfStatus(status));
+  }
+
+  onFailure(error: Error): void {
+    this.inFlight.count -= 1;
+    this.buckets.failure(this.phase, this.intendedEpochMs, errorKindOfSendFailure(error));
+  }
 }
 
 /**
@@ -47,10 +67,7 @@ export async function runOpenPhase(
         continue;
       }
       inFlight.count += 1;
-      sender.send(pick()).then(
-        (status) => buckets.response(phase, intendedEpochMs, epochNowMs() - intendedEpochMs, errorKindOfStatus(status)),
-        (error: unknown) => buckets.failure(phase, intendedEpochMs, errorKindOfSendFailure(error)),
-      ).finally(() => (inFlight.count -= 1));
+      sender.send(pick(), new Arrival(phase, intendedEpochMs, buckets, inFlight));
     }
     if (burst >= MAX_BURST) await new Promise((resolve) => setImmediate(resolve));
   }

@@ -17,16 +17,21 @@ interface LocalBucket {
  */
 export class WorkerBuckets {
   private buckets = new Map<string, LocalBucket>();
+  /** The bucket used last: nearly every response lands in the same one as the previous (hot path). */
+  private last?: LocalBucket;
   runStartEpochMs = 0;
 
   private bucket(phase: string, atEpochMs: number): LocalBucket {
     const second = Math.max(0, Math.floor((atEpochMs - this.runStartEpochMs) / 1_000));
+    const last = this.last;
+    if (last && last.second === second && last.phase === phase) return last;
     const key = `${phase}\u0000${second}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = { phase, second, requests: 0, dropped: 0, errors: emptyErrorCounts(), latency: createLatencyHistogram('recording') };
       this.buckets.set(key, bucket);
     }
+    this.last = bucket;
     return bucket;
   }
 
@@ -57,6 +62,7 @@ export class WorkerBuckets {
       latency: encodeLatencyHistogram(b.latency),
     }));
     this.buckets = new Map();
+    this.last = undefined;
     return out;
   }
 }
