@@ -19,3 +19,19 @@ else
 fi
 
 node --import tsx scripts/ensure-toxiproxy.ts
+
+# Prometheus (and promtool) from Debian's package, for checks on the service's own signals.
+if command -v prometheus >/dev/null 2>&1 || [ -x /usr/bin/prometheus ]; then
+  say "prometheus found: $(command -v prometheus || echo /usr/bin/prometheus)"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing prometheus from Debian's packages (apt-get; once)"
+  # Keep the package from starting a system-wide Prometheus on :9090: ordeal starts its own on loopback.
+  created_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; created_policy=1; fi
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  if [ -n "$created_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+  say "prometheus installed: $(/usr/bin/prometheus --version 2>&1 | head -1)"
+else
+  say "prometheus is not installed and this is not root: checks on Prometheus signals will be refused (install Debian's prometheus package, or set prometheus.url)"
+fi

@@ -30,6 +30,7 @@ program
   .option('--time-scale <factor>', 'run every phase at this fraction of its length (smoke runs)', parseTimeScale)
   .option('--target <url>', 'override target.baseUrl')
   .option('--toxiproxy <url>', 'use the Toxiproxy server at this URL')
+  .option('--prometheus <url>', 'read the service\'s signals from the Prometheus at this URL')
   .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
   .action(async (scenario: string, options) => {
     process.exitCode = await runCommand(scenario, options);

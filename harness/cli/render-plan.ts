@@ -2,6 +2,19 @@ import { describeFault } from '../scenario/fault-schema.ts';
 import { formatDurationMs } from '../scenario/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';
+import { needsPrometheus, phasesNamedBy, type ResilienceCheck } from '../scenario/check-schema.ts';
+
+function describeCheck(check: ResilienceCheck): string {
+  switch (check.kind) {
+    case 'breaker': return `breaker ${check.breaker} opens within ${check.opensWithin}${check.closesWithin ? `, closes within ${check.closesWithin} after` : ''}`;
+    case 'failover': return `failover to the replica${check.maxFailedRequests !== undefined ? `, <= ${check.maxFailedRequests} failed requests` : ''}${check.maxErrorWindow ? `, errors for <= ${check.maxErrorWindow}` : ''}`;
+    case 'autoscaling': return `replicas >= ${check.atLeast} within ${check.within}${check.fallsTo ? `, back to ${check.fallsTo} within ${check.fallsWithin}` : ''}${check.maxDirectionChanges !== undefined ? `, <= ${check.maxDirectionChanges} direction changes` : ''}`;
+    case 'alert': return `alert ${check.alert} fires within ${check.firesWithin}${check.resolvesWithin ? `, resolves within ${check.resolvesWithin} after` : ''}`;
+    case 'no-alert': return `no ${check.alert ?? check.severity ?? ''} alert firing`.replace('  ', ' ');
+    case 'resources': return `average CPU < ${check.cpuPercentBelow}%, memory < ${check.memoryPercentBelow}%`;
+    case 'health': return `/health/${check.probe} OK${check.allowedPhases.length ? ` (may fail in ${check.allowedPhases.join(', ')})` : ''}`;
+  }
+}
 
 /** The dry-run view of a scenario: what would run, when, with which faults and checks. Sends nothing. */
 export function renderPlan(scenario: Scenario, timeline: Timeline): string {
@@ -28,7 +41,15 @@ export function renderPlan(scenario: Scenario, timeline: Timeline): string {
     for (const check of timeline.checks.filter((c) => c.phase === phase.name)) {
       lines.push(`${' '.repeat(10)}check: ${check.metric} ${check.threshold.source}`);
     }
+    for (const check of scenario.checks.filter((c) => phasesNamedBy(c).includes(phase.name))) {
+      lines.push(`${' '.repeat(10)}check: ${describeCheck(check)}`);
+    }
   }
-  lines.push('', `${timeline.checks.length} checks. Nothing was sent: this is a dry run.`);
+  const runWide = scenario.checks.filter((c) => phasesNamedBy(c).length === 0);
+  for (const check of runWide) lines.push(`  every phase: ${describeCheck(check)}`);
+  if (scenario.checks.some(needsPrometheus)) {
+    lines.push('', `signals: ${scenario.prometheus?.url ? `Prometheus at ${scenario.prometheus.url}` : 'a Prometheus ordeal starts beside the bundled stack (1 s scrapes, the service\'s alert rules)'}`);
+  }
+  lines.push('', `${timeline.checks.length + scenario.checks.length} checks. Nothing was sent: this is a dry run.`);
   return lines.join('\n');
 }

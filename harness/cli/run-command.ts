@@ -14,6 +14,7 @@ export interface RunCommandOptions {
   timeScale?: number;
   target?: string;
   toxiproxy?: string;
+  prometheus?: string;
   allowNonLoopback?: boolean;
 }
 
@@ -51,6 +52,7 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
       timeScale: options.timeScale,
       targetUrl: options.target,
       toxiproxyUrl: options.toxiproxy,
+      prometheusUrl: options.prometheus,
       allowNonLoopback: options.allowNonLoopback,
     });
     const files = await writeReports(report, path.resolve(options.reportDir));

@@ -1,4 +1,4 @@
-import { formatMs, formatObserved, formatPercent, formatRate } from '../report/format-number.ts';
+import { formatMs, formatObserved, formatPercent, formatRate, formatSeconds } from '../report/format-number.ts';
 import type { RunReport } from '../report/run-report.ts';
 import type { OutputStyle } from './output-style.ts';
 
@@ -28,13 +28,17 @@ export function renderSummary(report: RunReport, files: readonly string[], style
   const mark = { pass: style.green('PASS'), fail: style.red('FAIL'), inconclusive: style.yellow('INCONCLUSIVE') };
   const checkRows = [
     ['check', 'phase', 'observed', 'expected', 'result'],
-    ...report.checks.map((c) => [c.metric, c.phase, formatObserved(c.observed, c.metric), c.expected, c.status]),
+    ...report.checks.map((c) => [c.metric === 'http_req_duration' || c.metric === 'http_req_failed' || c.metric === 'http_reqs' ? c.metric : c.name, c.phase, formatObserved(c.observed, c.metric, c.expected), c.expected, c.status]),
   ];
   const checkLines = table(checkRows).map((line, index) => {
     const status = index === 0 ? undefined : report.checks[index - 1]!.status;
     return status ? line.replace(new RegExp(`${status}$`), mark[status]) : line;
   });
   const verdictText = { pass: style.green('PASS'), fail: style.red('FAIL'), aborted: style.red('ABORTED'), inconclusive: style.yellow('INCONCLUSIVE') }[report.verdict];
+  const timingRows = [
+    ['reaction', 'detect', 'recover', 'failover gap', 'scale-up'],
+    ...report.resilience.map((r) => [`${r.phase}${r.faults.length ? ` (${r.faults.join('; ')})` : ''}`, formatSeconds(r.timeToDetectMs), formatSeconds(r.timeToRecoverMs), formatSeconds(r.failoverGapMs), formatSeconds(r.scaleUpLatencyMs)]),
+  ];
   return [
     '',
     `load: ${report.load.driver}, ${report.load.model} model${report.load.model === 'closed' ? ' (latency from the actual send: stalls are under-reported)' : ' (latency from the intended send time)'}`,
@@ -42,6 +46,7 @@ export function renderSummary(report: RunReport, files: readonly string[], style
     '',
     ...checkLines,
     '',
+    ...(report.resilience.length > 0 ? [...table(timingRows), ''] : []),
     `${style.bold('verdict:')} ${verdictText} — ${report.verdictReason}`,
     ...(report.error ? [`harness error: ${report.error}`] : []),
     ...files.map((file) => `report: ${file}`),

@@ -11,6 +11,12 @@ import { computePhaseStats, type PhaseStats, type PhaseWindow } from '../verdict
 import { decideVerdict } from '../verdict/run-verdict.ts';
 import type { RunReport } from './run-report.ts';
 import { ORDEAL_VERSION } from './version.ts';
+import type { RecordedSignals } from '../signals/recorded-signals.ts';
+import { evaluateResilienceCheck } from '../verdict/resilience/evaluate-resilience.ts';
+import type { LoadSecond, ResilienceContext } from '../verdict/resilience/resilience-context.ts';
+import { resilienceTimings } from '../verdict/resilience/resilience-timings.ts';
+import { PUBLISHED_TARGETS } from '../scenario/published-targets.ts';
+import { parseThreshold } from '../scenario/threshold.ts';
 
 export interface RecordedRun {
   runId: string;
@@ -27,6 +33,9 @@ export interface RecordedRun {
   recorder: PhaseRecorder;
   abortedBy?: string;
   infrastructureError?: string;
+  signals: RecordedSignals;
+  /** The end of the recorded data. */
+  observedUntilMs: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -35,11 +44,32 @@ export function phaseStatsOf(run: RecordedRun): PhaseStats[] {
   return run.timeline.phases.map((phase) => computePhaseStats(phase, run.windows.get(phase.name), run.recorder.seconds(phase.name)));
 }
 
+function resilienceContextOf(run: RecordedRun): ResilienceContext {
+  const load: LoadSecond[] = run.recorder.allSeconds().map((b) => ({
+    atMs: run.startedAtMs + b.second * 1_000,
+    phase: b.phase,
+    requests: b.requests,
+    errors: totalErrors(b.errors),
+    p95Ms: b.latency.totalCount > 0 ? percentileMs(b.latency, 95) : null,
+  }));
+  return { windows: run.windows, faults: run.faults, load, signals: run.signals, observedUntilMs: run.observedUntilMs };
+}
+
+/** The p95 the scenario asks for (first one stated), for time-to-recover; else the published target. */
+function p95TargetMs(scenario: Scenario): number {
+  const stated = scenario.slos.flatMap((slo) => slo.http_req_duration ?? []).map(parseThreshold).find((t) => t?.aggregation.kind === 'percentile' && t.aggregation.percentile === 95);
+  return stated?.value ?? PUBLISHED_TARGETS.latencyP95Ms;
+}
+
 /** Pure: recorded data in, the report (with its verdict) out. */
 export function buildReport(run: RecordedRun): RunReport {
   const stats = phaseStatsOf(run);
   const statsByName = new Map(stats.map((s) => [s.name, s]));
-  const checks = run.timeline.checks.map((check) => evaluateCheck(check, statsByName.get(check.phase)!));
+  const context = resilienceContextOf(run);
+  const checks = [
+    ...run.timeline.checks.map((check) => evaluateCheck(check, statsByName.get(check.phase)!)),
+    ...run.scenario.checks.flatMap((check) => evaluateResilienceCheck(check, context)),
+  ];
   const { verdict, reason } = decideVerdict({ checks, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
   const errorsByKind = emptyErrorCounts();
   for (const s of stats) for (const kind of ERROR_KINDS) errorsByKind[kind] += s.errorsByKind[kind];
@@ -79,6 +109,7 @@ export function buildReport(run: RecordedRun): RunReport {
       removedAt: f.removedAtMs === undefined ? null : iso(f.removedAtMs),
     })),
     errorsByKind,
+    resilience: resilienceTimings(context, run.scenario.checks, p95TargetMs(run.scenario)),
     timeseries: run.recorder.allSeconds().map((b) => {
       const hasLatency = b.latency.totalCount > 0;
       return {

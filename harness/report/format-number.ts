@@ -12,8 +12,16 @@ export function formatRate(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : value.toFixed(1);
 }
 
-export function formatObserved(value: number | null, metric: string): string {
+const SECONDS_OBSERVED = new Set(['breaker', 'autoscaling', 'alert']);
+
+export function formatSeconds(ms: number | null): string {
+  return ms === null ? '—' : `${(ms / 1_000).toFixed(1)} s`;
+}
+
+export function formatObserved(value: number | null, metric: string, expected = ''): string {
   if (value === null) return 'no data';
+  if (SECONDS_OBSERVED.has(metric) && /within/.test(expected)) return `${value} s`;
+  if (metric === 'resources') return `${value}%`;
   if (metric === 'http_req_duration') return `${formatMs(value)} ms`;
   if (metric === 'http_req_failed') return formatPercent(value);
   return String(Math.round(value * 1_000) / 1_000);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
-import { formatMs, formatObserved, formatPercent, formatRate } from './format-number.ts';
+import { formatMs, formatObserved, formatPercent, formatRate, formatSeconds } from './format-number.ts';
 import type { Reporter } from './reporter.ts';
 import type { RunReport } from './run-report.ts';
 
@@ -22,9 +22,15 @@ export function renderMarkdown(report: RunReport): string {
     '| check | phase | observed | expected | result |',
     '|---|---|---:|---|---|',
     ...report.checks.map(
-      (c) => `| ${c.metric} | ${c.phase} | ${formatObserved(c.observed, c.metric)} | \`${c.expected}\` | ${STATUS_MARK[c.status]}${c.reason ? ` (${c.reason})` : ''} |`,
+      (c) => `| ${c.name} | ${c.phase} | ${formatObserved(c.observed, c.metric, c.expected)} | \`${c.expected}\` | ${STATUS_MARK[c.status]}${c.reason ? ` (${c.reason})` : ''} |`,
     ),
   ];
+  if (report.resilience.length > 0) {
+    lines.push('', '| reaction | detect | recover | failover gap | scale-up |', '|---|---:|---:|---:|---:|');
+    for (const r of report.resilience) {
+      lines.push(`| ${r.phase}${r.faults.length ? ` (${r.faults.join('; ')})` : ''} | ${formatSeconds(r.timeToDetectMs)} | ${formatSeconds(r.timeToRecoverMs)} | ${formatSeconds(r.failoverGapMs)} | ${formatSeconds(r.scaleUpLatencyMs)} |`);
+    }
+  }
   if (report.error) lines.push('', `**Harness error:** ${report.error}`);
   lines.push('', 'Full data: [report.json](report.json)', '');
   return lines.join('\n');

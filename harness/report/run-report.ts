@@ -2,6 +2,7 @@ import type { ErrorCounts } from '../metrics/error-kind.ts';
 import type { LatencySummaryMs } from '../metrics/latency-histogram.ts';
 import type { CheckResult } from '../verdict/evaluate-check.ts';
 import type { Verdict } from '../verdict/run-verdict.ts';
+import type { ResilienceTiming } from '../verdict/resilience/resilience-timings.ts';
 
 /** reports/<run-id>/report.json — a contract other tools read. Times ISO-8601, latencies in ms. */
 export interface RunReport {
@@ -19,6 +20,8 @@ export interface RunReport {
   checks: CheckResult[];
   faults: FaultReport[];
   errorsByKind: ErrorCounts;
+  /** How long each reaction took: detection, recovery, failover gap, scale-up. */
+  resilience: ResilienceTiming[];
   /** Per second of the run: the data behind charts and live progress. */
   timeseries: SecondReport[];
   environment: { ordeal: string; node: string; platform: string; cpus: number; hostname: string; maxRssBytes: number };

@@ -6,6 +6,9 @@ import { ToxiproxyFaultController } from '../faults/toxiproxy-fault-controller.t
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
 import { ToxiproxyServer } from '../toxiproxy/toxiproxy-server.ts';
+import { startStackPrometheus } from '../../fixtures/prometheus/stack-prometheus.ts';
+import { needsPrometheus } from '../scenario/check-schema.ts';
+import { assertPrometheusAnswers, allTargetsUp } from '../signals/prometheus-signals.ts';
 
 export interface InfrastructureOptions {
   runId: string;
@@ -13,6 +16,8 @@ export interface InfrastructureOptions {
   targetUrl?: string;
   /** Overrides toxiproxy.url. */
   toxiproxyUrl?: string;
+  /** Overrides prometheus.url. */
+  prometheusUrl?: string;
   allowNonLoopback?: boolean;
   onMessage?: (message: string) => void;
 }
@@ -20,21 +25,40 @@ export interface InfrastructureOptions {
 export interface StartedRunInfrastructure extends AsyncDisposable {
   targetUrl: URL;
   faults?: FaultController;
+  /** Where the service's signals are, when the scenario's checks need them. */
+  prometheusUrl?: string;
   stop(): Promise<void>;
 }
 
 /** Every address the scenario would touch, refused before anything starts if not allowed. */
-export function checkAddresses(scenario: Scenario, options: Pick<InfrastructureOptions, 'targetUrl' | 'toxiproxyUrl' | 'allowNonLoopback'>): void {
+export function checkAddresses(scenario: Scenario, options: Pick<InfrastructureOptions, 'targetUrl' | 'toxiproxyUrl' | 'prometheusUrl' | 'allowNonLoopback'>): void {
   const allowlist = scenario.target.allowlist;
   const guard = { allowNonLoopback: options.allowNonLoopback };
   const baseUrl = options.targetUrl ?? scenario.target.baseUrl;
   if (baseUrl && !scenario.stack) assertTargetAllowed(options.targetUrl ? '--target' : 'target.baseUrl', baseUrl, allowlist, guard);
   const toxiproxyUrl = options.toxiproxyUrl ?? scenario.toxiproxy?.url;
   if (toxiproxyUrl) assertTargetAllowed(options.toxiproxyUrl ? '--toxiproxy' : 'toxiproxy.url', toxiproxyUrl, allowlist, guard);
+  const prometheusUrl = options.prometheusUrl ?? scenario.prometheus?.url;
+  if (prometheusUrl) assertTargetAllowed(options.prometheusUrl ? '--prometheus' : 'prometheus.url', prometheusUrl, allowlist, guard);
   scenario.toxiproxy?.proxies.forEach((proxy, index) => {
     assertTargetAllowed(`toxiproxy.proxies[${index}].listen`, `http://${proxy.listen}`, allowlist, guard);
     assertTargetAllowed(`toxiproxy.proxies[${index}].upstream`, `http://${proxy.upstream}`, allowlist, guard);
   });
+}
+
+/** Prometheus answers, and has scraped its targets at least once (so rates have data from the first phase). */
+async function waitForPrometheus(url: string): Promise<void> {
+  try {
+    await assertPrometheusAnswers(url);
+  } catch (cause) {
+    throw new OrdealError(
+      'ORDEAL_ERR_PROMETHEUS',
+      `inconclusive: Prometheus at ${url} does not answer (${(cause as Error).message}), so the checks on the service's signals could not be judged (start Prometheus, or set prometheus.url); no load was sent`,
+      { cause },
+    );
+  }
+  const deadlineMs = Date.now() + 10_000;
+  while (Date.now() < deadlineMs && !(await allTargetsUp(url))) await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
 function usesFaults(scenario: Scenario): boolean {
@@ -55,12 +79,20 @@ export async function startRunInfrastructure(scenario: Scenario, options: Infras
     let targetUrl: URL;
     let toxiproxy: Toxiproxy | undefined;
     const toxiproxyUrl = options.toxiproxyUrl ?? scenario.toxiproxy?.url;
+    const wantsPrometheus = scenario.checks.some(needsPrometheus);
+    let prometheusUrl = wantsPrometheus ? (options.prometheusUrl ?? scenario.prometheus?.url) : undefined;
     if (scenario.stack) {
       options.onMessage?.(`starting the bundled trading stack${scenario.stack.breaker ? '' : ' (breaker disabled)'}${scenario.stack.failover ? '' : ' (failover disabled)'}`);
       const stack = await startBundledStack({ toxiproxyUrl, breaker: scenario.stack.breaker, failover: scenario.stack.failover });
       toStop.push(() => stack.stop());
       targetUrl = new URL(stack.gatewayUrl);
       toxiproxy = stack.toxiproxy;
+      if (wantsPrometheus && !prometheusUrl) {
+        options.onMessage?.('starting Prometheus (scraping the stack every second, with its alert rules)');
+        const prometheus = await startStackPrometheus(stack);
+        toStop.push(() => prometheus.stop());
+        prometheusUrl = prometheus.url;
+      }
     } else {
       targetUrl = new URL(options.targetUrl ?? scenario.target.baseUrl!);
       if (toxiproxyUrl) toxiproxy = new Toxiproxy(toxiproxyUrl);
@@ -84,7 +116,8 @@ export async function startRunInfrastructure(scenario: Scenario, options: Infras
       if (!faults) throw new OrdealError('ORDEAL_ERR_TOXIPROXY', 'the scenario has faults but no Toxiproxy (set toxiproxy.url)');
       await faults.preflight(scenario.phases.flatMap((phase) => phase.faults.map((fault) => fault.proxy)));
     }
-    return { targetUrl, faults, stop, [Symbol.asyncDispose]: stop };
+    if (prometheusUrl) await waitForPrometheus(prometheusUrl);
+    return { targetUrl, faults, prometheusUrl, stop, [Symbol.asyncDispose]: stop };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

@@ -12,9 +12,24 @@ import { parseDurationMs } from '../scenario/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { buildTimeline, targetRateAt, type PlannedPhase } from '../scenario/timeline.ts';
 import { computePhaseStats, type PhaseWindow } from '../verdict/phase-stats.ts';
+import { HealthProber } from '../signals/health-prober.ts';
+import { collectPrometheusSignals } from '../signals/prometheus-signals.ts';
+import { emptySignals } from '../signals/recorded-signals.ts';
+import { queriesFor } from '../verdict/resilience/evaluate-resilience.ts';
 import { RunEvents } from './run-events.ts';
 import { createRunId } from './run-id.ts';
 import { checkAddresses, startRunInfrastructure } from './run-infrastructure.ts';
+
+const PROMETHEUS_SETTLE_MS = 2_000;
+
+function wantsHealthProbes(scenario: Scenario): boolean {
+  return scenario.health !== undefined || scenario.checks.some((c) => c.kind === 'health');
+}
+
+function createHealthProber(scenario: Scenario, baseUrl: URL): HealthProber {
+  const health = scenario.health ?? { interval: '1s', timeout: '3s', paths: { live: '/health/live', ready: '/health/ready', startup: '/health/startup' } };
+  return new HealthProber(baseUrl, health.paths, parseDurationMs(health.interval)!, parseDurationMs(health.timeout)!);
+}
 
 export interface RunOptions {
   scenarioFile?: string;
@@ -26,6 +41,7 @@ export interface RunOptions {
   timeScale?: number;
   targetUrl?: string;
   toxiproxyUrl?: string;
+  prometheusUrl?: string;
   allowNonLoopback?: boolean;
   /** Aborting stops load, removes faults and ends the run as "aborted" with `signal.reason`. */
   signal?: AbortSignal;
@@ -52,6 +68,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     runId,
     targetUrl: options.targetUrl,
     toxiproxyUrl: options.toxiproxyUrl,
+    prometheusUrl: options.prometheusUrl,
     allowNonLoopback: options.allowNonLoopback,
     onMessage: (message) => events.emit('infrastructure', { message }),
   });
@@ -72,6 +89,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   const startedAtMs = clock.nowMs();
   const recorder = new PhaseRecorder(startedAtMs);
+  const healthProber = wantsHealthProbes(scenario) ? createHealthProber(scenario, infrastructure.targetUrl) : undefined;
+  healthProber?.start();
+  let signals = emptySignals();
+  let observedUntilMs = startedAtMs;
   const windows = new Map<string, PhaseWindow>();
   const applied: AppliedFault[] = [];
   let infrastructureError: string | undefined;
@@ -86,6 +107,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   } finally {
     await removeAllFaults(infrastructure.faults);
     await driver.close?.().catch((error: Error) => (infrastructureError ??= `stopping the load driver: ${error.message}`));
+    const health = healthProber?.stop() ?? new Map();
+    observedUntilMs = clock.nowMs();
+    if (infrastructure.prometheusUrl) {
+      // Let Prometheus scrape and evaluate the last seconds before reading them back.
+      await clock.sleep(PROMETHEUS_SETTLE_MS);
+      const queries = queriesFor(scenario.checks);
+      signals = { ...(await collectPrometheusSignals(infrastructure.prometheusUrl, queries, startedAtMs - 2_000, clock.nowMs())), health };
+    } else signals = { ...emptySignals(), health };
     await infrastructure.stop().catch((error: Error) => events.emit('warning', { message: `stopping infrastructure: ${error.message}` }));
   }
 
@@ -104,6 +133,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     recorder,
     abortedBy: signal.aborted ? String(signal.reason ?? 'abort') : undefined,
     infrastructureError,
+    signals,
+    observedUntilMs,
   });
   events.emit('runEnded', { report });
   return report;

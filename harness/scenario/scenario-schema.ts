@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDurationMs } from './duration.ts';
+import { checkSchema, needsPrometheus, phasesNamedBy } from './check-schema.ts';
 import { faultSchema } from './fault-schema.ts';
 import { PUBLISHED_SLO } from './published-targets.ts';
 import { parseThreshold, type Aggregation } from './threshold.ts';
@@ -95,6 +96,19 @@ export const scenarioSchema = z
     requests: z.array(requestSchema).min(1, { error: 'needs at least one request (e.g. { path: "/" })' }),
     phases: z.array(phaseSchema).min(1, { error: 'needs at least one phase (e.g. { name: "peak", duration: "30s", rate: 100 })' }),
     slos: z.array(sloSchema).default([PUBLISHED_SLO]),
+    checks: z.array(checkSchema).default([]),
+    /** Where the service's signals are: an existing Prometheus by URL; with the bundled stack ordeal starts one. */
+    prometheus: z.strictObject({ url: z.string().optional() }).optional(),
+    /** HTTP health probes sampled during the run. */
+    health: z
+      .strictObject({
+        interval: durationSchema.default('1s'),
+        timeout: durationSchema.default('3s'),
+        paths: z
+          .strictObject({ live: z.string().default('/health/live'), ready: z.string().default('/health/ready'), startup: z.string().default('/health/startup') })
+          .default({ live: '/health/live', ready: '/health/ready', startup: '/health/startup' }),
+      })
+      .optional(),
   })
   .superRefine((scenario, ctx) => {
     if (scenario.load.driver === 'autocannon' && scenario.load.model === 'closed') {
@@ -125,6 +139,21 @@ export const scenarioSchema = z
       }
       phaseNames.add(phase.name);
     });
+    scenario.checks.forEach((check, checkIndex) => {
+      for (const name of phasesNamedBy(check)) {
+        if (!phaseNames.has(name)) {
+          ctx.addIssue({ code: 'custom', path: ['checks', checkIndex], input: name, message: `names no phase (phases are: ${[...phaseNames].join(', ')})` });
+        }
+      }
+    });
+    if (scenario.checks.some(needsPrometheus) && !scenario.stack && !scenario.prometheus?.url) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prometheus', 'url'],
+        input: undefined,
+        message: 'is required by the checks on the service\'s signals (set prometheus.url: "http://127.0.0.1:9090", or use stack: { kind: "bundled" })',
+      });
+    }
     scenario.slos.forEach((slo, sloIndex) => {
       slo.phases?.forEach((name, index) => {
         if (name !== '*' && !phaseNames.has(name)) {

@@ -1,4 +1,5 @@
 import { percentileMs } from '../metrics/latency-histogram.ts';
+import type { ResilienceCheckKind } from '../scenario/check-schema.ts';
 import type { SloMetric } from '../scenario/scenario-schema.ts';
 import { aggregationName, compare, type Threshold } from '../scenario/threshold.ts';
 import type { PlannedCheck } from '../scenario/timeline.ts';
@@ -9,7 +10,8 @@ export type CheckStatus = 'pass' | 'fail' | 'inconclusive';
 export interface CheckResult {
   name: string;
   phase: string;
-  metric: SloMetric;
+  /** The SLO metric (http_req_duration, ...) or the resilience check kind (breaker, alert, ...). */
+  metric: SloMetric | ResilienceCheckKind | 'no-alert';
   status: CheckStatus;
   passed: boolean;
   observed: number | null;

@@ -28,7 +28,9 @@ describe('ordeal run', () => {
       expect(new Date(phase.start).toISOString()).toBe(phase.start);
       expect(phase.requests).toBeGreaterThan(0);
     }
-    expect(report.checks.length).toBe(24);
+    expect(report.checks.filter((c: { metric: string }) => c.metric.startsWith("http_")).length).toBe(24);
+    expect(report.checks.some((c: { metric: string }) => c.metric === "breaker")).toBe(true);
+    expect(report.resilience.length).toBeGreaterThan(0);
     expect(report.faults.map((f: { removedAt: string | null }) => f.removedAt !== null)).toEqual([true, true]);
     const summary = await readFile(path.join(reportDir, report.runId, 'summary.md'), 'utf8');
     expect(summary).toContain('**PASS**');

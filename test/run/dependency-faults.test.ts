@@ -6,7 +6,7 @@ import primaryFailover from '../../scenarios/primary-failover.ts';
 import { againstStack, gatewayMetric } from '../support/against-stack.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
 
-const TIME_SCALE = 0.4;
+const TIME_SCALE = 0.3;
 
 describe('a latency fault on market-data', () => {
   it('raises the measured quote latency by about the injected latency, and removing it brings it back', async () => {

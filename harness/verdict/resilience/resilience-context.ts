@@ -1,0 +1,59 @@
+import type { AppliedFault } from '../../faults/fault-controller.ts';
+import type { RecordedSignals, SeriesResult, TimePoint } from '../../signals/recorded-signals.ts';
+import type { CheckResult } from '../evaluate-check.ts';
+import type { PhaseWindow } from '../phase-stats.ts';
+
+/** A second of client-side load, for checks that look at failures over time. */
+export interface LoadSecond {
+  atMs: number;
+  phase: string;
+  requests: number;
+  errors: number;
+  p95Ms: number | null;
+}
+
+/** Everything a resilience check may look at; all recorded, so checks are pure. */
+export interface ResilienceContext {
+  windows: ReadonlyMap<string, PhaseWindow>;
+  faults: readonly AppliedFault[];
+  load: readonly LoadSecond[];
+  signals: RecordedSignals;
+  /** The end of the recorded data: nothing after it was observed. */
+  observedUntilMs: number;
+}
+
+export type ResultBase = Pick<CheckResult, 'name' | 'phase' | 'metric' | 'expected'>;
+
+export const inconclusive = (base: ResultBase, reason: string): CheckResult => ({ ...base, status: 'inconclusive', passed: false, observed: null, reason });
+export const judged = (base: ResultBase, passed: boolean, observed: number | null, reason?: string): CheckResult => ({
+  ...base,
+  status: passed ? 'pass' : 'fail',
+  passed,
+  observed,
+  ...(reason ? { reason } : {}),
+});
+
+/** When the phase's faults began and ended (the phase edges when it has none). */
+export function faultSpan(context: ResilienceContext, phase: string): { startMs: number; endMs: number } | undefined {
+  const window = context.windows.get(phase);
+  if (!window) return undefined;
+  const faults = context.faults.filter((f) => f.phase === phase);
+  if (faults.length === 0) return { startMs: window.startMs, endMs: window.endMs };
+  return {
+    startMs: Math.min(...faults.map((f) => f.appliedAtMs)),
+    endMs: Math.max(...faults.map((f) => f.removedAtMs ?? window.endMs)),
+  };
+}
+
+export function seriesPoints(result: SeriesResult | undefined, query: string): TimePoint[] | string {
+  if (!result) return `the query "${query}" was not run`;
+  if ('error' in result) return result.error;
+  if (result.points.length === 0) return `the query "${query}" returned no data (is the metric exported and scraped?)`;
+  return result.points;
+}
+
+export function firstAt(points: readonly TimePoint[], fromMs: number, predicate: (value: number) => boolean): TimePoint | undefined {
+  return points.find((p) => p.atMs >= fromMs && predicate(p.value));
+}
+
+export const seconds = (ms: number): number => Math.round(ms / 100) / 10;

@@ -1,0 +1,58 @@
+import type { ResilienceCheck } from '../../scenario/check-schema.ts';
+import { describeFault } from '../../scenario/fault-schema.ts';
+import { replicasQuery } from './autoscaling-check.ts';
+import { breakerQuery } from './breaker-check.ts';
+import { errorWindowMs } from './failover-check.ts';
+import { faultSpan, type ResilienceContext } from './resilience-context.ts';
+
+export interface ResilienceTiming {
+  phase: string;
+  faults: string[];
+  /** Fault start → the breaker opened or an alert fired, whichever came first. */
+  timeToDetectMs: number | null;
+  /** Fault end → the first second whose p95 was back under the SLO (and the breaker closed, when known). */
+  timeToRecoverMs: number | null;
+  /** With a dependency down: first to last second in which clients saw errors. */
+  failoverGapMs: number | null;
+  /** Phase start → the replicas reached the count an autoscaling check asks for. */
+  scaleUpLatencyMs: number | null;
+}
+
+function points(context: ResilienceContext, query: string) {
+  const result = context.signals.series.get(query);
+  return result && 'points' in result ? result.points : [];
+}
+
+/** How long each reaction took, per phase with faults or an autoscaling check. */
+export function resilienceTimings(context: ResilienceContext, checks: readonly ResilienceCheck[], p95TargetMs: number): ResilienceTiming[] {
+  const breakerPoints = checks.filter((c) => c.kind === 'breaker').flatMap((c) => points(context, breakerQuery(c)));
+  const alertTimes = 'firing' in context.signals.alerts ? [...context.signals.alerts.firing.values()].flatMap((a) => a.points.map((p) => p.atMs)) : [];
+  const phases = new Set([...context.faults.map((f) => f.phase), ...checks.filter((c) => c.kind === 'autoscaling').map((c) => c.phase)]);
+  return [...phases].flatMap((phase) => {
+    const span = faultSpan(context, phase);
+    const window = context.windows.get(phase);
+    if (!span || !window) return [];
+    const faults = context.faults.filter((f) => f.phase === phase);
+    const detectedAt = Math.min(
+      ...breakerPoints.filter((p) => p.atMs >= span.startMs && p.value >= 2).map((p) => p.atMs),
+      ...alertTimes.filter((t) => t >= span.startMs),
+    );
+    const breakerClosedAt = (atMs: number): boolean => {
+      const latest = breakerPoints.filter((p) => p.atMs <= atMs).at(-1);
+      return latest === undefined || latest.value === 0;
+    };
+    const recovered = context.load.find((s) => s.atMs >= span.endMs && s.p95Ms !== null && s.p95Ms <= p95TargetMs && breakerClosedAt(s.atMs));
+    const autoscaling = checks.find((c): c is Extract<ResilienceCheck, { kind: 'autoscaling' }> => c.kind === 'autoscaling' && c.phase === phase);
+    const scaled = autoscaling ? points(context, replicasQuery(autoscaling)).find((p) => p.atMs >= window.startMs && p.value >= autoscaling.atLeast) : undefined;
+    return [
+      {
+        phase,
+        faults: faults.map((f) => describeFault(f.fault)),
+        timeToDetectMs: faults.length && Number.isFinite(detectedAt) ? detectedAt - span.startMs : null,
+        timeToRecoverMs: faults.length && recovered ? Math.max(0, recovered.atMs - span.endMs) : null,
+        failoverGapMs: faults.some((f) => f.fault.kind === 'down') ? errorWindowMs(context, phase).windowMs : null,
+        scaleUpLatencyMs: scaled ? scaled.atMs - window.startMs : null,
+      },
+    ];
+  });
+}
