@@ -30,13 +30,13 @@ class VirtualUser implements ResponseListener {
 
   onStatus(status: number): void {
     this.inFlight.count -= 1;
-    this.buckets.response(this.command.phase, this.sentEpochMs, epochNowMs() - this.sentEpochMs, errorKindOfStatus(status));
+    this.buckets.recordResponse(this.command.phase, this.sentEpochMs, epochNowMs() - this.sentEpochMs, errorKindOfStatus(status));
     this.next();
   }
 
   onFailure(error: Error): void {
     this.inFlight.count -= 1;
-    this.buckets.failure(this.command.phase, this.sentEpochMs, errorKindOfSendFailure(error));
+    this.buckets.recordFailure(this.command.phase, this.sentEpochMs, errorKindOfSendFailure(error));
     // A failure can be reported synchronously (e.g. a closed pool): never recurse.
     setImmediate(() => this.next());
   }

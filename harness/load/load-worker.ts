@@ -34,7 +34,7 @@ const flushTimer = setInterval(flush, 1_000);
 
 async function runPhase(command: PhaseCommand): Promise<void> {
   stopRequested = false;
-  buckets.runStartEpochMs = command.runStartEpochMs;
+  buckets.runStartMs = command.runStartEpochMs;
   if (command.model === 'closed' && command.vus > closedModelConnections) {
     // Each virtual user holds its own connection; grow the pool when a phase needs more.
     await sender.close();

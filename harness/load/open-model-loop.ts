@@ -23,12 +23,12 @@ class Arrival implements ResponseListener {
 
   onStatus(status: number): void {
     this.inFlight.count -= 1;
-    this.buckets.response(this.phase, this.intendedEpochMs, epochNowMs() - this.intendedEpochMs, errorKindOfStatus(status));
+    this.buckets.recordResponse(this.phase, this.intendedEpochMs, epochNowMs() - this.intendedEpochMs, errorKindOfStatus(status));
   }
 
   onFailure(error: Error): void {
     this.inFlight.count -= 1;
-    this.buckets.failure(this.phase, this.intendedEpochMs, errorKindOfSendFailure(error));
+    this.buckets.recordFailure(this.phase, this.intendedEpochMs, errorKindOfSendFailure(error));
   }
 }
 
@@ -63,7 +63,7 @@ export async function runOpenPhase(
       const intendedEpochMs = command.startEpochMs + arrivalOffsetMs(plan, k);
       if (intendedEpochMs > epochNowMs()) break;
       if (inFlight.count >= worker.maxInFlight) {
-        buckets.dropped(phase, intendedEpochMs);
+        buckets.recordDropped(phase, intendedEpochMs);
         continue;
       }
       inFlight.count += 1;

@@ -38,6 +38,7 @@ export function checkAddresses(scenario: Scenario, options: Pick<InfrastructureO
   if (baseUrl && !scenario.stack) assertTargetAllowed(options.targetUrl ? '--target' : 'target.baseUrl', baseUrl, allowlist, guard);
   const toxiproxyUrl = options.toxiproxyUrl ?? scenario.toxiproxy?.url;
   if (toxiproxyUrl) assertTargetAllowed(options.toxiproxyUrl ? '--toxiproxy' : 'toxiproxy.url', toxiproxyUrl, allowlist, guard);
+  if (scenario.scrape?.url) assertTargetAllowed('scrape.url', scenario.scrape.url, allowlist, guard);
   const prometheusUrl = options.prometheusUrl ?? scenario.prometheus?.url;
   if (prometheusUrl) assertTargetAllowed(options.prometheusUrl ? '--prometheus' : 'prometheus.url', prometheusUrl, allowlist, guard);
   scenario.toxiproxy?.proxies.forEach((proxy, index) => {

@@ -15,7 +15,8 @@ import { computePhaseStats, type PhaseWindow } from '../verdict/phase-stats.ts';
 import { HealthProber } from '../signals/health-prober.ts';
 import { collectPrometheusSignals } from '../signals/prometheus-signals.ts';
 import { emptySignals } from '../signals/recorded-signals.ts';
-import { queriesFor } from '../verdict/resilience/evaluate-resilience.ts';
+import { queriesFor, scrapeSelectorsFor } from '../verdict/resilience/evaluate-resilience.ts';
+import { MetricsScraper } from '../signals/metrics-scraper.ts';
 import { RunEvents } from './run-events.ts';
 import { createRunId } from './run-id.ts';
 import { checkAddresses, startRunInfrastructure } from './run-infrastructure.ts';
@@ -91,6 +92,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const recorder = new PhaseRecorder(startedAtMs);
   const healthProber = wantsHealthProbes(scenario) ? createHealthProber(scenario, infrastructure.targetUrl) : undefined;
   healthProber?.start();
+  const scrapeSelectors = scrapeSelectorsFor(scenario.checks);
+  const scraper =
+    scrapeSelectors.length > 0
+      ? new MetricsScraper(new URL(scenario.scrape?.url ?? '/metrics', infrastructure.targetUrl), scrapeSelectors, parseDurationMs(scenario.scrape?.interval ?? '1s')!, 3_000)
+      : undefined;
+  scraper?.start();
   let signals = emptySignals();
   let observedUntilMs = startedAtMs;
   const windows = new Map<string, PhaseWindow>();
@@ -108,13 +115,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     await removeAllFaults(infrastructure.faults);
     await driver.close?.().catch((error: Error) => (infrastructureError ??= `stopping the load driver: ${error.message}`));
     const health = healthProber?.stop() ?? new Map();
+    const scraped = scraper?.stop() ?? new Map();
     observedUntilMs = clock.nowMs();
     if (infrastructure.prometheusUrl) {
       // Let Prometheus scrape and evaluate the last seconds before reading them back.
       await clock.sleep(PROMETHEUS_SETTLE_MS);
       const queries = queriesFor(scenario.checks);
-      signals = { ...(await collectPrometheusSignals(infrastructure.prometheusUrl, queries, startedAtMs - 2_000, clock.nowMs())), health };
-    } else signals = { ...emptySignals(), health };
+      const fromPrometheus = await collectPrometheusSignals(infrastructure.prometheusUrl, queries, startedAtMs - 2_000, clock.nowMs());
+      signals = { ...fromPrometheus, series: new Map([...fromPrometheus.series, ...scraped]), health };
+    } else signals = { ...emptySignals(), series: scraped, health };
     await infrastructure.stop().catch((error: Error) => events.emit('warning', { message: `stopping infrastructure: ${error.message}` }));
   }
 

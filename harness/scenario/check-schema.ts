@@ -1,9 +1,16 @@
 import { z } from 'zod';
+import { parseMetricSelector } from '../signals/metric-selector.ts';
 import { parseDurationMs } from './duration.ts';
 
 const duration = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, { error: 'is not a duration (use "500ms", "30s", "2m" or "1m30s")' });
 const phase = z.string().min(1);
 const query = z.string().min(1).optional();
+/** Where a check's series comes from: PromQL on Prometheus, or a direct scrape of the target's /metrics. */
+const source = z.enum(['prometheus', 'scrape']).default('prometheus');
+const metric = z
+  .string()
+  .refine((text) => parseMetricSelector(text) !== undefined, { error: 'is not a metric selector (use e.g. circuit_breaker_state{breaker="market-data"})' })
+  .optional();
 
 /**
  * Resilience checks, judged on the service's own signals (Prometheus range
@@ -19,6 +26,9 @@ export const checkSchema = z.discriminatedUnion('kind', [
     closesWithin: duration.optional(),
     /** PromQL giving the breaker state over time: 0 closed, 1 half-open, 2 open. */
     query,
+    source,
+    /** With source "scrape": the metric to read from /metrics. */
+    metric,
   }),
   z.strictObject({
     kind: z.literal('failover'),
@@ -37,6 +47,8 @@ export const checkSchema = z.discriminatedUnion('kind', [
     fallsWithin: duration.optional(),
     maxDirectionChanges: z.int().min(0).optional(),
     query,
+    source,
+    metric,
   }),
   z.strictObject({
     kind: z.literal('alert'),
@@ -78,7 +90,7 @@ export function phasesNamedBy(check: ResilienceCheck): string[] {
   return 'phase' in check ? [check.phase] : [];
 }
 
-/** Whether a check needs Prometheus (all but the health probe). */
+/** Whether a check needs Prometheus (all but the health probe and direct scrapes). */
 export function needsPrometheus(check: ResilienceCheck): boolean {
-  return check.kind !== 'health';
+  return check.kind !== 'health' && !('source' in check && check.source === 'scrape');
 }

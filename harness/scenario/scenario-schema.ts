@@ -99,6 +99,8 @@ export const scenarioSchema = z
     checks: z.array(checkSchema).default([]),
     /** Where the service's signals are: an existing Prometheus by URL; with the bundled stack ordeal starts one. */
     prometheus: z.strictObject({ url: z.string().optional() }).optional(),
+    /** Direct scrapes of the target's /metrics (for checks with source: "scrape"). */
+    scrape: z.strictObject({ url: z.string().optional(), interval: durationSchema.default('1s') }).optional(),
     /** HTTP health probes sampled during the run. */
     health: z
       .strictObject({

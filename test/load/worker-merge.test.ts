@@ -13,7 +13,7 @@ describe('histograms recorded in workers', () => {
     for (let i = 0; i < 30_000; i++) {
       seed = (seed * 48_271) % 2_147_483_647;
       const latencyMs = (seed % 2_000_000) / 1_000 + 0.05; // 0.05 ms .. 2 s
-      workers[i % 3]!.response('peak', (i / 30_000) * 10_000, latencyMs);
+      workers[i % 3]!.recordResponse('peak', (i / 30_000) * 10_000, latencyMs);
       recordLatencyMs(whole, latencyMs);
       if (i % 7_000 === 0) for (const worker of workers) for (const b of worker.flush()) recorder.merge(b.phase, b.second, { ...b, latency: decodeLatencyHistogram(b.latency) });
     }

@@ -7,6 +7,10 @@ import { againstStack, gatewayMetric } from '../support/against-stack.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
 
 const TIME_SCALE = 0.3;
+const withScrapedBreakerCheck = {
+  ...dependencyLatency,
+  checks: [{ kind: 'breaker' as const, phase: 'market-data-slow', opensWithin: '5s', source: 'scrape' as const }],
+};
 
 describe('a latency fault on market-data', () => {
   it('raises the measured quote latency by about the injected latency, and removing it brings it back', async () => {
@@ -43,20 +47,34 @@ describe('a latency fault on market-data', () => {
 describe('the circuit breaker (scenarios/dependency-latency.ts)', () => {
   it('opens when market-data is slower than its timeout, so quotes stay fast via the fallback: PASS', async () => {
     await using stack = await startBundledStack();
-    const report = await runScenario(againstStack(dependencyLatency, stack), { timeScale: TIME_SCALE });
+    const report = await runScenario(againstStack(withScrapedBreakerCheck, stack), { timeScale: TIME_SCALE });
     expect(report.verdict).toBe('pass');
     expect(await gatewayMetric(stack, 'quote_fallbacks_total')).toBeGreaterThan(0);
+    // Read straight from the gateway's /metrics, no Prometheus: the breaker opened within 5 s of the fault.
+    expect(report.checks.find((c) => c.metric === 'breaker')).toMatchObject({ status: 'pass' });
     const slow = report.phases.find((p) => p.name === 'market-data-slow')!;
     expect(slow.latencyMs!.p95).toBeLessThan(500);
   });
 
   it('with the breaker disabled, the latency SLO FAILS', async () => {
     await using stack = await startBundledStack({ breaker: false });
-    const report = await runScenario(againstStack(dependencyLatency, stack), { timeScale: TIME_SCALE });
+    const report = await runScenario(againstStack(withScrapedBreakerCheck, stack), { timeScale: TIME_SCALE });
     expect(report.verdict).toBe('fail');
     const failed = report.checks.filter((c) => c.status === 'fail');
     expect(failed.map((c) => `${c.phase} ${c.expected}`)).toContain('market-data-slow p(95)<500');
     expect(failed.every((c) => c.phase === 'market-data-slow')).toBe(true);
+    expect(report.checks.find((c) => c.metric === 'breaker')).toMatchObject({ status: 'fail', reason: 'the breaker never opened' });
+  });
+});
+
+describe('the gateway replicas', () => {
+  it('share the load between them', async () => {
+    await using stack = await startBundledStack({ autoscaler: { minReplicas: 2, maxReplicas: 2 } });
+    await runScenario(againstStack({ name: 'spread', requests: [{ path: '/api/quotes/ACME' }], phases: [{ name: 'steady', duration: '4s', rate: 100 }], slos: [] }, stack));
+    const text = await (await fetch(stack.gatewayMetricsUrl)).text();
+    const perReplica = [...text.matchAll(/^gateway_replica_requests_total\{replica="(\d+)"\} (\d+)/gm)].map((m) => Number(m[2]));
+    expect(perReplica).toHaveLength(2);
+    expect(Math.min(...perReplica)).toBeGreaterThan(400 * 0.2);
   });
 });
 

@@ -2,12 +2,14 @@ import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
+import { scrapeKey } from '../../signals/metrics-scraper.ts';
 import { DEFAULT_QUERIES } from './default-queries.ts';
 import { firstAt, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
 
 type AutoscalingCheck = Extract<ResilienceCheck, { kind: 'autoscaling' }>;
 
-export const replicasQuery = (check: AutoscalingCheck): string => check.query ?? DEFAULT_QUERIES.replicas;
+export const replicasQuery = (check: AutoscalingCheck): string =>
+  check.source === 'scrape' ? scrapeKey(check.metric ?? 'autoscaler_current_replicas') : (check.query ?? DEFAULT_QUERIES.replicas);
 
 /** Times the replica count turned from rising to falling or back. */
 export function directionChanges(points: readonly TimePoint[]): number {

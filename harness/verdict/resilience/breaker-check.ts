@@ -1,12 +1,14 @@
 import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { CheckResult } from '../evaluate-check.ts';
+import { scrapeKey } from '../../signals/metrics-scraper.ts';
 import { DEFAULT_QUERIES } from './default-queries.ts';
 import { faultSpan, firstAt, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
 
 type BreakerCheck = Extract<ResilienceCheck, { kind: 'breaker' }>;
 
-export const breakerQuery = (check: BreakerCheck): string => check.query ?? DEFAULT_QUERIES.breakerState(check.breaker);
+export const breakerQuery = (check: BreakerCheck): string =>
+  check.source === 'scrape' ? scrapeKey(check.metric ?? `circuit_breaker_state{breaker="${check.breaker}"}`) : (check.query ?? DEFAULT_QUERIES.breakerState(check.breaker));
 
 /** The breaker opens (state 2) within T of the fault starting, and closes (state 0) within T of it ending. */
 export function evaluateBreaker(check: BreakerCheck, context: ResilienceContext): CheckResult[] {

@@ -7,6 +7,7 @@ import { evaluateFailover, replicaQuery } from './failover-check.ts';
 import { evaluateHealth } from './health-check.ts';
 import { cpuQuery, evaluateResources, memoryQuery } from './resources-check.ts';
 import type { ResilienceContext } from './resilience-context.ts';
+import { scrapeKey } from '../../signals/metrics-scraper.ts';
 
 export function evaluateResilienceCheck(check: ResilienceCheck, context: ResilienceContext): CheckResult[] {
   switch (check.kind) {
@@ -22,6 +23,17 @@ export function evaluateResilienceCheck(check: ResilienceCheck, context: Resilie
 
 /** The PromQL a set of checks needs over the run. */
 export function queriesFor(checks: readonly ResilienceCheck[]): string[] {
+  return seriesKeysFor(checks).filter((key) => !key.startsWith(SCRAPE_PREFIX));
+}
+
+/** The metric selectors a set of checks reads from a direct /metrics scrape. */
+export function scrapeSelectorsFor(checks: readonly ResilienceCheck[]): string[] {
+  return seriesKeysFor(checks).filter((key) => key.startsWith(SCRAPE_PREFIX)).map((key) => key.slice(SCRAPE_PREFIX.length));
+}
+
+const SCRAPE_PREFIX = scrapeKey('');
+
+function seriesKeysFor(checks: readonly ResilienceCheck[]): string[] {
   return checks.flatMap((check) => {
     switch (check.kind) {
       case 'breaker': return [breakerQuery(check)];

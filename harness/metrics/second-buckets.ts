@@ -1,0 +1,85 @@
+import { emptyErrorCounts, ERROR_KINDS, type ErrorCounts, type ErrorKind } from './error-kind.ts';
+import { createLatencyHistogram, recordLatencyMs, type LatencyHistogram } from './latency-histogram.ts';
+
+/** One second of one phase: memory grows with run time, never with request count. */
+export interface SecondBucket {
+  phase: string;
+  /** Whole seconds since the run started. */
+  second: number;
+  requests: number;
+  /** Open model: arrivals not sent because the in-flight cap was full. */
+  dropped: number;
+  errors: ErrorCounts;
+  latency: LatencyHistogram;
+}
+
+/**
+ * Outcomes recorded into per-second, per-phase buckets. The main thread keeps
+ * them for the whole run (PhaseRecorder); load workers keep them until they
+ * hand them over (WorkerBuckets).
+ */
+export class SecondBuckets {
+  protected buckets = new Map<string, SecondBucket>();
+  /** The bucket used last: nearly every outcome lands in the same one as the previous (hot path). */
+  private last?: SecondBucket;
+
+  constructor(
+    /** Epoch ms that second 0 starts at. */
+    public runStartMs: number,
+    private readonly purpose: 'storage' | 'recording',
+  ) {}
+
+  protected bucketOfSecond(phase: string, second: number): SecondBucket {
+    const last = this.last;
+    if (last && last.second === second && last.phase === phase) return last;
+    const key = `${phase}\u0000${second}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = { phase, second, requests: 0, dropped: 0, errors: emptyErrorCounts(), latency: createLatencyHistogram(this.purpose) };
+      this.buckets.set(key, bucket);
+    }
+    this.last = bucket;
+    return bucket;
+  }
+
+  private bucketAt(phase: string, atMs: number): SecondBucket {
+    return this.bucketOfSecond(phase, Math.max(0, Math.floor((atMs - this.runStartMs) / 1_000)));
+  }
+
+  /** A response arrived (any status); `errorKind` is set for status >= 400. */
+  recordResponse(phase: string, atMs: number, latencyMs: number, errorKind?: ErrorKind): void {
+    const bucket = this.bucketAt(phase, atMs);
+    bucket.requests += 1;
+    recordLatencyMs(bucket.latency, latencyMs);
+    if (errorKind) bucket.errors[errorKind] += 1;
+  }
+
+  /** A request ended without a response (timeout, refused, reset). */
+  recordFailure(phase: string, atMs: number, errorKind: ErrorKind): void {
+    const bucket = this.bucketAt(phase, atMs);
+    bucket.requests += 1;
+    bucket.errors[errorKind] += 1;
+  }
+
+  /** An open-model arrival was due but not sent. */
+  recordDropped(phase: string, atMs: number): void {
+    this.bucketAt(phase, atMs).dropped += 1;
+  }
+
+  /** Adds a bucket recorded elsewhere (a load worker): histograms add exactly. */
+  merge(phase: string, second: number, part: Omit<SecondBucket, 'phase' | 'second'>): void {
+    const bucket = this.bucketOfSecond(phase, second);
+    bucket.requests += part.requests;
+    bucket.dropped += part.dropped;
+    for (const kind of ERROR_KINDS) bucket.errors[kind] += part.errors[kind];
+    bucket.latency.add(part.latency);
+  }
+
+  /** Empties the buckets and returns what they held. */
+  protected drain(): SecondBucket[] {
+    const all = [...this.buckets.values()];
+    this.buckets = new Map();
+    this.last = undefined;
+    return all;
+  }
+}

@@ -1,0 +1,64 @@
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { matchesSelector, parseMetricSelector, type MetricSelector } from './metric-selector.ts';
+import type { SeriesResult, TimePoint } from './recorded-signals.ts';
+
+/** The key under which a scraped selector's series is stored beside PromQL results. */
+export const scrapeKey = (selector: string): string => `scrape:${selector}`;
+
+/**
+ * Scrapes a `/metrics` endpoint directly every interval during the run (no
+ * Prometheus needed), keeping only the selected metrics: one point per scrape,
+ * the largest value among the samples a selector matches.
+ */
+export class MetricsScraper {
+  private readonly selectors: { text: string; selector: MetricSelector; points: TimePoint[] }[];
+  private readonly failures: string[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly url: URL,
+    selectors: readonly string[],
+    private readonly intervalMs: number,
+    private readonly timeoutMs: number,
+  ) {
+    this.selectors = [...new Set(selectors)].map((text) => ({ text, selector: parseMetricSelector(text)!, points: [] }));
+  }
+
+  start(): void {
+    const scrape = (): void => {
+      const atMs = Date.now();
+      fetch(this.url, { signal: AbortSignal.timeout(this.timeoutMs) })
+        .then((response) => response.text())
+        .then((text) => this.record(atMs, text))
+        .catch((error: Error) => this.failures.push(error.message));
+    };
+    scrape();
+    this.timer = setInterval(scrape, this.intervalMs);
+  }
+
+  private record(atMs: number, text: string): void {
+    const families = parsePrometheusTextFormat(text);
+    for (const entry of this.selectors) {
+      const values = families
+        .filter((f) => f.name === entry.selector.name)
+        .flatMap((f) => f.metrics.filter((m) => matchesSelector(entry.selector, f.name, m.labels)).map((m) => Number(m.value)))
+        .filter(Number.isFinite);
+      if (values.length > 0) entry.points.push({ atMs, value: Math.max(...values) });
+    }
+  }
+
+  stop(): Map<string, SeriesResult> {
+    clearInterval(this.timer);
+    const series = new Map<string, SeriesResult>();
+    for (const entry of this.selectors) {
+      entry.points.sort((a, b) => a.atMs - b.atMs);
+      series.set(
+        scrapeKey(entry.text),
+        entry.points.length > 0 || this.failures.length === 0
+          ? { points: entry.points }
+          : { error: `scraping ${this.url.href} failed: ${this.failures.at(-1)}` },
+      );
+    }
+    return series;
+  }
+}
