@@ -16,9 +16,12 @@ const memoryRate = Number(process.env.ORDEAL_BENCH_MEMORY_RATE ?? 5_000);
 
 function version(command: string, args: string[]): string {
   try {
-    return execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString().split('\n')[0]!.trim();
+    const out = execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
+    return out.split('\n')[0]!.trim();
   } catch (error) {
-    return ((error as { stderr?: Buffer }).stderr?.toString() ?? 'unknown').split('\n')[0]!.trim();
+    // wrk prints its version to stdout and exits 1; nginx prints it to stderr.
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    return (`${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`.trim() || 'unknown').split('\n')[0]!.trim();
   }
 }
 
@@ -35,7 +38,7 @@ print(memoryTable(await benchMemory(memoryRate, quick ? 60 : 300, 30), memoryRat
 
 const machine = [
   `- CPU: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores; memory ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${os.platform()} ${os.release()}`,
-  `- Node ${process.version}; ${version('wrk', ['--version'])}; ${version('/usr/sbin/nginx', ['-v'])}; autocannon ${version(process.execPath, ['-p', "require('autocannon/package.json').version"])}`,
+  `- Node ${process.version}; ${version('wrk', ['-v'])}; ${version('/usr/sbin/nginx', ['-v'])}; autocannon ${version(process.execPath, ['-p', "require('autocannon/package.json').version"])}`,
   `- measured ${new Date().toISOString()}${quick ? ' (--quick: memory long run 60 s)' : ''}`,
 ];
 await writeFile(

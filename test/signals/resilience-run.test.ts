@@ -31,8 +31,9 @@ describe('resilience checks on the service\'s own signals (real Prometheus, real
     expect(report.resilience.find((r) => r.phase === 'ledger-primary-down')!.failoverGapMs).not.toBeNull();
   });
 
-  it('FAIL on a broken stack: breaker disabled, failover disabled, autoscaler off', { timeout: 120_000 }, async () => {
-    const report = await runResilience({ breaker: false, failover: false, autoscaler: { enabled: false } });
+  it('FAIL on a broken stack: breaker disabled, failover disabled, autoscaler off, replicas over their memory budget', { timeout: 120_000 }, async () => {
+    const report = await runResilience({ breaker: false, failover: false, autoscaler: { enabled: false }, memoryLimitBytes: 16 * 1_048_576 });
+    expect(statusOf(report, 'resources', 'memory')[0]).toMatch(/^baseline: fail/);
     expect(statusOf(report, 'breaker', 'opens')).toEqual(['market-data-slow: fail (the breaker never opened)']);
     expect(statusOf(report, 'failover', 'failed requests')[0]).toMatch(/^ledger-primary-down: fail/);
     expect(statusOf(report, 'failover', 'replica')[0]).toMatch(/^ledger-primary-down: fail/);
