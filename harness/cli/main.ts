@@ -5,6 +5,7 @@ import { ORDEAL_VERSION } from '../report/version.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { scenarioSchema } from '../scenario/scenario-schema.ts';
 import { buildTimeline } from '../scenario/timeline.ts';
+import { preflight } from '../run/preflight.ts';
 import { renderPlan } from './render-plan.ts';
 import { runCommand } from './run-command.ts';
 
@@ -41,9 +42,13 @@ program
   .description('dry run: validate the scenario and print its timeline; sends no load and no fault')
   .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
   .option('--time-scale <factor>', 'show the timeline compressed by this factor', parseTimeScale)
-  .action(async (file: string, options: { timeScale?: number }) => {
+  .option('--toxiproxy <url>', 'check this Toxiproxy instead of toxiproxy.url')
+  .option('--prometheus <url>', 'check this Prometheus instead of prometheus.url')
+  .action(async (file: string, options: { timeScale?: number; toxiproxy?: string; prometheus?: string }) => {
     const scenario = await loadScenario(file);
     process.stdout.write(`${renderPlan(scenario, buildTimeline(scenario, options.timeScale))}\n`);
+    const findings = await preflight(scenario, { toxiproxyUrl: options.toxiproxy, prometheusUrl: options.prometheus });
+    if (findings.length > 0) process.stdout.write(`\ninfrastructure:\n${findings.map((line) => `  ${line}`).join('\n')}\n`);
   });
 
 program

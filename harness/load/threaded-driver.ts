@@ -60,23 +60,7 @@ export class ThreadedDriver implements LoadDriver {
       worker.on('error', (error) => (this.failure ??= `load worker failed: ${error.message}`));
       this.workers.push(worker);
     }
-    await Promise.all(
-      this.workers.map(
-        (worker) =>
-          new Promise<void>((resolve) => {
-            const onReady = (message: WorkerToMain): void => {
-              if (message.type === 'ready') done();
-            };
-            const done = (): void => {
-              worker.off('message', onReady);
-              worker.off('exit', done);
-              resolve();
-            };
-            worker.on('message', onReady);
-            worker.once('exit', done);
-          }),
-      ),
-    );
+    await Promise.all(this.workers.map((worker) => this.awaitReply(worker, (reply) => reply.type === 'ready')));
     if (this.failure) throw new OrdealError('ORDEAL_ERR_LOAD', this.failure);
   }
 
@@ -92,6 +76,12 @@ export class ThreadedDriver implements LoadDriver {
 
   /** Posts `message` to one worker; resolves on the first reply that `isReply` accepts, or when the worker exits. */
   private request(worker: Worker, message: MainToWorker, isReply: (reply: WorkerToMain) => boolean): Promise<void> {
+    const replied = this.awaitReply(worker, isReply);
+    worker.postMessage(message);
+    return replied;
+  }
+
+  private awaitReply(worker: Worker, isReply: (reply: WorkerToMain) => boolean): Promise<void> {
     return new Promise<void>((resolve) => {
       const onMessage = (reply: WorkerToMain): void => {
         if (isReply(reply)) done();
@@ -103,7 +93,6 @@ export class ThreadedDriver implements LoadDriver {
       };
       worker.on('message', onMessage);
       worker.once('exit', done);
-      worker.postMessage(message);
     });
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationMs } from './duration.ts';
+import { formatDurationMs, parseDurationMs } from './duration.ts';
 import { checkSchema, needsPrometheus, phasesNamedBy } from './check-schema.ts';
 import { faultSchema } from './fault-schema.ts';
 import { PUBLISHED_SLO } from './published-targets.ts';
@@ -52,6 +52,8 @@ const sloSchema = z.strictObject({
   http_reqs: thresholdListSchema,
 });
 
+export const DEFAULT_LIMITS = { maxRatePerSec: 5_000, maxDuration: '2h' };
+
 export const DEFAULT_ALLOWLIST = ['127.0.0.0/8', '::1', 'localhost'];
 
 export const scenarioSchema = z
@@ -95,6 +97,13 @@ export const scenarioSchema = z
       .default({ driver: 'ordeal', model: 'open', maxInFlight: 2_000, connections: 100, timeout: '5s' }),
     requests: z.array(requestSchema).min(1, { error: 'needs at least one request (e.g. { path: "/" })' }),
     phases: z.array(phaseSchema).min(1, { error: 'needs at least one phase (e.g. { name: "peak", duration: "30s", rate: 100 })' }),
+    /** Safety limits every run obeys; raise them deliberately. */
+    limits: z
+      .strictObject({
+        maxRatePerSec: z.number().positive().default(DEFAULT_LIMITS.maxRatePerSec),
+        maxDuration: durationSchema.default(DEFAULT_LIMITS.maxDuration),
+      })
+      .default(DEFAULT_LIMITS),
     slos: z.array(sloSchema).default([PUBLISHED_SLO]),
     checks: z.array(checkSchema).default([]),
     /** Where the service's signals are: an existing Prometheus by URL; with the bundled stack ordeal starts one. */
@@ -126,6 +135,28 @@ export const scenarioSchema = z
     }
     const phaseNames = new Set<string>();
     const closed = scenario.load.model === 'closed';
+    let totalMs = 0;
+    scenario.phases.forEach((phase, index) => {
+      totalMs += parseDurationMs(phase.duration) ?? 0;
+      const peak = phase.rate === undefined ? 0 : typeof phase.rate === 'number' ? phase.rate : Math.max(phase.rate.from, phase.rate.to);
+      if (peak > scenario.limits.maxRatePerSec) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['phases', index, 'rate'],
+          input: phase.rate,
+          message: `exceeds limits.maxRatePerSec (${scenario.limits.maxRatePerSec} req/s; raise it deliberately if you mean it)`,
+        });
+      }
+    });
+    const maxDurationMs = parseDurationMs(scenario.limits.maxDuration) ?? 0;
+    if (totalMs > maxDurationMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['phases'],
+        input: undefined,
+        message: `add up to ${formatDurationMs(totalMs)}, more than limits.maxDuration (${scenario.limits.maxDuration}; raise it deliberately if you mean it)`,
+      });
+    }
     scenario.phases.forEach((phase, index) => {
       if (!closed && phase.rate === undefined) {
         ctx.addIssue({ code: 'custom', path: ['phases', index, 'rate'], input: undefined, message: 'is required in the open model (use e.g. rate: 100, or a ramp { from: 50, to: 200 })' });

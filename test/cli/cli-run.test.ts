@@ -2,6 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startBundledStack } from '../../fixtures/stack/bundled-stack.ts';
+import { ToxiproxyServer } from '../../harness/toxiproxy/toxiproxy-server.ts';
 import { startCountingServer } from '../support/counting-server.ts';
 import { runCli, startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
@@ -136,6 +137,19 @@ describe('ordeal plan', () => {
     expect(run.stdout).toContain('Nothing was sent');
     expect(target.connections()).toBe(0);
     await target.close();
+  });
+
+  it('checks that the Toxiproxy a scenario names answers, and exits 3 when it does not', async () => {
+    await using toxiproxy = await new ToxiproxyServer().start();
+    const scenario = { name: 'checked', target: { baseUrl: 'http://127.0.0.1:9' }, requests: [{ path: '/' }], phases: [{ name: 'a', duration: '1s', rate: 1 }] };
+    const up = await writeTempScenario({ ...scenario, toxiproxy: { url: toxiproxy.url } });
+    const answered = await runCli(['plan', up.file]);
+    expect(answered.code).toBe(0);
+    expect(answered.stdout).toContain(`toxiproxy at ${toxiproxy.url}: answers (proxies: none)`);
+    const down = await writeTempScenario({ ...scenario, toxiproxy: { url: 'http://127.0.0.1:9' } });
+    const refused = await runCli(['plan', down.file]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('Toxiproxy at http://127.0.0.1:9 does not answer');
   });
 
   it('prints --help and --version, and exits 2 on an unknown command', async () => {

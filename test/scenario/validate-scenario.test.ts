@@ -43,6 +43,14 @@ describe('validateScenario', () => {
     expect(message).toContain('slos[0].http_req_failed[0]: "p(95)<1" is not a threshold for http_req_failed');
   });
 
+  it('applies safety limits to every scenario: a maximum rate and a maximum duration', () => {
+    expect(messageOf({ ...minimal, phases: [{ name: 'a', duration: '1s', rate: { from: 10, to: 9_000 } }] })).toContain(
+      'phases[0].rate: {"from":10,"to":9000} exceeds limits.maxRatePerSec (5000 req/s; raise it deliberately if you mean it)',
+    );
+    expect(messageOf({ ...minimal, phases: [{ name: 'a', duration: '3h', rate: 1 }] })).toContain('phases: add up to 180m, more than limits.maxDuration (2h');
+    expect(validateScenario({ ...minimal, limits: { maxRatePerSec: 20_000 }, phases: [{ name: 'a', duration: '1s', rate: 9_000 }] }).limits.maxRatePerSec).toBe(20_000);
+  });
+
   it('refuses duplicate phase names and unknown fields', () => {
     expect(messageOf({ ...minimal, phases: [minimal.phases[0], minimal.phases[0]] })).toContain('phases[1].name: "a" is used by an earlier phase');
     expect(messageOf({ ...minimal, phasez: [] })).toContain('unknown field "phasez"');

@@ -4,6 +4,5 @@ export const DEFAULT_QUERIES = {
   replicaTraffic: 'sum(rate(ledger_requests_total{ledger="replica",outcome="ok"}[5s]))',
   replicas: 'max(autoscaler_current_replicas)',
   cpuPercent: '100 * max(gateway_cpu_utilisation_ratio{job="gateway"})',
-  memoryPercent:
-    '100 * sum(process_resident_memory_bytes{job="gateway"}) / (max(gateway_memory_limit_bytes{job="gateway"}) * max(autoscaler_current_replicas{job="gateway"}))',
+  memoryPercent: '100 * max(gateway_memory_utilisation_ratio{job="gateway"})',
 } as const;
