@@ -39,4 +39,10 @@ export default defineScenario({
     { kind: 'resources', phases: ['baseline', 'recovery'] },
     { kind: 'health', probe: 'ready' },
   ],
+  // Stop conditions: if the service is really broken, stop hurting it (load off, faults removed, verdict aborted).
+  guards: [
+    { name: 'error storm', metric: 'http_req_failed', trip: 'rate>0.5', for: '15s' },
+    { name: 'latency runaway', metric: 'http_req_duration', trip: 'p(99)>5000', for: '15s' },
+    { name: 'service down', promql: 'ALERTS{alertname="ServiceDown", alertstate="firing"}' },
+  ],
 });

@@ -1,3 +1,4 @@
+import type { CliStream } from './cli-io.ts';
 /** Colour only on a TTY and only when NO_COLOR is unset (https://no-color.org). */
 export interface OutputStyle {
   live: boolean;
@@ -8,7 +9,7 @@ export interface OutputStyle {
   yellow(text: string): string;
 }
 
-export function createOutputStyle(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): OutputStyle {
+export function createOutputStyle(stream: CliStream, env: NodeJS.ProcessEnv = process.env): OutputStyle {
   const live = Boolean(stream.isTTY) && !env.CI;
   const colour = Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   const wrap = (open: number, close: number) => (text: string) => (colour ? `\u001b[${open}m${text}\u001b[${close}m` : text);

@@ -1,3 +1,4 @@
+import type { CliStream } from './cli-io.ts';
 import type { RunEvents, ProgressSnapshot } from '../run/run-events.ts';
 import { formatDurationMs } from '../scenario/duration.ts';
 import { formatMs } from '../report/format-number.ts';
@@ -15,7 +16,7 @@ export function formatProgress(p: ProgressSnapshot): string {
 }
 
 /** A live line per second on a terminal; plain lines when not a TTY or in CI. */
-export function attachProgressPrinter(events: RunEvents, stream: NodeJS.WriteStream, style: OutputStyle): void {
+export function attachProgressPrinter(events: RunEvents, stream: CliStream, style: OutputStyle): void {
   let liveLineOpen = false;
   const line = (text: string): void => {
     if (liveLineOpen) stream.write('\r\u001b[2K');
@@ -29,6 +30,7 @@ export function attachProgressPrinter(events: RunEvents, stream: NodeJS.WriteStr
   events.on('phaseStarted', ({ phase }) => line(style.bold(`▶ phase ${phase.name} (${formatDurationMs(phase.durationMs)})`)));
   events.on('faultApplied', ({ fault }) => line(style.yellow(`  ⚡ fault on: ${fault.fault.proxy} ${fault.fault.kind}`)));
   events.on('faultRemoved', ({ fault }) => line(style.dim(`  ✓ fault off: ${fault.fault.proxy} ${fault.fault.kind}`)));
+  events.on('guardTripped', ({ trip }) => line(style.red(`ordeal: guard "${trip.name}" tripped: ${trip.observed}; stopping load, removing faults`)));
   events.on('warning', ({ message }) => line(style.yellow(`ordeal: warning: ${message}`)));
   events.on('progress', (snapshot) => {
     const text = formatProgress(snapshot);

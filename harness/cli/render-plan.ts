@@ -2,6 +2,7 @@ import { describeFault } from '../scenario/fault-schema.ts';
 import { formatDurationMs } from '../scenario/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';
+import { describeGuard, guardName } from '../scenario/guard-schema.ts';
 import { needsPrometheus, phasesNamedBy, type ResilienceCheck } from '../scenario/check-schema.ts';
 
 function describeCheck(check: ResilienceCheck): string {
@@ -47,6 +48,9 @@ export function renderPlan(scenario: Scenario, timeline: Timeline): string {
   }
   const runWide = scenario.checks.filter((c) => phasesNamedBy(c).length === 0);
   for (const check of runWide) lines.push(`  every phase: ${describeCheck(check)}`);
+  lines.push('', scenario.guards.length > 0 ? 'guards (any one trips: load stops, faults removed, verdict aborted):' : 'guards: none (add guards to stop a run that goes wrong, e.g. { metric: "http_req_failed", trip: "rate>0.2", for: "10s" })');
+  scenario.guards.forEach((guard, index) => lines.push(`  ${guardName(guard, index)}: ${describeGuard(guard)}`));
+  lines.push(`limits: at most ${scenario.limits.maxRatePerSec} req/s, at most ${scenario.limits.maxDuration}`);
   if (scenario.checks.some(needsPrometheus)) {
     lines.push('', `signals: ${scenario.prometheus?.url ? `Prometheus at ${scenario.prometheus.url}` : 'a Prometheus ordeal starts beside the bundled stack (1 s scrapes, the service\'s alert rules)'}`);
   }

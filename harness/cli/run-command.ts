@@ -4,6 +4,7 @@ import { RunEvents } from '../run/run-events.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { EXIT_CODE_OF_VERDICT } from '../verdict/run-verdict.ts';
+import { processIo, type CliIo } from './cli-io.ts';
 import { createOutputStyle } from './output-style.ts';
 import { attachProgressPrinter } from './progress-printer.ts';
 import { renderSummary } from './summary-table.ts';
@@ -24,17 +25,17 @@ const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
  * `ordeal run`: the first SIGINT/SIGTERM stops load, removes faults, writes the
  * report and exits 130/143; a second signal during cleanup is ignored.
  */
-export async function runCommand(scenarioFile: string, options: RunCommandOptions): Promise<number> {
+export async function runCommand(scenarioFile: string, options: RunCommandOptions, io: CliIo = processIo): Promise<number> {
   const scenario = await loadScenario(scenarioFile);
   const controller = new AbortController();
   let interruptedBy: keyof typeof SIGNAL_EXIT_CODES | undefined;
   const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void => {
     if (interruptedBy) {
-      process.stderr.write(`ordeal: ${signal} again: still removing faults and writing the report\n`);
+      io.stderr.write(`ordeal: ${signal} again: still removing faults and writing the report\n`);
       return;
     }
     interruptedBy = signal;
-    process.stderr.write(`\nordeal: ${signal}: stopping load, removing faults, writing the report\n`);
+    io.stderr.write(`\nordeal: ${signal}: stopping load, removing faults, writing the report\n`);
     controller.abort(signal);
   };
   const onInt = (): void => onSignal('SIGINT');
@@ -43,8 +44,8 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
   process.on('SIGTERM', onTerm);
   try {
     const events = new RunEvents();
-    const style = createOutputStyle(process.stderr);
-    attachProgressPrinter(events, process.stderr, style);
+    const style = createOutputStyle(io.stderr);
+    attachProgressPrinter(events, io.stderr, style);
     const report = await runScenario(scenario, {
       scenarioFile,
       events,
@@ -56,8 +57,8 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
       allowNonLoopback: options.allowNonLoopback,
     });
     const files = await writeReports(report, path.resolve(options.reportDir));
-    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else process.stdout.write(renderSummary(report, files, createOutputStyle(process.stdout)));
+    if (options.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else io.stdout.write(renderSummary(report, files, createOutputStyle(io.stdout)));
     return interruptedBy ? SIGNAL_EXIT_CODES[interruptedBy] : EXIT_CODE_OF_VERDICT[report.verdict];
   } finally {
     process.off('SIGINT', onInt);

@@ -47,6 +47,8 @@ export function renderSummary(report: RunReport, files: readonly string[], style
     ...checkLines,
     '',
     ...(report.resilience.length > 0 ? [...table(timingRows), ''] : []),
+    ...report.guards.map((g) => `guard ${g.name}: ${g.condition} — ${g.tripped ? style.red(`TRIPPED at ${g.trippedAt}: ${g.observed}`) : 'held'}`),
+    ...(report.guards.length > 0 ? [''] : []),
     `${style.bold('verdict:')} ${verdictText} — ${report.verdictReason}`,
     ...(report.error ? [`harness error: ${report.error}`] : []),
     ...files.map((file) => `report: ${file}`),

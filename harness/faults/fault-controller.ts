@@ -21,4 +21,6 @@ export interface FaultController {
   remove(applied: AppliedFault): Promise<void>;
   removeAll(): Promise<void>;
   active(): AppliedFault[];
+  /** Resolves when the fault backend answers; rejects when it does not. */
+  ping(): Promise<void>;
 }

@@ -12,6 +12,11 @@ export class PhaseRecorder extends SecondBuckets {
     return this.allSeconds().filter((b) => b.phase === phase);
   }
 
+  /** Every phase's bucket for one second (two at a phase edge). */
+  bucketsAt(second: number): SecondBucket[] {
+    return [...this.buckets.values()].filter((b) => b.second === second);
+  }
+
   allSeconds(): SecondBucket[] {
     return [...this.buckets.values()].sort((a, b) => a.second - b.second);
   }

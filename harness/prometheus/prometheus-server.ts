@@ -26,6 +26,10 @@ export class StartedPrometheusServer implements AsyncDisposable {
     private readonly dir: string,
   ) {}
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   async stop(): Promise<void> {
     await stopChild(this.child);
     await rm(this.dir, { recursive: true, force: true });

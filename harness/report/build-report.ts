@@ -1,3 +1,4 @@
+import type { GuardOutcome } from '../guards/guard-monitor.ts';
 import os from 'node:os';
 import type { AppliedFault } from '../faults/fault-controller.ts';
 import { emptyErrorCounts, ERROR_KINDS, totalErrors } from '../metrics/error-kind.ts';
@@ -33,6 +34,7 @@ export interface RecordedRun {
   recorder: PhaseRecorder;
   abortedBy?: string;
   infrastructureError?: string;
+  guards?: readonly GuardOutcome[];
   signals: RecordedSignals;
   /** The end of the recorded data. */
   observedUntilMs: number;
@@ -107,6 +109,13 @@ export function buildReport(run: RecordedRun): RunReport {
       description: describeFault(f.fault),
       appliedAt: iso(f.appliedAtMs),
       removedAt: f.removedAtMs === undefined ? null : iso(f.removedAtMs),
+    })),
+    guards: (run.guards ?? []).map((g) => ({
+      name: g.name,
+      condition: g.condition,
+      tripped: g.tripped,
+      trippedAt: g.trippedAtMs === undefined ? null : iso(g.trippedAtMs),
+      observed: g.observed ?? null,
     })),
     errorsByKind,
     resilience: resilienceTimings(context, run.scenario.checks, p95TargetMs(run.scenario)),

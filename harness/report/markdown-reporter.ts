@@ -31,6 +31,10 @@ export function renderMarkdown(report: RunReport): string {
       lines.push(`| ${r.phase}${r.faults.length ? ` (${r.faults.join('; ')})` : ''} | ${formatSeconds(r.timeToDetectMs)} | ${formatSeconds(r.timeToRecoverMs)} | ${formatSeconds(r.failoverGapMs)} | ${formatSeconds(r.scaleUpLatencyMs)} |`);
     }
   }
+  if (report.guards.length > 0) {
+    lines.push('', '| guard | condition | result |', '|---|---|---|');
+    for (const g of report.guards) lines.push(`| ${g.name} | \`${g.condition}\` | ${g.tripped ? `🛑 tripped at ${g.trippedAt}: ${g.observed}` : 'held'} |`);
+  }
   if (report.error) lines.push('', `**Harness error:** ${report.error}`);
   lines.push('', 'Full data: [report.json](report.json)', '');
   return lines.join('\n');

@@ -19,6 +19,8 @@ export interface RunReport {
   phases: PhaseReport[];
   checks: CheckResult[];
   faults: FaultReport[];
+  /** The scenario's stop conditions and whether one tripped (then the verdict is "aborted"). */
+  guards: GuardReport[];
   errorsByKind: ErrorCounts;
   /** How long each reaction took: detection, recovery, failover gap, scale-up. */
   resilience: ResilienceTiming[];
@@ -41,6 +43,14 @@ export interface PhaseReport {
   achievedRate: number | null;
   latencyMs: Pick<LatencySummaryMs, 'p50' | 'p90' | 'p95' | 'p99' | 'max'> | null;
   faults: string[];
+}
+
+export interface GuardReport {
+  name: string;
+  condition: string;
+  tripped: boolean;
+  trippedAt: string | null;
+  observed: string | null;
 }
 
 export interface FaultReport {

@@ -1,6 +1,6 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { OrdealError } from '../errors/ordeal-error.ts';
-import { needsPrometheus } from '../scenario/check-schema.ts';
+import { scenarioNeedsPrometheus } from '../scenario/scenario-needs.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { assertPrometheusAnswers } from '../signals/prometheus-signals.ts';
 import { checkAddresses } from './run-infrastructure.ts';
@@ -22,7 +22,7 @@ export async function preflight(scenario: Scenario, overrides: { toxiproxyUrl?: 
     lines.push(`toxiproxy at ${toxiproxyUrl}: answers (proxies: ${Object.keys(proxies).join(', ') || 'none'})`);
   }
   const prometheusUrl = overrides.prometheusUrl ?? scenario.prometheus?.url;
-  if (prometheusUrl && scenario.checks.some(needsPrometheus)) {
+  if (prometheusUrl && scenarioNeedsPrometheus(scenario)) {
     await assertPrometheusAnswers(prometheusUrl).catch((cause: Error) => {
       throw new OrdealError('ORDEAL_ERR_PROMETHEUS', `Prometheus at ${prometheusUrl} does not answer: ${cause.message} (start Prometheus, or fix prometheus.url)`, { cause });
     });

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AppliedFault } from '../faults/fault-controller.ts';
+import type { GuardTrip } from '../guards/guard-monitor.ts';
 import type { RunReport } from '../report/run-report.ts';
 import type { PlannedPhase, Timeline } from '../scenario/timeline.ts';
 import type { PhaseStats } from '../verdict/phase-stats.ts';
@@ -28,6 +29,7 @@ export interface RunEventMap {
   progress: ProgressSnapshot;
   phaseEnded: { phase: PlannedPhase; stats: PhaseStats };
   warning: { message: string };
+  guardTripped: { trip: GuardTrip };
   runEnded: { report: RunReport };
 }
 

@@ -2,12 +2,13 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import { startBundledStack } from '../../fixtures/stack/bundled-stack.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { FaultController } from '../faults/fault-controller.ts';
+import { describeSweep, sweepStaleFaults } from '../faults/stale-fault-sweeper.ts';
 import { ToxiproxyFaultController } from '../faults/toxiproxy-fault-controller.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
 import { ToxiproxyServer } from '../toxiproxy/toxiproxy-server.ts';
 import { startStackPrometheus } from '../../fixtures/prometheus/stack-prometheus.ts';
-import { needsPrometheus } from '../scenario/check-schema.ts';
+import { scenarioNeedsPrometheus } from '../scenario/scenario-needs.ts';
 import { assertPrometheusAnswers, allTargetsUp } from '../signals/prometheus-signals.ts';
 
 export interface InfrastructureOptions {
@@ -20,6 +21,10 @@ export interface InfrastructureOptions {
   prometheusUrl?: string;
   allowNonLoopback?: boolean;
   onMessage?: (message: string) => void;
+  /** Hears of every process started for the run (a process-group leader), so a watchdog can stop it if ordeal dies. */
+  onOwnedProcess?: (pid: number | undefined) => void;
+  /** Hears of the Toxiproxy the run's faults will go to, before any fault. */
+  onToxiproxy?: (url: string) => Promise<void>;
 }
 
 export interface StartedRunInfrastructure extends AsyncDisposable {
@@ -62,7 +67,18 @@ async function waitForPrometheus(url: string): Promise<void> {
   while (Date.now() < deadlineMs && !(await allTargetsUp(url))) await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
-function usesFaults(scenario: Scenario): boolean {
+/** Faults left by runs that died are removed before this run adds its own, and the user is told. */
+async function sweepStale(toxiproxyUrl: string, options: InfrastructureOptions): Promise<void> {
+  let result;
+  try {
+    result = await sweepStaleFaults(toxiproxyUrl, { exceptRunId: options.runId });
+  } catch (cause) {
+    throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `Toxiproxy at ${toxiproxyUrl} does not answer (${(cause as Error).message}; start toxiproxy-server, or set toxiproxy.url)`, { cause });
+  }
+  describeSweep(result).forEach((line) => options.onMessage?.(line));
+}
+
+export function usesFaults(scenario: Scenario): boolean {
   return scenario.phases.some((phase) => phase.faults.length > 0);
 }
 
@@ -80,27 +96,34 @@ export async function startRunInfrastructure(scenario: Scenario, options: Infras
     let targetUrl: URL;
     let toxiproxy: Toxiproxy | undefined;
     const toxiproxyUrl = options.toxiproxyUrl ?? scenario.toxiproxy?.url;
-    const wantsPrometheus = scenario.checks.some(needsPrometheus);
+    const wantsPrometheus = scenarioNeedsPrometheus(scenario);
     let prometheusUrl = wantsPrometheus ? (options.prometheusUrl ?? scenario.prometheus?.url) : undefined;
     if (scenario.stack) {
       options.onMessage?.(`starting the bundled trading stack${scenario.stack.breaker ? '' : ' (breaker disabled)'}${scenario.stack.failover ? '' : ' (failover disabled)'}`);
+      if (toxiproxyUrl) await sweepStale(toxiproxyUrl, options);
       const stack = await startBundledStack({ toxiproxyUrl, breaker: scenario.stack.breaker, failover: scenario.stack.failover });
       toStop.push(() => stack.stop());
+      stack.pids().forEach((pid) => options.onOwnedProcess?.(pid));
       targetUrl = new URL(stack.gatewayUrl);
       toxiproxy = stack.toxiproxy;
       if (wantsPrometheus && !prometheusUrl) {
         options.onMessage?.('starting Prometheus (scraping the stack every second, with its alert rules)');
         const prometheus = await startStackPrometheus(stack);
         toStop.push(() => prometheus.stop());
+        options.onOwnedProcess?.(prometheus.pid);
         prometheusUrl = prometheus.url;
       }
     } else {
       targetUrl = new URL(options.targetUrl ?? scenario.target.baseUrl!);
-      if (toxiproxyUrl) toxiproxy = new Toxiproxy(toxiproxyUrl);
+      if (toxiproxyUrl) {
+        toxiproxy = new Toxiproxy(toxiproxyUrl);
+        await sweepStale(toxiproxyUrl, options);
+      }
       else if (usesFaults(scenario)) {
         options.onMessage?.('starting toxiproxy-server on 127.0.0.1');
         const server = await new ToxiproxyServer().start();
         toStop.push(() => server.stop());
+        options.onOwnedProcess?.(server.pid);
         toxiproxy = server.client;
       }
       for (const proxy of scenario.toxiproxy?.proxies ?? []) {
@@ -112,6 +135,7 @@ export async function startRunInfrastructure(scenario: Scenario, options: Infras
         toStop.push(async () => (await toxiproxy!.get(proxy.name)).remove());
       }
     }
+    if (toxiproxy) await options.onToxiproxy?.(toxiproxy.host);
     const faults = toxiproxy ? new ToxiproxyFaultController(toxiproxy, options.runId) : undefined;
     if (usesFaults(scenario)) {
       if (!faults) throw new OrdealError('ORDEAL_ERR_TOXIPROXY', 'the scenario has faults but no Toxiproxy (set toxiproxy.url)');

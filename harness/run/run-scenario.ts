@@ -19,7 +19,11 @@ import { queriesFor, scrapeSelectorsFor } from '../verdict/resilience/evaluate-r
 import { MetricsScraper } from '../signals/metrics-scraper.ts';
 import { RunEvents } from './run-events.ts';
 import { createRunId } from './run-id.ts';
-import { checkAddresses, startRunInfrastructure } from './run-infrastructure.ts';
+import { checkAddresses, startRunInfrastructure, usesFaults, type StartedRunInfrastructure } from './run-infrastructure.ts';
+import { startFaultWatchdog, type StartedFaultWatchdog } from '../faults/fault-watchdog.ts';
+import { GuardMonitor, type GuardOutcome } from '../guards/guard-monitor.ts';
+import { scenarioNeedsPrometheus } from '../scenario/scenario-needs.ts';
+import { watchLiveness } from './liveness-watch.ts';
 
 const PROMETHEUS_SETTLE_MS = 2_000;
 
@@ -30,6 +34,10 @@ function wantsHealthProbes(scenario: Scenario): boolean {
 function createHealthProber(scenario: Scenario, baseUrl: URL): HealthProber {
   const health = scenario.health ?? { interval: '1s', timeout: '3s', paths: { live: '/health/live', ready: '/health/ready', startup: '/health/startup' } };
   return new HealthProber(baseUrl, health.paths, parseDurationMs(health.interval)!, parseDurationMs(health.timeout)!);
+}
+
+function needsWatchdog(scenario: Scenario): boolean {
+  return scenario.stack !== undefined || usesFaults(scenario) || scenarioNeedsPrometheus(scenario);
 }
 
 export interface RunOptions {
@@ -65,14 +73,24 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const timeline = buildTimeline(scenario, timeScale);
 
   checkAddresses(scenario, options);
-  const infrastructure = await startRunInfrastructure(scenario, {
-    runId,
-    targetUrl: options.targetUrl,
-    toxiproxyUrl: options.toxiproxyUrl,
-    prometheusUrl: options.prometheusUrl,
-    allowNonLoopback: options.allowNonLoopback,
-    onMessage: (message) => events.emit('infrastructure', { message }),
-  });
+  // Before anything starts: a watchdog process that undoes this run's faults and stops what it started if ordeal dies.
+  const watchdog = needsWatchdog(scenario) ? await startFaultWatchdog(runId) : undefined;
+  let infrastructure: StartedRunInfrastructure;
+  try {
+    infrastructure = await startRunInfrastructure(scenario, {
+      runId,
+      targetUrl: options.targetUrl,
+      toxiproxyUrl: options.toxiproxyUrl,
+      prometheusUrl: options.prometheusUrl,
+      allowNonLoopback: options.allowNonLoopback,
+      onMessage: (message) => events.emit('infrastructure', { message }),
+      onOwnedProcess: (pid) => watchdog?.own(pid),
+      onToxiproxy: async (url) => watchdog?.guardToxiproxy(url),
+    });
+  } catch (error) {
+    await watchdog?.release();
+    throw error;
+  }
 
   const loadTarget = {
     baseUrl: infrastructure.targetUrl,
@@ -85,6 +103,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   } catch (error) {
     await driver.close?.().catch(() => undefined);
     await infrastructure.stop().catch(() => undefined);
+    await watchdog?.release();
     throw error;
   }
 
@@ -100,18 +119,56 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   scraper?.start();
   let signals = emptySignals();
   let observedUntilMs = startedAtMs;
+  let guardOutcomes: GuardOutcome[] = [];
   const windows = new Map<string, PhaseWindow>();
   const applied: AppliedFault[] = [];
   let infrastructureError: string | undefined;
+  let currentPhase: string | undefined;
+  let abortedBy: string | undefined;
+  // One signal stops the load: the user's (SIGINT), a guard's, or infrastructure lost mid-run.
+  const stopRun = new AbortController();
+  const stopWith = (reason: { abortedBy?: string; error?: string }): void => {
+    if (stopRun.signal.aborted) return;
+    abortedBy ??= reason.abortedBy;
+    if (reason.error) infrastructureError ??= reason.error;
+    stopRun.abort(reason.abortedBy ?? reason.error);
+    // Faults go at once, not after the load loops have wound down.
+    void removeAllFaults(infrastructure.faults);
+  };
+  if (signal.aborted) stopWith({ abortedBy: String(signal.reason ?? 'abort') });
+  const onUserAbort = (): void => stopWith({ abortedBy: String(signal.reason ?? 'abort') });
+  signal.addEventListener('abort', onUserAbort, { once: true });
+  const guards = new GuardMonitor(scenario.guards, {
+    recorder,
+    clock,
+    prometheusUrl: infrastructure.prometheusUrl,
+    currentPhase: () => currentPhase,
+    onTrip: (trip) => {
+      events.emit('guardTripped', { trip });
+      stopWith({ abortedBy: `guard "${trip.name}" (${trip.observed})` });
+    },
+    onWarning: (message) => events.emit('warning', { message }),
+  });
+  const toxiproxyWatch =
+    infrastructure.faults && usesFaults(scenario)
+      ? watchLiveness(() => infrastructure.faults!.ping(), {
+          onLost: (message) => stopWith({ error: `Toxiproxy stopped answering mid-run (${message}); load stopped, the run cannot be judged` }),
+        })
+      : undefined;
+  guards.start();
   events.emit('runStarted', { runId, target: infrastructure.targetUrl.origin, timeline });
   try {
     for (const phase of timeline.phases) {
-      if (signal.aborted) break;
+      if (stopRun.signal.aborted) break;
       await runPhase(phase);
     }
   } catch (error) {
-    infrastructureError = (error as Error).message;
+    if (!stopRun.signal.aborted) infrastructureError = (error as Error).message;
   } finally {
+    currentPhase = undefined;
+    signal.removeEventListener('abort', onUserAbort);
+    toxiproxyWatch?.stop();
+    guardOutcomes = guards.stop();
     await removeAllFaults(infrastructure.faults);
     await driver.close?.().catch((error: Error) => (infrastructureError ??= `stopping the load driver: ${error.message}`));
     const health = healthProber?.stop() ?? new Map();
@@ -125,6 +182,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       signals = { ...fromPrometheus, series: new Map([...fromPrometheus.series, ...scraped]), health };
     } else signals = { ...emptySignals(), series: scraped, health };
     await infrastructure.stop().catch((error: Error) => events.emit('warning', { message: `stopping infrastructure: ${error.message}` }));
+    // A fault that could not be removed stays the watchdog's job: it retries when ordeal exits.
+    if ((infrastructure.faults?.active().length ?? 0) === 0) await watchdog?.release();
   }
 
   const report = buildReport({
@@ -140,8 +199,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     windows,
     faults: applied,
     recorder,
-    abortedBy: signal.aborted ? String(signal.reason ?? 'abort') : undefined,
+    abortedBy,
     infrastructureError,
+    guards: guardOutcomes,
     signals,
     observedUntilMs,
   });
@@ -150,22 +210,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   async function runPhase(phase: PlannedPhase): Promise<void> {
     const phaseStartMs = clock.nowMs();
+    currentPhase = phase.name;
     windows.set(phase.name, { startMs: phaseStartMs, endMs: phaseStartMs });
     events.emit('phaseStarted', { phase });
     const phaseFaults: AppliedFault[] = [];
     const ticker = setInterval(() => emitProgress(phase, phaseStartMs, phaseFaults), 1_000);
     try {
       for (const fault of phase.faults) {
+        if (stopRun.signal.aborted) return;
         const done = await infrastructure.faults!.apply(fault, phase.name);
         phaseFaults.push(done);
         applied.push(done);
         events.emit('faultApplied', { fault: done });
       }
-      await driver.runPhase(
-        { ...loadTarget, phase, vus: phase.vus },
-        recorder,
-        signal,
-      );
+      await driver.runPhase({ ...loadTarget, phase, vus: phase.vus }, recorder, stopRun.signal);
     } finally {
       clearInterval(ticker);
       windows.set(phase.name, { startMs: phaseStartMs, endMs: clock.nowMs() });

@@ -1,3 +1,4 @@
+import { guardSchema } from './guard-schema.ts';
 import { z } from 'zod';
 import { formatDurationMs, parseDurationMs } from './duration.ts';
 import { checkSchema, needsPrometheus, phasesNamedBy } from './check-schema.ts';
@@ -106,6 +107,8 @@ export const scenarioSchema = z
       .default(DEFAULT_LIMITS),
     slos: z.array(sloSchema).default([PUBLISHED_SLO]),
     checks: z.array(checkSchema).default([]),
+    /** Stop conditions: when one trips, load stops, faults are removed and the run ends "aborted". */
+    guards: z.array(guardSchema).default([]),
     /** Where the service's signals are: an existing Prometheus by URL; with the bundled stack ordeal starts one. */
     prometheus: z.strictObject({ url: z.string().optional() }).optional(),
     /** Direct scrapes of the target's /metrics (for checks with source: "scrape"). */
@@ -177,6 +180,21 @@ export const scenarioSchema = z
         if (!phaseNames.has(name)) {
           ctx.addIssue({ code: 'custom', path: ['checks', checkIndex], input: name, message: `names no phase (phases are: ${[...phaseNames].join(', ')})` });
         }
+      }
+    });
+    scenario.guards.forEach((guard, guardIndex) => {
+      guard.phases?.forEach((name, index) => {
+        if (!phaseNames.has(name)) {
+          ctx.addIssue({ code: 'custom', path: ['guards', guardIndex, 'phases', index], input: name, message: `names no phase (phases are: ${[...phaseNames].join(', ')})` });
+        }
+      });
+      if (guard.promql !== undefined && !scenario.stack && !scenario.prometheus?.url) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['guards', guardIndex, 'promql'],
+          input: guard.promql,
+          message: 'needs a Prometheus (set prometheus.url: "http://127.0.0.1:9090", or use stack: { kind: "bundled" })',
+        });
       }
     });
     if (scenario.checks.some(needsPrometheus) && !scenario.stack && !scenario.prometheus?.url) {

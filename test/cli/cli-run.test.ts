@@ -14,9 +14,10 @@ async function readReport(reportDir: string): Promise<Record<string, any>> {
 }
 
 describe('ordeal run', () => {
-  it('passes scenarios/game-day.ts against the bundled stack, writing report.json and summary.md', { timeout: 240_000 }, async () => {
+  it('passes scenarios/game-day.ts against the bundled stack (at half length), writing report.json and summary.md', { timeout: 240_000 }, async () => {
     const { reportDir } = await writeTempScenario({});
-    const run = await runCli(['run', 'scenarios/game-day.ts', '--report-dir', reportDir]);
+    // Half length, as CI's smoke run: the full two minutes adds a minute to `npm test` and tests nothing more.
+    const run = await runCli(['run', 'scenarios/game-day.ts', '--report-dir', reportDir, '--time-scale', '0.5']);
     expect(run.stderr).toContain('▶ phase ledger-primary-down');
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/verdict: PASS/);
@@ -33,6 +34,11 @@ describe('ordeal run', () => {
     expect(report.checks.some((c: { metric: string }) => c.metric === "breaker")).toBe(true);
     expect(report.resilience.length).toBeGreaterThan(0);
     expect(report.faults.map((f: { removedAt: string | null }) => f.removedAt !== null)).toEqual([true, true]);
+    expect(report.guards.map((g: { name: string; tripped: boolean }) => [g.name, g.tripped])).toEqual([
+      ['error storm', false],
+      ['latency runaway', false],
+      ['service down', false],
+    ]);
     const summary = await readFile(path.join(reportDir, report.runId, 'summary.md'), 'utf8');
     expect(summary).toContain('**PASS**');
   });
@@ -105,7 +111,11 @@ describe('ordeal run', () => {
     const cli = startCli(['run', file, '--report-dir', reportDir]);
     await cli.waitForOutput(/fault on: ledger-primary down/);
     const during = await toxiproxyState(stack.toxiproxyUrl);
-    expect(during.flatMap((p) => p.toxics)).toHaveLength(1);
+    // The latency toxic, and the inert marker that records who took ledger-primary down.
+    expect(during.flatMap((p) => p.toxics.map((t) => t.name)).map((name) => name.replace(/^ordeal-.+-(\d+)(-down)?$/, 'ordeal-<run>-$1$2')).sort()).toEqual([
+      'ordeal-<run>-1',
+      'ordeal-<run>-2-down',
+    ]);
     expect(during.find((p) => p.name === 'ledger-primary')!.enabled).toBe(false);
     cli.child.kill('SIGINT');
     expect(await cli.exit).toBe(130);
@@ -129,8 +139,11 @@ describe('ordeal plan', () => {
         { name: 'warm', duration: '10s', rate: { from: 10, to: 100 } },
         { name: 'hold', duration: '1m', rate: 100 },
       ],
+      guards: [{ name: 'error storm', metric: 'http_req_failed', trip: 'rate>0.2', for: '10s', phases: ['hold'] }],
     });
     const run = await runCli(['plan', file]);
+    expect(run.stdout).toContain('  error storm: http_req_failed rate>0.2 for 10s (during hold)');
+    expect(run.stdout).toContain('limits: at most 5000 req/s, at most 2h');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/warm\s+10s\s+10 → 100 req\/s/);
     expect(run.stdout).toMatch(/10s\s+hold\s+1m\s+100 req\/s/);

@@ -47,8 +47,10 @@ describe('ToxiproxyFaultController', () => {
     await controller.preflight(['svc']);
     for (const fault of faults) await controller.apply(fault, 'chaos');
     const [during] = await toxiproxyState(server.url);
-    expect(during!.toxics.map((t) => t.name)).toHaveLength(7);
+    // Seven toxics, plus the inert marker recording that ordeal took the proxy down.
+    expect(during!.toxics.map((t) => t.name)).toHaveLength(8);
     expect(during!.toxics.every((t) => t.name.startsWith('ordeal-run1-'))).toBe(true);
+    expect(during!.toxics.filter((t) => t.name.endsWith('-down'))).toHaveLength(1);
     expect(during!.enabled).toBe(false);
     await controller.removeAll();
     const [after] = await toxiproxyState(server.url);

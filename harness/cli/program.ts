@@ -1,0 +1,100 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { isOrdealError } from '../errors/ordeal-error.ts';
+import { ORDEAL_VERSION } from '../report/version.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
+import { scenarioSchema } from '../scenario/scenario-schema.ts';
+import { buildTimeline } from '../scenario/timeline.ts';
+import { preflight } from '../run/preflight.ts';
+import type { CliIo } from './cli-io.ts';
+import { cleanupCommand } from './cleanup-command.ts';
+import { renderPlan } from './render-plan.ts';
+import { runCommand } from './run-command.ts';
+
+function parseTimeScale(text: string): number {
+  const value = Number(text);
+  if (!(value > 0 && value <= 1)) throw new InvalidArgumentError(`"${text}" is not a factor in (0, 1] (e.g. 0.25 runs every phase at a quarter of its length)`);
+  return value;
+}
+
+function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command()
+    .name('ordeal')
+    .description('Load and chaos for the stress window: peak load, Toxiproxy faults, per-phase SLO verdicts, one report.')
+    .version(ORDEAL_VERSION)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ordeal plan scenarios/game-day.ts   # dry run: the timeline, nothing sent\n  ordeal run scenarios/game-day.ts    # the bundled game day, report in reports/\n  ordeal cleanup --toxiproxy http://127.0.0.1:8474   # remove faults left by dead runs\n\nExit codes: 0 pass, 1 a check failed (or aborted by a guard), 2 invalid scenario or usage, 3 harness or infrastructure failure (inconclusive), 130/143 interrupted.',
+    );
+
+  program
+    .command('run')
+    .description('run a scenario and write reports/<run-id>/report.json and summary.md')
+    .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
+    .option('--report-dir <dir>', 'where run folders are written', 'reports')
+    .option('--json', 'print report.json to stdout instead of the summary table')
+    .option('--time-scale <factor>', 'run every phase at this fraction of its length (smoke runs)', parseTimeScale)
+    .option('--target <url>', 'override target.baseUrl')
+    .option('--toxiproxy <url>', 'use the Toxiproxy server at this URL')
+    .option('--prometheus <url>', "read the service's signals from the Prometheus at this URL")
+    .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
+    .action(async (scenario: string, options) => {
+      setExitCode(await runCommand(scenario, options, io));
+    });
+
+  program
+    .command('plan')
+    .description('dry run: validate the scenario and print its timeline; sends no load and no fault')
+    .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
+    .option('--time-scale <factor>', 'show the timeline compressed by this factor', parseTimeScale)
+    .option('--toxiproxy <url>', 'check this Toxiproxy instead of toxiproxy.url')
+    .option('--prometheus <url>', 'check this Prometheus instead of prometheus.url')
+    .action(async (file: string, options: { timeScale?: number; toxiproxy?: string; prometheus?: string }) => {
+      const scenario = await loadScenario(file);
+      io.stdout.write(`${renderPlan(scenario, buildTimeline(scenario, options.timeScale))}\n`);
+      const findings = await preflight(scenario, { toxiproxyUrl: options.toxiproxy, prometheusUrl: options.prometheus });
+      if (findings.length > 0) io.stdout.write(`\ninfrastructure:\n${findings.map((line) => `  ${line}`).join('\n')}\n`);
+    });
+
+  program
+    .command('cleanup')
+    .description('remove faults (toxics, downed proxies) left in Toxiproxy by ordeal runs that are no longer alive')
+    .option('--toxiproxy <url>', 'the Toxiproxy to clean (default: every Toxiproxy named in the leases of dead runs)')
+    .option('--all', 'also remove the faults of runs that are still alive')
+    .action(async (options: { toxiproxy?: string; all?: boolean }) => {
+      setExitCode(await cleanupCommand(options, io));
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the scenario format')
+    .action(() => {
+      io.stdout.write(`${JSON.stringify(z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`);
+    });
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (without node and the script) and returns the exit
+ * code; never exits the process and never throws, so it can be called many
+ * times in one process (the fuzz tests do).
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = createProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (isOrdealError(error)) {
+      io.stderr.write(`ordeal: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`ordeal: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return 3;
+  }
+}

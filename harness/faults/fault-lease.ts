@@ -1,0 +1,63 @@
+import { readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { writeFileAtomic } from '../report/atomic-write.ts';
+
+/**
+ * A lease says "run R, driven by process P and guarded by watchdog W, may hold
+ * faults in the Toxiproxy at U". A fault whose run has no live lease is stale.
+ */
+export interface FaultLease {
+  runId: string;
+  pid: number;
+  watchdogPid?: number;
+  toxiproxyUrl: string;
+  hostname: string;
+  startedAt: string;
+}
+
+/** `$ORDEAL_STATE_DIR/leases`, else `<tmpdir>/ordeal/leases`: shared by every run on this machine. */
+export function leaseDirectory(): string {
+  return path.join(process.env.ORDEAL_STATE_DIR ?? path.join(os.tmpdir(), 'ordeal'), 'leases');
+}
+
+function leaseFile(runId: string, directory: string): string {
+  return path.join(directory, `${runId}.json`);
+}
+
+export async function writeLease(lease: FaultLease, directory = leaseDirectory()): Promise<void> {
+  await writeFileAtomic(leaseFile(lease.runId, directory), `${JSON.stringify(lease, null, 2)}\n`);
+}
+
+export async function removeLease(runId: string, directory = leaseDirectory()): Promise<void> {
+  await rm(leaseFile(runId, directory), { force: true });
+}
+
+export async function readLeases(directory = leaseDirectory()): Promise<FaultLease[]> {
+  const names = await readdir(directory).catch(() => [] as string[]);
+  const leases = await Promise.all(
+    names
+      .filter((name) => name.endsWith('.json'))
+      .map((name) =>
+        readFile(path.join(directory, name), 'utf8')
+          .then((text) => JSON.parse(text) as FaultLease)
+          .catch(() => undefined),
+      ),
+  );
+  return leases.filter((lease): lease is FaultLease => lease !== undefined && typeof lease.runId === 'string');
+}
+
+export function isProcessAlive(pid: number | undefined): boolean {
+  if (pid === undefined || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A run is alive while its harness or its watchdog (which may be cleaning up) is alive, on this host. */
+export function isLeaseAlive(lease: FaultLease): boolean {
+  return lease.hostname === os.hostname() && (isProcessAlive(lease.pid) || isProcessAlive(lease.watchdogPid));
+}

@@ -1,0 +1,28 @@
+/**
+ * Every Toxiproxy change ordeal makes carries the run id in its name, so the
+ * server itself records whose fault it is: toxics are `ordeal-<runId>-<n>`,
+ * and taking a proxy down adds an inert marker toxic `ordeal-<runId>-<n>-down`
+ * (toxicity 0) before disabling it, so a cleaner knows which disabled proxies
+ * were ordeal's to re-enable.
+ */
+const FAULT_PREFIX = 'ordeal-';
+const NAME_PATTERN = /^ordeal-(.+)-\d+(-down)?$/;
+
+export function toxicName(runId: string, sequence: number): string {
+  return `${FAULT_PREFIX}${runId}-${sequence}`;
+}
+
+export function downMarkerName(runId: string, sequence: number): string {
+  return `${toxicName(runId, sequence)}-down`;
+}
+
+export interface ParsedFaultName {
+  runId: string;
+  downMarker: boolean;
+}
+
+/** The run a toxic belongs to, or undefined when ordeal did not make it. */
+export function parseFaultName(name: string): ParsedFaultName | undefined {
+  const match = NAME_PATTERN.exec(name);
+  return match ? { runId: match[1]!, downMarker: match[2] !== undefined } : undefined;
+}

@@ -1,0 +1,99 @@
+/**
+ * The fault watchdog: a separate process that outlives the harness. It reads
+ * the harness's messages on stdin; when stdin closes or the harness's pid is
+ * gone without a "release" (kill -9, crash, OOM), it removes the run's faults
+ * from Toxiproxy, stops the processes the run started, drops the lease and exits.
+ *
+ * argv: <runId> <harnessPid>
+ */
+import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { isProcessAlive, leaseDirectory, removeLease } from './fault-lease.ts';
+import { removeRunFaults } from './run-fault-cleaner.ts';
+import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
+
+const PARENT_POLL_MS = 200;
+const CLEANUP_RETRY_FOR_MS = 1_500;
+const STOP_GRACE_MS = 3_000;
+
+const [runId, parentPidText] = process.argv.slice(2);
+const parentPid = Number(parentPidText);
+const toxiproxyUrls = new Set<string>();
+const ownedPids = new Set<number>();
+let released = false;
+let cleaning: Promise<void> | undefined;
+
+async function log(line: string): Promise<void> {
+  await appendFile(path.join(leaseDirectory(), 'watchdog.log'), `${new Date().toISOString()} ${runId} ${line}\n`).catch(() => undefined);
+}
+
+async function removeFaults(url: string): Promise<void> {
+  const deadlineMs = Date.now() + CLEANUP_RETRY_FOR_MS;
+  for (;;) {
+    try {
+      const removed = await removeRunFaults(url, (id) => id === runId);
+      await log(`harness ${parentPid} gone; ${url}: ${removed.flatMap((r) => r.changes).join('; ') || 'no faults left'}`);
+      return;
+    } catch (error) {
+      if (Date.now() > deadlineMs) return log(`harness ${parentPid} gone; ${url}: could not remove faults: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function stopOwnedProcesses(): Promise<void> {
+  for (const pid of ownedPids) signalGroup(pid, 'SIGTERM');
+  const deadlineMs = Date.now() + STOP_GRACE_MS;
+  while (Date.now() < deadlineMs && [...ownedPids].some(isProcessAlive)) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (const pid of ownedPids) if (isProcessAlive(pid)) signalGroup(pid, 'SIGKILL');
+}
+
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    await Promise.all([...toxiproxyUrls].map(removeFaults));
+    await stopOwnedProcesses();
+    await removeLease(runId!);
+  })().finally(() => process.exit(0));
+  return cleaning;
+}
+
+function handle(message: WatchdogMessage): void {
+  if (message.type === 'toxiproxy') toxiproxyUrls.add(message.url);
+  else if (message.type === 'own') ownedPids.add(message.pid);
+  else if (message.type === 'release') {
+    released = true;
+    process.exit(0);
+  }
+}
+
+// A terminal's Ctrl-C or hang-up is for the harness, which cleans up itself.
+process.on('SIGINT', () => undefined);
+process.on('SIGHUP', () => undefined);
+const lines = createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  try {
+    handle(JSON.parse(line) as WatchdogMessage);
+  } catch {
+    // a torn last line from a dying harness: ignore it
+  }
+});
+lines.on('close', () => {
+  if (!released) void cleanUp();
+});
+setInterval(() => {
+  if (!released && !isProcessAlive(parentPid)) void cleanUp();
+}, PARENT_POLL_MS);
+process.stdout.write(`${WATCHDOG_READY}\n`);

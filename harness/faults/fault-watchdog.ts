@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { OrdealError } from '../errors/ordeal-error.ts';
+import { TSX_LOADER } from '../process/tsx-loader.ts';
+import { removeLease, writeLease, type FaultLease } from './fault-lease.ts';
+import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
+
+const WATCHDOG_MAIN = fileURLToPath(new URL('./fault-watchdog-main.ts', import.meta.url));
+
+/**
+ * The harness's side of the watchdog: what it is told here it undoes if the
+ * harness dies without calling `release()`.
+ */
+export class StartedFaultWatchdog {
+  private released = false;
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly lease: FaultLease,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Faults of this run may be placed in the Toxiproxy at `url`. */
+  async guardToxiproxy(url: string): Promise<void> {
+    this.send({ type: 'toxiproxy', url });
+    this.lease.toxiproxyUrl = url;
+    await writeLease(this.lease);
+  }
+
+  /** `pid` (a process-group leader) must not outlive the run. */
+  own(pid: number | undefined): void {
+    if (pid !== undefined) this.send({ type: 'own', pid });
+  }
+
+  /** The run cleaned up after itself: the watchdog exits without acting, the lease is dropped. */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.send({ type: 'release' });
+    this.released = true;
+    this.child.stdin?.end();
+    await removeLease(this.lease.runId);
+  }
+
+  private send(message: WatchdogMessage): void {
+    if (!this.released && this.child.stdin?.writable) this.child.stdin.write(`${JSON.stringify(message)}\n`);
+  }
+}
+
+/**
+ * Starts the watchdog in its own session (a terminal's Ctrl-C and a kill of
+ * the harness's process group do not reach it) and writes the run's lease.
+ * Resolves once the watchdog listens.
+ */
+export async function startFaultWatchdog(runId: string, startTimeoutMs = 10_000): Promise<StartedFaultWatchdog> {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, WATCHDOG_MAIN, runId, String(process.pid)], {
+    detached: true,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer within ${startTimeoutMs}ms`)), startTimeoutMs);
+      let output = '';
+      child.once('error', (error) => (clearTimeout(timer), reject(error)));
+      child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`exited with code ${code}`))));
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes(WATCHDOG_READY)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  } catch (cause) {
+    child.kill('SIGKILL');
+    throw new OrdealError('ORDEAL_ERR_WATCHDOG', `the fault watchdog did not start (${(cause as Error).message}); no fault was applied`, { cause });
+  }
+  child.removeAllListeners('exit');
+  child.stdout!.destroy();
+  child.unref();
+  (child.stdin as unknown as { unref(): void }).unref();
+  const lease: FaultLease = { runId, pid: process.pid, watchdogPid: child.pid, toxiproxyUrl: '', hostname: os.hostname(), startedAt: new Date().toISOString() };
+  await writeLease(lease);
+  return new StartedFaultWatchdog(child, lease);
+}

@@ -1,0 +1,11 @@
+/** Lines the harness writes to its watchdog's stdin, one JSON object each. */
+export type WatchdogMessage =
+  /** The Toxiproxy where this run's faults may be. */
+  | { type: 'toxiproxy'; url: string }
+  /** A process (group leader) the run started and that must not outlive it. */
+  | { type: 'own'; pid: number }
+  /** The run ended cleanly: exit without touching anything. */
+  | { type: 'release' };
+
+/** What the watchdog writes once it listens, so the harness knows it is guarded. */
+export const WATCHDOG_READY = 'ordeal-watchdog-ready';

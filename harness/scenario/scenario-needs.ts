@@ -1,0 +1,7 @@
+import { needsPrometheus } from './check-schema.ts';
+import type { Scenario } from './scenario-schema.ts';
+
+/** A check or a guard reads the service's signals from Prometheus. */
+export function scenarioNeedsPrometheus(scenario: Scenario): boolean {
+  return scenario.checks.some(needsPrometheus) || scenario.guards.some((guard) => guard.promql !== undefined);
+}
