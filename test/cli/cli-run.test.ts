@@ -88,7 +88,7 @@ describe('ordeal run', () => {
     await target.close();
   });
 
-  it('on SIGINT during a fault phase removes every toxic, re-enables the proxy, writes the report and exits 130', async () => {
+  it('on SIGINT during a fault phase removes every toxic, re-enables the proxy, ignores a second SIGINT, writes the report and exits 130', async () => {
     await using stack = await startBundledStack();
     const { file, reportDir } = await writeTempScenario({
       name: 'interrupted',
@@ -118,7 +118,11 @@ describe('ordeal run', () => {
     ]);
     expect(during.find((p) => p.name === 'ledger-primary')!.enabled).toBe(false);
     cli.child.kill('SIGINT');
+    // A second Ctrl-C during clean-up is ignored: clean-up finishes.
+    await cli.waitForOutput(/SIGINT: stopping load/);
+    cli.child.kill('SIGINT');
     expect(await cli.exit).toBe(130);
+    expect(cli.stderr()).toMatch(/SIGINT again: still removing faults and writing the report/);
     const after = await toxiproxyState(stack.toxiproxyUrl);
     expect(after.flatMap((p) => p.toxics)).toEqual([]);
     expect(after.every((p) => p.enabled)).toBe(true);
