@@ -37,11 +37,13 @@ describe('kill -9 of ordeal during fault phases', () => {
       ],
     });
     const cleanupTimesMs: number[] = [];
+    let killsWithFaultsInPlace = 0;
     for (let kill = 0; kill < KILLS; kill++) {
       const cli = startCli(['run', file, '--report-dir', reportDir]);
       await cli.waitForOutput(/fault on/);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 2_500));
-      expect(await leftovers(target.toxiproxy.url), 'faults are in place before the kill').not.toEqual([]);
+      // At a phase edge the old phase's faults may be gone and the next not yet applied: count, do not require.
+      if ((await leftovers(target.toxiproxy.url)).length > 0) killsWithFaultsInPlace += 1;
       const killedAtMs = Date.now();
       cli.child.kill('SIGKILL');
       let remaining = await leftovers(target.toxiproxy.url);
@@ -55,7 +57,8 @@ describe('kill -9 of ordeal during fault phases', () => {
       cleanupTimesMs.push(tookMs);
       await cli.exit;
     }
-    console.info(`kill -9 ×${KILLS}: faults gone after ${cleanupTimesMs.join(', ')} ms`);
+    console.info(`kill -9 ×${KILLS} (${killsWithFaultsInPlace} with faults in place): faults gone after ${cleanupTimesMs.join(', ')} ms`);
+    expect(killsWithFaultsInPlace).toBeGreaterThanOrEqual(KILLS / 2);
   });
 });
 
