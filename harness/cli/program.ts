@@ -8,12 +8,19 @@ import { buildTimeline } from '../scenario/timeline.ts';
 import { preflight } from '../run/preflight.ts';
 import type { CliIo } from './cli-io.ts';
 import { cleanupCommand } from './cleanup-command.ts';
+import { reportCommand } from './report-command.ts';
 import { renderPlan } from './render-plan.ts';
 import { runCommand } from './run-command.ts';
 
 function parseTimeScale(text: string): number {
   const value = Number(text);
   if (!(value > 0 && value <= 1)) throw new InvalidArgumentError(`"${text}" is not a factor in (0, 1] (e.g. 0.25 runs every phase at a quarter of its length)`);
+  return value;
+}
+
+function parsePercent(text: string): number {
+  const value = Number(text);
+  if (!(value >= 0 && value <= 1_000)) throw new InvalidArgumentError(`"${text}" is not a percentage from 0 to 1000 (e.g. 10)`);
   return value;
 }
 
@@ -41,6 +48,10 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--toxiproxy <url>', 'use the Toxiproxy server at this URL')
     .option('--prometheus <url>', "read the service's signals from the Prometheus at this URL")
     .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
+    .option('--baseline <report.json>', 'compare with this run (default: the previous passing run of the same scenario in --report-dir)')
+    .option('--no-compare', 'do not compare with an earlier run')
+    .option('--tolerance <percent>', 'a p95/p99 rise up to this much is never a regression (default 10)', parsePercent)
+    .option('--fail-on-regression', 'exit 1 when a comparison finds a regression, even if every check passed')
     .action(async (scenario: string, options) => {
       setExitCode(await runCommand(scenario, options, io));
     });
@@ -57,6 +68,16 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
       io.stdout.write(`${renderPlan(scenario, buildTimeline(scenario, options.timeScale))}\n`);
       const findings = await preflight(scenario, { toxiproxyUrl: options.toxiproxy, prometheusUrl: options.prometheus });
       if (findings.length > 0) io.stdout.write(`\ninfrastructure:\n${findings.map((line) => `  ${line}`).join('\n')}\n`);
+    });
+
+  program
+    .command('report')
+    .description('re-render report.html, junit.xml and summary.md (and the run index) from a report.json')
+    .argument('<report.json>', 'a reports/<run-id>/report.json')
+    .option('--baseline <report.json>', 'compare with this run (default: the comparison stored in the report, else the previous passing run)')
+    .option('--no-compare', 'drop any comparison')
+    .action(async (file: string, options: { baseline?: string; compare?: boolean }) => {
+      setExitCode(await reportCommand(file, options, io));
     });
 
   program

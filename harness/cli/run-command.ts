@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { writeReports } from '../report/write-reports.ts';
+import { DEFAULT_COMPARE_OPTIONS } from '../compare/compare-runs.ts';
+import { publishReport, readReportFile } from '../report/publish-report.ts';
 import { RunEvents } from '../run/run-events.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
@@ -17,6 +18,12 @@ export interface RunCommandOptions {
   toxiproxy?: string;
   prometheus?: string;
   allowNonLoopback?: boolean;
+  /** A report.json to compare with; default: the previous passing run of the scenario in reportDir. */
+  baseline?: string;
+  /** false with --no-compare. */
+  compare?: boolean;
+  tolerance?: number;
+  failOnRegression?: boolean;
 }
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -27,6 +34,8 @@ const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
  */
 export async function runCommand(scenarioFile: string, options: RunCommandOptions, io: CliIo = processIo): Promise<number> {
   const scenario = await loadScenario(scenarioFile);
+  // A bad --baseline is bad input: refused before anything is sent.
+  const baseline = options.baseline ? await readReportFile(options.baseline, '--baseline') : undefined;
   const controller = new AbortController();
   let interruptedBy: keyof typeof SIGNAL_EXIT_CODES | undefined;
   const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void => {
@@ -56,10 +65,17 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
       prometheusUrl: options.prometheus,
       allowNonLoopback: options.allowNonLoopback,
     });
-    const files = await writeReports(report, path.resolve(options.reportDir));
-    if (options.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else io.stdout.write(renderSummary(report, files, createOutputStyle(io.stdout)));
-    return interruptedBy ? SIGNAL_EXIT_CODES[interruptedBy] : EXIT_CODE_OF_VERDICT[report.verdict];
+    const { files, report: published } = await publishReport(report, path.resolve(options.reportDir), {
+      baseline,
+      compare: options.compare,
+      compareOptions: { ...DEFAULT_COMPARE_OPTIONS, latencyTolerancePercent: options.tolerance ?? DEFAULT_COMPARE_OPTIONS.latencyTolerancePercent },
+      stepSummaryFile: process.env.GITHUB_STEP_SUMMARY || undefined,
+    });
+    if (options.json) io.stdout.write(`${JSON.stringify(published, null, 2)}\n`);
+    else io.stdout.write(renderSummary(published, files, createOutputStyle(io.stdout)));
+    if (interruptedBy) return SIGNAL_EXIT_CODES[interruptedBy];
+    if (options.failOnRegression && published.verdict === 'pass' && (published.comparison?.regressions ?? 0) > 0) return 1;
+    return EXIT_CODE_OF_VERDICT[published.verdict];
   } finally {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);

@@ -1,4 +1,5 @@
-import { formatMs, formatObserved, formatPercent, formatRate, formatSeconds } from '../report/format-number.ts';
+import { formatObserved, formatSeconds } from '../report/format-number.ts';
+import { PHASE_ROW_HEADERS, phaseRow } from '../report/phase-row.ts';
 import type { RunReport } from '../report/run-report.ts';
 import type { OutputStyle } from './output-style.ts';
 
@@ -9,22 +10,7 @@ function table(rows: string[][]): string[] {
 
 /** The end-of-run summary printed by the CLI: phases, checks, verdict. */
 export function renderSummary(report: RunReport, files: readonly string[], style: OutputStyle): string {
-  const phaseRows = [
-    ['phase', 'requests', 'dropped', 'target/s', 'achieved/s', 'errors', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms'],
-    ...report.phases.map((p) => [
-      p.name,
-      String(p.requests),
-      String(p.dropped),
-      formatRate(p.targetRate),
-      formatRate(p.achievedRate),
-      formatPercent(p.errorRate),
-      formatMs(p.latencyMs?.p50),
-      formatMs(p.latencyMs?.p90),
-      formatMs(p.latencyMs?.p95),
-      formatMs(p.latencyMs?.p99),
-      formatMs(p.latencyMs?.max),
-    ]),
-  ];
+  const phaseRows = [[...PHASE_ROW_HEADERS], ...report.phases.map(phaseRow)];
   const mark = { pass: style.green('PASS'), fail: style.red('FAIL'), inconclusive: style.yellow('INCONCLUSIVE') };
   const checkRows = [
     ['check', 'phase', 'observed', 'expected', 'result'],
@@ -51,6 +37,7 @@ export function renderSummary(report: RunReport, files: readonly string[], style
     ...(report.guards.length > 0 ? [''] : []),
     `${style.bold('verdict:')} ${verdictText} — ${report.verdictReason}`,
     ...(report.error ? [`harness error: ${report.error}`] : []),
+    ...(report.comparison ? [`compared: ${report.comparison.regressions > 0 ? style.red(report.comparison.summary) : report.comparison.summary}`] : []),
     ...files.map((file) => `report: ${file}`),
     '',
   ].join('\n');

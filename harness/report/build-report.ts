@@ -1,3 +1,5 @@
+import { targetRateAt } from '../scenario/timeline.ts';
+import { firingIntervals, labelledSeries } from '../verdict/resilience/signal-series.ts';
 import type { GuardOutcome } from '../guards/guard-monitor.ts';
 import os from 'node:os';
 import type { AppliedFault } from '../faults/fault-controller.ts';
@@ -41,6 +43,14 @@ export interface RecordedRun {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+function targetRateOfSecond(run: RecordedRun, phaseName: string, second: number): number | null {
+  const phase = run.timeline.phases.find((p) => p.name === phaseName);
+  const window = run.windows.get(phaseName);
+  if (!phase || !window || phase.vus !== undefined) return null;
+  const offsetMs = run.startedAtMs + second * 1_000 + 500 - window.startMs;
+  return Math.round(targetRateAt(phase, offsetMs) * 10) / 10;
+}
 
 export function phaseStatsOf(run: RecordedRun): PhaseStats[] {
   return run.timeline.phases.map((phase) => computePhaseStats(phase, run.windows.get(phase.name), run.recorder.seconds(phase.name)));
@@ -117,6 +127,14 @@ export function buildReport(run: RecordedRun): RunReport {
       trippedAt: g.trippedAtMs === undefined ? null : iso(g.trippedAtMs),
       observed: g.observed ?? null,
     })),
+    signals: {
+      series: labelledSeries(run.scenario.checks, run.signals).map((series) => ({
+        name: series.name,
+        unit: series.unit,
+        points: series.points.map((p) => ({ at: iso(p.atMs), value: p.value })),
+      })),
+      alerts: firingIntervals(run.signals).map((a) => ({ alert: a.alert, severity: a.severity, start: iso(a.startMs), end: iso(a.endMs) })),
+    },
     errorsByKind,
     resilience: resilienceTimings(context, run.scenario.checks, p95TargetMs(run.scenario)),
     timeseries: run.recorder.allSeconds().map((b) => {
@@ -124,6 +142,7 @@ export function buildReport(run: RecordedRun): RunReport {
       return {
         second: b.second,
         phase: b.phase,
+        targetRate: targetRateOfSecond(run, b.phase, b.second),
         requests: b.requests,
         dropped: b.dropped,
         errors: totalErrors(b.errors),

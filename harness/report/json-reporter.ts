@@ -5,6 +5,7 @@ import type { RunReport } from './run-report.ts';
 
 export const jsonReporter: Reporter = {
   name: 'json',
+  fileName: 'report.json',
   async write(report: RunReport, runDir: string): Promise<string> {
     const file = path.join(runDir, 'report.json');
     await writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);

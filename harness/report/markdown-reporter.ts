@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
 import { formatMs, formatObserved, formatPercent, formatRate, formatSeconds } from './format-number.ts';
-import type { Reporter } from './reporter.ts';
+import type { ReportContext, Reporter } from './reporter.ts';
 import type { RunReport } from './run-report.ts';
 
 const STATUS_MARK = { pass: '✅ pass', fail: '❌ FAIL', inconclusive: '⚠️ inconclusive' } as const;
 
-export function renderMarkdown(report: RunReport): string {
+export function renderMarkdown(report: RunReport, context: ReportContext = {}): string {
   const lines = [
     `# ordeal: ${report.scenario.name} — **${report.verdict.toUpperCase()}**`,
     '',
@@ -36,15 +36,29 @@ export function renderMarkdown(report: RunReport): string {
     for (const g of report.guards) lines.push(`| ${g.name} | \`${g.condition}\` | ${g.tripped ? `🛑 tripped at ${g.trippedAt}: ${g.observed}` : 'held'} |`);
   }
   if (report.error) lines.push('', `**Harness error:** ${report.error}`);
-  lines.push('', 'Full data: [report.json](report.json)', '');
+  const comparison = context.comparison;
+  if (comparison) {
+    lines.push('', `**Compared with ${comparison.baselineRunId}:** ${comparison.summary}.`);
+    const shown = comparison.findings.filter((f) => f.status !== 'ok');
+    if (shown.length > 0) {
+      lines.push('', '| phase | metric | baseline | this run | change | p | result |', '|---|---|---:|---:|---:|---:|---|');
+      for (const f of shown) {
+        lines.push(`| ${f.phase} | ${f.metric} | ${f.baseline ?? '—'} | ${f.current ?? '—'} | ${f.changePercent === null ? '—' : `${f.changePercent > 0 ? '+' : ''}${f.changePercent.toFixed(1)}%`} | ${f.pValue ?? '—'} | ${f.regression ? '❌ regression' : '⚠️ ' + f.reason} |`);
+      }
+    }
+  }
+  const links = (context.siblings ?? ['report.json']).filter((name) => name !== 'summary.md');
+  if (links.length > 0) lines.push('', `Files: ${links.map((name) => `[${name}](${name})`).join(' · ')}`);
+  lines.push('');
   return lines.join('\n');
 }
 
 export const markdownReporter: Reporter = {
   name: 'markdown',
-  async write(report: RunReport, runDir: string): Promise<string> {
+  fileName: 'summary.md',
+  async write(report: RunReport, runDir: string, context?: ReportContext): Promise<string> {
     const file = path.join(runDir, 'summary.md');
-    await writeFileAtomic(file, renderMarkdown(report));
+    await writeFileAtomic(file, renderMarkdown(report, context));
     return file;
   },
 };

@@ -1,7 +1,17 @@
+import type { ComparisonReport } from '../compare/compare-runs.ts';
 import type { RunReport } from './run-report.ts';
+
+/** What a reporter may use besides the report: the comparison with a baseline, and the names of the sibling files. */
+export interface ReportContext {
+  comparison?: ComparisonReport;
+  /** File names (not paths) of every format written for this run, for links. */
+  siblings?: readonly string[];
+}
 
 /** Turns a finished run's report into one file in the run's folder; returns the path written. */
 export interface Reporter {
   readonly name: string;
-  write(report: RunReport, runDir: string): Promise<string>;
+  /** The file name it writes, e.g. "report.html". */
+  readonly fileName: string;
+  write(report: RunReport, runDir: string, context?: ReportContext): Promise<string>;
 }

@@ -1,3 +1,4 @@
+import type { ComparisonReport } from '../compare/compare-runs.ts';
 import type { ErrorCounts } from '../metrics/error-kind.ts';
 import type { LatencySummaryMs } from '../metrics/latency-histogram.ts';
 import type { CheckResult } from '../verdict/evaluate-check.ts';
@@ -24,8 +25,15 @@ export interface RunReport {
   errorsByKind: ErrorCounts;
   /** How long each reaction took: detection, recovery, failover gap, scale-up. */
   resilience: ResilienceTiming[];
+  /** The service's own signals over the run (for the charts): series the checks read, and firing alerts. */
+  signals: {
+    series: { name: string; unit: string; points: { at: string; value: number }[] }[];
+    alerts: { alert: string; severity: string; start: string; end: string }[];
+  };
   /** Per second of the run: the data behind charts and live progress. */
   timeseries: SecondReport[];
+  /** Set when the run was compared with a baseline run (--baseline, or the previous passing run). */
+  comparison?: ComparisonReport;
   environment: { ordeal: string; node: string; platform: string; cpus: number; hostname: string; maxRssBytes: number };
   error?: string;
 }
@@ -66,6 +74,8 @@ export interface FaultReport {
 export interface SecondReport {
   second: number;
   phase: string;
+  /** Intended arrivals per second at the middle of this second (open model); null in the closed model. */
+  targetRate: number | null;
   requests: number;
   dropped: number;
   errors: number;

@@ -20,7 +20,7 @@ import { MetricsScraper } from '../signals/metrics-scraper.ts';
 import { RunEvents } from './run-events.ts';
 import { createRunId } from './run-id.ts';
 import { checkAddresses, startRunInfrastructure, usesFaults, type StartedRunInfrastructure } from './run-infrastructure.ts';
-import { startFaultWatchdog, type StartedFaultWatchdog } from '../faults/fault-watchdog.ts';
+import { startFaultWatchdog } from '../faults/fault-watchdog.ts';
 import { GuardMonitor, type GuardOutcome } from '../guards/guard-monitor.ts';
 import { scenarioNeedsPrometheus } from '../scenario/scenario-needs.ts';
 import { watchLiveness } from './liveness-watch.ts';

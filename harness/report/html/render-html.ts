@@ -1,0 +1,117 @@
+import { formatObserved, formatSeconds } from '../format-number.ts';
+import type { RunReport } from '../run-report.ts';
+import type { ComparisonReport } from '../../compare/compare-runs.ts';
+import { PHASE_ROW_HEADERS, phaseRow } from '../phase-row.ts';
+import { chartData } from './chart-data.ts';
+import { escapeHtml as e, jsonForScript } from './escape-html.ts';
+import type { HtmlAssets } from './html-assets.ts';
+import { renderTimelineSvg } from './timeline-svg.ts';
+
+const VERDICT_MARK = { pass: '✔ PASS', fail: '✖ FAIL', inconclusive: '⚠ INCONCLUSIVE', aborted: '■ ABORTED' } as const;
+const STATUS_MARK = { pass: '✔ pass', fail: '✖ FAIL', inconclusive: '? inconclusive' } as const;
+
+function table(headers: string[], rows: string[][], numeric: ReadonlySet<number> = new Set()): string {
+  const th = headers.map((h, i) => `<th${numeric.has(i) ? ' class="num"' : ''}>${e(h)}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${numeric.has(i) ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`).join('\n');
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function phasesTable(report: RunReport): string {
+  return table(
+    [...PHASE_ROW_HEADERS, 'faults'],
+    report.phases.map((p) => [...phaseRow(p).map(e), e(p.faults.join('; ') || '—')]),
+    new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+  );
+}
+
+function checksTable(report: RunReport): string {
+  return table(
+    ['check', 'phase', 'observed', 'expected', 'result'],
+    report.checks.map((c) => [
+      e(c.name),
+      e(c.phase),
+      e(formatObserved(c.observed, c.metric, c.expected)),
+      `<code>${e(c.expected)}</code>`,
+      `<span class="status status-${c.status}" data-status="${c.status}">${STATUS_MARK[c.status]}</span>${c.reason ? ` <span class="reason">${e(c.reason)}</span>` : ''}`,
+    ]),
+    new Set([2]),
+  );
+}
+
+function comparisonSection(comparison: ComparisonReport | undefined): string {
+  if (!comparison) return '';
+  const rows = comparison.findings.map((f) => [
+    e(f.phase),
+    e(f.metric),
+    f.baseline === null ? '—' : e(String(f.baseline)),
+    f.current === null ? '—' : e(String(f.current)),
+    f.changePercent === null ? '—' : `${f.changePercent > 0 ? '+' : ''}${f.changePercent.toFixed(1)}%`,
+    f.pValue === null ? '—' : f.pValue.toFixed(4),
+    `<span class="status status-${f.regression ? 'fail' : 'pass'}" data-regression="${f.regression}">${f.regression ? '✖ regression' : '✔ no regression'}</span> <span class="reason">${e(f.reason)}</span>`,
+  ]);
+  return `<h2>Compared with ${e(comparison.baselineRunId)}</h2><p class="reason">${e(comparison.summary)}</p>${table(['phase', 'metric', 'baseline', 'this run', 'change', 'p (Mann-Whitney)', 'result'], rows, new Set([2, 3, 4, 5]))}`;
+}
+
+/** One self-contained page: no network, uPlot and the data inlined. */
+export function renderHtml(report: RunReport, assets: HtmlAssets, comparison?: ComparisonReport): string {
+  const data = chartData(report);
+  const resilience = report.resilience.length
+    ? `<h2>Resilience timings</h2>${table(
+        ['reaction', 'detect', 'recover', 'failover gap', 'scale-up'],
+        report.resilience.map((r) => [e(`${r.phase}${r.faults.length ? ` (${r.faults.join('; ')})` : ''}`), formatSeconds(r.timeToDetectMs), formatSeconds(r.timeToRecoverMs), formatSeconds(r.failoverGapMs), formatSeconds(r.scaleUpLatencyMs)]),
+        new Set([1, 2, 3, 4]),
+      )}`
+    : '';
+  const guards = report.guards.length
+    ? `<h2>Guards</h2>${table(['guard', 'condition', 'result'], report.guards.map((g) => [e(g.name), `<code>${e(g.condition)}</code>`, g.tripped ? `<span class="status status-fail">■ tripped</span> at ${e(g.trippedAt ?? '')}: ${e(g.observed ?? '')}` : '<span class="status status-pass">✔ held</span>']))}`
+    : '';
+  const faults = report.faults.length
+    ? `<h2>Faults</h2>${table(['phase', 'fault', 'applied', 'removed'], report.faults.map((f) => [e(f.phase), e(f.description), e(f.appliedAt), e(f.removedAt ?? 'not removed')]))}`
+    : '';
+  const env = report.environment;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>ordeal: ${e(report.scenario.name)} — ${report.verdict.toUpperCase()}</title>
+<style>${assets.uplotCss}</style>
+<style>${assets.reportCss}</style>
+</head>
+<body>
+<header>
+<h1>ordeal: ${e(report.scenario.name)}</h1>
+<div class="verdict verdict-${report.verdict}" data-verdict="${report.verdict}">${VERDICT_MARK[report.verdict]}</div>
+<div class="reason">${e(report.verdictReason)}${report.error ? ` — harness error: ${e(report.error)}` : ''}</div>
+</header>
+<h2>Timeline</h2>
+${renderTimelineSvg(data.bands, data.startSec, data.endSec)}
+<p class="legend-note">Phases alternate grey; fault windows are hatched (also in every chart below); alerts are dotted (denser: critical); a tripped guard is a dashed line marked ■.</p>
+<div id="charts"></div>
+<h2>Phases</h2>
+${phasesTable(report)}
+<h2>Checks</h2>
+${checksTable(report)}
+${resilience}
+${guards}
+${faults}
+${comparisonSection(comparison)}
+<h2>Run</h2>
+<dl class="meta">
+<dt>run id</dt><dd>${e(report.runId)}</dd>
+<dt>scenario</dt><dd>${e(report.scenario.name)}${report.scenario.file ? ` (${e(report.scenario.file)})` : ''}${report.scenario.description ? ` — ${e(report.scenario.description)}` : ''}</dd>
+<dt>target</dt><dd>${e(report.target)}</dd>
+<dt>load</dt><dd>${e(`${report.load.driver}, ${report.load.model} model, ${report.load.connections} connections, time scale ${report.load.timeScale}`)}</dd>
+<dt>start</dt><dd>${e(report.startedAt)}</dd>
+<dt>end</dt><dd>${e(report.endedAt)} (${(report.durationMs / 1_000).toFixed(1)} s)</dd>
+<dt>ordeal</dt><dd>${e(env.ordeal)}</dd>
+<dt>machine</dt><dd>${e(`${env.hostname}, ${env.platform}, ${env.cpus} CPUs, Node ${env.node}`)}</dd>
+</dl>
+<script type="application/json" id="ordeal-data">${jsonForScript(data)}</script>
+<script>${assets.uplotJs}</script>
+<script>${assets.chartsJs}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,71 @@
+import type { TimeBand } from './chart-data.ts';
+import { escapeHtml } from './escape-html.ts';
+
+const WIDTH = 1000;
+const LABEL_WIDTH = 80;
+const LANE_HEIGHT = 22;
+const LANE_GAP = 4;
+
+interface Lane {
+  title: string;
+  bands: TimeBand[];
+  fill: (band: TimeBand, index: number) => string;
+}
+
+/** Lanes of bands that may overlap are split so no two bands in a lane overlap. */
+function stack(bands: TimeBand[]): TimeBand[][] {
+  const rows: TimeBand[][] = [];
+  for (const band of [...bands].sort((a, b) => a.startSec - b.startSec)) {
+    const row = rows.find((r) => r[r.length - 1]!.endSec <= band.startSec);
+    if (row) row.push(band);
+    else rows.push([band]);
+  }
+  return rows;
+}
+
+/**
+ * The run's timeline as inline SVG: phases, fault windows, firing alerts and
+ * a tripped guard, each a labelled shape with its own pattern (readable
+ * without colour, and in print). Every band carries data-kind for tests and tools.
+ */
+export function renderTimelineSvg(bands: readonly TimeBand[], startSec: number, endSec: number): string {
+  const span = Math.max(1e-3, endSec - startSec);
+  const xOf = (s: number): number => LABEL_WIDTH + ((Math.min(Math.max(s, startSec), endSec) - startSec) / span) * (WIDTH - LABEL_WIDTH);
+  const lanes: Lane[] = [
+    { title: 'phases', bands: bands.filter((b) => b.kind === 'phase'), fill: (_b, i) => (i % 2 === 0 ? '#eef0f3' : '#dde1e6') },
+    ...stack(bands.filter((b) => b.kind === 'fault')).map((row, i) => ({ title: i === 0 ? 'faults' : '', bands: row, fill: () => 'url(#ordeal-hatch)' })),
+    ...stack(bands.filter((b) => b.kind === 'alert')).map((row, i) => ({ title: i === 0 ? 'alerts firing' : '', bands: row, fill: (b: TimeBand) => (b.detail === 'critical' ? 'url(#ordeal-dots-dense)' : 'url(#ordeal-dots)') })),
+  ];
+  const guards = bands.filter((b) => b.kind === 'guard');
+  const height = lanes.length * (LANE_HEIGHT + LANE_GAP) + 18;
+  const parts: string[] = [
+    `<svg class="timeline" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="Run timeline: phases, fault windows, alerts" xmlns="http://www.w3.org/2000/svg">`,
+    '<defs>',
+    '<pattern id="ordeal-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#fbe3d3"/><line x1="0" y1="0" x2="0" y2="8" stroke="#D55E00" stroke-width="3"/></pattern>',
+    '<pattern id="ordeal-dots" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#f3e6f0"/><circle cx="3" cy="3" r="1.2" fill="#CC79A7"/></pattern>',
+    '<pattern id="ordeal-dots-dense" width="4" height="4" patternUnits="userSpaceOnUse"><rect width="4" height="4" fill="#e8c6dd"/><circle cx="2" cy="2" r="1.3" fill="#7a2a5e"/></pattern>',
+    '</defs>',
+  ];
+  lanes.forEach((lane, laneIndex) => {
+    const y = laneIndex * (LANE_HEIGHT + LANE_GAP);
+    if (lane.title) parts.push(`<text x="0" y="${y + 15}">${escapeHtml(lane.title)}</text>`);
+    lane.bands.forEach((band, i) => {
+      const x0 = xOf(band.startSec);
+      const w = Math.max(2, xOf(band.endSec) - x0);
+      const seconds = (band.endSec - band.startSec).toFixed(1);
+      parts.push(
+        `<g data-kind="${band.kind}" data-label="${escapeHtml(band.label)}"><title>${escapeHtml(`${band.label}: ${seconds} s`)}</title>` +
+          `<rect x="${x0.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${LANE_HEIGHT}" fill="${lane.fill(band, i)}" stroke="#444" stroke-width="0.6"/>` +
+          (w > 40 ? `<text x="${(x0 + 4).toFixed(1)}" y="${y + 15}" clip-path="inset(0)">${escapeHtml(band.label.length * 6 > w ? `${band.label.slice(0, Math.max(3, Math.floor(w / 6.2) - 1))}…` : band.label)}</text>` : '') +
+          '</g>',
+      );
+    });
+  });
+  for (const guard of guards) {
+    const x = xOf(guard.startSec).toFixed(1);
+    parts.push(`<g data-kind="guard" data-label="${escapeHtml(guard.label)}"><title>${escapeHtml(guard.label)}</title><line x1="${x}" y1="0" x2="${x}" y2="${height - 14}" stroke="#000" stroke-width="2" stroke-dasharray="4 2"/><text x="${x}" y="${height - 2}" text-anchor="middle">■ ${escapeHtml(guard.label)}</text></g>`);
+  }
+  parts.push(`<text x="${LABEL_WIDTH}" y="${height - 2}">0 s</text><text x="${WIDTH}" y="${height - 2}" text-anchor="end">${span.toFixed(0)} s</text>`);
+  parts.push('</svg>');
+  return parts.join('');
+}

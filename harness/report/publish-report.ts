@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareOptions } from '../compare/compare-runs.ts';
+import { OrdealError } from '../errors/ordeal-error.ts';
+import { previousPassingRun, readRunHistory, type StoredRun } from './run-history.ts';
+import { writeRunIndex } from './run-index.ts';
+import type { RunReport } from './run-report.ts';
+import { writeReports } from './write-reports.ts';
+
+/** Reads a report.json given by the user (a baseline, or one to re-render); exit 2 with the reason when it is not one. */
+export async function readReportFile(file: string, field = 'report'): Promise<StoredRun> {
+  let report: RunReport;
+  try {
+    report = JSON.parse(await readFile(file, 'utf8')) as RunReport;
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
+    throw new OrdealError('ORDEAL_ERR_USAGE', `${field}: "${file}" cannot be read as a report.json (${reason}; give a reports/<run-id>/report.json)`, { cause });
+  }
+  if (report?.schemaVersion !== 1 || !Array.isArray(report.phases) || !Array.isArray(report.timeseries)) {
+    throw new OrdealError('ORDEAL_ERR_USAGE', `${field}: "${file}" is not an ordeal report.json (expected schemaVersion 1 with phases and timeseries)`);
+  }
+  return { file: path.resolve(file), report };
+}
+
+export interface PublishOptions {
+  /** An explicit baseline; otherwise the previous passing run of the same scenario in `reportDir`, if any. */
+  baseline?: StoredRun;
+  compare?: boolean;
+  compareOptions?: CompareOptions;
+  /** Write into this folder instead of `<reportDir>/<run-id>/`. */
+  runDir?: string;
+  stepSummaryFile?: string;
+}
+
+/** Compares with the baseline, writes every format, appends the step summary and rewrites the run index. */
+export async function publishReport(report: RunReport, reportDir: string, options: PublishOptions = {}): Promise<{ files: string[]; report: RunReport }> {
+  let published = report;
+  if (options.compare !== false) {
+    // An explicit baseline is compared even when it is this very run (a sanity check: no regression).
+    const baseline = options.baseline ?? previousPassingRun(await readRunHistory(reportDir), report);
+    if (baseline) {
+      published = { ...report, comparison: compareRuns(report, baseline.report, options.compareOptions ?? DEFAULT_COMPARE_OPTIONS, baseline.file) };
+    }
+  }
+  const files = await writeReports(published, reportDir, { comparison: published.comparison, stepSummaryFile: options.stepSummaryFile, runDir: options.runDir });
+  files.push(await writeRunIndex(reportDir));
+  return { files, report: published };
+}

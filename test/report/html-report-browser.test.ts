@@ -1,0 +1,90 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { publishReport } from '../../harness/report/publish-report.ts';
+import type { RunReport } from '../../harness/report/run-report.ts';
+import { chromiumMissing, launchChromium } from '../support/report-browser.ts';
+import { writeTempScenario } from '../support/temp-scenario.ts';
+
+const ARTIFACTS = path.resolve('test-artifacts');
+const SAMPLE = process.env.ORDEAL_SAMPLE_REPORT;
+const missing = chromiumMissing();
+
+/** A real run's report: the fixture committed with the tests (recorded from the bundled game day), or ORDEAL_SAMPLE_REPORT. */
+async function sampleReport(): Promise<RunReport> {
+  const file = SAMPLE ?? path.resolve('test/fixtures/game-day-report.json');
+  return JSON.parse(await readFile(file, 'utf8')) as RunReport;
+}
+
+describe.skipIf(missing !== undefined)(`the HTML report in Debian's Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders offline with no console errors and no network requests: charts drawn, fault windows present, screenshot saved', async () => {
+    const report = await sampleReport();
+    const { reportDir } = await writeTempScenario({});
+    const { files } = await publishReport(report, reportDir, { compare: false });
+    const html = files.find((f) => f.endsWith('report.html'))!;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const consoleErrors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('request', (request) => {
+      if (!request.url().startsWith('file:')) requests.push(request.url());
+    });
+    await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+    await page.waitForSelector('html[data-charts-drawn]');
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([]);
+    const drawn = Number(await page.getAttribute('html', 'data-charts-drawn'));
+    expect(drawn).toBeGreaterThanOrEqual(3);
+    // Every chart canvas has ink on it: count non-transparent pixels.
+    // Runs in the page (the DOM types are not in this project's lib).
+    const inked = await page.$$eval('figure.chart canvas', (canvases: any[]) =>
+      canvases.map((c) => {
+        const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let count = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) count++;
+        return count;
+      }),
+    );
+    expect(inked.length).toBe(drawn);
+    for (const count of inked) expect(count).toBeGreaterThan(500);
+    const faultLabels = await page.$$eval('svg.timeline g[data-kind="fault"]', (groups) => groups.map((g) => g.getAttribute('data-label')));
+    expect(faultLabels).toEqual(report.faults.map((f) => f.description));
+    const phaseLabels = await page.$$eval('svg.timeline g[data-kind="phase"]', (groups) => groups.map((g) => g.getAttribute('data-label')));
+    expect(phaseLabels).toEqual(report.phases.map((p) => p.name));
+    expect(await page.textContent('[data-verdict]')).toContain(report.verdict.toUpperCase());
+    expect(await page.$$eval('[data-status]', (cells) => cells.length)).toBe(report.checks.length);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-html.png'), fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-html-print.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('the run index lists runs with their verdicts and draws the trends', async () => {
+    const report = await sampleReport();
+    const { reportDir } = await writeTempScenario({});
+    await publishReport({ ...report, runId: `${report.runId}-a` }, reportDir, { compare: false });
+    const failed = { ...report, runId: `${report.runId}-b`, verdict: 'fail' as const, startedAt: new Date(Date.parse(report.startedAt) + 60_000).toISOString() };
+    const { files } = await publishReport(failed, reportDir, { compare: false });
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => !request.url().startsWith('file:') && requests.push(request.url()));
+    await page.goto(pathToFileURL(files.find((f) => f.endsWith('index.html'))!).href);
+    expect(await page.$$eval('tbody tr', (rows) => rows.map((r) => r.getAttribute('data-verdict')))).toEqual(['fail', 'pass']);
+    expect(await page.$$eval('svg.trend polyline', (lines) => lines.length)).toBe(3);
+    expect(requests).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'reports-index.png'), fullPage: true });
+    await page.close();
+  });
+});
