@@ -1,4 +1,5 @@
-// Prints "N passed, N failed[, N skipped]" alone on a line from vitest's JSON report.
+// Prints "N passed, N failed" alone on the last line (the line CI reads), from vitest's JSON report;
+// skipped tests, with their names (which carry the reason), on the lines before it.
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2];
@@ -10,5 +11,9 @@ try {
   process.exit(1);
 }
 const skipped = results.numPendingTests + results.numTodoTests;
-console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+if (skipped > 0) {
+  const names = results.testResults.flatMap((file) => file.assertionResults.filter((t) => t.status === 'pending' || t.status === 'skipped' || t.status === 'todo').map((t) => t.fullName));
+  console.log(`${skipped} skipped: ${names.join('; ')}`);
+}
+console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed`);
 process.exit(results.numTotalTests > 0 && results.numFailedTests === 0 ? 0 : 1);

@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import { isOrdealError } from '../errors/ordeal-error.ts';
 import { ORDEAL_VERSION } from '../report/version.ts';
@@ -8,6 +8,7 @@ import { buildTimeline } from '../scenario/timeline.ts';
 import { preflight } from '../run/preflight.ts';
 import type { CliIo } from './cli-io.ts';
 import { cleanupCommand } from './cleanup-command.ts';
+import { exportCommand } from './export-command.ts';
 import { reportCommand } from './report-command.ts';
 import { renderPlan } from './render-plan.ts';
 import { runCommand } from './run-command.ts';
@@ -21,6 +22,18 @@ function parseTimeScale(text: string): number {
 function parsePercent(text: string): number {
   const value = Number(text);
   if (!(value >= 0 && value <= 1_000)) throw new InvalidArgumentError(`"${text}" is not a percentage from 0 to 1000 (e.g. 10)`);
+  return value;
+}
+
+function parsePort(text: string): number {
+  const value = Number(text);
+  if (!(Number.isInteger(value) && value >= 0 && value <= 65_535)) throw new InvalidArgumentError(`"${text}" is not a port from 0 to 65535`);
+  return value;
+}
+
+function parsePositiveInt(text: string): number {
+  const value = Number(text);
+  if (!(Number.isInteger(value) && value >= 1 && value <= 10_000)) throw new InvalidArgumentError(`"${text}" is not a whole number from 1 to 10000`);
   return value;
 }
 
@@ -46,12 +59,15 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--time-scale <factor>', 'run every phase at this fraction of its length (smoke runs)', parseTimeScale)
     .option('--target <url>', 'override target.baseUrl')
     .option('--toxiproxy <url>', 'use the Toxiproxy server at this URL')
+    .addOption(new Option('--toxiproxy-provider <provider>', 'how to start a Toxiproxy when none is named: binary (toxiproxy-server), container (testcontainers), auto').choices(['auto', 'binary', 'container']).default('auto'))
     .option('--prometheus <url>', "read the service's signals from the Prometheus at this URL")
     .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
     .option('--baseline <report.json>', 'compare with this run (default: the previous passing run of the same scenario in --report-dir)')
     .option('--no-compare', 'do not compare with an earlier run')
     .option('--tolerance <percent>', 'a p95/p99 rise up to this much is never a regression (default 10)', parsePercent)
     .option('--fail-on-regression', 'exit 1 when a comparison finds a regression, even if every check passed')
+    .option('--metrics-port <port>', "serve ordeal's own metrics at http://127.0.0.1:<port>/metrics during the run (0: any free port)", parsePort)
+    .option('--pushgateway <url>', "push the run's summary to this Prometheus Pushgateway at the end")
     .action(async (scenario: string, options) => {
       setExitCode(await runCommand(scenario, options, io));
     });
@@ -79,6 +95,26 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .action(async (file: string, options: { baseline?: string; compare?: boolean }) => {
       setExitCode(await reportCommand(file, options, io));
     });
+
+  const exporter = program.command('export').description('write the load model of a scenario for another engine; sends nothing');
+  exporter
+    .command('k6')
+    .description('a k6 script in TypeScript: one k6 scenario per phase, a phase tag on every request, the SLOs as tag-filtered thresholds')
+    .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
+    .option('--out <file>', 'write here instead of stdout')
+    .option('--base-url <url>', 'default for __ENV.BASE_URL (default: target.baseUrl)')
+    .option('--time-scale <factor>', 'compress every phase by this factor', parseTimeScale)
+    .action(async (file: string, options) => setExitCode(await exportCommand('k6', file, options, io)));
+  exporter
+    .command('k6-operator')
+    .description('a ConfigMap with the k6 script and a k6-operator TestRun (k6.io/v1alpha1) that runs it on N pods')
+    .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
+    .requiredOption('--parallelism <n>', 'number of k6 runner pods', parsePositiveInt)
+    .option('--out <file>', 'write here instead of stdout')
+    .option('--base-url <url>', "the target as the pods see it (the runner's BASE_URL)")
+    .option('--name <name>', 'name of the ConfigMap and TestRun (default ordeal-<scenario>)')
+    .option('--namespace <namespace>', 'Kubernetes namespace')
+    .action(async (file: string, options) => setExitCode(await exportCommand('k6-operator', file, options, io)));
 
   program
     .command('cleanup')

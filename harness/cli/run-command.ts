@@ -1,4 +1,10 @@
 import path from 'node:path';
+import { OrdealError } from '../errors/ordeal-error.ts';
+import type { ToxiproxyProvider } from '../toxiproxy/start-toxiproxy.ts';
+import { assertTargetAllowed } from '../scenario/target-guard.ts';
+import { startMetricsEndpoint, type StartedMetricsEndpoint } from '../telemetry/metrics-endpoint.ts';
+import { pushRunSummary } from '../telemetry/push-summary.ts';
+import { RunTelemetry } from '../telemetry/run-telemetry.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare/compare-runs.ts';
 import { publishReport, readReportFile } from '../report/publish-report.ts';
 import { RunEvents } from '../run/run-events.ts';
@@ -16,6 +22,7 @@ export interface RunCommandOptions {
   timeScale?: number;
   target?: string;
   toxiproxy?: string;
+  toxiproxyProvider?: ToxiproxyProvider;
   prometheus?: string;
   allowNonLoopback?: boolean;
   /** A report.json to compare with; default: the previous passing run of the scenario in reportDir. */
@@ -24,6 +31,10 @@ export interface RunCommandOptions {
   compare?: boolean;
   tolerance?: number;
   failOnRegression?: boolean;
+  /** Serve ordeal's own metrics at http://127.0.0.1:<port>/metrics during the run (0: a free port). */
+  metricsPort?: number;
+  /** Push the run's summary here at the end. */
+  pushgateway?: string;
 }
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -36,6 +47,7 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
   const scenario = await loadScenario(scenarioFile);
   // A bad --baseline is bad input: refused before anything is sent.
   const baseline = options.baseline ? await readReportFile(options.baseline, '--baseline') : undefined;
+  if (options.pushgateway) assertTargetAllowed('--pushgateway', options.pushgateway, scenario.target.allowlist, { allowNonLoopback: options.allowNonLoopback });
   const controller = new AbortController();
   let interruptedBy: keyof typeof SIGNAL_EXIT_CODES | undefined;
   const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void => {
@@ -49,12 +61,20 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
   };
   const onInt = (): void => onSignal('SIGINT');
   const onTerm = (): void => onSignal('SIGTERM');
+  let metricsEndpoint: StartedMetricsEndpoint | undefined;
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   try {
     const events = new RunEvents();
     const style = createOutputStyle(io.stderr);
     attachProgressPrinter(events, io.stderr, style);
+    if (options.metricsPort !== undefined) {
+      const telemetry = new RunTelemetry(events, scenario.name);
+      metricsEndpoint = await startMetricsEndpoint(telemetry.registry, options.metricsPort).catch((cause: Error) => {
+        throw new OrdealError('ORDEAL_ERR_USAGE', `--metrics-port ${options.metricsPort}: cannot listen on 127.0.0.1 (${cause.message}; pick a free port, or 0)`, { cause });
+      });
+      io.stderr.write(`ordeal: serving its own metrics at ${metricsEndpoint.url}\n`);
+    }
     const report = await runScenario(scenario, {
       scenarioFile,
       events,
@@ -62,6 +82,7 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
       timeScale: options.timeScale,
       targetUrl: options.target,
       toxiproxyUrl: options.toxiproxy,
+      toxiproxyProvider: options.toxiproxyProvider,
       prometheusUrl: options.prometheus,
       allowNonLoopback: options.allowNonLoopback,
     });
@@ -71,12 +92,19 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
       compareOptions: { ...DEFAULT_COMPARE_OPTIONS, latencyTolerancePercent: options.tolerance ?? DEFAULT_COMPARE_OPTIONS.latencyTolerancePercent },
       stepSummaryFile: process.env.GITHUB_STEP_SUMMARY || undefined,
     });
+    if (options.pushgateway) {
+      await pushRunSummary(published, options.pushgateway).then(
+        () => io.stderr.write(`ordeal: pushed the run summary to ${options.pushgateway}\n`),
+        (error: Error) => io.stderr.write(`ordeal: warning: pushing to ${options.pushgateway} failed: ${error.message}\n`),
+      );
+    }
     if (options.json) io.stdout.write(`${JSON.stringify(published, null, 2)}\n`);
     else io.stdout.write(renderSummary(published, files, createOutputStyle(io.stdout)));
     if (interruptedBy) return SIGNAL_EXIT_CODES[interruptedBy];
     if (options.failOnRegression && published.verdict === 'pass' && (published.comparison?.regressions ?? 0) > 0) return 1;
     return EXIT_CODE_OF_VERDICT[published.verdict];
   } finally {
+    await metricsEndpoint?.stop();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
   }

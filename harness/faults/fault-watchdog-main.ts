@@ -6,6 +6,7 @@
  *
  * argv: <runId> <harnessPid>
  */
+import { execFile } from 'node:child_process';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,6 +22,7 @@ const [runId, parentPidText] = process.argv.slice(2);
 const parentPid = Number(parentPidText);
 const toxiproxyUrls = new Set<string>();
 const ownedPids = new Set<number>();
+const ownedContainers = new Set<string>();
 let released = false;
 let cleaning: Promise<void> | undefined;
 
@@ -61,10 +63,18 @@ async function stopOwnedProcesses(): Promise<void> {
   for (const pid of ownedPids) if (isProcessAlive(pid)) signalGroup(pid, 'SIGKILL');
 }
 
+async function removeOwnedContainers(): Promise<void> {
+  await Promise.all(
+    [...ownedContainers].map(
+      (id) => new Promise<void>((resolve) => execFile('docker', ['rm', '-f', id], { timeout: 10_000 }, () => resolve())),
+    ),
+  );
+}
+
 function cleanUp(): Promise<void> {
   cleaning ??= (async () => {
     await Promise.all([...toxiproxyUrls].map(removeFaults));
-    await stopOwnedProcesses();
+    await Promise.all([stopOwnedProcesses(), removeOwnedContainers()]);
     await removeLease(runId!);
   })().finally(() => process.exit(0));
   return cleaning;
@@ -73,6 +83,7 @@ function cleanUp(): Promise<void> {
 function handle(message: WatchdogMessage): void {
   if (message.type === 'toxiproxy') toxiproxyUrls.add(message.url);
   else if (message.type === 'own') ownedPids.add(message.pid);
+  else if (message.type === 'own-container') ownedContainers.add(message.id);
   else if (message.type === 'release') {
     released = true;
     process.exit(0);

@@ -36,6 +36,11 @@ export class StartedFaultWatchdog {
     if (pid !== undefined) this.send({ type: 'own', pid });
   }
 
+  /** The container `id` must not outlive the run. */
+  ownContainer(id: string): void {
+    this.send({ type: 'own-container', id });
+  }
+
   /** The run cleaned up after itself: the watchdog exits without acting, the lease is dropped. */
   async release(): Promise<void> {
     if (this.released) return;

@@ -4,6 +4,8 @@ export type WatchdogMessage =
   | { type: 'toxiproxy'; url: string }
   /** A process (group leader) the run started and that must not outlive it. */
   | { type: 'own'; pid: number }
+  /** A container the run started (Toxiproxy through testcontainers), removed with `docker rm -f`. */
+  | { type: 'own-container'; id: string }
   /** The run ended cleanly: exit without touching anything. */
   | { type: 'release' };
 

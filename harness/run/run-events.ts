@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AppliedFault } from '../faults/fault-controller.ts';
+import type { SecondBucket } from '../metrics/second-buckets.ts';
 import type { GuardTrip } from '../guards/guard-monitor.ts';
 import type { RunReport } from '../report/run-report.ts';
 import type { PlannedPhase, Timeline } from '../scenario/timeline.ts';
@@ -30,6 +31,8 @@ export interface RunEventMap {
   phaseEnded: { phase: PlannedPhase; stats: PhaseStats };
   warning: { message: string };
   guardTripped: { trip: GuardTrip };
+  /** Seconds of recorded load that are complete (handed over by the load workers), each once, in order. */
+  secondsRecorded: { buckets: SecondBucket[] };
   runEnded: { report: RunReport };
 }
 

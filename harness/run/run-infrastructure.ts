@@ -6,7 +6,7 @@ import { describeSweep, sweepStaleFaults } from '../faults/stale-fault-sweeper.t
 import { ToxiproxyFaultController } from '../faults/toxiproxy-fault-controller.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
-import { ToxiproxyServer } from '../toxiproxy/toxiproxy-server.ts';
+import { startToxiproxy, type StartedToxiproxy, type ToxiproxyProvider } from '../toxiproxy/start-toxiproxy.ts';
 import { startStackPrometheus } from '../../fixtures/prometheus/stack-prometheus.ts';
 import { scenarioNeedsPrometheus } from '../scenario/scenario-needs.ts';
 import { assertPrometheusAnswers, allTargetsUp } from '../signals/prometheus-signals.ts';
@@ -23,6 +23,10 @@ export interface InfrastructureOptions {
   onMessage?: (message: string) => void;
   /** Hears of every process started for the run (a process-group leader), so a watchdog can stop it if ordeal dies. */
   onOwnedProcess?: (pid: number | undefined) => void;
+  /** Hears of every container started for the run, so a watchdog can remove it if ordeal dies. */
+  onOwnedContainer?: (id: string) => void;
+  /** How to start a Toxiproxy when the scenario names none. */
+  toxiproxyProvider?: ToxiproxyProvider;
   /** Hears of the Toxiproxy the run's faults will go to, before any fault. */
   onToxiproxy?: (url: string) => Promise<void>;
 }
@@ -67,6 +71,17 @@ async function waitForPrometheus(url: string): Promise<void> {
   while (Date.now() < deadlineMs && !(await allTargetsUp(url))) await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
+async function startOwnedToxiproxy(options: InfrastructureOptions, toStop: (() => Promise<void>)[]): Promise<StartedToxiproxy> {
+  const provider = options.toxiproxyProvider ?? 'auto';
+  options.onMessage?.(provider === 'container' ? 'starting Toxiproxy in a container (testcontainers, host network)' : 'starting Toxiproxy on 127.0.0.1');
+  const started = await startToxiproxy(provider);
+  toStop.push(() => started.stop());
+  if (started.pid !== undefined) options.onOwnedProcess?.(started.pid);
+  if (started.containerId) options.onOwnedContainer?.(started.containerId);
+  options.onMessage?.(`Toxiproxy at ${started.url}: ${started.description}`);
+  return started;
+}
+
 /** Faults left by runs that died are removed before this run adds its own, and the user is told. */
 async function sweepStale(toxiproxyUrl: string, options: InfrastructureOptions): Promise<void> {
   let result;
@@ -101,7 +116,11 @@ export async function startRunInfrastructure(scenario: Scenario, options: Infras
     if (scenario.stack) {
       options.onMessage?.(`starting the bundled trading stack${scenario.stack.breaker ? '' : ' (breaker disabled)'}${scenario.stack.failover ? '' : ' (failover disabled)'}`);
       if (toxiproxyUrl) await sweepStale(toxiproxyUrl, options);
-      const stack = await startBundledStack({ toxiproxyUrl, breaker: scenario.stack.breaker, failover: scenario.stack.failover });
+      let stackToxiproxyUrl = toxiproxyUrl;
+      if (!stackToxiproxyUrl && options.toxiproxyProvider && options.toxiproxyProvider !== 'binary') {
+        stackToxiproxyUrl = (await startOwnedToxiproxy(options, toStop)).url;
+      }
+      const stack = await startBundledStack({ toxiproxyUrl: stackToxiproxyUrl, breaker: scenario.stack.breaker, failover: scenario.stack.failover });
       toStop.push(() => stack.stop());
       stack.pids().forEach((pid) => options.onOwnedProcess?.(pid));
       targetUrl = new URL(stack.gatewayUrl);
@@ -119,13 +138,7 @@ export async function startRunInfrastructure(scenario: Scenario, options: Infras
         toxiproxy = new Toxiproxy(toxiproxyUrl);
         await sweepStale(toxiproxyUrl, options);
       }
-      else if (usesFaults(scenario)) {
-        options.onMessage?.('starting toxiproxy-server on 127.0.0.1');
-        const server = await new ToxiproxyServer().start();
-        toStop.push(() => server.stop());
-        options.onOwnedProcess?.(server.pid);
-        toxiproxy = server.client;
-      }
+      else if (usesFaults(scenario)) toxiproxy = (await startOwnedToxiproxy(options, toStop)).client;
       for (const proxy of scenario.toxiproxy?.proxies ?? []) {
         if (!toxiproxy) break;
         await toxiproxy.get(proxy.name).then((existing) => existing.remove()).catch(() => undefined);

@@ -20,6 +20,7 @@ import { MetricsScraper } from '../signals/metrics-scraper.ts';
 import { RunEvents } from './run-events.ts';
 import { createRunId } from './run-id.ts';
 import { checkAddresses, startRunInfrastructure, usesFaults, type StartedRunInfrastructure } from './run-infrastructure.ts';
+import type { ToxiproxyProvider } from '../toxiproxy/start-toxiproxy.ts';
 import { startFaultWatchdog } from '../faults/fault-watchdog.ts';
 import { GuardMonitor, type GuardOutcome } from '../guards/guard-monitor.ts';
 import { scenarioNeedsPrometheus } from '../scenario/scenario-needs.ts';
@@ -52,6 +53,8 @@ export interface RunOptions {
   toxiproxyUrl?: string;
   prometheusUrl?: string;
   allowNonLoopback?: boolean;
+  /** How to start a Toxiproxy when the scenario names none: "auto" (default), "binary" or "container". */
+  toxiproxyProvider?: ToxiproxyProvider;
   /** Aborting stops load, removes faults and ends the run as "aborted" with `signal.reason`. */
   signal?: AbortSignal;
 }
@@ -66,8 +69,8 @@ export interface RunOptions {
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunReport> {
   const clock = options.clock ?? systemClock;
   const events = options.events ?? new RunEvents();
-  const driver = options.driver ?? createDriver(scenario, clock);
   const timeScale = options.timeScale ?? 1;
+  const driver = options.driver ?? createDriver(scenario, clock, timeScale);
   const runId = options.runId ?? createRunId(scenario.name, clock.nowMs());
   const signal = options.signal ?? new AbortController().signal;
   const timeline = buildTimeline(scenario, timeScale);
@@ -85,6 +88,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       allowNonLoopback: options.allowNonLoopback,
       onMessage: (message) => events.emit('infrastructure', { message }),
       onOwnedProcess: (pid) => watchdog?.own(pid),
+      onOwnedContainer: (id) => watchdog?.ownContainer(id),
+      toxiproxyProvider: options.toxiproxyProvider,
       onToxiproxy: async (url) => watchdog?.guardToxiproxy(url),
     });
   } catch (error) {
@@ -156,6 +161,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         })
       : undefined;
   guards.start();
+  let nextRecordedSecond = 0;
+  /** Hands completed seconds to subscribers (telemetry): two seconds behind the clock, or all at the end. */
+  const emitRecordedSeconds = (final: boolean): void => {
+    const lastSecond = final ? Number.POSITIVE_INFINITY : Math.floor((clock.nowMs() - startedAtMs) / 1_000) - 2;
+    const buckets = recorder.allSeconds().filter((b) => b.second >= nextRecordedSecond && b.second <= lastSecond);
+    if (buckets.length === 0) return;
+    nextRecordedSecond = buckets[buckets.length - 1]!.second + 1;
+    events.emit('secondsRecorded', { buckets });
+  };
+  const recordedTicker = setInterval(() => emitRecordedSeconds(false), 1_000);
   events.emit('runStarted', { runId, target: infrastructure.targetUrl.origin, timeline });
   try {
     for (const phase of timeline.phases) {
@@ -171,6 +186,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     guardOutcomes = guards.stop();
     await removeAllFaults(infrastructure.faults);
     await driver.close?.().catch((error: Error) => (infrastructureError ??= `stopping the load driver: ${error.message}`));
+    clearInterval(recordedTicker);
+    emitRecordedSeconds(true);
     const health = healthProber?.stop() ?? new Map();
     const scraped = scraper?.stop() ?? new Map();
     observedUntilMs = clock.nowMs();

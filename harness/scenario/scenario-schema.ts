@@ -86,8 +86,8 @@ export const scenarioSchema = z
       .optional(),
     load: z
       .strictObject({
-        /** "ordeal" (worker threads, open or closed model) or "autocannon" (closed model, in-process). */
-        driver: z.enum(['ordeal', 'autocannon']).default('ordeal'),
+        /** "ordeal" (worker threads, open or closed model), "autocannon" (closed model, in-process) or "k6" (the k6 binary as a child process). */
+        driver: z.enum(['ordeal', 'autocannon', 'k6']).default('ordeal'),
         /** "open": arrivals at a rate, latency from the intended send time. "closed": virtual users. */
         model: z.enum(['open', 'closed']).default('open'),
         workers: z.int().min(1).max(64).optional(),

@@ -10,7 +10,7 @@ const WRITER = fileURLToPath(new URL('../support/report-writer-child.ts', import
 const KILLS = 15;
 
 describe('kill -9 while a report is being written', () => {
-  it(`never leaves a truncated report.json or summary.md (${KILLS} kills at random moments)`, { timeout: 120_000 }, async () => {
+  it(`never leaves a truncated report.json, summary.md, report.html or junit.xml (${KILLS} kills at random moments)`, { timeout: 120_000 }, async () => {
     const { reportDir } = await writeTempScenario({});
     const runDir = path.join(reportDir, 'killed-while-writing');
     let lastGeneration = 0;
@@ -18,7 +18,8 @@ describe('kill -9 while a report is being written', () => {
       const child = spawn(process.execPath, ['--import', TSX_LOADER, WRITER, reportDir], { stdio: ['ignore', 'pipe', 'inherit'] });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       // Once one write has completed, aim the kill inside the next: a random moment within the time the last write took.
-      const lastWriteMs = await new Promise<number>((resolve) => {
+      const lastWriteMs = await new Promise<number>((resolve, reject) => {
+        void exited.then(() => reject(new Error('the report writer exited before its second write')));
         let output = '';
         child.stdout.on('data', (chunk: Buffer) => {
           output += chunk.toString();
@@ -36,8 +37,13 @@ describe('kill -9 while a report is being written', () => {
       expect(lastGeneration).toBeGreaterThanOrEqual(1);
       const summary = await readFile(path.join(runDir, 'summary.md'), 'utf8');
       expect(summary.trimEnd().split('\n').length).toBeGreaterThan(3);
-      const leftovers = (await readdir(runDir)).filter((name) => !['report.json', 'summary.md'].includes(name));
-      for (const name of leftovers) expect(name).toMatch(/^\.(report\.json|summary\.md)\.[0-9a-f]{8}\.tmp$/);
+      // Every file is whole (the XML and HTML end properly); a kill may leave only hidden temporary files.
+      const html = await readFile(path.join(runDir, 'report.html'), 'utf8').catch(() => '</html>\n');
+      expect(html.trimEnd().endsWith('</html>')).toBe(true);
+      const junit = await readFile(path.join(runDir, 'junit.xml'), 'utf8').catch(() => '</testsuites>\n');
+      expect(junit.trimEnd().endsWith('</testsuites>')).toBe(true);
+      const leftovers = (await readdir(runDir)).filter((name) => !['report.json', 'summary.md', 'report.html', 'junit.xml'].includes(name));
+      for (const name of leftovers) expect(name).toMatch(/^\.(report\.json|summary\.md|report\.html|junit\.xml)\.[0-9a-f]{8}\.tmp$/);
     }
   });
 });

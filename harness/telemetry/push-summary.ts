@@ -1,0 +1,29 @@
+import { Gauge, Pushgateway, Registry } from 'prom-client';
+import type { RunReport } from '../report/run-report.ts';
+
+/**
+ * Pushes the run's summary to a Pushgateway (job "ordeal", grouped by
+ * scenario), replacing the previous push of that scenario: verdict,
+ * duration, and per phase requests, error ratio and p95/p99.
+ */
+export async function pushRunSummary(report: RunReport, pushgatewayUrl: string): Promise<void> {
+  const registry = new Registry();
+  const gauge = (name: string, help: string, labelNames: string[] = []): Gauge => new Gauge({ name, help, labelNames, registers: [registry] });
+  const verdict = gauge('ordeal_last_run_verdict', '1 for the verdict of the last run', ['verdict']);
+  for (const v of ['pass', 'fail', 'aborted', 'inconclusive']) verdict.set({ verdict: v }, report.verdict === v ? 1 : 0);
+  gauge('ordeal_last_run_timestamp_seconds', 'When the last run ended').set(Date.parse(report.endedAt) / 1_000);
+  gauge('ordeal_last_run_duration_seconds', 'How long the last run took').set(report.durationMs / 1_000);
+  gauge('ordeal_last_run_checks_failed', 'Checks that failed in the last run').set(report.checks.filter((c) => c.status === 'fail').length);
+  const requests = gauge('ordeal_last_run_phase_requests', 'Requests per phase', ['phase']);
+  const errorRatio = gauge('ordeal_last_run_phase_error_ratio', 'Error ratio per phase', ['phase']);
+  const latency = gauge('ordeal_last_run_phase_latency_seconds', 'Latency percentiles per phase', ['phase', 'quantile']);
+  for (const phase of report.phases) {
+    requests.set({ phase: phase.name }, phase.requests);
+    if (phase.errorRate !== null) errorRatio.set({ phase: phase.name }, phase.errorRate);
+    if (phase.latencyMs) {
+      latency.set({ phase: phase.name, quantile: '0.95' }, phase.latencyMs.p95 / 1_000);
+      latency.set({ phase: phase.name, quantile: '0.99' }, phase.latencyMs.p99 / 1_000);
+    }
+  }
+  await new Pushgateway(pushgatewayUrl, { timeout: 5_000 }, registry).push({ jobName: 'ordeal', groupings: { scenario: report.scenario.name } });
+}

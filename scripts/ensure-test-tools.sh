@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# What only the tests need, from Debian's packages (idempotent): chromium (the HTML report is opened in a real
+# browser through playwright-core), prometheus-pushgateway (ordeal pushes a run summary to a real one) and
+# docker.io (Toxiproxy through testcontainers; the test starts dockerd itself, without a bridge).
+set -euo pipefail
+say() { printf 'ordeal setup: %s\n' "$*" >&2; }
+missing=()
+[ -x /usr/bin/chromium ] && say "chromium found: /usr/bin/chromium" || missing+=(chromium fonts-dejavu-core)
+[ -x /usr/bin/prometheus-pushgateway ] && say "prometheus-pushgateway found: /usr/bin/prometheus-pushgateway" || missing+=(prometheus-pushgateway)
+command -v dockerd >/dev/null 2>&1 && say "dockerd found: $(command -v dockerd)" || missing+=(docker.io)
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing ${missing[*]} from Debian's packages (apt-get; once), for the tests"
+  # Keep the packages from starting system-wide services: tests start their own on loopback.
+  created_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; created_policy=1; fi
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ -n "$created_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+  say "installed ${missing[*]}"
+else
+  say "${missing[*]} not installed and this is not root: the tests that need them will say skipped (install them with apt-get)"
+fi
