@@ -44,6 +44,7 @@ export class PrometheusServer {
   private targets: ScrapeTarget[] = [];
   private rules?: string;
   private intervalSec = 1;
+  private onSpawn?: (pid: number | undefined) => void;
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -55,6 +56,12 @@ export class PrometheusServer {
   /** Alerting rules as YAML text (a Prometheus rule file). */
   withRules(rulesYaml: string): this {
     this.rules = rulesYaml;
+    return this;
+  }
+
+  /** Hears the server's pid as soon as it is spawned (before it answers), so a watchdog can stop it if ordeal dies meanwhile. */
+  withOnSpawn(onSpawn: (pid: number | undefined) => void): this {
+    this.onSpawn = onSpawn;
     return this;
   }
 
@@ -86,6 +93,7 @@ export class PrometheusServer {
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
+    this.onSpawn?.(child.pid);
     output.follow(child.stdout);
     output.follow(child.stderr);
     const started = new StartedPrometheusServer(`http://127.0.0.1:${port}`, child, dir);

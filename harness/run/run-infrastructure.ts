@@ -74,9 +74,8 @@ async function waitForPrometheus(url: string): Promise<void> {
 async function startOwnedToxiproxy(options: InfrastructureOptions, toStop: (() => Promise<void>)[]): Promise<StartedToxiproxy> {
   const provider = options.toxiproxyProvider ?? 'auto';
   options.onMessage?.(provider === 'container' ? 'starting Toxiproxy in a container (testcontainers, host network)' : 'starting Toxiproxy on 127.0.0.1');
-  const started = await startToxiproxy(provider);
+  const started = await startToxiproxy(provider, options.onOwnedProcess);
   toStop.push(() => started.stop());
-  if (started.pid !== undefined) options.onOwnedProcess?.(started.pid);
   if (started.containerId) options.onOwnedContainer?.(started.containerId);
   options.onMessage?.(`Toxiproxy at ${started.url}: ${started.description}`);
   return started;
@@ -120,16 +119,15 @@ export async function startRunInfrastructure(scenario: Scenario, options: Infras
       if (!stackToxiproxyUrl && options.toxiproxyProvider && options.toxiproxyProvider !== 'binary') {
         stackToxiproxyUrl = (await startOwnedToxiproxy(options, toStop)).url;
       }
-      const stack = await startBundledStack({ toxiproxyUrl: stackToxiproxyUrl, breaker: scenario.stack.breaker, failover: scenario.stack.failover });
+      const stack = await startBundledStack({ onProcessStarted: options.onOwnedProcess, toxiproxyUrl: stackToxiproxyUrl, breaker: scenario.stack.breaker, failover: scenario.stack.failover });
       toStop.push(() => stack.stop());
       stack.pids().forEach((pid) => options.onOwnedProcess?.(pid));
       targetUrl = new URL(stack.gatewayUrl);
       toxiproxy = stack.toxiproxy;
       if (wantsPrometheus && !prometheusUrl) {
         options.onMessage?.('starting Prometheus (scraping the stack every second, with its alert rules)');
-        const prometheus = await startStackPrometheus(stack);
+        const prometheus = await startStackPrometheus(stack, {}, options.onOwnedProcess);
         toStop.push(() => prometheus.stop());
-        options.onOwnedProcess?.(prometheus.pid);
         prometheusUrl = prometheus.url;
       }
     } else {

@@ -36,6 +36,7 @@ export class ToxiproxyServer {
   private binaryPath?: string;
   private port?: number;
   private startTimeoutMs = 10_000;
+  private onSpawn?: (pid: number | undefined) => void;
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -46,6 +47,12 @@ export class ToxiproxyServer {
 
   withPort(port: number): this {
     this.port = port;
+    return this;
+  }
+
+  /** Hears the server's pid as soon as it is spawned (before it answers), so a watchdog can stop it if ordeal dies meanwhile. */
+  withOnSpawn(onSpawn: (pid: number | undefined) => void): this {
+    this.onSpawn = onSpawn;
     return this;
   }
 
@@ -64,6 +71,7 @@ export class ToxiproxyServer {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LOG_LEVEL: 'warn' },
     });
+    this.onSpawn?.(child.pid);
     output.follow(child.stdout);
     output.follow(child.stderr);
     const started = new StartedToxiproxyServer(`http://127.0.0.1:${port}`, child);

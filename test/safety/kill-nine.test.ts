@@ -97,3 +97,26 @@ describe('kill -9 of ordeal running the bundled stack', () => {
     expect(started.filter(alive)).toEqual([]);
   });
 });
+
+describe('kill -9 of ordeal while it starts the bundled stack and Prometheus', () => {
+  it('leaves no process behind: each is handed to the watchdog as soon as it is spawned', { timeout: 120_000 }, async () => {
+    const { file, reportDir } = await writeTempScenario({
+      name: 'killed-at-start',
+      stack: { kind: 'bundled' },
+      requests: [{ path: '/api/quotes/ACME' }],
+      phases: [{ name: 'chaos', duration: '60s', rate: 20, faults: [{ proxy: 'market-data', kind: 'latency', latencyMs: 100 }] }],
+      checks: [{ kind: 'alert', alert: 'CircuitBreakerOpen', phase: 'chaos', firesWithin: '30s' }],
+    });
+    const cli = startCli(['run', file, '--report-dir', reportDir]);
+    await cli.waitForOutput(/starting Prometheus/);
+    // Prometheus is spawned and not yet answering (it takes seconds to scrape its first targets).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = childPids(cli.child.pid!);
+    expect(started.length).toBeGreaterThanOrEqual(7);
+    cli.child.kill('SIGKILL');
+    await cli.exit;
+    const deadlineMs = Date.now() + 10_000;
+    while (started.some(alive) && Date.now() < deadlineMs) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(started.filter(alive)).toEqual([]);
+  });
+});
