@@ -2,6 +2,7 @@ import { describeFault } from '../scenario/fault-schema.ts';
 import { formatDurationMs } from '../scenario/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';
+import { findK6Binary } from '../load/k6-driver.ts';
 import { describeGuard, guardName } from '../scenario/guard-schema.ts';
 import { needsPrometheus, phasesNamedBy, type ResilienceCheck } from '../scenario/check-schema.ts';
 
@@ -25,7 +26,9 @@ export function renderPlan(scenario: Scenario, timeline: Timeline): string {
   const lines = [
     `scenario ${scenario.name}: ${timeline.phases.length} phases, ${formatDurationMs(timeline.totalDurationMs)}, target ${target}`,
     `requests: ${scenario.requests.map((r) => `${r.method} ${r.path} (weight ${r.weight})`).join(', ')}`,
-    scenario.load.driver === 'autocannon'
+    scenario.load.driver === 'k6'
+      ? `load: k6 (${findK6Binary() ?? 'no k6 binary found: set K6_BINARY or put k6 on PATH'}), the exported script (ordeal export k6), request timeout ${scenario.load.timeout}`
+      : scenario.load.driver === 'autocannon'
       ? `load: autocannon (closed model driving a rate), up to ${scenario.load.connections} connections, request timeout ${scenario.load.timeout}`
       : `load: ordeal ${scenario.load.model} model, ${scenario.load.model === 'open' ? `at most ${scenario.load.maxInFlight} in flight` : 'virtual users'}, request timeout ${scenario.load.timeout}`,
     '',

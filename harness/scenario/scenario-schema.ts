@@ -96,6 +96,8 @@ export const scenarioSchema = z
         timeout: durationSchema.default('5s'),
       })
       .default({ driver: 'ordeal', model: 'open', maxInFlight: 2_000, connections: 100, timeout: '5s' }),
+    /** Shorthand for load.driver (k6 users write engine: "k6"). */
+    engine: z.enum(['ordeal', 'autocannon', 'k6']).optional(),
     requests: z.array(requestSchema).min(1, { error: 'needs at least one request (e.g. { path: "/" })' }),
     phases: z.array(phaseSchema).min(1, { error: 'needs at least one phase (e.g. { name: "peak", duration: "30s", rate: 100 })' }),
     /** Safety limits every run obeys; raise them deliberately. */
@@ -125,6 +127,9 @@ export const scenarioSchema = z
       .optional(),
   })
   .superRefine((scenario, ctx) => {
+    if (scenario.engine !== undefined && scenario.load.driver !== 'ordeal' && scenario.load.driver !== scenario.engine) {
+      ctx.addIssue({ code: 'custom', path: ['engine'], input: scenario.engine, message: `contradicts load.driver "${scenario.load.driver}" (give one of them)` });
+    }
     if (scenario.load.driver === 'autocannon' && scenario.load.model === 'closed') {
       ctx.addIssue({ code: 'custom', path: ['load', 'model'], input: 'closed', message: 'is not offered by the autocannon driver here (it drives rates; use driver: "ordeal" for the closed model)' });
     }
@@ -231,7 +236,8 @@ export const scenarioSchema = z
         });
       }
     });
-  });
+  })
+  .transform((scenario) => (scenario.engine ? { ...scenario, load: { ...scenario.load, driver: scenario.engine } } : scenario));
 
 const THRESHOLD_EXAMPLES: Record<SloMetric, string> = {
   http_req_duration: 'use e.g. "p(95)<500", "p(99)<1000", "avg<200", "max<2000"; values in ms',

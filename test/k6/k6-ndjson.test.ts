@@ -106,3 +106,18 @@ describe.skipIf(!k6)(`the k6 driver end to end${k6 ? '' : ' (skipped: no k6 bina
     await target.close();
   });
 });
+
+describe.skipIf(k6 !== undefined)('engine "k6" without a k6 binary', () => {
+  it('exits 3 before any load, saying how to provide k6', async () => {
+    const { runCli } = await import('../../harness/cli/program.ts');
+    const { bufferIo } = await import('../support/buffer-io.ts');
+    const { writeTempScenario } = await import('../support/temp-scenario.ts');
+    const target = await startCountingServer();
+    const { file, reportDir } = await writeTempScenario({ name: 'no-k6', engine: 'k6', target: { baseUrl: target.url }, requests: [{ path: '/' }], phases: [{ name: 'a', duration: '2s', rate: 5 }] });
+    const io = bufferIo();
+    expect(await runCli(['run', file, '--report-dir', reportDir], io)).toBe(3);
+    expect(io.err()).toContain('load.driver "k6" needs a k6 binary: set K6_BINARY, or put k6 on PATH');
+    expect(target.connections()).toBe(0);
+    await target.close();
+  });
+});
