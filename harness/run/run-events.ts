@@ -31,7 +31,7 @@ export interface RunEventMap {
   phaseEnded: { phase: PlannedPhase; stats: PhaseStats };
   warning: { message: string };
   guardTripped: { trip: GuardTrip };
-  /** Seconds of recorded load that are complete (handed over by the load workers), each once, in order. */
+  /** What was recorded since the last such event, per phase-second (deltas: a second may come again when it grew). */
   secondsRecorded: { buckets: SecondBucket[] };
   runEnded: { report: RunReport };
 }

@@ -3,6 +3,7 @@ import { systemClock } from '../clock/clock.ts';
 import type { AppliedFault, FaultController } from '../faults/fault-controller.ts';
 import { createDriver } from '../load/create-driver.ts';
 import type { LoadDriver } from '../load/load-driver.ts';
+import { BucketDeltas } from '../metrics/bucket-deltas.ts';
 import { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { lastSecondOf, phaseTotals } from '../metrics/progress-window.ts';
 import { buildReport } from '../report/build-report.ts';
@@ -161,14 +162,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         })
       : undefined;
   guards.start();
-  let nextRecordedSecond = 0;
-  /** Hands completed seconds to subscribers (telemetry): two seconds behind the clock, or all at the end. */
+  const recordedDeltas = new BucketDeltas();
+  /** Hands what was recorded to subscribers (telemetry), as deltas: two seconds behind the clock, or everything at the end. */
   const emitRecordedSeconds = (final: boolean): void => {
     const lastSecond = final ? Number.POSITIVE_INFINITY : Math.floor((clock.nowMs() - startedAtMs) / 1_000) - 2;
-    const buckets = recorder.allSeconds().filter((b) => b.second >= nextRecordedSecond && b.second <= lastSecond);
-    if (buckets.length === 0) return;
-    nextRecordedSecond = buckets[buckets.length - 1]!.second + 1;
-    events.emit('secondsRecorded', { buckets });
+    const buckets = recordedDeltas.take(recorder.allSeconds(), lastSecond);
+    if (buckets.length > 0) events.emit('secondsRecorded', { buckets });
   };
   const recordedTicker = setInterval(() => emitRecordedSeconds(false), 1_000);
   events.emit('runStarted', { runId, target: infrastructure.targetUrl.origin, timeline });

@@ -71,6 +71,31 @@ describe.skipIf(missing !== undefined)(`the HTML report in Debian's Chromium${mi
     await page.close();
   });
 
+  it('renders a run that recorded nothing (aborted before any request) without errors', async () => {
+    const report = await sampleReport();
+    const empty: RunReport = {
+      ...report,
+      runId: `${report.runId}-empty`,
+      verdict: 'aborted',
+      verdictReason: 'stopped by SIGINT',
+      timeseries: [],
+      faults: [],
+      signals: { series: [], alerts: [] },
+      phases: report.phases.map((p) => ({ ...p, requests: 0, errors: 0, errorRate: null, latencyMs: null, achievedRate: null })),
+    };
+    const { reportDir } = await writeTempScenario({});
+    const { files } = await publishReport(empty, reportDir, { compare: false });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(pathToFileURL(files.find((f) => f.endsWith('report.html'))!).href);
+    await page.waitForSelector('html[data-charts-drawn]');
+    expect(errors).toEqual([]);
+    expect(await page.textContent('[data-verdict]')).toContain('ABORTED');
+    await page.close();
+  });
+
   it('the run index lists runs with their verdicts and draws the trends', async () => {
     const report = await sampleReport();
     const { reportDir } = await writeTempScenario({});

@@ -76,47 +76,37 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Runs the bundled stack with a fault and a Prometheus check, kills ordeal -9 once `ready` resolves, and checks that every process it had started is gone within 10 s. */
+async function killBundledRunAndExpectNothingLeft(name: string, ready: (cli: ReturnType<typeof startCli>) => Promise<void>): Promise<void> {
+  const { file, reportDir } = await writeTempScenario({
+    name,
+    stack: { kind: 'bundled' },
+    requests: [{ path: '/api/quotes/ACME' }],
+    phases: [{ name: 'chaos', duration: '60s', rate: 20, faults: [{ proxy: 'market-data', kind: 'latency', latencyMs: 100 }] }],
+    checks: [{ kind: 'alert', alert: 'CircuitBreakerOpen', phase: 'chaos', firesWithin: '30s' }],
+  });
+  const cli = startCli(['run', file, '--report-dir', reportDir]);
+  await ready(cli);
+  const started = childPids(cli.child.pid!);
+  // watchdog, toxiproxy-server, Prometheus, market-data, two ledgers, gateway
+  expect(started.length).toBeGreaterThanOrEqual(7);
+  cli.child.kill('SIGKILL');
+  await cli.exit;
+  const deadlineMs = Date.now() + 10_000;
+  while (started.some(alive) && Date.now() < deadlineMs) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(started.filter(alive)).toEqual([]);
+}
+
 describe('kill -9 of ordeal running the bundled stack', () => {
   it('stops every process the run started (Toxiproxy, Prometheus, services) and its watchdog', { timeout: 120_000 }, async () => {
-    const { file, reportDir } = await writeTempScenario({
-      name: 'killed-stack',
-      stack: { kind: 'bundled' },
-      requests: [{ path: '/api/quotes/ACME' }],
-      phases: [{ name: 'chaos', duration: '60s', rate: 20, faults: [{ proxy: 'market-data', kind: 'latency', latencyMs: 100 }] }],
-      checks: [{ kind: 'alert', alert: 'CircuitBreakerOpen', phase: 'chaos', firesWithin: '30s' }],
-    });
-    const cli = startCli(['run', file, '--report-dir', reportDir]);
-    await cli.waitForOutput(/fault on/);
-    const started = childPids(cli.child.pid!);
-    // watchdog, toxiproxy-server, Prometheus, market-data, two ledgers, gateway
-    expect(started.length).toBeGreaterThanOrEqual(7);
-    cli.child.kill('SIGKILL');
-    await cli.exit;
-    const deadlineMs = Date.now() + 10_000;
-    while (started.some(alive) && Date.now() < deadlineMs) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(started.filter(alive)).toEqual([]);
+    await killBundledRunAndExpectNothingLeft('killed-stack', (cli) => cli.waitForOutput(/fault on/));
   });
-});
 
-describe('kill -9 of ordeal while it starts the bundled stack and Prometheus', () => {
-  it('leaves no process behind: each is handed to the watchdog as soon as it is spawned', { timeout: 120_000 }, async () => {
-    const { file, reportDir } = await writeTempScenario({
-      name: 'killed-at-start',
-      stack: { kind: 'bundled' },
-      requests: [{ path: '/api/quotes/ACME' }],
-      phases: [{ name: 'chaos', duration: '60s', rate: 20, faults: [{ proxy: 'market-data', kind: 'latency', latencyMs: 100 }] }],
-      checks: [{ kind: 'alert', alert: 'CircuitBreakerOpen', phase: 'chaos', firesWithin: '30s' }],
+  it('leaves no process behind when killed while Prometheus is still starting: each is handed to the watchdog as soon as it is spawned', { timeout: 120_000 }, async () => {
+    await killBundledRunAndExpectNothingLeft('killed-at-start', async (cli) => {
+      await cli.waitForOutput(/starting Prometheus/);
+      // Prometheus is spawned and not yet answering (it takes seconds to scrape its first targets).
+      await new Promise((resolve) => setTimeout(resolve, 300));
     });
-    const cli = startCli(['run', file, '--report-dir', reportDir]);
-    await cli.waitForOutput(/starting Prometheus/);
-    // Prometheus is spawned and not yet answering (it takes seconds to scrape its first targets).
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const started = childPids(cli.child.pid!);
-    expect(started.length).toBeGreaterThanOrEqual(7);
-    cli.child.kill('SIGKILL');
-    await cli.exit;
-    const deadlineMs = Date.now() + 10_000;
-    while (started.some(alive) && Date.now() < deadlineMs) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(started.filter(alive)).toEqual([]);
   });
 });

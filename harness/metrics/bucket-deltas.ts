@@ -1,0 +1,41 @@
+import { ERROR_KINDS, emptyErrorCounts } from './error-kind.ts';
+import { createLatencyHistogram, type LatencyHistogram } from './latency-histogram.ts';
+import type { SecondBucket } from './second-buckets.ts';
+
+interface Sent {
+  requests: number;
+  dropped: number;
+  errors: SecondBucket['errors'];
+  latency: LatencyHistogram;
+}
+
+/**
+ * What changed in the recorder's buckets since it was last asked: a bucket
+ * can still grow after it was handed over (a slow response recorded at its
+ * intended send time, a late worker flush), so consumers that add up (live
+ * counters) get deltas, and the totals they reach equal the report's exactly.
+ */
+export class BucketDeltas {
+  private readonly sent = new Map<string, Sent>();
+
+  take(buckets: readonly SecondBucket[], lastSecond: number): SecondBucket[] {
+    const deltas: SecondBucket[] = [];
+    for (const bucket of buckets) {
+      if (bucket.second > lastSecond) continue;
+      const key = `${bucket.phase}\u0000${bucket.second}`;
+      const before = this.sent.get(key);
+      const errorsChanged = ERROR_KINDS.some((kind) => bucket.errors[kind] !== (before?.errors[kind] ?? 0));
+      if (before && before.requests === bucket.requests && before.dropped === bucket.dropped && !errorsChanged && before.latency.totalCount === bucket.latency.totalCount) continue;
+      const latency = createLatencyHistogram('storage');
+      latency.add(bucket.latency);
+      if (before) latency.subtract(before.latency);
+      const errors = emptyErrorCounts();
+      for (const kind of ERROR_KINDS) errors[kind] = bucket.errors[kind] - (before?.errors[kind] ?? 0);
+      deltas.push({ phase: bucket.phase, second: bucket.second, requests: bucket.requests - (before?.requests ?? 0), dropped: bucket.dropped - (before?.dropped ?? 0), errors, latency });
+      const snapshot = createLatencyHistogram('storage');
+      snapshot.add(bucket.latency);
+      this.sent.set(key, { requests: bucket.requests, dropped: bucket.dropped, errors: { ...bucket.errors }, latency: snapshot });
+    }
+    return deltas;
+  }
+}
