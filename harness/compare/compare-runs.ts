@@ -90,6 +90,6 @@ export function compareRuns(current: RunReport, baseline: RunReport, options: Co
   const summary =
     regressions > 0
       ? `${regressions} regression(s) against ${baseline.runId}: ${findings.filter((f) => f.regression).map((f) => `${f.phase} ${f.metric}`).join(', ')}`
-      : `no regression against ${baseline.runId} (${findings.length} comparisons over ${phases.length} phases)`;
+      : `no regression against ${baseline.runId} (${findings.length} comparisons over ${phases.length} phase${phases.length === 1 ? '' : 's'})`;
   return { baselineRunId: baseline.runId, baselineFile, options, regressions, summary, findings };
 }
