@@ -5,7 +5,7 @@
  * closed-model tool (autocannon without a rate) and autocannon with -R.
  */
 import path from 'node:path';
-import { runOrdeal } from './support/ordeal-cli.ts';
+import { runOrdealTimed } from './peers/ordeal.ts';
 import { ROOT, runPinned, startPinnedTarget } from './support/processes.ts';
 
 export interface CoResult {
@@ -46,7 +46,7 @@ export async function benchCoordinatedOmission(stallMs = 1_000, periodMs = 5_000
   const target = await startPinnedTarget<{ port: number; originEpochMs: number }>(path.join(ROOT, 'bench/targets/stall-server.ts'), [String(stallMs), String(periodMs)], 0);
   const url = `http://127.0.0.1:${target.info.port}/`;
   try {
-    const report = await runOrdeal(url, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 }, 1);
+    const report = (await runOrdealTimed(1, url, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 })).report;
     const phase = report.phases[0]!;
     const truth = truthFromSchedule(Date.parse(phase.start!), seconds, ratePerSec, target.info.originEpochMs, stallMs, periodMs);
     const ordeal = { p50: phase.latencyMs!.p50, p90: phase.latencyMs!.p90, p99: phase.latencyMs!.p99 };

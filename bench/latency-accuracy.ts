@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { ToxiproxyServer } from '../harness/toxiproxy/toxiproxy-server.ts';
 import { startNginx } from './support/nginx-target.ts';
-import { runOrdeal } from './support/ordeal-cli.ts';
+import { runOrdealTimed } from './peers/ordeal.ts';
 import { ROOT, startPinnedTarget } from './support/processes.ts';
 
 export interface AccuracyRow {
@@ -20,7 +20,7 @@ export async function benchLatencyAccuracy(delayMs = 50, toxicMs = 100, ratePerS
   const rows: AccuracyRow[] = [];
   const delayed = await startPinnedTarget<{ port: number }>(path.join(ROOT, 'bench/targets/delay-server.ts'), [String(delayMs)], 0);
   try {
-    const report = await runOrdeal(`http://127.0.0.1:${delayed.info.port}/`, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 }, 1);
+    const report = (await runOrdealTimed(1, `http://127.0.0.1:${delayed.info.port}/`, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 })).report;
     const latency = report.phases[0]!.latencyMs!;
     rows.push({ target: `server with a fixed ${delayMs} ms delay (setTimeout)`, trueMs: delayMs, p50: latency.p50, p99: latency.p99 });
   } finally {
@@ -31,7 +31,7 @@ export async function benchLatencyAccuracy(delayMs = 50, toxicMs = 100, ratePerS
   try {
     const proxy = await toxiproxy.client.createProxy({ name: 'bench', listen: '127.0.0.1:0', upstream: new URL(nginx.url).host });
     await proxy.addToxic({ name: 'latency', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: toxicMs, jitter: 0 } as never });
-    const report = await runOrdeal(`http://${proxy.listen}/`, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 }, 1);
+    const report = (await runOrdealTimed(1, `http://${proxy.listen}/`, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 })).report;
     const latency = report.phases[0]!.latencyMs!;
     rows.push({ target: `nginx behind a Toxiproxy latency toxic of ${toxicMs} ms`, trueMs: toxicMs, p50: latency.p50, p99: latency.p99 });
   } finally {

@@ -3,7 +3,7 @@
  * short open-model run at the same high rate against nginx.
  */
 import { startNginx } from './support/nginx-target.ts';
-import { runOrdeal } from './support/ordeal-cli.ts';
+import { runOrdealTimed } from './peers/ordeal.ts';
 
 export interface MemoryRow {
   seconds: number;
@@ -16,7 +16,7 @@ export async function benchMemory(ratePerSec: number, longSeconds = 300, shortSe
   try {
     const rows: MemoryRow[] = [];
     for (const seconds of [shortSeconds, longSeconds]) {
-      const report = await runOrdeal(nginx.url, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 }, 1);
+      const report = (await runOrdealTimed(1, nginx.url, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 })).report;
       rows.push({ seconds, requests: report.phases[0]!.requests, maxRssMb: report.environment.maxRssBytes / 1_048_576 });
     }
     return rows;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark, each with its peer measured in the same
  * run; prints the tables and writes them, with the machine, to bench/RESULTS.md.
- * `--quick` shortens the memory run (60 s instead of 5 min).
+ * `--quick` shortens the memory run (60 s instead of 5 min) and the open-model
+ * runs (10 s instead of 20 s).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -10,6 +11,10 @@ import { accuracyTable, benchLatencyAccuracy } from './latency-accuracy.ts';
 import { benchCoordinatedOmission, coTable } from './coordinated-omission.ts';
 import { benchMemory, memoryTable } from './memory.ts';
 import { benchThroughput, throughputTable } from './throughput.ts';
+import { benchOpenModel, openModelTable } from './open-model.ts';
+import { benchSaturation, saturationTable } from './saturation.ts';
+import { benchMaxRate, maxRateTable } from './max-rate.ts';
+import { VEGETA } from './peers/vegeta.ts';
 
 const quick = process.argv.includes('--quick');
 const memoryRate = Number(process.env.ORDEAL_BENCH_MEMORY_RATE ?? 5_000);
@@ -31,6 +36,9 @@ const print = (text: string): void => {
   sections.push(text);
 };
 
+print(openModelTable(await benchOpenModel([1_000, 5_000, 10_000], quick ? 10 : 20)));
+print(saturationTable(await benchSaturation()));
+print(maxRateTable(await benchMaxRate()));
 print(throughputTable(await benchThroughput()));
 print(accuracyTable(await benchLatencyAccuracy()));
 print(coTable(await benchCoordinatedOmission()));
@@ -38,8 +46,8 @@ print(memoryTable(await benchMemory(memoryRate, quick ? 60 : 300, 30), memoryRat
 
 const machine = [
   `- CPU: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores; memory ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${os.platform()} ${os.release()}`,
-  `- Node ${process.version}; ${version('wrk', ['-v'])}; ${version('/usr/sbin/nginx', ['-v'])}; autocannon ${version(process.execPath, ['-p', "require('autocannon/package.json').version"])}`,
-  `- measured ${new Date().toISOString()}${quick ? ' (--quick: memory long run 60 s)' : ''}`,
+  `- Node ${process.version}; ${version('wrk', ['-v'])}; ${version('/usr/sbin/nginx', ['-v'])}; autocannon ${version(process.execPath, ['-p', "require('autocannon/package.json').version"])}; vegeta ${version(VEGETA, ['-version'])}`,
+  `- measured ${new Date().toISOString()}${quick ? ' (--quick: memory long run 60 s, open-model runs 10 s)' : ''}`,
 ];
 await writeFile(
   new URL('./RESULTS.md', import.meta.url),

@@ -1,11 +1,15 @@
 /**
  * Generator throughput, closed model, same connection count: ordeal vs wrk vs
  * autocannon's CLI, each pinned to core 1, against nginx pinned to core 0.
+ * Rounds interleaved; medians and ranges. Both Node generators warm up first
+ * (ordeal's load.warmup, autocannon's --warmup), so neither is charged its
+ * JIT start.
  */
-import path from 'node:path';
+import { autocannonRun } from './peers/autocannon.ts';
+import { runOrdealTimed } from './peers/ordeal.ts';
 import { startNginx } from './support/nginx-target.ts';
-import { runOrdeal } from './support/ordeal-cli.ts';
-import { median, ROOT, runPinned } from './support/processes.ts';
+import { runPinned } from './support/processes.ts';
+import { spread } from './support/spread.ts';
 
 const GENERATOR_CORE = 1;
 const TARGET_CORE = 0;
@@ -14,7 +18,7 @@ export interface ThroughputResult {
   connections: number;
   seconds: number;
   rounds: number;
-  rps: { wrk: number; autocannon: number; ordeal: number };
+  rps: { wrk: number[]; autocannon: number[]; ordeal: number[] };
 }
 
 async function wrkRps(url: string, connections: number, seconds: number): Promise<number> {
@@ -23,44 +27,47 @@ async function wrkRps(url: string, connections: number, seconds: number): Promis
 }
 
 async function autocannonRps(url: string, connections: number, seconds: number): Promise<number> {
-  const out = await runPinned(GENERATOR_CORE, process.execPath, [path.join(ROOT, 'node_modules/autocannon/autocannon.js'), '-c', String(connections), '-d', String(seconds), '-j', url]);
-  const result = JSON.parse(out) as { requests: { total: number }; duration: number };
+  const result = await autocannonRun(GENERATOR_CORE, url, ['-c', String(connections), '--warmup', '[', '-c', String(connections), '-d', '1', ']'], seconds);
   return result.requests.total / result.duration;
 }
 
 async function ordealRps(url: string, connections: number, seconds: number): Promise<number> {
-  const report = await runOrdeal(url, { duration: `${seconds}s`, vus: connections }, { model: 'closed', workers: 1 }, GENERATOR_CORE);
-  return report.phases[0]!.achievedRate ?? 0;
+  const run = await runOrdealTimed(GENERATOR_CORE, url, { duration: `${seconds}s`, vus: connections }, { model: 'closed', workers: 1, warmup: '1s' });
+  return run.report.phases[0]!.achievedRate ?? 0;
 }
 
 export async function benchThroughput(connections = 50, seconds = 10, rounds = 3): Promise<ThroughputResult> {
   const nginx = await startNginx(TARGET_CORE);
   try {
-    const samples = { wrk: [] as number[], autocannon: [] as number[], ordeal: [] as number[] };
+    const rps = { wrk: [] as number[], autocannon: [] as number[], ordeal: [] as number[] };
     for (let round = 0; round < rounds; round++) {
-      samples.wrk.push(await wrkRps(nginx.url, connections, seconds));
-      samples.autocannon.push(await autocannonRps(nginx.url, connections, seconds));
-      samples.ordeal.push(await ordealRps(nginx.url, connections, seconds));
+      rps.wrk.push(await wrkRps(nginx.url, connections, seconds));
+      rps.autocannon.push(await autocannonRps(nginx.url, connections, seconds));
+      rps.ordeal.push(await ordealRps(nginx.url, connections, seconds));
+      process.stderr.write(`throughput: round ${round + 1}/${rounds}: wrk ${Math.round(rps.wrk.at(-1)!)}, autocannon ${Math.round(rps.autocannon.at(-1)!)}, ordeal ${Math.round(rps.ordeal.at(-1)!)} req/s\n`);
     }
-    return { connections, seconds, rounds, rps: { wrk: median(samples.wrk), autocannon: median(samples.autocannon), ordeal: median(samples.ordeal) } };
+    return { connections, seconds, rounds, rps };
   } finally {
     await nginx.stop();
   }
 }
 
 export function throughputTable(r: ThroughputResult): string {
+  const wrk = spread(r.rps.wrk);
+  const autocannon = spread(r.rps.autocannon);
   const rows = [
-    ['wrk', r.rps.wrk],
-    ['autocannon CLI', r.rps.autocannon],
-    ['ordeal (closed model)', r.rps.ordeal],
+    ['wrk', wrk],
+    ['autocannon CLI', autocannon],
+    ['ordeal (closed model)', spread(r.rps.ordeal)],
   ] as const;
+  const perRound = r.rps.ordeal.map((o, i) => o / r.rps.autocannon[i]!);
   return [
-    `Generator throughput — nginx on core 0, generator on core 1, closed model, ${r.connections} connections, ${r.seconds} s, median of ${r.rounds}`,
+    `Generator throughput — nginx on core 0, generator on core 1, closed model, ${r.connections} connections, ${r.seconds} s, ${r.rounds} interleaved rounds; median (min–max)`,
     '',
     '| generator | req/s | × wrk | × autocannon |',
     '|---|---:|---:|---:|',
-    ...rows.map(([name, rps]) => `| ${name} | ${Math.round(rps)} | ${(rps / r.rps.wrk).toFixed(2)} | ${(rps / r.rps.autocannon).toFixed(2)} |`),
+    ...rows.map(([name, s]) => `| ${name} | ${s.format(0)} | ${(s.median / wrk.median).toFixed(2)} | ${(s.median / autocannon.median).toFixed(2)} |`),
     '',
-    `ordeal ÷ autocannon CLI = ${(r.rps.ordeal / r.rps.autocannon).toFixed(2)} (goal ≥ 0.95)`,
+    `ordeal ÷ autocannon CLI, per round: ${perRound.map((x) => x.toFixed(2)).join(', ')}; median ${spread(perRound).median.toFixed(2)} (goal ≥ 0.95)`,
   ].join('\n');
 }

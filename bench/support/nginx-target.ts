@@ -5,8 +5,15 @@ import path from 'node:path';
 import { findFreePort } from '../../harness/net/free-port.ts';
 import { stopChild } from '../../harness/process/stop-child.ts';
 
+export interface NginxTarget {
+  url: string;
+  /** Requests nginx has answered so far (its stub_status counter, less the status requests themselves). */
+  requestsServed(): Promise<number>;
+  stop(): Promise<void>;
+}
+
 /** nginx (Debian) on 127.0.0.1, one worker pinned to `core`, answering "ok" to everything. */
-export async function startNginx(core: number): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startNginx(core: number): Promise<NginxTarget> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-nginx-'));
   const port = await findFreePort();
   const config = `
@@ -29,13 +36,22 @@ http {
   server {
     listen 127.0.0.1:${port};
     location / { return 200 'ok'; }
+    location = /nginx-status { stub_status; }
   }
 }`;
   await writeFile(path.join(dir, 'nginx.conf'), config);
   const child = spawn('taskset', ['-c', String(core), '/usr/sbin/nginx', '-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}/`;
+  let statusRequests = 0;
+  const requestsServed = async (): Promise<number> => {
+    statusRequests += 1;
+    const text = await (await fetch(`${url}nginx-status`)).text();
+    // "Active connections: N \n server accepts handled requests\n A H R \n ..."
+    const total = Number(/\n\s*\d+\s+\d+\s+(\d+)/.exec(text)![1]);
+    return total - statusRequests;
+  };
   for (let i = 0; i < 100; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return { url, stop: () => stopChild(child) };
+    if (await fetch(url).then((r) => r.ok, () => false)) return { url, requestsServed, stop: () => stopChild(child) };
     await new Promise((r) => setTimeout(r, 50));
   }
   await stopChild(child);

@@ -9,6 +9,8 @@ export function formatProgress(p: ProgressSnapshot): string {
   return [
     `[${p.phase} ${p.phaseIndex + 1}/${p.phaseCount}] ${formatDurationMs(p.elapsedMs)} elapsed, ${formatDurationMs(p.remainingMs)} left`,
     `rate ${p.achievedRatePerSec}/${p.targetRatePerSec} req/s`,
+    // First after the rate: on a narrow terminal the live line is cut at its end.
+    ...(p.generatorBehind ? [`⚠ ${p.generatorBehind}`] : []),
     `p95 ${formatMs(p.p95Ms)} ms`,
     `errors ${p.phaseErrors} (${errorShare}%)`,
     `faults: ${p.activeFaults.join(', ') || 'none'}`,

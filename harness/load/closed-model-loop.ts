@@ -9,6 +9,7 @@ import type { PhaseCommand } from './worker-protocol.ts';
 /** One virtual user: send, wait for the response, record it, send again, until the phase ends. */
 class VirtualUser implements ResponseListener {
   private sentEpochMs = 0;
+  sent = 0;
 
   constructor(
     private readonly command: PhaseCommand,
@@ -17,13 +18,14 @@ class VirtualUser implements ResponseListener {
     private readonly buckets: WorkerBuckets,
     private readonly inFlight: InFlight,
     private readonly stopped: () => boolean,
-    private readonly done: () => void,
+    private readonly done: (sent: number) => void,
   ) {}
 
   next(): void {
     const now = epochNowMs();
-    if (this.stopped() || now >= this.command.startEpochMs + this.command.durationMs) return this.done();
+    if (this.stopped() || now >= this.command.startEpochMs + this.command.durationMs) return this.done(this.sent);
     this.sentEpochMs = now;
+    this.sent += 1;
     this.inFlight.count += 1;
     this.sender.send(this.pick(), this);
   }
@@ -46,6 +48,7 @@ class VirtualUser implements ResponseListener {
  * Closed model (autocannon's and wrk's default): each virtual user sends, waits
  * for the response, and sends again. Latency is from the actual send, so a
  * stall is under-reported (coordinated omission); reports label it closed-model.
+ * Resolves with the number of requests sent.
  */
 export async function runClosedPhase(
   command: PhaseCommand,
@@ -54,9 +57,10 @@ export async function runClosedPhase(
   buckets: WorkerBuckets,
   inFlight: InFlight,
   stopped: () => boolean,
-): Promise<void> {
+): Promise<number> {
   await sleepUntilEpochMs(command.startEpochMs);
-  await Promise.all(
-    Array.from({ length: command.vus }, () => new Promise<void>((resolve) => new VirtualUser(command, sender, pick, buckets, inFlight, stopped, resolve).next())),
+  const sent = await Promise.all(
+    Array.from({ length: command.vus }, () => new Promise<number>((resolve) => new VirtualUser(command, sender, pick, buckets, inFlight, stopped, resolve).next())),
   );
+  return sent.reduce((sum, n) => sum + n, 0);
 }

@@ -15,6 +15,12 @@ export interface PhaseLoad extends LoadTarget {
   vus?: number;
 }
 
+/** Epoch ms: when a phase's load began, and when it ended (its last request sent, or the planned end if later). */
+export interface PhaseSendWindow {
+  startMs: number;
+  endMs: number;
+}
+
 /**
  * Drives one phase of load and records every outcome into the recorder.
  * Must return by itself once the phase's duration has passed, and promptly
@@ -26,7 +32,14 @@ export interface LoadDriver {
   readonly model: 'open' | 'closed';
   /** Gets ready to send (threads started, code loaded) before the run's clock starts. */
   prepare?(target: LoadTarget): Promise<void>;
-  runPhase(load: PhaseLoad, recorder: PhaseRecorder, signal: AbortSignal): Promise<void>;
+  /**
+   * Before a phase (its faults not yet applied): opens the connections it will
+   * need and, for `durationMs`, sends untimed requests at its rate that are
+   * never recorded. Returns how many requests went to the target.
+   */
+  warmUp?(load: PhaseLoad, durationMs: number, signal: AbortSignal): Promise<{ requests: number }>;
+  /** Returns the phase's send window when the driver knows it (so the achieved rate is sends over the time they really took). */
+  runPhase(load: PhaseLoad, recorder: PhaseRecorder, signal: AbortSignal): Promise<PhaseSendWindow | void>;
   /** Waits (bounded by the request timeout) for requests still in flight, records them, frees resources. */
   close?(): Promise<void>;
 }

@@ -4,26 +4,28 @@
  * main thread every second and at the end.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createHttpSender } from './http-sender.ts';
 import { runClosedPhase } from './closed-model-loop.ts';
+import { connectionsNeeded } from './connections-needed.ts';
+import { createHttpSender } from './http-sender.ts';
 import { runOpenPhase, type InFlight } from './open-model-loop.ts';
 import { epochNowMs } from './precise-time.ts';
 import { createRequestPicker } from './request-mix.ts';
 import { WorkerBuckets } from './worker-buckets.ts';
-import type { MainToWorker, PhaseCommand, WorkerSetup, WorkerToMain } from './worker-protocol.ts';
+import type { MainToWorker, PhaseCommand, WarmUpCommand, WorkerSetup, WorkerToMain } from './worker-protocol.ts';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
 const post = (message: WorkerToMain): void => port.postMessage(message);
+const worker = { index: setup.workerIndex, count: setup.workerCount, maxInFlight: setup.maxInFlight };
 
 const buckets = new WorkerBuckets();
 const inFlight: InFlight = { count: 0 };
 let stopRequested = false;
-let closedModelConnections = 0;
-const pick = createRequestPicker(
-  setup.requests.map(({ request, weight }) => ({ ...request, weight })),
-);
-let sender = createHttpSender(setup.origin, setup.maxInFlight, setup.timeoutMs);
+const stopped = (): boolean => stopRequested;
+const pick = createRequestPicker(setup.requests.map(({ request, weight }) => ({ ...request, weight })));
+const sender = createHttpSender(new URL(setup.origin), setup.maxInFlight, setup.timeoutMs);
+/** Median latency seen while warming up: how many connections a rate needs. */
+let latencyEstimateMs = 1;
 let queue = Promise.resolve();
 
 const flush = (): void => {
@@ -32,23 +34,58 @@ const flush = (): void => {
 };
 const flushTimer = setInterval(flush, 1_000);
 
+/** Opens (without sending anything) the connections a phase needs, bounded in time. */
+async function openConnections(command: { model: 'open' | 'closed'; ratePerSec: number; vus: number }): Promise<void> {
+  const needed = command.model === 'closed' ? command.vus : connectionsNeeded(command.ratePerSec / worker.count, latencyEstimateMs, worker.maxInFlight);
+  sender.growTo?.(needed);
+  const boundMs = Math.min(setup.timeoutMs, 1_000);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([sender.preconnect?.(needed), new Promise((resolve) => (timer = setTimeout(resolve, boundMs)))]);
+  clearTimeout(timer);
+}
+
+/** Untimed requests that go into a throwaway record: they warm the send path and open connections, and are never counted. */
+async function warmUp(command: WarmUpCommand): Promise<void> {
+  stopRequested = false;
+  const scratch = new WorkerBuckets();
+  let sent = 0;
+  if (command.durationMs > 0) {
+    const phase: PhaseCommand = {
+      type: 'phase',
+      phase: 'warm-up',
+      runStartEpochMs: epochNowMs(),
+      startEpochMs: epochNowMs(),
+      durationMs: command.durationMs,
+      model: command.model,
+      fromRatePerSec: command.ratePerSec,
+      toRatePerSec: command.ratePerSec,
+      vus: command.vus,
+    };
+    scratch.runStartMs = phase.runStartEpochMs;
+    if (command.model === 'open') sent = (await runOpenPhase(phase, worker, sender, pick, scratch, inFlight, stopped)).sent;
+    else {
+      sender.growTo?.(command.vus);
+      sent = await runClosedPhase(phase, sender, pick, scratch, inFlight, stopped);
+    }
+    latencyEstimateMs = scratch.medianLatencyMs() ?? latencyEstimateMs;
+  }
+  if (!stopRequested) await openConnections(command);
+  post({ type: 'warmedUp', sent, connections: (sender as { openConnections?: number }).openConnections ?? 0 });
+}
+
 async function runPhase(command: PhaseCommand): Promise<void> {
   stopRequested = false;
   buckets.runStartMs = command.runStartEpochMs;
-  if (command.model === 'closed' && command.vus > closedModelConnections) {
-    // Each virtual user holds its own connection; grow the pool when a phase needs more.
-    await sender.close();
-    sender = createHttpSender(setup.origin, Math.max(command.vus, setup.maxInFlight), setup.timeoutMs);
-    closedModelConnections = command.vus;
-  }
-  const stopped = (): boolean => stopRequested;
+  let lastSendEpochMs: number | undefined;
   if (command.model === 'open') {
-    await runOpenPhase(command, { index: setup.workerIndex, count: setup.workerCount, maxInFlight: setup.maxInFlight }, sender, pick, buckets, inFlight, stopped);
+    lastSendEpochMs = (await runOpenPhase(command, worker, sender, pick, buckets, inFlight, stopped)).lastSendEpochMs;
   } else {
+    // Each virtual user holds its own connection.
+    sender.growTo?.(command.vus);
     await runClosedPhase(command, sender, pick, buckets, inFlight, stopped);
   }
   flush();
-  post({ type: 'phaseDone', phase: command.phase });
+  post({ type: 'phaseDone', phase: command.phase, lastSendEpochMs });
 }
 
 async function drain(): Promise<void> {
@@ -67,6 +104,6 @@ port.on('message', (message: MainToWorker) => {
     stopRequested = true;
     return;
   }
-  const task = message.type === 'phase' ? () => runPhase(message) : drain;
+  const task = message.type === 'phase' ? () => runPhase(message) : message.type === 'warmUp' ? () => warmUp(message) : drain;
   queue = queue.then(task).catch((error: Error) => post({ type: 'error', message: error.message }));
 });

@@ -1,15 +1,25 @@
 import { errorKindOfStatus } from '../metrics/error-kind.ts';
 import { arrivalCount, arrivalOffsetMs } from './arrival-schedule.ts';
 import { errorKindOfSendFailure, type HttpSender, type ResponseListener } from './http-sender.ts';
-import { epochNowMs, sleepUntilEpochMs } from './precise-time.ts';
+import { epochNowMs } from './precise-time.ts';
 import type { PreparedRequest } from './request-mix.ts';
 import type { WorkerBuckets } from './worker-buckets.ts';
 import type { PhaseCommand } from './worker-protocol.ts';
 
-const MAX_BURST = 256;
+/** At most this many arrivals go out per turn of the event loop, so responses are read between batches when the generator is behind. */
+const MAX_BATCH = 256;
+/** Past its planned end, a phase still sends what is due for this long; what remains after it is counted unsent. */
+export const SEND_GRACE_MS = 100;
 
 export interface InFlight {
   count: number;
+}
+
+export interface OpenPhaseResult {
+  /** Requests this worker sent. */
+  sent: number;
+  /** When the last of them went out. */
+  lastSendEpochMs?: number;
 }
 
 /** One open-model request: its latency runs from when it was due, not from when it was sent. */
@@ -34,12 +44,15 @@ class Arrival implements ResponseListener {
 
 /**
  * Sends this worker's share of a phase's arrivals at their intended times,
- * whether or not earlier requests have returned. Latency is measured from the
- * intended time, so a stall shows in full (coordinated omission corrected).
- * An arrival that finds the in-flight cap full is dropped and counted, never
- * sent late. Returns once every arrival was sent or dropped, or on stop.
+ * whether or not earlier requests have returned. Between arrivals the thread
+ * sleeps on a timer, then sends everything that has fallen due as one batch;
+ * how late each request went out (its send lag) is recorded, and its latency
+ * runs from the intended time, so lateness and stalls show in full
+ * (coordinated omission corrected). An arrival that finds the in-flight cap
+ * full is dropped and counted; one the generator has not reached by the
+ * phase's end (plus SEND_GRACE_MS) is counted unsent. Returns then, or on stop.
  */
-export async function runOpenPhase(
+export function runOpenPhase(
   command: PhaseCommand,
   worker: { index: number; count: number; maxInFlight: number },
   sender: HttpSender,
@@ -47,28 +60,41 @@ export async function runOpenPhase(
   buckets: WorkerBuckets,
   inFlight: InFlight,
   stopped: () => boolean,
-): Promise<void> {
+): Promise<OpenPhaseResult> {
   const plan = { durationMs: command.durationMs, fromRatePerSec: command.fromRatePerSec, toRatePerSec: command.toRatePerSec };
   const count = arrivalCount(plan);
-  const phase = command.phase;
+  const { phase, startEpochMs } = command;
+  const giveUpEpochMs = startEpochMs + command.durationMs + SEND_GRACE_MS;
+  const result: OpenPhaseResult = { sent: 0 };
   let k = worker.index;
-  while (k < count && !stopped()) {
-    const dueEpochMs = command.startEpochMs + arrivalOffsetMs(plan, k);
-    if (dueEpochMs > epochNowMs()) {
-      await sleepUntilEpochMs(dueEpochMs);
-      continue;
-    }
-    let burst = 0;
-    for (; k < count && burst < MAX_BURST; k += worker.count, burst++) {
-      const intendedEpochMs = command.startEpochMs + arrivalOffsetMs(plan, k);
-      if (intendedEpochMs > epochNowMs()) break;
-      if (inFlight.count >= worker.maxInFlight) {
-        buckets.recordDropped(phase, intendedEpochMs);
-        continue;
+  return new Promise((resolve) => {
+    const tick = (): void => {
+      let nowMs = epochNowMs();
+      if (stopped()) return resolve(result);
+      if (nowMs > giveUpEpochMs) {
+        for (; k < count; k += worker.count) buckets.recordUnsent(phase, startEpochMs + arrivalOffsetMs(plan, k));
+        return resolve(result);
       }
-      inFlight.count += 1;
-      sender.send(pick(), new Arrival(phase, intendedEpochMs, buckets, inFlight));
-    }
-    if (burst >= MAX_BURST) await new Promise((resolve) => setImmediate(resolve));
-  }
+      let batch = 0;
+      for (; k < count && batch < MAX_BATCH; k += worker.count, batch++) {
+        const intendedEpochMs = startEpochMs + arrivalOffsetMs(plan, k);
+        if (intendedEpochMs > nowMs && intendedEpochMs > (nowMs = epochNowMs())) break;
+        if (inFlight.count >= worker.maxInFlight) {
+          buckets.recordDropped(phase, intendedEpochMs);
+          continue;
+        }
+        inFlight.count += 1;
+        const sentEpochMs = epochNowMs();
+        sender.send(pick(), new Arrival(phase, intendedEpochMs, buckets, inFlight));
+        buckets.recordSendLag(phase, intendedEpochMs, sentEpochMs - intendedEpochMs);
+        result.sent += 1;
+        result.lastSendEpochMs = sentEpochMs;
+      }
+      if (k >= count) return resolve(result);
+      // Behind: let responses in, then go on at once. Otherwise sleep until the next arrival is due.
+      if (batch >= MAX_BATCH) setImmediate(tick);
+      else setTimeout(tick, startEpochMs + arrivalOffsetMs(plan, k) - epochNowMs());
+    };
+    tick();
+  });
 }

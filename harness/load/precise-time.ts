@@ -5,7 +5,8 @@ export function epochNowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/** Sleeps on a timer (never spins): wakes at `epochMs` or up to about a millisecond after it. */
 export function sleepUntilEpochMs(epochMs: number): Promise<void> {
   const delayMs = epochMs - epochNowMs();
-  return new Promise((resolve) => (delayMs >= 1 ? setTimeout(resolve, Math.floor(delayMs)) : setImmediate(resolve)));
+  return new Promise((resolve) => (delayMs > 0 ? setTimeout(resolve, Math.ceil(delayMs)) : resolve()));
 }

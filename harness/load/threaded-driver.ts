@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { decodeLatencyHistogram } from '../metrics/latency-histogram.ts';
 import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
-import type { LoadDriver, LoadTarget, PhaseLoad } from './load-driver.ts';
+import type { LoadDriver, LoadTarget, PhaseLoad, PhaseSendWindow } from './load-driver.ts';
 import { epochNowMs } from './precise-time.ts';
 import { prepareRequest } from './request-mix.ts';
 import type { MainToWorker, WorkerSetup, WorkerToMain } from './worker-protocol.ts';
@@ -67,7 +67,7 @@ export class ThreadedDriver implements LoadDriver {
   private onMessage(message: WorkerToMain): void {
     if (message.type === 'buckets') {
       for (const bucket of message.buckets) {
-        this.recorder!.merge(bucket.phase, bucket.second, { ...bucket, latency: decodeLatencyHistogram(bucket.latency) });
+        this.recorder!.merge(bucket.phase, bucket.second, { ...bucket, latency: decodeLatencyHistogram(bucket.latency), sendLag: decodeLatencyHistogram(bucket.sendLag) });
       }
     } else if (message.type === 'error') {
       this.failure ??= `load worker failed: ${message.message}`;
@@ -96,18 +96,60 @@ export class ThreadedDriver implements LoadDriver {
     });
   }
 
-  async runPhase(load: PhaseLoad, recorder: PhaseRecorder, signal: AbortSignal): Promise<void> {
+  /** This worker's share of `total` virtual users. */
+  private vusOf(index: number, total: number): number {
+    return Math.floor(total / this.workerCount) + (index < total % this.workerCount ? 1 : 0);
+  }
+
+  /** Posts `stop` to every worker while `signal` is aborted during `work`. */
+  private async stoppable<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+    const stop = (): void => this.workers.forEach((w) => w.postMessage({ type: 'stop' } satisfies MainToWorker));
+    if (signal.aborted) stop();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      return await work();
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+  }
+
+  async warmUp(load: PhaseLoad, durationMs: number, signal: AbortSignal): Promise<{ requests: number }> {
+    await this.prepare(load);
+    const { phase } = load;
+    const vusTotal = load.vus ?? load.connections;
+    let requests = 0;
+    await this.stoppable(signal, () =>
+      Promise.all(
+        this.workers.map((worker, index) => {
+          const command: MainToWorker = {
+            type: 'warmUp',
+            durationMs,
+            model: this.model,
+            ratePerSec: Math.max(phase.fromRatePerSec, phase.toRatePerSec),
+            vus: this.vusOf(index, vusTotal),
+          };
+          return this.request(worker, command, (reply) => {
+            if (reply.type !== 'warmedUp') return false;
+            requests += reply.sent;
+            return true;
+          });
+        }),
+      ),
+    );
+    if (this.failure) throw new OrdealError('ORDEAL_ERR_LOAD', this.failure);
+    return { requests };
+  }
+
+  async runPhase(load: PhaseLoad, recorder: PhaseRecorder, signal: AbortSignal): Promise<PhaseSendWindow> {
     await this.prepare(load);
     this.recorder = recorder;
     const { phase } = load;
     const vusTotal = load.vus ?? load.connections;
-    const stop = (): void => this.workers.forEach((w) => w.postMessage({ type: 'stop' } satisfies MainToWorker));
-    signal.addEventListener('abort', stop, { once: true });
-    try {
-      const startEpochMs = Math.max(epochNowMs() + PHASE_START_LEAD_MS, recorder.runStartMs);
-      await Promise.all(
+    const startEpochMs = Math.max(epochNowMs() + PHASE_START_LEAD_MS, recorder.runStartMs);
+    let lastSendEpochMs = startEpochMs + phase.durationMs;
+    await this.stoppable(signal, () =>
+      Promise.all(
         this.workers.map((worker, index) => {
-          const vus = Math.floor(vusTotal / this.workerCount) + (index < vusTotal % this.workerCount ? 1 : 0);
           const command: MainToWorker = {
             type: 'phase',
             phase: phase.name,
@@ -117,15 +159,19 @@ export class ThreadedDriver implements LoadDriver {
             model: this.model,
             fromRatePerSec: phase.fromRatePerSec,
             toRatePerSec: phase.toRatePerSec,
-            vus,
+            vus: this.vusOf(index, vusTotal),
           };
-          return this.request(worker, command, (reply) => reply.type === 'phaseDone' && reply.phase === phase.name);
+          return this.request(worker, command, (reply) => {
+            if (reply.type !== 'phaseDone' || reply.phase !== phase.name) return false;
+            lastSendEpochMs = Math.max(lastSendEpochMs, reply.lastSendEpochMs ?? 0);
+            return true;
+          });
         }),
-      );
-    } finally {
-      signal.removeEventListener('abort', stop);
-    }
+      ),
+    );
     if (this.failure) throw new OrdealError('ORDEAL_ERR_LOAD', this.failure);
+    // A phase cut short (abort) ran until now; one that ran out sent until its last request (or its planned end).
+    return { startMs: startEpochMs, endMs: signal.aborted ? Math.min(epochNowMs(), lastSendEpochMs) : lastSendEpochMs };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { encodeLatencyHistogram } from '../metrics/latency-histogram.ts';
+import { createLatencyHistogram, encodeLatencyHistogram, percentileMs } from '../metrics/latency-histogram.ts';
 import { SecondBuckets } from '../metrics/second-buckets.ts';
 import type { EncodedBucket } from './worker-protocol.ts';
 
@@ -12,7 +12,14 @@ export class WorkerBuckets extends SecondBuckets {
     super(0, 'recording');
   }
 
+  /** Median latency of everything recorded and not yet flushed. */
+  medianLatencyMs(): number | undefined {
+    const merged = createLatencyHistogram('recording');
+    for (const bucket of this.buckets.values()) merged.add(bucket.latency);
+    return merged.totalCount > 0 ? percentileMs(merged, 50) : undefined;
+  }
+
   flush(): EncodedBucket[] {
-    return this.drain().map((b) => ({ ...b, latency: encodeLatencyHistogram(b.latency) }));
+    return this.drain().map((b) => ({ ...b, latency: encodeLatencyHistogram(b.latency), sendLag: encodeLatencyHistogram(b.sendLag) }));
   }
 }

@@ -26,21 +26,40 @@ export interface PhaseCommand {
   vus: number;
 }
 
-export type MainToWorker = PhaseCommand | { type: 'stop' } | { type: 'drain' };
+/**
+ * Before a phase: send untimed, unrecorded requests at the phase's rate (or
+ * with its virtual users) for `durationMs` (0: none), then open the
+ * connections the phase will need.
+ */
+export interface WarmUpCommand {
+  type: 'warmUp';
+  durationMs: number;
+  model: 'open' | 'closed';
+  /** Open model: the whole phase's peak rate (this worker sends its share). */
+  ratePerSec: number;
+  /** Closed model: this worker's virtual users. */
+  vus: number;
+}
+
+export type MainToWorker = PhaseCommand | WarmUpCommand | { type: 'stop' } | { type: 'drain' };
 
 export interface EncodedBucket {
   phase: string;
   second: number;
   requests: number;
   dropped: number;
+  unsent: number;
   errors: ErrorCounts;
   /** HDR histogram of latencies in µs, compressed base64 (merged exactly in the main thread). */
   latency: string;
+  /** HDR histogram of send lags in µs, encoded the same way. */
+  sendLag: string;
 }
 
 export type WorkerToMain =
   | { type: 'ready' }
   | { type: 'buckets'; buckets: EncodedBucket[] }
-  | { type: 'phaseDone'; phase: string }
+  | { type: 'phaseDone'; phase: string; lastSendEpochMs?: number }
+  | { type: 'warmedUp'; sent: number; connections: number }
   | { type: 'drained' }
   | { type: 'error'; message: string };

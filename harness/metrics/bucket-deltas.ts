@@ -5,8 +5,22 @@ import type { SecondBucket } from './second-buckets.ts';
 interface Sent {
   requests: number;
   dropped: number;
+  unsent: number;
   errors: SecondBucket['errors'];
   latency: LatencyHistogram;
+  sendLag: LatencyHistogram;
+}
+
+function copy(histogram: LatencyHistogram): LatencyHistogram {
+  const snapshot = createLatencyHistogram('storage');
+  snapshot.add(histogram);
+  return snapshot;
+}
+
+function minus(now: LatencyHistogram, before: LatencyHistogram | undefined): LatencyHistogram {
+  const delta = copy(now);
+  if (before) delta.subtract(before);
+  return delta;
 }
 
 /**
@@ -25,16 +39,28 @@ export class BucketDeltas {
       const key = `${bucket.phase}\u0000${bucket.second}`;
       const before = this.sent.get(key);
       const errorsChanged = ERROR_KINDS.some((kind) => bucket.errors[kind] !== (before?.errors[kind] ?? 0));
-      if (before && before.requests === bucket.requests && before.dropped === bucket.dropped && !errorsChanged && before.latency.totalCount === bucket.latency.totalCount) continue;
-      const latency = createLatencyHistogram('storage');
-      latency.add(bucket.latency);
-      if (before) latency.subtract(before.latency);
+      const unchanged =
+        before &&
+        before.requests === bucket.requests &&
+        before.dropped === bucket.dropped &&
+        before.unsent === bucket.unsent &&
+        !errorsChanged &&
+        before.latency.totalCount === bucket.latency.totalCount &&
+        before.sendLag.totalCount === bucket.sendLag.totalCount;
+      if (unchanged) continue;
       const errors = emptyErrorCounts();
       for (const kind of ERROR_KINDS) errors[kind] = bucket.errors[kind] - (before?.errors[kind] ?? 0);
-      deltas.push({ phase: bucket.phase, second: bucket.second, requests: bucket.requests - (before?.requests ?? 0), dropped: bucket.dropped - (before?.dropped ?? 0), errors, latency });
-      const snapshot = createLatencyHistogram('storage');
-      snapshot.add(bucket.latency);
-      this.sent.set(key, { requests: bucket.requests, dropped: bucket.dropped, errors: { ...bucket.errors }, latency: snapshot });
+      deltas.push({
+        phase: bucket.phase,
+        second: bucket.second,
+        requests: bucket.requests - (before?.requests ?? 0),
+        dropped: bucket.dropped - (before?.dropped ?? 0),
+        unsent: bucket.unsent - (before?.unsent ?? 0),
+        errors,
+        latency: minus(bucket.latency, before?.latency),
+        sendLag: minus(bucket.sendLag, before?.sendLag),
+      });
+      this.sent.set(key, { requests: bucket.requests, dropped: bucket.dropped, unsent: bucket.unsent, errors: { ...bucket.errors }, latency: copy(bucket.latency), sendLag: copy(bucket.sendLag) });
     }
     return deltas;
   }

@@ -7,10 +7,14 @@ export interface SecondBucket {
   /** Whole seconds since the run started. */
   second: number;
   requests: number;
-  /** Open model: arrivals not sent because the in-flight cap was full. */
+  /** Open model: arrivals not sent because the in-flight cap was full (the service was too slow to keep up). */
   dropped: number;
+  /** Open model: arrivals the generator could not send before the phase ended (the generator fell behind). */
+  unsent: number;
   errors: ErrorCounts;
   latency: LatencyHistogram;
+  /** Open model: how late each request was sent after its intended time (µs, like latency). */
+  sendLag: LatencyHistogram;
 }
 
 /**
@@ -35,7 +39,7 @@ export class SecondBuckets {
     const key = `${phase}\u0000${second}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = { phase, second, requests: 0, dropped: 0, errors: emptyErrorCounts(), latency: createLatencyHistogram(this.purpose) };
+      bucket = { phase, second, requests: 0, dropped: 0, unsent: 0, errors: emptyErrorCounts(), latency: createLatencyHistogram(this.purpose), sendLag: createLatencyHistogram(this.purpose) };
       this.buckets.set(key, bucket);
     }
     this.last = bucket;
@@ -61,9 +65,19 @@ export class SecondBuckets {
     bucket.errors[errorKind] += 1;
   }
 
-  /** An open-model arrival was due but not sent. */
+  /** An open-model arrival was due but not sent: the in-flight cap was full. */
   recordDropped(phase: string, atMs: number): void {
     this.bucketAt(phase, atMs).dropped += 1;
+  }
+
+  /** An open-model arrival the generator did not get to before the phase ended. */
+  recordUnsent(phase: string, atMs: number): void {
+    this.bucketAt(phase, atMs).unsent += 1;
+  }
+
+  /** An open-model request due at `intendedMs` went out `lagMs` later. */
+  recordSendLag(phase: string, intendedMs: number, lagMs: number): void {
+    recordLatencyMs(this.bucketAt(phase, intendedMs).sendLag, lagMs);
   }
 
   /** Adds a bucket recorded elsewhere (a load worker): histograms add exactly. */
@@ -71,8 +85,10 @@ export class SecondBuckets {
     const bucket = this.bucketOfSecond(phase, second);
     bucket.requests += part.requests;
     bucket.dropped += part.dropped;
+    bucket.unsent += part.unsent;
     for (const kind of ERROR_KINDS) bucket.errors[kind] += part.errors[kind];
     bucket.latency.add(part.latency);
+    bucket.sendLag.add(part.sendLag);
   }
 
   /** Empties the buckets and returns what they held. */

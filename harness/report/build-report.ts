@@ -10,6 +10,7 @@ import { describeFault } from '../scenario/fault-schema.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';
 import { evaluateCheck } from '../verdict/evaluate-check.ts';
+import { generatorShortfall } from '../verdict/generator-shortfall.ts';
 import { computePhaseStats, type PhaseStats, type PhaseWindow } from '../verdict/phase-stats.ts';
 import { decideVerdict } from '../verdict/run-verdict.ts';
 import type { RunReport } from './run-report.ts';
@@ -20,6 +21,7 @@ import type { LoadSecond, ResilienceContext } from '../verdict/resilience/resili
 import { resilienceTimings } from '../verdict/resilience/resilience-timings.ts';
 import { PUBLISHED_TARGETS } from '../scenario/published-targets.ts';
 import { parseThreshold } from '../scenario/threshold.ts';
+import { parseDurationMs } from '../scenario/duration.ts';
 
 export interface RecordedRun {
   runId: string;
@@ -40,6 +42,8 @@ export interface RecordedRun {
   signals: RecordedSignals;
   /** The end of the recorded data. */
   observedUntilMs: number;
+  /** Untimed warm-up requests sent before the first phase. */
+  warmupRequests?: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -78,8 +82,10 @@ export function buildReport(run: RecordedRun): RunReport {
   const stats = phaseStatsOf(run);
   const statsByName = new Map(stats.map((s) => [s.name, s]));
   const context = resilienceContextOf(run);
+  const maxSendLagMs = parseDurationMs(run.scenario.load.maxSendLag) ?? 10;
+  const behindOf = (s: PhaseStats): string | undefined => generatorShortfall(s, maxSendLagMs);
   const checks = [
-    ...run.timeline.checks.map((check) => evaluateCheck(check, statsByName.get(check.phase)!)),
+    ...run.timeline.checks.map((check) => evaluateCheck(check, statsByName.get(check.phase)!, maxSendLagMs)),
     ...run.scenario.checks.flatMap((check) => evaluateResilienceCheck(check, context)),
   ];
   const { verdict, reason } = decideVerdict({ checks, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
@@ -92,7 +98,7 @@ export function buildReport(run: RecordedRun): RunReport {
     verdictReason: reason,
     scenario: { name: run.scenario.name, file: run.scenarioFile, description: run.scenario.description },
     target: run.target,
-    load: { driver: run.driver.name, model: run.driver.model, connections: run.scenario.load.connections, timeScale: run.timeScale },
+    load: { driver: run.driver.name, model: run.driver.model, connections: run.scenario.load.connections, timeScale: run.timeScale, warmupRequests: run.warmupRequests ?? 0 },
     startedAt: iso(run.startedAtMs),
     endedAt: iso(run.endedAtMs),
     durationMs: run.endedAtMs - run.startedAtMs,
@@ -102,12 +108,15 @@ export function buildReport(run: RecordedRun): RunReport {
       end: s.ran ? iso(s.endMs) : null,
       requests: s.requests,
       dropped: s.dropped,
+      unsent: s.unsent,
       errors: s.errors,
       errorRate: s.errorRate,
       errorsByKind: s.errorsByKind,
       targetRate: s.targetRate,
       achievedRate: s.achievedRate,
       latencyMs: s.latencyMs && { p50: s.latencyMs.p50, p90: s.latencyMs.p90, p95: s.latencyMs.p95, p99: s.latencyMs.p99, max: s.latencyMs.max },
+      sendLagMs: s.sendLagMs && { p50: s.sendLagMs.p50, p99: s.sendLagMs.p99, max: s.sendLagMs.max },
+      ...(behindOf(s) ? { generatorBehind: behindOf(s) } : {}),
       faults: run.timeline.phases[index]!.faults.map(describeFault),
     })),
     checks,
@@ -145,10 +154,12 @@ export function buildReport(run: RecordedRun): RunReport {
         targetRate: targetRateOfSecond(run, b.phase, b.second),
         requests: b.requests,
         dropped: b.dropped,
+        unsent: b.unsent,
         errors: totalErrors(b.errors),
         p50Ms: hasLatency ? percentileMs(b.latency, 50) : null,
         p95Ms: hasLatency ? percentileMs(b.latency, 95) : null,
         p99Ms: hasLatency ? percentileMs(b.latency, 99) : null,
+        sendLagP99Ms: b.sendLag.totalCount > 0 ? percentileMs(b.sendLag, 99) : null,
       };
     }),
     environment: {

@@ -13,7 +13,14 @@ export interface RunReport {
   verdictReason: string;
   scenario: { name: string; file?: string; description?: string };
   target: string;
-  load: { driver: string; model: 'open' | 'closed'; connections: number; timeScale: number };
+  load: {
+    driver: string;
+    model: 'open' | 'closed';
+    connections: number;
+    timeScale: number;
+    /** Untimed warm-up requests sent to the target before the first phase (never recorded in any phase). */
+    warmupRequests: number;
+  };
   startedAt: string;
   endedAt: string;
   durationMs: number;
@@ -43,13 +50,21 @@ export interface PhaseReport {
   start: string | null;
   end: string | null;
   requests: number;
+  /** Open model: arrivals not sent because the in-flight cap was full (the service could not keep up). */
   dropped: number;
+  /** Open model: arrivals the generator had not reached when the phase ended (the generator could not keep up). */
+  unsent: number;
   errors: number;
   errorRate: number | null;
   errorsByKind: ErrorCounts;
   targetRate: number | null;
+  /** Requests sent over the time they really took (the planned length, or longer if the generator fell behind). */
   achievedRate: number | null;
   latencyMs: Pick<LatencySummaryMs, 'p50' | 'p90' | 'p95' | 'p99' | 'max'> | null;
+  /** Open model: how late requests went out after their intended time (already part of latencyMs). */
+  sendLagMs: Pick<LatencySummaryMs, 'p50' | 'p99' | 'max'> | null;
+  /** Set when the generator could not keep up in this phase: why its load checks are inconclusive. */
+  generatorBehind?: string;
   faults: string[];
 }
 
@@ -78,8 +93,11 @@ export interface SecondReport {
   targetRate: number | null;
   requests: number;
   dropped: number;
+  unsent: number;
   errors: number;
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
+  /** Open model: p99 send lag of the requests due in this second. */
+  sendLagP99Ms: number | null;
 }

@@ -13,9 +13,13 @@ export interface ProgressSnapshot {
   elapsedMs: number;
   remainingMs: number;
   targetRatePerSec: number;
-  /** Requests completed in the last whole second. */
+  /** Requests sent in the last whole second (open model: those due in it; closed model: those completed). */
   achievedRatePerSec: number;
   p95Ms: number | null;
+  /** Open model: p99 of how late requests went out in the last whole second. */
+  sendLagP99Ms: number | null;
+  /** Set while the generator cannot keep up (send lag over load.maxSendLag, or arrivals left unsent): why. */
+  generatorBehind?: string;
   phaseErrors: number;
   phaseRequests: number;
   activeFaults: string[];

@@ -94,8 +94,15 @@ export const scenarioSchema = z
         maxInFlight: z.int().min(1).max(100_000).default(2_000),
         connections: z.int().min(1).max(10_000).default(100),
         timeout: durationSchema.default('5s'),
+        /**
+         * Before the first phase, untimed requests at its rate for this long (never recorded, never during a
+         * fault), so the generator's own start-up is not charged to the service; false: none.
+         */
+        warmup: z.union([durationSchema, z.literal(false)]).default('1s'),
+        /** Open model: a phase whose p99 send lag exceeds this had a generator that could not keep up; its load checks are inconclusive. */
+        maxSendLag: durationSchema.default('10ms'),
       })
-      .default({ driver: 'ordeal', model: 'open', maxInFlight: 2_000, connections: 100, timeout: '5s' }),
+      .default({ driver: 'ordeal', model: 'open', maxInFlight: 2_000, connections: 100, timeout: '5s', warmup: '1s', maxSendLag: '10ms' }),
     /** Shorthand for load.driver (k6 users write engine: "k6"). */
     engine: z.enum(['ordeal', 'autocannon', 'k6']).optional(),
     requests: z.array(requestSchema).min(1, { error: 'needs at least one request (e.g. { path: "/" })' }),

@@ -3,6 +3,7 @@ import type { ResilienceCheckKind } from '../scenario/check-schema.ts';
 import type { SloMetric } from '../scenario/scenario-schema.ts';
 import { aggregationName, compare, type Threshold } from '../scenario/threshold.ts';
 import type { PlannedCheck } from '../scenario/timeline.ts';
+import { generatorShortfall } from './generator-shortfall.ts';
 import type { PhaseStats } from './phase-stats.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'inconclusive';
@@ -44,21 +45,25 @@ function observe(metric: SloMetric, threshold: Threshold, stats: PhaseStats): Ob
 }
 
 /** Below this share of its target rate, a phase's latency cannot vouch for the service. */
-export const MIN_ACHIEVED_SHARE_FOR_LATENCY = 0.95;
+export const MIN_ACHIEVED_SHARE = 0.95;
 
-/** Why the latency of this phase cannot be trusted to PASS, if it cannot. */
+/** Why the latency of this phase cannot be trusted to PASS, if it cannot: the service shed load (in-flight cap full). */
 function rateShortfall(stats: PhaseStats): string | undefined {
   if (!stats.targetRate || stats.achievedRate === null) return undefined;
-  if (stats.achievedRate >= stats.targetRate * MIN_ACHIEVED_SHARE_FOR_LATENCY) return undefined;
-  return `achieved ${stats.achievedRate.toFixed(1)} of ${stats.targetRate.toFixed(1)} req/s (${stats.dropped} dropped): below ${MIN_ACHIEVED_SHARE_FOR_LATENCY * 100}% of the target, the latency measured cannot vouch for the service`;
+  if (stats.achievedRate >= stats.targetRate * MIN_ACHIEVED_SHARE) return undefined;
+  return `achieved ${stats.achievedRate.toFixed(1)} of ${stats.targetRate.toFixed(1)} req/s (${stats.dropped} dropped): below ${MIN_ACHIEVED_SHARE * 100}% of the target, the latency measured cannot vouch for the service`;
 }
 
 /**
  * Judges one threshold on one phase. Missing evidence is INCONCLUSIVE, never a
- * pass; so is a latency that would pass in a phase that fell short of its
- * target rate (a latency that already fails stays a FAIL).
+ * pass. When the generator could not keep up, latency and request-rate
+ * checks are INCONCLUSIVE either way (its own lateness is in the latency, its
+ * shortfall in the rate), and an error rate can still FAIL but not PASS (the
+ * service did not get the load asked for). A latency that would pass in a phase
+ * where the service shed load (in-flight cap) is INCONCLUSIVE; one that fails
+ * stays a FAIL.
  */
-export function evaluateCheck(check: PlannedCheck, stats: PhaseStats): CheckResult {
+export function evaluateCheck(check: PlannedCheck, stats: PhaseStats, maxSendLagMs = 10): CheckResult {
   const { metric, threshold } = check;
   const base = { name: `${metric} ${threshold.source.replace(/\s+/g, '')}`, phase: check.phase, metric, expected: threshold.source.replace(/\s+/g, '') };
   const observation = observe(metric, threshold, stats);
@@ -67,6 +72,8 @@ export function evaluateCheck(check: PlannedCheck, stats: PhaseStats): CheckResu
   }
   const observed = Math.round(observation.value * 1_000_000) / 1_000_000;
   const passed = compare(observed, threshold.operator, threshold.value);
+  const behind = generatorShortfall(stats, maxSendLagMs);
+  if (behind) return { ...base, status: passed || metric !== 'http_req_failed' ? 'inconclusive' : 'fail', passed: false, observed, reason: behind };
   const shortfall = metric === 'http_req_duration' ? rateShortfall(stats) : undefined;
   if (shortfall) return { ...base, status: passed ? 'inconclusive' : 'fail', passed: false, observed, reason: shortfall };
   return { ...base, status: passed ? 'pass' : 'fail', passed, observed };

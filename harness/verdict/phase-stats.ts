@@ -6,6 +6,8 @@ import { meanTargetRate, type PlannedPhase } from '../scenario/timeline.ts';
 export interface PhaseWindow {
   startMs: number;
   endMs: number;
+  /** When the driver's load began and ended (its last request sent), if it knows: the achieved rate's denominator. */
+  load?: { startMs: number; endMs: number };
 }
 
 export interface PhaseStats {
@@ -17,12 +19,18 @@ export interface PhaseStats {
   requests: number;
   /** Open model: arrivals that were due but not sent (in-flight cap full), like k6's dropped_iterations. */
   dropped: number;
+  /** Open model: arrivals the generator had not reached when the phase ended (it fell behind). */
+  unsent: number;
+  /** Open model: how late requests went out after their intended time; null when nothing was sent on a schedule. */
+  sendLagMs: LatencySummaryMs | null;
   errors: number;
   errorRate: number | null;
   errorsByKind: ErrorCounts;
   /** Null in the closed model, which has no target rate. */
   targetRate: number | null;
   achievedRate: number | null;
+  /** The time the achieved rate is over (ms). */
+  loadElapsedMs: number;
   latencyMs: LatencySummaryMs | null;
   latency: LatencyHistogram;
 }
@@ -34,16 +42,22 @@ export function computePhaseStats(phase: PlannedPhase, window: PhaseWindow | und
   const latency = createLatencyHistogram();
   const errorsByKind = emptyErrorCounts();
   let requests = 0;
+  const sendLag = createLatencyHistogram();
   let dropped = 0;
+  let unsent = 0;
   for (const bucket of buckets) {
     requests += bucket.requests;
     dropped += bucket.dropped;
+    unsent += bucket.unsent;
     latency.add(bucket.latency);
+    sendLag.add(bucket.sendLag);
     for (const kind of ERROR_KINDS) errorsByKind[kind] += bucket.errors[kind];
   }
   const errors = totalErrors(errorsByKind);
-  // A phase that ran to its end is judged over its planned length; one cut short, over what it ran.
-  const elapsedSec = window ? Math.max(0.001, Math.min(window.endMs - window.startMs, phase.durationMs) / 1_000) : 0;
+  // Sends over the time they really took (a generator that fell behind took longer); without that, the
+  // planned length, or what ran of it if the phase was cut short.
+  const elapsedMs = window?.load ? window.load.endMs - window.load.startMs : window ? Math.min(window.endMs - window.startMs, phase.durationMs) : 0;
+  const elapsedSec = Math.max(0.001, elapsedMs / 1_000);
   return {
     name: phase.name,
     ran: window !== undefined,
@@ -51,11 +65,14 @@ export function computePhaseStats(phase: PlannedPhase, window: PhaseWindow | und
     endMs: window?.endMs ?? 0,
     requests,
     dropped,
+    unsent,
+    sendLagMs: summarizeLatencyMs(sendLag) ?? null,
     errors,
     errorRate: requests > 0 ? round(errors / requests, 6) : null,
     errorsByKind,
     targetRate: phase.vus === undefined ? round(meanTargetRate(phase), 3) : null,
     achievedRate: window ? round(requests / elapsedSec, 3) : null,
+    loadElapsedMs: elapsedMs,
     latencyMs: summarizeLatencyMs(latency) ?? null,
     latency,
   };

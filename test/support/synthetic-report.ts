@@ -24,7 +24,7 @@ export function syntheticReport(runId: string, phases: SyntheticPhase[], overrid
     phase.p95PerSecondMs.forEach((p95, i) => {
       const e = phase.errorsPerSecond?.[i] ?? 0;
       errors += e;
-      timeseries.push({ second, phase: phase.name, targetRate: requestsPerSecond, requests: requestsPerSecond, dropped: 0, errors: e, p50Ms: p95 / 2, p95Ms: p95, p99Ms: p95 * 1.5 });
+      timeseries.push({ second, phase: phase.name, targetRate: requestsPerSecond, requests: requestsPerSecond, dropped: 0, unsent: 0, errors: e, p50Ms: p95 / 2, p95Ms: p95, p99Ms: p95 * 1.5, sendLagP99Ms: 0.5 });
       second += 1;
     });
     const requests = requestsPerSecond * phase.p95PerSecondMs.length;
@@ -36,12 +36,14 @@ export function syntheticReport(runId: string, phases: SyntheticPhase[], overrid
       end: new Date(startMs + second * 1_000).toISOString(),
       requests,
       dropped: 0,
+      unsent: 0,
       errors,
       errorRate: requests > 0 ? errors / requests : null,
       errorsByKind: { http_4xx: 0, http_5xx: errors, timeout: 0, connection: 0 },
       targetRate: requestsPerSecond,
       achievedRate: requestsPerSecond,
       latencyMs: { p50: median / 2, p90: median * 0.9, p95: median, p99: median * 1.5, max: median * 2 },
+      sendLagMs: { p50: 0.2, p99: 0.5, max: 1 },
       faults: [],
     };
   });
@@ -52,7 +54,7 @@ export function syntheticReport(runId: string, phases: SyntheticPhase[], overrid
     verdictReason: 'all 0 checks passed',
     scenario: { name: 'synthetic' },
     target: 'http://127.0.0.1:1',
-    load: { driver: 'ordeal', model: 'open', connections: 10, timeScale: 1 },
+    load: { driver: 'ordeal', model: 'open', connections: 10, timeScale: 1, warmupRequests: 0 },
     startedAt: new Date(startMs).toISOString(),
     endedAt: new Date(startMs + second * 1_000).toISOString(),
     durationMs: second * 1_000,

@@ -1,0 +1,29 @@
+import type { PhaseStats } from './phase-stats.ts';
+
+/** More than this share of a phase's arrivals unsent at its end: the generator fell behind. */
+const MAX_UNSENT_SHARE = 0.01;
+
+const fixed = (value: number): string => (Number.isInteger(value) ? String(value) : value.toFixed(1));
+
+/**
+ * Why the generator's own numbers cannot be trusted in this phase, if they
+ * cannot: it sent late (p99 send lag over `maxSendLagMs`), or the phase ended
+ * before it reached more than 1 % of the arrivals (unsent). Arrivals the
+ * in-flight cap dropped are the service's doing, not the generator's.
+ * Open model only. Pure.
+ */
+export function generatorShortfall(stats: PhaseStats, maxSendLagMs: number): string | undefined {
+  if (!stats.ran || !stats.targetRate) return undefined;
+  const lagP99Ms = stats.sendLagMs?.p99 ?? 0;
+  const attempted = stats.requests + stats.dropped;
+  const attemptedRate = attempted / Math.max(0.001, stats.loadElapsedMs / 1_000);
+  const tooLate = lagP99Ms > maxSendLagMs;
+  const tooFew = stats.unsent > (attempted + stats.unsent) * MAX_UNSENT_SHARE;
+  if (!tooLate && !tooFew) return undefined;
+  const evidence = [
+    `send lag p99 ${fixed(lagP99Ms)} ms${tooLate ? ` > ${fixed(maxSendLagMs)} ms` : ''}`,
+    `sent ${fixed(attemptedRate)} of ${fixed(stats.targetRate)} req/s`,
+    ...(stats.unsent > 0 ? [`${stats.unsent} arrivals not sent before the phase ended`] : []),
+  ];
+  return `the generator could not keep up (${evidence.join(', ')}): add workers, or run the load from more machines (ordeal export k6-operator)`;
+}

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runScenario } from '../../harness/run/run-scenario.ts';
+import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
+import { startCountingServerProcess, type CountingServerProcess } from '../support/counting-server-process.ts';
+
+let server: CountingServerProcess | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+function scenarioAt(baseUrl: string, extra: Record<string, unknown>) {
+  return validateScenario({ name: 'generator', target: { baseUrl }, requests: [{ path: '/' }], limits: { maxRatePerSec: 1_000_000 }, ...extra });
+}
+
+describe('the open-model generator', () => {
+  it('owns up when it cannot keep up: an absurd rate on one worker is INCONCLUSIVE, with the rate the target really got', async () => {
+    server = await startCountingServerProcess();
+    const report = await runScenario(
+      scenarioAt(server.url, {
+        load: { workers: 1, warmup: false, maxInFlight: 5_000 },
+        phases: [{ name: 'absurd', duration: '2s', rate: 1_000_000 }],
+        slos: [{ http_req_duration: ['p(99)<1000'], http_reqs: ['ratio>=0.95'], http_req_failed: ['rate<0.5'] }],
+      }),
+    );
+    const received = await server.received();
+    const phase = report.phases[0]!;
+    const realSec = (Date.parse(phase.end!) - Date.parse(phase.start!)) / 1_000;
+
+    // Truthful: what the target received over the phase's real duration, not the 1,000,000 req/s asked for.
+    expect(phase.requests).toBe(received);
+    expect(phase.achievedRate!).toBeGreaterThan((received / realSec) * 0.95);
+    expect(phase.achievedRate!).toBeLessThan((received / realSec) * 1.05);
+    expect(phase.achievedRate!).toBeLessThan(500_000);
+    expect(phase.unsent).toBeGreaterThan(0);
+    // The phase ended on time (plus the short grace for what was due at its end), not when the backlog was sent.
+    expect(realSec).toBeLessThan(3);
+
+    expect(phase.generatorBehind).toMatch(/^the generator could not keep up \(send lag p99 [\d.]+ ms > 10 ms.*\): add workers, or run the load from more machines \(ordeal export k6-operator\)$/);
+    for (const check of report.checks) {
+      expect(check.status).toBe('inconclusive');
+      expect(check.reason).toBe(phase.generatorBehind);
+    }
+    expect(report.verdict).toBe('inconclusive');
+  });
+
+  it('keeps warm-up requests out of every phase and histogram, and says how many went to the target', async () => {
+    server = await startCountingServerProcess();
+    const report = await runScenario(
+      scenarioAt(server.url, {
+        load: { workers: 1, warmup: '1s' },
+        phases: [{ name: 'steady', duration: '2s', rate: 100 }],
+        slos: [{ http_reqs: ['count==200'] }],
+      }),
+    );
+    const received = await server.received();
+    expect(report.load.warmupRequests).toBe(100);
+    expect(received).toBe(300);
+    expect(report.phases[0]!.requests).toBe(200);
+    expect(report.timeseries.reduce((sum, s) => sum + s.requests, 0)).toBe(200);
+    expect(report.verdict).toBe('pass');
+  });
+
+  it('sends no warm-up request when the scenario turns warm-up off', async () => {
+    server = await startCountingServerProcess();
+    const report = await runScenario(
+      scenarioAt(server.url, { load: { workers: 1, warmup: false }, phases: [{ name: 'steady', duration: '1s', rate: 50 }], slos: [{ http_reqs: ['count==50'] }] }),
+    );
+    expect(report.load.warmupRequests).toBe(0);
+    expect(await server.received()).toBe(50);
+  });
+
+  it('sleeps between arrivals: at 2,000 req/s it uses a small share of a core, and sends on time', async () => {
+    server = await startCountingServerProcess();
+    const before = process.cpuUsage();
+    const startedMs = performance.now();
+    const report = await runScenario(
+      scenarioAt(server.url, { load: { workers: 1, warmup: false }, phases: [{ name: 'steady', duration: '3s', rate: 2_000 }], slos: [{ http_reqs: ['count==6000'] }] }),
+    );
+    const cpu = process.cpuUsage(before);
+    const coreShare = (cpu.user + cpu.system) / 1_000 / (performance.now() - startedMs);
+    // A generator that spins between arrivals holds a whole core (share ≈ 1); one that sleeps needs a few percent.
+    expect(coreShare).toBeLessThan(0.5);
+    const phase = report.phases[0]!;
+    expect(phase.requests).toBe(6_000);
+    expect(phase.sendLagMs!.p50).toBeLessThan(5);
+    expect(phase.generatorBehind).toBeUndefined();
+    expect(report.verdict).toBe('pass');
+  });
+});
