@@ -1,5 +1,5 @@
 import { errorKindOfStatus } from '../metrics/error-kind.ts';
-import { arrivalCount, arrivalOffsetMs } from './arrival-schedule.ts';
+import { arrivalCount, arrivalOffsetMs, type ArrivalPlan } from './arrival-schedule.ts';
 import { errorKindOfSendFailure, type HttpSender, type ResponseListener } from './http-sender.ts';
 import { epochNowMs } from './precise-time.ts';
 import type { PreparedRequest } from './request-mix.ts';
@@ -10,6 +10,8 @@ import type { PhaseCommand } from './worker-protocol.ts';
 const MAX_BATCH = 256;
 /** Past its planned end, a phase still sends what is due for this long; what remains after it is counted unsent. */
 export const SEND_GRACE_MS = 100;
+/** A long gap between arrivals is slept in steps this long, so a stop is noticed promptly. */
+const STOP_CHECK_MS = 250;
 
 export interface InFlight {
   count: number;
@@ -25,32 +27,128 @@ export interface OpenPhaseResult {
 /** One open-model request: its latency runs from when it was due, not from when it was sent. */
 class Arrival implements ResponseListener {
   constructor(
-    private readonly phase: string,
+    private readonly run: OpenPhaseRun,
     private readonly intendedEpochMs: number,
-    private readonly buckets: WorkerBuckets,
-    private readonly inFlight: InFlight,
   ) {}
 
   onStatus(status: number): void {
-    this.inFlight.count -= 1;
-    this.buckets.recordResponse(this.phase, this.intendedEpochMs, epochNowMs() - this.intendedEpochMs, errorKindOfStatus(status));
+    this.run.completed(this.intendedEpochMs, errorKindOfStatus(status));
   }
 
   onFailure(error: Error): void {
+    this.run.failed(this.intendedEpochMs, error);
+  }
+}
+
+/**
+ * One worker's share of one open-model phase. Between arrivals the thread
+ * sleeps on a timer (Node's timers wake up to a millisecond or two late: that
+ * lateness is recorded as send lag and is part of the latency), and every
+ * wake sends all that has fallen due as one batch.
+ */
+class OpenPhaseRun {
+  private readonly plan: ArrivalPlan;
+  private readonly count: number;
+  private readonly giveUpEpochMs: number;
+  private k: number;
+  private nextDueEpochMs: number;
+  private done = false;
+  private timer: NodeJS.Timeout | undefined;
+  readonly result: OpenPhaseResult = { sent: 0 };
+
+  constructor(
+    private readonly command: PhaseCommand,
+    private readonly worker: { index: number; count: number; maxInFlight: number },
+    private readonly sender: HttpSender,
+    private readonly pick: () => PreparedRequest,
+    private readonly buckets: WorkerBuckets,
+    private readonly inFlight: InFlight,
+    private readonly stopped: () => boolean,
+    private readonly resolve: (result: OpenPhaseResult) => void,
+  ) {
+    this.plan = { durationMs: command.durationMs, fromRatePerSec: command.fromRatePerSec, toRatePerSec: command.toRatePerSec };
+    this.count = arrivalCount(this.plan);
+    this.giveUpEpochMs = command.startEpochMs + command.durationMs + SEND_GRACE_MS;
+    this.k = worker.index;
+    this.nextDueEpochMs = this.dueOf(this.k);
+  }
+
+  private dueOf(k: number): number {
+    return this.command.startEpochMs + arrivalOffsetMs(this.plan, k);
+  }
+
+  readonly tick = (): void => {
+    this.timer = undefined;
+    if (this.k >= this.count) return this.awaitPlannedEnd();
+    this.sendDue();
+    if (this.done) return;
+    if (this.k >= this.count) return this.awaitPlannedEnd();
+    // Behind: let responses in, then go on at once. Otherwise sleep until the next arrival is due.
+    if (this.nextDueEpochMs <= epochNowMs()) setImmediate(this.tick);
+    else this.timer = setTimeout(this.tick, Math.min(this.nextDueEpochMs - epochNowMs(), STOP_CHECK_MS));
+  };
+
+  completed(intendedEpochMs: number, errorKind: ReturnType<typeof errorKindOfStatus>): void {
     this.inFlight.count -= 1;
-    this.buckets.recordFailure(this.phase, this.intendedEpochMs, errorKindOfSendFailure(error));
+    this.buckets.recordResponse(this.command.phase, intendedEpochMs, epochNowMs() - intendedEpochMs, errorKind);
+  }
+
+  failed(intendedEpochMs: number, error: Error): void {
+    this.inFlight.count -= 1;
+    this.buckets.recordFailure(this.command.phase, intendedEpochMs, errorKindOfSendFailure(error));
+  }
+
+  /** Sends every arrival due by now (at most a batch); counts what the phase's end left unsent. */
+  private sendDue(): void {
+    if (this.done) return;
+    if (this.stopped()) return this.finish();
+    let nowMs = epochNowMs();
+    const { phase } = this.command;
+    if (nowMs > this.giveUpEpochMs) {
+      for (; this.k < this.count; this.k += this.worker.count) this.buckets.recordUnsent(phase, this.dueOf(this.k));
+      return this.finish();
+    }
+    let batch = 0;
+    for (; this.k < this.count && batch < MAX_BATCH; this.k += this.worker.count, batch++) {
+      const intendedEpochMs = this.dueOf(this.k);
+      if (intendedEpochMs > nowMs && intendedEpochMs > (nowMs = epochNowMs())) break;
+      if (this.inFlight.count >= this.worker.maxInFlight) {
+        this.buckets.recordDropped(phase, intendedEpochMs);
+        continue;
+      }
+      this.inFlight.count += 1;
+      const sentEpochMs = epochNowMs();
+      this.sender.send(this.pick(), new Arrival(this, intendedEpochMs));
+      this.buckets.recordSendLag(phase, intendedEpochMs, sentEpochMs - intendedEpochMs);
+      this.result.sent += 1;
+      this.result.lastSendEpochMs = sentEpochMs;
+    }
+    if (this.k < this.count) this.nextDueEpochMs = this.dueOf(this.k);
+  }
+
+  /** Every arrival is out: the phase still lasts its planned length (a sparse phase does not end at its last arrival). */
+  private awaitPlannedEnd(): void {
+    const remainingMs = this.command.startEpochMs + this.command.durationMs - epochNowMs();
+    if (remainingMs <= 0 || this.stopped()) return this.finish();
+    this.timer = setTimeout(this.tick, Math.min(remainingMs, STOP_CHECK_MS));
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.resolve(this.result);
   }
 }
 
 /**
  * Sends this worker's share of a phase's arrivals at their intended times,
- * whether or not earlier requests have returned. Between arrivals the thread
- * sleeps on a timer, then sends everything that has fallen due as one batch;
- * how late each request went out (its send lag) is recorded, and its latency
- * runs from the intended time, so lateness and stalls show in full
- * (coordinated omission corrected). An arrival that finds the in-flight cap
- * full is dropped and counted; one the generator has not reached by the
- * phase's end (plus SEND_GRACE_MS) is counted unsent. Returns then, or on stop.
+ * whether or not earlier requests have returned. How late each request went
+ * out (its send lag) is recorded, and its latency runs from the intended
+ * time, so lateness and stalls show in full (coordinated omission
+ * corrected). An arrival that finds the in-flight cap full is dropped and
+ * counted; one the generator has not reached by the phase's end (plus
+ * SEND_GRACE_MS) is counted unsent. Returns then, or on stop.
  */
 export function runOpenPhase(
   command: PhaseCommand,
@@ -61,40 +159,5 @@ export function runOpenPhase(
   inFlight: InFlight,
   stopped: () => boolean,
 ): Promise<OpenPhaseResult> {
-  const plan = { durationMs: command.durationMs, fromRatePerSec: command.fromRatePerSec, toRatePerSec: command.toRatePerSec };
-  const count = arrivalCount(plan);
-  const { phase, startEpochMs } = command;
-  const giveUpEpochMs = startEpochMs + command.durationMs + SEND_GRACE_MS;
-  const result: OpenPhaseResult = { sent: 0 };
-  let k = worker.index;
-  return new Promise((resolve) => {
-    const tick = (): void => {
-      let nowMs = epochNowMs();
-      if (stopped()) return resolve(result);
-      if (nowMs > giveUpEpochMs) {
-        for (; k < count; k += worker.count) buckets.recordUnsent(phase, startEpochMs + arrivalOffsetMs(plan, k));
-        return resolve(result);
-      }
-      let batch = 0;
-      for (; k < count && batch < MAX_BATCH; k += worker.count, batch++) {
-        const intendedEpochMs = startEpochMs + arrivalOffsetMs(plan, k);
-        if (intendedEpochMs > nowMs && intendedEpochMs > (nowMs = epochNowMs())) break;
-        if (inFlight.count >= worker.maxInFlight) {
-          buckets.recordDropped(phase, intendedEpochMs);
-          continue;
-        }
-        inFlight.count += 1;
-        const sentEpochMs = epochNowMs();
-        sender.send(pick(), new Arrival(phase, intendedEpochMs, buckets, inFlight));
-        buckets.recordSendLag(phase, intendedEpochMs, sentEpochMs - intendedEpochMs);
-        result.sent += 1;
-        result.lastSendEpochMs = sentEpochMs;
-      }
-      if (k >= count) return resolve(result);
-      // Behind: let responses in, then go on at once. Otherwise sleep until the next arrival is due.
-      if (batch >= MAX_BATCH) setImmediate(tick);
-      else setTimeout(tick, startEpochMs + arrivalOffsetMs(plan, k) - epochNowMs());
-    };
-    tick();
-  });
+  return new Promise((resolve) => new OpenPhaseRun(command, worker, sender, pick, buckets, inFlight, stopped, resolve).tick());
 }

@@ -70,6 +70,17 @@ describe('the open-model generator', () => {
     expect(await server.received()).toBe(50);
   });
 
+  it('holds a sparse phase for its planned length, not until its last arrival', async () => {
+    server = await startCountingServerProcess();
+    const report = await runScenario(
+      scenarioAt(server.url, { load: { workers: 1, warmup: false }, phases: [{ name: 'sparse', duration: '2s', rate: 1 }, { name: 'next', duration: '1s', rate: 1 }], slos: [] }),
+    );
+    const [sparse, next] = report.phases as [(typeof report.phases)[0], (typeof report.phases)[0]];
+    expect(sparse.requests).toBe(2);
+    expect(Date.parse(sparse.end!) - Date.parse(sparse.start!)).toBeGreaterThanOrEqual(2_000);
+    expect(Date.parse(next.start!)).toBeGreaterThanOrEqual(Date.parse(sparse.end!));
+  });
+
   it('sleeps between arrivals: at 2,000 req/s it uses a small share of a core, and sends on time', async () => {
     server = await startCountingServerProcess();
     const before = process.cpuUsage();
