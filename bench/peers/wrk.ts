@@ -22,9 +22,9 @@ export async function wrkPaced(core: number, url: string, ratePerSec: number, se
     const script = path.join(dir, 'paced.lua');
     await writeFile(script, `function delay() return ${((connections / ratePerSec) * 1_000).toFixed(3)} end\n`);
     const run = await runTimed(core, 'wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url]);
-    const requests = Number(/(\d+) requests in/.exec(run.stdout)![1]);
-    const p50 = /50%\s+(\S+)/.exec(run.stdout)![1]!;
-    const p99 = /99%\s+(\S+)/.exec(run.stdout)![1]!;
+    const requests = Number(/^\s*(\d+) requests in/m.exec(run.stdout)![1]);
+    const p50 = /^\s+50%\s+(\S+)/m.exec(run.stdout)![1]!;
+    const p99 = /^\s+99%\s+(\S+)/m.exec(run.stdout)![1]!;
     return { cpuSec: run.cpuSec, wallSec: run.wallSec, requests, errors: 0, whole: { p50: parseWrkMs(p50), p99: parseWrkMs(p99) }, firstSecond: null };
   } finally {
     await rm(dir, { recursive: true, force: true });

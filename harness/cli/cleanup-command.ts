@@ -1,13 +1,17 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { isLeaseAlive, readLeases } from '../faults/fault-lease.ts';
 import { describeSweep, sweepStaleFaults } from '../faults/stale-fault-sweeper.ts';
+import { GuardedHttp } from '../net/guarded-http.ts';
+import { redactUrl } from '../net/redact-url.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
 import { DEFAULT_ALLOWLIST } from '../scenario/scenario-schema.ts';
 import type { CliIo } from './cli-io.ts';
 
 /**
  * `ordeal cleanup`: removes the faults of dead runs (or, with --all, of every
- * run) from the given Toxiproxy, or from every Toxiproxy a dead run's lease names.
+ * run) from the given Toxiproxy, or from every Toxiproxy a dead run's lease
+ * names. A run counts as alive while its heartbeat in that Toxiproxy is fresh
+ * (from any host or state folder) or its lease here names a live process.
  */
 export async function cleanupCommand(options: { toxiproxy?: string; all?: boolean }, io: CliIo): Promise<number> {
   const leases = await readLeases();
@@ -18,21 +22,31 @@ export async function cleanupCommand(options: { toxiproxy?: string; all?: boolea
     io.stdout.write('ordeal cleanup: no lease names a Toxiproxy to clean (give --toxiproxy http://127.0.0.1:8474)\n');
     return 0;
   }
+  const policy = { allowlist: DEFAULT_ALLOWLIST, allowNonLoopback: false };
+  const http = new GuardedHttp(policy);
   let removedRuns = 0;
-  for (const url of urls) {
-    assertTargetAllowed('--toxiproxy', url, DEFAULT_ALLOWLIST, {});
-    let lines: string[];
-    try {
-      const result = await sweepStaleFaults(url, { includeLive: options.all === true });
+  try {
+    for (const url of urls) {
+      const shown = redactUrl(url);
+      if (url.includes(':***@')) {
+        io.stdout.write(`${shown}: needs credentials that leases do not keep; run ordeal cleanup --toxiproxy with the full URL\n`);
+        continue;
+      }
+      assertTargetAllowed('--toxiproxy', url, DEFAULT_ALLOWLIST, {});
+      let result;
+      try {
+        result = await sweepStaleFaults(http, url, { includeLive: options.all === true });
+      } catch (cause) {
+        throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `Toxiproxy at ${shown} does not answer (${(cause as Error).message}); start it, or give --toxiproxy with its URL`, { cause });
+      }
       removedRuns += result.removed.length;
-      lines = describeSweep(result);
-    } catch (cause) {
-      throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `Toxiproxy at ${url} does not answer (${(cause as Error).message}); start it, or give --toxiproxy with its URL`, { cause });
+      const lines = describeSweep(result);
+      io.stdout.write(lines.length > 0 ? `${lines.map((line) => `${shown}: ${line}`).join('\n')}\n` : `${shown}: no faults left by dead runs\n`);
+      if (result.live.length > 0) io.stdout.write(`${shown}: left alone: faults of ${result.live.length} live run(s) (${result.live.join(', ')}; --all removes theirs too)\n`);
     }
-    io.stdout.write(lines.length > 0 ? `${lines.map((line) => `${url}: ${line}`).join('\n')}\n` : `${url}: no faults left by dead runs\n`);
+  } finally {
+    await http.close();
   }
-  const live = leases.filter(isLeaseAlive);
-  if (live.length > 0 && !options.all) io.stdout.write(`left alone: ${live.length} run(s) still alive (${live.map((lease) => lease.runId).join(', ')}; --all removes theirs too)\n`);
   io.stdout.write(`removed the faults of ${removedRuns} run(s)\n`);
   return 0;
 }

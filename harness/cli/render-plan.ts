@@ -18,6 +18,13 @@ function describeCheck(check: ResilienceCheck): string {
   }
 }
 
+function warmupLine(scenario: Scenario, timeline: Timeline): string {
+  const first = timeline.phases[0]!;
+  if (scenario.load.warmup === false) return 'warm-up: off (load.warmup: false): no request is sent before the first phase; connections are still opened ahead of each phase';
+  const level = first.vus !== undefined ? `${first.vus} VUs` : `${Math.max(first.fromRatePerSec, first.toRatePerSec)} req/s`;
+  return `warm-up: ${scenario.load.warmup} at ${level} before the first phase and before its faults (untimed, never recorded; load.warmup: false turns it off)`;
+}
+
 /** The dry-run view of a scenario: what would run, when, with which faults and checks. Sends nothing. */
 export function renderPlan(scenario: Scenario, timeline: Timeline): string {
   const target = scenario.stack
@@ -30,7 +37,8 @@ export function renderPlan(scenario: Scenario, timeline: Timeline): string {
       ? `load: k6 (${findK6Binary() ?? 'no k6 binary found: set K6_BINARY or put k6 on PATH'}), the exported script (ordeal export k6), request timeout ${scenario.load.timeout}`
       : scenario.load.driver === 'autocannon'
       ? `load: autocannon (closed model driving a rate), up to ${scenario.load.connections} connections, request timeout ${scenario.load.timeout}`
-      : `load: ordeal ${scenario.load.model} model, ${scenario.load.model === 'open' ? `at most ${scenario.load.maxInFlight} in flight` : 'virtual users'}, request timeout ${scenario.load.timeout}`,
+      : `load: ordeal ${scenario.load.model} model, ${scenario.load.model === 'open' ? `at most ${scenario.load.maxInFlight} in flight, send lag p99 <= ${scenario.load.maxSendLag} or the phase's load checks are inconclusive` : 'virtual users'}, request timeout ${scenario.load.timeout}`,
+    ...(scenario.load.driver === 'ordeal' ? [warmupLine(scenario, timeline)] : []),
     '',
   ];
   for (const phase of timeline.phases) {

@@ -9,6 +9,14 @@ export interface AppliedFault {
   removedAtMs?: number;
 }
 
+/** A fault of this run that disappeared while it should have been in place (someone removed it). */
+export interface VanishedFault {
+  applied: AppliedFault;
+  detectedAtMs: number;
+  /** "its toxic was deleted", "the proxy was re-enabled", "its proxy was deleted". */
+  how: string;
+}
+
 /**
  * Applies and removes faults between the service and its dependencies.
  * `removeAll` is the safety net: idempotent, tries every fault even when one
@@ -21,6 +29,6 @@ export interface FaultController {
   remove(applied: AppliedFault): Promise<void>;
   removeAll(): Promise<void>;
   active(): AppliedFault[];
-  /** Resolves when the fault backend answers; rejects when it does not. */
-  ping(): Promise<void>;
+  /** Rejects when the fault backend does not answer; else keeps the run's liveness marks fresh and returns faults newly found gone. */
+  verify(): Promise<VanishedFault[]>;
 }

@@ -10,6 +10,8 @@ import { execFile } from 'node:child_process';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { GuardedHttp } from '../net/guarded-http.ts';
+import { redactUrl } from '../net/redact-url.ts';
 import { isProcessAlive, leaseDirectory, removeLease } from './fault-lease.ts';
 import { removeRunFaults } from './run-fault-cleaner.ts';
 import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
@@ -20,7 +22,7 @@ const STOP_GRACE_MS = 3_000;
 
 const [runId, parentPidText] = process.argv.slice(2);
 const parentPid = Number(parentPidText);
-const toxiproxyUrls = new Set<string>();
+const toxiproxies = new Map<string, GuardedHttp>();
 const ownedPids = new Set<number>();
 const ownedContainers = new Set<string>();
 let released = false;
@@ -30,15 +32,16 @@ async function log(line: string): Promise<void> {
   await appendFile(path.join(leaseDirectory(), 'watchdog.log'), `${new Date().toISOString()} ${runId} ${line}\n`).catch(() => undefined);
 }
 
-async function removeFaults(url: string): Promise<void> {
+async function removeFaults(url: string, http: GuardedHttp): Promise<void> {
   const deadlineMs = Date.now() + CLEANUP_RETRY_FOR_MS;
+  const shown = redactUrl(url);
   for (;;) {
     try {
-      const removed = await removeRunFaults(url, (id) => id === runId);
-      await log(`harness ${parentPid} gone; ${url}: ${removed.flatMap((r) => r.changes).join('; ') || 'no faults left'}`);
+      const removed = await removeRunFaults(http, url, (id) => id === runId);
+      await log(`harness ${parentPid} gone; ${shown}: ${removed.flatMap((r) => r.changes).join('; ') || 'no faults left'}`);
       return;
     } catch (error) {
-      if (Date.now() > deadlineMs) return log(`harness ${parentPid} gone; ${url}: could not remove faults: ${(error as Error).message}`);
+      if (Date.now() > deadlineMs) return log(`harness ${parentPid} gone; ${shown}: could not remove faults: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -73,7 +76,7 @@ async function removeOwnedContainers(): Promise<void> {
 
 function cleanUp(): Promise<void> {
   cleaning ??= (async () => {
-    await Promise.all([...toxiproxyUrls].map(removeFaults));
+    await Promise.all([...toxiproxies].map(([url, http]) => removeFaults(url, http)));
     await Promise.all([stopOwnedProcesses(), removeOwnedContainers()]);
     await removeLease(runId!);
   })().finally(() => process.exit(0));
@@ -81,7 +84,7 @@ function cleanUp(): Promise<void> {
 }
 
 function handle(message: WatchdogMessage): void {
-  if (message.type === 'toxiproxy') toxiproxyUrls.add(message.url);
+  if (message.type === 'toxiproxy') toxiproxies.set(message.url, new GuardedHttp({ allowlist: message.allowlist, allowNonLoopback: message.allowNonLoopback }));
   else if (message.type === 'own') ownedPids.add(message.pid);
   else if (message.type === 'own-container') ownedContainers.add(message.id);
   else if (message.type === 'release') {

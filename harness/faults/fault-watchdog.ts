@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { OrdealError } from '../errors/ordeal-error.ts';
+import type { NetworkPolicy } from '../net/network-policy.ts';
+import { redactUrl } from '../net/redact-url.ts';
 import { TSX_LOADER } from '../process/tsx-loader.ts';
 import { removeLease, writeLease, type FaultLease } from './fault-lease.ts';
 import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
@@ -24,10 +26,11 @@ export class StartedFaultWatchdog {
     return this.child.pid;
   }
 
-  /** Faults of this run may be placed in the Toxiproxy at `url`. */
-  async guardToxiproxy(url: string): Promise<void> {
-    this.send({ type: 'toxiproxy', url });
-    this.lease.toxiproxyUrl = url;
+  /** Faults of this run may be placed in the Toxiproxy at `url` (reached under `policy`). */
+  async guardToxiproxy(url: string, policy: NetworkPolicy): Promise<void> {
+    this.send({ type: 'toxiproxy', url, allowlist: [...policy.allowlist], allowNonLoopback: policy.allowNonLoopback });
+    // The lease is a file: it never holds a password (ordeal cleanup asks for --toxiproxy with credentials then).
+    this.lease.toxiproxyUrl = redactUrl(url);
     await writeLease(this.lease);
   }
 

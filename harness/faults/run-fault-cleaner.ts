@@ -1,9 +1,10 @@
+import type { GuardedHttp } from '../net/guarded-http.ts';
 import { parseFaultName } from './fault-names.ts';
 
-interface ProxyState {
+export interface ProxyState {
   name: string;
   enabled: boolean;
-  toxics: { name: string }[];
+  toxics: { name: string; attributes?: Record<string, unknown> }[];
 }
 
 export interface RemovedFaults {
@@ -12,49 +13,63 @@ export interface RemovedFaults {
   changes: string[];
 }
 
+/** Toxiproxy's answers are small JSON documents. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 /**
- * Talks to Toxiproxy's HTTP API with plain fetch (no client library), so the
- * watchdog process that runs it starts fast and has nothing to load.
+ * Talks to Toxiproxy's HTTP API directly (no client library), so the watchdog
+ * process that runs it starts fast and has nothing to load; through the
+ * guarded client like every other request.
  */
-async function toxiproxyRequest(baseUrl: string, method: string, pathName: string, body?: unknown, timeoutMs = 1_500): Promise<unknown> {
-  const response = await fetch(new URL(pathName, baseUrl), {
+async function toxiproxyRequest(http: GuardedHttp, baseUrl: string, method: 'GET' | 'POST' | 'DELETE', pathName: string, body?: unknown, timeoutMs = 1_500): Promise<unknown> {
+  const url = new URL(pathName.slice(1), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  const response = await http.request(url, {
     method,
-    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
+    timeoutMs,
+    maxBodyBytes: MAX_BODY_BYTES,
   });
-  const text = await response.text();
-  if (!response.ok && response.status !== 404) throw new Error(`${method} ${pathName} answered ${response.status}: ${text.trim()}`);
+  const text = response.text();
+  const ok = response.status >= 200 && response.status < 300;
+  if (!ok && response.status !== 404) throw new Error(`${method} ${pathName} answered ${response.status}: ${text.trim()}`);
   return text.length > 0 && response.status !== 404 ? JSON.parse(text) : undefined;
 }
 
-export async function listProxies(toxiproxyUrl: string): Promise<ProxyState[]> {
-  return Object.values((await toxiproxyRequest(toxiproxyUrl, 'GET', '/proxies')) as Record<string, ProxyState>);
+export async function listProxies(http: GuardedHttp, toxiproxyUrl: string): Promise<ProxyState[]> {
+  return Object.values((await toxiproxyRequest(http, toxiproxyUrl, 'GET', '/proxies')) as Record<string, ProxyState>);
 }
 
 /**
- * Removes every fault whose run matches `isTarget`: proxies taken down by it
- * are re-enabled first, then its toxics (markers included) are deleted.
- * Returns what it changed, grouped by run. Toxics ordeal did not name are never touched.
+ * Removes every fault whose run matches `isTarget`: its toxics, down markers
+ * and heartbeats are deleted, and a proxy it took down is re-enabled — unless
+ * a run that is not a target (so, alive) still holds its own down marker
+ * there. Returns what it changed, grouped by run. Toxics ordeal did not name
+ * are never touched, and proxies are never deleted.
  */
-export async function removeRunFaults(toxiproxyUrl: string, isTarget: (runId: string) => boolean): Promise<RemovedFaults[]> {
+export async function removeRunFaults(http: GuardedHttp, toxiproxyUrl: string, isTarget: (runId: string) => boolean): Promise<RemovedFaults[]> {
   const byRun = new Map<string, string[]>();
   const note = (runId: string, change: string): void => {
     byRun.set(runId, [...(byRun.get(runId) ?? []), change]);
   };
-  const proxies = await listProxies(toxiproxyUrl);
+  const proxies = await listProxies(http, toxiproxyUrl);
   await Promise.all(
     proxies.map(async (proxy) => {
-      const owned = proxy.toxics.map((toxic) => ({ toxic, parsed: parseFaultName(toxic.name) })).filter(({ parsed }) => parsed && isTarget(parsed.runId));
+      const ours = proxy.toxics.map((toxic) => ({ toxic, parsed: parseFaultName(toxic.name) }));
+      const owned = ours.filter(({ parsed }) => parsed && isTarget(parsed.runId));
       const markers = owned.filter(({ parsed }) => parsed!.downMarker);
+      const heldByOthers = ours.some(({ parsed }) => parsed?.downMarker && !isTarget(parsed.runId));
       const proxyPath = `/proxies/${encodeURIComponent(proxy.name)}`;
-      if (markers.length > 0 && !proxy.enabled) {
-        await toxiproxyRequest(toxiproxyUrl, 'POST', proxyPath, { enabled: true });
-        note(markers[0]!.parsed!.runId, `${proxy.name}: re-enabled (was down)`);
-      }
       for (const { toxic, parsed } of owned) {
-        await toxiproxyRequest(toxiproxyUrl, 'DELETE', `${proxyPath}/toxics/${encodeURIComponent(toxic.name)}`);
-        if (!parsed!.downMarker) note(parsed!.runId, `${proxy.name}: removed toxic ${toxic.name}`);
+        await toxiproxyRequest(http, toxiproxyUrl, 'DELETE', `${proxyPath}/toxics/${encodeURIComponent(toxic.name)}`);
+        if (!parsed!.downMarker && !parsed!.heartbeat) note(parsed!.runId, `${proxy.name}: removed toxic ${toxic.name}`);
+      }
+      if (markers.length > 0 && !proxy.enabled) {
+        if (heldByOthers) note(markers[0]!.parsed!.runId, `${proxy.name}: left down (another live run holds it down)`);
+        else {
+          await toxiproxyRequest(http, toxiproxyUrl, 'POST', proxyPath, { enabled: true });
+          note(markers[0]!.parsed!.runId, `${proxy.name}: re-enabled (was down)`);
+        }
       }
     }),
   );

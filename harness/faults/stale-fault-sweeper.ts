@@ -1,23 +1,36 @@
+import type { GuardedHttp } from '../net/guarded-http.ts';
 import { isLeaseAlive, readLeases, removeLease } from './fault-lease.ts';
-import { removeRunFaults, type RemovedFaults } from './run-fault-cleaner.ts';
+import { parseFaultName } from './fault-names.ts';
+import { listProxies, removeRunFaults, type RemovedFaults } from './run-fault-cleaner.ts';
+import { runsAliveByHeartbeat } from './run-heartbeat.ts';
 
 export interface SweepResult {
   removed: RemovedFaults[];
+  /** Runs whose faults stayed because they are alive (a fresh heartbeat in Toxiproxy, or a live lease here). */
+  live: string[];
 }
 
 /**
  * Removes faults in the Toxiproxy at `toxiproxyUrl` that belong to runs no
- * longer alive (no lease, or a lease whose harness and watchdog are both
- * gone), then drops those runs' leases. Faults of live runs, and of
- * `exceptRunId`, stay. `includeLive` removes every ordeal fault (`ordeal cleanup --all`).
+ * longer alive, then drops those runs' leases. A run is alive while its
+ * heartbeat in that Toxiproxy is fresh — which any ordeal, on any host and
+ * with any state folder, can see — or while its lease here names a live
+ * harness or watchdog. Faults of live runs, and of `exceptRunId`, stay.
+ * `includeLive` removes every ordeal fault (`ordeal cleanup --all`).
  */
-export async function sweepStaleFaults(toxiproxyUrl: string, options: { exceptRunId?: string; includeLive?: boolean } = {}): Promise<SweepResult> {
+export async function sweepStaleFaults(
+  http: GuardedHttp,
+  toxiproxyUrl: string,
+  options: { exceptRunId?: string; includeLive?: boolean; nowMs?: number } = {},
+): Promise<SweepResult> {
   const leases = await readLeases();
-  const live = new Set(leases.filter(isLeaseAlive).map((lease) => lease.runId));
-  const removed = await removeRunFaults(toxiproxyUrl, (runId) => runId !== options.exceptRunId && (options.includeLive === true || !live.has(runId)));
+  const proxies = await listProxies(http, toxiproxyUrl);
+  const live = new Set([...leases.filter(isLeaseAlive).map((lease) => lease.runId), ...runsAliveByHeartbeat(proxies, options.nowMs ?? Date.now())]);
+  const removed = await removeRunFaults(http, toxiproxyUrl, (runId) => runId !== options.exceptRunId && (options.includeLive === true || !live.has(runId)));
   const deadLeases = leases.filter((lease) => !live.has(lease.runId) && lease.runId !== options.exceptRunId);
   await Promise.all(deadLeases.filter((lease) => lease.toxiproxyUrl === toxiproxyUrl || lease.toxiproxyUrl === '').map((lease) => removeLease(lease.runId)));
-  return { removed };
+  const runsHere = new Set(proxies.flatMap((p) => p.toxics.map((t) => parseFaultName(t.name)?.runId)).filter((id): id is string => id !== undefined));
+  return { removed, live: options.includeLive ? [] : [...runsHere].filter((runId) => live.has(runId) && runId !== options.exceptRunId) };
 }
 
 export function describeSweep(result: SweepResult): string[] {

@@ -1,7 +1,7 @@
 /** Lines the harness writes to its watchdog's stdin, one JSON object each. */
 export type WatchdogMessage =
-  /** The Toxiproxy where this run's faults may be. */
-  | { type: 'toxiproxy'; url: string }
+  /** The Toxiproxy where this run's faults may be, and the run's network policy (the watchdog's requests obey it too). */
+  | { type: 'toxiproxy'; url: string; allowlist: string[]; allowNonLoopback: boolean }
   /** A process (group leader) the run started and that must not outlive it. */
   | { type: 'own'; pid: number }
   /** A container the run started (Toxiproxy through testcontainers), removed with `docker rm -f`. */

@@ -3,7 +3,7 @@ import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
 import { describeGuard, guardName, type Guard } from '../scenario/guard-schema.ts';
 import { aggregationName, compare, parseThreshold, type Threshold } from '../scenario/threshold.ts';
-import { instantQuery } from '../signals/prometheus-api.ts';
+import { instantQuery, type PrometheusEndpoint } from '../signals/prometheus-api.ts';
 import { GuardStreak } from './guard-streak.ts';
 import { loadGuardValue } from './load-guard-value.ts';
 
@@ -26,7 +26,7 @@ export interface GuardOutcome {
 export interface GuardMonitorOptions {
   recorder: PhaseRecorder;
   clock: Clock;
-  prometheusUrl?: string;
+  prometheus?: PrometheusEndpoint;
   currentPhase: () => string | undefined;
   onTrip: (trip: GuardTrip) => void;
   onWarning?: (message: string) => void;
@@ -88,10 +88,10 @@ export class GuardMonitor {
     if (this.tripped) return;
     for (const watched of this.watched) if (watched.threshold) this.judgeLoad(watched, watched.threshold);
     const promql = this.watched.filter((w) => w.guard.promql !== undefined);
-    if (promql.length > 0 && !this.querying && this.options.prometheusUrl) {
+    if (promql.length > 0 && !this.querying && this.options.prometheus) {
       this.querying = true;
       try {
-        await Promise.all(promql.map((w) => this.judgePromql(w, w.guard.promql!, this.options.prometheusUrl!)));
+        await Promise.all(promql.map((w) => this.judgePromql(w, w.guard.promql!, this.options.prometheus!)));
       } finally {
         this.querying = false;
       }
@@ -113,13 +113,13 @@ export class GuardMonitor {
     }
   }
 
-  private async judgePromql(watched: WatchedGuard, expression: string, url: string): Promise<void> {
+  private async judgePromql(watched: WatchedGuard, expression: string, prometheus: PrometheusEndpoint): Promise<void> {
     const phase = this.options.currentPhase();
     if (watched.guard.phases && (!phase || !watched.guard.phases.includes(phase))) return;
     const nowMs = this.options.clock.nowMs();
     let samples;
     try {
-      samples = await instantQuery(url, expression, 900);
+      samples = await instantQuery(prometheus, expression, 900);
     } catch (error) {
       if (!this.warned) this.options.onWarning?.(`guard "${watched.name}": Prometheus did not answer (${(error as Error).message}); the guard cannot trip while it does not`);
       this.warned = true;

@@ -1,7 +1,6 @@
 import type { ErrorKind } from '../metrics/error-kind.ts';
 import { RawHttpSender } from './raw-http-sender.ts';
 import type { PreparedRequest } from './request-mix.ts';
-import { createUndiciSender } from './undici-sender.ts';
 
 /** Told how a request ended. Callbacks, not promises: this is the load loop's hot path. */
 export interface ResponseListener {
@@ -20,17 +19,18 @@ export interface HttpSender {
   close(): Promise<void>;
 }
 
-const TIMEOUT_CODES = new Set(['ORDEAL_RESPONSE_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set(['ORDEAL_RESPONSE_TIMEOUT', 'ETIMEDOUT']);
 
 export function errorKindOfSendFailure(error: unknown): ErrorKind {
   return TIMEOUT_CODES.has((error as { code?: string }).code ?? '') ? 'timeout' : 'connection';
 }
 
 /**
- * `http:` targets go through ordeal's plain-socket sender (pre-serialised
- * requests, one parser per connection: the fast path); `https:` through
- * undici, which does TLS. Both bound the whole response by `timeoutMs`.
+ * ordeal drives plain `http://` targets (the address guard refuses others)
+ * through its plain-socket sender: requests serialised once, one parser per
+ * connection, the whole response bounded by `timeoutMs`. `connectAddress` is
+ * the checked address the origin's host resolved to.
  */
-export function createHttpSender(origin: URL, maxConnections: number, timeoutMs: number): HttpSender {
-  return origin.protocol === 'http:' ? new RawHttpSender(origin, maxConnections, timeoutMs) : createUndiciSender(origin, maxConnections, timeoutMs);
+export function createHttpSender(origin: URL, maxConnections: number, timeoutMs: number, connectAddress?: string): HttpSender {
+  return new RawHttpSender(origin, maxConnections, timeoutMs, connectAddress);
 }

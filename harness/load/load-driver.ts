@@ -4,6 +4,8 @@ import type { PlannedPhase } from '../scenario/timeline.ts';
 
 export interface LoadTarget {
   baseUrl: URL;
+  /** The checked literal address baseUrl's host resolved to: load connects there (the Host header stays the URL's). */
+  connectAddress?: string;
   requests: readonly RequestSpec[];
   connections: number;
   timeoutMs: number;

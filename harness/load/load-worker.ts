@@ -23,7 +23,7 @@ const inFlight: InFlight = { count: 0 };
 let stopRequested = false;
 const stopped = (): boolean => stopRequested;
 const pick = createRequestPicker(setup.requests.map(({ request, weight }) => ({ ...request, weight })));
-const sender = createHttpSender(new URL(setup.origin), setup.maxInFlight, setup.timeoutMs);
+const sender = createHttpSender(new URL(setup.origin), setup.maxInFlight, setup.timeoutMs, setup.connectAddress);
 /** Median latency seen while warming up: how many connections a rate needs. */
 let latencyEstimateMs = 1;
 let queue = Promise.resolve();

@@ -61,8 +61,9 @@ export class RawHttpSender implements HttpSender, ConnectionOwner {
     origin: URL,
     private maxConnections: number,
     readonly timeoutMs: number,
+    connectAddress?: string,
   ) {
-    this.host = origin.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.host = connectAddress ?? origin.hostname.replace(/^\[(.*)\]$/, '$1');
     this.port = Number(origin.port || 80);
     this.hostHeader = origin.host;
   }

@@ -51,6 +51,7 @@ export class ThreadedDriver implements LoadDriver {
         workerIndex,
         workerCount: this.workerCount,
         origin: load.baseUrl.origin,
+        connectAddress: load.connectAddress,
         requests,
         maxInFlight: Math.max(1, Math.ceil(this.maxInFlight / this.workerCount)),
         timeoutMs: load.timeoutMs,

@@ -5,6 +5,8 @@ export interface WorkerSetup {
   workerIndex: number;
   workerCount: number;
   origin: string;
+  /** The checked literal address to connect to (the origin's host resolved once, before the run). */
+  connectAddress?: string;
   requests: { request: PreparedRequest; weight: number }[];
   /** This worker's share of the in-flight cap (open model). */
   maxInFlight: number;

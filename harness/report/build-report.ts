@@ -2,14 +2,14 @@ import { targetRateAt } from '../scenario/timeline.ts';
 import { firingIntervals, labelledSeries } from '../verdict/resilience/signal-series.ts';
 import type { GuardOutcome } from '../guards/guard-monitor.ts';
 import os from 'node:os';
-import type { AppliedFault } from '../faults/fault-controller.ts';
+import type { AppliedFault, VanishedFault } from '../faults/fault-controller.ts';
 import { emptyErrorCounts, ERROR_KINDS, totalErrors } from '../metrics/error-kind.ts';
 import { percentileMs } from '../metrics/latency-histogram.ts';
 import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';
-import { evaluateCheck } from '../verdict/evaluate-check.ts';
+import { evaluateCheck, type CheckResult } from '../verdict/evaluate-check.ts';
 import { generatorShortfall } from '../verdict/generator-shortfall.ts';
 import { computePhaseStats, type PhaseStats, type PhaseWindow } from '../verdict/phase-stats.ts';
 import { decideVerdict } from '../verdict/run-verdict.ts';
@@ -44,6 +44,8 @@ export interface RecordedRun {
   observedUntilMs: number;
   /** Untimed warm-up requests sent before the first phase. */
   warmupRequests?: number;
+  /** Faults of this run that someone else removed while they should have been in place. */
+  vanishedFaults?: readonly VanishedFault[];
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -77,6 +79,21 @@ function p95TargetMs(scenario: Scenario): number {
   return stated?.value ?? PUBLISHED_TARGETS.latencyP95Ms;
 }
 
+function vanishedAt(run: RecordedRun, faultId: string): { removedExternallyAt?: string } {
+  const gone = run.vanishedFaults?.find((v) => v.applied.id === faultId);
+  return gone ? { removedExternallyAt: iso(gone.detectedAtMs) } : {};
+}
+
+/** A phase whose fault someone removed is not the phase the scenario describes: none of its checks can pass or fail. */
+function withoutVanishedFaults(checks: CheckResult[], vanished: readonly VanishedFault[]): CheckResult[] {
+  return checks.map((check) => {
+    const gone = vanished.find((v) => v.applied.phase === check.phase);
+    if (!gone) return check;
+    const reason = `fault ${describeFault(gone.applied.fault)} was removed externally (${gone.how}) at ${iso(gone.detectedAtMs)}; the phase did not run as described`;
+    return { ...check, status: 'inconclusive', passed: false, reason };
+  });
+}
+
 /** Pure: recorded data in, the report (with its verdict) out. */
 export function buildReport(run: RecordedRun): RunReport {
   const stats = phaseStatsOf(run);
@@ -84,10 +101,10 @@ export function buildReport(run: RecordedRun): RunReport {
   const context = resilienceContextOf(run);
   const maxSendLagMs = parseDurationMs(run.scenario.load.maxSendLag) ?? 10;
   const behindOf = (s: PhaseStats): string | undefined => generatorShortfall(s, maxSendLagMs);
-  const checks = [
-    ...run.timeline.checks.map((check) => evaluateCheck(check, statsByName.get(check.phase)!, maxSendLagMs)),
-    ...run.scenario.checks.flatMap((check) => evaluateResilienceCheck(check, context)),
-  ];
+  const checks = withoutVanishedFaults(
+    [...run.timeline.checks.map((check) => evaluateCheck(check, statsByName.get(check.phase)!, maxSendLagMs)), ...run.scenario.checks.flatMap((check) => evaluateResilienceCheck(check, context))],
+    run.vanishedFaults ?? [],
+  );
   const { verdict, reason } = decideVerdict({ checks, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
   const errorsByKind = emptyErrorCounts();
   for (const s of stats) for (const kind of ERROR_KINDS) errorsByKind[kind] += s.errorsByKind[kind];
@@ -128,6 +145,7 @@ export function buildReport(run: RecordedRun): RunReport {
       description: describeFault(f.fault),
       appliedAt: iso(f.appliedAtMs),
       removedAt: f.removedAtMs === undefined ? null : iso(f.removedAtMs),
+      ...vanishedAt(run, f.id),
     })),
     guards: (run.guards ?? []).map((g) => ({
       name: g.name,

@@ -84,6 +84,8 @@ export interface FaultReport {
   description: string;
   appliedAt: string;
   removedAt: string | null;
+  /** When ordeal found the fault gone without having removed it (someone else did): its phase's checks are inconclusive. */
+  removedExternallyAt?: string;
 }
 
 export interface SecondReport {

@@ -1,6 +1,8 @@
 import type { Clock } from '../clock/clock.ts';
 import { systemClock } from '../clock/clock.ts';
-import type { AppliedFault, FaultController } from '../faults/fault-controller.ts';
+import type { AppliedFault, FaultController, VanishedFault } from '../faults/fault-controller.ts';
+import { GuardedHttp } from '../net/guarded-http.ts';
+import type { NetworkPolicy } from '../net/network-policy.ts';
 import { createDriver } from '../load/create-driver.ts';
 import type { LoadDriver, PhaseSendWindow } from '../load/load-driver.ts';
 import { BucketDeltas } from '../metrics/bucket-deltas.ts';
@@ -21,7 +23,7 @@ import { queriesFor, scrapeSelectorsFor } from '../verdict/resilience/evaluate-r
 import { MetricsScraper } from '../signals/metrics-scraper.ts';
 import { RunEvents } from './run-events.ts';
 import { createRunId } from './run-id.ts';
-import { checkAddresses, startRunInfrastructure, usesFaults, type StartedRunInfrastructure } from './run-infrastructure.ts';
+import { checkAddresses, checkResolvedAddresses, startRunInfrastructure, usesFaults, type StartedRunInfrastructure } from './run-infrastructure.ts';
 import type { ToxiproxyProvider } from '../toxiproxy/start-toxiproxy.ts';
 import { startFaultWatchdog } from '../faults/fault-watchdog.ts';
 import { GuardMonitor, type GuardOutcome } from '../guards/guard-monitor.ts';
@@ -34,9 +36,9 @@ function wantsHealthProbes(scenario: Scenario): boolean {
   return scenario.health !== undefined || scenario.checks.some((c) => c.kind === 'health');
 }
 
-function createHealthProber(scenario: Scenario, baseUrl: URL): HealthProber {
+function createHealthProber(http: GuardedHttp, scenario: Scenario, baseUrl: URL): HealthProber {
   const health = scenario.health ?? { interval: '1s', timeout: '3s', paths: { live: '/health/live', ready: '/health/ready', startup: '/health/startup' } };
-  return new HealthProber(baseUrl, health.paths, parseDurationMs(health.interval)!, parseDurationMs(health.timeout)!);
+  return new HealthProber(http, baseUrl, health.paths, parseDurationMs(health.interval)!, parseDurationMs(health.timeout)!);
 }
 
 function needsWatchdog(scenario: Scenario): boolean {
@@ -79,12 +81,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const maxSendLagMs = parseDurationMs(scenario.load.maxSendLag) ?? 10;
 
   checkAddresses(scenario, options);
+  const policy: NetworkPolicy = { allowlist: scenario.target.allowlist, allowNonLoopback: options.allowNonLoopback === true };
+  await checkResolvedAddresses(scenario, options, policy);
+  const http = new GuardedHttp(policy);
   // Before anything starts: a watchdog process that undoes this run's faults and stops what it started if ordeal dies.
   const watchdog = needsWatchdog(scenario) ? await startFaultWatchdog(runId) : undefined;
   let infrastructure: StartedRunInfrastructure;
   try {
     infrastructure = await startRunInfrastructure(scenario, {
       runId,
+      http,
       targetUrl: options.targetUrl,
       toxiproxyUrl: options.toxiproxyUrl,
       prometheusUrl: options.prometheusUrl,
@@ -93,15 +99,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       onOwnedProcess: (pid) => watchdog?.own(pid),
       onOwnedContainer: (id) => watchdog?.ownContainer(id),
       toxiproxyProvider: options.toxiproxyProvider,
-      onToxiproxy: async (url) => watchdog?.guardToxiproxy(url),
+      onToxiproxy: async (url, runPolicy) => watchdog?.guardToxiproxy(url, runPolicy),
     });
   } catch (error) {
     await watchdog?.release();
+    await http.close();
     throw error;
   }
 
   const loadTarget = {
     baseUrl: infrastructure.targetUrl,
+    connectAddress: infrastructure.targetAddress,
     requests: scenario.requests,
     connections: scenario.load.connections,
     timeoutMs: parseDurationMs(scenario.load.timeout) ?? 5_000,
@@ -120,17 +128,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     await driver.close?.().catch(() => undefined);
     await infrastructure.stop().catch(() => undefined);
     await watchdog?.release();
+    await http.close();
     throw error;
   }
 
   const startedAtMs = clock.nowMs();
   const recorder = new PhaseRecorder(startedAtMs);
-  const healthProber = wantsHealthProbes(scenario) ? createHealthProber(scenario, infrastructure.targetUrl) : undefined;
+  const healthProber = wantsHealthProbes(scenario) ? createHealthProber(http, scenario, infrastructure.targetUrl) : undefined;
   healthProber?.start();
   const scrapeSelectors = scrapeSelectorsFor(scenario.checks);
   const scraper =
     scrapeSelectors.length > 0
-      ? new MetricsScraper(new URL(scenario.scrape?.url ?? '/metrics', infrastructure.targetUrl), scrapeSelectors, parseDurationMs(scenario.scrape?.interval ?? '1s')!, 3_000)
+      ? new MetricsScraper(http, new URL(scenario.scrape?.url ?? '/metrics', infrastructure.targetUrl), scrapeSelectors, parseDurationMs(scenario.scrape?.interval ?? '1s')!, 3_000)
       : undefined;
   scraper?.start();
   let signals = emptySignals();
@@ -138,6 +147,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let guardOutcomes: GuardOutcome[] = [];
   const windows = new Map<string, PhaseWindow>();
   const applied: AppliedFault[] = [];
+  const vanishedFaults: VanishedFault[] = [];
+  const prometheusEndpoint = infrastructure.prometheusUrl ? { http, url: infrastructure.prometheusUrl } : undefined;
   let infrastructureError: string | undefined;
   let currentPhase: string | undefined;
   let abortedBy: string | undefined;
@@ -157,7 +168,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const guards = new GuardMonitor(scenario.guards, {
     recorder,
     clock,
-    prometheusUrl: infrastructure.prometheusUrl,
+    prometheus: prometheusEndpoint,
     currentPhase: () => currentPhase,
     onTrip: (trip) => {
       events.emit('guardTripped', { trip });
@@ -167,7 +178,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   });
   const toxiproxyWatch =
     infrastructure.faults && usesFaults(scenario)
-      ? watchLiveness(() => infrastructure.faults!.ping(), {
+      ? watchLiveness(async () => {
+          // A fault someone removed mid-phase: the phase is no longer what the scenario describes.
+          for (const gone of await infrastructure.faults!.verify()) {
+            vanishedFaults.push(gone);
+            events.emit('warning', { message: `fault ${describeFault(gone.applied.fault)} (phase ${gone.applied.phase}) was removed by someone else: ${gone.how}; that phase's checks will be inconclusive` });
+          }
+        }, {
           onLost: (message) => stopWith({ error: `Toxiproxy stopped answering mid-run (${message}); load stopped, the run cannot be judged` }),
         })
       : undefined;
@@ -204,12 +221,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       // Let Prometheus scrape and evaluate the last seconds before reading them back.
       await clock.sleep(PROMETHEUS_SETTLE_MS);
       const queries = queriesFor(scenario.checks);
-      const fromPrometheus = await collectPrometheusSignals(infrastructure.prometheusUrl, queries, startedAtMs - 2_000, clock.nowMs());
+      const fromPrometheus = await collectPrometheusSignals(prometheusEndpoint!, queries, startedAtMs - 2_000, clock.nowMs());
       signals = { ...fromPrometheus, series: new Map([...fromPrometheus.series, ...scraped]), health };
     } else signals = { ...emptySignals(), series: scraped, health };
     await infrastructure.stop().catch((error: Error) => events.emit('warning', { message: `stopping infrastructure: ${error.message}` }));
     // A fault that could not be removed stays the watchdog's job: it retries when ordeal exits.
     if ((infrastructure.faults?.active().length ?? 0) === 0) await watchdog?.release();
+    await http.close();
   }
 
   const report = buildReport({
@@ -231,6 +249,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     signals,
     observedUntilMs,
     warmupRequests,
+    vanishedFaults,
   });
   events.emit('runEnded', { report });
   return report;

@@ -1,14 +1,20 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import type { GuardedHttp } from '../net/guarded-http.ts';
+import { redactUrl } from '../net/redact-url.ts';
 import { matchesSelector, parseMetricSelector, type MetricSelector } from './metric-selector.ts';
 import type { SeriesResult, TimePoint } from './recorded-signals.ts';
 
 /** The key under which a scraped selector's series is stored beside PromQL results. */
 export const scrapeKey = (selector: string): string => `scrape:${selector}`;
 
+/** Prometheus' own default scrape body limit is unlimited; a big service exposes a few MB. Beyond this, the scrape fails. */
+const MAX_SCRAPE_BYTES = 16 * 1024 * 1024;
+
 /**
  * Scrapes a `/metrics` endpoint directly every interval during the run (no
  * Prometheus needed), keeping only the selected metrics: one point per scrape,
- * the largest value among the samples a selector matches.
+ * the largest value among the samples a selector matches. A scrape that fails
+ * (refused, timed out, over 16 MB, unparsable) is noted, never a crash.
  */
 export class MetricsScraper {
   private readonly selectors: { text: string; selector: MetricSelector; points: TimePoint[] }[];
@@ -16,6 +22,7 @@ export class MetricsScraper {
   private timer?: NodeJS.Timeout;
 
   constructor(
+    private readonly http: GuardedHttp,
     private readonly url: URL,
     selectors: readonly string[],
     private readonly intervalMs: number,
@@ -27,9 +34,12 @@ export class MetricsScraper {
   start(): void {
     const scrape = (): void => {
       const atMs = Date.now();
-      fetch(this.url, { signal: AbortSignal.timeout(this.timeoutMs) })
-        .then((response) => response.text())
-        .then((text) => this.record(atMs, text))
+      this.http
+        .request(this.url, { timeoutMs: this.timeoutMs, maxBodyBytes: MAX_SCRAPE_BYTES })
+        .then((response) => {
+          if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+          this.record(atMs, response.text());
+        })
         .catch((error: Error) => this.failures.push(error.message));
     };
     scrape();
@@ -56,7 +66,7 @@ export class MetricsScraper {
         scrapeKey(entry.text),
         entry.points.length > 0 || this.failures.length === 0
           ? { points: entry.points }
-          : { error: `scraping ${this.url.href} failed: ${this.failures.at(-1)}` },
+          : { error: `scraping ${redactUrl(this.url.href)} failed: ${this.failures.at(-1)}` },
       );
     }
     return series;

@@ -1,9 +1,21 @@
+import type { GuardedHttp } from '../net/guarded-http.ts';
+import { redactUrl } from '../net/redact-url.ts';
+
 /**
- * The three calls ordeal makes to Prometheus' HTTP API (instant query, range
- * query), on fetch. Hand-written: prometheus-query (axios) was tried and, under
- * vitest, rejected with values that were not Errors and carried no message;
- * the API's JSON is small and documented.
+ * The calls ordeal makes to Prometheus' HTTP API (instant query, range
+ * query), through the guarded client (allowlist, no redirects, bounded body,
+ * credentials from the URL). Hand-written: prometheus-query (axios) was tried
+ * and, under vitest, rejected with values that were not Errors and carried no
+ * message; the API's JSON is small and documented.
  */
+export interface PrometheusEndpoint {
+  http: GuardedHttp;
+  /** Base URL, possibly with credentials (http://user:pass@127.0.0.1:9090). */
+  url: string;
+}
+
+/** Range queries over hours at 1 s steps stay well below this. */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 export interface RangeSeries {
   metric: Record<string, string>;
   values: [number, string][];
@@ -16,24 +28,29 @@ interface ApiResponse<T> {
   errorType?: string;
 }
 
-async function get<T>(baseUrl: string, path: string, params: Record<string, string>, timeoutMs: number): Promise<T> {
-  const url = new URL(`/api/v1/${path}`, baseUrl);
+async function get<T>(endpoint: PrometheusEndpoint, path: string, params: Record<string, string>, timeoutMs: number): Promise<T> {
+  const url = new URL(`api/v1/${path}`, endpoint.url.endsWith('/') ? endpoint.url : `${endpoint.url}/`);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  const body = (await response.json().catch(() => ({ status: 'error', error: `HTTP ${response.status}` }))) as ApiResponse<T>;
+  const response = await endpoint.http.request(url, { timeoutMs, maxBodyBytes: MAX_RESPONSE_BYTES });
+  let body: ApiResponse<T>;
+  try {
+    body = JSON.parse(response.text()) as ApiResponse<T>;
+  } catch {
+    body = { status: 'error', error: `HTTP ${response.status} from ${redactUrl(endpoint.url)}` };
+  }
   if (body.status !== 'success' || body.data === undefined) throw new Error(`${body.errorType ?? 'error'}: ${body.error ?? `HTTP ${response.status}`}`);
   return body.data;
 }
 
-export async function instantQuery(baseUrl: string, query: string, timeoutMs = 3_000): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
-  const data = await get<{ resultType: string; result: unknown }>(baseUrl, 'query', { query }, timeoutMs);
+export async function instantQuery(endpoint: PrometheusEndpoint, query: string, timeoutMs = 3_000): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const data = await get<{ resultType: string; result: unknown }>(endpoint, 'query', { query }, timeoutMs);
   if (data.resultType === 'scalar') return [{ metric: {}, value: data.result as [number, string] }];
   return data.result as { metric: Record<string, string>; value: [number, string] }[];
 }
 
-export async function rangeQuery(baseUrl: string, query: string, startMs: number, endMs: number, stepSec: number, timeoutMs = 10_000): Promise<RangeSeries[]> {
+export async function rangeQuery(endpoint: PrometheusEndpoint, query: string, startMs: number, endMs: number, stepSec: number, timeoutMs = 10_000): Promise<RangeSeries[]> {
   const data = await get<{ result: RangeSeries[] }>(
-    baseUrl,
+    endpoint,
     'query_range',
     { query, start: String(startMs / 1_000), end: String(endMs / 1_000), step: String(stepSec) },
     timeoutMs,

@@ -1,4 +1,5 @@
-import { instantQuery, rangeQuery, type RangeSeries } from './prometheus-api.ts';
+import { redactUrl } from '../net/redact-url.ts';
+import { instantQuery, rangeQuery, type PrometheusEndpoint, type RangeSeries } from './prometheus-api.ts';
 import type { RecordedSignals, SeriesResult, TimePoint } from './recorded-signals.ts';
 
 const STEP_SEC = 1;
@@ -8,13 +9,13 @@ function pointsOf(series: RangeSeries): TimePoint[] {
 }
 
 /** Checks that Prometheus answers a query. */
-export async function assertPrometheusAnswers(url: string): Promise<void> {
-  await instantQuery(url, '1');
+export async function assertPrometheusAnswers(endpoint: PrometheusEndpoint): Promise<void> {
+  await instantQuery(endpoint, '1');
 }
 
 /** True once every scrape target has been scraped successfully. */
-export async function allTargetsUp(url: string): Promise<boolean> {
-  const result = await instantQuery(url, 'min(up)').catch(() => []);
+export async function allTargetsUp(endpoint: PrometheusEndpoint): Promise<boolean> {
+  const result = await instantQuery(endpoint, 'min(up)').catch(() => []);
   return Number(result[0]?.value[1]) === 1;
 }
 
@@ -23,7 +24,7 @@ export async function allTargetsUp(url: string): Promise<boolean> {
  * so one failing query makes only the checks that need it inconclusive.
  */
 export async function collectPrometheusSignals(
-  url: string,
+  endpoint: PrometheusEndpoint,
   queries: readonly string[],
   startMs: number,
   endMs: number,
@@ -33,18 +34,18 @@ export async function collectPrometheusSignals(
     try {
       // Several series (e.g. one per label set) are combined by taking the largest value at each instant.
       const byTime = new Map<number, number>();
-      for (const s of await rangeQuery(url, query, startMs, endMs, STEP_SEC)) {
+      for (const s of await rangeQuery(endpoint, query, startMs, endMs, STEP_SEC)) {
         for (const p of pointsOf(s)) byTime.set(p.atMs, Math.max(byTime.get(p.atMs) ?? -Infinity, p.value));
       }
       series.set(query, { points: [...byTime].sort((a, b) => a[0] - b[0]).map(([atMs, value]) => ({ atMs, value })) });
     } catch (error) {
-      series.set(query, { error: `Prometheus at ${url} did not answer "${query}": ${(error as Error).message}` });
+      series.set(query, { error: `Prometheus at ${redactUrl(endpoint.url)} did not answer "${query}": ${(error as Error).message}` });
     }
   }
   let alerts: RecordedSignals['alerts'];
   try {
     const firing = new Map<string, { severity: string; points: TimePoint[] }>();
-    for (const s of await rangeQuery(url, 'ALERTS{alertstate="firing"}', startMs, endMs, STEP_SEC)) {
+    for (const s of await rangeQuery(endpoint, 'ALERTS{alertstate="firing"}', startMs, endMs, STEP_SEC)) {
       const name = s.metric.alertname ?? 'unknown';
       const entry = firing.get(name) ?? { severity: s.metric.severity ?? 'none', points: [] };
       entry.points.push(...pointsOf(s));
@@ -52,7 +53,7 @@ export async function collectPrometheusSignals(
     }
     alerts = { firing };
   } catch (error) {
-    alerts = { error: `Prometheus at ${url} did not answer the alerts query: ${(error as Error).message}` };
+    alerts = { error: `Prometheus at ${redactUrl(endpoint.url)} did not answer the alerts query: ${(error as Error).message}` };
   }
   return { series, alerts };
 }
