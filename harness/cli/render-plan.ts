@@ -37,7 +37,7 @@ export function renderPlan(scenario: Scenario, timeline: Timeline): string {
       ? `load: k6 (${findK6Binary() ?? 'no k6 binary found: set K6_BINARY or put k6 on PATH'}), the exported script (ordeal export k6), request timeout ${scenario.load.timeout}`
       : scenario.load.driver === 'autocannon'
       ? `load: autocannon (closed model driving a rate), up to ${scenario.load.connections} connections, request timeout ${scenario.load.timeout}`
-      : `load: ordeal ${scenario.load.model} model, ${scenario.load.model === 'open' ? `at most ${scenario.load.maxInFlight} in flight, send lag p99 <= ${scenario.load.maxSendLag} or the phase's load checks are inconclusive` : 'virtual users'}, request timeout ${scenario.load.timeout}`,
+      : `load: ordeal ${scenario.load.model} model, ${scenario.load.model === 'open' ? `at most ${scenario.load.maxInFlight} in flight, send lag p99 <= ${scenario.load.maxSendLag} or the phase's load checks are inconclusive` : `virtual users, together at most ${scenario.limits.maxRatePerSec} req/s (limits.maxRatePerSec)`}, request timeout ${scenario.load.timeout}`,
     ...(scenario.load.driver === 'ordeal' ? [warmupLine(scenario, timeline)] : []),
     '',
   ];

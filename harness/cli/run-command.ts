@@ -1,4 +1,9 @@
+import os from 'node:os';
 import path from 'node:path';
+import { GuardedHttp } from '../net/guarded-http.ts';
+import { resolveAllowed } from '../net/network-policy.ts';
+import { redactUrl, redactUrlsIn } from '../net/redact-url.ts';
+import { assertWritableFolder } from '../report/writable-folder.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { ToxiproxyProvider } from '../toxiproxy/start-toxiproxy.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
@@ -37,20 +42,30 @@ export interface RunCommandOptions {
   pushgateway?: string;
 }
 
-const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
 
 /**
- * `ordeal run`: the first SIGINT/SIGTERM stops load, removes faults, writes the
- * report and exits 130/143; a second signal during cleanup is ignored.
+ * `ordeal run`: the first SIGINT/SIGTERM/SIGHUP stops load, removes faults,
+ * writes the report (its verdict says which signal) and exits 130/143/129; a
+ * second signal during cleanup is ignored. The report folder is checked before
+ * anything is sent; if writing still fails at the end, the report goes to a
+ * fallback folder and ordeal says where.
  */
 export async function runCommand(scenarioFile: string, options: RunCommandOptions, io: CliIo = processIo): Promise<number> {
   const scenario = await loadScenario(scenarioFile);
   // A bad --baseline is bad input: refused before anything is sent.
   const baseline = options.baseline ? await readReportFile(options.baseline, '--baseline') : undefined;
-  if (options.pushgateway) assertTargetAllowed('--pushgateway', options.pushgateway, scenario.target.allowlist, { allowNonLoopback: options.allowNonLoopback });
+  const policy = { allowlist: scenario.target.allowlist, allowNonLoopback: options.allowNonLoopback === true };
+  if (options.pushgateway) {
+    const pushgateway = assertTargetAllowed('--pushgateway', options.pushgateway, scenario.target.allowlist, { allowNonLoopback: options.allowNonLoopback });
+    await resolveAllowed('--pushgateway', pushgateway.hostname, policy);
+  }
+  const reportDir = path.resolve(options.reportDir);
+  await assertWritableFolder('--report-dir', reportDir);
   const controller = new AbortController();
-  let interruptedBy: keyof typeof SIGNAL_EXIT_CODES | undefined;
-  const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void => {
+  let interruptedBy: StopSignal | undefined;
+  const onSignal = (signal: StopSignal): void => {
     if (interruptedBy) {
       io.stderr.write(`ordeal: ${signal} again: still removing faults and writing the report\n`);
       return;
@@ -59,11 +74,9 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
     io.stderr.write(`\nordeal: ${signal}: stopping load, removing faults, writing the report\n`);
     controller.abort(signal);
   };
-  const onInt = (): void => onSignal('SIGINT');
-  const onTerm = (): void => onSignal('SIGTERM');
+  const handlers = (Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]).map((signal) => [signal, (): void => onSignal(signal)] as const);
   let metricsEndpoint: StartedMetricsEndpoint | undefined;
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
     const events = new RunEvents();
     const style = createOutputStyle(io.stderr);
@@ -86,17 +99,27 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
       prometheusUrl: options.prometheus,
       allowNonLoopback: options.allowNonLoopback,
     });
-    const { files, report: published } = await publishReport(report, path.resolve(options.reportDir), {
+    const publishOptions = {
       baseline,
       compare: options.compare,
       compareOptions: { ...DEFAULT_COMPARE_OPTIONS, latencyTolerancePercent: options.tolerance ?? DEFAULT_COMPARE_OPTIONS.latencyTolerancePercent },
       stepSummaryFile: process.env.GITHUB_STEP_SUMMARY || undefined,
+    };
+    const { files, report: published } = await publishReport(report, reportDir, publishOptions).catch(async (error: Error) => {
+      // The load was sent and the faults removed: the run's record must not be lost with the folder.
+      const fallback = path.join(os.tmpdir(), 'ordeal-reports');
+      io.stderr.write(`ordeal: writing the report into ${reportDir} failed (${error.message}); writing it into ${fallback} instead\n`);
+      return publishReport(report, fallback, { ...publishOptions, compare: false, stepSummaryFile: undefined });
     });
     if (options.pushgateway) {
-      await pushRunSummary(published, options.pushgateway).then(
-        () => io.stderr.write(`ordeal: pushed the run summary to ${options.pushgateway}\n`),
-        (error: Error) => io.stderr.write(`ordeal: warning: pushing to ${options.pushgateway} failed: ${error.message}\n`),
-      );
+      const shown = redactUrl(options.pushgateway);
+      const http = new GuardedHttp(policy);
+      await pushRunSummary(published, options.pushgateway, http)
+        .then(
+          () => io.stderr.write(`ordeal: pushed the run summary to ${shown}\n`),
+          (error: Error) => io.stderr.write(`ordeal: warning: pushing to ${shown} failed: ${redactUrlsIn(error.message)}\n`),
+        )
+        .finally(() => http.close());
     }
     if (options.json) io.stdout.write(`${JSON.stringify(published, null, 2)}\n`);
     else io.stdout.write(renderSummary(published, files, createOutputStyle(io.stdout)));
@@ -105,7 +128,6 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
     return EXIT_CODE_OF_VERDICT[published.verdict];
   } finally {
     await metricsEndpoint?.stop();
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
   }
 }

@@ -2,6 +2,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../report/atomic-write.ts';
+import { ensurePrivateFolder, stateDirectory } from './state-directory.ts';
 
 /**
  * A lease says "run R, driven by process P and guarded by watchdog W, may hold
@@ -16,9 +17,9 @@ export interface FaultLease {
   startedAt: string;
 }
 
-/** `$ORDEAL_STATE_DIR/leases`, else `<tmpdir>/ordeal/leases`: shared by every run on this machine. */
+/** `$ORDEAL_STATE_DIR/leases`, else `<tmpdir>/ordeal/leases`: shared by this user's runs on this machine, private to the user. */
 export function leaseDirectory(): string {
-  return path.join(process.env.ORDEAL_STATE_DIR ?? path.join(os.tmpdir(), 'ordeal'), 'leases');
+  return path.join(stateDirectory(), 'leases');
 }
 
 function leaseFile(runId: string, directory: string): string {
@@ -26,6 +27,8 @@ function leaseFile(runId: string, directory: string): string {
 }
 
 export async function writeLease(lease: FaultLease, directory = leaseDirectory()): Promise<void> {
+  await ensurePrivateFolder(directory);
+  // Written beside and renamed over: a symlink planted at the lease's name is replaced, never followed.
   await writeFileAtomic(leaseFile(lease.runId, directory), `${JSON.stringify(lease, null, 2)}\n`);
 }
 

@@ -7,12 +7,12 @@
  * argv: <runId> <harnessPid>
  */
 import { execFile } from 'node:child_process';
-import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { isProcessAlive, leaseDirectory, removeLease } from './fault-lease.ts';
+import { appendPrivateLine } from './state-directory.ts';
 import { removeRunFaults } from './run-fault-cleaner.ts';
 import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
 
@@ -29,7 +29,7 @@ let released = false;
 let cleaning: Promise<void> | undefined;
 
 async function log(line: string): Promise<void> {
-  await appendFile(path.join(leaseDirectory(), 'watchdog.log'), `${new Date().toISOString()} ${runId} ${line}\n`).catch(() => undefined);
+  await appendPrivateLine(path.join(leaseDirectory(), 'watchdog.log'), `${new Date().toISOString()} ${runId} ${line}\n`).catch(() => undefined);
 }
 
 async function removeFaults(url: string, http: GuardedHttp): Promise<void> {

@@ -5,7 +5,8 @@ import { OrdealError } from '../errors/ordeal-error.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { TSX_LOADER } from '../process/tsx-loader.ts';
-import { removeLease, writeLease, type FaultLease } from './fault-lease.ts';
+import { leaseDirectory, removeLease, writeLease, type FaultLease } from './fault-lease.ts';
+import { ensurePrivateFolder } from './state-directory.ts';
 import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
 
 const WATCHDOG_MAIN = fileURLToPath(new URL('./fault-watchdog-main.ts', import.meta.url));
@@ -64,6 +65,8 @@ export class StartedFaultWatchdog {
  * Resolves once the watchdog listens.
  */
 export async function startFaultWatchdog(runId: string, startTimeoutMs = 10_000): Promise<StartedFaultWatchdog> {
+  // A state folder that is not ours is refused before anything starts.
+  await ensurePrivateFolder(leaseDirectory());
   const child = spawn(process.execPath, ['--import', TSX_LOADER, WATCHDOG_MAIN, runId, String(process.pid)], {
     detached: true,
     stdio: ['pipe', 'pipe', 'ignore'],

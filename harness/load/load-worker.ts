@@ -60,6 +60,7 @@ async function warmUp(command: WarmUpCommand): Promise<void> {
       fromRatePerSec: command.ratePerSec,
       toRatePerSec: command.ratePerSec,
       vus: command.vus,
+      maxRatePerSec: command.maxRatePerSec,
     };
     scratch.runStartMs = phase.runStartEpochMs;
     if (command.model === 'open') sent = (await runOpenPhase(phase, worker, sender, pick, scratch, inFlight, stopped)).sent;

@@ -20,6 +20,8 @@ export interface ThreadedDriverOptions {
   workers?: number;
   /** Open model: cap on requests in flight across all workers. */
   maxInFlight?: number;
+  /** The scenario's limits.maxRatePerSec: the closed model is paced to stay under it. */
+  maxRatePerSec?: number;
 }
 
 /**
@@ -32,6 +34,7 @@ export class ThreadedDriver implements LoadDriver {
   readonly model: 'open' | 'closed';
   private readonly workerCount: number;
   private readonly maxInFlight: number;
+  private readonly maxRatePerSec: number;
   private workers: Worker[] = [];
   private recorder?: PhaseRecorder;
   private failure?: string;
@@ -40,6 +43,7 @@ export class ThreadedDriver implements LoadDriver {
     this.model = options.model;
     this.workerCount = options.workers ?? defaultWorkerCount();
     this.maxInFlight = options.maxInFlight ?? 2_000;
+    this.maxRatePerSec = options.maxRatePerSec ?? Number.POSITIVE_INFINITY;
   }
 
   /** Starts the workers and waits until each has loaded, so no phase begins while a worker is still compiling. */
@@ -128,6 +132,7 @@ export class ThreadedDriver implements LoadDriver {
             model: this.model,
             ratePerSec: Math.max(phase.fromRatePerSec, phase.toRatePerSec),
             vus: this.vusOf(index, vusTotal),
+            maxRatePerSec: this.maxRatePerSec / this.workerCount,
           };
           return this.request(worker, command, (reply) => {
             if (reply.type !== 'warmedUp') return false;
@@ -161,6 +166,7 @@ export class ThreadedDriver implements LoadDriver {
             fromRatePerSec: phase.fromRatePerSec,
             toRatePerSec: phase.toRatePerSec,
             vus: this.vusOf(index, vusTotal),
+            maxRatePerSec: this.maxRatePerSec / this.workerCount,
           };
           return this.request(worker, command, (reply) => {
             if (reply.type !== 'phaseDone' || reply.phase !== phase.name) return false;

@@ -26,6 +26,8 @@ export interface PhaseCommand {
   toRatePerSec: number;
   /** Closed model: this worker's virtual users. */
   vus: number;
+  /** Closed model: this worker's share of limits.maxRatePerSec, which its virtual users together never exceed. */
+  maxRatePerSec: number;
 }
 
 /**
@@ -41,6 +43,8 @@ export interface WarmUpCommand {
   ratePerSec: number;
   /** Closed model: this worker's virtual users. */
   vus: number;
+  /** Closed model: this worker's share of limits.maxRatePerSec. */
+  maxRatePerSec: number;
 }
 
 export type MainToWorker = PhaseCommand | WarmUpCommand | { type: 'stop' } | { type: 'drain' };

@@ -21,3 +21,8 @@ export function formatDurationMs(durationMs: number): string {
   if (minutes === 0) return `${seconds}s`;
   return seconds === 0 ? `${minutes}m` : `${minutes}m${seconds}s`;
 }
+
+/** A phase lasts at least a second, whatever it asks for (per-second buckets and phase edges need one). */
+export function effectivePhaseMs(durationMs: number): number {
+  return Math.max(1_000, Math.round(durationMs));
+}

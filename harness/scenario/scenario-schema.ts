@@ -1,6 +1,6 @@
 import { guardSchema } from './guard-schema.ts';
 import { z } from 'zod';
-import { formatDurationMs, parseDurationMs } from './duration.ts';
+import { effectivePhaseMs, formatDurationMs, parseDurationMs } from './duration.ts';
 import { checkSchema, needsPrometheus, phasesNamedBy } from './check-schema.ts';
 import { faultSchema } from './fault-schema.ts';
 import { PUBLISHED_SLO } from './published-targets.ts';
@@ -27,12 +27,26 @@ const phaseSchema = z.strictObject({
   faults: z.array(faultSchema).default([]),
 });
 
+/** A request target: a path on the target's origin, with nothing that would end the request line. */
+const requestPathSchema = z
+  .string()
+  .startsWith('/', { error: 'must start with "/" (e.g. "/api/quotes/ACME")' })
+  .regex(/^[^\s\x00-\x1f\x7f]*$/, { error: 'contains a space, line break or control character (percent-encode it, e.g. %20)' });
+
+/** A path on the target's own origin: "//host/…" or "\\host" would lead elsewhere. */
+const originPathSchema = requestPathSchema.regex(/^\/(?![\/\\])[^\\]*$/, { error: 'must be a path on the target (e.g. "/health/live"), not another host' });
+
 const requestSchema = z.strictObject({
   name: z.string().min(1).optional(),
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
-  path: z.string().startsWith('/', { error: 'must start with "/" (e.g. "/api/quotes/ACME")' }),
+  path: requestPathSchema,
   body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
+  headers: z
+    .record(
+      z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'is not an HTTP header name (letters, digits and !#$%&\'*+.^_`|~-)' }),
+      z.string().regex(/^[^\r\n\x00]*$/, { error: 'contains a line break or NUL, which would split the request (remove it)' }),
+    )
+    .optional(),
   weight: z.number().positive().default(1),
 });
 
@@ -128,7 +142,7 @@ export const scenarioSchema = z
         interval: durationSchema.default('1s'),
         timeout: durationSchema.default('3s'),
         paths: z
-          .strictObject({ live: z.string().default('/health/live'), ready: z.string().default('/health/ready'), startup: z.string().default('/health/startup') })
+          .strictObject({ live: originPathSchema.default('/health/live'), ready: originPathSchema.default('/health/ready'), startup: originPathSchema.default('/health/startup') })
           .default({ live: '/health/live', ready: '/health/ready', startup: '/health/startup' }),
       })
       .optional(),
@@ -151,8 +165,10 @@ export const scenarioSchema = z
     const phaseNames = new Set<string>();
     const closed = scenario.load.model === 'closed';
     let totalMs = 0;
+    // What will run: every phase lasts at least a second (as the timeline has it), and the warm-up comes first.
+    totalMs += scenario.load.warmup === false ? 0 : (parseDurationMs(scenario.load.warmup) ?? 0);
     scenario.phases.forEach((phase, index) => {
-      totalMs += parseDurationMs(phase.duration) ?? 0;
+      totalMs += effectivePhaseMs(parseDurationMs(phase.duration) ?? 0);
       const peak = phase.rate === undefined ? 0 : typeof phase.rate === 'number' ? phase.rate : Math.max(phase.rate.from, phase.rate.to);
       if (peak > scenario.limits.maxRatePerSec) {
         ctx.addIssue({
@@ -169,7 +185,7 @@ export const scenarioSchema = z
         code: 'custom',
         path: ['phases'],
         input: undefined,
-        message: `add up to ${formatDurationMs(totalMs)}, more than limits.maxDuration (${scenario.limits.maxDuration}; raise it deliberately if you mean it)`,
+        message: `would run for ${formatDurationMs(totalMs)} (each phase lasts at least 1s, warm-up included), more than limits.maxDuration (${scenario.limits.maxDuration}; raise it deliberately if you mean it)`,
       });
     }
     scenario.phases.forEach((phase, index) => {

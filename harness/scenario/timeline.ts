@@ -1,4 +1,4 @@
-import { parseDurationMs } from './duration.ts';
+import { effectivePhaseMs, parseDurationMs } from './duration.ts';
 import type { Fault } from './fault-schema.ts';
 import { METRIC_AGGREGATIONS, type Scenario, type SloMetric } from './scenario-schema.ts';
 import { parseThreshold, type Threshold } from './threshold.ts';
@@ -44,7 +44,7 @@ export function meanTargetRate(phase: PlannedPhase): number {
 export function buildTimeline(scenario: Scenario, timeScale = 1): Timeline {
   let offsetMs = 0;
   const phases = scenario.phases.map((phase, index): PlannedPhase => {
-    const durationMs = Math.max(1_000, Math.round((parseDurationMs(phase.duration) ?? 0) * timeScale));
+    const durationMs = effectivePhaseMs((parseDurationMs(phase.duration) ?? 0) * timeScale);
     const rate = phase.rate === undefined ? { from: 0, to: 0 } : typeof phase.rate === 'number' ? { from: phase.rate, to: phase.rate } : phase.rate;
     const vus = scenario.load.model === 'closed' ? (phase.vus ?? scenario.load.connections) : undefined;
     const planned = { index, name: phase.name, startOffsetMs: offsetMs, durationMs, fromRatePerSec: rate.from, toRatePerSec: rate.to, vus, faults: phase.faults };

@@ -54,6 +54,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `${formatValue(input)} is not allowed (use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})`;
     case 'invalid_union':
       return withHint(`${formatValue(input)} is not valid`);
+    case 'invalid_key':
+      // A record's key: the key's own rule says what is wrong with it.
+      return `${formatValue(input)} ${issue.issues[0]?.message ?? issue.message}`;
     case 'too_small':
     case 'too_big': {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;

@@ -1,12 +1,15 @@
-import { Gauge, Pushgateway, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import type { GuardedHttp } from '../net/guarded-http.ts';
 import type { RunReport } from '../report/run-report.ts';
 
 /**
  * Pushes the run's summary to a Pushgateway (job "ordeal", grouped by
  * scenario), replacing the previous push of that scenario: verdict,
- * duration, and per phase requests, error ratio and p95/p99.
+ * duration, and per phase requests, error ratio and p95/p99. The metrics are
+ * prom-client's; the PUT (the Pushgateway's "replace this group") goes through
+ * ordeal's guarded client: allowlist, no redirects, credentials from the URL.
  */
-export async function pushRunSummary(report: RunReport, pushgatewayUrl: string): Promise<void> {
+export async function pushRunSummary(report: RunReport, pushgatewayUrl: string, http: GuardedHttp): Promise<void> {
   const registry = new Registry();
   const gauge = (name: string, help: string, labelNames: string[] = []): Gauge => new Gauge({ name, help, labelNames, registers: [registry] });
   const verdict = gauge('ordeal_last_run_verdict', '1 for the verdict of the last run', ['verdict']);
@@ -25,5 +28,8 @@ export async function pushRunSummary(report: RunReport, pushgatewayUrl: string):
       latency.set({ phase: phase.name, quantile: '0.99' }, phase.latencyMs.p99 / 1_000);
     }
   }
-  await new Pushgateway(pushgatewayUrl, { timeout: 5_000 }, registry).push({ jobName: 'ordeal', groupings: { scenario: report.scenario.name } });
+  const base = pushgatewayUrl.endsWith('/') ? pushgatewayUrl : `${pushgatewayUrl}/`;
+  const url = new URL(`metrics/job/ordeal/scenario/${encodeURIComponent(report.scenario.name)}`, base);
+  const response = await http.request(url, { method: 'PUT', headers: { 'content-type': registry.contentType }, body: await registry.metrics(), timeoutMs: 5_000, maxBodyBytes: 64 * 1024 });
+  if (response.status < 200 || response.status >= 300) throw new Error(`the Pushgateway answered ${response.status}: ${response.text().trim().slice(0, 200)}`);
 }

@@ -1,3 +1,4 @@
+import { GuardedHttp } from '../../harness/net/guarded-http.ts';
 import { describe, expect, it } from 'vitest';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { RunEvents } from '../../harness/run/run-events.ts';
@@ -71,7 +72,8 @@ describe("ordeal's own telemetry", () => {
     await using pushgateway = await startPushgateway();
     const { syntheticReport, noisy } = await import('../support/synthetic-report.ts');
     const report = syntheticReport('pushed', [{ name: 'peak', p95PerSecondMs: noisy(200, 10, 5) }], { verdict: 'fail' });
-    await pushRunSummary(report, pushgateway.url);
+    const http = new GuardedHttp({ allowlist: ['127.0.0.1'], allowNonLoopback: false });
+    await pushRunSummary(report, pushgateway.url, http).finally(() => http.close());
     const families = await scrape(`${pushgateway.url}/metrics`);
     expect(value(families.get('ordeal_last_run_verdict'), { job: 'ordeal', scenario: 'synthetic', verdict: 'fail' })).toBe(1);
     expect(value(families.get('ordeal_last_run_verdict'), { verdict: 'pass' })).toBe(0);

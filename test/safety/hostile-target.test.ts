@@ -1,0 +1,100 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runScenario } from '../../harness/run/run-scenario.ts';
+import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
+
+const servers: http.Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+async function serve(respond: (request: http.IncomingMessage, response: http.ServerResponse) => void): Promise<string> {
+  const server = http.createServer(respond);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function scenarioAt(baseUrl: string, extra: Record<string, unknown>) {
+  return validateScenario({ name: 'hostile', target: { baseUrl }, requests: [{ path: '/' }], ...extra, load: { warmup: false, workers: 1, ...(extra.load as object) } });
+}
+
+describe('a hostile target', () => {
+  it('answering an endless body on its health endpoint does not crash the run: the probes count as failed and the report is whole', async () => {
+    const url = await serve((request, response) => {
+      if (!request.url?.startsWith('/health')) return void response.end('ok');
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(1024 * 1024, 120);
+      const pump = (): void => {
+        while (!response.destroyed && response.write(chunk));
+        if (!response.destroyed) response.once('drain', pump);
+      };
+      pump();
+    });
+    const rssBefore = process.memoryUsage().rss;
+    const report = await runScenario(scenarioAt(url, { phases: [{ name: 'p', duration: '2s', rate: 10 }], health: { interval: '500ms' }, checks: [{ kind: 'health', probe: 'live' }] }));
+    expect(report.phases[0]!.requests).toBe(20);
+    const health = report.checks.find((c) => c.metric === 'health')!;
+    expect(health.status).toBe('fail');
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(500 * 1024 * 1024);
+  });
+
+  it('dribbling one byte at a time still times out every request, and every request sent is recorded', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-length': '1000' });
+      const timer = setInterval(() => (response.destroyed ? clearInterval(timer) : response.write('x')), 100);
+      response.on('close', () => clearInterval(timer));
+    });
+    const report = await runScenario(scenarioAt(url, { load: { timeout: '400ms' }, phases: [{ name: 'p', duration: '2s', rate: 10 }], slos: [{ http_req_failed: ['rate<0.01'] }] }));
+    const phase = report.phases[0]!;
+    expect(phase.requests).toBe(20);
+    expect(phase.errorsByKind.timeout).toBe(20);
+    expect(report.verdict).toBe('fail');
+  });
+
+  it('a few milliseconds too slow is a timeout, whatever the timeout: 40 ms against a 60 ms service fails the error-rate SLO', async () => {
+    const url = await serve((_request, response) => void setTimeout(() => response.end('ok'), 60));
+    const report = await runScenario(scenarioAt(url, { load: { timeout: '40ms' }, phases: [{ name: 'p', duration: '1s', rate: 20 }], slos: [{ http_req_failed: ['rate<0.01'] }] }));
+    expect(report.phases[0]!.errorsByKind.timeout).toBe(20);
+    expect(report.checks[0]).toMatchObject({ status: 'fail', observed: 1 });
+  });
+});
+
+describe('limits', () => {
+  it('hold in the closed model too: 10 virtual users against a fast service stay under limits.maxRatePerSec', async () => {
+    let served = 0;
+    const url = await serve((_request, response) => {
+      served += 1;
+      response.end('ok');
+    });
+    const report = await runScenario(
+      scenarioAt(url, { load: { model: 'closed' }, limits: { maxRatePerSec: 50 }, phases: [{ name: 'vus', duration: '2s', vus: 10 }], slos: [{ http_reqs: ['rate<=55'] }] }),
+    );
+    expect(served).toBeLessThanOrEqual(2 * 50 + 10);
+    expect(served).toBeGreaterThan(80);
+    expect(report.verdict).toBe('pass');
+  });
+
+  it('count what will run: 10,000 phases of 1ms are 10,000 seconds, not 10', () => {
+    expect(() =>
+      validateScenario({
+        name: 'many',
+        target: { baseUrl: 'http://127.0.0.1:1' },
+        requests: [{ path: '/' }],
+        limits: { maxDuration: '1h' },
+        phases: Array.from({ length: 10_000 }, (_, i) => ({ name: `p${i}`, duration: '1ms', rate: 1 })),
+      }),
+    ).toThrow(/phases: would run for 166m41s \(each phase lasts at least 1s, warm-up included\), more than limits.maxDuration \(1h/);
+  });
+
+  it('refuse a header or path with a line break at validation (exit 2), instead of sending broken requests', () => {
+    const base = { name: 'crlf', target: { baseUrl: 'http://127.0.0.1:1' }, phases: [{ name: 'p', duration: '1s', rate: 1 }] };
+    expect(() => validateScenario({ ...base, requests: [{ path: '/', headers: { 'x-a': 'b\r\nx-evil: 1' } }] })).toThrow(/requests\[0\]\.headers\.x-a: .* contains a line break or NUL/);
+    expect(() => validateScenario({ ...base, requests: [{ path: '/a\r\nHost: evil' }] })).toThrow(/requests\[0\]\.path: .* contains a space, line break or control character/);
+    expect(() => validateScenario({ ...base, requests: [{ path: '/', headers: { 'bad name': 'x' } }] })).toThrow(/is not an HTTP header name/);
+  });
+});
