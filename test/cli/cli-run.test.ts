@@ -111,10 +111,12 @@ describe('ordeal run', () => {
     const cli = startCli(['run', file, '--report-dir', reportDir]);
     await cli.waitForOutput(/fault on: ledger-primary down/);
     const during = await toxiproxyState(stack.toxiproxyUrl);
-    // The latency toxic, and the inert marker that records who took ledger-primary down.
-    expect(during.flatMap((p) => p.toxics.map((t) => t.name)).map((name) => name.replace(/^ordeal-.+-(\d+)(-down)?$/, 'ordeal-<run>-$1$2')).sort()).toEqual([
+    // The latency toxic, the inert marker that records who took ledger-primary down, and the run's heartbeat on both proxies.
+    expect(during.flatMap((p) => p.toxics.map((t) => t.name)).map((name) => name.replace(/^ordeal-.+-(\d+(-down)?|heartbeat)$/, 'ordeal-<run>-$1')).sort()).toEqual([
       'ordeal-<run>-1',
       'ordeal-<run>-2-down',
+      'ordeal-<run>-heartbeat',
+      'ordeal-<run>-heartbeat',
     ]);
     expect(during.find((p) => p.name === 'ledger-primary')!.enabled).toBe(false);
     cli.child.kill('SIGINT');

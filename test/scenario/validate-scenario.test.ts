@@ -47,7 +47,7 @@ describe('validateScenario', () => {
     expect(messageOf({ ...minimal, phases: [{ name: 'a', duration: '1s', rate: { from: 10, to: 9_000 } }] })).toContain(
       'phases[0].rate: {"from":10,"to":9000} exceeds limits.maxRatePerSec (5000 req/s; raise it deliberately if you mean it)',
     );
-    expect(messageOf({ ...minimal, phases: [{ name: 'a', duration: '3h', rate: 1 }] })).toContain('phases: add up to 180m, more than limits.maxDuration (2h');
+    expect(messageOf({ ...minimal, phases: [{ name: 'a', duration: '3h', rate: 1 }] })).toContain('phases: would run for 180m1s (each phase lasts at least 1s, warm-up included), more than limits.maxDuration (2h');
     expect(validateScenario({ ...minimal, limits: { maxRatePerSec: 20_000 }, phases: [{ name: 'a', duration: '1s', rate: 9_000 }] }).limits.maxRatePerSec).toBe(20_000);
   });
 

@@ -47,8 +47,9 @@ describe('ToxiproxyFaultController', () => {
     await controller.preflight(['svc']);
     for (const fault of faults) await controller.apply(fault, 'chaos');
     const [during] = await toxiproxyState(server.url);
-    // Seven toxics, plus the inert marker recording that ordeal took the proxy down.
-    expect(during!.toxics.map((t) => t.name)).toHaveLength(8);
+    // Seven toxics, the inert marker recording that ordeal took the proxy down, and the run's inert heartbeat.
+    expect(during!.toxics.map((t) => t.name)).toHaveLength(9);
+    expect(during!.toxics.filter((t) => t.name === 'ordeal-run1-heartbeat')).toHaveLength(1);
     expect(during!.toxics.every((t) => t.name.startsWith('ordeal-run1-'))).toBe(true);
     expect(during!.toxics.filter((t) => t.name.endsWith('-down'))).toHaveLength(1);
     expect(during!.enabled).toBe(false);
