@@ -2,10 +2,11 @@
  * `npm run bench`: every benchmark, each with its peer measured in the same
  * run; prints the tables and writes them, with the machine, to bench/RESULTS.md.
  * `--quick` shortens the memory run (60 s instead of 5 min) and the open-model
- * runs (10 s instead of 20 s).
+ * runs (10 s instead of 20 s). `--only=throughput,memory` reruns those and
+ * keeps the other sections' last figures (each section says when it was measured).
  */
-import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { accuracyTable, benchLatencyAccuracy } from './latency-accuracy.ts';
 import { benchCoordinatedOmission, coTable } from './coordinated-omission.ts';
@@ -14,43 +15,54 @@ import { benchThroughput, throughputTable } from './throughput.ts';
 import { benchOpenModel, openModelTable } from './open-model.ts';
 import { benchSaturation, saturationTable } from './saturation.ts';
 import { benchMaxRate, maxRateTable } from './max-rate.ts';
-import { VEGETA } from './peers/vegeta.ts';
+import { VEGETA_VERSION } from './peers/vegeta.ts';
 
 const quick = process.argv.includes('--quick');
 const memoryRate = Number(process.env.ORDEAL_BENCH_MEMORY_RATE ?? 5_000);
 
 function version(command: string, args: string[]): string {
-  try {
-    const out = execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
-    return out.split('\n')[0]!.trim();
-  } catch (error) {
-    // wrk prints its version to stdout and exits 1; nginx prints it to stderr.
-    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
-    return (`${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`.trim() || 'unknown').split('\n')[0]!.trim();
-  }
+  // wrk prints its version to stdout and exits 1; nginx prints it to stderr; vegeta over several lines.
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  const text = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
+  return text.split('\n').map((line) => line.trim()).filter((line) => /\d/.test(line))[0] ?? 'unknown';
 }
 
-const sections: string[] = [];
-const print = (text: string): void => {
-  process.stdout.write(`\n${text}\n`);
-  sections.push(text);
-};
+/** Each benchmark stands alone (its peers measured in the same run); `--only a,b` reruns some and keeps the others' last figures. */
+const BENCHMARKS: { key: string; run: () => Promise<string> }[] = [
+  { key: 'open-model', run: async () => openModelTable(await benchOpenModel([1_000, 5_000, 10_000], quick ? 10 : 20)) },
+  { key: 'saturation', run: async () => saturationTable(await benchSaturation()) },
+  { key: 'max-rate', run: async () => maxRateTable(await benchMaxRate()) },
+  { key: 'throughput', run: async () => throughputTable(await benchThroughput()) },
+  { key: 'accuracy', run: async () => accuracyTable(await benchLatencyAccuracy()) },
+  { key: 'coordinated-omission', run: async () => coTable(await benchCoordinatedOmission()) },
+  { key: 'memory', run: async () => memoryTable(await benchMemory(memoryRate, quick ? 60 : 300, 30), memoryRate) },
+];
+const onlyArgument = process.argv.find((arg) => arg.startsWith('--only='));
+const only = onlyArgument ? new Set(onlyArgument.slice('--only='.length).split(',')) : undefined;
+const unknown = [...(only ?? [])].filter((key) => !BENCHMARKS.some((b) => b.key === key));
+if (unknown.length > 0) throw new Error(`--only: unknown benchmark ${unknown.join(', ')} (known: ${BENCHMARKS.map((b) => b.key).join(', ')})`);
 
-print(openModelTable(await benchOpenModel([1_000, 5_000, 10_000], quick ? 10 : 20)));
-print(saturationTable(await benchSaturation()));
-print(maxRateTable(await benchMaxRate()));
-print(throughputTable(await benchThroughput()));
-print(accuracyTable(await benchLatencyAccuracy()));
-print(coTable(await benchCoordinatedOmission()));
-print(memoryTable(await benchMemory(memoryRate, quick ? 60 : 300, 30), memoryRate));
+const resultsFile = new URL('./RESULTS.md', import.meta.url);
+const previous = await readFile(resultsFile, 'utf8').catch(() => '');
+const SECTION = /<!-- bench:(\S+) measured (\S+) -->\n([\s\S]*?)(?=\n<!-- bench:|$)/g;
+const kept = new Map([...previous.matchAll(SECTION)].map((m) => [m[1]!, { measured: m[2]!, text: m[3]!.trim() }]));
+for (const benchmark of BENCHMARKS) {
+  if (only && !only.has(benchmark.key)) continue;
+  const text = await benchmark.run();
+  process.stdout.write(`\n${text}\n`);
+  kept.set(benchmark.key, { measured: new Date().toISOString(), text });
+}
 
 const machine = [
   `- CPU: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores; memory ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${os.platform()} ${os.release()}`,
-  `- Node ${process.version}; ${version('wrk', ['-v'])}; ${version('/usr/sbin/nginx', ['-v'])}; autocannon ${version(process.execPath, ['-p', "require('autocannon/package.json').version"])}; vegeta ${version(VEGETA, ['-version'])}`,
-  `- measured ${new Date().toISOString()}${quick ? ' (--quick: memory long run 60 s, open-model runs 10 s)' : ''}`,
-];
+  `- Node ${process.version}; ${version('wrk', ['-v'])}; ${version('/usr/sbin/nginx', ['-v'])}; autocannon ${version(process.execPath, ['-p', "require('autocannon/package.json').version"])}; vegeta ${VEGETA_VERSION} (go install: it reports no version of its own)`,
+  quick ? '- --quick: memory long run 60 s, open-model runs 10 s' : '',
+].filter(Boolean);
+const body = BENCHMARKS.filter((b) => kept.has(b.key))
+  .map((b) => `<!-- bench:${b.key} measured ${kept.get(b.key)!.measured} -->\n${kept.get(b.key)!.text}\n\n_measured ${kept.get(b.key)!.measured}_`)
+  .join('\n\n');
 await writeFile(
-  new URL('./RESULTS.md', import.meta.url),
-  `# Benchmark results\n\nProduced by \`npm run bench\` (bench/run-all.ts). Every figure below comes from one run, with its peer measured in the same run.\n\nMachine:\n${machine.join('\n')}\n\n${sections.join('\n\n')}\n`,
+  resultsFile,
+  `# Benchmark results\n\nProduced by \`npm run bench\` (bench/run-all.ts). Each table comes from one run of its benchmark, with its peers measured in that same run (interleaved rounds, medians and ranges); the date under each says when.\n\nMachine:\n${machine.join('\n')}\n\n${body}\n`,
 );
 process.stdout.write('\nwrote bench/RESULTS.md\n');

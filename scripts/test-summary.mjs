@@ -1,8 +1,8 @@
 // Prints "N passed, N failed" alone on the last line (the line CI reads), from vitest's JSON report;
-// skipped tests, with their names (which carry the reason), on the lines before it.
+// before it, skipped tests with their names (which carry the reason), and how long each tier took.
 import { readFileSync } from 'node:fs';
 
-const file = process.argv[2];
+const [file, wallSecondsText] = process.argv.slice(2);
 let results;
 try {
   results = JSON.parse(readFileSync(file, 'utf8'));
@@ -15,5 +15,17 @@ if (skipped > 0) {
   const names = results.testResults.flatMap((file) => file.assertionResults.filter((t) => t.status === 'pending' || t.status === 'skipped' || t.status === 'todo').map((t) => t.fullName));
   console.log(`${skipped} skipped: ${names.join('; ')}`);
 }
+// The tiers run one after the other: each one's span is from its first file's start to its last file's end.
+const SLOW = new Set(JSON.parse(readFileSync(new URL('../test/slow-tests.json', import.meta.url), 'utf8')).slow);
+const tierOf = (name) => (name.endsWith('.unit.test.ts') ? 'unit' : [...SLOW].some((file) => name.endsWith(`/${file}`)) ? 'slow' : 'quick');
+const spans = new Map();
+for (const result of results.testResults) {
+  const tier = tierOf(result.name);
+  const span = spans.get(tier) ?? { start: Infinity, end: 0 };
+  spans.set(tier, { start: Math.min(span.start, result.startTime), end: Math.max(span.end, result.endTime) });
+}
+const parts = ['unit', 'quick', 'slow'].filter((tier) => spans.has(tier)).map((tier) => `${tier} ${((spans.get(tier).end - spans.get(tier).start) / 1_000).toFixed(0)} s`);
+if (wallSecondsText) parts.push(`all ${wallSecondsText} s wall`);
+console.log(`durations: ${parts.join(', ')}`);
 console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed`);
 process.exit(results.numTotalTests > 0 && results.numFailedTests === 0 ? 0 : 1);

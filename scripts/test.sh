@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# `npm test`: set up, run every test with vitest, and close with the line CI
-# reads ("N passed, N failed"), taken from vitest's JSON report.
+# `npm test`: set up, run every test with vitest (unit, then quick, then slow
+# integration tiers), and close with the line CI reads ("N passed, N failed"),
+# taken from vitest's JSON report, after the tiers' durations.
+# Extra arguments go to vitest (`npm run test:quick` passes --project unit --project quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/ensure-test-tools.sh
 mkdir -p test-artifacts
 status=0
+started=$(date +%s)
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest-results.json "$@" || status=$?
-node scripts/test-summary.mjs test-artifacts/vitest-results.json || status=$((status == 0 ? 1 : status))
+node scripts/test-summary.mjs test-artifacts/vitest-results.json "$(( $(date +%s) - started ))" || status=$((status == 0 ? 1 : status))
 exit "$status"

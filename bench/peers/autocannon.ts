@@ -16,7 +16,9 @@ interface AutocannonJson {
 
 export async function autocannonRun(core: number, url: string, args: string[], seconds: number): Promise<AutocannonJson & { cpuSec: number; wallSec: number }> {
   const run = await runTimed(core, process.execPath, [AUTOCANNON, ...args, '-d', String(seconds), '-j', url]);
-  return { ...(JSON.parse(run.stdout) as AutocannonJson), cpuSec: run.cpuSec, wallSec: run.wallSec };
+  // With --warmup autocannon prints more than one line; the result is the last.
+  const lastLine = run.stdout.trim().split('\n').pop()!;
+  return { ...(JSON.parse(lastLine) as AutocannonJson), cpuSec: run.cpuSec, wallSec: run.wallSec };
 }
 
 /** autocannon -R: a rate cap over its connections (each connection paced; latency from the actual send). */

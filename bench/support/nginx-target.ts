@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { waitUntil } from '../../harness/clock/wait-until.ts';
 import { findFreePort } from '../../harness/net/free-port.ts';
 import { stopChild } from '../../harness/process/stop-child.ts';
 
@@ -50,10 +51,11 @@ http {
     const total = Number(/\n\s*\d+\s+\d+\s+(\d+)/.exec(text)![1]);
     return total - statusRequests;
   };
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return { url, requestsServed, stop: () => stopChild(child) };
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    await waitUntil(async () => (await fetch(url)).ok, { timeoutMs: 5_000, intervalMs: 50, what: `nginx on ${url}` });
+  } catch (error) {
+    await stopChild(child);
+    throw error;
   }
-  await stopChild(child);
-  throw new Error(`nginx did not start on ${url}`);
+  return { url, requestsServed, stop: () => stopChild(child) };
 }

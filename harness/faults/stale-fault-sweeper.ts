@@ -1,4 +1,6 @@
+import { OrdealError } from '../errors/ordeal-error.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
+import { redactUrl } from '../net/redact-url.ts';
 import { isLeaseAlive, readLeases, removeLease } from './fault-lease.ts';
 import { parseFaultName } from './fault-names.ts';
 import { listProxies, removeRunFaults, type RemovedFaults } from './run-fault-cleaner.ts';
@@ -35,4 +37,15 @@ export async function sweepStaleFaults(
 
 export function describeSweep(result: SweepResult): string[] {
   return result.removed.map(({ runId, changes }) => `removed faults left by run ${runId} (no longer alive): ${changes.join('; ')}`);
+}
+
+/** Before a run touches a Toxiproxy: faults left there by dead runs go, and the user is told; a Toxiproxy that does not answer stops the run (exit 3). */
+export async function sweepBeforeRun(http: GuardedHttp, toxiproxyUrl: string, runId: string, onMessage: (message: string) => void): Promise<void> {
+  let result: SweepResult;
+  try {
+    result = await sweepStaleFaults(http, toxiproxyUrl, { exceptRunId: runId });
+  } catch (cause) {
+    throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `Toxiproxy at ${redactUrl(toxiproxyUrl)} does not answer (${(cause as Error).message}; start toxiproxy-server, or set toxiproxy.url)`, { cause });
+  }
+  describeSweep(result).forEach(onMessage);
 }

@@ -29,7 +29,8 @@ interface ProxyListing {
  */
 export class ToxiproxyFaultController implements FaultController {
   private readonly applied = new Map<string, AppliedFault>();
-  private readonly removing = new Map<string, Promise<void>>();
+  private readonly removing = new Map<string, Promise<number>>();
+  private readonly removedAt = new Map<string, number>();
   private readonly heartbeatProxies = new Set<string>();
   private readonly vanished = new Set<string>();
   private lastHeartbeatMs = 0;
@@ -108,17 +109,19 @@ export class ToxiproxyFaultController implements FaultController {
     }
   }
 
-  /** Idempotent, also when called concurrently (a guard's abort and the phase end). */
-  remove(applied: AppliedFault): Promise<void> {
+  /** Idempotent, also when called concurrently (a guard's abort and the phase end): resolves with when the fault was removed. */
+  remove(applied: AppliedFault): Promise<number> {
+    const removedAtMs = this.removedAt.get(applied.id);
+    if (removedAtMs !== undefined) return Promise.resolve(removedAtMs);
     const inFlight = this.removing.get(applied.id);
     if (inFlight) return inFlight;
-    if (!this.applied.has(applied.id)) return Promise.resolve();
+    if (!this.applied.has(applied.id)) return Promise.resolve(this.clock.nowMs());
     const removal = this.removeNow(applied).finally(() => this.removing.delete(applied.id));
     this.removing.set(applied.id, removal);
     return removal;
   }
 
-  private async removeNow(applied: AppliedFault): Promise<void> {
+  private async removeNow(applied: AppliedFault): Promise<number> {
     const { fault } = applied;
     try {
       const proxy = await this.client.get(fault.proxy);
@@ -130,8 +133,10 @@ export class ToxiproxyFaultController implements FaultController {
     } catch (cause) {
       throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `removing ${fault.kind} from proxy "${fault.proxy}" failed: ${(cause as Error).message}`, { cause });
     }
-    applied.removedAtMs = this.clock.nowMs();
+    const removedAtMs = this.clock.nowMs();
+    this.removedAt.set(applied.id, removedAtMs);
     this.applied.delete(applied.id);
+    return removedAtMs;
   }
 
   /** Another run that is still alive has its own down marker on this proxy: it stays down for that run. */

@@ -1,5 +1,4 @@
 import type { ErrorKind } from '../metrics/error-kind.ts';
-import { RawHttpSender } from './raw-http-sender.ts';
 import type { PreparedRequest } from './request-mix.ts';
 
 /** Told how a request ended. Callbacks, not promises: this is the load loop's hot path. */
@@ -23,14 +22,4 @@ const TIMEOUT_CODES = new Set(['ORDEAL_RESPONSE_TIMEOUT', 'ETIMEDOUT']);
 
 export function errorKindOfSendFailure(error: unknown): ErrorKind {
   return TIMEOUT_CODES.has((error as { code?: string }).code ?? '') ? 'timeout' : 'connection';
-}
-
-/**
- * ordeal drives plain `http://` targets (the address guard refuses others)
- * through its plain-socket sender: requests serialised once, one parser per
- * connection, the whole response bounded by `timeoutMs`. `connectAddress` is
- * the checked address the origin's host resolved to.
- */
-export function createHttpSender(origin: URL, maxConnections: number, timeoutMs: number, connectAddress?: string): HttpSender {
-  return new RawHttpSender(origin, maxConnections, timeoutMs, connectAddress);
 }

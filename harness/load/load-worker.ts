@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runClosedPhase } from './closed-model-loop.ts';
 import { connectionsNeeded } from './connections-needed.ts';
-import { createHttpSender } from './http-sender.ts';
+import { createHttpSender } from './create-http-sender.ts';
 import { runOpenPhase, type InFlight } from './open-model-loop.ts';
 import { epochNowMs } from './precise-time.ts';
 import { createRequestPicker } from './request-mix.ts';

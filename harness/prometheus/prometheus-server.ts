@@ -5,6 +5,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Clock } from '../clock/clock.ts';
 import { systemClock } from '../clock/clock.ts';
+import { waitUntil } from '../clock/wait-until.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { findFreePort } from '../net/free-port.ts';
 import { OutputTail } from '../process/output-tail.ts';
@@ -97,13 +98,18 @@ export class PrometheusServer {
     output.follow(child.stdout);
     output.follow(child.stderr);
     const started = new StartedPrometheusServer(`http://127.0.0.1:${port}`, child, dir);
-    const deadlineMs = this.clock.nowMs() + 15_000;
-    while (this.clock.nowMs() < deadlineMs) {
-      if (child.exitCode !== null) break;
-      if (await fetch(`${started.url}/-/ready`).then((r) => r.ok, () => false)) return started;
-      await this.clock.sleep(100);
+    try {
+      await waitUntil(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+          return (await fetch(`${started.url}/-/ready`)).ok;
+        },
+        { timeoutMs: 15_000, intervalMs: 100, clock: this.clock },
+      );
+      return started;
+    } catch (cause) {
+      await started.stop();
+      throw new OrdealError('ORDEAL_ERR_PROMETHEUS', `Prometheus did not become ready on ${started.url}: ${output.text() || '(no output)'}`, { cause });
     }
-    await started.stop();
-    throw new OrdealError('ORDEAL_ERR_PROMETHEUS', `Prometheus did not become ready on ${started.url}: ${output.text() || '(no output)'}`);
   }
 }

@@ -36,7 +36,7 @@ export function renderMarkdown(report: RunReport, context: ReportContext = {}): 
     for (const g of report.guards) lines.push(`| ${g.name} | \`${g.condition}\` | ${g.tripped ? `🛑 tripped at ${g.trippedAt}: ${g.observed}` : 'held'} |`);
   }
   if (report.error) lines.push('', `**Harness error:** ${report.error}`);
-  const comparison = context.comparison;
+  const comparison = report.comparison;
   if (comparison) {
     lines.push('', `**Compared with ${comparison.baselineRunId}:** ${comparison.summary}.`);
     const shown = comparison.findings.filter((f) => f.status !== 'ok');

@@ -42,7 +42,7 @@ export async function publishReport(report: RunReport, reportDir: string, option
       published = { ...report, comparison: compareRuns(report, baseline.report, options.compareOptions ?? DEFAULT_COMPARE_OPTIONS, baseline.file) };
     }
   }
-  const files = await writeReports(published, reportDir, { comparison: published.comparison, stepSummaryFile: options.stepSummaryFile, runDir: options.runDir });
+  const files = await writeReports(published, reportDir, { stepSummaryFile: options.stepSummaryFile, runDir: options.runDir });
   files.push(await writeRunIndex(reportDir));
   return { files, report: published };
 }

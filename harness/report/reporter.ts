@@ -1,9 +1,7 @@
-import type { ComparisonReport } from '../compare/compare-runs.ts';
 import type { RunReport } from './run-report.ts';
 
-/** What a reporter may use besides the report: the comparison with a baseline, and the names of the sibling files. */
+/** What a reporter may use besides the report (which carries its comparison with a baseline): the names of the sibling files. */
 export interface ReportContext {
-  comparison?: ComparisonReport;
   /** File names (not paths) of every format written for this run, for links. */
   siblings?: readonly string[];
 }

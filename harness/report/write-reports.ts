@@ -12,7 +12,6 @@ export const DEFAULT_REPORTERS: readonly Reporter[] = [jsonReporter, markdownRep
 
 export interface WriteReportsOptions {
   reporters?: readonly Reporter[];
-  comparison?: ReportContext['comparison'];
   /** Appends the Markdown summary here (GitHub Actions' $GITHUB_STEP_SUMMARY). */
   stepSummaryFile?: string;
   /** Write into this folder instead of `<reportDir>/<run-id>/`. */
@@ -23,7 +22,7 @@ export interface WriteReportsOptions {
 export async function writeReports(report: RunReport, reportDir: string, options: WriteReportsOptions = {}): Promise<string[]> {
   const reporters = options.reporters ?? DEFAULT_REPORTERS;
   const runDir = options.runDir ?? path.join(reportDir, report.runId);
-  const context: ReportContext = { comparison: options.comparison, siblings: reporters.map((r) => r.fileName) };
+  const context: ReportContext = { siblings: reporters.map((r) => r.fileName) };
   try {
     const files: string[] = [];
     for (const reporter of reporters) files.push(await reporter.write(report, runDir, context));

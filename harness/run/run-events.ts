@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AppliedFault } from '../faults/fault-controller.ts';
+import type { AppliedFault, FaultRecord } from '../faults/fault-controller.ts';
 import type { SecondBucket } from '../metrics/second-buckets.ts';
 import type { GuardTrip } from '../guards/guard-monitor.ts';
 import type { RunReport } from '../report/run-report.ts';
@@ -30,7 +30,7 @@ export interface RunEventMap {
   runStarted: { runId: string; target: string; timeline: Timeline };
   phaseStarted: { phase: PlannedPhase };
   faultApplied: { fault: AppliedFault };
-  faultRemoved: { fault: AppliedFault };
+  faultRemoved: { fault: FaultRecord };
   progress: ProgressSnapshot;
   phaseEnded: { phase: PlannedPhase; stats: PhaseStats };
   warning: { message: string };
@@ -40,7 +40,12 @@ export interface RunEventMap {
   runEnded: { report: RunReport };
 }
 
-/** Reporters and the CLI subscribe to run events; the engine never calls them directly. */
+/**
+ * Reporters and the CLI subscribe to run events; the engine never calls them
+ * directly. A listener that throws cannot take the run down (events are
+ * emitted from timers, where a throw would end the process): its error
+ * becomes a warning, and the other listeners still hear the event.
+ */
 export class RunEvents {
   private readonly emitter = new EventEmitter();
 
@@ -50,6 +55,12 @@ export class RunEvents {
   }
 
   emit<K extends keyof RunEventMap>(name: K, event: RunEventMap[K]): void {
-    this.emitter.emit(name, event);
+    for (const listener of this.emitter.listeners(name) as ((event: RunEventMap[K]) => void)[]) {
+      try {
+        listener(event);
+      } catch (error) {
+        if (name !== 'warning') this.emit('warning', { message: `a listener of "${name}" threw: ${(error as Error).message}` });
+      }
+    }
   }
 }

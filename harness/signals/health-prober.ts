@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock/clock.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import type { HealthSample } from './recorded-signals.ts';
 
@@ -21,6 +22,7 @@ export class HealthProber {
     paths: Record<string, string>,
     private readonly intervalMs: number,
     private readonly timeoutMs: number,
+    private readonly clock: Clock = systemClock,
   ) {
     this.urls = Object.entries(paths).map(([probe, path]) => {
       const url = new URL(path, baseUrl);
@@ -33,7 +35,7 @@ export class HealthProber {
   start(): void {
     const sample = (): void => {
       for (const [probe, url] of this.urls) {
-        const atMs = Date.now();
+        const atMs = this.clock.nowMs();
         this.http.request(url, { timeoutMs: this.timeoutMs, maxBodyBytes: MAX_HEALTH_BODY_BYTES }).then(
           (response) => this.record(probe, { atMs, ok: response.status >= 200 && response.status < 400, status: response.status }),
           () => this.record(probe, { atMs, ok: false, status: null }),

@@ -1,11 +1,11 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { systemClock, type Clock } from '../clock/clock.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { matchesSelector, parseMetricSelector, type MetricSelector } from './metric-selector.ts';
 import type { SeriesResult, TimePoint } from './recorded-signals.ts';
+import { scrapeKey } from './scrape-key.ts';
 
-/** The key under which a scraped selector's series is stored beside PromQL results. */
-export const scrapeKey = (selector: string): string => `scrape:${selector}`;
 
 /** Prometheus' own default scrape body limit is unlimited; a big service exposes a few MB. Beyond this, the scrape fails. */
 const MAX_SCRAPE_BYTES = 16 * 1024 * 1024;
@@ -27,13 +27,14 @@ export class MetricsScraper {
     selectors: readonly string[],
     private readonly intervalMs: number,
     private readonly timeoutMs: number,
+    private readonly clock: Clock = systemClock,
   ) {
     this.selectors = [...new Set(selectors)].map((text) => ({ text, selector: parseMetricSelector(text)!, points: [] }));
   }
 
   start(): void {
     const scrape = (): void => {
-      const atMs = Date.now();
+      const atMs = this.clock.nowMs();
       this.http
         .request(this.url, { timeoutMs: this.timeoutMs, maxBodyBytes: MAX_SCRAPE_BYTES })
         .then((response) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Toxiproxy } from 'toxiproxy-node-client';
+import { waitUntil } from '../clock/wait-until.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { findFreePort } from '../net/free-port.ts';
 import { TOXIPROXY_VERSION } from './toxiproxy-binary.ts';
@@ -96,12 +97,7 @@ export class ToxiproxyContainer {
 }
 
 async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
-  const deadlineMs = Date.now() + timeoutMs;
-  for (;;) {
-    if (await fetch(`${url}/version`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false)) return;
-    if (Date.now() > deadlineMs) throw new Error(`no answer on ${url} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitUntil(async () => (await fetch(`${url}/version`, { signal: AbortSignal.timeout(1_000) })).ok, { timeoutMs, intervalMs: 100, what: `an answer on ${url}` });
 }
 
 async function removeLabelled(getClient: typeof import('testcontainers').getContainerRuntimeClient, id: string): Promise<void> {

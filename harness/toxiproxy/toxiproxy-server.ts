@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import type { Clock } from '../clock/clock.ts';
 import { systemClock } from '../clock/clock.ts';
+import { waitUntil } from '../clock/wait-until.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { findFreePort } from '../net/free-port.ts';
 import { OutputTail } from '../process/output-tail.ts';
@@ -87,22 +88,24 @@ export class ToxiproxyServer {
   private async waitUntilAnswering(started: StartedToxiproxyServer, child: ChildProcess, output: OutputTail): Promise<void> {
     let spawnError: Error | undefined;
     child.once('error', (error) => (spawnError = error));
-    const deadlineMs = this.clock.nowMs() + this.startTimeoutMs;
-    while (this.clock.nowMs() < deadlineMs) {
-      if (spawnError || child.exitCode !== null) {
-        throw new OrdealError(
-          'ORDEAL_ERR_TOXIPROXY',
-          `toxiproxy-server exited during start-up${spawnError ? ` (${spawnError.message})` : ` with code ${child.exitCode}`}: ${output.text() || '(no output)'}`,
-          { cause: spawnError },
-        );
-      }
-      try {
-        await started.client.getVersion();
-        return;
-      } catch {
-        await this.clock.sleep(50);
-      }
+    const exited = (): OrdealError =>
+      new OrdealError(
+        'ORDEAL_ERR_TOXIPROXY',
+        `toxiproxy-server exited during start-up${spawnError ? ` (${spawnError.message})` : ` with code ${child.exitCode}`}: ${output.text() || '(no output)'}`,
+        { cause: spawnError },
+      );
+    try {
+      await waitUntil(
+        async () => {
+          if (spawnError || child.exitCode !== null) throw exited();
+          await started.client.getVersion();
+          return true;
+        },
+        { timeoutMs: this.startTimeoutMs, intervalMs: 50, clock: this.clock },
+      );
+    } catch (error) {
+      if (spawnError || child.exitCode !== null) throw exited();
+      throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `toxiproxy-server did not answer on ${started.url} within ${this.startTimeoutMs}ms: ${output.text() || '(no output)'}`, { cause: error });
     }
-    throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `toxiproxy-server did not answer on ${started.url} within ${this.startTimeoutMs}ms: ${output.text() || '(no output)'}`);
   }
 }

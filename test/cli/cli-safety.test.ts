@@ -119,4 +119,14 @@ describe('ordeal run keeps what it promises', () => {
       await new Promise((resolve) => gate.close(resolve));
     }
   });
+
+  it('refuses a baseline that is not a report before sending anything (exit 2)', async () => {
+    const target = await startCountingServer();
+    const { file } = await writeTempScenario({ name: 'with-baseline', target: { baseUrl: target.url }, requests: [{ path: '/' }], phases: [{ name: 'a', duration: '1s', rate: 5 }] });
+    const run = await runCli(['run', file, '--baseline', '/nonexistent/report.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--baseline: "/nonexistent/report.json" cannot be read as a report.json (no such file');
+    expect(target.connections()).toBe(0);
+    await target.close();
+  });
 });

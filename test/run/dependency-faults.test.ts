@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { startBundledStack } from '../../fixtures/stack/bundled-stack.ts';
+import { startBundledStack } from '../../harness/providers/bundled-stack/bundled-stack.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import dependencyLatency from '../../scenarios/dependency-latency.ts';
 import primaryFailover from '../../scenarios/primary-failover.ts';
 import { againstStack, gatewayMetric } from '../support/against-stack.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
 
-const TIME_SCALE = 0.3;
+const TIME_SCALE = 0.2;
 const withScrapedBreakerCheck = {
   ...dependencyLatency,
   checks: [{ kind: 'breaker' as const, phase: 'market-data-slow', opensWithin: '5s', source: 'scrape' as const }],

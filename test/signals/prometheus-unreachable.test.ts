@@ -24,8 +24,8 @@ describe('an unreachable Prometheus', () => {
 
 describe('a Prometheus that disappears mid-run', () => {
   it('makes its checks inconclusive, never pass, and the run inconclusive', { timeout: 60_000 }, async () => {
-    const { startBundledStack } = await import('../../fixtures/stack/bundled-stack.ts');
-    const { startStackPrometheus } = await import('../../fixtures/prometheus/stack-prometheus.ts');
+    const { startBundledStack } = await import('../../harness/providers/bundled-stack/bundled-stack.ts');
+    const { startStackPrometheus } = await import('../../harness/providers/bundled-stack/stack-prometheus.ts');
     const { runScenario } = await import('../../harness/run/run-scenario.ts');
     const { RunEvents } = await import('../../harness/run/run-events.ts');
     const { validateScenario } = await import('../../harness/scenario/validate-scenario.ts');

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { startBundledStack } from '../../fixtures/stack/bundled-stack.ts';
+import { waitUntil } from '../../harness/clock/wait-until.ts';
+import { startBundledStack } from '../../harness/providers/bundled-stack/bundled-stack.ts';
 
 function isAlive(pid: number): boolean {
   try {
@@ -11,16 +11,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function serviceProcessCount(): number {
-  try {
-    return execFileSync('pgrep', ['-f', 'fixtures/services/service-main.ts']).toString().trim().split('\n').filter(Boolean).length;
-  } catch {
-    return 0;
-  }
-}
-
 async function waitUntilGone(pids: number[]): Promise<void> {
-  for (let i = 0; i < 100 && pids.some(isAlive); i++) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => !pids.some(isAlive), { timeoutMs: 2_000, intervalMs: 20 }).catch(() => undefined);
 }
 
 describe('startBundledStack', () => {
@@ -44,11 +36,12 @@ describe('startBundledStack', () => {
     expect(pids.filter(isAlive)).toEqual([]);
   });
 
-  it('leaves no process behind when start-up fails half-way', async () => {
-    const before = serviceProcessCount();
+  it('leaves no process behind when start-up fails half-way: every process it spawned is gone', async () => {
+    const spawned: number[] = [];
     // Downstreams start, then creating their proxies fails: nothing listens at this Toxiproxy URL.
-    await expect(startBundledStack({ toxiproxyUrl: 'http://127.0.0.1:9' })).rejects.toThrow();
-    for (let i = 0; i < 100 && serviceProcessCount() > before; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(serviceProcessCount()).toBe(before);
+    await expect(startBundledStack({ toxiproxyUrl: 'http://127.0.0.1:9', onProcessStarted: (pid) => pid && spawned.push(pid) })).rejects.toThrow();
+    expect(spawned.length).toBeGreaterThanOrEqual(3);
+    await waitUntilGone(spawned);
+    expect(spawned.filter(isAlive)).toEqual([]);
   });
 });

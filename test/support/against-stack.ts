@@ -1,4 +1,4 @@
-import type { StartedBundledStack } from '../../fixtures/stack/bundled-stack.ts';
+import type { StartedBundledStack } from '../../harness/providers/bundled-stack/bundled-stack.ts';
 import type { ScenarioInput } from '../../harness/scenario/scenario-schema.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 

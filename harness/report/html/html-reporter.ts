@@ -10,7 +10,7 @@ export const htmlReporter: Reporter = {
   fileName: 'report.html',
   async write(report: RunReport, runDir: string, context): Promise<string> {
     const file = path.join(runDir, 'report.html');
-    await writeFileAtomic(file, renderHtml(report, await loadHtmlAssets(), context?.comparison));
+    await writeFileAtomic(file, renderHtml(report, await loadHtmlAssets()));
     return file;
   },
 };

@@ -53,7 +53,7 @@ function comparisonSection(comparison: ComparisonReport | undefined): string {
 }
 
 /** One self-contained page: no network, uPlot and the data inlined. */
-export function renderHtml(report: RunReport, assets: HtmlAssets, comparison?: ComparisonReport): string {
+export function renderHtml(report: RunReport, assets: HtmlAssets): string {
   const data = chartData(report);
   const resilience = report.resilience.length
     ? `<h2>Resilience timings</h2>${table(
@@ -96,7 +96,7 @@ ${checksTable(report)}
 ${resilience}
 ${guards}
 ${faults}
-${comparisonSection(comparison)}
+${comparisonSection(report.comparison)}
 <h2>Run</h2>
 <dl class="meta">
 <dt>run id</dt><dd>${e(report.runId)}</dd>

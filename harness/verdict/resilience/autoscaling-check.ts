@@ -2,7 +2,7 @@ import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { scrapeKey } from '../../signals/metrics-scraper.ts';
+import { scrapeKey } from '../../signals/scrape-key.ts';
 import { DEFAULT_QUERIES } from './default-queries.ts';
 import { firstAt, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
 

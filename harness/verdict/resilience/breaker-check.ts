@@ -1,7 +1,7 @@
 import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { scrapeKey } from '../../signals/metrics-scraper.ts';
+import { scrapeKey } from '../../signals/scrape-key.ts';
 import { DEFAULT_QUERIES } from './default-queries.ts';
 import { faultSpan, firstAt, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
 

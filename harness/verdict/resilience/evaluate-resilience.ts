@@ -7,7 +7,7 @@ import { evaluateFailover, replicaQuery } from './failover-check.ts';
 import { evaluateHealth } from './health-check.ts';
 import { cpuQuery, evaluateResources, memoryQuery } from './resources-check.ts';
 import type { ResilienceContext } from './resilience-context.ts';
-import { scrapeKey } from '../../signals/metrics-scraper.ts';
+import { scrapeKey } from '../../signals/scrape-key.ts';
 
 export function evaluateResilienceCheck(check: ResilienceCheck, context: ResilienceContext): CheckResult[] {
   switch (check.kind) {

@@ -1,4 +1,4 @@
-import type { AppliedFault } from '../../faults/fault-controller.ts';
+import type { FaultRecord } from '../../faults/fault-controller.ts';
 import type { RecordedSignals, SeriesResult, TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
 import type { PhaseWindow } from '../phase-stats.ts';
@@ -15,7 +15,7 @@ export interface LoadSecond {
 /** Everything a resilience check may look at; all recorded, so checks are pure. */
 export interface ResilienceContext {
   windows: ReadonlyMap<string, PhaseWindow>;
-  faults: readonly AppliedFault[];
+  faults: readonly FaultRecord[];
   load: readonly LoadSecond[];
   signals: RecordedSignals;
   /** The end of the recorded data: nothing after it was observed. */

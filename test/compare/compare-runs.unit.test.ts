@@ -59,6 +59,10 @@ describe('compareRuns', () => {
     ]);
     const comparison = compareRuns(again, baseline, { latencyTolerancePercent: 0, errorRateTolerance: 0, alpha: 0.05, minSeconds: 5 });
     expect(comparison.regressions).toBe(0);
+    // The test, not the tolerance, said no: at least one rise was beyond tolerance and judged noise by Mann-Whitney.
+    const judgedNoise = comparison.findings.filter((f) => /^beyond tolerance \(\+0%\) but within noise \(Mann-Whitney p = [\d.e-]+ ≥ 0\.05\)$/.test(f.reason));
+    expect(judgedNoise.length).toBeGreaterThan(0);
+    for (const finding of judgedNoise) expect(finding.pValue!).toBeGreaterThanOrEqual(0.05);
   });
 
   it('with too few seconds, a rise beyond tolerance is inconclusive, never a regression', () => {

@@ -8,12 +8,11 @@ import { renderJunit } from '../../harness/report/junit-reporter.ts';
 import { publishReport } from '../../harness/report/publish-report.ts';
 import type { RunReport } from '../../harness/report/run-report.ts';
 import { bufferIo } from '../support/buffer-io.ts';
-import { startCountingServer } from '../support/counting-server.ts';
 import { noisy, syntheticReport } from '../support/synthetic-report.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 
 const check = (name: string, phase: string, status: 'pass' | 'fail' | 'inconclusive', observed: number | null, expected: string): RunReport['checks'][number] =>
-  ({ name, phase, metric: 'http_req_duration', status, passed: status === 'pass', observed, expected, ...(status === 'inconclusive' ? { reason: 'no request completed' } : {}) }) as RunReport['checks'][number];
+  ({ name, phase, metric: 'http_req_duration', status, passed: status === 'pass', observed, expected, ...(status === 'inconclusive' ? { reason: 'no request completed' } : {}) }) satisfies RunReport['checks'][number];
 
 function reportWithChecks(): RunReport {
   return syntheticReport('junit-run', [{ name: 'peak', p95PerSecondMs: noisy(200, 20, 10) }, { name: 'slow & <odd>', p95PerSecondMs: noisy(900, 20, 10) }], {
@@ -100,17 +99,5 @@ describe('ordeal report <report.json>', () => {
     expect(text.startsWith('# earlier step\n')).toBe(true);
     expect(text).toContain('# ordeal: synthetic — **FAIL**');
     expect(text).toContain('| http_req_duration p(95)<500 | slow & <odd> |');
-  });
-});
-
-describe('ordeal run --baseline', () => {
-  it('refuses a baseline that is not a report before sending anything (exit 2)', async () => {
-    const target = await startCountingServer();
-    const { file } = await writeTempScenario({ name: 'with-baseline', target: { baseUrl: target.url }, requests: [{ path: '/' }], phases: [{ name: 'a', duration: '1s', rate: 5 }] });
-    const io = bufferIo();
-    expect(await runCli(['run', file, '--baseline', '/nonexistent/report.json'], io)).toBe(2);
-    expect(io.err()).toContain('--baseline: "/nonexistent/report.json" cannot be read as a report.json (no such file');
-    expect(target.connections()).toBe(0);
-    await target.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AppliedFault } from '../../harness/faults/fault-controller.ts';
+import type { FaultRecord } from '../../harness/faults/fault-controller.ts';
 import { checkSchema } from '../../harness/scenario/check-schema.ts';
 import type { RecordedSignals, TimePoint } from '../../harness/signals/recorded-signals.ts';
 import { directionChanges } from '../../harness/verdict/resilience/autoscaling-check.ts';
@@ -14,7 +14,7 @@ const windows = new Map([
   ['slow', { startMs: 10_000, endMs: 30_000 }],
   ['recovery', { startMs: 30_000, endMs: 50_000 }],
 ]);
-const fault: AppliedFault = { id: 't1', phase: 'slow', fault: { kind: 'latency', proxy: 'market-data', latencyMs: 800, jitterMs: 0, stream: 'downstream', toxicity: 1 }, appliedAtMs: 10_000, removedAtMs: 30_000 };
+const fault: FaultRecord = { id: 't1', phase: 'slow', fault: { kind: 'latency', proxy: 'market-data', latencyMs: 800, jitterMs: 0, stream: 'downstream', toxicity: 1 }, appliedAtMs: 10_000, removedAtMs: 30_000 };
 const series = (f: (t: number) => number): TimePoint[] => Array.from({ length: 51 }, (_, s) => ({ atMs: s * 1_000, value: f(s * 1_000) }));
 
 function context(signals: Partial<RecordedSignals>, load: ResilienceContext['load'] = []): ResilienceContext {

@@ -1,0 +1,41 @@
+import type { Scenario } from '../../scenario/scenario-schema.ts';
+import { scenarioNeedsPrometheus } from '../../scenario/scenario-needs.ts';
+import { sweepBeforeRun } from '../../faults/stale-fault-sweeper.ts';
+import { startOwnedToxiproxy } from '../owned-toxiproxy.ts';
+import type { ProvidedTarget, ProviderContext } from '../provided-target.ts';
+import { startBundledStack } from './bundled-stack.ts';
+import { startStackPrometheus } from './stack-prometheus.ts';
+
+/**
+ * The bundled trading stack as a target: the one place in the harness that
+ * knows the demo exists (its services under fixtures/, its alert rules). It
+ * starts the stack (with its own Toxiproxy, or the given one), and a
+ * Prometheus scraping it with its alert rules when the checks need signals.
+ */
+export async function provideBundledStack(stack: NonNullable<Scenario['stack']>, scenario: Scenario, context: ProviderContext): Promise<ProvidedTarget> {
+  const { overrides } = context;
+  context.onMessage(`starting the bundled trading stack${stack.breaker ? '' : ' (breaker disabled)'}${stack.failover ? '' : ' (failover disabled)'}`);
+  let toxiproxyUrl = overrides.toxiproxyUrl ?? scenario.toxiproxy?.url;
+  if (toxiproxyUrl) await sweepBeforeRun(context.http, toxiproxyUrl, context.runId, context.onMessage);
+  else if (overrides.toxiproxyProvider && overrides.toxiproxyProvider !== 'binary') toxiproxyUrl = await startOwnedToxiproxy(context);
+  const started = await startBundledStack({
+    onProcessStarted: (pid) => context.owner.ownProcess(pid),
+    onWarning: context.onMessage,
+    toxiproxyUrl,
+    breaker: stack.breaker,
+    failover: stack.failover,
+  });
+  context.cleanup.push('the bundled stack', () => started.stop());
+  started.pids().forEach((pid) => context.owner.ownProcess(pid));
+  context.http.trustOwnServer(started.gatewayUrl);
+  context.http.trustOwnServer(started.toxiproxyUrl);
+  let prometheusUrl = scenarioNeedsPrometheus(scenario) ? (overrides.prometheusUrl ?? scenario.prometheus?.url) : undefined;
+  if (scenarioNeedsPrometheus(scenario) && !prometheusUrl) {
+    context.onMessage('starting Prometheus (scraping the stack every second, with its alert rules)');
+    const prometheus = await startStackPrometheus(started, {}, (pid) => context.owner.ownProcess(pid));
+    context.cleanup.push('Prometheus', () => prometheus.stop());
+    context.http.trustOwnServer(prometheus.url);
+    prometheusUrl = prometheus.url;
+  }
+  return { targetUrl: new URL(started.gatewayUrl), toxiproxyUrl: toxiproxyUrl ?? started.toxiproxyUrl, prometheusUrl };
+}

@@ -1,0 +1,23 @@
+import type { GuardedHttp } from '../net/guarded-http.ts';
+import type { CleanupStack } from '../run/cleanup-stack.ts';
+import type { ResourceOwner } from '../run/resource-owner.ts';
+import type { RunOverrides } from '../run/run-overrides.ts';
+
+/** What a target provider needs from the run. */
+export interface ProviderContext {
+  runId: string;
+  http: GuardedHttp;
+  owner: ResourceOwner;
+  cleanup: CleanupStack;
+  overrides: RunOverrides;
+  onMessage: (message: string) => void;
+}
+
+/** The system under test as a provider hands it over: where load goes, where faults go, where signals are. */
+export interface ProvidedTarget {
+  targetUrl: URL;
+  /** The Toxiproxy's URL, credentials included, when faults can be applied. */
+  toxiproxyUrl?: string;
+  /** Prometheus, when the scenario's checks need one. */
+  prometheusUrl?: string;
+}

@@ -1,0 +1,59 @@
+import type { Toxiproxy } from 'toxiproxy-node-client';
+import { OrdealError } from '../errors/ordeal-error.ts';
+import { sweepBeforeRun } from '../faults/stale-fault-sweeper.ts';
+import { resolveHostPort, type NetworkPolicy } from '../net/network-policy.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import { scenarioNeedsPrometheus } from '../scenario/scenario-needs.ts';
+import { guardedToxiproxy } from '../toxiproxy/guarded-toxiproxy.ts';
+import { startOwnedToxiproxy } from './owned-toxiproxy.ts';
+import type { ProvidedTarget, ProviderContext } from './provided-target.ts';
+
+const usesFaults = (scenario: Scenario): boolean => scenario.phases.some((phase) => phase.faults.length > 0);
+
+/**
+ * The scenario's declared proxies on a Toxiproxy: one that exists with the
+ * same listen and upstream is used as it is (with whatever toxics it has); one
+ * that does not exist is created, with the checked literal addresses
+ * (Toxiproxy never resolves a name itself); one that exists with another
+ * listen or upstream is someone else's: refused. Proxies are never deleted.
+ */
+async function provideProxies(toxiproxy: Toxiproxy, proxies: readonly { name: string; listen: string; upstream: string }[], policy: NetworkPolicy, onMessage: (message: string) => void): Promise<void> {
+  const existing = await toxiproxy.getAll();
+  for (const [index, proxy] of proxies.entries()) {
+    const listen = await resolveHostPort(`toxiproxy.proxies[${index}].listen`, proxy.listen, policy);
+    const upstream = await resolveHostPort(`toxiproxy.proxies[${index}].upstream`, proxy.upstream, policy);
+    const found = existing[proxy.name];
+    if (found) {
+      const sameListen = found.listen === listen || found.listen === proxy.listen;
+      const sameUpstream = found.upstream === upstream || found.upstream === proxy.upstream;
+      if (!sameListen || !sameUpstream) {
+        throw new OrdealError(
+          'ORDEAL_ERR_TOXIPROXY',
+          `toxiproxy.proxies[${index}]: Toxiproxy already has a proxy "${proxy.name}" (${found.listen} → ${found.upstream}), not ${listen} → ${upstream}; ordeal does not change or delete proxies it did not create (rename yours, or declare it as it is)`,
+        );
+      }
+      onMessage(`using the existing proxy "${proxy.name}" (${found.listen} → ${found.upstream})`);
+      continue;
+    }
+    await toxiproxy.createProxy({ name: proxy.name, listen, upstream }).catch((cause: Error) => {
+      throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `creating proxy "${proxy.name}" (${listen} → ${upstream}) failed: ${cause.message}`, { cause });
+    });
+    onMessage(`created proxy "${proxy.name}" (${listen} → ${upstream}); it stays after the run, for the next one`);
+  }
+}
+
+/**
+ * The user's own service: its URL, the Toxiproxy the scenario names (or one
+ * ordeal starts when the scenario has faults and names none), with the
+ * declared proxies, and the Prometheus it names.
+ */
+export async function provideUserTarget(scenario: Scenario, context: ProviderContext): Promise<ProvidedTarget> {
+  const { overrides } = context;
+  const targetUrl = new URL(overrides.targetUrl ?? scenario.target.baseUrl!);
+  let toxiproxyUrl = overrides.toxiproxyUrl ?? scenario.toxiproxy?.url;
+  if (toxiproxyUrl) await sweepBeforeRun(context.http, toxiproxyUrl, context.runId, context.onMessage);
+  else if (usesFaults(scenario)) toxiproxyUrl = await startOwnedToxiproxy(context);
+  if (toxiproxyUrl) await provideProxies(guardedToxiproxy(toxiproxyUrl, context.http), scenario.toxiproxy?.proxies ?? [], context.http.policy, context.onMessage);
+  const prometheusUrl = scenarioNeedsPrometheus(scenario) ? (overrides.prometheusUrl ?? scenario.prometheus?.url) : undefined;
+  return { targetUrl, toxiproxyUrl, prometheusUrl };
+}

@@ -1,0 +1,85 @@
+import type { Clock } from '../clock/clock.ts';
+import type { AppliedFault, FaultController, FaultRecord } from '../faults/fault-controller.ts';
+import type { LoadDriver, LoadTarget, PhaseSendWindow } from '../load/load-driver.ts';
+import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
+import type { PlannedPhase } from '../scenario/timeline.ts';
+import type { PhaseWindow } from '../verdict/phase-stats.ts';
+import type { RunEvents } from './run-events.ts';
+
+export interface PhaseRunContext {
+  driver: LoadDriver;
+  load: LoadTarget;
+  faults?: FaultController;
+  recorder: PhaseRecorder;
+  events: RunEvents;
+  clock: Clock;
+  /** Aborted when the run stops early. */
+  signal: AbortSignal;
+}
+
+export interface PhaseOutcome {
+  window: PhaseWindow;
+  /** Every fault the phase applied, with when it was removed (unset if it could not be). */
+  faults: FaultRecord[];
+  /** What failed (applying or removing a fault, the load driver), if anything did. */
+  error?: Error;
+}
+
+/**
+ * One phase: the connections it needs opened, its faults applied, its load
+ * driven, its faults removed (also when it is cut short or fails). Returns
+ * its window, the record of its faults, and what failed; it does not throw.
+ */
+export class PhaseRunner {
+  /** Faults of the phase now running that are in place: for live progress. */
+  private active: AppliedFault[] = [];
+  private running?: string;
+
+  constructor(private readonly context: PhaseRunContext) {}
+
+  activeFaults(): readonly AppliedFault[] {
+    return this.active;
+  }
+
+  /** The phase running now, if any (guards that watch some phases only ask). */
+  currentPhase(): string | undefined {
+    return this.running;
+  }
+
+  /** `started` hears when the phase began (before its faults), for the live feed. */
+  async run(phase: PlannedPhase, started: (startMs: number) => void = () => undefined): Promise<PhaseOutcome> {
+    const { driver, load, faults, recorder, events, clock, signal } = this.context;
+    const startMs = clock.nowMs();
+    this.running = phase.name;
+    started(startMs);
+    events.emit('phaseStarted', { phase });
+    const applied: AppliedFault[] = [];
+    const records: FaultRecord[] = [];
+    let loadWindow: PhaseSendWindow | void = undefined;
+    let error: Error | undefined;
+    try {
+      // Connections this phase needs beyond those open, opened before its faults (nothing is sent).
+      if (phase.index > 0) await driver.warmUp?.({ ...load, phase, vus: phase.vus }, 0, signal);
+      for (const fault of phase.faults) {
+        if (signal.aborted) break;
+        const done = await faults!.apply(fault, phase.name);
+        applied.push(done);
+        this.active = [...applied];
+        events.emit('faultApplied', { fault: done });
+      }
+      if (!signal.aborted) loadWindow = await driver.runPhase({ ...load, phase, vus: phase.vus }, recorder, signal);
+    } catch (failure) {
+      error = failure as Error;
+    }
+    const window: PhaseWindow = { startMs, endMs: clock.nowMs(), ...(loadWindow ? { load: loadWindow } : {}) };
+    for (const fault of applied.reverse()) {
+      const removedAtMs = await faults!.remove(fault).catch((failure: Error) => void (error ??= failure));
+      const record: FaultRecord = removedAtMs === undefined ? fault : { ...fault, removedAtMs };
+      records.unshift(record);
+      this.active = this.active.filter((f) => f.id !== fault.id);
+      if (removedAtMs !== undefined) events.emit('faultRemoved', { fault: record });
+    }
+    this.running = undefined;
+    return { window, faults: records, ...(error ? { error } : {}) };
+  }
+}

@@ -1,0 +1,22 @@
+import type { NetworkPolicy } from '../net/network-policy.ts';
+
+/**
+ * Whoever must undo what a run started if the run dies: told of every process
+ * and container the moment it exists, and of the Toxiproxy before any fault
+ * goes there. The fault watchdog is the real one; a run that starts nothing
+ * and applies no fault has nobody to tell.
+ */
+export interface ResourceOwner {
+  /** `pid` (a process-group leader) must not outlive the run. */
+  ownProcess(pid: number | undefined): void;
+  /** The container `id` must not outlive the run. */
+  ownContainer(id: string): void;
+  /** Faults of this run may be placed in the Toxiproxy at `url` (reached under `policy`). */
+  guardToxiproxy(url: string, policy: NetworkPolicy): Promise<void>;
+}
+
+export const NOBODY: ResourceOwner = {
+  ownProcess: () => undefined,
+  ownContainer: () => undefined,
+  guardToxiproxy: async () => undefined,
+};

@@ -1,0 +1,122 @@
+import type { Clock } from '../clock/clock.ts';
+import { startFaultWatchdog, type StartedFaultWatchdog } from '../faults/fault-watchdog.ts';
+import type { LoadDriver, LoadTarget } from '../load/load-driver.ts';
+import { GuardedHttp } from '../net/guarded-http.ts';
+import type { NetworkPolicy } from '../net/network-policy.ts';
+import { parseDurationMs } from '../scenario/duration.ts';
+import { scenarioNeedsPrometheus } from '../scenario/scenario-needs.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import type { Timeline } from '../scenario/timeline.ts';
+import { NOBODY, type ResourceOwner } from './resource-owner.ts';
+import type { RunEvents } from './run-events.ts';
+import { checkAddresses, checkResolvedAddresses, startRunInfrastructure, usesFaults, type StartedRunInfrastructure } from './run-infrastructure.ts';
+import type { RunOverrides } from './run-overrides.ts';
+
+export interface SessionOptions {
+  runId: string;
+  clock: Clock;
+  events: RunEvents;
+  timeline: Timeline;
+  driver: LoadDriver;
+  overrides: RunOverrides;
+  /** The user's abort: a warm-up in progress stops. */
+  signal?: AbortSignal;
+  /** Starts the infrastructure; injectable, so the stop paths are tested without sockets. */
+  startInfrastructure?: typeof startRunInfrastructure;
+  /** Starts the watchdog process; injectable for the same reason. */
+  startWatchdog?: (runId: string) => Promise<Watchdog>;
+}
+
+/** What the session needs of the watchdog. */
+export type Watchdog = Pick<StartedFaultWatchdog, 'own' | 'ownContainer' | 'guardToxiproxy' | 'release'>;
+
+/** The watchdog as the run's resource owner. */
+function ownerOf(watchdog: Watchdog | undefined): ResourceOwner {
+  if (!watchdog) return NOBODY;
+  return {
+    ownProcess: (pid) => watchdog.own(pid),
+    ownContainer: (id) => watchdog.ownContainer(id),
+    guardToxiproxy: (url, policy) => watchdog.guardToxiproxy(url, policy),
+  };
+}
+
+/**
+ * Everything a run holds open: the guarded HTTP client, the watchdog (before
+ * anything else starts), the infrastructure (target, Toxiproxy, Prometheus),
+ * and a load driver that is prepared and warmed up. `open` refuses bad
+ * addresses before anything starts, and undoes a half-open session before
+ * rethrowing; `close` undoes it all and says what could not be undone.
+ */
+export class RunSession {
+  private constructor(
+    readonly http: GuardedHttp,
+    readonly infrastructure: StartedRunInfrastructure,
+    readonly driver: LoadDriver,
+    readonly load: LoadTarget,
+    readonly warmupRequests: number,
+    private readonly watchdog: Watchdog | undefined,
+  ) {}
+
+  static async open(scenario: Scenario, options: SessionOptions): Promise<RunSession> {
+    const { overrides, events } = options;
+    checkAddresses(scenario, overrides);
+    const policy: NetworkPolicy = { allowlist: scenario.target.allowlist, allowNonLoopback: overrides.allowNonLoopback === true };
+    await checkResolvedAddresses(scenario, overrides, policy);
+    const http = new GuardedHttp(policy);
+    const needsWatchdog = scenario.stack !== undefined || usesFaults(scenario) || scenarioNeedsPrometheus(scenario);
+    let watchdog: Watchdog | undefined;
+    let infrastructure: StartedRunInfrastructure | undefined;
+    try {
+      // Before anything starts: a process that undoes this run's faults and stops what it started if ordeal dies.
+      watchdog = needsWatchdog ? await (options.startWatchdog ?? startFaultWatchdog)(options.runId) : undefined;
+      infrastructure = await (options.startInfrastructure ?? startRunInfrastructure)(scenario, {
+        runId: options.runId,
+        http,
+        owner: ownerOf(watchdog),
+        overrides,
+        clock: options.clock,
+        onMessage: (message) => events.emit('infrastructure', { message }),
+      });
+      const load: LoadTarget = {
+        baseUrl: infrastructure.targetUrl,
+        connectAddress: infrastructure.targetAddress,
+        requests: scenario.requests,
+        connections: scenario.load.connections,
+        timeoutMs: parseDurationMs(scenario.load.timeout) ?? 5_000,
+      };
+      const warmupRequests = await prepareDriver(scenario, options, load);
+      return new RunSession(http, infrastructure, options.driver, load, warmupRequests, watchdog);
+    } catch (error) {
+      await options.driver.close?.().catch(() => undefined);
+      await infrastructure?.stop();
+      await watchdog?.release();
+      await http.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Undoes the session, newest first: the load driver (its in-flight requests
+   * recorded), the infrastructure, the watchdog (released only when no fault
+   * is left: one that could not be removed stays its job), the HTTP client.
+   */
+  async close(): Promise<string[]> {
+    const problems: string[] = [];
+    await this.driver.close?.().catch((error: Error) => problems.push(`stopping the load driver: ${error.message}`));
+    problems.push(...(await this.infrastructure.stop()).map((failure) => `stopping ${failure}`));
+    if ((this.infrastructure.faults?.active().length ?? 0) === 0) await this.watchdog?.release();
+    await this.http.close();
+    return problems;
+  }
+}
+
+/** Starts the driver's threads, then warms it up before the first phase: its own start-up stays out of every measurement. */
+async function prepareDriver(scenario: Scenario, options: SessionOptions, load: LoadTarget): Promise<number> {
+  const { driver, timeline, events } = options;
+  await driver.prepare?.(load);
+  if (!driver.warmUp) return 0;
+  const first = timeline.phases[0]!;
+  const warmupMs = scenario.load.warmup === false ? 0 : (parseDurationMs(scenario.load.warmup) ?? 0);
+  events.emit('infrastructure', { message: warmupMs > 0 ? `warming up the generator for ${scenario.load.warmup} (untimed requests, not recorded)` : 'opening connections' });
+  return (await driver.warmUp({ ...load, phase: first, vus: first.vus }, warmupMs, options.signal ?? new AbortController().signal)).requests;
+}

@@ -1,0 +1,68 @@
+import type { Clock } from '../clock/clock.ts';
+import type { FaultController, VanishedFault } from '../faults/fault-controller.ts';
+import { GuardMonitor, type GuardOutcome } from '../guards/guard-monitor.ts';
+import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
+import { describeFault } from '../scenario/fault-schema.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import type { PrometheusEndpoint } from '../signals/prometheus-api.ts';
+import { watchLiveness } from './liveness-watch.ts';
+import type { RunEvents } from './run-events.ts';
+import type { StopController } from './stop-controller.ts';
+
+export interface RunWatchSources {
+  scenario: Scenario;
+  faults?: FaultController;
+  recorder: PhaseRecorder;
+  clock: Clock;
+  prometheus?: PrometheusEndpoint;
+  events: RunEvents;
+  stop: StopController;
+  currentPhase: () => string | undefined;
+}
+
+/**
+ * What stops a run or taints its verdict while it runs: the scenario's
+ * guards (a trip stops the run), and its faults in Toxiproxy (Toxiproxy gone
+ * stops the run; a fault someone removed taints its phase).
+ */
+export class RunWatch {
+  private readonly guards: GuardMonitor;
+  private readonly faultWatch?: { stop(): void };
+  readonly vanished: VanishedFault[] = [];
+
+  constructor(sources: RunWatchSources) {
+    const { scenario, faults, events, stop } = sources;
+    this.guards = new GuardMonitor(scenario.guards, {
+      recorder: sources.recorder,
+      clock: sources.clock,
+      prometheus: sources.prometheus,
+      currentPhase: sources.currentPhase,
+      onTrip: (trip) => {
+        events.emit('guardTripped', { trip });
+        stop.stop({ kind: 'guard', detail: `guard "${trip.name}" (${trip.observed})` });
+      },
+      onWarning: (message) => events.emit('warning', { message }),
+    });
+    if (faults && scenario.phases.some((p) => p.faults.length > 0)) {
+      this.faultWatch = watchLiveness(
+        async () => {
+          for (const gone of await faults.verify()) {
+            this.vanished.push(gone);
+            events.emit('warning', { message: `fault ${describeFault(gone.applied.fault)} (phase ${gone.applied.phase}) was removed by someone else: ${gone.how}; that phase's checks will be inconclusive` });
+          }
+        },
+        { onLost: (message) => stop.stop({ kind: 'infrastructure', detail: `Toxiproxy stopped answering mid-run (${message}); load stopped, the run cannot be judged` }) },
+      );
+    }
+  }
+
+  start(): void {
+    this.guards.start();
+  }
+
+  /** Stops watching; returns each guard's outcome. */
+  stop(): GuardOutcome[] {
+    this.faultWatch?.stop();
+    return this.guards.stop();
+  }
+}

@@ -1,0 +1,63 @@
+import type { Clock } from '../clock/clock.ts';
+import type { GuardedHttp } from '../net/guarded-http.ts';
+import { parseDurationMs } from '../scenario/duration.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import { queriesFor, scrapeSelectorsFor } from '../verdict/resilience/evaluate-resilience.ts';
+import { HealthProber } from './health-prober.ts';
+import { MetricsScraper } from './metrics-scraper.ts';
+import type { PrometheusEndpoint } from './prometheus-api.ts';
+import { collectPrometheusSignals } from './prometheus-signals.ts';
+import { emptySignals, type RecordedSignals } from './recorded-signals.ts';
+
+/** Prometheus scrapes and evaluates the last seconds after the load ends; they are read back after this. */
+const PROMETHEUS_SETTLE_MS = 2_000;
+
+const DEFAULT_HEALTH = { interval: '1s', timeout: '3s', paths: { live: '/health/live', ready: '/health/ready', startup: '/health/startup' } };
+
+export interface SignalSources {
+  scenario: Scenario;
+  http: GuardedHttp;
+  targetUrl: URL;
+  prometheus?: PrometheusEndpoint;
+  clock: Clock;
+}
+
+/**
+ * The service's own signals over the run: health probes and direct /metrics
+ * scrapes while it runs, then Prometheus' range queries once it has settled.
+ * `start()` before the first phase, `stop()` after the last.
+ */
+export class SignalCollection {
+  private readonly prober?: HealthProber;
+  private readonly scraper?: MetricsScraper;
+
+  constructor(private readonly sources: SignalSources) {
+    const { scenario, http, targetUrl } = sources;
+    if (scenario.health !== undefined || scenario.checks.some((c) => c.kind === 'health')) {
+      const health = scenario.health ?? DEFAULT_HEALTH;
+      this.prober = new HealthProber(http, targetUrl, health.paths, parseDurationMs(health.interval)!, parseDurationMs(health.timeout)!, sources.clock);
+    }
+    const selectors = scrapeSelectorsFor(scenario.checks);
+    if (selectors.length > 0) {
+      const url = new URL(scenario.scrape?.url ?? '/metrics', targetUrl);
+      this.scraper = new MetricsScraper(http, url, selectors, parseDurationMs(scenario.scrape?.interval ?? '1s')!, 3_000, sources.clock);
+    }
+  }
+
+  start(): void {
+    this.prober?.start();
+    this.scraper?.start();
+  }
+
+  /** Stops probing and scraping; reads Prometheus back over [fromMs, now] after it settles. */
+  async stop(fromMs: number): Promise<{ signals: RecordedSignals; observedUntilMs: number }> {
+    const { prometheus, clock, scenario } = this.sources;
+    const health = this.prober?.stop() ?? new Map();
+    const scraped = this.scraper?.stop() ?? new Map();
+    const observedUntilMs = clock.nowMs();
+    if (!prometheus) return { signals: { ...emptySignals(), series: scraped, health }, observedUntilMs };
+    await clock.sleep(PROMETHEUS_SETTLE_MS);
+    const fromPrometheus = await collectPrometheusSignals(prometheus, queriesFor(scenario.checks), fromMs, clock.nowMs());
+    return { signals: { ...fromPrometheus, series: new Map([...fromPrometheus.series, ...scraped]), health }, observedUntilMs };
+  }
+}

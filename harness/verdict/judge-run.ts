@@ -1,0 +1,72 @@
+import type { VanishedFault } from '../faults/fault-controller.ts';
+import { totalErrors } from '../metrics/error-kind.ts';
+import { percentileMs } from '../metrics/latency-histogram.ts';
+import { parseDurationMs } from '../scenario/duration.ts';
+import { describeFault } from '../scenario/fault-schema.ts';
+import { PUBLISHED_TARGETS } from '../scenario/published-targets.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import { parseThreshold } from '../scenario/threshold.ts';
+import { evaluateCheck, type CheckResult } from './evaluate-check.ts';
+import { generatorShortfall } from './generator-shortfall.ts';
+import { computePhaseStats, type PhaseStats } from './phase-stats.ts';
+import type { RecordedRun } from './recorded-run.ts';
+import { evaluateResilienceCheck } from './resilience/evaluate-resilience.ts';
+import type { LoadSecond, ResilienceContext } from './resilience/resilience-context.ts';
+import { resilienceTimings, type ResilienceTiming } from './resilience/resilience-timings.ts';
+import { decideVerdict, type Verdict } from './run-verdict.ts';
+
+export interface JudgedRun {
+  stats: PhaseStats[];
+  /** Per phase: why the generator's own numbers cannot be trusted there, if they cannot. */
+  generatorBehind: Map<string, string>;
+  checks: CheckResult[];
+  verdict: Verdict;
+  reason: string;
+  resilience: ResilienceTiming[];
+  context: ResilienceContext;
+}
+
+function resilienceContextOf(run: RecordedRun): ResilienceContext {
+  const load: LoadSecond[] = run.recorder.allSeconds().map((b) => ({
+    atMs: run.startedAtMs + b.second * 1_000,
+    phase: b.phase,
+    requests: b.requests,
+    errors: totalErrors(b.errors),
+    p95Ms: b.latency.totalCount > 0 ? percentileMs(b.latency, 95) : null,
+  }));
+  return { windows: run.windows, faults: run.faults, load, signals: run.signals, observedUntilMs: run.observedUntilMs };
+}
+
+/** The p95 the scenario asks for (first one stated), for time-to-recover; else the published target. */
+function p95TargetMs(scenario: Scenario): number {
+  const stated = scenario.slos.flatMap((slo) => slo.http_req_duration ?? []).map(parseThreshold).find((t) => t?.aggregation.kind === 'percentile' && t.aggregation.percentile === 95);
+  return stated?.value ?? PUBLISHED_TARGETS.latencyP95Ms;
+}
+
+/** A phase whose fault someone removed is not the phase the scenario describes: none of its checks can pass or fail. */
+function withoutVanishedFaults(checks: CheckResult[], vanished: readonly VanishedFault[]): CheckResult[] {
+  return checks.map((check) => {
+    const gone = vanished.find((v) => v.applied.phase === check.phase);
+    if (!gone) return check;
+    const reason = `fault ${describeFault(gone.applied.fault)} was removed externally (${gone.how}) at ${new Date(gone.detectedAtMs).toISOString()}; the phase did not run as described`;
+    return { ...check, status: 'inconclusive', passed: false, reason };
+  });
+}
+
+/** Pure: a recorded run in; per-phase figures, every check, the verdict and the reaction timings out. */
+export function judgeRun(run: RecordedRun): JudgedRun {
+  const stats = run.timeline.phases.map((phase) => computePhaseStats(phase, run.windows.get(phase.name), run.recorder.seconds(phase.name)));
+  const statsByName = new Map(stats.map((s) => [s.name, s]));
+  const context = resilienceContextOf(run);
+  const maxSendLagMs = parseDurationMs(run.scenario.load.maxSendLag) ?? 10;
+  const generatorBehind = new Map(stats.flatMap((s) => {
+    const why = generatorShortfall(s, maxSendLagMs);
+    return why ? [[s.name, why] as const] : [];
+  }));
+  const checks = withoutVanishedFaults(
+    [...run.timeline.checks.map((check) => evaluateCheck(check, statsByName.get(check.phase)!, maxSendLagMs)), ...run.scenario.checks.flatMap((check) => evaluateResilienceCheck(check, context))],
+    run.vanishedFaults ?? [],
+  );
+  const { verdict, reason } = decideVerdict({ checks, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
+  return { stats, generatorBehind, checks, verdict, reason, resilience: resilienceTimings(context, run.scenario.checks, p95TargetMs(run.scenario)), context };
+}

@@ -1,0 +1,35 @@
+import type { FaultRecord, VanishedFault } from '../faults/fault-controller.ts';
+import type { GuardOutcome } from '../guards/guard-monitor.ts';
+import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import type { Timeline } from '../scenario/timeline.ts';
+import type { RecordedSignals } from '../signals/recorded-signals.ts';
+import type { PhaseWindow } from './phase-stats.ts';
+
+/** Everything a run recorded: what the judge judges and the report shows. Data only. */
+export interface RecordedRun {
+  runId: string;
+  scenario: Scenario;
+  scenarioFile?: string;
+  timeline: Timeline;
+  target: string;
+  driver: { name: string; model: 'open' | 'closed' };
+  timeScale: number;
+  startedAtMs: number;
+  endedAtMs: number;
+  windows: ReadonlyMap<string, PhaseWindow>;
+  faults: readonly FaultRecord[];
+  recorder: PhaseRecorder;
+  abortedBy?: string;
+  infrastructureError?: string;
+  guards?: readonly GuardOutcome[];
+  signals: RecordedSignals;
+  /** The end of the recorded data. */
+  observedUntilMs: number;
+  /** Untimed warm-up requests sent before the first phase. */
+  warmupRequests?: number;
+  /** Faults of this run that someone else removed while they should have been in place. */
+  vanishedFaults?: readonly VanishedFault[];
+  /** Where it ran (read by the run, so that judging and reporting stay pure). */
+  environment: { ordeal: string; node: string; platform: string; cpus: number; hostname: string; maxRssBytes: number };
+}

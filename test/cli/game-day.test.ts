@@ -1,0 +1,54 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.ts';
+import { writeTempScenario } from '../support/temp-scenario.ts';
+
+/**
+ * The main job end to end: the bundled game day at half length (as CI's
+ * smoke run). It runs once per CI run: .ci/run does the smoke run first and
+ * hands its report folder over in ORDEAL_GAME_DAY_REPORT_DIR, so these
+ * assertions judge that run instead of starting another; without it (a plain
+ * `npm test`), this test runs the game day itself.
+ */
+const GIVEN = process.env.ORDEAL_GAME_DAY_REPORT_DIR;
+/** Set by .ci/run for `npm test`: the smoke run that follows plays the game day, and this test then judges it. */
+const LEFT_FOR_SMOKE = process.env.ORDEAL_GAME_DAY_IN_SMOKE === '1' && !GIVEN;
+
+describe('the game day (scenarios/game-day.ts against the bundled stack)', () => {
+  const title = `passes, writing report.json and summary.md${GIVEN ? " (judged on the smoke run's report)" : LEFT_FOR_SMOKE ? ' (left for the smoke run in .ci/run, which plays it once and is judged by this test)' : ''}`;
+  it.skipIf(LEFT_FOR_SMOKE)(title, { timeout: 240_000 }, async () => {
+    let reportDir = GIVEN;
+    if (!reportDir) {
+      reportDir = (await writeTempScenario({})).reportDir;
+      const run = await runCli(['run', 'scenarios/game-day.ts', '--report-dir', reportDir, '--time-scale', '0.5']);
+      expect(run.stderr).toContain('▶ phase ledger-primary-down');
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/verdict: PASS/);
+    }
+    const runIds = (await readdir(reportDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const report = JSON.parse(await readFile(path.join(reportDir, runIds.at(-1)!, 'report.json'), 'utf8'));
+    expect(report.verdict).toBe('pass');
+    expect(report.load.timeScale).toBe(0.5);
+    expect(report.phases.map((p: { name: string }) => p.name)).toEqual(['baseline', 'ramp', 'peak', 'market-data-slow', 'ledger-primary-down', 'recovery']);
+    for (const phase of report.phases) {
+      expect(Object.keys(phase)).toEqual(expect.arrayContaining(['name', 'start', 'end', 'requests', 'errors', 'targetRate', 'achievedRate', 'latencyMs']));
+      expect(Object.keys(phase.latencyMs)).toEqual(['p50', 'p90', 'p95', 'p99', 'max']);
+      expect(new Date(phase.start).toISOString()).toBe(phase.start);
+      expect(phase.requests).toBeGreaterThan(0);
+      expect(phase.generatorBehind).toBeUndefined();
+    }
+    expect(report.load.warmupRequests).toBeGreaterThan(0);
+    expect(report.checks.filter((c: { metric: string }) => c.metric.startsWith('http_')).length).toBe(24);
+    expect(report.checks.some((c: { metric: string }) => c.metric === 'breaker')).toBe(true);
+    expect(report.resilience.length).toBeGreaterThan(0);
+    expect(report.faults.map((f: { removedAt: string | null }) => f.removedAt !== null)).toEqual([true, true]);
+    expect(report.guards.map((g: { name: string; tripped: boolean }) => [g.name, g.tripped])).toEqual([
+      ['error storm', false],
+      ['latency runaway', false],
+      ['service down', false],
+    ]);
+    const summary = await readFile(path.join(reportDir, report.runId, 'summary.md'), 'utf8');
+    expect(summary).toContain('**PASS**');
+  });
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { AppliedFault, FaultController, VanishedFault } from '../../harness/faults/fault-controller.ts';
+import type { LoadDriver, PhaseLoad } from '../../harness/load/load-driver.ts';
+import type { PhaseRecorder } from '../../harness/metrics/phase-recorder.ts';
+import { RunEvents } from '../../harness/run/run-events.ts';
+import type { StartedRunInfrastructure } from '../../harness/run/run-infrastructure.ts';
+import { runScenario } from '../../harness/run/run-scenario.ts';
+import type { Watchdog } from '../../harness/run/run-session.ts';
+import type { Fault } from '../../harness/scenario/fault-schema.ts';
+import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
+
+/** Fakes for the pure logic of stopping: no sockets, no processes. What each saw, in order. */
+function fakes(options: { removeFails?: boolean; verify?: () => Promise<VanishedFault[]>; phaseMs?: number | ((phase: string) => number) } = {}) {
+  const log: string[] = [];
+  let sequence = 0;
+  const faults: FaultController = {
+    preflight: async () => undefined,
+    apply: async (fault: Fault, phase: string): Promise<AppliedFault> => {
+      log.push(`apply ${fault.kind}`);
+      return { id: `f${++sequence}`, phase, fault, appliedAtMs: Date.now() };
+    },
+    remove: async (applied) => {
+      log.push(`remove ${applied.id}`);
+      if (options.removeFails) throw new Error('Toxiproxy said no');
+      return Date.now();
+    },
+    removeAll: async () => {
+      log.push('removeAll');
+      if (options.removeFails) throw new Error('1 fault(s) could not be removed: Toxiproxy said no');
+    },
+    active: () => (options.removeFails ? [{ id: 'f1', phase: 'chaos', fault: { proxy: 'api', kind: 'down' } as Fault, appliedAtMs: 0 }] : []),
+    verify: options.verify ?? (async () => []),
+  };
+  const driver: LoadDriver = {
+    name: 'fake',
+    model: 'open',
+    runPhase: (load: PhaseLoad, recorder: PhaseRecorder, signal: AbortSignal) =>
+      new Promise((resolve) => {
+        log.push(`load ${load.phase.name}`);
+        recorder.recordResponse(load.phase.name, Date.now(), 5);
+        const ms = typeof options.phaseMs === 'function' ? options.phaseMs(load.phase.name) : (options.phaseMs ?? 50);
+        const timer = setTimeout(resolve, ms);
+        signal.addEventListener('abort', () => (clearTimeout(timer), log.push(`load stopped ${load.phase.name}`), resolve()), { once: true });
+      }),
+  };
+  const released: string[] = [];
+  const watchdog: Watchdog = {
+    own: () => undefined,
+    ownContainer: () => undefined,
+    guardToxiproxy: async () => undefined,
+    release: async () => void released.push('released'),
+  };
+  const infrastructure: StartedRunInfrastructure = { targetUrl: new URL('http://127.0.0.1:1'), targetAddress: '127.0.0.1', faults, stop: async () => (log.push('infrastructure stopped'), []) };
+  return { log, released, options: { driver, startInfrastructure: async () => infrastructure, startWatchdog: async () => watchdog } };
+}
+
+const scenario = validateScenario({
+  name: 'fake',
+  target: { baseUrl: 'http://127.0.0.1:1' },
+  requests: [{ path: '/' }],
+  phases: [
+    { name: 'calm', duration: '1s', rate: 1 },
+    { name: 'chaos', duration: '1s', rate: 1, faults: [{ proxy: 'api', kind: 'down' }] },
+    { name: 'after', duration: '1s', rate: 1 },
+  ],
+  slos: [{ http_req_failed: ['rate<0.5'] }],
+});
+
+describe('stopping a run (fakes: no sockets, no processes)', () => {
+  it('on a user abort mid-phase: the faults go first, then the load stops, the verdict is aborted with the reason, later phases never run', async () => {
+    const { log, released, options } = fakes({ phaseMs: (phase) => (phase === 'chaos' ? 10_000 : 50) });
+    const abort = new AbortController();
+    const events = new RunEvents().on('faultApplied', () => setTimeout(() => abort.abort('SIGINT'), 20));
+    const report = await runScenario(scenario, { ...options, events, signal: abort.signal });
+    expect(report.verdict).toBe('aborted');
+    expect(report.verdictReason).toBe('stopped by SIGINT');
+    expect(log.indexOf('removeAll')).toBeLessThan(log.indexOf('load stopped chaos'));
+    expect(log).not.toContain('load after');
+    expect(log.at(-1)).toBe('infrastructure stopped');
+    expect(released).toEqual(['released']);
+  });
+
+  it('when Toxiproxy stops answering: the load stops and the run is inconclusive, saying why', async () => {
+    const { log, options } = fakes({ phaseMs: 10_000, verify: async () => Promise.reject(new Error('connect ECONNREFUSED')) });
+    const report = await runScenario(scenario, options);
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.verdictReason).toBe('Toxiproxy stopped answering mid-run (connect ECONNREFUSED); load stopped, the run cannot be judged');
+    // Watched from the start: the first phase (10 s long here) is cut short, and no later phase runs.
+    expect(log).toContain('load stopped calm');
+    expect(log).not.toContain('load chaos');
+  });
+
+  it('when a fault cannot be removed: the run is inconclusive and the watchdog keeps its lease, to retry when ordeal exits', async () => {
+    const { released, options } = fakes({ removeFails: true });
+    const warnings: string[] = [];
+    const report = await runScenario(scenario, { ...options, events: new RunEvents().on('warning', ({ message }) => warnings.push(message)) });
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.verdictReason).toMatch(/Toxiproxy said no/);
+    expect(released).toEqual([]);
+    expect(warnings.some((w) => w.includes('could not be removed'))).toBe(true);
+  });
+
+  it('a fault someone removed makes only its phase inconclusive', async () => {
+    let reported = false;
+    const verify = async (): Promise<VanishedFault[]> => {
+      if (reported) return [];
+      reported = true;
+      return [{ applied: { id: 'f1', phase: 'chaos', fault: { proxy: 'api', kind: 'down' } as Fault, appliedAtMs: 0 }, detectedAtMs: Date.now(), how: 'the proxy was re-enabled' }];
+    };
+    const { options } = fakes({ verify, phaseMs: 1_200 });
+    const report = await runScenario(scenario, options);
+    expect(report.checks.map((c) => `${c.phase} ${c.status}`)).toEqual(['calm pass', 'chaos inconclusive', 'after pass']);
+    expect(report.verdict).toBe('inconclusive');
+  });
+
+  it('a progress listener that throws does not end the run: it becomes a warning', async () => {
+    const { options } = fakes({ phaseMs: 1_300 });
+    const warnings: string[] = [];
+    const events = new RunEvents()
+      .on('progress', () => {
+        throw new Error('a broken dashboard');
+      })
+      .on('warning', ({ message }) => warnings.push(message));
+    const report = await runScenario(scenario, { ...options, events });
+    expect(report.verdict).toBe('pass');
+    expect(warnings).toContain('a listener of "progress" threw: a broken dashboard');
+  });
+});
