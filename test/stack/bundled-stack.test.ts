@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../../harness/clock/wait-until.ts';
 import { startBundledStack } from '../../harness/providers/bundled-stack/bundled-stack.ts';
+import { ToxiproxyServer } from '../../harness/toxiproxy/toxiproxy-server.ts';
 
 function isAlive(pid: number): boolean {
   try {
@@ -43,5 +44,12 @@ describe('startBundledStack', () => {
     expect(spawned.length).toBeGreaterThanOrEqual(3);
     await waitUntilGone(spawned);
     expect(spawned.filter(isAlive)).toEqual([]);
+  });
+
+  it("refuses a Toxiproxy that already has a proxy of one of its names, and leaves that proxy alone", async () => {
+    await using toxiproxy = await new ToxiproxyServer().start();
+    await toxiproxy.client.createProxy({ name: 'market-data', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' });
+    await expect(startBundledStack({ toxiproxyUrl: toxiproxy.url })).rejects.toThrow(/already has a proxy named "market-data" .*delete that one, or give the stack another Toxiproxy/);
+    expect((await toxiproxy.client.get('market-data')).upstream).toBe('127.0.0.1:9');
   });
 });
