@@ -5,7 +5,8 @@ import { ORDEAL_VERSION } from '../report/version.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { scenarioSchema } from '../scenario/scenario-schema.ts';
 import { buildTimeline } from '../scenario/timeline.ts';
-import { preflight } from '../run/preflight.ts';
+import { checkPlanAddresses, preflight } from '../run/preflight.ts';
+import { scenarioWarnings } from '../scenario/scenario-warnings.ts';
 import type { CliIo } from './cli-io.ts';
 import { cleanupCommand } from './cleanup-command.ts';
 import { exportCommand } from './export-command.ts';
@@ -77,12 +78,19 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .description('dry run: validate the scenario and print its timeline; sends no load and no fault')
     .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
     .option('--time-scale <factor>', 'show the timeline compressed by this factor', parseTimeScale)
+    .option('--target <url>', 'check this target instead of target.baseUrl')
     .option('--toxiproxy <url>', 'check this Toxiproxy instead of toxiproxy.url')
     .option('--prometheus <url>', 'check this Prometheus instead of prometheus.url')
-    .action(async (file: string, options: { timeScale?: number; toxiproxy?: string; prometheus?: string }) => {
+    .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
+    .action(async (file: string, options: { timeScale?: number; target?: string; toxiproxy?: string; prometheus?: string; allowNonLoopback?: boolean }) => {
       const scenario = await loadScenario(file);
+      const overrides = { targetUrl: options.target, toxiproxyUrl: options.toxiproxy, prometheusUrl: options.prometheus, allowNonLoopback: options.allowNonLoopback };
+      // A bad address is the first thing said, not something found after the whole timeline.
+      await checkPlanAddresses(scenario, overrides);
       io.stdout.write(`${renderPlan(scenario, buildTimeline(scenario, options.timeScale))}\n`);
-      const findings = await preflight(scenario, { toxiproxyUrl: options.toxiproxy, prometheusUrl: options.prometheus });
+      const warnings = scenarioWarnings(scenario);
+      if (warnings.length > 0) io.stdout.write(`\nwarnings:\n${warnings.map((line) => `  ${line}`).join('\n')}\n`);
+      const findings = await preflight(scenario, overrides);
       if (findings.length > 0) io.stdout.write(`\ninfrastructure:\n${findings.map((line) => `  ${line}`).join('\n')}\n`);
     });
 

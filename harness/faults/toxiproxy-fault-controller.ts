@@ -61,8 +61,9 @@ export class ToxiproxyFaultController implements FaultController {
     }
     const missing = [...new Set(proxyNames)].filter((name) => !existing.includes(name));
     if (missing.length > 0) {
+      // A fault naming a proxy that is not there is the scenario's mistake: exit 2, before any load.
       throw new OrdealError(
-        'ORDEAL_ERR_TOXIPROXY',
+        'ORDEAL_ERR_SCENARIO',
         `${this.where} has no proxy named ${missing.map((n) => `"${n}"`).join(', ')} (it has: ${existing.join(', ') || 'none'}; declare it in toxiproxy.proxies)`,
       );
     }

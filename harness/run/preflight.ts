@@ -5,18 +5,30 @@ import { guardedToxiproxy } from '../toxiproxy/guarded-toxiproxy.ts';
 import { scenarioNeedsPrometheus } from '../scenario/scenario-needs.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { assertPrometheusAnswers } from '../signals/prometheus-signals.ts';
-import { checkAddresses, checkResolvedAddresses } from './run-infrastructure.ts';
+import { resolveAllowed, type NetworkPolicy } from '../net/network-policy.ts';
+import { assertListening } from '../net/tcp-probe.ts';
+import { assertFaultProxiesExist } from '../faults/fault-proxies.ts';
+import { assertUpstreamsListen, checkAddresses, checkResolvedAddresses } from './run-infrastructure.ts';
+import type { RunOverrides } from './run-overrides.ts';
 
 /**
  * The dry run's look at the infrastructure a scenario names: the addresses are
- * allowed, and a given Toxiproxy and Prometheus answer. Sends no load and no
- * fault; returns one line per finding, throws (exit 3) when something is down.
+ * allowed, something listens at the target and behind each faulted proxy, a
+ * given Toxiproxy has the proxies the faults name, and a given Prometheus
+ * answers. Sends no load and no fault; returns one line per finding, throws
+ * when something is wrong (exit 2 for the scenario's mistakes, 3 for what is down).
  */
-export async function preflight(scenario: Scenario, overrides: { toxiproxyUrl?: string; prometheusUrl?: string; targetUrl?: string; allowNonLoopback?: boolean } = {}): Promise<string[]> {
+/** The addresses a scenario names are allowed (names resolved): checked before the plan is printed, so a bad one is the first thing said. */
+export async function checkPlanAddresses(scenario: Scenario, overrides: RunOverrides): Promise<void> {
   checkAddresses(scenario, overrides);
-  const policy = { allowlist: scenario.target.allowlist, allowNonLoopback: overrides.allowNonLoopback === true };
-  await checkResolvedAddresses(scenario, overrides, policy);
-  const http = new GuardedHttp(policy);
+  await checkResolvedAddresses(scenario, overrides, policyOf(scenario, overrides));
+}
+
+const policyOf = (scenario: Scenario, overrides: RunOverrides): NetworkPolicy => ({ allowlist: scenario.target.allowlist, allowNonLoopback: overrides.allowNonLoopback === true });
+
+export async function preflight(scenario: Scenario, overrides: RunOverrides = {}): Promise<string[]> {
+  await checkPlanAddresses(scenario, overrides);
+  const http = new GuardedHttp(policyOf(scenario, overrides));
   try {
     return await lookAtInfrastructure(scenario, overrides, http);
   } finally {
@@ -24,15 +36,26 @@ export async function preflight(scenario: Scenario, overrides: { toxiproxyUrl?: 
   }
 }
 
-async function lookAtInfrastructure(scenario: Scenario, overrides: { toxiproxyUrl?: string; prometheusUrl?: string }, http: GuardedHttp): Promise<string[]> {
+async function lookAtInfrastructure(scenario: Scenario, overrides: RunOverrides, http: GuardedHttp): Promise<string[]> {
   const lines: string[] = [];
   if (scenario.stack) lines.push('bundled stack: started by `ordeal run` on free loopback ports (with its own Toxiproxy and, for signal checks, Prometheus)');
+  else {
+    // Something must listen where the load will go (a TCP handshake, no request).
+    const field = overrides.targetUrl ? '--target' : 'target.baseUrl';
+    const target = new URL(overrides.targetUrl ?? scenario.target.baseUrl!);
+    const [address] = await resolveAllowed(field, target.hostname, http.policy);
+    await assertListening(field, address!.address, Number(target.port || 80));
+    lines.push(`target at ${target.origin}: something listens (${address!.address})`);
+  }
   const toxiproxyUrl = overrides.toxiproxyUrl ?? scenario.toxiproxy?.url;
   if (toxiproxyUrl) {
-    const proxies = await guardedToxiproxy(toxiproxyUrl, http).getAll().catch((cause: Error) => {
+    const toxiproxy = guardedToxiproxy(toxiproxyUrl, http);
+    const proxies = await toxiproxy.getAll().catch((cause: Error) => {
       throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `Toxiproxy at ${redactUrl(toxiproxyUrl)} does not answer: ${cause.message} (start toxiproxy-server, or fix toxiproxy.url)`, { cause });
     });
     lines.push(`toxiproxy at ${redactUrl(toxiproxyUrl)}: answers (proxies: ${Object.keys(proxies).join(', ') || 'none'})`);
+    await assertFaultProxiesExist(scenario, Object.keys(proxies), redactUrl(toxiproxyUrl));
+    if (!scenario.stack) await assertUpstreamsListen(scenario, toxiproxy, http.policy);
   }
   const prometheusUrl = overrides.prometheusUrl ?? scenario.prometheus?.url;
   if (prometheusUrl && scenarioNeedsPrometheus(scenario)) {

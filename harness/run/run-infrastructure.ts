@@ -12,6 +12,9 @@ import type { Scenario } from '../scenario/scenario-schema.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
 import { allTargetsUp, assertPrometheusAnswers } from '../signals/prometheus-signals.ts';
 import { guardedToxiproxy } from '../toxiproxy/guarded-toxiproxy.ts';
+import type { Toxiproxy } from 'toxiproxy-node-client';
+import { assertListening } from '../net/tcp-probe.ts';
+import { assertFaultProxiesDeclared } from '../faults/fault-proxies.ts';
 import { waitUntil } from '../clock/wait-until.ts';
 import { CleanupStack } from './cleanup-stack.ts';
 import type { ResourceOwner } from './resource-owner.ts';
@@ -46,6 +49,7 @@ export function usesFaults(scenario: Scenario): boolean {
 
 /** Every address the scenario would touch, refused before anything starts if not allowed (as written: a quick first look). */
 export function checkAddresses(scenario: Scenario, overrides: RunOverrides): void {
+  assertFaultProxiesDeclared(scenario, overrides);
   const allowlist = scenario.target.allowlist;
   const guard = { allowNonLoopback: overrides.allowNonLoopback };
   const baseUrl = overrides.targetUrl ?? scenario.target.baseUrl;
@@ -96,6 +100,21 @@ async function waitForPrometheus(http: GuardedHttp, url: string): Promise<void> 
   await waitUntil(() => allTargetsUp(endpoint), { timeoutMs: 10_000, intervalMs: 250 }).catch(() => undefined);
 }
 
+/** Every proxy a fault names forwards to something that listens (those whose upstream the allowlist admits: only those ordeal may dial). */
+export async function assertUpstreamsListen(scenario: Scenario, toxiproxy: Toxiproxy, policy: NetworkPolicy): Promise<void> {
+  const proxies = await toxiproxy.getAll();
+  for (const [phaseIndex, phase] of scenario.phases.entries()) {
+    for (const [faultIndex, fault] of phase.faults.entries()) {
+      const upstream = proxies[fault.proxy]?.upstream;
+      if (!upstream) continue;
+      const checked = await resolveHostPort('upstream', upstream, policy).catch(() => undefined);
+      if (!checked) continue;
+      const url = new URL(`http://${checked}`);
+      await assertListening(`phases[${phaseIndex}].faults[${faultIndex}].proxy "${fault.proxy}" (its upstream)`, url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port));
+    }
+  }
+}
+
 /**
  * Starts (or connects to) what the run needs, through the provider the
  * scenario calls for — the bundled stack, or the user's own service — then a
@@ -117,7 +136,12 @@ export async function startRunInfrastructure(scenario: Scenario, options: Infras
     if (provided.prometheusUrl) await waitForPrometheus(options.http, provided.prometheusUrl);
     // The bundled stack is ordeal's own, on 127.0.0.1; the user's target is resolved and checked once more, and pinned.
     const { targetUrl } = provided;
-    const targetAddress = scenario.stack ? targetUrl.hostname : (await resolveAllowed('target.baseUrl', targetUrl.hostname, options.http.policy))[0]!.address;
+    const targetField = options.overrides.targetUrl ? '--target' : 'target.baseUrl';
+    const targetAddress = scenario.stack ? targetUrl.hostname : (await resolveAllowed(targetField, targetUrl.hostname, options.http.policy))[0]!.address;
+    if (!scenario.stack) {
+      await assertListening(targetField, targetAddress, Number(targetUrl.port || 80));
+      if (toxiproxy) await assertUpstreamsListen(scenario, toxiproxy, options.http.policy);
+    }
     return { targetUrl, targetAddress, faults, prometheusUrl: provided.prometheusUrl, stop: () => cleanup.run() };
   } catch (error) {
     await cleanup.run();

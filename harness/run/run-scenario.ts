@@ -7,6 +7,7 @@ import { buildReport } from '../report/build-report.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
+import { scenarioWarnings } from '../scenario/scenario-warnings.ts';
 import { buildTimeline } from '../scenario/timeline.ts';
 import { SignalCollection } from '../signals/signal-collection.ts';
 import type { PhaseWindow } from '../verdict/phase-stats.ts';
@@ -92,6 +93,7 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
   const watch = new RunWatch({ scenario, faults, recorder, clock, prometheus, events, stop, currentPhase: () => runner.currentPhase() });
   const feed = new LiveFeed({ events, recorder, clock, timeline, maxSendLagMs: parseDurationMs(scenario.load.maxSendLag) ?? 10, activeFaults: () => runner.activeFaults() });
 
+  for (const message of scenarioWarnings(scenario)) events.emit('warning', { message });
   signals.start();
   watch.start();
   feed.start();

@@ -48,8 +48,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return input === undefined
         ? withHint(`is missing: expected ${issue.expected}`)
         : withHint(`${formatValue(input)} is not ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`);
-    case 'unrecognized_keys':
-      return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; \`ordeal schema\` prints every field)`;
+    case 'unrecognized_keys': {
+      // k6 users write `thresholds`; ordeal judges the same expressions per phase under `slos`.
+      const k6Hint = issue.path.length === 0 && issue.keys.includes('thresholds') ? ' (did you mean `slos`? ordeal takes k6\'s threshold expressions per phase: slos: [{ phases: ["peak"], http_req_duration: ["p(95)<500"] }])' : '';
+      return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${k6Hint || ' (check the spelling; `ordeal schema` prints every field)'}`;
+    }
     case 'invalid_value':
       return `${formatValue(input)} is not allowed (use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})`;
     case 'invalid_union':

@@ -4,6 +4,17 @@ import type { GuardedHttp } from '../net/guarded-http.ts';
 /** Toxiproxy's answers are small JSON documents. */
 const MAX_TOXIPROXY_BODY_BYTES = 4 * 1024 * 1024;
 
+/** Toxiproxy answers errors as `{"error": "...", "status": 500}`; the text is what a user needs to read. */
+function toxiproxySays(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown };
+    if (typeof parsed.error === 'string') return parsed.error;
+  } catch {
+    // not JSON: show it as it is
+  }
+  return body.trim().slice(0, 300);
+}
+
 /**
  * The transport toxiproxy-node-client's models (Proxy, Toxic) call, carried by
  * ordeal's guarded client: the library's own uses the global fetch, which
@@ -31,7 +42,11 @@ class GuardedToxiproxyApi {
       throw new ToxiproxyError((cause as Error).name, (cause as Error).message, (cause as Error).stack);
     }
     // The wording of the library's own error, which callers match ("status code 404").
-    if (response.status < 200 || response.status >= 300) throw new ToxiproxyError('Error', `Request failed with status code ${response.status}`);
+    // The library's wording ("status code 404", which callers match), then Toxiproxy's own ("address already in use").
+    if (response.status < 200 || response.status >= 300) {
+      const said = toxiproxySays(response.text());
+      throw new ToxiproxyError('Error', `Request failed with status code ${response.status}${said ? `: ${said}` : ''}`);
+    }
     return response.text();
   }
 

@@ -57,6 +57,8 @@ function fakes(options: { removeFails?: boolean; verify?: () => Promise<Vanished
 const scenario = validateScenario({
   name: 'fake',
   target: { baseUrl: 'http://127.0.0.1:1' },
+  // The fake infrastructure stands for this Toxiproxy; nothing is dialled.
+  toxiproxy: { url: 'http://127.0.0.1:1' },
   requests: [{ path: '/' }],
   phases: [
     { name: 'calm', duration: '1s', rate: 1 },
