@@ -65,6 +65,6 @@ export function renderPlan(scenario: Scenario, timeline: Timeline): string {
   if (scenario.checks.some(needsPrometheus)) {
     lines.push('', `signals: ${scenario.prometheus?.url ? `Prometheus at ${scenario.prometheus.url}` : 'a Prometheus ordeal starts beside the bundled stack (1 s scrapes, the service\'s alert rules)'}`);
   }
-  lines.push('', `${timeline.checks.length + scenario.checks.length} checks. Nothing was sent: this is a dry run.`);
+  lines.push('', `${timeline.checks.length + scenario.checks.length} checks. No request and no fault was sent: this is a dry run (addresses are only checked to be listening).`);
   return lines.join('\n');
 }
