@@ -85,7 +85,8 @@ describe('mistakes caught before any load', () => {
   });
 
   it('plan reports a bad address before printing the timeline, and warns of thresholds that look like seconds', async () => {
-    const bad = await writeTempScenario({ name: 'bad-url', target: { baseUrl: 'http://10.1.2.3:80' }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5 }] });
+    // A non-loopback target, refused (not on the allowlist) before anything is printed or sent.
+    const bad = await writeTempScenario({ name: 'bad-url', target: { baseUrl: 'http://10.1.2.3:80' }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5 }] }); // refused
     const refused = await runCli(['plan', bad.file]);
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
