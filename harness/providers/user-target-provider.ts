@@ -3,12 +3,10 @@ import { OrdealError } from '../errors/ordeal-error.ts';
 import { sweepBeforeRun } from '../faults/stale-fault-sweeper.ts';
 import { resolveHostPort, type NetworkPolicy } from '../net/network-policy.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
-import { scenarioNeedsPrometheus } from '../scenario/scenario-needs.ts';
+import { scenarioNeedsPrometheus, scenarioUsesFaults } from '../scenario/scenario-needs.ts';
 import { guardedToxiproxy } from '../toxiproxy/guarded-toxiproxy.ts';
 import { startOwnedToxiproxy } from './owned-toxiproxy.ts';
 import type { ProvidedTarget, ProviderContext } from './provided-target.ts';
-
-const usesFaults = (scenario: Scenario): boolean => scenario.phases.some((phase) => phase.faults.length > 0);
 
 /**
  * The scenario's declared proxies on a Toxiproxy: one that exists with the
@@ -52,7 +50,7 @@ export async function provideUserTarget(scenario: Scenario, context: ProviderCon
   const targetUrl = new URL(overrides.targetUrl ?? scenario.target.baseUrl!);
   let toxiproxyUrl = overrides.toxiproxyUrl ?? scenario.toxiproxy?.url;
   if (toxiproxyUrl) await sweepBeforeRun(context.http, toxiproxyUrl, context.runId, context.onMessage);
-  else if (usesFaults(scenario)) toxiproxyUrl = await startOwnedToxiproxy(context);
+  else if (scenarioUsesFaults(scenario)) toxiproxyUrl = await startOwnedToxiproxy(context);
   if (toxiproxyUrl) await provideProxies(guardedToxiproxy(toxiproxyUrl, context.http), scenario.toxiproxy?.proxies ?? [], context.http.policy, context.onMessage);
   const prometheusUrl = scenarioNeedsPrometheus(scenario) ? (overrides.prometheusUrl ?? scenario.prometheus?.url) : undefined;
   return { targetUrl, toxiproxyUrl, prometheusUrl };

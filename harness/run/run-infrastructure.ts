@@ -8,6 +8,7 @@ import { redactUrl } from '../net/redact-url.ts';
 import { provideBundledStack } from '../providers/bundled-stack/bundled-stack-provider.ts';
 import type { ProviderContext } from '../providers/provided-target.ts';
 import { provideUserTarget } from '../providers/user-target-provider.ts';
+import { scenarioUsesFaults } from '../scenario/scenario-needs.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
 import { allTargetsUp, assertPrometheusAnswers } from '../signals/prometheus-signals.ts';
@@ -41,10 +42,6 @@ export interface StartedRunInfrastructure {
   prometheusUrl?: string;
   /** Stops what was started, newest first; returns what could not be stopped. */
   stop(): Promise<string[]>;
-}
-
-export function usesFaults(scenario: Scenario): boolean {
-  return scenario.phases.some((phase) => phase.faults.length > 0);
 }
 
 /** Every address the scenario would touch, refused before anything starts if not allowed (as written: a quick first look). */
@@ -129,7 +126,7 @@ export async function startRunInfrastructure(scenario: Scenario, options: Infras
     const toxiproxy = provided.toxiproxyUrl ? guardedToxiproxy(provided.toxiproxyUrl, options.http) : undefined;
     if (provided.toxiproxyUrl) await options.owner.guardToxiproxy(provided.toxiproxyUrl, options.http.policy);
     const faults = toxiproxy ? new ToxiproxyFaultController(toxiproxy, options.runId, options.clock) : undefined;
-    if (usesFaults(scenario)) {
+    if (scenarioUsesFaults(scenario)) {
       if (!faults) throw new OrdealError('ORDEAL_ERR_TOXIPROXY', 'the scenario has faults but no Toxiproxy (set toxiproxy.url)');
       await faults.preflight(scenario.phases.flatMap((phase) => phase.faults.map((fault) => fault.proxy)));
     }

@@ -4,12 +4,12 @@ import type { LoadDriver, LoadTarget } from '../load/load-driver.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
-import { scenarioNeedsPrometheus } from '../scenario/scenario-needs.ts';
+import { scenarioNeedsPrometheus, scenarioUsesFaults } from '../scenario/scenario-needs.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';
 import { NOBODY, type ResourceOwner } from './resource-owner.ts';
 import type { RunEvents } from './run-events.ts';
-import { checkAddresses, checkResolvedAddresses, startRunInfrastructure, usesFaults, type StartedRunInfrastructure } from './run-infrastructure.ts';
+import { checkAddresses, checkResolvedAddresses, startRunInfrastructure, type StartedRunInfrastructure } from './run-infrastructure.ts';
 import type { RunOverrides } from './run-overrides.ts';
 
 export interface SessionOptions {
@@ -63,7 +63,7 @@ export class RunSession {
     const policy: NetworkPolicy = { allowlist: scenario.target.allowlist, allowNonLoopback: overrides.allowNonLoopback === true };
     await checkResolvedAddresses(scenario, overrides, policy);
     const http = new GuardedHttp(policy);
-    const needsWatchdog = scenario.stack !== undefined || usesFaults(scenario) || scenarioNeedsPrometheus(scenario);
+    const needsWatchdog = scenario.stack !== undefined || scenarioUsesFaults(scenario) || scenarioNeedsPrometheus(scenario);
     let watchdog: Watchdog | undefined;
     let infrastructure: StartedRunInfrastructure | undefined;
     try {

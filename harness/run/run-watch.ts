@@ -3,6 +3,7 @@ import type { FaultController, VanishedFault } from '../faults/fault-controller.
 import { GuardMonitor, type GuardOutcome } from '../guards/guard-monitor.ts';
 import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
+import { scenarioUsesFaults } from '../scenario/scenario-needs.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { PrometheusEndpoint } from '../signals/prometheus-api.ts';
 import { watchLiveness } from './liveness-watch.ts';
@@ -43,7 +44,7 @@ export class RunWatch {
       },
       onWarning: (message) => events.emit('warning', { message }),
     });
-    if (faults && scenario.phases.some((p) => p.faults.length > 0)) {
+    if (faults && scenarioUsesFaults(scenario)) {
       this.faultWatch = watchLiveness(
         async () => {
           for (const gone of await faults.verify()) {

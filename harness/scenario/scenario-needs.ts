@@ -5,3 +5,8 @@ import type { Scenario } from './scenario-schema.ts';
 export function scenarioNeedsPrometheus(scenario: Scenario): boolean {
   return scenario.checks.some(needsPrometheus) || scenario.guards.some((guard) => guard.promql !== undefined);
 }
+
+/** Some phase applies a fault (so the run needs a Toxiproxy, a watchdog, and a watch on its faults). */
+export function scenarioUsesFaults(scenario: Scenario): boolean {
+  return scenario.phases.some((phase) => phase.faults.length > 0);
+}
