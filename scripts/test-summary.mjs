@@ -17,7 +17,7 @@ if (skipped > 0) {
 }
 // The tiers run one after the other: each one's span is from its first file's start to its last file's end
 // (files whose every test was skipped are left out: they carry no times of their own).
-const SLOW = new Set(JSON.parse(readFileSync(new URL('../test/slow-tests.json', import.meta.url), 'utf8')).slow);
+const SLOW = new Set(JSON.parse(readFileSync(new URL('../test/test-tiers.json', import.meta.url), 'utf8')).slow);
 const tierOf = (name) => (name.endsWith('.unit.test.ts') ? 'unit' : [...SLOW].some((file) => name.endsWith(`/${file}`)) ? 'slow' : 'quick');
 const spans = new Map();
 for (const result of results.testResults) {
