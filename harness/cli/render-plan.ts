@@ -5,17 +5,30 @@ import type { Timeline } from '../scenario/timeline.ts';
 import { findK6Binary } from '../load/k6-driver.ts';
 import { describeGuard, guardName } from '../scenario/guard-schema.ts';
 import { needsPrometheus, phasesNamedBy, type ResilienceCheck } from '../scenario/check-schema.ts';
+import { readsOf } from '../scenario/check-reads.ts';
+import { breakerLabel } from '../verdict/resilience/breaker-check.ts';
 
-function describeCheck(check: ResilienceCheck): string {
+function describeCheck(check: ResilienceCheck, scenario: Scenario): string {
   switch (check.kind) {
-    case 'breaker': return `breaker ${check.breaker} opens within ${check.opensWithin}${check.closesWithin ? `, closes within ${check.closesWithin} after` : ''}`;
+    case 'breaker': return `${breakerLabel(check)} opens within ${check.opensWithin}${check.closesWithin ? `, closes within ${check.closesWithin} after` : ''}`;
     case 'failover': return `failover to the replica${check.maxFailedRequests !== undefined ? `, <= ${check.maxFailedRequests} failed requests` : ''}${check.maxErrorWindow ? `, errors for <= ${check.maxErrorWindow}` : ''}`;
     case 'autoscaling': return `replicas >= ${check.atLeast} within ${check.within}${check.fallsTo ? `, back to ${check.fallsTo} within ${check.fallsWithin}` : ''}${check.maxDirectionChanges !== undefined ? `, <= ${check.maxDirectionChanges} direction changes` : ''}`;
     case 'alert': return `alert ${check.alert} fires within ${check.firesWithin}${check.resolvesWithin ? `, resolves within ${check.resolvesWithin} after` : ''}`;
     case 'no-alert': return `no ${check.alert ?? check.severity ?? ''} alert firing`.replace('  ', ' ');
     case 'resources': return `average CPU < ${check.cpuPercentBelow}%, memory < ${check.memoryPercentBelow}%`;
-    case 'health': return `/health/${check.probe} OK${check.allowedPhases.length ? ` (may fail in ${check.allowedPhases.join(', ')})` : ''}`;
+    case 'health': return `${check.probe} probe GET ${healthPath(scenario, check.probe)} answers 2xx${check.allowedPhases.length ? ` (may fail in ${check.allowedPhases.join(', ')})` : ''}`;
+    case 'promql': return `${check.name}: ${check.expect.trim()}${check.within ? ` within ${check.within}` : ''}${check.for ? ` for ${check.for}` : ''}${!check.within && !check.for ? ' throughout' : ''}`;
   }
+}
+
+const healthPath = (scenario: Scenario, probe: 'live' | 'ready' | 'startup'): string => scenario.health?.paths[probe] ?? `/health/${probe}`;
+
+/** What a check reads, one line each: every query, scrape and probe the run will make for it. */
+function readLines(check: ResilienceCheck, scenario: Scenario, indent: string): string[] {
+  const prometheus = scenario.prometheus?.url ?? 'the bundled Prometheus';
+  // As the run resolves it: scrape.url against the target's address, /metrics by default.
+  const scrape = scenario.target.baseUrl ? new URL(scenario.scrape?.url ?? '/metrics', scenario.target.baseUrl).href : `the target's ${scenario.scrape?.url ?? '/metrics'}`;
+  return readsOf(check).map((read) => `${indent}${read.role}: ${read.source === 'scrape' ? `scrape ${scrape}: ${read.text}` : `PromQL on ${prometheus}: ${read.text}`}`);
 }
 
 function warmupLine(scenario: Scenario, timeline: Timeline): string {
@@ -53,12 +66,17 @@ export function renderPlan(scenario: Scenario, timeline: Timeline): string {
     for (const check of timeline.checks.filter((c) => c.phase === phase.name)) {
       lines.push(`${' '.repeat(10)}check: ${check.metric} ${check.threshold.source}`);
     }
+    // A check over several phases is listed under each; its reads under the first.
     for (const check of scenario.checks.filter((c) => phasesNamedBy(c).includes(phase.name))) {
-      lines.push(`${' '.repeat(10)}check: ${describeCheck(check)}`);
+      lines.push(`${' '.repeat(10)}check: ${describeCheck(check, scenario)}`);
+      if (phasesNamedBy(check)[0] === phase.name) lines.push(...readLines(check, scenario, ' '.repeat(17)));
     }
   }
   const runWide = scenario.checks.filter((c) => phasesNamedBy(c).length === 0);
-  for (const check of runWide) lines.push(`  every phase: ${describeCheck(check)}`);
+  for (const check of runWide) {
+    lines.push(`  every phase: ${describeCheck(check, scenario)}`);
+    lines.push(...readLines(check, scenario, ' '.repeat(4)));
+  }
   lines.push('', scenario.guards.length > 0 ? 'guards (any one trips: load stops, faults removed, verdict aborted):' : 'guards: none (add guards to stop a run that goes wrong, e.g. { metric: "http_req_failed", trip: "rate>0.2", for: "10s" })');
   scenario.guards.forEach((guard, index) => lines.push(`  ${guardName(guard, index)}: ${describeGuard(guard)}`));
   lines.push(`limits: at most ${scenario.limits.maxRatePerSec} req/s, at most ${scenario.limits.maxDuration}`);

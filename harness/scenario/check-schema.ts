@@ -4,6 +4,10 @@ import { parseDurationMs } from './duration.ts';
 
 const duration = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, { error: 'is not a duration (use "500ms", "30s", "2m" or "1m30s")' });
 const phase = z.string().min(1);
+/** Libraries whose breaker metrics ordeal knows by name (their documented shapes). */
+export const BREAKER_PRESETS = ['resilience4j'] as const;
+/** A comparison a PromQL check's values must meet: "<0.05", ">0", ">=2", "==0". */
+export const EXPECTATION = /^\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/;
 const query = z.string().min(1).optional();
 /** Where a check's series comes from: PromQL on Prometheus, or a direct scrape of the target's /metrics. */
 const source = z.enum(['prometheus', 'scrape']).default('prometheus');
@@ -14,21 +18,32 @@ const metric = z
 
 /**
  * Resilience checks, judged on the service's own signals (Prometheus range
- * queries, health probes) and on the load recorded per second. Queries default
- * to the bundled stack's metrics; give `query` for your own service.
+ * queries, direct scrapes, health probes) and on the load recorded per second.
+ * On your own service each check names what it reads (`query`, `metric`,
+ * `states`, a `preset`); with the bundled stack, its provider fills them in.
  */
 export const checkSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('breaker'),
     phase,
-    breaker: z.string().default('market-data'),
+    /** The breaker's name: shown in the report, and the `name` label a preset selects. */
+    breaker: z.string().min(1).optional(),
     opensWithin: duration,
     closesWithin: duration.optional(),
-    /** PromQL giving the breaker state over time: 0 closed, 1 half-open, 2 open. */
+    /** PromQL giving the breaker's state as one number over time (see `values`). */
     query,
     source,
-    /** With source "scrape": the metric to read from /metrics. */
+    /** With source "scrape": the metric to read from /metrics (one number, see `values`). */
     metric,
+    /** What the state number means when it is one series: default open 2, half-open 1 (anything else is closed). */
+    values: z.strictObject({ open: z.number(), halfOpen: z.number().optional() }).optional(),
+    /**
+     * One series per state (one-hot gauges, as Resilience4j/Micrometer export them): PromQL (or, with
+     * source "scrape", a metric selector) that is > 0 while the breaker is in that state.
+     */
+    states: z.strictObject({ open: z.string().min(1), halfOpen: z.string().min(1).optional() }).optional(),
+    /** A library's own metric shape: "resilience4j" reads resilience4j_circuitbreaker_state{name=<breaker>,state=…}. */
+    preset: z.enum(BREAKER_PRESETS).optional(),
   }),
   z.strictObject({
     kind: z.literal('failover'),
@@ -70,6 +85,20 @@ export const checkSchema = z.discriminatedUnion('kind', [
     memoryPercentBelow: z.number().positive().max(100).default(80),
     cpuQuery: query,
     memoryQuery: query,
+  }),
+  z.strictObject({
+    kind: z.literal('promql'),
+    /** What the check is about, for the report: "payment error ratio". */
+    name: z.string().min(1),
+    /** PromQL judged over each phase (a range query, 1 s steps). */
+    query: z.string().min(1),
+    phases: z.array(phase).min(1),
+    /** The condition each value must meet: "<0.05", ">0", ">=2", "==0". */
+    expect: z.string().refine((text) => EXPECTATION.test(text), { error: 'is not a comparison (use e.g. "<0.05", ">0", ">=2", "==0")' }),
+    /** The condition must first hold within this long of the phase start (without it: at every step of the phase). */
+    within: duration.optional(),
+    /** …and then hold this long without a break (without `within`: for this long somewhere in the phase). */
+    for: duration.optional(),
   }),
   z.strictObject({
     kind: z.literal('health'),

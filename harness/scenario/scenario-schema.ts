@@ -2,6 +2,8 @@ import { guardSchema } from './guard-schema.ts';
 import { z } from 'zod';
 import { effectivePhaseMs, formatDurationMs, parseDurationMs } from './duration.ts';
 import { checkSchema, needsPrometheus, phasesNamedBy } from './check-schema.ts';
+import { missingRead } from './check-reads.ts';
+import { withBundledReads } from '../providers/bundled-stack/bundled-check-reads.ts';
 import { faultSchema } from './fault-schema.ts';
 import { PUBLISHED_SLO } from './published-targets.ts';
 import { parseThreshold, type Aggregation } from './threshold.ts';
@@ -204,6 +206,14 @@ export const scenarioSchema = z
       phaseNames.add(phase.name);
     });
     scenario.checks.forEach((check, checkIndex) => {
+      // No silent demo defaults: on your own service a check says what it reads.
+      const missing = scenario.stack ? undefined : missingRead(check);
+      if (missing) ctx.addIssue({ code: 'custom', path: ['checks', checkIndex, missing.field], input: undefined, message: missing.message });
+      if (check.kind === 'breaker') {
+        const ways = [check.preset && 'preset', check.states && 'states', (check.query ?? check.metric) && (check.source === 'scrape' ? 'metric' : 'query')].filter(Boolean);
+        if (ways.length > 1) ctx.addIssue({ code: 'custom', path: ['checks', checkIndex], input: ways.join(' and '), message: 'are two ways of reading the same breaker (give one: a state number with query/metric, one series per state with states, or a preset)' });
+        if (check.values && (check.states || check.preset)) ctx.addIssue({ code: 'custom', path: ['checks', checkIndex, 'values'], input: check.values, message: 'applies to a state number (query or metric), not to one series per state' });
+      }
       for (const name of phasesNamedBy(check)) {
         if (!phaseNames.has(name)) {
           ctx.addIssue({ code: 'custom', path: ['checks', checkIndex], input: name, message: `names no phase (phases are: ${[...phaseNames].join(', ')})` });
@@ -260,7 +270,12 @@ export const scenarioSchema = z
       }
     });
   })
-  .transform((scenario) => (scenario.engine ? { ...scenario, load: { ...scenario.load, driver: scenario.engine } } : scenario));
+  .transform((scenario) => ({
+    ...scenario,
+    ...(scenario.engine ? { load: { ...scenario.load, driver: scenario.engine } } : {}),
+    // The bundled stack's provider knows its metric names; nowhere else are they assumed.
+    ...(scenario.stack ? { checks: scenario.checks.map(withBundledReads) } : {}),
+  }));
 
 const THRESHOLD_EXAMPLES: Record<SloMetric, string> = {
   http_req_duration: 'use e.g. "p(95)<500", "p(99)<1000", "avg<200", "max<2000"; values in ms',

@@ -36,9 +36,11 @@ export class HealthProber {
     const sample = (): void => {
       for (const [probe, url] of this.urls) {
         const atMs = this.clock.nowMs();
+        const path = url.pathname + url.search;
+        const latencyMs = () => Math.max(0, this.clock.nowMs() - atMs);
         this.http.request(url, { timeoutMs: this.timeoutMs, maxBodyBytes: MAX_HEALTH_BODY_BYTES }).then(
-          (response) => this.record(probe, { atMs, ok: response.status >= 200 && response.status < 400, status: response.status }),
-          () => this.record(probe, { atMs, ok: false, status: null }),
+          (response) => this.record(probe, { atMs, ok: response.status >= 200 && response.status < 400, status: response.status, path, latencyMs: latencyMs() }),
+          () => this.record(probe, { atMs, ok: false, status: null, path, latencyMs: latencyMs() }),
         );
       }
     };

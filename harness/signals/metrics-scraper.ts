@@ -50,11 +50,11 @@ export class MetricsScraper {
   private record(atMs: number, text: string): void {
     const families = parsePrometheusTextFormat(text);
     for (const entry of this.selectors) {
-      const values = families
-        .filter((f) => f.name === entry.selector.name)
-        .flatMap((f) => f.metrics.filter((m) => matchesSelector(entry.selector, f.name, m.labels)).map((m) => Number(m.value)))
-        .filter(Number.isFinite);
+      const family = families.filter((f) => f.name === entry.selector.name);
+      const values = family.flatMap((f) => f.metrics.filter((m) => matchesSelector(entry.selector, f.name, m.labels)).map((m) => Number(m.value))).filter(Number.isFinite);
+      // The metric is exported but no sample has these labels (a state or target never seen): 0, as Prometheus would count it.
       if (values.length > 0) entry.points.push({ atMs, value: Math.max(...values) });
+      else if (family.length > 0) entry.points.push({ atMs, value: 0 });
     }
   }
 
@@ -65,9 +65,11 @@ export class MetricsScraper {
       entry.points.sort((a, b) => a.atMs - b.atMs);
       series.set(
         scrapeKey(entry.text),
-        entry.points.length > 0 || this.failures.length === 0
+        entry.points.length > 0
           ? { points: entry.points }
-          : { error: `scraping ${redactUrl(this.url.href)} failed: ${this.failures.at(-1)}` },
+          : this.failures.length === 0
+            ? { points: [], missingMetrics: [entry.selector.name] }
+            : { error: `scraping ${redactUrl(this.url.href)} failed: ${this.failures.at(-1)}` },
       );
     }
     return series;

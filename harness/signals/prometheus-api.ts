@@ -57,3 +57,8 @@ export async function rangeQuery(endpoint: PrometheusEndpoint, query: string, st
   );
   return data.result;
 }
+
+/** The metric names Prometheus holds samples of between two instants (the `__name__` label's values). */
+export async function metricNames(endpoint: PrometheusEndpoint, startMs: number, endMs: number, timeoutMs = 10_000): Promise<string[]> {
+  return get<string[]>(endpoint, 'label/__name__/values', { start: String(startMs / 1_000), end: String(endMs / 1_000) }, timeoutMs);
+}

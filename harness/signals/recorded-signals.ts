@@ -3,13 +3,23 @@ export interface TimePoint {
   value: number;
 }
 
-/** A range query's answer: points, or why there are none to trust. */
-export type SeriesResult = { points: TimePoint[] } | { error: string };
+/**
+ * A range query's answer: points, or why there are none to trust. A query
+ * whose metrics exist but that matched no series (a counter never
+ * incremented for that label) is recorded as 0 at every step, with
+ * `absentSeries`; one naming a metric Prometheus (or /metrics) does not have
+ * at all keeps no points and names it in `missingMetrics`.
+ */
+export type SeriesResult = { points: TimePoint[]; absentSeries?: true; missingMetrics?: string[] } | { error: string };
 
 export interface HealthSample {
   atMs: number;
   ok: boolean;
+  /** The HTTP status, or null when no answer came (refused, timed out, too large). */
   status: number | null;
+  /** The path probed, as the scenario names it. */
+  path: string;
+  latencyMs: number;
 }
 
 /** The service's own signals over the run, aligned with the phases by time. */

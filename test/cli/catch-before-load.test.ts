@@ -108,4 +108,36 @@ describe('mistakes caught before any load', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('has unknown field "thresholds" (did you mean `slos`?');
   });
+
+  it('a check on your own service that does not say what it reads: exit 2 naming the field, nothing sent; plan prints every series and probe it will read', async () => {
+    const target = await startCountingServer();
+    try {
+      const base = { target: { baseUrl: target.url }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5 }], slos: [] };
+      const bare = await writeTempScenario({ ...base, name: 'bare-check', scrape: {}, checks: [{ kind: 'breaker', phase: 'p', opensWithin: '5s', source: 'scrape' }] });
+      for (const args of [['plan', bare.file], ['run', bare.file, '--report-dir', bare.reportDir]]) {
+        const result = await runCli(args);
+        expect(result.code, result.stderr).toBe(2);
+        expect(result.stderr).toContain('checks[0].metric: is required to read a breaker from /metrics on your own service');
+      }
+      const named = await writeTempScenario({
+        ...base,
+        name: 'named-reads',
+        scrape: {},
+        health: { paths: { ready: '/actuator/health/readiness' } },
+        checks: [
+          { kind: 'breaker', phase: 'p', opensWithin: '5s', source: 'scrape', breaker: 'bank', preset: 'resilience4j' },
+          { kind: 'health', probe: 'ready' },
+        ],
+      });
+      const planned = await runCli(['plan', named.file]);
+      expect(planned.code, planned.stderr).toBe(0);
+      expect(planned.stdout).toContain('check: breaker bank opens within 5s');
+      expect(planned.stdout).toContain(`open: scrape ${new URL("/metrics", target.url).href}: resilience4j_circuitbreaker_state{name="bank",state="open"}`);
+      expect(planned.stdout).toContain(`half-open: scrape ${new URL("/metrics", target.url).href}: resilience4j_circuitbreaker_state{name="bank",state="half_open"}`);
+      expect(planned.stdout).toContain('ready probe GET /actuator/health/readiness answers 2xx');
+      expect(target.requests()).toBe(0);
+    } finally {
+      await target.close();
+    }
+  });
 });

@@ -108,3 +108,30 @@ describe('loadScenario', () => {
     await expect(loadScenario(text.file)).rejects.toThrow(/is not a scenario format/);
   });
 });
+
+describe('checks on your own service say what they read (no silent demo defaults)', () => {
+  const own = { ...minimal, prometheus: { url: 'http://127.0.0.1:9090' } };
+
+  it.each([
+    [{ kind: 'breaker', phase: 'a', opensWithin: '5s' }, 'checks[0].query: is required for a breaker check on your own service'],
+    [{ kind: 'breaker', phase: 'a', opensWithin: '5s', source: 'scrape' }, 'checks[0].metric: is required to read a breaker from /metrics'],
+    [{ kind: 'breaker', phase: 'a', opensWithin: '5s', preset: 'resilience4j' }, 'checks[0].breaker: is required by preset "resilience4j"'],
+    [{ kind: 'failover', phase: 'a' }, 'checks[0].replicaQuery: is required for a failover check on your own service'],
+    [{ kind: 'autoscaling', phase: 'a', atLeast: 2, within: '10s' }, 'checks[0].query: is required for an autoscaling check on your own service'],
+    [{ kind: 'resources', phases: ['a'] }, 'checks[0].cpuQuery: is required for a resources check on your own service'],
+  ])('%o is refused, naming the field and what to write', (check, expected) => {
+    expect(messageOf({ ...own, checks: [check] })).toContain(expected);
+  });
+
+  it('two ways of reading one breaker are refused', () => {
+    expect(messageOf({ ...own, checks: [{ kind: 'breaker', phase: 'a', opensWithin: '5s', breaker: 'b', preset: 'resilience4j', query: 'max(x)' }] })).toMatch(/checks\[0\]: "preset and query" are two ways of reading the same breaker/);
+  });
+
+  it('the bundled stack fills in its own metric names, and only there', () => {
+    const bundled = validateScenario({ name: 'b', stack: { kind: 'bundled' }, requests: [{ path: '/' }], phases: [{ name: 'a', duration: '1s', rate: 5 }], checks: [{ kind: 'breaker', phase: 'a', opensWithin: '5s' }, { kind: 'failover', phase: 'a' }] });
+    expect(bundled.checks[0]).toMatchObject({ breaker: 'market-data', query: 'max(circuit_breaker_state{breaker="market-data"})' });
+    expect(bundled.checks[1]).toMatchObject({ replicaQuery: expect.stringContaining('ledger_requests_total') });
+    const mine = validateScenario({ ...own, checks: [{ kind: 'failover', phase: 'a', replicaQuery: 'sum(rate(bank_calls_total{target="secondary"}[10s]))' }] });
+    expect(mine.checks[0]).toMatchObject({ replicaQuery: 'sum(rate(bank_calls_total{target="secondary"}[10s]))' });
+  });
+});

@@ -46,7 +46,7 @@ describe('a Prometheus that disappears mid-run', () => {
           { name: 'second', duration: '3s', rate: 20 },
         ],
         slos: [],
-        checks: [{ kind: 'no-alert', phases: ['first', 'second'], severity: 'critical' }, { kind: 'resources', phases: ['first'] }],
+        checks: [{ kind: 'no-alert', phases: ['first', 'second'], severity: 'critical' }, { kind: 'resources', phases: ['first'], cpuQuery: 'max(gateway_cpu_utilisation_ratio)', memoryQuery: 'max(gateway_memory_utilisation_ratio)' }],
       }),
       { events },
     );

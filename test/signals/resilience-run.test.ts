@@ -6,7 +6,7 @@ import { startStackPrometheus } from '../../harness/providers/bundled-stack/stac
 import { buildReport } from '../../harness/report/build-report.ts';
 import type { RunReport } from '../../harness/report/run-report.ts';
 import { recordRun } from '../../harness/run/run-scenario.ts';
-import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
+import { againstStack } from '../support/against-stack.ts';
 import { collectPrometheusSignals } from '../../harness/signals/prometheus-signals.ts';
 import { queriesFor } from '../../harness/verdict/resilience/evaluate-resilience.ts';
 import { RESILIENCE_SCENARIO } from '../support/resilience-scenario.ts';
@@ -22,8 +22,7 @@ async function runResilience(stackOptions: BundledStackOptions, ruleSets: AlertR
   const prometheuses = await Promise.all(ruleSets.map((rules) => startStackPrometheus(stack, rules)));
   const http = new GuardedHttp({ allowlist: ['127.0.0.1'], allowNonLoopback: false });
   try {
-    const { stack: _bundled, ...rest } = RESILIENCE_SCENARIO;
-    const scenario = validateScenario({ ...rest, target: { baseUrl: stack.gatewayUrl }, toxiproxy: { url: stack.toxiproxyUrl }, prometheus: { url: prometheuses[0]!.url } });
+    const scenario = againstStack(RESILIENCE_SCENARIO, stack, { prometheus: { url: prometheuses[0]!.url } });
     const recorded = await recordRun(scenario);
     const reports = [buildReport(recorded)];
     for (const other of prometheuses.slice(1)) {

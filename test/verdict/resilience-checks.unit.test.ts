@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultRecord } from '../../harness/faults/fault-controller.ts';
+import { BUNDLED_READS as DEFAULT_QUERIES, withBundledReads } from '../../harness/providers/bundled-stack/bundled-check-reads.ts';
 import { checkSchema } from '../../harness/scenario/check-schema.ts';
 import type { RecordedSignals, TimePoint } from '../../harness/signals/recorded-signals.ts';
 import { directionChanges } from '../../harness/verdict/resilience/autoscaling-check.ts';
-import { DEFAULT_QUERIES } from '../../harness/verdict/resilience/default-queries.ts';
 import { evaluateResilienceCheck } from '../../harness/verdict/resilience/evaluate-resilience.ts';
 import type { ResilienceContext } from '../../harness/verdict/resilience/resilience-context.ts';
 import { resilienceTimings } from '../../harness/verdict/resilience/resilience-timings.ts';
@@ -26,7 +26,8 @@ function context(signals: Partial<RecordedSignals>, load: ResilienceContext['loa
     observedUntilMs: 50_000,
   };
 }
-const judge = (check: unknown, ctx: ResilienceContext) => evaluateResilienceCheck(checkSchema.parse(check), ctx);
+// The bundled stack's reads, as its provider fills them in.
+const judge = (check: unknown, ctx: ResilienceContext) => evaluateResilienceCheck(withBundledReads(checkSchema.parse(check)), ctx);
 const breakerQuery = DEFAULT_QUERIES.breakerState('market-data');
 
 describe('breaker check', () => {
@@ -107,16 +108,21 @@ describe('failover, resources and health checks', () => {
   });
 
   it('FAILS readiness outside the allowed phases, inconclusive without samples', () => {
-    const samples = series((t) => t).map((p) => ({ atMs: p.atMs, ok: p.atMs < 12_000 || p.atMs > 20_000, status: 200 }));
+    const samples = series((t) => t).map((p) => ({ atMs: p.atMs, ok: p.atMs < 12_000 || p.atMs > 20_000, status: p.atMs < 12_000 || p.atMs > 20_000 ? 200 : 503, path: '/actuator/health/readiness', latencyMs: 4 }));
     const results = judge({ kind: 'health', probe: 'ready', allowedPhases: ['slow'] }, context({ health: new Map([['ready', samples]]) }));
     expect(results.map((r) => [r.phase, r.status])).toEqual([['baseline', 'pass'], ['recovery', 'pass']]);
-    expect(judge({ kind: 'health', probe: 'ready', phases: ['slow'] }, context({ health: new Map([['ready', samples]]) }))[0]).toMatchObject({ status: 'fail' });
+    // Named for the path really probed, with the first failed sample.
+    expect(judge({ kind: 'health', probe: 'ready', phases: ['slow'] }, context({ health: new Map([['ready', samples]]) }))[0]).toMatchObject({
+      status: 'fail',
+      expected: '/actuator/health/readiness OK in every sample',
+      reason: '9 of 21 samples of /actuator/health/readiness failed (first: HTTP 503 after 4 ms)',
+    });
     expect(judge({ kind: 'health', probe: 'live' }, context({}))[0]).toMatchObject({ status: 'inconclusive' });
   });
 
   it('reports the time to detect and to recover', () => {
     const state = series((t) => (t >= 13_000 && t < 34_000 ? 2 : 0));
-    const [timing] = resilienceTimings(context({ series: new Map([[breakerQuery, { points: state }]]) }, load), [checkSchema.parse({ kind: 'breaker', phase: 'slow', opensWithin: '5s' })], 500);
+    const [timing] = resilienceTimings(context({ series: new Map([[breakerQuery, { points: state }]]) }, load), [withBundledReads(checkSchema.parse({ kind: 'breaker', phase: 'slow', opensWithin: '5s' }))], 500);
     expect(timing).toMatchObject({ phase: 'slow', timeToDetectMs: 3_000, timeToRecoverMs: 4_000, failoverGapMs: null });
   });
 });

@@ -19,13 +19,17 @@ export function evaluateAlert(check: AlertCheck, context: ResilienceContext): Ch
   const firing = (alerts.firing.get(check.alert)?.points ?? []).map((p) => p.atMs).sort((a, b) => a - b);
   const results: CheckResult[] = [];
   const firesWithinMs = parseDurationMs(check.firesWithin)!;
-  const firedAt = firing.find((t) => t >= span.startMs);
+  // It must start firing after the fault began: a firing carried over from an earlier phase is not this fault's.
+  const firingAtStart = firing.some((t) => t <= span.startMs && t > span.startMs - 2 * STEP_MS);
+  const firedAt = firingAtStart ? firstRestart(firing, span.startMs) : firing.find((t) => t >= span.startMs);
   const fireDelayMs = firedAt === undefined ? undefined : firedAt - span.startMs;
   if (fireDelayMs !== undefined && fireDelayMs <= firesWithinMs) results.push(judged(fires, true, seconds(fireDelayMs)));
+  else if (fireDelayMs === undefined && firingAtStart) results.push(inconclusive(fires, `${check.alert} was already firing when the fault began (from an earlier phase): it cannot show this fault was detected`));
   else if (fireDelayMs === undefined && context.observedUntilMs < span.startMs + firesWithinMs) results.push(inconclusive(fires, 'the run ended before the deadline'));
   else results.push(judged(fires, false, fireDelayMs === undefined ? null : seconds(fireDelayMs), fireDelayMs === undefined ? `${check.alert} never fired (is the rule loaded?)` : undefined));
   if (check.resolvesWithin) {
     const resolvesWithinMs = parseDurationMs(check.resolvesWithin)!;
+    const firedDuringFault = firing.some((t) => t >= span.startMs && t <= span.endMs + resolvesWithinMs);
     // Resolved at the first step after the fault's end at which the alert is no longer firing.
     let resolvedAt = span.endMs;
     for (const t of firing.filter((t) => t >= span.endMs - STEP_MS)) {
@@ -33,11 +37,20 @@ export function evaluateAlert(check: AlertCheck, context: ResilienceContext): Ch
       else break;
     }
     const delayMs = resolvedAt - span.endMs;
-    if (resolvedAt > context.observedUntilMs) {
+    if (!firedDuringFault) results.push(judged(resolves, false, null, `${check.alert} never fired, so nothing resolved`));
+    else if (resolvedAt > context.observedUntilMs) {
       results.push(context.observedUntilMs < span.endMs + resolvesWithinMs ? inconclusive(resolves, 'the run ended while the alert was still firing') : judged(resolves, false, null, 'still firing at the end of the run'));
     } else results.push(judged(resolves, delayMs <= resolvesWithinMs, seconds(delayMs)));
   }
   return results;
+}
+
+/** For an alert already firing at the fault's start: when it starts firing again after a gap (a new firing). */
+function firstRestart(firing: readonly number[], fromMs: number): number | undefined {
+  for (let i = 1; i < firing.length; i++) {
+    if (firing[i]! > fromMs && firing[i]! - firing[i - 1]! > 2 * STEP_MS) return firing[i];
+  }
+  return undefined;
 }
 
 /** No alert (of a severity, or by name) fires during the given phases: no false positives. */

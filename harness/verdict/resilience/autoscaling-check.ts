@@ -2,14 +2,16 @@ import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { scrapeKey } from '../../signals/scrape-key.ts';
-import { DEFAULT_QUERIES } from './default-queries.ts';
+import { readsOf } from '../../scenario/check-reads.ts';
 import { firstAt, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
 
 type AutoscalingCheck = Extract<ResilienceCheck, { kind: 'autoscaling' }>;
 
-export const replicasQuery = (check: AutoscalingCheck): string =>
-  check.source === 'scrape' ? scrapeKey(check.metric ?? 'autoscaler_current_replicas') : (check.query ?? DEFAULT_QUERIES.replicas);
+/** The replica count over the run, or why there is none. */
+export function replicaPoints(check: AutoscalingCheck, context: Pick<ResilienceContext, 'signals'>): TimePoint[] | string {
+  const [replicas] = readsOf(check);
+  return replicas ? seriesPoints(context.signals.series.get(replicas.key), replicas.text) : 'the check names no replica series (query or metric)';
+}
 
 /** Times the replica count turned from rising to falling or back. */
 export function directionChanges(points: readonly TimePoint[]): number {
@@ -30,7 +32,7 @@ export function evaluateAutoscaling(check: AutoscalingCheck, context: Resilience
   const base = (name: string, expected: string) => ({ name: `autoscaling ${name}`, phase: check.phase, metric: 'autoscaling' as const, expected });
   const up = base(`reaches ${check.atLeast} replicas within ${check.within}`, `>= ${check.atLeast} replicas within ${check.within}`);
   if (!window) return [inconclusive(up, 'the phase did not run')];
-  const points = seriesPoints(context.signals.series.get(replicasQuery(check)), replicasQuery(check));
+  const points = replicaPoints(check, context);
   if (typeof points === 'string') return [inconclusive(up, points)];
   const results: CheckResult[] = [];
   const withinMs = parseDurationMs(check.within)!;

@@ -1,22 +1,53 @@
+import { breakerStateReads, readsOf } from '../../scenario/check-reads.ts';
 import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
+import type { TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { scrapeKey } from '../../signals/scrape-key.ts';
-import { DEFAULT_QUERIES } from './default-queries.ts';
 import { faultSpan, firstAt, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
 
 type BreakerCheck = Extract<ResilienceCheck, { kind: 'breaker' }>;
 
-export const breakerQuery = (check: BreakerCheck): string =>
-  check.source === 'scrape' ? scrapeKey(check.metric ?? `circuit_breaker_state{breaker="${check.breaker}"}`) : (check.query ?? DEFAULT_QUERIES.breakerState(check.breaker));
+/** ordeal's own reading of a breaker, whatever the service exports. */
+export const BREAKER_STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
 
-/** The breaker opens (state 2) within T of the fault starting, and closes (state 0) within T of it ending. */
+export const breakerLabel = (check: BreakerCheck): string => `breaker ${check.breaker ?? check.preset ?? ''}`.trimEnd();
+
+/**
+ * The breaker's state over the run as 0 closed / 1 half-open / 2 open, from
+ * one state number (mapped by `values`, default open 2, half-open 1) or from
+ * one series per state (> 0 while in it; a step with no sample counts as 0).
+ * A string says why there is no state to judge.
+ */
+export function breakerStateSeries(check: BreakerCheck, context: Pick<ResilienceContext, 'signals'>): TimePoint[] | string {
+  const states = breakerStateReads(check);
+  if (!states) {
+    const [state] = readsOf(check);
+    if (!state) return 'the check names no breaker state series (query, metric, states or preset)';
+    const points = seriesPoints(context.signals.series.get(state.key), state.text);
+    if (typeof points === 'string') return points;
+    const open = check.values?.open ?? BREAKER_STATE.open;
+    const halfOpen = check.values?.halfOpen ?? (check.values ? undefined : BREAKER_STATE.halfOpen);
+    return points.map((p) => ({ atMs: p.atMs, value: p.value === open ? BREAKER_STATE.open : p.value === halfOpen ? BREAKER_STATE.halfOpen : BREAKER_STATE.closed }));
+  }
+  const open = seriesPoints(context.signals.series.get(states.open.key), states.open.text);
+  if (typeof open === 'string') return open;
+  const halfOpen = states.halfOpen ? seriesPoints(context.signals.series.get(states.halfOpen.key), states.halfOpen.text) : [];
+  if (typeof halfOpen === 'string') return halfOpen;
+  const at = new Map<number, number>();
+  for (const p of open) at.set(p.atMs, p.value > 0 ? BREAKER_STATE.open : (at.get(p.atMs) ?? BREAKER_STATE.closed));
+  for (const p of halfOpen) if (p.value > 0 && at.get(p.atMs) !== BREAKER_STATE.open) at.set(p.atMs, BREAKER_STATE.halfOpen);
+  for (const p of halfOpen) if (!at.has(p.atMs)) at.set(p.atMs, BREAKER_STATE.closed);
+  return [...at].sort((a, b) => a[0] - b[0]).map(([atMs, value]) => ({ atMs, value }));
+}
+
+/** The breaker opens within T of the fault starting, and closes within T of it ending. */
 export function evaluateBreaker(check: BreakerCheck, context: ResilienceContext): CheckResult[] {
   const opensWithinMs = parseDurationMs(check.opensWithin)!;
-  const openBase = { name: `breaker ${check.breaker} opens within ${check.opensWithin}`, phase: check.phase, metric: 'breaker' as const, expected: `open within ${check.opensWithin}` };
-  const closeBase = { name: `breaker ${check.breaker} closes within ${check.closesWithin}`, phase: check.phase, metric: 'breaker' as const, expected: `closed within ${check.closesWithin} after the fault` };
+  const label = breakerLabel(check);
+  const openBase = { name: `${label} opens within ${check.opensWithin}`, phase: check.phase, metric: 'breaker' as const, expected: `open within ${check.opensWithin}` };
+  const closeBase = { name: `${label} closes within ${check.closesWithin}`, phase: check.phase, metric: 'breaker' as const, expected: `closed within ${check.closesWithin} after the fault` };
   const span = faultSpan(context, check.phase);
-  const points = seriesPoints(context.signals.series.get(breakerQuery(check)), breakerQuery(check));
+  const points = breakerStateSeries(check, context);
   const results: CheckResult[] = [];
   if (!span) return [inconclusive(openBase, 'the phase did not run')];
   if (typeof points === 'string') {
@@ -24,18 +55,29 @@ export function evaluateBreaker(check: BreakerCheck, context: ResilienceContext)
     if (check.closesWithin) results.push(inconclusive(closeBase, points));
     return results;
   }
-  const opened = firstAt(points, span.startMs, (v) => v >= 2);
+  // Opened by this fault: a breaker still open from before it (an earlier fault) is not credited to it.
+  const openAtStart = points.filter((p) => p.atMs <= span.startMs).at(-1)?.value === BREAKER_STATE.open;
+  const opened = openAtStart ? firstAfterLeaving(points, span.startMs) : firstAt(points, span.startMs, (v) => v === BREAKER_STATE.open);
   const openDelayMs = opened ? opened.atMs - span.startMs : undefined;
   if (openDelayMs !== undefined && openDelayMs <= opensWithinMs) results.push(judged(openBase, true, seconds(openDelayMs)));
+  else if (openDelayMs === undefined && openAtStart) results.push(inconclusive(openBase, 'the breaker was already open when the fault began (left open by an earlier phase): give it time to close first'));
   else if (openDelayMs === undefined && context.observedUntilMs < span.startMs + opensWithinMs) results.push(inconclusive(openBase, 'the run ended before the deadline'));
   else results.push(judged(openBase, false, openDelayMs === undefined ? null : seconds(openDelayMs), openDelayMs === undefined ? 'the breaker never opened' : undefined));
   if (check.closesWithin) {
     const closesWithinMs = parseDurationMs(check.closesWithin)!;
-    const closed = firstAt(points, span.endMs, (v) => v === 0);
+    const everOpen = points.some((p) => p.atMs >= span.startMs && p.atMs <= span.endMs + closesWithinMs && p.value !== BREAKER_STATE.closed);
+    const closed = firstAt(points, span.endMs, (v) => v === BREAKER_STATE.closed);
     const closeDelayMs = closed ? closed.atMs - span.endMs : undefined;
-    if (closeDelayMs !== undefined && closeDelayMs <= closesWithinMs) results.push(judged(closeBase, true, seconds(closeDelayMs)));
+    if (!everOpen) results.push(judged(closeBase, false, null, 'the breaker never opened, so it had nothing to close'));
+    else if (closeDelayMs !== undefined && closeDelayMs <= closesWithinMs) results.push(judged(closeBase, true, seconds(closeDelayMs)));
     else if (closeDelayMs === undefined && context.observedUntilMs < span.endMs + closesWithinMs) results.push(inconclusive(closeBase, 'the run ended before the breaker could be seen closing'));
     else results.push(judged(closeBase, false, closeDelayMs === undefined ? null : seconds(closeDelayMs), closeDelayMs === undefined ? 'the breaker never closed' : undefined));
   }
   return results;
+}
+
+/** For a breaker open at the fault's start: the first time it opens again after having left "open". */
+function firstAfterLeaving(points: readonly TimePoint[], fromMs: number): TimePoint | undefined {
+  const left = firstAt(points, fromMs, (v) => v !== BREAKER_STATE.open);
+  return left ? firstAt(points, left.atMs, (v) => v === BREAKER_STATE.open) : undefined;
 }

@@ -1,12 +1,11 @@
 import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { DEFAULT_QUERIES } from './default-queries.ts';
+import { readsOf } from '../../scenario/check-reads.ts';
 import { inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
 
 type FailoverCheck = Extract<ResilienceCheck, { kind: 'failover' }>;
 
-export const replicaQuery = (check: FailoverCheck): string => check.replicaQuery ?? DEFAULT_QUERIES.replicaTraffic;
 
 /** How long clients saw errors in a phase: first failing second to last, inclusive (0 when none). */
 export function errorWindowMs(context: ResilienceContext, phase: string): { failed: number; windowMs: number; requests: number } {
@@ -35,7 +34,8 @@ export function evaluateFailover(check: FailoverCheck, context: ResilienceContex
     const b = base(`error window <= ${check.maxErrorWindow}`, `errors for <= ${check.maxErrorWindow}`);
     results.push(errors.requests === 0 ? inconclusive(b, 'no request completed in this phase') : judged(b, errors.windowMs <= parseDurationMs(check.maxErrorWindow)!, seconds(errors.windowMs)));
   }
-  const points = seriesPoints(context.signals.series.get(replicaQuery(check)), replicaQuery(check));
+  const [replica] = readsOf(check);
+  const points = replica ? seriesPoints(context.signals.series.get(replica.key), replica.text) : 'the check names no replicaQuery';
   if (typeof points === 'string') results.push(inconclusive(served, points));
   else {
     const peak = Math.max(0, ...points.filter((p) => p.atMs >= window.startMs && p.atMs <= window.endMs).map((p) => p.value));

@@ -8,13 +8,16 @@ type HealthCheck = Extract<ResilienceCheck, { kind: 'health' }>;
 export function evaluateHealth(check: HealthCheck, context: ResilienceContext): CheckResult[] {
   const phases = (check.phases ?? [...context.windows.keys()]).filter((p) => !check.allowedPhases.includes(p));
   const samples = context.signals.health.get(check.probe) ?? [];
+  // Named for the path really probed (the scenario's health.paths), not the default.
+  const path = samples[0]?.path ?? `the ${check.probe} probe`;
   return phases.map((phase) => {
-    const base = { name: `health ${check.probe} stays OK`, phase, metric: 'health' as const, expected: `/health/${check.probe} OK in every sample` };
+    const base = { name: `health ${check.probe} stays OK`, phase, metric: 'health' as const, expected: `${path} OK in every sample` };
     const window = context.windows.get(phase);
     if (!window) return inconclusive(base, 'the phase did not run');
     const inPhase = samples.filter((s) => s.atMs >= window.startMs && s.atMs <= window.endMs);
     if (inPhase.length === 0) return inconclusive(base, `no ${check.probe} probe sample during the phase`);
     const failed = inPhase.filter((s) => !s.ok).length;
-    return judged(base, failed === 0, failed, failed ? `${failed} of ${inPhase.length} samples failed` : undefined);
+    const first = inPhase.find((s) => !s.ok);
+    return judged(base, failed === 0, failed, first ? `${failed} of ${inPhase.length} samples of ${path} failed (first: ${first.status === null ? 'no answer' : `HTTP ${first.status}`} after ${Math.round(first.latencyMs)} ms)` : undefined);
   });
 }

@@ -48,6 +48,7 @@ export function faultSpan(context: ResilienceContext, phase: string): { startMs:
 export function seriesPoints(result: SeriesResult | undefined, query: string): TimePoint[] | string {
   if (!result) return `the query "${query}" was not run`;
   if ('error' in result) return result.error;
+  if (result.missingMetrics?.length) return `no metric named ${result.missingMetrics.join(', ')} was found for "${query}" (a typo, or a target that is not scraped?)`;
   if (result.points.length === 0) return `the query "${query}" returned no data (is the metric exported and scraped?)`;
   return result.points;
 }

@@ -1,9 +1,10 @@
 import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { describeFault } from '../../scenario/fault-schema.ts';
-import { replicasQuery } from './autoscaling-check.ts';
-import { breakerQuery } from './breaker-check.ts';
+import { replicaPoints } from './autoscaling-check.ts';
+import { BREAKER_STATE, breakerStateSeries } from './breaker-check.ts';
 import { errorWindowMs } from './failover-check.ts';
 import { faultSpan, type ResilienceContext } from './resilience-context.ts';
+import { firingIntervals } from './signal-series.ts';
 
 export interface ResilienceTiming {
   phase: string;
@@ -18,15 +19,16 @@ export interface ResilienceTiming {
   scaleUpLatencyMs: number | null;
 }
 
-function points(context: ResilienceContext, query: string) {
-  const result = context.signals.series.get(query);
-  return result && 'points' in result ? result.points : [];
-}
+const orNone = <T>(points: T[] | string): T[] => (typeof points === 'string' ? [] : points);
 
 /** How long each reaction took, per phase with faults or an autoscaling check. */
 export function resilienceTimings(context: ResilienceContext, checks: readonly ResilienceCheck[], p95TargetMs: number): ResilienceTiming[] {
-  const breakerPoints = checks.filter((c) => c.kind === 'breaker').flatMap((c) => points(context, breakerQuery(c)));
-  const alertTimes = 'firing' in context.signals.alerts ? [...context.signals.alerts.firing.values()].flatMap((a) => a.points.map((p) => p.atMs)) : [];
+  const breakerSeries = checks.filter((c) => c.kind === 'breaker').map((c) => orNone(breakerStateSeries(c, context)));
+  const breakerPoints = breakerSeries.flat();
+  // Reactions are credited to a fault only when they start after it began: a breaker left open, or an
+  // alert still firing, from an earlier phase's fault is not this fault's detection.
+  const breakerOpenings = breakerSeries.flatMap((series) => series.filter((p, i) => p.value === BREAKER_STATE.open && series[i - 1]?.value !== BREAKER_STATE.open).map((p) => p.atMs));
+  const alertStarts = firingIntervals(context.signals).map((interval) => interval.startMs);
   const phases = new Set([...context.faults.map((f) => f.phase), ...checks.filter((c) => c.kind === 'autoscaling').map((c) => c.phase)]);
   return [...phases].flatMap((phase) => {
     const span = faultSpan(context, phase);
@@ -34,8 +36,8 @@ export function resilienceTimings(context: ResilienceContext, checks: readonly R
     if (!span || !window) return [];
     const faults = context.faults.filter((f) => f.phase === phase);
     const detectedAt = Math.min(
-      ...breakerPoints.filter((p) => p.atMs >= span.startMs && p.value >= 2).map((p) => p.atMs),
-      ...alertTimes.filter((t) => t >= span.startMs),
+      ...breakerOpenings.filter((t) => t >= span.startMs),
+      ...alertStarts.filter((t) => t >= span.startMs),
     );
     const breakerClosedAt = (atMs: number): boolean => {
       const latest = breakerPoints.filter((p) => p.atMs <= atMs).at(-1);
@@ -43,7 +45,7 @@ export function resilienceTimings(context: ResilienceContext, checks: readonly R
     };
     const recovered = context.load.find((s) => s.atMs >= span.endMs && s.p95Ms !== null && s.p95Ms <= p95TargetMs && breakerClosedAt(s.atMs));
     const autoscaling = checks.find((c): c is Extract<ResilienceCheck, { kind: 'autoscaling' }> => c.kind === 'autoscaling' && c.phase === phase);
-    const scaled = autoscaling ? points(context, replicasQuery(autoscaling)).find((p) => p.atMs >= window.startMs && p.value >= autoscaling.atLeast) : undefined;
+    const scaled = autoscaling ? orNone(replicaPoints(autoscaling, context)).find((p) => p.atMs >= window.startMs && p.value >= autoscaling.atLeast) : undefined;
     return [
       {
         phase,

@@ -1,25 +1,24 @@
 import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { DEFAULT_QUERIES } from './default-queries.ts';
+import { readsOf } from '../../scenario/check-reads.ts';
 import { inconclusive, judged, seriesPoints, type ResilienceContext } from './resilience-context.ts';
 
 type ResourcesCheck = Extract<ResilienceCheck, { kind: 'resources' }>;
 
-export const cpuQuery = (check: ResourcesCheck): string => check.cpuQuery ?? DEFAULT_QUERIES.cpuPercent;
-export const memoryQuery = (check: ResourcesCheck): string => check.memoryQuery ?? DEFAULT_QUERIES.memoryPercent;
 
 /** The target's average CPU and memory (percent of its budget) stay under the published limits in each phase. */
 export function evaluateResources(check: ResourcesCheck, context: ResilienceContext): CheckResult[] {
+  const reads = readsOf(check);
   const limits = [
-    { resource: 'cpu', query: cpuQuery(check), below: check.cpuPercentBelow },
-    { resource: 'memory', query: memoryQuery(check), below: check.memoryPercentBelow },
+    { resource: 'cpu', read: reads.find((r) => r.role === 'CPU %'), below: check.cpuPercentBelow },
+    { resource: 'memory', read: reads.find((r) => r.role === 'memory %'), below: check.memoryPercentBelow },
   ];
   return check.phases.flatMap((phase) =>
-    limits.map(({ resource, query, below }) => {
+    limits.map(({ resource, read, below }) => {
       const base = { name: `${resource} average < ${below}%`, phase, metric: 'resources' as const, expected: `average ${resource} < ${below}%` };
       const window = context.windows.get(phase);
       if (!window) return inconclusive(base, 'the phase did not run');
-      const points = seriesPoints(context.signals.series.get(query), query);
+      const points = read ? seriesPoints(context.signals.series.get(read.key), read.text) : `the check names no ${resource} query`;
       if (typeof points === 'string') return inconclusive(base, points);
       const inPhase = points.filter((p) => p.atMs >= window.startMs && p.atMs <= window.endMs);
       if (inPhase.length === 0) return inconclusive(base, `no ${resource} data during the phase`);

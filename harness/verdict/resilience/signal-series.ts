@@ -1,9 +1,7 @@
 import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import type { RecordedSignals, TimePoint } from '../../signals/recorded-signals.ts';
-import { replicasQuery } from './autoscaling-check.ts';
-import { breakerQuery } from './breaker-check.ts';
-import { replicaQuery } from './failover-check.ts';
-import { cpuQuery, memoryQuery } from './resources-check.ts';
+import { readsOf } from '../../scenario/check-reads.ts';
+import { breakerLabel, breakerStateSeries } from './breaker-check.ts';
 
 export interface LabelledSeries {
   /** "replicas", "breaker market-data", … */
@@ -22,22 +20,29 @@ export interface FiringInterval {
 
 /** The signals the checks read, named for people (the report's charts), in check order, each once. */
 export function labelledSeries(checks: readonly ResilienceCheck[], signals: RecordedSignals): LabelledSeries[] {
-  const wanted: { key: string; name: string; unit: string }[] = checks.flatMap((check) => {
-    switch (check.kind) {
-      case 'breaker': return [{ key: breakerQuery(check), name: `breaker ${check.breaker}`, unit: '0 closed · 1 half-open · 2 open' }];
-      case 'autoscaling': return [{ key: replicasQuery(check), name: 'replicas', unit: 'count' }];
-      case 'failover': return [{ key: replicaQuery(check), name: 'replica serving', unit: 'req/s' }];
-      case 'resources': return [{ key: cpuQuery(check), name: 'CPU', unit: '%' }, { key: memoryQuery(check), name: 'memory', unit: '%' }];
-      default: return [];
-    }
-  });
-  const seen = new Set<string>();
   const out: LabelledSeries[] = [];
-  for (const { key, name, unit } of wanted) {
-    if (seen.has(key)) continue;
+  const seen = new Set<string>();
+  const add = (key: string, name: string, unit: string, points: TimePoint[] | undefined): void => {
+    if (seen.has(key) || !points || points.length === 0) return;
     seen.add(key);
+    out.push({ name, unit, points });
+  };
+  const recorded = (key: string): TimePoint[] | undefined => {
     const result = signals.series.get(key);
-    if (result && 'points' in result && result.points.length > 0) out.push({ name, unit, points: result.points });
+    return result && 'points' in result ? result.points : undefined;
+  };
+  for (const check of checks) {
+    if (check.kind === 'breaker') {
+      // The state as ordeal reads it (0/1/2), whatever the service's own encoding.
+      const states = breakerStateSeries(check, { signals });
+      add(`breaker:${readsOf(check).map((r) => r.key).join('|')}`, breakerLabel(check), '0 closed · 1 half-open · 2 open', typeof states === 'string' ? undefined : states);
+      continue;
+    }
+    for (const read of readsOf(check)) {
+      const name = check.kind === 'promql' ? check.name : check.kind === 'failover' ? 'replica serving' : read.role === 'replicas' ? 'replicas' : read.role.replace(' %', '');
+      const unit = check.kind === 'promql' ? 'value' : check.kind === 'failover' ? 'req/s' : read.role === 'replicas' ? 'count' : '%';
+      add(read.key, name, unit, recorded(read.key));
+    }
   }
   return out;
 }

@@ -1,0 +1,44 @@
+/**
+ * What the bundled stack's checks read when a scenario does not say: its
+ * services' metric names. Applied only to scenarios with stack: { kind:
+ * "bundled" } (and by tests that start the stack themselves); on any other
+ * service a check without its query is a scenario error.
+ */
+export const BUNDLED_READS = {
+  breaker: 'market-data',
+  breakerState: (breaker: string) => `max(circuit_breaker_state{breaker="${breaker}"})`,
+  breakerMetric: (breaker: string) => `circuit_breaker_state{breaker="${breaker}"}`,
+  replicaTraffic: 'sum(rate(ledger_requests_total{ledger="replica",outcome="ok"}[5s]))',
+  replicas: 'max(autoscaler_current_replicas)',
+  replicasMetric: 'autoscaler_current_replicas',
+  cpuPercent: '100 * max(gateway_cpu_utilisation_ratio{job="gateway"})',
+  memoryPercent: '100 * max(gateway_memory_utilisation_ratio{job="gateway"})',
+} as const;
+
+interface CheckLike {
+  kind: string;
+  source?: 'prometheus' | 'scrape';
+  [field: string]: unknown;
+}
+
+/** A check with the bundled stack's reads filled in where it names none (input or validated form alike). */
+export function withBundledReads<C extends CheckLike>(check: C): C {
+  const has = (field: string) => check[field] !== undefined;
+  switch (check.kind) {
+    case 'breaker': {
+      if (has('states') || has('preset')) return check;
+      const breaker = (check.breaker as string | undefined) ?? BUNDLED_READS.breaker;
+      return check.source === 'scrape'
+        ? { ...check, breaker, metric: check.metric ?? BUNDLED_READS.breakerMetric(breaker) }
+        : { ...check, breaker, query: check.query ?? BUNDLED_READS.breakerState(breaker) };
+    }
+    case 'failover':
+      return { ...check, replicaQuery: check.replicaQuery ?? BUNDLED_READS.replicaTraffic };
+    case 'autoscaling':
+      return check.source === 'scrape' ? { ...check, metric: check.metric ?? BUNDLED_READS.replicasMetric } : { ...check, query: check.query ?? BUNDLED_READS.replicas };
+    case 'resources':
+      return { ...check, cpuQuery: check.cpuQuery ?? BUNDLED_READS.cpuPercent, memoryQuery: check.memoryQuery ?? BUNDLED_READS.memoryPercent };
+    default:
+      return check;
+  }
+}
