@@ -82,7 +82,8 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--toxiproxy <url>', 'check this Toxiproxy instead of toxiproxy.url')
     .option('--prometheus <url>', 'check this Prometheus instead of prometheus.url')
     .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
-    .action(async (file: string, options: { timeScale?: number; target?: string; toxiproxy?: string; prometheus?: string; allowNonLoopback?: boolean }) => {
+    .option('--offline', 'check the scenario and its addresses only, not that the target, Toxiproxy and Prometheus answer (e.g. before the stack is started)')
+    .action(async (file: string, options: { timeScale?: number; target?: string; toxiproxy?: string; prometheus?: string; allowNonLoopback?: boolean; offline?: boolean }) => {
       const scenario = await loadScenario(file);
       const overrides = { targetUrl: options.target, toxiproxyUrl: options.toxiproxy, prometheusUrl: options.prometheus, allowNonLoopback: options.allowNonLoopback };
       // A bad address is the first thing said, not something found after the whole timeline.
@@ -90,6 +91,11 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
       io.stdout.write(`${renderPlan(scenario, buildTimeline(scenario, options.timeScale))}\n`);
       const warnings = scenarioWarnings(scenario);
       if (warnings.length > 0) io.stdout.write(`\nwarnings:\n${warnings.map((line) => `  ${line}`).join('\n')}\n`);
+      if (options.offline) {
+        const unchecked = [scenario.stack ? undefined : 'the target listening', scenario.toxiproxy?.url || options.toxiproxy ? 'Toxiproxy answering, its proxies and their upstreams' : undefined, scenario.prometheus?.url || options.prometheus ? 'Prometheus answering' : undefined].filter(Boolean);
+        io.stdout.write(`\ninfrastructure: not checked (--offline)${unchecked.length ? `: ${unchecked.join('; ')}` : ''}; \`ordeal run\` checks them before any load\n`);
+        return;
+      }
       const findings = await preflight(scenario, overrides);
       if (findings.length > 0) io.stdout.write(`\ninfrastructure:\n${findings.map((line) => `  ${line}`).join('\n')}\n`);
     });

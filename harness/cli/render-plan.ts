@@ -23,6 +23,8 @@ function describeCheck(check: ResilienceCheck, scenario: Scenario): string {
 
 const healthPath = (scenario: Scenario, probe: 'live' | 'ready' | 'startup'): string => scenario.health?.paths[probe] ?? `/health/${probe}`;
 
+const withGrace = (check: ResilienceCheck, text: string): string => ('after' in check && check.after ? `${text} (judged from +${check.after} into the phase)` : text);
+
 /** What a check reads, one line each: every query, scrape and probe the run will make for it. */
 function readLines(check: ResilienceCheck, scenario: Scenario, indent: string): string[] {
   const prometheus = scenario.prometheus?.url ?? 'the bundled Prometheus';
@@ -51,6 +53,7 @@ export function renderPlan(scenario: Scenario, timeline: Timeline): string {
       : scenario.load.driver === 'autocannon'
       ? `load: autocannon (closed model driving a rate), up to ${scenario.load.connections} connections, request timeout ${scenario.load.timeout}`
       : `load: ordeal ${scenario.load.model} model, ${scenario.load.model === 'open' ? `at most ${scenario.load.maxInFlight} in flight, send lag p99 <= ${scenario.load.maxSendLag} or the phase's load checks are inconclusive` : `virtual users, together at most ${scenario.limits.maxRatePerSec} req/s (limits.maxRatePerSec)`}, request timeout ${scenario.load.timeout}`,
+    ...(scenario.readiness ? [`readiness: before anything is sent, wait up to ${scenario.readiness.timeout} (every ${scenario.readiness.interval}) until ${[scenario.readiness.path && `GET ${scenario.readiness.path} answers 2xx/3xx`, scenario.readiness.promql && `${scenario.readiness.promql} is > 0`].filter(Boolean).join(' and ')} (outside the verdict; not ready in time: exit 3)`] : []),
     ...(scenario.load.driver === 'ordeal' ? [warmupLine(scenario, timeline)] : []),
     '',
   ];
@@ -64,17 +67,17 @@ export function renderPlan(scenario: Scenario, timeline: Timeline): string {
     lines.push(`  ${formatDurationMs(phase.startOffsetMs).padStart(6)}  ${phase.name.padEnd(24)} ${formatDurationMs(phase.durationMs).padStart(6)}  ${rate}`);
     for (const fault of phase.faults) lines.push(`${' '.repeat(10)}fault: ${describeFault(fault)}`);
     for (const check of timeline.checks.filter((c) => c.phase === phase.name)) {
-      lines.push(`${' '.repeat(10)}check: ${check.metric} ${check.threshold.source}`);
+      lines.push(`${' '.repeat(10)}check: ${check.metric} ${check.threshold.source}${check.afterMs ? ` (judged from +${check.afterMs / 1_000}s: slo.after)` : ''}`);
     }
     // A check over several phases is listed under each; its reads under the first.
     for (const check of scenario.checks.filter((c) => phasesNamedBy(c).includes(phase.name))) {
-      lines.push(`${' '.repeat(10)}check: ${describeCheck(check, scenario)}`);
+      lines.push(`${' '.repeat(10)}check: ${withGrace(check, describeCheck(check, scenario))}`);
       if (phasesNamedBy(check)[0] === phase.name) lines.push(...readLines(check, scenario, ' '.repeat(17)));
     }
   }
   const runWide = scenario.checks.filter((c) => phasesNamedBy(c).length === 0);
   for (const check of runWide) {
-    lines.push(`  every phase: ${describeCheck(check, scenario)}`);
+    lines.push(`  every phase: ${withGrace(check, describeCheck(check, scenario))}`);
     lines.push(...readLines(check, scenario, ' '.repeat(4)));
   }
   lines.push('', scenario.guards.length > 0 ? 'guards (any one trips: load stops, faults removed, verdict aborted):' : 'guards: none (add guards to stop a run that goes wrong, e.g. { metric: "http_req_failed", trip: "rate>0.2", for: "10s" })');

@@ -36,7 +36,7 @@ export function buildReport(run: RecordedRun): RunReport {
     verdictReason: reason,
     scenario: { name: run.scenario.name, file: run.scenarioFile, description: run.scenario.description },
     target: run.target,
-    load: { driver: run.driver.name, model: run.driver.model, connections: run.scenario.load.connections, timeScale: run.timeScale, warmupRequests: run.warmupRequests ?? 0 },
+    load: { driver: run.driver.name, model: run.driver.model, connections: run.scenario.load.connections, timeScale: run.timeScale, warmupRequests: run.warmupRequests ?? 0, ...(run.readinessWaitMs !== undefined ? { readinessWaitMs: Math.round(run.readinessWaitMs) } : {}) },
     startedAt: iso(run.startedAtMs),
     endedAt: iso(run.endedAtMs),
     durationMs: run.endedAtMs - run.startedAtMs,

@@ -20,6 +20,8 @@ export interface RunReport {
     timeScale: number;
     /** Untimed warm-up requests sent to the target before the first phase (never recorded in any phase). */
     warmupRequests: number;
+    /** How long the readiness gate waited before the first phase (absent: no gate). */
+    readinessWaitMs?: number;
   };
   startedAt: string;
   endedAt: string;

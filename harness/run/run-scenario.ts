@@ -132,6 +132,7 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     signals: recordedSignals,
     observedUntilMs,
     warmupRequests: session.warmupRequests,
+    ...(session.readinessWaitMs !== undefined ? { readinessWaitMs: session.readinessWaitMs } : {}),
     vanishedFaults: watch.vanished,
     environment: describeEnvironment(),
   };

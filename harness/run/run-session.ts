@@ -11,6 +11,7 @@ import { NOBODY, type ResourceOwner } from './resource-owner.ts';
 import type { RunEvents } from './run-events.ts';
 import { checkAddresses, checkResolvedAddresses, startRunInfrastructure, type StartedRunInfrastructure } from './run-infrastructure.ts';
 import type { RunOverrides } from './run-overrides.ts';
+import { waitUntilReady } from './readiness-gate.ts';
 
 export interface SessionOptions {
   runId: string;
@@ -55,6 +56,8 @@ export class RunSession {
     readonly load: LoadTarget,
     readonly warmupRequests: number,
     private readonly watchdog: Watchdog | undefined,
+    /** How long the readiness gate waited before the load could start (undefined: no gate). */
+    readonly readinessWaitMs?: number,
   ) {}
 
   static async open(scenario: Scenario, options: SessionOptions): Promise<RunSession> {
@@ -84,8 +87,14 @@ export class RunSession {
         connections: scenario.load.connections,
         timeoutMs: parseDurationMs(scenario.load.timeout) ?? 5_000,
       };
+      let readinessWaitMs: number | undefined;
+      if (scenario.readiness) {
+        events.emit('infrastructure', { message: `waiting for the service to be ready (${[scenario.readiness.path && `GET ${scenario.readiness.path}`, scenario.readiness.promql].filter(Boolean).join(' and ')}, at most ${scenario.readiness.timeout})` });
+        readinessWaitMs = await waitUntilReady(scenario.readiness, { http, targetUrl: infrastructure.targetUrl, prometheusUrl: infrastructure.prometheusUrl, clock: options.clock, signal: options.signal });
+        events.emit('infrastructure', { message: `ready after ${(readinessWaitMs / 1_000).toFixed(1)} s` });
+      }
       const warmupRequests = await prepareDriver(scenario, options, load);
-      return new RunSession(http, infrastructure, options.driver, load, warmupRequests, watchdog);
+      return new RunSession(http, infrastructure, options.driver, load, warmupRequests, watchdog, readinessWaitMs);
     } catch (error) {
       await options.driver.close?.().catch(() => undefined);
       await infrastructure?.stop();

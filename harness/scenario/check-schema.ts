@@ -4,6 +4,7 @@ import { parseDurationMs } from './duration.ts';
 
 const duration = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, { error: 'is not a duration (use "500ms", "30s", "2m" or "1m30s")' });
 const phase = z.string().min(1);
+const alertName = z.string().min(1).refine((text) => parseMetricSelector(text) !== undefined, { error: 'is not an alert name (use e.g. "CircuitBreakerOpen", or with labels \'HAProxyServerDown{server="primary"}\')' });
 /** Libraries whose breaker metrics ordeal knows by name (their documented shapes). */
 export const BREAKER_PRESETS = ['resilience4j'] as const;
 /** A comparison a PromQL check's values must meet: "<0.05", ">0", ">=2", "==0". */
@@ -67,7 +68,8 @@ export const checkSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('alert'),
-    alert: z.string().min(1),
+    /** The alert's name, optionally with label matchers: 'HAProxyServerDown{server="primary"}'. */
+    alert: alertName,
     phase,
     firesWithin: duration,
     resolvesWithin: duration.optional(),
@@ -75,8 +77,11 @@ export const checkSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('no-alert'),
     phases: z.array(phase).min(1),
+    /** Judge from each phase's start + this grace (an alert's rate window or a breaker's wait carried over from the last fault). */
+    after: duration.optional(),
+
     severity: z.enum(['warning', 'critical']).optional(),
-    alert: z.string().optional(),
+    alert: alertName.optional(),
   }),
   z.strictObject({
     kind: z.literal('resources'),
@@ -99,6 +104,9 @@ export const checkSchema = z.discriminatedUnion('kind', [
     within: duration.optional(),
     /** …and then hold this long without a break (without `within`: for this long somewhere in the phase). */
     for: duration.optional(),
+    /** Judge from each phase's start + this grace (an alert's rate window or a breaker's wait carried over from the last fault). */
+    after: duration.optional(),
+
   }),
   z.strictObject({
     kind: z.literal('health'),
@@ -106,6 +114,9 @@ export const checkSchema = z.discriminatedUnion('kind', [
     phases: z.array(phase).optional(),
     /** Phases in which the probe may fail (e.g. a planned restart). */
     allowedPhases: z.array(phase).default([]),
+    /** Judge from each phase's start + this grace (an alert's rate window or a breaker's wait carried over from the last fault). */
+    after: duration.optional(),
+
   }),
 ]);
 

@@ -64,6 +64,8 @@ const thresholdListSchema = z.array(z.string()).optional();
 
 const sloSchema = z.strictObject({
   phases: z.array(z.string()).optional(),
+  /** A grace at each phase's start: judge from start + this (a proxy's detection time, an alert's rate window carried over). */
+  after: durationSchema.optional(),
   http_req_duration: thresholdListSchema,
   http_req_failed: thresholdListSchema,
   http_reqs: thresholdListSchema,
@@ -138,6 +140,14 @@ export const scenarioSchema = z
     prometheus: z.strictObject({ url: z.string().optional() }).optional(),
     /** Direct scrapes of the target's /metrics (for checks with source: "scrape"). */
     scrape: z.strictObject({ url: z.string().optional(), interval: durationSchema.default('1s') }).optional(),
+    /**
+     * Before the first phase: wait (bounded) until the service is ready — a path on the target answering
+     * 2xx/3xx, and/or PromQL whose every series is > 0 — outside the verdict. Not ready in time: exit 3, nothing sent.
+     */
+    readiness: z
+      .strictObject({ path: originPathSchema.optional(), promql: z.string().min(1).optional(), timeout: durationSchema.default('60s'), interval: durationSchema.default('1s') })
+      .refine((gate) => gate.path !== undefined || gate.promql !== undefined, { error: 'needs a path (e.g. "/actuator/health/readiness") or a promql condition (e.g. \'min(up{job="payments"})\')' })
+      .optional(),
     /** HTTP health probes sampled during the run. */
     health: z
       .strictObject({

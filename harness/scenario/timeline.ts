@@ -19,6 +19,8 @@ export interface PlannedCheck {
   phase: string;
   metric: SloMetric;
   threshold: Threshold;
+  /** Judged from the phase's start + this grace (slo.after), not scaled by timeScale. */
+  afterMs?: number;
 }
 
 export interface Timeline {
@@ -54,11 +56,12 @@ export function buildTimeline(scenario: Scenario, timeScale = 1): Timeline {
   const checks: PlannedCheck[] = [];
   for (const slo of scenario.slos) {
     const selected = !slo.phases || slo.phases.includes('*') ? phases.map((p) => p.name) : slo.phases;
+    const afterMs = slo.after ? parseDurationMs(slo.after) : undefined;
     for (const phaseName of selected) {
       for (const metric of Object.keys(METRIC_AGGREGATIONS) as SloMetric[]) {
         for (const source of slo[metric] ?? []) {
           const threshold = parseThreshold(source);
-          if (threshold) checks.push({ phase: phaseName, metric, threshold });
+          if (threshold) checks.push({ phase: phaseName, metric, threshold, ...(afterMs ? { afterMs } : {}) });
         }
       }
     }

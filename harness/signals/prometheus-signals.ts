@@ -1,7 +1,7 @@
 import { redactUrl } from '../net/redact-url.ts';
 import { instantQuery, metricNames, rangeQuery, type PrometheusEndpoint, type RangeSeries } from './prometheus-api.ts';
 import { metricNamesIn } from './promql-metric-names.ts';
-import type { RecordedSignals, SeriesResult, TimePoint } from './recorded-signals.ts';
+import type { FiringAlert, RecordedSignals, SeriesResult, TimePoint } from './recorded-signals.ts';
 
 const STEP_SEC = 1;
 
@@ -74,11 +74,12 @@ export async function collectPrometheusSignals(
   }
   let alerts: RecordedSignals['alerts'];
   try {
-    const firing = new Map<string, { severity: string; points: TimePoint[] }>();
+    const firing = new Map<string, FiringAlert>();
     for (const s of await rangeQuery(endpoint, 'ALERTS{alertstate="firing"}', startMs, endMs, STEP_SEC)) {
       const name = s.metric.alertname ?? 'unknown';
-      const entry = firing.get(name) ?? { severity: s.metric.severity ?? 'none', points: [] };
+      const entry = firing.get(name) ?? { severity: s.metric.severity ?? 'none', points: [], series: [] };
       entry.points.push(...pointsOf(s));
+      entry.series!.push({ labels: s.metric, points: pointsOf(s) });
       firing.set(name, entry);
     }
     alerts = { firing };

@@ -22,12 +22,19 @@ export interface HealthSample {
   latencyMs: number;
 }
 
+/** One alert's firing seconds: all its series together, and each series with its labels (for label matchers). */
+export interface FiringAlert {
+  severity: string;
+  points: TimePoint[];
+  series?: { labels: Record<string, string>; points: TimePoint[] }[];
+}
+
 /** The service's own signals over the run, aligned with the phases by time. */
 export interface RecordedSignals {
   /** Range-query results, keyed by PromQL. */
   series: Map<string, SeriesResult>;
   /** Firing alerts (Prometheus' ALERTS series): alert name → severity and the seconds it was firing. */
-  alerts: { firing: Map<string, { severity: string; points: TimePoint[] }> } | { error: string };
+  alerts: { firing: Map<string, FiringAlert> } | { error: string };
   health: Map<string, HealthSample[]>;
 }
 

@@ -65,7 +65,8 @@ function rateShortfall(stats: PhaseStats): string | undefined {
  */
 export function evaluateCheck(check: PlannedCheck, stats: PhaseStats, maxSendLagMs = 10): CheckResult {
   const { metric, threshold } = check;
-  const base = { name: `${metric} ${threshold.source.replace(/\s+/g, '')}`, phase: check.phase, metric, expected: threshold.source.replace(/\s+/g, '') };
+  const grace = check.afterMs ? ` from +${check.afterMs / 1_000}s` : '';
+  const base = { name: `${metric} ${threshold.source.replace(/\s+/g, '')}${grace}`, phase: check.phase, metric, expected: `${threshold.source.replace(/\s+/g, '')}${grace}` };
   const observation = observe(metric, threshold, stats);
   if ('missing' in observation) {
     return { ...base, status: 'inconclusive', passed: false, observed: null, reason: observation.missing };

@@ -53,6 +53,17 @@ function withoutVanishedFaults(checks: CheckResult[], vanished: readonly Vanishe
   });
 }
 
+/** A phase's figures from its start + a grace on (whole seconds of the run after it), for SLOs with `after`. */
+function statsAfterGrace(run: RecordedRun, phaseName: string, afterMs: number): PhaseStats {
+  const phase = run.timeline.phases.find((p) => p.name === phaseName)!;
+  const window = run.windows.get(phaseName);
+  if (!window) return computePhaseStats(phase, undefined, []);
+  const fromMs = window.startMs + afterMs;
+  const buckets = run.recorder.seconds(phaseName).filter((b) => run.startedAtMs + b.second * 1_000 >= fromMs);
+  const load = window.load ? { startMs: Math.max(window.load.startMs, fromMs), endMs: window.load.endMs } : undefined;
+  return computePhaseStats({ ...phase, durationMs: Math.max(0, phase.durationMs - afterMs) }, { startMs: fromMs, endMs: window.endMs, ...(load ? { load } : {}) }, buckets);
+}
+
 /** Pure: a recorded run in; per-phase figures, every check, the verdict and the reaction timings out. */
 export function judgeRun(run: RecordedRun): JudgedRun {
   const stats = run.timeline.phases.map((phase) => computePhaseStats(phase, run.windows.get(phase.name), run.recorder.seconds(phase.name)));
@@ -64,7 +75,10 @@ export function judgeRun(run: RecordedRun): JudgedRun {
     return why ? [[s.name, why] as const] : [];
   }));
   const checks = withoutVanishedFaults(
-    [...run.timeline.checks.map((check) => evaluateCheck(check, statsByName.get(check.phase)!, maxSendLagMs)), ...run.scenario.checks.flatMap((check) => evaluateResilienceCheck(check, context))],
+    [
+      ...run.timeline.checks.map((check) => evaluateCheck(check, check.afterMs ? statsAfterGrace(run, check.phase, check.afterMs) : statsByName.get(check.phase)!, maxSendLagMs)),
+      ...run.scenario.checks.flatMap((check) => evaluateResilienceCheck(check, context)),
+    ],
     run.vanishedFaults ?? [],
   );
   const { verdict, reason } = decideVerdict({ checks, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });

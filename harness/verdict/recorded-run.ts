@@ -28,6 +28,8 @@ export interface RecordedRun {
   observedUntilMs: number;
   /** Untimed warm-up requests sent before the first phase. */
   warmupRequests?: number;
+  /** How long the readiness gate waited before the first phase (none: no gate). */
+  readinessWaitMs?: number;
   /** Faults of this run that someone else removed while they should have been in place. */
   vanishedFaults?: readonly VanishedFault[];
   /** Where it ran (read by the run, so that judging and reporting stay pure). */

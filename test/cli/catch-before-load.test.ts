@@ -140,4 +140,23 @@ describe('mistakes caught before any load', () => {
       await target.close();
     }
   });
+
+  it('plan --offline checks the scenario and its addresses but not that the stack is up yet: exit 0, saying what it did not check', async () => {
+    const port = await findFreePort();
+    const { file } = await writeTempScenario({
+      name: 'not-yet-up',
+      target: { baseUrl: `http://127.0.0.1:${port}` },
+      prometheus: { url: `http://127.0.0.1:${await findFreePort()}` },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'p', duration: '1s', rate: 5 }],
+      checks: [{ kind: 'no-alert', phases: ['p'] }],
+    });
+    expect((await runCli(['plan', file])).code).toBe(3);
+    const offline = await runCli(['plan', file, '--offline']);
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(offline.stdout).toContain('infrastructure: not checked (--offline): the target listening; Prometheus answering; `ordeal run` checks them before any load');
+    // The address policy still holds offline.
+    const bad = await writeTempScenario({ name: 'bad-offline', target: { baseUrl: 'http://10.1.2.3:80' }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5 }] }); // refused
+    expect((await runCli(['plan', bad.file, '--offline'])).code).toBe(2);
+  });
 });

@@ -100,7 +100,8 @@ describe('ordeal cleanup from another state folder', () => {
       name: 'alive',
       target: { baseUrl: target.baseUrl },
       toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
-      load: { warmup: false },
+      // About cleanup, not the generator: its send lag is judged loosely.
+      load: { warmup: false, maxSendLag: '1s' },
       requests: [{ path: '/' }],
       phases: [{ name: 'chaos', duration: '4s', rate: 20, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 30 }] }],
       slos: [{ phases: ['chaos'], http_req_duration: ['p(50)>25'] }],

@@ -131,7 +131,7 @@ describe('a promql check', () => {
     const check = promql({});
     expect(judge(check, { series: seriesOf(check, { points: series(() => 0.01) }) })[0]).toMatchObject({ status: 'pass', expected: '<0.05 throughout' });
     const [over] = judge(check, { series: seriesOf(check, { points: series((t) => (t === 20_000 ? 0.2 : 0.01)) }) });
-    expect(over).toMatchObject({ status: 'fail', observed: 0.2, reason: '1 of 21 steps did not meet <0.05 (first at +10 s: 0.2)' });
+    expect(over).toMatchObject({ status: 'fail', observed: 0.2, reason: '1 of 21 steps did not meet <0.05 (first at +10 s into the phase: 0.2)' });
   });
 
   it('within T (and for D): the condition must start to hold in time and then last', () => {
@@ -150,5 +150,41 @@ describe('a promql check', () => {
 
   it('refuses an expectation that is not a comparison', () => {
     expect(checkSchema.safeParse(promql({ expect: 'below 5' })).success).toBe(false);
+  });
+});
+
+describe('a grace at the phase start for alert and health checks (after)', () => {
+  const carried = new Map([['HighErrorRate', { severity: 'critical', points: series((t) => t).filter((p) => p.atMs >= 40_000 && p.atMs < 52_000) }]]);
+
+  it('an alert still firing 2 s into the next phase FAILS no-alert, and PASSES judged from +3s', () => {
+    const check = { kind: 'no-alert', phases: ['down'], severity: 'critical' };
+    expect(judge(check, { alerts: { firing: carried } })[0]).toMatchObject({ status: 'fail' });
+    expect(judge({ ...check, after: '3s' }, { alerts: { firing: carried } })[0]).toMatchObject({ status: 'pass', expected: 'no critical alert firing from +3s' });
+  });
+
+  it('one that fires after the grace still FAILS', () => {
+    const late = new Map([['HighErrorRate', { severity: 'critical', points: series((t) => t).filter((p) => p.atMs >= 60_000 && p.atMs < 62_000) }]]);
+    expect(judge({ kind: 'no-alert', phases: ['down'], severity: 'critical', after: '3s' }, { alerts: { firing: late } })[0]).toMatchObject({ status: 'fail' });
+  });
+});
+
+describe('alert checks with label matchers', () => {
+  const server = (name: string, from: number, to: number) => ({ labels: { alertname: 'ServerDown', server: name }, points: series((t) => t).filter((p) => p.atMs >= from && p.atMs < to).map((p) => ({ atMs: p.atMs, value: 1 })) });
+  // The backup server has been down since baseline; the primary goes down with the fault at 50 s.
+  const backup = server('backup', 5_000, 71_000);
+  const primary = server('primary', 53_000, 71_000);
+  const firing = new Map([['ServerDown', { severity: 'critical', points: [...backup.points, ...primary.points], series: [backup, primary] }]]);
+
+  it('judge only the series with those labels: the primary\'s firing 3 s into the fault PASSES', () => {
+    expect(judge({ kind: 'alert', alert: 'ServerDown{server="primary"}', phase: 'down', firesWithin: '5s' }, { alerts: { firing } })[0]).toMatchObject({ status: 'pass', observed: 3 });
+  });
+
+  it('by name alone, the backup\'s old firing makes it INCONCLUSIVE (already firing), not a PASS', () => {
+    expect(judge({ kind: 'alert', alert: 'ServerDown', phase: 'down', firesWithin: '5s' }, { alerts: { firing } })[0]).toMatchObject({ status: 'inconclusive' });
+  });
+
+  it('a matcher no series has: FAIL, never fired', () => {
+    expect(judge({ kind: 'alert', alert: 'ServerDown{server="tertiary"}', phase: 'down', firesWithin: '5s' }, { alerts: { firing } })[0]).toMatchObject({ status: 'fail' });
+    expect(checkSchema.safeParse({ kind: 'alert', alert: 'ServerDown{server=primary}', phase: 'down', firesWithin: '5s' }).success).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 import type { ResilienceCheck } from '../../scenario/check-schema.ts';
+import { matchesSelector, parseMetricSelector } from '../../signals/metric-selector.ts';
+import type { FiringAlert } from '../../signals/recorded-signals.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { faultSpan, inconclusive, judged, seconds, type ResilienceContext } from './resilience-context.ts';
+import { faultSpan, graceText, inconclusive, judged, judgedFromMs, seconds, type ResilienceContext } from './resilience-context.ts';
 
 type AlertCheck = Extract<ResilienceCheck, { kind: 'alert' }>;
 type NoAlertCheck = Extract<ResilienceCheck, { kind: 'no-alert' }>;
@@ -16,7 +18,7 @@ export function evaluateAlert(check: AlertCheck, context: ResilienceContext): Ch
   if (!span) return [inconclusive(fires, 'the phase did not run')];
   const { alerts } = context.signals;
   if ('error' in alerts) return [inconclusive(fires, alerts.error), ...(check.resolvesWithin ? [inconclusive(resolves, alerts.error)] : [])];
-  const firing = (alerts.firing.get(check.alert)?.points ?? []).map((p) => p.atMs).sort((a, b) => a - b);
+  const firing = firingTimes(alerts.firing, check.alert);
   const results: CheckResult[] = [];
   const firesWithinMs = parseDurationMs(check.firesWithin)!;
   // It must start firing after the fault began: a firing carried over from an earlier phase is not this fault's.
@@ -45,6 +47,20 @@ export function evaluateAlert(check: AlertCheck, context: ResilienceContext): Ch
   return results;
 }
 
+/**
+ * The seconds an alert fired, by name or by name with label matchers
+ * (`HAProxyServerDown{server="primary"}`: only the series with those labels).
+ */
+export function firingTimes(firing: ReadonlyMap<string, FiringAlert>, alert: string): number[] {
+  const selector = parseMetricSelector(alert);
+  const entry = firing.get(selector?.name ?? alert);
+  if (!entry) return [];
+  const matching = selector && Object.keys(selector.labels).length > 0
+    ? (entry.series ?? []).filter((s) => matchesSelector(selector, selector.name, s.labels)).flatMap((s) => s.points)
+    : entry.points;
+  return [...new Set(matching.filter((p) => p.value > 0).map((p) => p.atMs))].sort((a, b) => a - b);
+}
+
 /** For an alert already firing at the fault's start: when it starts firing again after a gap (a new firing). */
 function firstRestart(firing: readonly number[], fromMs: number): number | undefined {
   for (let i = 1; i < firing.length; i++) {
@@ -58,13 +74,14 @@ export function evaluateNoAlert(check: NoAlertCheck, context: ResilienceContext)
   const { alerts } = context.signals;
   const what = check.alert ?? (check.severity ? `${check.severity} alert` : 'alert');
   return check.phases.map((phase) => {
-    const base = { name: `no ${what} during ${phase}`, phase, metric: 'no-alert' as const, expected: `no ${what} firing` };
+    const base = { name: `no ${what} during ${phase}`, phase, metric: 'no-alert' as const, expected: `no ${what} firing${graceText(check.after)}` };
     const window = context.windows.get(phase);
     if (!window) return inconclusive(base, 'the phase did not run');
     if ('error' in alerts) return inconclusive(base, alerts.error);
+    const wanted = check.alert ? parseMetricSelector(check.alert)?.name ?? check.alert : undefined;
     const offenders = [...alerts.firing]
-      .filter(([name, a]) => (check.alert ? name === check.alert : true) && (check.severity ? a.severity === check.severity : true))
-      .filter(([, a]) => a.points.some((p) => p.atMs >= window.startMs && p.atMs <= window.endMs))
+      .filter(([name, a]) => (wanted ? name === wanted : true) && (check.severity ? a.severity === check.severity : true))
+      .filter(([name]) => firingTimes(alerts.firing, check.alert ?? name).some((t) => t >= judgedFromMs(window, check.after) && t <= window.endMs))
       .map(([name]) => name);
     return judged(base, offenders.length === 0, offenders.length, offenders.length ? `firing: ${offenders.join(', ')}` : undefined);
   });

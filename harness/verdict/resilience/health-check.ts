@@ -1,6 +1,6 @@
 import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { inconclusive, judged, type ResilienceContext } from './resilience-context.ts';
+import { graceText, inconclusive, judged, judgedFromMs, type ResilienceContext } from './resilience-context.ts';
 
 type HealthCheck = Extract<ResilienceCheck, { kind: 'health' }>;
 
@@ -11,10 +11,10 @@ export function evaluateHealth(check: HealthCheck, context: ResilienceContext): 
   // Named for the path really probed (the scenario's health.paths), not the default.
   const path = samples[0]?.path ?? `the ${check.probe} probe`;
   return phases.map((phase) => {
-    const base = { name: `health ${check.probe} stays OK`, phase, metric: 'health' as const, expected: `${path} OK in every sample` };
+    const base = { name: `health ${check.probe} stays OK`, phase, metric: 'health' as const, expected: `${path} OK in every sample${graceText(check.after)}` };
     const window = context.windows.get(phase);
     if (!window) return inconclusive(base, 'the phase did not run');
-    const inPhase = samples.filter((s) => s.atMs >= window.startMs && s.atMs <= window.endMs);
+    const inPhase = samples.filter((s) => s.atMs >= judgedFromMs(window, check.after) && s.atMs <= window.endMs);
     if (inPhase.length === 0) return inconclusive(base, `no ${check.probe} probe sample during the phase`);
     const failed = inPhase.filter((s) => !s.ok).length;
     const first = inPhase.find((s) => !s.ok);

@@ -2,7 +2,7 @@ import { EXPECTATION, type ResilienceCheck } from '../../scenario/check-schema.t
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
+import { graceText, inconclusive, judged, judgedFromMs, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
 
 type PromqlCheck = Extract<ResilienceCheck, { kind: 'promql' }>;
 
@@ -40,21 +40,22 @@ function heldFrom(points: readonly TimePoint[], ok: (value: number) => boolean, 
  */
 export function evaluatePromql(check: PromqlCheck, context: ResilienceContext): CheckResult[] {
   const ok = expectation(check.expect);
-  const expected = `${check.expect.replace(/\s+/g, '')}${check.within ? ` within ${check.within}` : ''}${check.for ? ` for ${check.for}` : ''}${!check.within && !check.for ? ' throughout' : ''}`;
+  const expected = `${check.expect.replace(/\s+/g, '')}${check.within ? ` within ${check.within}` : ''}${check.for ? ` for ${check.for}` : ''}${!check.within && !check.for ? ' throughout' : ''}${graceText(check.after)}`;
   return check.phases.map((phase) => {
     const base = { name: `${check.name} ${expected}`, phase, metric: 'promql' as const, expected };
     const window = context.windows.get(phase);
     if (!window) return inconclusive(base, 'the phase did not run');
     const points = seriesPoints(context.signals.series.get(check.query), check.query);
     if (typeof points === 'string') return inconclusive(base, points);
-    const inPhase = points.filter((p) => p.atMs >= window.startMs && p.atMs <= window.endMs);
+    const fromMs = judgedFromMs(window, check.after);
+    const inPhase = points.filter((p) => p.atMs >= fromMs && p.atMs <= window.endMs);
     if (inPhase.length === 0) return inconclusive(base, `the query "${check.query}" has no value during the phase`);
     const forMs = check.for ? parseDurationMs(check.for)! : 0;
     if (check.within) {
       const withinMs = parseDurationMs(check.within)!;
-      const first = inPhase.find((p) => ok(p.value) && p.atMs - window.startMs <= withinMs && heldFrom(inPhase, ok, p.atMs) >= forMs);
-      if (first) return judged(base, true, seconds(first.atMs - window.startMs));
-      if (context.observedUntilMs < window.startMs + withinMs + forMs) return inconclusive(base, 'the run ended before the deadline');
+      const first = inPhase.find((p) => ok(p.value) && p.atMs - fromMs <= withinMs && heldFrom(inPhase, ok, p.atMs) >= forMs);
+      if (first) return judged(base, true, seconds(first.atMs - fromMs));
+      if (context.observedUntilMs < fromMs + withinMs + forMs) return inconclusive(base, 'the run ended before the deadline');
       return judged(base, false, null, `never ${check.expect.trim()}${forMs ? ` for ${check.for}` : ''} within ${check.within} (last value ${inPhase.at(-1)!.value})`);
     }
     if (forMs > 0) {
@@ -63,6 +64,6 @@ export function evaluatePromql(check: PromqlCheck, context: ResilienceContext): 
     }
     const failing = inPhase.filter((p) => !ok(p.value));
     const worst = failing[0] ?? inPhase.at(-1)!;
-    return judged(base, failing.length === 0, worst.value, failing.length === 0 ? undefined : `${failing.length} of ${inPhase.length} steps did not meet ${check.expect.trim()} (first at +${seconds(failing[0]!.atMs - window.startMs)} s: ${failing[0]!.value})`);
+    return judged(base, failing.length === 0, worst.value, failing.length === 0 ? undefined : `${failing.length} of ${inPhase.length} steps did not meet ${check.expect.trim()} (first at +${seconds(failing[0]!.atMs - window.startMs)} s into the phase: ${failing[0]!.value})`);
   });
 }

@@ -1,4 +1,5 @@
 import type { FaultRecord } from '../../faults/fault-controller.ts';
+import { parseDurationMs } from '../../scenario/duration.ts';
 import type { RecordedSignals, SeriesResult, TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
 import type { PhaseWindow } from '../phase-stats.ts';
@@ -58,3 +59,9 @@ export function firstAt(points: readonly TimePoint[], fromMs: number, predicate:
 }
 
 export const seconds = (ms: number): number => Math.round(ms / 100) / 10;
+
+/** Where a check with a grace (`after`) starts judging a phase: its start + the grace. */
+export const judgedFromMs = (window: { startMs: number }, after: string | undefined): number => window.startMs + (after ? parseDurationMs(after)! : 0);
+
+/** " from +2s" for a check with a grace, for its expected text. */
+export const graceText = (after: string | undefined): string => (after ? ` from +${after}` : '');

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readsOf } from '../../harness/scenario/check-reads.ts';
+import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
+
+/** The README's "Point ordeal at your own service" example is a valid scenario, read as written. */
+describe("the README's own-service example", () => {
+  it('validates, and every check names what it reads', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Point ordeal at your own service'));
+    const code = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    const literal = code.slice(code.indexOf('defineScenario(') + 'defineScenario('.length, code.lastIndexOf(');'));
+    const scenario = validateScenario(new Function(`return (${literal});`)());
+    expect(scenario.checks.map((c) => c.kind)).toEqual(['breaker', 'alert', 'failover', 'autoscaling', 'promql', 'no-alert', 'health']);
+    for (const check of scenario.checks.filter((c) => ['breaker', 'failover', 'autoscaling', 'promql'].includes(c.kind))) expect(readsOf(check).length).toBeGreaterThan(0);
+  });
+});
