@@ -11,7 +11,7 @@ import { breakerLabel } from '../verdict/resilience/breaker-check.ts';
 function describeCheck(check: ResilienceCheck, scenario: Scenario): string {
   switch (check.kind) {
     case 'breaker': return `${breakerLabel(check)} opens within ${check.opensWithin}${check.closesWithin ? `, closes within ${check.closesWithin} after` : ''}`;
-    case 'failover': return `failover to the replica${check.maxFailedRequests !== undefined ? `, <= ${check.maxFailedRequests} failed requests` : ''}${check.maxErrorWindow ? `, errors for <= ${check.maxErrorWindow}` : ''}`;
+    case 'failover': return `failover to the replica${check.switchWithin ? ` within ${check.switchWithin}` : ''}${check.minShare !== undefined ? `, carrying >= ${check.minShare * 100}% of traffic` : ''}${check.maxFailedRequests !== undefined ? `, <= ${check.maxFailedRequests} failed requests` : ''}${check.maxErrorWindow ? `, errors for <= ${check.maxErrorWindow}` : ''}${check.returnsWithin ? `, back on the primary within ${check.returnsWithin} after` : ''}`;
     case 'autoscaling': return `replicas >= ${check.atLeast} within ${check.within}${check.fallsTo ? `, back to ${check.fallsTo} within ${check.fallsWithin}` : ''}${check.maxDirectionChanges !== undefined ? `, <= ${check.maxDirectionChanges} direction changes` : ''}`;
     case 'alert': return `alert ${check.alert} fires within ${check.firesWithin}${check.resolvesWithin ? `, resolves within ${check.resolvesWithin} after` : ''}`;
     case 'no-alert': return `no ${check.alert ?? check.severity ?? ''} alert firing`.replace('  ', ' ');

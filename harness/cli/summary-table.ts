@@ -14,7 +14,7 @@ export function renderSummary(report: RunReport, files: readonly string[], style
   const mark = { pass: style.green('PASS'), fail: style.red('FAIL'), inconclusive: style.yellow('INCONCLUSIVE') };
   const checkRows = [
     ['check', 'phase', 'observed', 'expected', 'result'],
-    ...report.checks.map((c) => [c.metric === 'http_req_duration' || c.metric === 'http_req_failed' || c.metric === 'http_reqs' ? c.metric : c.name, c.phase, c.observed === null && c.status === 'fail' && c.reason ? c.reason : formatObserved(c.observed, c.metric, c.expected), c.expected, c.status]),
+    ...report.checks.map((c) => [c.metric === 'http_req_duration' || c.metric === 'http_req_failed' || c.metric === 'http_reqs' ? c.metric : c.name, c.phase, c.observed === null && c.status === 'fail' && c.reason ? c.reason : formatObserved(c.observed, c.metric, c.expected, c.unit), c.expected, c.status]),
   ];
   const checkLines = table(checkRows).map((line, index) => {
     const status = index === 0 ? undefined : report.checks[index - 1]!.status;

@@ -18,8 +18,9 @@ export function formatSeconds(ms: number | null): string {
   return ms === null ? '—' : `${(ms / 1_000).toFixed(1)} s`;
 }
 
-export function formatObserved(value: number | null, metric: string, expected = ''): string {
+export function formatObserved(value: number | null, metric: string, expected = '', unit?: string): string {
   if (value === null) return 'no data';
+  if (unit) return unit === '%' ? `${value}%` : `${value} ${unit}`;
   if (SECONDS_OBSERVED.has(metric) && /within/.test(expected)) return `${value} s`;
   if (metric === 'resources') return `${value}%`;
   if (metric === 'http_req_duration') return `${formatMs(value)} ms`;

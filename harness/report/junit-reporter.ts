@@ -23,7 +23,7 @@ export function renderJunit(report: RunReport): string {
     const window = report.phases.find((p) => p.name === phase);
     const phaseMs = window?.start && window.end ? Date.parse(window.end) - Date.parse(window.start) : 0;
     const cases = checks.map((c) => {
-      const observed = formatObserved(c.observed, c.metric, c.expected);
+      const observed = formatObserved(c.observed, c.metric, c.expected, c.unit);
       const open = `    <testcase classname="${xmlText(`ordeal.${report.scenario.name}.${phase}`)}" name="${xmlText(c.name)}" time="0">`;
       if (c.status === 'fail') {
         const message = `observed ${observed}, expected ${c.expected}`;

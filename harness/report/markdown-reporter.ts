@@ -22,7 +22,7 @@ export function renderMarkdown(report: RunReport, context: ReportContext = {}): 
     '| check | phase | observed | expected | result |',
     '|---|---|---:|---|---|',
     ...report.checks.map(
-      (c) => `| ${c.name} | ${c.phase} | ${formatObserved(c.observed, c.metric, c.expected)} | \`${c.expected}\` | ${STATUS_MARK[c.status]}${c.reason ? ` (${c.reason})` : ''} |`,
+      (c) => `| ${c.name} | ${c.phase} | ${formatObserved(c.observed, c.metric, c.expected, c.unit)} | \`${c.expected}\` | ${STATUS_MARK[c.status]}${c.reason ? ` (${c.reason})` : ''} |`,
     ),
   ];
   if (report.resilience.length > 0) {

@@ -41,7 +41,7 @@ export function readsOf(check: ResilienceCheck): SeriesRead[] {
       const text = check.source === 'scrape' ? check.metric : check.query;
       return text ? [read(check.source, text, 'state')] : [];
     }
-    case 'failover': return check.replicaQuery ? [read('prometheus', check.replicaQuery, 'replica traffic')] : [];
+    case 'failover': return [...(check.replicaQuery ? [read('prometheus', check.replicaQuery, 'replica traffic')] : []), ...(check.totalQuery ? [read('prometheus', check.totalQuery, 'all traffic')] : [])];
     case 'autoscaling': {
       const text = check.source === 'scrape' ? check.metric : check.query;
       return text ? [read(check.source, text, 'replicas')] : [];
@@ -64,6 +64,7 @@ export function missingRead(check: ResilienceCheck): { field: string; message: s
       return check.query ? undefined : { field: 'query', message: 'is required for a breaker check on your own service: the PromQL of its state (e.g. query: \'max(circuit_breaker_state{name="payments"})\' with values: { open: 2, halfOpen: 1 }), or states: { open: \'max(…{state="open"})\' } for one-hot gauges, or preset: "resilience4j"' };
     }
     case 'failover':
+      if (check.replicaQuery && check.minShare !== undefined && !check.totalQuery) return { field: 'totalQuery', message: 'is required by minShare: PromQL of all the traffic in the unit of replicaQuery (e.g. totalQuery: \'sum(rate(bank_calls_total[10s]))\')' };
       return check.replicaQuery ? undefined : { field: 'replicaQuery', message: 'is required for a failover check on your own service: PromQL that is > 0 while the backup serves (e.g. replicaQuery: \'sum(rate(bank_calls_total{target="secondary"}[10s]))\')' };
     case 'autoscaling':
       if (check.source === 'scrape') return check.metric ? undefined : { field: 'metric', message: 'is required to read replicas from /metrics on your own service (e.g. metric: "app_replicas")' };

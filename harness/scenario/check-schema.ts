@@ -53,6 +53,14 @@ export const checkSchema = z.discriminatedUnion('kind', [
     maxErrorWindow: duration.optional(),
     /** PromQL that is > 0 while the replica serves traffic. */
     replicaQuery: query,
+    /** The replica must start serving within this long of the fault's start (traffic it served before the fault is not a switch). */
+    switchWithin: duration.optional(),
+    /** After the switch, the replica carries at least this share (0–1) of the traffic that `totalQuery` measures. */
+    minShare: z.number().gt(0).max(1).optional(),
+    /** PromQL of all the traffic (primary and replica) in the same unit as replicaQuery, for minShare. */
+    totalQuery: query,
+    /** After the fault ends, the replica is idle again (traffic back on the primary) within this long. */
+    returnsWithin: duration.optional(),
   }),
   z.strictObject({
     kind: z.literal('autoscaling'),

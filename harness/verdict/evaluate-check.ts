@@ -18,6 +18,8 @@ export interface CheckResult {
   observed: number | null;
   expected: string;
   reason?: string;
+  /** The unit of `observed` when its metric does not say it: "s", "requests", "%". */
+  unit?: string;
 }
 
 type Observation = { value: number } | { missing: string };

@@ -91,13 +91,14 @@ describe('RawHttpSender', () => {
     expect((await sendOnce(sender, GET)).status).toBe(200);
   });
 
-  it.each([50, 500, 2_000])('times out a response at %i ms, to within a few milliseconds', async (timeoutMs) => {
+  // Never early; late only by timer lag (a few ms when quiet, up to tens of ms on a busy 2-core machine).
+  it.each([50, 500, 2_000])('times out a response at %i ms, never early and late only by timer lag', async (timeoutMs) => {
     const url = await rawServer((socket) => setTimeout(() => !socket.destroyed && socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'), timeoutMs * 2));
     const outcome = await sendOnce(newSender(url, timeoutMs), GET);
     expect(outcome.error).toBeDefined();
     expect(errorKindOfSendFailure(outcome.error)).toBe('timeout');
     expect(outcome.elapsedMs).toBeGreaterThanOrEqual(timeoutMs - 0.5);
-    expect(outcome.elapsedMs).toBeLessThan(timeoutMs + 30);
+    expect(outcome.elapsedMs).toBeLessThan(timeoutMs + 75);
   });
 
   it('answers just inside the timeout as a success', async () => {

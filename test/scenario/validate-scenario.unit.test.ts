@@ -119,6 +119,7 @@ describe('checks on your own service say what they read (no silent demo defaults
     [{ kind: 'failover', phase: 'a' }, 'checks[0].replicaQuery: is required for a failover check on your own service'],
     [{ kind: 'autoscaling', phase: 'a', atLeast: 2, within: '10s' }, 'checks[0].query: is required for an autoscaling check on your own service'],
     [{ kind: 'resources', phases: ['a'] }, 'checks[0].cpuQuery: is required for a resources check on your own service'],
+    [{ kind: 'failover', phase: 'a', replicaQuery: 'sum(rate(x_total{target="b"}[5s]))', minShare: 0.5 }, 'checks[0].totalQuery: is required by minShare'],
   ])('%o is refused, naming the field and what to write', (check, expected) => {
     expect(messageOf({ ...own, checks: [check] })).toContain(expected);
   });

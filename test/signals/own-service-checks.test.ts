@@ -57,8 +57,8 @@ describe("checks in a Spring-Boot-shaped service's own vocabulary (real Promethe
   let healthy: RunReport;
   let broken: RunReport;
   beforeAll(async () => {
-    healthy = await runOn({});
-    broken = await runOn({ breaker: false, failover: false, autoscaler: false });
+    // Two services, two Prometheuses, two Toxiproxies: the runs are independent, so they run side by side.
+    [healthy, broken] = await Promise.all([runOn({}), runOn({ breaker: false, failover: false, autoscaler: false })]);
   }, 120_000);
 
   it('PASS on the healthy service: every check, read in its own metric names', () => {

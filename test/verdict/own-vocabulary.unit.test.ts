@@ -188,3 +188,44 @@ describe('alert checks with label matchers', () => {
     expect(checkSchema.safeParse({ kind: 'alert', alert: 'ServerDown{server=primary}', phase: 'down', firesWithin: '5s' }).success).toBe(false);
   });
 });
+
+describe('failover checks that only this fault can pass', () => {
+  const replicaQuery = 'sum(rate(bank_calls_total{target="secondary"}[5s]))';
+  const totalQuery = 'sum(rate(bank_calls_total[5s]))';
+  const check = { kind: 'failover', phase: 'down', replicaQuery, totalQuery, switchWithin: '3s', minShare: 0.9, returnsWithin: '5s', maxErrorWindow: '2s' };
+  const signalsWith = (replica: (t: number) => number, total: (t: number) => number = () => 40) => ({
+    series: new Map([[replicaQuery, { points: series(replica) }], [totalQuery, { points: series(total) }]]),
+  });
+
+  it('a switch 2 s into the fault, carrying all traffic, back on the primary 3 s after: PASS, with units', () => {
+    const results = judge({ ...check, phase: 'slow' }, signalsWith((t) => (t >= 12_000 && t < 33_000 ? 40 : 0)));
+    expect(results.map((r) => [r.name, r.status, r.observed, r.unit])).toEqual([
+      ['failover error window <= 2s', 'inconclusive', null, 's'],
+      ['failover to the replica within 3s', 'pass', 2, 's'],
+      ['failover share of traffic >= 0.9', 'pass', 100, '%'],
+      ['failover back to the primary within 5s', 'pass', 3, 's'],
+    ]);
+    // Still serving 10 s after the fault: FAIL.
+    expect(judge({ ...check, phase: 'slow' }, signalsWith((t) => (t >= 12_000 && t < 40_000 ? 40 : 0))).at(-1)).toMatchObject({ status: 'fail', observed: 10 });
+  });
+
+  it('leftover traffic from an earlier phase is not a switch: INCONCLUSIVE, never a PASS', () => {
+    const [, served] = judge(check, signalsWith((t) => (t >= 15_000 ? 40 : 0)));
+    expect(served).toMatchObject({ status: 'inconclusive', reason: expect.stringMatching(/already serving when the fault began/) });
+  });
+
+  it('too slow a switch, too small a share: FAIL', () => {
+    const [, served, share] = judge(check, signalsWith((t) => (t >= 56_000 ? 10 : 0)));
+    expect(served).toMatchObject({ status: 'fail', observed: 6 });
+    expect(share).toMatchObject({ status: 'fail', observed: 25 });
+  });
+
+  it('a backup that never served: every part FAILS (nothing switched, nothing returned)', () => {
+    const results = judge(check, signalsWith(() => 0));
+    expect(results.slice(1).map((r) => [r.status, r.reason])).toEqual([
+      ['fail', 'the replica served no traffic while the primary was down'],
+      ['fail', 'no switch to the replica'],
+      ['fail', 'the replica never took over, so nothing returned'],
+    ]);
+  });
+});

@@ -30,7 +30,7 @@ function checksTable(report: RunReport): string {
     report.checks.map((c) => [
       e(c.name),
       e(c.phase),
-      e(formatObserved(c.observed, c.metric, c.expected)),
+      e(formatObserved(c.observed, c.metric, c.expected, c.unit)),
       `<code>${e(c.expected)}</code>`,
       `<span class="status status-${c.status}" data-status="${c.status}">${STATUS_MARK[c.status]}</span>${c.reason ? ` <span class="reason">${e(c.reason)}</span>` : ''}`,
     ]),
