@@ -15,7 +15,7 @@ import { ToxiproxyServer, type StartedToxiproxyServer } from '../../harness/toxi
  *   counter by target, whose secondary series does not exist until the
  *   secondary is first called (as Micrometer counters appear on first use);
  * - `kube_deployment_status_replicas_available{deployment="payments"}`: an
- *   HPA-like replica count that rises above 60 req/s.
+ *   HPA-like replica count that rises above 50 req/s.
  * POST /pay calls the primary bank through Toxiproxy behind a breaker; on
  * failure (or with the breaker open) it fails over to the secondary bank.
  */
@@ -72,19 +72,19 @@ export async function startPaymentsService(options: PaymentsOptions = {}): Promi
 
   const primary = async () => {
     try {
-      await callBank(proxies[0]!.listen, 200);
+      await callBank(proxies[0]!.listen, 1_000);
       calls.inc({ target: 'primary', outcome: 'ok' });
     } catch (error) {
       calls.inc({ target: 'primary', outcome: 'error' });
       throw error;
     }
   };
-  const breaker = new CircuitBreaker(primary, { timeout: 250, resetTimeout: 2_000, errorThresholdPercentage: 50, volumeThreshold: 5, rollingCountTimeout: 3_000, rollingCountBuckets: 6 });
+  const breaker = new CircuitBreaker(primary, { timeout: 1_000, resetTimeout: 2_000, errorThresholdPercentage: 50, volumeThreshold: 5, rollingCountTimeout: 1_000, rollingCountBuckets: 2 });
   breaker.on('open', () => setState('open'));
   breaker.on('halfOpen', () => setState('half_open'));
   breaker.on('close', () => setState('closed'));
   const secondary = async () => {
-    await callBank(secondaryBank, 200);
+    await callBank(secondaryBank, 1_000);
     calls.inc({ target: 'secondary', outcome: 'ok' });
   };
 
@@ -117,13 +117,13 @@ export async function startPaymentsService(options: PaymentsOptions = {}): Promi
       );
   });
   const serviceHost = await listen(service);
-  // The HPA: every 500 ms, from the last 2 s of requests; scales up above 60 req/s, down below 20.
+  // The HPA: every 500 ms, from the last 2 s of requests; scales up above 50 req/s, down below 20.
   const hpa = setInterval(() => {
     const now = Date.now();
     recent = recent.filter((t) => now - t < 2_000);
     const rate = recent.length / 2;
     if (options.autoscaler === false) return;
-    if (rate > 60) replicas.set({ deployment: 'payments' }, 2);
+    if (rate > 50) replicas.set({ deployment: 'payments' }, 2);
     else if (rate < 20) replicas.set({ deployment: 'payments' }, 1);
   }, 500);
 
