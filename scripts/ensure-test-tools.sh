@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # What only the tests need, from Debian's packages (idempotent): chromium (the HTML report is opened in a real
 # browser through playwright-core), prometheus-pushgateway (ordeal pushes a run summary to a real one) and
-# docker.io (Toxiproxy through testcontainers; the test starts dockerd itself, without a bridge).
+# docker.io (Toxiproxy through testcontainers; the test starts dockerd itself, without a bridge) and haproxy
+# (a real load balancer doing active/backup failover, judged through its own Prometheus exporter).
 set -euo pipefail
 say() { printf 'ordeal setup: %s\n' "$*" >&2; }
 missing=()
 [ -x /usr/bin/chromium ] && say "chromium found: /usr/bin/chromium" || missing+=(chromium fonts-dejavu-core)
 [ -x /usr/bin/prometheus-pushgateway ] && say "prometheus-pushgateway found: /usr/bin/prometheus-pushgateway" || missing+=(prometheus-pushgateway)
 command -v dockerd >/dev/null 2>&1 && say "dockerd found: $(command -v dockerd)" || missing+=(docker.io)
+[ -x /usr/sbin/haproxy ] && say "haproxy found: /usr/sbin/haproxy" || missing+=(haproxy)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   say "installing ${missing[*]} from Debian's packages (apt-get; once), for the tests"

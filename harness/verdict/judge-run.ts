@@ -58,10 +58,11 @@ function statsAfterGrace(run: RecordedRun, phaseName: string, afterMs: number): 
   const phase = run.timeline.phases.find((p) => p.name === phaseName)!;
   const window = run.windows.get(phaseName);
   if (!window) return computePhaseStats(phase, undefined, []);
-  const fromMs = window.startMs + afterMs;
+  // From the first whole second of the run after the grace: buckets and the time they cover line up.
+  const fromMs = run.startedAtMs + Math.ceil((window.startMs + afterMs - run.startedAtMs) / 1_000) * 1_000;
   const buckets = run.recorder.seconds(phaseName).filter((b) => run.startedAtMs + b.second * 1_000 >= fromMs);
   const load = window.load ? { startMs: Math.max(window.load.startMs, fromMs), endMs: window.load.endMs } : undefined;
-  return computePhaseStats({ ...phase, durationMs: Math.max(0, phase.durationMs - afterMs) }, { startMs: fromMs, endMs: window.endMs, ...(load ? { load } : {}) }, buckets);
+  return computePhaseStats({ ...phase, durationMs: Math.max(0, window.startMs + phase.durationMs - fromMs) }, { startMs: fromMs, endMs: window.endMs, ...(load ? { load } : {}) }, buckets);
 }
 
 /** Pure: a recorded run in; per-phase figures, every check, the verdict and the reaction timings out. */

@@ -75,7 +75,8 @@ export function evaluateFailover(check: FailoverCheck, context: ResilienceContex
     if (typeof totals === 'string') results.push(inconclusive(b, totals));
     else if (!switchedInFault) results.push(judged(b, false, 0, 'no switch to the replica'));
     else {
-      const during = (series: readonly TimePoint[]) => series.filter((p) => p.atMs >= switchedInFault.atMs && p.atMs <= span.endMs);
+      // From the step after the switch: the switch's own step mixes the old path's traffic with the new one's.
+      const during = (series: readonly TimePoint[]) => series.filter((p) => p.atMs > switchedInFault.atMs && p.atMs <= span.endMs);
       const all = average(during(totals));
       const share = all > 0 ? average(during(points)) / all : 0;
       results.push(all > 0 ? judged(b, share >= check.minShare, Math.round(share * 1_000) / 10) : inconclusive(b, 'no traffic at all after the switch'));
