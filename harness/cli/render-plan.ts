@@ -16,12 +16,16 @@ function describeCheck(check: ResilienceCheck, scenario: Scenario): string {
     case 'alert': return `alert ${check.alert} fires within ${check.firesWithin}${check.resolvesWithin ? `, resolves within ${check.resolvesWithin} after` : ''}`;
     case 'no-alert': return `no ${check.alert ?? check.severity ?? ''} alert firing`.replace('  ', ' ');
     case 'resources': return `average CPU < ${check.cpuPercentBelow}%, memory < ${check.memoryPercentBelow}%`;
-    case 'health': return `${check.probe} probe GET ${healthPath(scenario, check.probe)} answers 2xx${check.allowedPhases.length ? ` (may fail in ${check.allowedPhases.join(', ')})` : ''}`;
+    case 'health': return `${check.probe} probe GET ${healthPath(scenario, check.probe)} answers${scenario.health?.probes[check.probe]?.status !== undefined ? '' : ' 2xx/3xx'}${check.allowedPhases.length ? ` (may fail in ${check.allowedPhases.join(', ')})` : ''}`;
     case 'promql': return `${check.name}: ${check.expect.trim()}${check.within ? ` within ${check.within}` : ''}${check.for ? ` for ${check.for}` : ''}${!check.within && !check.for ? ' throughout' : ''}`;
   }
 }
 
-const healthPath = (scenario: Scenario, probe: 'live' | 'ready' | 'startup'): string => scenario.health?.paths[probe] ?? `/health/${probe}`;
+const healthPath = (scenario: Scenario, probe: string): string => {
+  const named = scenario.health?.probes[probe];
+  if (named) return `${named.url}${named.status !== undefined ? ` (status ${[named.status].flat().join('/')})` : ''}${named.body ? ` (body contains "${named.body}")` : ''}`;
+  return (scenario.health?.paths as Record<string, string> | undefined)?.[probe] ?? `/health/${probe}`;
+};
 
 const withGrace = (check: ResilienceCheck, text: string): string => ('after' in check && check.after ? `${text} (judged from +${check.after} into the phase)` : text);
 

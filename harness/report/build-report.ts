@@ -82,6 +82,11 @@ export function buildReport(run: RecordedRun): RunReport {
         points: series.points.map((p) => ({ at: iso(p.atMs), value: p.value })),
       })),
       alerts: firingIntervals(run.signals).map((a) => ({ alert: a.alert, severity: a.severity, start: iso(a.startMs), end: iso(a.endMs) })),
+      health: [...run.signals.health].map(([probe, samples]) => ({
+        probe,
+        path: samples[0]?.path ?? probe,
+        samples: samples.map((s) => ({ at: iso(s.atMs), ok: s.ok, status: s.status, latencyMs: Math.round(s.latencyMs * 10) / 10, ...(s.note ? { note: s.note } : {}) })),
+      })),
     },
     errorsByKind,
     resilience,

@@ -38,6 +38,8 @@ export interface RunReport {
   signals: {
     series: { name: string; unit: string; points: { at: string; value: number }[] }[];
     alerts: { alert: string; severity: string; start: string; end: string }[];
+    /** Every health probe sample: when, the HTTP status (null: no answer), how long it took, and whether it counted as healthy. */
+    health?: { probe: string; path: string; samples: { at: string; ok: boolean; status: number | null; latencyMs: number; note?: string }[] }[];
   };
   /** Per second of the run: the data behind charts and live progress. */
   timeseries: SecondReport[];

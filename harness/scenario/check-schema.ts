@@ -118,7 +118,8 @@ export const checkSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('health'),
-    probe: z.enum(['live', 'ready', 'startup']).default('ready'),
+    /** live, ready, startup (health.paths), or a probe named under health.probes. */
+    probe: z.string().min(1).default('ready'),
     phases: z.array(phase).optional(),
     /** Phases in which the probe may fail (e.g. a planned restart). */
     allowedPhases: z.array(phase).default([]),

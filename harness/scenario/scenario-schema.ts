@@ -156,6 +156,20 @@ export const scenarioSchema = z
         paths: z
           .strictObject({ live: originPathSchema.default('/health/live'), ready: originPathSchema.default('/health/ready'), startup: originPathSchema.default('/health/startup') })
           .default({ live: '/health/live', ready: '/health/ready', startup: '/health/startup' }),
+        /**
+         * Named probes of their own: a path on the target or a URL (allowlisted like every address), the
+         * statuses that count as healthy (default 200–399), and a text the body must contain.
+         */
+        probes: z
+          .record(
+            z.string().regex(/^[a-zA-Z][\w-]*$/, { error: 'is not a probe name (letters, digits, - and _)' }),
+            z.strictObject({
+              url: z.string().refine((text) => text.startsWith('/') ? /^\/(?![\/\\])/.test(text) : /^http:\/\//.test(text) && URL.canParse(text), { error: 'is neither a path on the target ("/health/db") nor an http:// URL' }),
+              status: z.union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)]).optional(),
+              body: z.string().min(1).optional(),
+            }),
+          )
+          .default({}),
       })
       .optional(),
   })
@@ -219,6 +233,10 @@ export const scenarioSchema = z
       // No silent demo defaults: on your own service a check says what it reads.
       const missing = scenario.stack ? undefined : missingRead(check);
       if (missing) ctx.addIssue({ code: 'custom', path: ['checks', checkIndex, missing.field], input: undefined, message: missing.message });
+      if (check.kind === 'health') {
+        const known = ['live', 'ready', 'startup', ...Object.keys(scenario.health?.probes ?? {})];
+        if (!known.includes(check.probe)) ctx.addIssue({ code: 'custom', path: ['checks', checkIndex, 'probe'], input: check.probe, message: `names no probe (probes are: ${known.join(', ')}; add it under health.probes)` });
+      }
       if (check.kind === 'breaker') {
         const ways = [check.preset && 'preset', check.states && 'states', (check.query ?? check.metric) && (check.source === 'scrape' ? 'metric' : 'query')].filter(Boolean);
         if (ways.length > 1) ctx.addIssue({ code: 'custom', path: ['checks', checkIndex], input: ways.join(' and '), message: 'are two ways of reading the same breaker (give one: a state number with query/metric, one series per state with states, or a preset)' });

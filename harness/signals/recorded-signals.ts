@@ -20,6 +20,8 @@ export interface HealthSample {
   /** The path probed, as the scenario names it. */
   path: string;
   latencyMs: number;
+  /** Why a sample with a good status failed (the body lacked the expected text). */
+  note?: string;
 }
 
 /** One alert's firing seconds: all its series together, and each series with its labels (for label matchers). */

@@ -3,7 +3,7 @@ import type { GuardedHttp } from '../net/guarded-http.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { queriesFor, scrapeSelectorsFor } from '../verdict/resilience/evaluate-resilience.ts';
-import { HealthProber } from './health-prober.ts';
+import { HealthProber, probeSpecs } from './health-prober.ts';
 import { MetricsScraper } from './metrics-scraper.ts';
 import type { PrometheusEndpoint } from './prometheus-api.ts';
 import { collectPrometheusSignals } from './prometheus-signals.ts';
@@ -35,7 +35,7 @@ export class SignalCollection {
     const { scenario, http, targetUrl } = sources;
     if (scenario.health !== undefined || scenario.checks.some((c) => c.kind === 'health')) {
       const health = scenario.health ?? DEFAULT_HEALTH;
-      this.prober = new HealthProber(http, targetUrl, health.paths, parseDurationMs(health.interval)!, parseDurationMs(health.timeout)!, sources.clock);
+      this.prober = new HealthProber(http, probeSpecs(targetUrl, health), parseDurationMs(health.interval)!, parseDurationMs(health.timeout)!, sources.clock);
     }
     const selectors = scrapeSelectorsFor(scenario.checks);
     if (selectors.length > 0) {

@@ -134,7 +134,7 @@ describe('mistakes caught before any load', () => {
       expect(planned.stdout).toContain('check: breaker bank opens within 5s');
       expect(planned.stdout).toContain(`open: scrape ${new URL("/metrics", target.url).href}: resilience4j_circuitbreaker_state{name="bank",state="open"}`);
       expect(planned.stdout).toContain(`half-open: scrape ${new URL("/metrics", target.url).href}: resilience4j_circuitbreaker_state{name="bank",state="half_open"}`);
-      expect(planned.stdout).toContain('ready probe GET /actuator/health/readiness answers 2xx');
+      expect(planned.stdout).toContain('ready probe GET /actuator/health/readiness answers 2xx/3xx');
       expect(target.requests()).toBe(0);
     } finally {
       await target.close();

@@ -101,3 +101,18 @@ describe('ordeal report <report.json>', () => {
     expect(text).toContain('| http_req_duration p(95)<500 | slow & <odd> |');
   });
 });
+
+describe('failed health samples on the timeline', () => {
+  it('become one cross-hatched band per run of failures, named for the path probed', async () => {
+    const { chartData } = await import('../../harness/report/html/chart-data.ts');
+    const { renderTimelineSvg } = await import('../../harness/report/html/timeline-svg.ts');
+    const base = syntheticReport('health-run', [{ name: 'p', p95PerSecondMs: [10, 10, 10, 10, 10] }]);
+    const t0 = Date.parse(base.startedAt);
+    const at = (s: number) => new Date(t0 + s * 1_000).toISOString();
+    const samples = [0, 1, 2, 3, 4].map((s) => ({ at: at(s), ok: s !== 1 && s !== 2, status: s === 1 || s === 2 ? 503 : 200, latencyMs: 3 }));
+    const report: RunReport = { ...base, signals: { ...base.signals, health: [{ probe: 'ready', path: '/actuator/health/readiness', samples }] } };
+    const bands = chartData(report).bands.filter((b) => b.kind === 'health');
+    expect(bands).toEqual([{ label: '/actuator/health/readiness failing', startSec: t0 / 1_000 + 1, endSec: t0 / 1_000 + 2, kind: 'health', detail: 'HTTP 503' }]);
+    expect(renderTimelineSvg(bands, t0 / 1_000, t0 / 1_000 + 5)).toContain('data-kind="health" data-label="/actuator/health/readiness failing"');
+  });
+});

@@ -5,7 +5,7 @@ export interface TimeBand {
   label: string;
   startSec: number;
   endSec: number;
-  kind: 'phase' | 'fault' | 'alert' | 'guard';
+  kind: 'phase' | 'fault' | 'alert' | 'guard' | 'health';
   /** Phase index, or alert severity: used to pick a pattern, never colour alone. */
   detail?: string;
 }
@@ -72,6 +72,20 @@ export function chartData(report: RunReport): ChartData {
   }
   for (const alert of report.signals.alerts) {
     data.bands.push({ label: `${alert.alert} (${alert.severity})`, startSec: sec(alert.start), endSec: sec(alert.end), kind: 'alert', detail: alert.severity });
+  }
+  // Failed health samples, consecutive ones (a probe interval apart, give or take) as one band.
+  for (const probe of report.signals.health ?? []) {
+    let band: TimeBand | undefined;
+    let lastSec = -Infinity;
+    for (const sample of probe.samples) {
+      const at = sec(sample.at);
+      if (!sample.ok && band && at - lastSec <= 2.5) band.endSec = at;
+      else if (!sample.ok) {
+        band = { label: `${probe.path} failing`, startSec: at, endSec: at, kind: 'health', detail: sample.status === null ? 'no answer' : `HTTP ${sample.status}` };
+        data.bands.push(band);
+      } else band = undefined;
+      lastSec = at;
+    }
   }
   for (const guard of report.guards.filter((g) => g.tripped && g.trippedAt)) {
     data.bands.push({ label: `guard ${guard.name} tripped`, startSec: sec(guard.trippedAt!), endSec: sec(guard.trippedAt!), kind: 'guard' });

@@ -87,7 +87,7 @@ export function renderHtml(report: RunReport, assets: HtmlAssets): string {
 </header>
 <h2>Timeline</h2>
 ${renderTimelineSvg(data.bands, data.startSec, data.endSec)}
-<p class="legend-note">Phases alternate grey; fault windows are hatched (also in every chart below); alerts are dotted (denser: critical); a tripped guard is a dashed line marked ■.</p>
+<p class="legend-note">Phases alternate grey; fault windows are hatched (also in every chart below); alerts are dotted (denser: critical); failing health probes are cross-hatched; a tripped guard is a dashed line marked ■.</p>
 <div id="charts"></div>
 <h2>Phases</h2>
 ${phasesTable(report)}

@@ -35,15 +35,17 @@ export function renderTimelineSvg(bands: readonly TimeBand[], startSec: number, 
     { title: 'phases', bands: bands.filter((b) => b.kind === 'phase'), fill: (_b, i) => (i % 2 === 0 ? '#eef0f3' : '#dde1e6') },
     ...stack(bands.filter((b) => b.kind === 'fault')).map((row, i) => ({ title: i === 0 ? 'faults' : '', bands: row, fill: () => 'url(#ordeal-hatch)' })),
     ...stack(bands.filter((b) => b.kind === 'alert')).map((row, i) => ({ title: i === 0 ? 'alerts firing' : '', bands: row, fill: (b: TimeBand) => (b.detail === 'critical' ? 'url(#ordeal-dots-dense)' : 'url(#ordeal-dots)') })),
+    ...stack(bands.filter((b) => b.kind === 'health')).map((row, i) => ({ title: i === 0 ? 'health failing' : '', bands: row, fill: () => 'url(#ordeal-cross)' })),
   ];
   const guards = bands.filter((b) => b.kind === 'guard');
   const height = lanes.length * (LANE_HEIGHT + LANE_GAP) + 18;
   const parts: string[] = [
-    `<svg class="timeline" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="Run timeline: phases, fault windows, alerts" xmlns="http://www.w3.org/2000/svg">`,
+    `<svg class="timeline" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="Run timeline: phases, fault windows, alerts, failing health probes" xmlns="http://www.w3.org/2000/svg">`,
     '<defs>',
     '<pattern id="ordeal-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#fbe3d3"/><line x1="0" y1="0" x2="0" y2="8" stroke="#D55E00" stroke-width="3"/></pattern>',
     '<pattern id="ordeal-dots" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#f3e6f0"/><circle cx="3" cy="3" r="1.2" fill="#CC79A7"/></pattern>',
     '<pattern id="ordeal-dots-dense" width="4" height="4" patternUnits="userSpaceOnUse"><rect width="4" height="4" fill="#e8c6dd"/><circle cx="2" cy="2" r="1.3" fill="#7a2a5e"/></pattern>',
+    '<pattern id="ordeal-cross" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#fde2e2"/><path d="M0 0L6 6M6 0L0 6" stroke="#b00020" stroke-width="1"/></pattern>',
     '</defs>',
   ];
   lanes.forEach((lane, laneIndex) => {

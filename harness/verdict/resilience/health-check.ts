@@ -18,6 +18,6 @@ export function evaluateHealth(check: HealthCheck, context: ResilienceContext): 
     if (inPhase.length === 0) return inconclusive(base, `no ${check.probe} probe sample during the phase`);
     const failed = inPhase.filter((s) => !s.ok).length;
     const first = inPhase.find((s) => !s.ok);
-    return judged(base, failed === 0, failed, first ? `${failed} of ${inPhase.length} samples of ${path} failed (first: ${first.status === null ? 'no answer' : `HTTP ${first.status}`} after ${Math.round(first.latencyMs)} ms)` : undefined);
+    return judged(base, failed === 0, failed, first ? `${failed} of ${inPhase.length} samples of ${path} failed (first: ${first.status === null ? 'no answer' : `HTTP ${first.status}${first.note ? `, ${first.note}` : ''}`} after ${Math.round(first.latencyMs)} ms)` : undefined);
   });
 }
