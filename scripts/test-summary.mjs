@@ -29,5 +29,10 @@ for (const result of results.testResults) {
 const parts = ['unit', 'quick', 'slow'].filter((tier) => spans.has(tier)).map((tier) => `${tier} ${((spans.get(tier).end - spans.get(tier).start) / 1_000).toFixed(0)} s`);
 if (wallSecondsText) parts.push(`all ${wallSecondsText} s wall`);
 console.log(`durations: ${parts.join(', ')}`);
-console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed`);
-process.exit(results.numTotalTests > 0 && results.numFailedTests === 0 ? 0 : 1);
+// A file that failed as a whole (it did not load, or a beforeAll threw) has no failed test of its own: its tests
+// show as skipped. Count each such file as a failure, and name it.
+const failedFiles = results.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'));
+for (const file of failedFiles) console.log(`failed as a whole: ${file.name.replace(/^.*?\/test\//, 'test/')}: ${(file.message ?? '').split('\n')[0] || 'a hook failed (see its error above)'}`);
+const failed = results.numFailedTests + failedFiles.length;
+console.log(`${results.numPassedTests} passed, ${failed} failed`);
+process.exit(results.numTotalTests > 0 && failed === 0 ? 0 : 1);

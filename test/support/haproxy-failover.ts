@@ -49,6 +49,8 @@ export async function startHaproxyFailover(variant: HaproxyVariant = {}): Promis
   const backup = await backend('backup');
   const toxiproxy = await new ToxiproxyServer().start();
   const primaryProxy = { name: 'primary', listen: `127.0.0.1:${await findFreePort()}`, upstream: `127.0.0.1:${(primary.address() as AddressInfo).port}` };
+  // Bound at once (ordeal reuses a declared proxy that exists as declared): a free port left unbound for seconds can be taken meanwhile.
+  await toxiproxy.client.createProxy(primaryProxy);
   const [frontendPort, metricsPort] = [await findFreePort(), await findFreePort()];
   const check = variant.withoutHealthChecks ? '' : ' check';
   const config = [

@@ -60,6 +60,8 @@ export async function startPaymentsService(options: PaymentsOptions = {}): Promi
   const secondaryBank = await listen(backupBank);
   const toxiproxy = await new ToxiproxyServer().start();
   const proxies = [{ name: 'bank-primary', listen: `127.0.0.1:${await findFreePort()}`, upstream: primaryBank }];
+  // Bound at once (ordeal reuses a declared proxy that exists as declared): a free port left unbound for seconds can be taken meanwhile.
+  await toxiproxy.client.createProxy(proxies[0]!);
 
   const registry = new Registry();
   const state = new Gauge({ name: 'resilience4j_circuitbreaker_state', help: 'The states of the circuit breaker', labelNames: ['name', 'state'], registers: [registry] });
