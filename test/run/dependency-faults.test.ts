@@ -27,11 +27,11 @@ const withScrapedBreakerCheck = {
 
 describe('the gateway replicas', () => {
   it('share the load between them', async () => {
-    await runScenario(againstStack({ name: 'spread', requests: [{ path: '/api/quotes/ACME' }], phases: [{ name: 'steady', duration: '4s', rate: 100 }], slos: [] }, stack));
+    await runScenario(againstStack({ name: 'spread', requests: [{ path: '/api/quotes/ACME' }], phases: [{ name: 'steady', duration: '3s', rate: 100 }], slos: [] }, stack));
     const text = await (await fetch(stack.gatewayMetricsUrl)).text();
     const perReplica = [...text.matchAll(/^gateway_replica_requests_total\{replica="(\d+)"\} (\d+)/gm)].map((m) => Number(m[2]));
     expect(perReplica).toHaveLength(2);
-    expect(Math.min(...perReplica)).toBeGreaterThan(400 * 0.2);
+    expect(Math.min(...perReplica)).toBeGreaterThan(300 * 0.2);
   });
 });
 
@@ -45,9 +45,9 @@ describe('a latency fault on market-data', () => {
           name: 'latency-shift',
           requests: [{ path: '/api/quotes/ACME' }],
           phases: [
-            { name: 'before', duration: '3s', rate: 40 },
-            { name: 'slow', duration: '3s', rate: 40, faults: [{ proxy: 'market-data', kind: 'latency', latencyMs }] },
-            { name: 'after', duration: '3s', rate: 40 },
+            { name: 'before', duration: '2s', rate: 50 },
+            { name: 'slow', duration: '2s', rate: 50, faults: [{ proxy: 'market-data', kind: 'latency', latencyMs }] },
+            { name: 'after', duration: '2s', rate: 50 },
           ],
           slos: [],
         },

@@ -44,6 +44,8 @@ describe.skipIf(engine.missing !== undefined)(`Toxiproxy through testcontainers$
       target: { baseUrl: `http://${listen}` },
       toxiproxy: { proxies: [{ name: 'api', listen, upstream: target.url.replace('http://', '') }] },
       requests: [{ path: '/' }],
+      // About the container, not the generator (the file shares the machine): send lag is judged loosely.
+      load: { maxSendLag: '1s' },
       phases: [
         { name: 'warm', duration: '1s', rate: 10 },
         { name: 'slow', duration: '2s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 100 }] },
