@@ -1,6 +1,7 @@
 import { formatObserved, formatSeconds } from '../report/format-number.ts';
 import { PHASE_ROW_HEADERS, phaseRow } from '../report/phase-row.ts';
 import type { RunReport } from '../report/run-report.ts';
+import { decidingChecks, errorKindLines } from '../report/what-went-wrong.ts';
 import type { OutputStyle } from './output-style.ts';
 
 function table(rows: string[][]): string[] {
@@ -29,14 +30,15 @@ export function renderSummary(report: RunReport, files: readonly string[], style
     '',
     `load: ${report.load.driver}, ${report.load.model} model${report.load.model === 'closed' ? ' (latency from the actual send: stalls are under-reported)' : ' (latency from the intended send time)'}`,
     ...table(phaseRows),
+    ...(errorKindLines(report).length > 0 ? ['errors by kind:', ...errorKindLines(report).map((line) => `  ${line}`)] : []),
     '',
     ...checkLines,
     '',
     ...(report.resilience.length > 0 ? [...table(timingRows), ''] : []),
     ...(report.guards.length > 0 ? ['guards:'] : []),
-    ...report.guards.map((g) => `  ${g.name}: ${g.condition} — ${g.tripped ? style.red(`TRIPPED at ${g.trippedAt}: ${g.observed}`) : 'held'}`),
+    ...report.guards.map((g) => `  ${g.name}: ${g.condition} — ${g.tripped ? style.red(`TRIPPED at ${g.trippedAt}: ${g.observed}`) : 'never tripped'}`),
     ...(report.guards.length > 0 ? [''] : []),
-    `${style.bold('verdict:')} ${verdictText} — ${report.verdictReason}`,
+    `${style.bold('verdict:')} ${verdictText} — ${report.verdictReason}${decidingChecks(report) ? `: ${decidingChecks(report)}` : ''}`,
     ...(report.error ? [`harness error: ${report.error}`] : []),
     ...(report.comparison ? [`compared: ${report.comparison.regressions > 0 ? style.red(report.comparison.summary) : report.comparison.summary}`] : []),
     ...files.map((file) => `report: ${file}`),

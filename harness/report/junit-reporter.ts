@@ -3,6 +3,7 @@ import { escapeHtml as escapeXml } from './html/escape-html.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { formatObserved } from './format-number.ts';
 import type { Reporter } from './reporter.ts';
+import { describeErrorKinds } from './what-went-wrong.ts';
 import type { RunReport } from './run-report.ts';
 
 /** XML 1.0 cannot carry most control characters, even escaped. */
@@ -26,7 +27,9 @@ export function renderJunit(report: RunReport): string {
       const observed = formatObserved(c.observed, c.metric, c.expected, c.unit);
       const open = `    <testcase classname="${xmlText(`ordeal.${report.scenario.name}.${phase}`)}" name="${xmlText(c.name)}" time="0">`;
       if (c.status === 'fail') {
-        const message = `observed ${observed}, expected ${c.expected}`;
+        // An error-rate failure says what the errors were.
+        const kinds = c.metric === 'http_req_failed' && window ? describeErrorKinds(window.errorsByKind) : '';
+        const message = `observed ${observed}, expected ${c.expected}${kinds ? ` (errors: ${kinds})` : ''}`;
         return `${open}\n      <failure message="${xmlText(message)}" type="${xmlText(c.metric)}">${xmlText(`${c.name} during ${phase}: ${message}${c.reason ? ` (${c.reason})` : ''}`)}</failure>\n    </testcase>`;
       }
       if (c.status === 'inconclusive') return `${open}\n      <skipped message="${xmlText(`inconclusive: ${c.reason ?? 'no evidence'}`)}"/>\n    </testcase>`;
