@@ -96,6 +96,34 @@ describe.skipIf(missing !== undefined)(`the HTML report in Debian's Chromium${mi
     await page.close();
   });
 
+  it('a FAIL run opens with what went wrong: the failed check, its reason and the error kinds, above the first chart; screenshot saved', async () => {
+    const report = await sampleReport();
+    const failedIndex = report.checks.findIndex((c) => c.metric === 'failover');
+    const failing: RunReport = {
+      ...report,
+      runId: `${report.runId}-failed`,
+      verdict: 'fail',
+      verdictReason: `1 of ${report.checks.length} checks failed`,
+      checks: report.checks.map((c, i) => (i === failedIndex ? { ...c, status: 'fail', passed: false, observed: 0, reason: 'the replica served no traffic while the primary was down' } : c)),
+      phases: report.phases.map((p) => (p.name === 'ledger-primary-down' ? { ...p, errorsByKind: { ...p.errorsByKind, connection: 497, timeout: 3 } } : p)),
+    };
+    const { reportDir } = await writeTempScenario({});
+    const { files } = await publishReport(failing, reportDir, { compare: false });
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(files.find((f) => f.endsWith('report.html'))!).href);
+    await page.waitForSelector('html[data-charts-drawn]');
+    const block = await page.textContent('[data-went-wrong]');
+    expect(block).toContain(`ledger-primary-down — ${failing.checks[failedIndex]!.name}: observed 0`);
+    expect(block).toContain('the replica served no traffic while the primary was down');
+    expect(await page.textContent('[data-error-kinds]')).toContain('ledger-primary-down: 497 connection refused or reset, 3 timed out');
+    // Above the first chart, in the page's own layout.
+    const blockTop = await page.$eval('[data-went-wrong]', (el) => el.getBoundingClientRect().top);
+    const chartTop = await page.$eval('figure.chart', (el) => el.getBoundingClientRect().top);
+    expect(blockTop).toBeLessThan(chartTop);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-html-fail.png'), fullPage: true });
+    await page.close();
+  });
+
   it('the run index lists runs with their verdicts and draws the trends', async () => {
     const report = await sampleReport();
     const { reportDir } = await writeTempScenario({});

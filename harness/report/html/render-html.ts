@@ -5,6 +5,7 @@ import { PHASE_ROW_HEADERS, phaseRow } from '../phase-row.ts';
 import { chartData } from './chart-data.ts';
 import { escapeHtml as e, jsonForScript } from './escape-html.ts';
 import type { HtmlAssets } from './html-assets.ts';
+import { errorKindLines } from '../what-went-wrong.ts';
 import { renderTimelineSvg } from './timeline-svg.ts';
 
 const VERDICT_MARK = { pass: '✔ PASS', fail: '✖ FAIL', inconclusive: '⚠ INCONCLUSIVE', aborted: '■ ABORTED' } as const;
@@ -63,10 +64,18 @@ export function renderHtml(report: RunReport, assets: HtmlAssets): string {
       )}`
     : '';
   const guards = report.guards.length
-    ? `<h2>Guards</h2>${table(['guard', 'condition', 'result'], report.guards.map((g) => [e(g.name), `<code>${e(g.condition)}</code>`, g.tripped ? `<span class="status status-fail">■ tripped</span> at ${e(g.trippedAt ?? '')}: ${e(g.observed ?? '')}` : '<span class="status status-pass">✔ held</span>']))}`
+    ? `<h2>Guards</h2>${table(['guard', 'condition', 'result'], report.guards.map((g) => [e(g.name), `<code>${e(g.condition)}</code>`, g.tripped ? `<span class="status status-fail">■ tripped</span> at ${e(g.trippedAt ?? '')}: ${e(g.observed ?? '')}` : '<span class="status status-pass">✔ never tripped</span>']))}`
     : '';
   const faults = report.faults.length
     ? `<h2>Faults</h2>${table(['phase', 'fault', 'applied', 'removed'], report.faults.map((f) => [e(f.phase), e(f.description), e(f.appliedAt), e(f.removedAt ?? 'not removed')]))}`
+    : '';
+  // Failure first: what decided a verdict that is not a pass, above every chart.
+  const deciding = report.checks.filter((c) => c.status === (report.verdict === 'inconclusive' ? 'inconclusive' : 'fail'));
+  const errorLines = errorKindLines(report);
+  const wentWrong = report.verdict !== 'pass' && (deciding.length > 0 || errorLines.length > 0)
+    ? `<section class="went-wrong" data-went-wrong><h2>What went wrong</h2><ul>${deciding
+        .map((c) => `<li data-check="${e(c.name)}"><strong>${e(c.phase)}</strong> — ${e(c.name)}: observed ${e(formatObserved(c.observed, c.metric, c.expected, c.unit))}, expected <code>${e(c.expected)}</code>${c.reason ? ` — ${e(c.reason)}` : ''}</li>`)
+        .join('')}</ul>${errorLines.length ? `<p data-error-kinds><strong>Errors by kind:</strong> ${e(errorLines.join('; '))}</p>` : ''}</section>`
     : '';
   const env = report.environment;
   return `<!doctype html>
@@ -85,6 +94,7 @@ export function renderHtml(report: RunReport, assets: HtmlAssets): string {
 <div class="verdict verdict-${report.verdict}" data-verdict="${report.verdict}">${VERDICT_MARK[report.verdict]}</div>
 <div class="reason">${e(report.verdictReason)}${report.error ? ` — harness error: ${e(report.error)}` : ''}</div>
 </header>
+${wentWrong}
 <h2>Timeline</h2>
 ${renderTimelineSvg(data.bands, data.startSec, data.endSec)}
 <p class="legend-note">Phases alternate grey; fault windows are hatched (also in every chart below); alerts are dotted (denser: critical); failing health probes are cross-hatched; a tripped guard is a dashed line marked ■.</p>
