@@ -37,7 +37,8 @@ export function attachProgressPrinter(events: RunEvents, stream: CliStream, styl
   events.on('progress', (snapshot) => {
     const text = formatProgress(snapshot);
     if (style.live) {
-      stream.write(`\r\u001b[2K${text.slice(0, Math.max(20, (stream.columns ?? 120) - 1))}`);
+      // A terminal that reports no width (0, or none) gets the whole line, not 20 characters of it.
+      stream.write(`\r\u001b[2K${stream.columns ? text.slice(0, Math.max(20, stream.columns - 1)) : text}`);
       liveLineOpen = true;
     } else line(`  ${text}`);
   });
