@@ -3,7 +3,7 @@ import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { faultSpan, firstAt, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
+import { faultSpan, firstAt, firstOnset, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
 
 type BreakerCheck = Extract<ResilienceCheck, { kind: 'breaker' }>;
 
@@ -33,11 +33,11 @@ export function breakerStateSeries(check: BreakerCheck, context: Pick<Resilience
   if (typeof open === 'string') return open;
   const halfOpen = states.halfOpen ? seriesPoints(context.signals.series.get(states.halfOpen.key), states.halfOpen.text) : [];
   if (typeof halfOpen === 'string') return halfOpen;
-  const at = new Map<number, number>();
-  for (const p of open) at.set(p.atMs, p.value > 0 ? BREAKER_STATE.open : (at.get(p.atMs) ?? BREAKER_STATE.closed));
-  for (const p of halfOpen) if (p.value > 0 && at.get(p.atMs) !== BREAKER_STATE.open) at.set(p.atMs, BREAKER_STATE.halfOpen);
-  for (const p of halfOpen) if (!at.has(p.atMs)) at.set(p.atMs, BREAKER_STATE.closed);
-  return [...at].sort((a, b) => a[0] - b[0]).map(([atMs, value]) => ({ atMs, value }));
+  const isOpen = new Map(open.map((p) => [p.atMs, p.value > 0]));
+  const isHalfOpen = new Map(halfOpen.map((p) => [p.atMs, p.value > 0]));
+  return [...new Set([...isOpen.keys(), ...isHalfOpen.keys()])]
+    .sort((a, b) => a - b)
+    .map((atMs) => ({ atMs, value: isOpen.get(atMs) ? BREAKER_STATE.open : isHalfOpen.get(atMs) ? BREAKER_STATE.halfOpen : BREAKER_STATE.closed }));
 }
 
 /** The breaker opens within T of the fault starting, and closes within T of it ending. */
@@ -56,8 +56,7 @@ export function evaluateBreaker(check: BreakerCheck, context: ResilienceContext)
     return results;
   }
   // Opened by this fault: a breaker still open from before it (an earlier fault) is not credited to it.
-  const openAtStart = points.filter((p) => p.atMs <= span.startMs).at(-1)?.value === BREAKER_STATE.open;
-  const opened = openAtStart ? firstAfterLeaving(points, span.startMs) : firstAt(points, span.startMs, (v) => v === BREAKER_STATE.open);
+  const { onset: opened, heldAtStart: openAtStart } = firstOnset(points, span.startMs, (v) => v === BREAKER_STATE.open);
   const openDelayMs = opened ? opened.atMs - span.startMs : undefined;
   if (openDelayMs !== undefined && openDelayMs <= opensWithinMs) results.push(judged(openBase, true, seconds(openDelayMs)));
   else if (openDelayMs === undefined && openAtStart) results.push(inconclusive(openBase, 'the breaker was already open when the fault began (left open by an earlier phase): give it time to close first'));
@@ -74,10 +73,4 @@ export function evaluateBreaker(check: BreakerCheck, context: ResilienceContext)
     else results.push(judged(closeBase, false, closeDelayMs === undefined ? null : seconds(closeDelayMs), closeDelayMs === undefined ? 'the breaker never closed' : undefined));
   }
   return results;
-}
-
-/** For a breaker open at the fault's start: the first time it opens again after having left "open". */
-function firstAfterLeaving(points: readonly TimePoint[], fromMs: number): TimePoint | undefined {
-  const left = firstAt(points, fromMs, (v) => v !== BREAKER_STATE.open);
-  return left ? firstAt(points, left.atMs, (v) => v === BREAKER_STATE.open) : undefined;
 }

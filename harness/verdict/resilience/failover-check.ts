@@ -3,7 +3,7 @@ import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { faultSpan, firstAt, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
+import { faultSpan, firstAt, firstOnset, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
 
 type FailoverCheck = Extract<ResilienceCheck, { kind: 'failover' }>;
 
@@ -50,10 +50,8 @@ export function evaluateFailover(check: FailoverCheck, context: ResilienceContex
     results.push(inconclusive(served, points));
     return results;
   }
-  const servingAtStart = (points.filter((p) => p.atMs <= span.startMs).at(-1)?.value ?? 0) > 0;
   // A switch caused by this fault: the backup starts serving after it began (after having been idle, if it served before).
-  const idleAgain = servingAtStart ? firstAt(points, span.startMs, (v) => v <= 0) : undefined;
-  const switched = servingAtStart ? (idleAgain ? firstAt(points, idleAgain.atMs, (v) => v > 0) : undefined) : firstAt(points, span.startMs, (v) => v > 0);
+  const { onset: switched, heldAtStart: servingAtStart } = firstOnset(points, span.startMs, (v) => v > 0);
   const switchedInFault = switched && switched.atMs <= span.endMs ? switched : undefined;
   if (check.switchWithin) {
     const deadlineMs = parseDurationMs(check.switchWithin)!;

@@ -58,6 +58,19 @@ export function firstAt(points: readonly TimePoint[], fromMs: number, predicate:
   return points.find((p) => p.atMs >= fromMs && predicate(p.value));
 }
 
+/**
+ * When a condition starts to hold at or after `fromMs`, caused by what began
+ * there: if it already held at `fromMs` (left over from before), only after it
+ * stopped holding and began again. `heldAtStart` says whether it was left over.
+ */
+export function firstOnset(points: readonly TimePoint[], fromMs: number, predicate: (value: number) => boolean): { onset?: TimePoint; heldAtStart: boolean } {
+  const before = points.filter((p) => p.atMs <= fromMs).at(-1);
+  const heldAtStart = before !== undefined && predicate(before.value);
+  if (!heldAtStart) return { onset: firstAt(points, fromMs, predicate), heldAtStart };
+  const stopped = firstAt(points, fromMs, (v) => !predicate(v));
+  return { onset: stopped ? firstAt(points, stopped.atMs, predicate) : undefined, heldAtStart };
+}
+
 export const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
 /** Where a check with a grace (`after`) starts judging a phase: its start + the grace. */
