@@ -11,12 +11,31 @@ export type { RecordedRun } from '../verdict/recorded-run.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-function targetRateOfSecond(run: RecordedRun, phaseName: string, second: number): number | null {
+/** The span a phase's load was planned over (epoch ms): the schedule's anchor and its planned length, cut short by an abort. */
+function loadSpan(run: RecordedRun, phaseName: string): { phase: RecordedRun['timeline']['phases'][number]; startMs: number; endMs: number } | undefined {
   const phase = run.timeline.phases.find((p) => p.name === phaseName);
   const window = run.windows.get(phaseName);
-  if (!phase || !window || phase.vus !== undefined) return null;
-  const offsetMs = run.startedAtMs + second * 1_000 + 500 - window.startMs;
-  return Math.round(targetRateAt(phase, offsetMs) * 10) / 10;
+  if (!phase || !window) return undefined;
+  const startMs = window.load?.startMs ?? window.startMs;
+  const endMs = Math.min(startMs + phase.durationMs, window.load?.endMs ?? window.endMs);
+  return { phase, startMs, endMs: Math.max(startMs, endMs) };
+}
+
+/**
+ * How much of one second of the run a phase's load covered, and its mean
+ * target rate over that part (the exact integral of a linear ramp). At a
+ * phase edge two phases share a second; the last second of a run is partial:
+ * a chart divides by the coverage so that neither looks like a dip.
+ */
+function secondShare(run: RecordedRun, phaseName: string, second: number): { coveredMs: number; targetRate: number | null } {
+  const span = loadSpan(run, phaseName);
+  if (!span) return { coveredMs: 0, targetRate: null };
+  const fromMs = Math.max(span.startMs, run.startedAtMs + second * 1_000);
+  const toMs = Math.min(span.endMs, run.startedAtMs + (second + 1) * 1_000);
+  const coveredMs = Math.max(0, toMs - fromMs);
+  if (span.phase.vus !== undefined) return { coveredMs: Math.round(coveredMs), targetRate: null };
+  const middleMs = coveredMs > 0 ? (fromMs + toMs) / 2 : run.startedAtMs + second * 1_000 + 500;
+  return { coveredMs: Math.round(coveredMs), targetRate: Math.round(targetRateAt(span.phase, middleMs - span.startMs) * 10) / 10 };
 }
 
 function vanishedAt(run: RecordedRun, faultId: string): { removedExternallyAt?: string } {
@@ -95,7 +114,7 @@ export function buildReport(run: RecordedRun): RunReport {
       return {
         second: b.second,
         phase: b.phase,
-        targetRate: targetRateOfSecond(run, b.phase, b.second),
+        ...secondShare(run, b.phase, b.second),
         requests: b.requests,
         dropped: b.dropped,
         unsent: b.unsent,

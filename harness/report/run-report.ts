@@ -95,8 +95,15 @@ export interface FaultReport {
 export interface SecondReport {
   second: number;
   phase: string;
-  /** Intended arrivals per second at the middle of this second (open model); null in the closed model. */
+  /** Intended arrivals per second, averaged over the part of this second the phase's load covered (open model); null in the closed model. */
   targetRate: number | null;
+  /**
+   * How many ms of this second the phase's load covered: under 1000 at a
+   * phase edge (two phases share the second) and at the end of a run.
+   * Rates over the second are requests / covered time. Absent in reports
+   * written before ordeal recorded it.
+   */
+  coveredMs?: number;
   requests: number;
   dropped: number;
   unsent: number;

@@ -93,6 +93,11 @@ describe.skipIf(missing !== undefined)(`the HTML report in Debian's Chromium${mi
     await page.waitForSelector('html[data-charts-drawn]');
     expect(errors).toEqual([]);
     expect(await page.textContent('[data-verdict]')).toContain('ABORTED');
+    // An empty chart says why it is empty rather than showing bare axes.
+    const notes = await page.$$eval('figure.chart[data-empty] .chart-note', (els) => els.map((el) => el.textContent));
+    expect(notes.slice(0, 3)).toEqual(Array(3).fill('No request completed in this run: nothing to draw.'));
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-html-aborted.png'), fullPage: true });
     await page.close();
   });
 
@@ -120,6 +125,18 @@ describe.skipIf(missing !== undefined)(`the HTML report in Debian's Chromium${mi
     const blockTop = await page.$eval('[data-went-wrong]', (el) => el.getBoundingClientRect().top);
     const chartTop = await page.$eval('figure.chart', (el) => el.getBoundingClientRect().top);
     expect(blockTop).toBeLessThan(chartTop);
+    // Checks are grouped by phase; in its group the failed check comes first, highlighted.
+    const groupRows = await page.$$eval('tbody:has([data-phase-group="ledger-primary-down"]) tr', (rows) => rows.map((r) => r.getAttribute('data-check-status') ?? r.getAttribute('data-phase-group')));
+    expect(groupRows.slice(0, 2)).toEqual(['ledger-primary-down', 'fail']);
+    expect(await page.$$eval('tr.check-fail', (rows) => rows.length)).toBe(1);
+    // The block links to the moment on the charts: clicking it moves their cursor there.
+    await page.click('[data-went-wrong] a[data-at]');
+    const at = Number(await page.getAttribute('[data-went-wrong] a[data-at]', 'data-at'));
+    const cursorAt = await page.evaluate(() => {
+      const plot = (globalThis as any).__ordealCharts[0];
+      return plot.posToVal(plot.cursor.left, 'x') as number;
+    });
+    expect(Math.abs(cursorAt - at)).toBeLessThan(1);
     await page.screenshot({ path: path.join(ARTIFACTS, 'report-html-fail.png'), fullPage: true });
     await page.close();
   });

@@ -1,3 +1,4 @@
+import { parseThreshold } from '../../scenario/threshold.ts';
 import type { RunReport } from '../run-report.ts';
 
 /** A labelled span of the run on the time axis (epoch seconds), for shading and the timeline strip. */
@@ -10,32 +11,86 @@ export interface TimeBand {
   detail?: string;
 }
 
-/** What the page's script draws: uPlot's column-oriented data, one x axis (epoch seconds) for all charts. */
+const sec = (iso: string): number => Date.parse(iso) / 1_000;
+
+/** What the page's script draws: uPlot's column-oriented data, one x axis (seconds since the run started) for all charts. */
 export interface ChartData {
   x: number[];
   targetRate: (number | null)[];
-  achievedRate: number[];
+  achievedRate: (number | null)[];
   p50Ms: (number | null)[];
   p95Ms: (number | null)[];
   p99Ms: (number | null)[];
   errorRatePercent: (number | null)[];
   signals: { name: string; unit: string; x: number[]; y: number[] }[];
   bands: TimeBand[];
+  /** Latency thresholds of the run's checks, drawn as lines over their phase. */
+  sloLines: SloLine[];
+  /** Always 0: every time on the page is relative to the run's start. */
   startSec: number;
   endSec: number;
+  /** The run's start, shown once (UTC). */
+  startedAt: string;
 }
 
-const sec = (iso: string): number => Date.parse(iso) / 1_000;
+export interface SloLine {
+  label: string;
+  startSec: number;
+  endSec: number;
+  ms: number;
+  /** The percentile the threshold is on (95, 99, 50…), to match the series' dash. */
+  percentile: number;
+  status: 'pass' | 'fail' | 'inconclusive';
+}
+
+/** A second whose phases covered less than this (ms) is folded into the second before it: a 50 ms tail is no rate. */
+const FOLD_BELOW_MS = 250;
+
+interface SecondSum {
+  second: number;
+  coveredMs: number;
+  targetIntegral: number;
+  targeted: boolean;
+  requests: number;
+  errors: number;
+  busiest: RunReport['timeseries'][number];
+}
+
+/** One second's entries (a phase edge has two), summed; a report without coverage counts every second as whole. */
+function sumSecond(second: number, entries: RunReport['timeseries']): SecondSum {
+  const covered = (e: RunReport['timeseries'][number]): number => e.coveredMs ?? 1_000 / entries.length;
+  return {
+    second,
+    coveredMs: entries.reduce((sum, e) => sum + covered(e), 0),
+    targetIntegral: entries.reduce((sum, e) => sum + (e.targetRate ?? 0) * covered(e), 0),
+    targeted: entries.some((e) => e.targetRate !== null && e.targetRate !== undefined),
+    requests: entries.reduce((sum, e) => sum + e.requests, 0),
+    errors: entries.reduce((sum, e) => sum + e.errors, 0),
+    busiest: entries.reduce((a, b) => (b.requests > a.requests ? b : a)),
+  };
+}
 
 /**
- * Per second of the run (both phases of a second at a phase edge are summed;
- * latency percentiles come from the busier one).
+ * Per second of the run, as rates over the part of the second that load
+ * covered: at a phase edge both phases' requests and their time-weighted
+ * targets are summed, and the run's last partial second is a rate, not a dip.
+ * Latency percentiles come from the busier phase of a shared second.
  */
 export function chartData(report: RunReport): ChartData {
-  const runStartSec = Math.floor(sec(report.startedAt));
+  const runStartSec = sec(report.startedAt);
   const bySecond = new Map<number, RunReport['timeseries']>();
   for (const entry of report.timeseries) bySecond.set(entry.second, [...(bySecond.get(entry.second) ?? []), entry]);
-  const seconds = [...bySecond.keys()].sort((a, b) => a - b);
+  const sums: SecondSum[] = [];
+  for (const second of [...bySecond.keys()].sort((a, b) => a - b)) {
+    const sum = sumSecond(second, bySecond.get(second)!);
+    const previous = sums[sums.length - 1];
+    if (sum.coveredMs < FOLD_BELOW_MS && previous && previous.second === second - 1) {
+      previous.coveredMs += sum.coveredMs;
+      previous.targetIntegral += sum.targetIntegral;
+      previous.requests += sum.requests;
+      previous.errors += sum.errors;
+    } else sums.push(sum);
+  }
   const data: ChartData = {
     x: [],
     targetRate: [],
@@ -46,39 +101,38 @@ export function chartData(report: RunReport): ChartData {
     errorRatePercent: [],
     signals: [],
     bands: [],
-    startSec: sec(report.startedAt),
-    endSec: sec(report.endedAt),
+    sloLines: [],
+    startSec: 0,
+    endSec: Math.max(0, sec(report.endedAt) - runStartSec),
+    startedAt: report.startedAt,
   };
-  for (const second of seconds) {
-    const entries = bySecond.get(second)!;
-    const busiest = entries.reduce((a, b) => (b.requests > a.requests ? b : a));
-    const requests = entries.reduce((sum, e) => sum + e.requests, 0);
-    const errors = entries.reduce((sum, e) => sum + e.errors, 0);
-    const target = entries.map((e) => e.targetRate).find((t) => t !== null && t !== undefined);
-    data.x.push(runStartSec + second);
-    data.targetRate.push(target ?? null);
-    data.achievedRate.push(requests);
-    data.p50Ms.push(busiest.p50Ms);
-    data.p95Ms.push(busiest.p95Ms);
-    data.p99Ms.push(busiest.p99Ms);
-    data.errorRatePercent.push(requests > 0 ? Math.round((errors / requests) * 10_000) / 100 : null);
+  const perSecond = (count: number, coveredMs: number): number | null => (coveredMs > 0 ? Math.round((count * 1_000 * 10) / coveredMs) / 10 : null);
+  for (const s of sums) {
+    data.x.push(s.second + 0.5);
+    data.targetRate.push(s.targeted ? perSecond(s.targetIntegral / 1_000, s.coveredMs) : null);
+    data.achievedRate.push(perSecond(s.requests, s.coveredMs));
+    data.p50Ms.push(s.busiest.p50Ms);
+    data.p95Ms.push(s.busiest.p95Ms);
+    data.p99Ms.push(s.busiest.p99Ms);
+    data.errorRatePercent.push(s.requests > 0 ? Math.round((s.errors / s.requests) * 10_000) / 100 : null);
   }
-  data.signals = report.signals.series.map((s) => ({ name: s.name, unit: s.unit, x: s.points.map((p) => sec(p.at)), y: s.points.map((p) => p.value) }));
+  const rel = (iso: string): number => Math.round((sec(iso) - runStartSec) * 1_000) / 1_000;
+  data.signals = report.signals.series.map((s) => ({ name: s.name, unit: s.unit, x: s.points.map((p) => rel(p.at)), y: s.points.map((p) => p.value) }));
   report.phases.forEach((phase, index) => {
-    if (phase.start && phase.end) data.bands.push({ label: phase.name, startSec: sec(phase.start), endSec: sec(phase.end), kind: 'phase', detail: String(index) });
+    if (phase.start && phase.end) data.bands.push({ label: phase.name, startSec: rel(phase.start), endSec: rel(phase.end), kind: 'phase', detail: String(index) });
   });
   for (const fault of report.faults) {
-    data.bands.push({ label: fault.description, startSec: sec(fault.appliedAt), endSec: sec(fault.removedAt ?? report.endedAt), kind: 'fault' });
+    data.bands.push({ label: fault.description, startSec: rel(fault.appliedAt), endSec: rel(fault.removedAt ?? report.endedAt), kind: 'fault' });
   }
   for (const alert of report.signals.alerts) {
-    data.bands.push({ label: `${alert.alert} (${alert.severity})`, startSec: sec(alert.start), endSec: sec(alert.end), kind: 'alert', detail: alert.severity });
+    data.bands.push({ label: `${alert.alert} (${alert.severity})`, startSec: rel(alert.start), endSec: rel(alert.end), kind: 'alert', detail: alert.severity });
   }
   // Failed health samples, consecutive ones (a probe interval apart, give or take) as one band.
   for (const probe of report.signals.health ?? []) {
     let band: TimeBand | undefined;
     let lastSec = -Infinity;
     for (const sample of probe.samples) {
-      const at = sec(sample.at);
+      const at = rel(sample.at);
       if (!sample.ok && band && at - lastSec <= 2.5) band.endSec = at;
       else if (!sample.ok) {
         band = { label: `${probe.path} failing`, startSec: at, endSec: at, kind: 'health', detail: sample.status === null ? 'no answer' : `HTTP ${sample.status}` };
@@ -88,7 +142,21 @@ export function chartData(report: RunReport): ChartData {
     }
   }
   for (const guard of report.guards.filter((g) => g.tripped && g.trippedAt)) {
-    data.bands.push({ label: `guard ${guard.name} tripped`, startSec: sec(guard.trippedAt!), endSec: sec(guard.trippedAt!), kind: 'guard' });
+    data.bands.push({ label: `guard ${guard.name} tripped`, startSec: rel(guard.trippedAt!), endSec: rel(guard.trippedAt!), kind: 'guard' });
   }
+  data.sloLines = sloLines(report, rel);
   return data;
+}
+
+/** Each latency percentile threshold of a phase that ran, as a line over that phase (from its grace on). */
+function sloLines(report: RunReport, rel: (iso: string) => number): SloLine[] {
+  const lines: SloLine[] = [];
+  for (const check of report.checks) {
+    if (check.metric !== 'http_req_duration') continue;
+    const threshold = parseThreshold(check.expected);
+    const phase = report.phases.find((p) => p.name === check.phase);
+    if (!threshold || threshold.aggregation.kind !== 'percentile' || !phase?.start || !phase.end) continue;
+    lines.push({ label: `${check.phase} ${check.expected}`, startSec: rel(phase.start), endSec: rel(phase.end), ms: threshold.value, percentile: threshold.aggregation.percentile, status: check.status });
+  }
+  return lines;
 }

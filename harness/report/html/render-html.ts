@@ -25,18 +25,24 @@ function phasesTable(report: RunReport): string {
   );
 }
 
+const STATUS_ORDER = { fail: 0, inconclusive: 1, pass: 2 } as const;
+
+/** Checks grouped by phase, in the run's phase order; in each group failures first, highlighted. */
 function checksTable(report: RunReport): string {
-  return table(
-    ['check', 'phase', 'observed', 'expected', 'result'],
-    report.checks.map((c) => [
-      e(c.name),
-      e(c.phase),
-      e(formatObserved(c.observed, c.metric, c.expected, c.unit)),
-      `<code>${e(c.expected)}</code>`,
-      `<span class="status status-${c.status}" data-status="${c.status}">${STATUS_MARK[c.status]}</span>${c.reason ? ` <span class="reason">${e(c.reason)}</span>` : ''}`,
-    ]),
-    new Set([2]),
-  );
+  const order = new Map(report.phases.map((p, i) => [p.name, i]));
+  const phases = [...new Set(report.checks.map((c) => c.phase))].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
+  const groups = phases.map((phase) => {
+    const checks = report.checks.filter((c) => c.phase === phase).sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
+    const failed = checks.filter((c) => c.status !== 'pass').length;
+    const head = `<tr class="phase-group" data-phase-group="${e(phase)}"><th colspan="4">${e(phase)}</th><th class="group-tally">${failed ? `${failed} of ${checks.length} not passed` : `${checks.length} passed`}</th></tr>`;
+    const rows = checks.map(
+      (c) =>
+        `<tr class="check-${c.status}" data-check-status="${c.status}"><td>${e(c.name)}</td><td class="num">${e(formatObserved(c.observed, c.metric, c.expected, c.unit))}</td><td><code>${e(c.expected)}</code></td>` +
+        `<td colspan="2"><span class="status status-${c.status}" data-status="${c.status}">${STATUS_MARK[c.status]}</span>${c.reason ? ` <span class="reason">${e(c.reason)}</span>` : ''}</td></tr>`,
+    );
+    return `<tbody>${head}${rows.join('')}</tbody>`;
+  });
+  return `<table class="checks"><thead><tr><th>check</th><th class="num">observed</th><th>expected</th><th colspan="2">result</th></tr></thead>${groups.join('\n')}</table>`;
 }
 
 function comparisonSection(comparison: ComparisonReport | undefined): string {
@@ -53,6 +59,31 @@ function comparisonSection(comparison: ComparisonReport | undefined): string {
   return `<h2>Compared with ${e(comparison.baselineRunId)}</h2><p class="reason">${e(comparison.summary)}</p>${table(['phase', 'metric', 'baseline', 'this run', 'change', 'p (Mann-Whitney)', 'result'], rows, new Set([2, 3, 4, 5]))}`;
 }
 
+/** "+12.3 s": every time on the page is relative to the run's start. */
+function sinceStart(report: RunReport, iso: string): string {
+  return `+${((Date.parse(iso) - Date.parse(report.startedAt)) / 1_000).toFixed(1)} s`;
+}
+
+/** The start, once, in UTC and said so. */
+function utc(iso: string): string {
+  return `${iso.replace('T', ' ').replace(/\.\d+Z$/, '').replace(/Z$/, '')} UTC`;
+}
+
+/** A link that moves the charts' cursor to the start of a phase. */
+function momentLink(report: RunReport, phaseName: string): string {
+  const phase = report.phases.find((p) => p.name === phaseName);
+  if (!phase?.start) return '';
+  const at = (Date.parse(phase.start) - Date.parse(report.startedAt)) / 1_000;
+  return ` <a href="#charts" data-at="${at.toFixed(1)}">on the charts (+${at.toFixed(0)} s)</a>`;
+}
+
+/** Connections are the closed model's virtual users; an open model sends at a rate instead. */
+function loadLine(report: RunReport): string {
+  const { driver, model, connections, timeScale } = report.load;
+  const shape = model === 'open' ? 'open model (arrivals at the target rate)' : `closed model, ${connections} virtual users`;
+  return `${driver}, ${shape}, time scale ${timeScale}`;
+}
+
 /** One self-contained page: no network, uPlot and the data inlined. */
 export function renderHtml(report: RunReport, assets: HtmlAssets): string {
   const data = chartData(report);
@@ -63,18 +94,19 @@ export function renderHtml(report: RunReport, assets: HtmlAssets): string {
         new Set([1, 2, 3, 4]),
       )}`
     : '';
+  const since = (iso: string): string => sinceStart(report, iso);
   const guards = report.guards.length
-    ? `<h2>Guards</h2>${table(['guard', 'condition', 'result'], report.guards.map((g) => [e(g.name), `<code>${e(g.condition)}</code>`, g.tripped ? `<span class="status status-fail">■ tripped</span> at ${e(g.trippedAt ?? '')}: ${e(g.observed ?? '')}` : '<span class="status status-pass">✔ never tripped</span>']))}`
+    ? `<h2>Guards</h2>${table(['guard', 'condition', 'result'], report.guards.map((g) => [e(g.name), `<code>${e(g.condition)}</code>`, g.tripped ? `<span class="status status-fail">■ tripped</span> at ${g.trippedAt ? since(g.trippedAt) : '?'}: ${e(g.observed ?? '')}` : '<span class="status status-pass">✔ never tripped</span>']))}`
     : '';
   const faults = report.faults.length
-    ? `<h2>Faults</h2>${table(['phase', 'fault', 'applied', 'removed'], report.faults.map((f) => [e(f.phase), e(f.description), e(f.appliedAt), e(f.removedAt ?? 'not removed')]))}`
+    ? `<h2>Faults</h2>${table(['phase', 'fault', 'applied', 'removed'], report.faults.map((f) => [e(f.phase), e(f.description), since(f.appliedAt), f.removedAt ? since(f.removedAt) : '<strong>not removed</strong>']), new Set([2, 3]))}`
     : '';
   // Failure first: what decided a verdict that is not a pass, above every chart.
   const deciding = report.checks.filter((c) => c.status === (report.verdict === 'inconclusive' ? 'inconclusive' : 'fail'));
   const errorLines = errorKindLines(report);
   const wentWrong = report.verdict !== 'pass' && (deciding.length > 0 || errorLines.length > 0)
     ? `<section class="went-wrong" data-went-wrong><h2>What went wrong</h2><ul>${deciding
-        .map((c) => `<li data-check="${e(c.name)}"><strong>${e(c.phase)}</strong> — ${e(c.name)}: observed ${e(formatObserved(c.observed, c.metric, c.expected, c.unit))}, expected <code>${e(c.expected)}</code>${c.reason ? ` — ${e(c.reason)}` : ''}</li>`)
+        .map((c) => `<li data-check="${e(c.name)}"><strong>${e(c.phase)}</strong> — ${e(c.name)}: observed ${e(formatObserved(c.observed, c.metric, c.expected, c.unit))}, expected <code>${e(c.expected)}</code>${c.reason ? ` — ${e(c.reason)}` : ''}${momentLink(report, c.phase)}</li>`)
         .join('')}</ul>${errorLines.length ? `<p data-error-kinds><strong>Errors by kind:</strong> ${e(errorLines.join('; '))}</p>` : ''}</section>`
     : '';
   const env = report.environment;
@@ -93,6 +125,7 @@ export function renderHtml(report: RunReport, assets: HtmlAssets): string {
 <h1>ordeal: ${e(report.scenario.name)}</h1>
 <div class="verdict verdict-${report.verdict}" data-verdict="${report.verdict}">${VERDICT_MARK[report.verdict]}</div>
 <div class="reason">${e(report.verdictReason)}${report.error ? ` — harness error: ${e(report.error)}` : ''}</div>
+<div class="run-line" data-run-line>started ${e(utc(report.startedAt))} · ${e((report.durationMs / 1_000).toFixed(1))} s${report.load.timeScale !== 1 ? ` · time scale ${e(String(report.load.timeScale))}× (phases shortened)` : ''} · every time below is relative to this start</div>
 </header>
 ${wentWrong}
 <h2>Timeline</h2>
@@ -112,9 +145,9 @@ ${comparisonSection(report.comparison)}
 <dt>run id</dt><dd>${e(report.runId)}</dd>
 <dt>scenario</dt><dd>${e(report.scenario.name)}${report.scenario.file ? ` (${e(report.scenario.file)})` : ''}${report.scenario.description ? ` — ${e(report.scenario.description)}` : ''}</dd>
 <dt>target</dt><dd>${e(report.target)}</dd>
-<dt>load</dt><dd>${e(`${report.load.driver}, ${report.load.model} model, ${report.load.connections} connections, time scale ${report.load.timeScale}`)}</dd>
-<dt>start</dt><dd>${e(report.startedAt)}</dd>
-<dt>end</dt><dd>${e(report.endedAt)} (${(report.durationMs / 1_000).toFixed(1)} s)</dd>
+<dt>load</dt><dd>${e(loadLine(report))}</dd>
+<dt>start</dt><dd>${e(utc(report.startedAt))}</dd>
+<dt>end</dt><dd>${since(report.endedAt)}</dd>
 <dt>ordeal</dt><dd>${e(env.ordeal)}</dd>
 <dt>machine</dt><dd>${e(`${env.hostname}, ${env.platform}, ${env.cpus} CPUs, Node ${env.node}`)}</dd>
 </dl>

@@ -6,17 +6,27 @@ const LABEL_WIDTH = 80;
 const LANE_HEIGHT = 22;
 const LANE_GAP = 4;
 
+/** 1, 2 or 5 × a power of ten, at least `rough`. */
+function niceStep(rough: number): number {
+  const power = 10 ** Math.floor(Math.log10(Math.max(rough, 1e-3)));
+  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= rough) ?? 10 * power;
+}
+
 interface Lane {
   title: string;
   bands: TimeBand[];
   fill: (band: TimeBand, index: number) => string;
 }
 
-/** Lanes of bands that may overlap are split so no two bands in a lane overlap. */
-function stack(bands: TimeBand[]): TimeBand[][] {
+/**
+ * Lanes of bands that may overlap are split so no two bands in a lane
+ * overlap or touch (`minGapSec` apart: back-to-back fault windows would
+ * read as one).
+ */
+function stack(bands: TimeBand[], minGapSec: number): TimeBand[][] {
   const rows: TimeBand[][] = [];
   for (const band of [...bands].sort((a, b) => a.startSec - b.startSec)) {
-    const row = rows.find((r) => r[r.length - 1]!.endSec <= band.startSec);
+    const row = rows.find((r) => r[r.length - 1]!.endSec + minGapSec <= band.startSec);
     if (row) row.push(band);
     else rows.push([band]);
   }
@@ -30,15 +40,19 @@ function stack(bands: TimeBand[]): TimeBand[][] {
  */
 export function renderTimelineSvg(bands: readonly TimeBand[], startSec: number, endSec: number): string {
   const span = Math.max(1e-3, endSec - startSec);
+  const minGapSec = (span * 8) / (WIDTH - LABEL_WIDTH);
   const xOf = (s: number): number => LABEL_WIDTH + ((Math.min(Math.max(s, startSec), endSec) - startSec) / span) * (WIDTH - LABEL_WIDTH);
   const lanes: Lane[] = [
     { title: 'phases', bands: bands.filter((b) => b.kind === 'phase'), fill: (_b, i) => (i % 2 === 0 ? '#eef0f3' : '#dde1e6') },
-    ...stack(bands.filter((b) => b.kind === 'fault')).map((row, i) => ({ title: i === 0 ? 'faults' : '', bands: row, fill: () => 'url(#ordeal-hatch)' })),
-    ...stack(bands.filter((b) => b.kind === 'alert')).map((row, i) => ({ title: i === 0 ? 'alerts firing' : '', bands: row, fill: (b: TimeBand) => (b.detail === 'critical' ? 'url(#ordeal-dots-dense)' : 'url(#ordeal-dots)') })),
-    ...stack(bands.filter((b) => b.kind === 'health')).map((row, i) => ({ title: i === 0 ? 'health failing' : '', bands: row, fill: () => 'url(#ordeal-cross)' })),
+    ...stack(bands.filter((b) => b.kind === 'fault'), minGapSec).map((row, i) => ({ title: i === 0 ? 'faults' : '', bands: row, fill: () => 'url(#ordeal-hatch)' })),
+    ...stack(bands.filter((b) => b.kind === 'alert'), minGapSec).map((row, i) => ({ title: i === 0 ? 'alerts firing' : '', bands: row, fill: (b: TimeBand) => (b.detail === 'critical' ? 'url(#ordeal-dots-dense)' : 'url(#ordeal-dots)') })),
+    ...stack(bands.filter((b) => b.kind === 'health'), minGapSec).map((row, i) => ({ title: i === 0 ? 'health failing' : '', bands: row, fill: () => 'url(#ordeal-cross)' })),
   ];
   const guards = bands.filter((b) => b.kind === 'guard');
-  const height = lanes.length * (LANE_HEIGHT + LANE_GAP) + 18;
+  const lanesHeight = lanes.length * (LANE_HEIGHT + LANE_GAP);
+  // Guard labels get their own row, above the time axis: nothing to collide with.
+  const guardRow = guards.length > 0 ? 16 : 0;
+  const height = lanesHeight + guardRow + 18;
   const parts: string[] = [
     `<svg class="timeline" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="Run timeline: phases, fault windows, alerts, failing health probes" xmlns="http://www.w3.org/2000/svg">`,
     '<defs>',
@@ -56,18 +70,27 @@ export function renderTimelineSvg(bands: readonly TimeBand[], startSec: number, 
       const w = Math.max(2, xOf(band.endSec) - x0);
       const seconds = (band.endSec - band.startSec).toFixed(1);
       parts.push(
-        `<g data-kind="${band.kind}" data-label="${escapeHtml(band.label)}"><title>${escapeHtml(`${band.label}: ${seconds} s`)}</title>` +
+        `<g data-kind="${band.kind}" data-label="${escapeHtml(band.label)}"><title>${escapeHtml(`${band.label}: +${band.startSec.toFixed(1)} s to +${band.endSec.toFixed(1)} s (${seconds} s)`)}</title>` +
           `<rect x="${x0.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${LANE_HEIGHT}" fill="${lane.fill(band, i)}" stroke="#444" stroke-width="0.6"/>` +
-          (w > 40 ? `<text x="${(x0 + 4).toFixed(1)}" y="${y + 15}" clip-path="inset(0)">${escapeHtml(band.label.length * 6 > w ? `${band.label.slice(0, Math.max(3, Math.floor(w / 6.2) - 1))}…` : band.label)}</text>` : '') +
+          (w > 40 ? `<svg x="${x0.toFixed(1)}" y="${y}" width="${(w - 2).toFixed(1)}" height="${LANE_HEIGHT}" overflow="hidden"><text x="4" y="15">${escapeHtml(band.label.length * 6 > w ? `${band.label.slice(0, Math.max(3, Math.floor(w / 6.2) - 1))}…` : band.label)}</text></svg>` : '') +
           '</g>',
       );
     });
   });
-  for (const guard of guards) {
-    const x = xOf(guard.startSec).toFixed(1);
-    parts.push(`<g data-kind="guard" data-label="${escapeHtml(guard.label)}"><title>${escapeHtml(guard.label)}</title><line x1="${x}" y1="0" x2="${x}" y2="${height - 14}" stroke="#000" stroke-width="2" stroke-dasharray="4 2"/><text x="${x}" y="${height - 2}" text-anchor="middle">■ ${escapeHtml(guard.label)}</text></g>`);
+  guards.forEach((guard) => {
+    const x = xOf(guard.startSec);
+    const anchor = x > WIDTH - 120 ? 'end' : x < LABEL_WIDTH + 120 ? 'start' : 'middle';
+    parts.push(`<g data-kind="guard" data-label="${escapeHtml(guard.label)}"><title>${escapeHtml(`${guard.label} at +${guard.startSec.toFixed(1)} s`)}</title><line x1="${x.toFixed(1)}" y1="0" x2="${x.toFixed(1)}" y2="${lanesHeight + 4}" stroke="#000" stroke-width="2" stroke-dasharray="4 2"/><text x="${x.toFixed(1)}" y="${lanesHeight + 12}" text-anchor="${anchor}">■ ${escapeHtml(guard.label)}</text></g>`);
+  });
+  // The time axis: seconds since the run started, like every chart.
+  const axisY = height - 2;
+  const step = niceStep(span / 8);
+  parts.push(`<line x1="${LABEL_WIDTH}" y1="${axisY - 12}" x2="${WIDTH}" y2="${axisY - 12}" stroke="#999" stroke-width="0.6"/>`);
+  for (let t = 0; t <= span + 1e-9; t += step) {
+    const x = xOf(startSec + t);
+    const anchor = t === 0 ? 'start' : x > WIDTH - 30 ? 'end' : 'middle';
+    parts.push(`<line x1="${x.toFixed(1)}" y1="${axisY - 14}" x2="${x.toFixed(1)}" y2="${axisY - 10}" stroke="#999"/><text class="tick" x="${x.toFixed(1)}" y="${axisY}" text-anchor="${anchor}">+${Math.round(t)} s</text>`);
   }
-  parts.push(`<text x="${LABEL_WIDTH}" y="${height - 2}">0 s</text><text x="${WIDTH}" y="${height - 2}" text-anchor="end">${span.toFixed(0)} s</text>`);
   parts.push('</svg>');
   return parts.join('');
 }
