@@ -1,6 +1,7 @@
 import { formatObserved, formatSeconds } from '../report/format-number.ts';
 import { PHASE_ROW_HEADERS, phaseRow } from '../report/phase-row.ts';
 import type { RunReport } from '../report/run-report.ts';
+import { sinceStart } from '../report/run-time.ts';
 import { decidingChecks, errorKindLines } from '../report/what-went-wrong.ts';
 import type { OutputStyle } from './output-style.ts';
 
@@ -36,7 +37,7 @@ export function renderSummary(report: RunReport, files: readonly string[], style
     '',
     ...(report.resilience.length > 0 ? [...table(timingRows), ''] : []),
     ...(report.guards.length > 0 ? ['guards:'] : []),
-    ...report.guards.map((g) => `  ${g.name}: ${g.condition} — ${g.tripped ? style.red(`TRIPPED at ${g.trippedAt}: ${g.observed}`) : 'never tripped'}`),
+    ...report.guards.map((g) => `  ${g.name}: ${g.condition} — ${g.tripped ? style.red(`TRIPPED at ${g.trippedAt ? sinceStart(report, g.trippedAt) : '?'}: ${g.observed}`) : 'never tripped'}`),
     ...(report.guards.length > 0 ? [''] : []),
     `${style.bold('verdict:')} ${verdictText} — ${report.verdictReason}${decidingChecks(report) ? `: ${decidingChecks(report)}` : ''}`,
     ...(report.error ? [`harness error: ${report.error}`] : []),

@@ -3,6 +3,7 @@ import { writeFileAtomic } from './atomic-write.ts';
 import { formatMs, formatObserved, formatPercent, formatRate, formatSeconds } from './format-number.ts';
 import type { ReportContext, Reporter } from './reporter.ts';
 import type { RunReport } from './run-report.ts';
+import { sinceStart, utcTime } from './run-time.ts';
 import { decidingChecks, errorKindLines } from './what-went-wrong.ts';
 
 const STATUS_MARK = { pass: '✅ pass', fail: '❌ FAIL', inconclusive: '⚠️ inconclusive' } as const;
@@ -11,7 +12,7 @@ export function renderMarkdown(report: RunReport, context: ReportContext = {}): 
   const lines = [
     `# ordeal: ${report.scenario.name} — **${report.verdict.toUpperCase()}**`,
     '',
-    `${report.verdictReason}${decidingChecks(report) ? `: ${decidingChecks(report)}` : ''}. Run \`${report.runId}\`, ${report.startedAt} → ${report.endedAt}, target ${report.target}, ${report.load.driver} (${report.load.model} model).`,
+    `${report.verdictReason}${decidingChecks(report) ? `: ${decidingChecks(report)}` : ''}. Run \`${report.runId}\`, started ${utcTime(report.startedAt)}, ${(report.durationMs / 1_000).toFixed(1)} s${report.load.timeScale !== 1 ? ` (time scale ${report.load.timeScale}×)` : ''}, target ${report.target}, ${report.load.driver} (${report.load.model} model).`,
     '',
     ...(errorKindLines(report).length > 0 ? ['**Errors by kind:** ' + errorKindLines(report).join('; ') + '.', ''] : []),
     '| phase | requests | dropped | target/s | achieved/s | errors | p50 ms | p95 ms | p99 ms | max ms | faults |',
@@ -35,7 +36,7 @@ export function renderMarkdown(report: RunReport, context: ReportContext = {}): 
   }
   if (report.guards.length > 0) {
     lines.push('', '| guard | condition | result |', '|---|---|---|');
-    for (const g of report.guards) lines.push(`| ${g.name} | \`${g.condition}\` | ${g.tripped ? `🛑 tripped at ${g.trippedAt}: ${g.observed}` : 'never tripped'} |`);
+    for (const g of report.guards) lines.push(`| ${g.name} | \`${g.condition}\` | ${g.tripped ? `🛑 tripped at ${g.trippedAt ? sinceStart(report, g.trippedAt) : '?'}: ${g.observed}` : 'never tripped'} |`);
   }
   if (report.error) lines.push('', `**Harness error:** ${report.error}`);
   const comparison = report.comparison;

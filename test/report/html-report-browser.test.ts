@@ -145,7 +145,8 @@ describe.skipIf(missing !== undefined)(`the HTML report in Debian's Chromium${mi
     const report = await sampleReport();
     const { reportDir } = await writeTempScenario({});
     await publishReport({ ...report, runId: `${report.runId}-a` }, reportDir, { compare: false });
-    const failed = { ...report, runId: `${report.runId}-b`, verdict: 'fail' as const, startedAt: new Date(Date.parse(report.startedAt) + 60_000).toISOString() };
+    const failedCheck = { ...report.checks[0]!, status: 'fail' as const, passed: false, reason: 'p95 over budget' };
+    const failed = { ...report, runId: `${report.runId}-b`, verdict: 'fail' as const, checks: [failedCheck, ...report.checks.slice(1)], startedAt: new Date(Date.parse(report.startedAt) + 60_000).toISOString() };
     const { files } = await publishReport(failed, reportDir, { compare: false });
     const page = await browser.newPage();
     const requests: string[] = [];
@@ -153,6 +154,23 @@ describe.skipIf(missing !== undefined)(`the HTML report in Debian's Chromium${mi
     await page.goto(pathToFileURL(files.find((f) => f.endsWith('index.html'))!).href);
     expect(await page.$$eval('tbody tr', (rows) => rows.map((r) => r.getAttribute('data-verdict')))).toEqual(['fail', 'pass']);
     expect(await page.$$eval('svg.trend polyline', (lines) => lines.length)).toBe(3);
+    // Readable trends: the top of each axis and the last value written out, each marker named on hover and linked to its run.
+    const p95Trend = await page.$eval('svg.trend', (svg) => ({
+      axis: [...svg.querySelectorAll('text.axis')].map((t) => t.textContent),
+      last: svg.querySelector('text.last')?.textContent,
+      hovers: [...svg.querySelectorAll('a[data-run] title')].map((t) => t.textContent),
+      links: [...svg.querySelectorAll('a[data-run]')].map((a) => a.getAttribute('href')),
+    }));
+    const worstP95 = Math.max(...report.phases.map((p) => p.latencyMs?.p95 ?? 0));
+    expect(p95Trend.axis[0]).toBe(`${worstP95.toFixed(worstP95 >= 100 ? 0 : 1)} ms`);
+    expect(p95Trend.last).toBe(p95Trend.axis[0]);
+    expect(p95Trend.hovers[1]).toMatch(new RegExp(`-b: .* ms — FAIL, started .* UTC, time scale ${report.load.timeScale}×`));
+    expect(p95Trend.links).toHaveLength(2);
+    // The table names the worst phase, the time scale and, for a run that failed, the check to look at first (linked).
+    const failedRow = await page.textContent('tr[data-verdict="fail"]');
+    expect(failedRow).toContain(`at ${report.load.timeScale}×`);
+    expect(await page.textContent('tr[data-verdict="fail"] [data-worst-check]')).toContain(`${failedCheck.phase} ${failedCheck.name}`);
+    expect(await page.getAttribute('tr[data-verdict="fail"] [data-worst-check]', 'href')).toMatch(/report\.html#went-wrong$/);
     expect(requests).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'reports-index.png'), fullPage: true });
     await page.close();

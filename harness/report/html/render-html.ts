@@ -7,6 +7,7 @@ import { escapeHtml as e, jsonForScript } from './escape-html.ts';
 import type { HtmlAssets } from './html-assets.ts';
 import { errorKindLines } from '../what-went-wrong.ts';
 import { renderTimelineSvg } from './timeline-svg.ts';
+import { sinceStart, utcTime } from '../run-time.ts';
 
 const VERDICT_MARK = { pass: '✔ PASS', fail: '✖ FAIL', inconclusive: '⚠ INCONCLUSIVE', aborted: '■ ABORTED' } as const;
 const STATUS_MARK = { pass: '✔ pass', fail: '✖ FAIL', inconclusive: '? inconclusive' } as const;
@@ -59,16 +60,6 @@ function comparisonSection(comparison: ComparisonReport | undefined): string {
   return `<h2>Compared with ${e(comparison.baselineRunId)}</h2><p class="reason">${e(comparison.summary)}</p>${table(['phase', 'metric', 'baseline', 'this run', 'change', 'p (Mann-Whitney)', 'result'], rows, new Set([2, 3, 4, 5]))}`;
 }
 
-/** "+12.3 s": every time on the page is relative to the run's start. */
-function sinceStart(report: RunReport, iso: string): string {
-  return `+${((Date.parse(iso) - Date.parse(report.startedAt)) / 1_000).toFixed(1)} s`;
-}
-
-/** The start, once, in UTC and said so. */
-function utc(iso: string): string {
-  return `${iso.replace('T', ' ').replace(/\.\d+Z$/, '').replace(/Z$/, '')} UTC`;
-}
-
 /** A link that moves the charts' cursor to the start of a phase. */
 function momentLink(report: RunReport, phaseName: string): string {
   const phase = report.phases.find((p) => p.name === phaseName);
@@ -105,7 +96,7 @@ export function renderHtml(report: RunReport, assets: HtmlAssets): string {
   const deciding = report.checks.filter((c) => c.status === (report.verdict === 'inconclusive' ? 'inconclusive' : 'fail'));
   const errorLines = errorKindLines(report);
   const wentWrong = report.verdict !== 'pass' && (deciding.length > 0 || errorLines.length > 0)
-    ? `<section class="went-wrong" data-went-wrong><h2>What went wrong</h2><ul>${deciding
+    ? `<section class="went-wrong" id="went-wrong" data-went-wrong><h2>What went wrong</h2><ul>${deciding
         .map((c) => `<li data-check="${e(c.name)}"><strong>${e(c.phase)}</strong> — ${e(c.name)}: observed ${e(formatObserved(c.observed, c.metric, c.expected, c.unit))}, expected <code>${e(c.expected)}</code>${c.reason ? ` — ${e(c.reason)}` : ''}${momentLink(report, c.phase)}</li>`)
         .join('')}</ul>${errorLines.length ? `<p data-error-kinds><strong>Errors by kind:</strong> ${e(errorLines.join('; '))}</p>` : ''}</section>`
     : '';
@@ -125,7 +116,7 @@ export function renderHtml(report: RunReport, assets: HtmlAssets): string {
 <h1>ordeal: ${e(report.scenario.name)}</h1>
 <div class="verdict verdict-${report.verdict}" data-verdict="${report.verdict}">${VERDICT_MARK[report.verdict]}</div>
 <div class="reason">${e(report.verdictReason)}${report.error ? ` — harness error: ${e(report.error)}` : ''}</div>
-<div class="run-line" data-run-line>started ${e(utc(report.startedAt))} · ${e((report.durationMs / 1_000).toFixed(1))} s${report.load.timeScale !== 1 ? ` · time scale ${e(String(report.load.timeScale))}× (phases shortened)` : ''} · every time below is relative to this start</div>
+<div class="run-line" data-run-line>started ${e(utcTime(report.startedAt))} · ${e((report.durationMs / 1_000).toFixed(1))} s${report.load.timeScale !== 1 ? ` · time scale ${e(String(report.load.timeScale))}× (phases shortened)` : ''} · every time below is relative to this start</div>
 </header>
 ${wentWrong}
 <h2>Timeline</h2>
@@ -146,7 +137,7 @@ ${comparisonSection(report.comparison)}
 <dt>scenario</dt><dd>${e(report.scenario.name)}${report.scenario.file ? ` (${e(report.scenario.file)})` : ''}${report.scenario.description ? ` — ${e(report.scenario.description)}` : ''}</dd>
 <dt>target</dt><dd>${e(report.target)}</dd>
 <dt>load</dt><dd>${e(loadLine(report))}</dd>
-<dt>start</dt><dd>${e(utc(report.startedAt))}</dd>
+<dt>start</dt><dd>${e(utcTime(report.startedAt))}</dd>
 <dt>end</dt><dd>${since(report.endedAt)}</dd>
 <dt>ordeal</dt><dd>${e(env.ordeal)}</dd>
 <dt>machine</dt><dd>${e(`${env.hostname}, ${env.platform}, ${env.cpus} CPUs, Node ${env.node}`)}</dd>
