@@ -1,28 +1,35 @@
 import { z } from 'zod';
 
+const proxy = z.string().min(1).describe('The Toxiproxy proxy to break (a name from toxiproxy.proxies, or one the stack provides).');
 const common = {
-  proxy: z.string().min(1),
-  stream: z.enum(['upstream', 'downstream']).default('downstream'),
-  toxicity: z.number().min(0).max(1).default(1),
+  proxy,
+  stream: z.enum(['upstream', 'downstream']).default('downstream').describe('Which direction the toxic acts on: "downstream" (responses, the default) or "upstream" (requests).'),
+  toxicity: z.number().min(0).max(1).default(1).describe('Share of connections the toxic applies to, 0 to 1 (Toxiproxy\'s toxicity; 1: all).'),
 };
 const nonNegativeInt = z.int().min(0);
+const kind = <const K extends string>(name: K, meaning: string) => z.literal(name).describe(`"${name}": ${meaning}`);
 
 /** The Toxiproxy faults a phase can hold; attribute names carry their units. */
 export const faultSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('latency'), ...common, latencyMs: nonNegativeInt, jitterMs: nonNegativeInt.default(0) }),
-  z.strictObject({ kind: z.literal('bandwidth'), ...common, rateKBps: nonNegativeInt }),
-  z.strictObject({ kind: z.literal('timeout'), ...common, timeoutMs: nonNegativeInt }),
-  z.strictObject({ kind: z.literal('reset_peer'), ...common, timeoutMs: nonNegativeInt.default(0) }),
-  z.strictObject({ kind: z.literal('slow_close'), ...common, delayMs: nonNegativeInt }),
   z.strictObject({
-    kind: z.literal('slicer'),
+    kind: kind('latency', 'adds delay to every response'),
     ...common,
-    averageSizeBytes: z.int().min(1),
-    sizeVariationBytes: nonNegativeInt.default(0),
-    delayUs: nonNegativeInt.default(0),
+    latencyMs: nonNegativeInt.describe('Delay added, in ms.'),
+    jitterMs: nonNegativeInt.default(0).describe('Random variation of the delay, ± ms.'),
   }),
-  z.strictObject({ kind: z.literal('limit_data'), ...common, bytes: nonNegativeInt }),
-  z.strictObject({ kind: z.literal('down'), proxy: common.proxy }),
+  z.strictObject({ kind: kind('bandwidth', 'limits throughput'), ...common, rateKBps: nonNegativeInt.describe('Throughput cap, in KB/s.') }),
+  z.strictObject({ kind: kind('timeout', 'stops all data and closes the connection after a time (0: never closes)'), ...common, timeoutMs: nonNegativeInt.describe('When the connection is closed, in ms (0: held open, no data).') }),
+  z.strictObject({ kind: kind('reset_peer', 'resets connections (TCP RST)'), ...common, timeoutMs: nonNegativeInt.default(0).describe('Reset after this many ms (0: at once).') }),
+  z.strictObject({ kind: kind('slow_close', 'delays closing the connection'), ...common, delayMs: nonNegativeInt.describe('Delay before the close, in ms.') }),
+  z.strictObject({
+    kind: kind('slicer', 'slices data into small packets'),
+    ...common,
+    averageSizeBytes: z.int().min(1).describe('Average packet size, in bytes.'),
+    sizeVariationBytes: nonNegativeInt.default(0).describe('Variation of the packet size, ± bytes.'),
+    delayUs: nonNegativeInt.default(0).describe('Delay between packets, in µs.'),
+  }),
+  z.strictObject({ kind: kind('limit_data', 'closes the connection after some bytes'), ...common, bytes: nonNegativeInt.describe('Bytes let through before the close.') }),
+  z.strictObject({ kind: kind('down', 'the dependency is unreachable (the proxy is disabled)'), proxy }),
 ]);
 
 export type FaultInput = z.input<typeof faultSchema>;

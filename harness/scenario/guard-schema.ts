@@ -18,15 +18,16 @@ export type GuardMetric = keyof typeof GUARD_METRICS;
  */
 export const guardSchema = z
   .strictObject({
-    name: z.string().min(1).optional(),
-    metric: z.enum(Object.keys(GUARD_METRICS) as [GuardMetric, ...GuardMetric[]]).optional(),
-    trip: z.string().optional(),
-    promql: z.string().min(1).optional(),
+    name: z.string().min(1).optional().describe('A name for the guard in the report (default: "guard <n>").'),
+    metric: z.enum(Object.keys(GUARD_METRICS) as [GuardMetric, ...GuardMetric[]]).optional().describe('A load metric to watch each second: "http_req_failed" or "http_req_duration" (with trip).'),
+    trip: z.string().optional().describe('When the metric trips the guard, k6 syntax: "rate>0.2", "p(99)>3000" (ms).'),
+    promql: z.string().min(1).optional().describe('Or: PromQL that trips the guard when it returns any sample (e.g. \'ALERTS{alertstate="firing",severity="critical"}\').'),
     for: z
       .string()
       .refine((text) => parseDurationMs(text) !== undefined, { error: 'is not a duration (use "0s", "10s", "1m")' })
-      .default('0s'),
-    phases: z.array(z.string().min(1)).min(1).optional(),
+      .default('0s')
+      .describe('How long the condition must hold without a break before the guard trips (like an alert\'s for).'),
+    phases: z.array(z.string().min(1)).min(1).optional().describe('Only watch during these phases (default: all).'),
   })
   .superRefine((guard, ctx) => {
     if (guard.promql !== undefined) {

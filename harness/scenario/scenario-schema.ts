@@ -13,20 +13,23 @@ export const DURATION_HINT = 'is not a duration (use "500ms", "30s", "2m" or "1m
 const durationSchema = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, { error: DURATION_HINT });
 
 const rateSchema = z.union([
-  z.number().positive().max(1_000_000),
-  z.strictObject({ from: z.number().min(0).max(1_000_000), to: z.number().min(0).max(1_000_000) }),
+  z.number().positive().max(1_000_000).describe('Arrivals per second, constant over the phase.'),
+  z.strictObject({
+    from: z.number().min(0).max(1_000_000).describe('Arrivals per second at the phase\'s start.'),
+    to: z.number().min(0).max(1_000_000).describe('Arrivals per second at its end (linear in between).'),
+  }).describe('A linear ramp of arrivals per second.'),
 ]);
 
 const phaseSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
     error: 'is not a phase name (use letters, digits, ".", "_" or "-", e.g. "peak")',
-  }),
-  duration: durationSchema,
+  }).describe('The phase\'s name, unique in the scenario: checks, SLOs and the report refer to it (e.g. "peak").'),
+  duration: durationSchema.describe('How long the phase lasts ("30s", "2m", "1m30s"); --time-scale shortens it.'),
   /** Open model: arrivals per second (or a ramp). */
-  rate: rateSchema.optional(),
+  rate: rateSchema.optional().describe('Open model: arrivals per second, or a ramp { from, to }. Required in the open model.'),
   /** Closed model: virtual users (connections), each sending again as soon as its response arrives. */
-  vus: z.int().min(1).max(10_000).optional(),
-  faults: z.array(faultSchema).default([]),
+  vus: z.int().min(1).max(10_000).optional().describe('Closed model: virtual users, each sending again as soon as its response arrives (default: load.connections).'),
+  faults: z.array(faultSchema).default([]).describe('Toxiproxy faults in place for the whole phase: applied before its load, removed after it, always.'),
 });
 
 /** A request target: a path on the target's origin, with nothing that would end the request line. */
@@ -39,17 +42,18 @@ const requestPathSchema = z
 const originPathSchema = requestPathSchema.regex(/^\/(?![\/\\])[^\\]*$/, { error: 'must be a path on the target (e.g. "/health/live"), not another host' });
 
 const requestSchema = z.strictObject({
-  name: z.string().min(1).optional(),
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
-  path: requestPathSchema,
-  body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  name: z.string().min(1).optional().describe('A name for the request in reports and k6 exports (default: method and path).'),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET').describe('HTTP method.'),
+  path: requestPathSchema.describe('Path (and query) on the target, starting with "/" (e.g. "/api/quotes/ACME").'),
+  body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional().describe('Request body: a string as is, an object as JSON.'),
   headers: z
     .record(
       z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'is not an HTTP header name (letters, digits and !#$%&\'*+.^_`|~-)' }),
       z.string().regex(/^[^\r\n\x00]*$/, { error: 'contains a line break or NUL, which would split the request (remove it)' }),
     )
-    .optional(),
-  weight: z.number().positive().default(1),
+    .optional()
+    .describe('Request headers, name to value.'),
+  weight: z.number().positive().default(1).describe('Relative share of traffic: a request with weight 3 is sent three times as often as one with weight 1.'),
 });
 
 /** Which aggregations each metric understands (k6 names, so k6 users feel at home). */
@@ -60,15 +64,15 @@ export const METRIC_AGGREGATIONS = {
 } as const satisfies Record<string, readonly Aggregation['kind'][]>;
 export type SloMetric = keyof typeof METRIC_AGGREGATIONS;
 
-const thresholdListSchema = z.array(z.string()).optional();
+const thresholdListSchema = (meaning: string) => z.array(z.string()).optional().describe(meaning);
 
 const sloSchema = z.strictObject({
-  phases: z.array(z.string()).optional(),
+  phases: z.array(z.string()).optional().describe('The phases these thresholds judge, each on its own ("*" or absent: every phase).'),
   /** A grace at each phase's start: judge from start + this (a proxy's detection time, an alert's rate window carried over). */
-  after: durationSchema.optional(),
-  http_req_duration: thresholdListSchema,
-  http_req_failed: thresholdListSchema,
-  http_reqs: thresholdListSchema,
+  after: durationSchema.optional().describe('A grace at each phase\'s start: judge from start + this (e.g. "2s", a proxy\'s detection time).'),
+  http_req_duration: thresholdListSchema('Latency thresholds in ms, k6 syntax: "p(95)<500", "p(99)<1000", "avg<200", "max<2000".'),
+  http_req_failed: thresholdListSchema('Error-rate thresholds, k6 syntax: "rate<0.01" (a share of requests, 0 to 1).'),
+  http_reqs: thresholdListSchema('Throughput thresholds: "rate>=100" (req/s), "count>1000", or "ratio>=0.95" (achieved over target rate).'),
 });
 
 export const DEFAULT_LIMITS = { maxRatePerSec: 5_000, maxDuration: '2h' };
@@ -79,83 +83,115 @@ export const scenarioSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
       error: 'is not a scenario name (use letters, digits, ".", "_" or "-")',
-    }),
-    description: z.string().optional(),
+    }).describe('The scenario\'s name: report folders, the run index and trends group runs by it.'),
+    $schema: z.string().optional().describe('The JSON Schema this file follows, for editors (e.g. "./ordeal.schema.json"); ignored by ordeal.'),
+    description: z.string().optional().describe('What the scenario is for, shown in the plan and the report.'),
     stack: z
       .strictObject({
-        kind: z.literal('bundled'),
-        breaker: z.boolean().default(true),
-        failover: z.boolean().default(true),
+        kind: z.literal('bundled').describe('"bundled": the demo trading stack that ships with ordeal (for trying ordeal out and for its tests).'),
+        breaker: z.boolean().default(true).describe('Whether the bundled gateway\'s circuit breaker is on (false: a broken stack, to see checks FAIL).'),
+        failover: z.boolean().default(true).describe('Whether the bundled ledger fails over to its replica (false: a broken stack).'),
       })
-      .optional(),
+      .optional()
+      .describe('Start the bundled demo stack and run against it. Leave out to test your own service (target.baseUrl).'),
     target: z
       .strictObject({
-        baseUrl: z.string().optional(),
-        allowlist: z.array(z.string().min(1)).min(1).default(DEFAULT_ALLOWLIST),
+        baseUrl: z.string().optional().describe('Your service\'s origin, e.g. "http://127.0.0.1:8080". Required without a bundled stack; must be in the allowlist.'),
+        allowlist: z.array(z.string().min(1)).min(1).default(DEFAULT_ALLOWLIST).describe('Addresses ordeal may send to (CIDRs, IPs, "localhost"). Loopback only: anything else is refused, whatever is listed.'),
       })
-      .default({ allowlist: DEFAULT_ALLOWLIST }),
+      .default({ allowlist: DEFAULT_ALLOWLIST })
+      .describe('The system under test.'),
     toxiproxy: z
       .strictObject({
-        url: z.string().optional(),
+        url: z.string().optional().describe('An existing Toxiproxy API to use (e.g. "http://127.0.0.1:8474"); absent: ordeal starts its own.'),
         proxies: z
-          .array(z.strictObject({ name: z.string().min(1), listen: z.string().min(1), upstream: z.string().min(1) }))
-          .default([]),
+          .array(
+            z.strictObject({
+              name: z.string().min(1).describe('The proxy\'s name: faults refer to it.'),
+              listen: z.string().min(1).describe('Where the proxy listens (e.g. "127.0.0.1:26379"): point your service at this address.'),
+              upstream: z.string().min(1).describe('The real dependency (e.g. "127.0.0.1:6379").'),
+            }),
+          )
+          .default([])
+          .describe('Proxies to create between your service and its dependencies (removed after the run).'),
       })
-      .optional(),
+      .optional()
+      .describe('Where faults are injected: Toxiproxy between your service and its dependencies.'),
     load: z
       .strictObject({
-        /** "ordeal" (worker threads, open or closed model), "autocannon" (closed model, in-process) or "k6" (the k6 binary as a child process). */
-        driver: z.enum(['ordeal', 'autocannon', 'k6']).default('ordeal'),
+        driver: z.enum(['ordeal', 'autocannon', 'k6']).default('ordeal').describe('"ordeal" (worker threads, open or closed model), "autocannon" (in-process) or "k6" (the k6 binary as a child process).'),
         /** "open": arrivals at a rate, latency from the intended send time. "closed": virtual users. */
-        model: z.enum(['open', 'closed']).default('open'),
-        workers: z.int().min(1).max(64).optional(),
-        maxInFlight: z.int().min(1).max(100_000).default(2_000),
-        connections: z.int().min(1).max(10_000).default(100),
-        timeout: durationSchema.default('5s'),
+        model: z.enum(['open', 'closed']).default('open').describe('"open": arrivals at a rate, latency measured from the intended send time (no coordinated omission). "closed": virtual users.'),
+        workers: z.int().min(1).max(64).optional().describe('Load worker threads (default: from the CPU count).'),
+        maxInFlight: z.int().min(1).max(100_000).default(2_000).describe('Open model: at most this many requests outstanding; arrivals beyond it are counted as dropped.'),
+        connections: z.int().min(1).max(10_000).default(100).describe('Closed model: virtual users when a phase gives no vus; autocannon: connections.'),
+        timeout: durationSchema.default('5s').describe('A request without a response after this long counts as a timeout error.'),
         /**
          * Before the first phase, untimed requests at its rate for this long (never recorded, never during a
          * fault), so the generator's own start-up is not charged to the service; false: none.
          */
-        warmup: z.union([durationSchema, z.literal(false)]).default('1s'),
+        warmup: z.union([durationSchema, z.literal(false)]).default('1s').describe('Untimed requests before the first phase for this long (never recorded, never during a fault); false: none.'),
         /** Open model: a phase whose p99 send lag exceeds this had a generator that could not keep up; its load checks are inconclusive. */
-        maxSendLag: durationSchema.default('10ms'),
+        maxSendLag: durationSchema.default('10ms').describe('Open model: a phase whose p99 send lag exceeds this had a generator that could not keep up; its load checks are INCONCLUSIVE.'),
       })
-      .default({ driver: 'ordeal', model: 'open', maxInFlight: 2_000, connections: 100, timeout: '5s', warmup: '1s', maxSendLag: '10ms' }),
+      .default({ driver: 'ordeal', model: 'open', maxInFlight: 2_000, connections: 100, timeout: '5s', warmup: '1s', maxSendLag: '10ms' })
+      .describe('How load is generated.'),
     /** Shorthand for load.driver (k6 users write engine: "k6"). */
-    engine: z.enum(['ordeal', 'autocannon', 'k6']).optional(),
-    requests: z.array(requestSchema).min(1, { error: 'needs at least one request (e.g. { path: "/" })' }),
-    phases: z.array(phaseSchema).min(1, { error: 'needs at least one phase (e.g. { name: "peak", duration: "30s", rate: 100 })' }),
+    engine: z.enum(['ordeal', 'autocannon', 'k6']).optional().describe('Shorthand for load.driver (k6 users write engine: "k6").'),
+    requests: z.array(requestSchema).min(1, { error: 'needs at least one request (e.g. { path: "/" })' }).describe('The requests load is made of, picked by weight.'),
+    phases: z.array(phaseSchema).min(1, { error: 'needs at least one phase (e.g. { name: "peak", duration: "30s", rate: 100 })' }).describe('The run, in order: each phase a load level, optionally with faults.'),
     /** Safety limits every run obeys; raise them deliberately. */
     limits: z
       .strictObject({
-        maxRatePerSec: z.number().positive().default(DEFAULT_LIMITS.maxRatePerSec),
-        maxDuration: durationSchema.default(DEFAULT_LIMITS.maxDuration),
+        maxRatePerSec: z.number().positive().default(DEFAULT_LIMITS.maxRatePerSec).describe('No phase may ask for more arrivals per second than this.'),
+        maxDuration: durationSchema.default(DEFAULT_LIMITS.maxDuration).describe('No run may last longer than this (warm-up included).'),
       })
-      .default(DEFAULT_LIMITS),
-    slos: z.array(sloSchema).default([PUBLISHED_SLO]),
-    checks: z.array(checkSchema).default([]),
+      .default(DEFAULT_LIMITS)
+      .describe('Safety limits every run obeys; raise them deliberately.'),
+    slos: z.array(sloSchema).default([PUBLISHED_SLO]).describe('Latency, error-rate and throughput thresholds, judged per phase (default: the launch plan\'s published SLO).'),
+    checks: z.array(checkSchema).default([]).describe('Checks on the service\'s own signals: breaker, failover, autoscaling, alert, no-alert, resources, promql, health.'),
     /** Stop conditions: when one trips, load stops, faults are removed and the run ends "aborted". */
-    guards: z.array(guardSchema).default([]),
+    guards: z.array(guardSchema).default([]).describe('Stop conditions: when one trips, load stops, faults are removed and the run ends ABORTED.'),
     /** Where the service's signals are: an existing Prometheus by URL; with the bundled stack ordeal starts one. */
-    prometheus: z.strictObject({ url: z.string().optional() }).optional(),
+    prometheus: z
+      .strictObject({ url: z.string().optional().describe('The Prometheus HTTP API, e.g. "http://127.0.0.1:9090" (allowlisted like every address).') })
+      .optional()
+      .describe('Where the service\'s signals are: an existing Prometheus (the bundled stack starts its own).'),
     /** Direct scrapes of the target's /metrics (for checks with source: "scrape"). */
-    scrape: z.strictObject({ url: z.string().optional(), interval: durationSchema.default('1s') }).optional(),
+    scrape: z
+      .strictObject({
+        url: z.string().optional().describe('The metrics page to scrape (default: the target\'s /metrics).'),
+        interval: durationSchema.default('1s').describe('How often to scrape.'),
+      })
+      .optional()
+      .describe('Direct scrapes of the service\'s Prometheus text page (for checks with source: "scrape").'),
     /**
      * Before the first phase: wait (bounded) until the service is ready — a path on the target answering
      * 2xx/3xx, and/or PromQL whose every series is > 0 — outside the verdict. Not ready in time: exit 3, nothing sent.
      */
     readiness: z
-      .strictObject({ path: originPathSchema.optional(), promql: z.string().min(1).optional(), timeout: durationSchema.default('60s'), interval: durationSchema.default('1s') })
+      .strictObject({
+        path: originPathSchema.optional().describe('A path on the target that must answer 2xx/3xx (e.g. "/actuator/health/readiness").'),
+        promql: z.string().min(1).optional().describe('PromQL whose every series must be > 0 (e.g. \'min(up{job="payments"})\').'),
+        timeout: durationSchema.default('60s').describe('Give up (exit 3, nothing sent) after this long.'),
+        interval: durationSchema.default('1s').describe('How often to ask.'),
+      })
       .refine((gate) => gate.path !== undefined || gate.promql !== undefined, { error: 'needs a path (e.g. "/actuator/health/readiness") or a promql condition (e.g. \'min(up{job="payments"})\')' })
-      .optional(),
+      .optional()
+      .describe('Before the first phase, wait (bounded) until the service is ready; outside the verdict.'),
     /** HTTP health probes sampled during the run. */
     health: z
       .strictObject({
-        interval: durationSchema.default('1s'),
-        timeout: durationSchema.default('3s'),
+        interval: durationSchema.default('1s').describe('How often each probe is sampled.'),
+        timeout: durationSchema.default('3s').describe('A probe without an answer after this long failed.'),
         paths: z
-          .strictObject({ live: originPathSchema.default('/health/live'), ready: originPathSchema.default('/health/ready'), startup: originPathSchema.default('/health/startup') })
-          .default({ live: '/health/live', ready: '/health/ready', startup: '/health/startup' }),
+          .strictObject({
+            live: originPathSchema.default('/health/live').describe('The liveness path (probe "live").'),
+            ready: originPathSchema.default('/health/ready').describe('The readiness path (probe "ready").'),
+            startup: originPathSchema.default('/health/startup').describe('The startup path (probe "startup").'),
+          })
+          .default({ live: '/health/live', ready: '/health/ready', startup: '/health/startup' })
+          .describe('Paths of the three standard probes on the target.'),
         /**
          * Named probes of their own: a path on the target or a URL (allowlisted like every address), the
          * statuses that count as healthy (default 200–399), and a text the body must contain.
@@ -164,14 +200,16 @@ export const scenarioSchema = z
           .record(
             z.string().regex(/^[a-zA-Z][\w-]*$/, { error: 'is not a probe name (letters, digits, - and _)' }),
             z.strictObject({
-              url: z.string().refine((text) => text.startsWith('/') ? /^\/(?![\/\\])/.test(text) : /^http:\/\//.test(text) && URL.canParse(text), { error: 'is neither a path on the target ("/health/db") nor an http:// URL' }),
-              status: z.union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)]).optional(),
-              body: z.string().min(1).optional(),
+              url: z.string().refine((text) => text.startsWith('/') ? /^\/(?![\/\\])/.test(text) : /^http:\/\//.test(text) && URL.canParse(text), { error: 'is neither a path on the target ("/health/db") nor an http:// URL' }).describe('A path on the target ("/health/db") or an http:// URL (allowlisted).'),
+              status: z.union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)]).optional().describe('The status (or statuses) that count as healthy (default: 200–399).'),
+              body: z.string().min(1).optional().describe('Text the body must contain to count as healthy.'),
             }),
           )
-          .default({}),
+          .default({})
+          .describe('Named probes of your own, checked by health checks with probe: "<name>".'),
       })
-      .optional(),
+      .optional()
+      .describe('HTTP health probes sampled during the run (read by health checks and shown on the timeline).'),
   })
   .superRefine((scenario, ctx) => {
     if (scenario.engine !== undefined && scenario.load.driver !== 'ordeal' && scenario.load.driver !== scenario.engine) {
