@@ -24,11 +24,13 @@ export function parseK6Line(line: string): ParsedK6Line | undefined {
   return { kind: 'invalid', reason: 'neither a Metric nor a Point line' };
 }
 
-/** k6's error_code 1050 is a request timeout; other codes (1000–1999 network, DNS, TLS…) are connection failures. */
+/** k6's error codes (lib/netext/httpext/error_codes.go) by ordeal's kinds; other codes (network, DNS, TLS…) are connection failures. */
+const K6_ERROR_KINDS: Record<string, ErrorKind> = { '1050': 'timeout', '1211': 'timeout', '1212': 'refused', '1220': 'reset', '1201': 'reset' };
+
 export function errorKindOfK6Tags(tags: Record<string, string>): ErrorKind | undefined {
   const status = Number(tags.status ?? '0');
   if (status > 0) return errorKindOfStatus(status);
-  return tags.error_code === '1050' ? 'timeout' : 'connection';
+  return K6_ERROR_KINDS[tags.error_code ?? ''] ?? 'connection';
 }
 
 export interface K6Sink {

@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../metrics/error-kind.ts';
+import { connectionErrorKind, type ErrorKind } from '../metrics/error-kind.ts';
 import type { PreparedRequest } from './request-mix.ts';
 
 /** Told how a request ended. Callbacks, not promises: this is the load loop's hot path. */
@@ -21,5 +21,5 @@ export interface HttpSender {
 const TIMEOUT_CODES = new Set(['ORDEAL_RESPONSE_TIMEOUT', 'ETIMEDOUT']);
 
 export function errorKindOfSendFailure(error: unknown): ErrorKind {
-  return TIMEOUT_CODES.has((error as { code?: string }).code ?? '') ? 'timeout' : 'connection';
+  return TIMEOUT_CODES.has((error as { code?: string }).code ?? '') ? 'timeout' : connectionErrorKind(error);
 }

@@ -5,23 +5,30 @@ import type { RunReport } from './run-report.ts';
 
 /** How people say each error kind. */
 const ERROR_KIND_WORDS: Record<(typeof ERROR_KINDS)[number], string> = {
-  connection: 'connection refused or reset',
+  refused: 'connection refused',
+  reset: 'connection reset or closed mid-response',
+  connection: 'other connection failures',
   timeout: 'timed out',
   http_5xx: 'HTTP 5xx',
   http_4xx: 'HTTP 4xx',
 };
 
 /** "497 connection refused or reset, 3 timed out" — the kinds with a count, most first; empty when none. */
-export function describeErrorKinds(counts: ErrorCounts): string {
-  return ERROR_KINDS.filter((kind) => counts[kind] > 0)
-    .sort((a, b) => counts[b] - counts[a])
-    .map((kind) => `${counts[kind]} ${ERROR_KIND_WORDS[kind]}`)
+export function describeErrorKinds(counts: Partial<ErrorCounts>): string {
+  // A report written before a kind existed has no count for it.
+  const count = (kind: (typeof ERROR_KINDS)[number]): number => counts[kind] ?? 0;
+  return ERROR_KINDS.filter((kind) => count(kind) > 0)
+    .sort((a, b) => count(b) - count(a))
+    .map((kind) => `${count(kind)} ${ERROR_KIND_WORDS[kind]}`)
     .join(', ');
 }
 
 /** One line per phase that had errors: "ledger-primary-down: 497 connection refused or reset, 3 timed out". */
 export function errorKindLines(report: RunReport): string[] {
-  return report.phases.filter((p) => describeErrorKinds(p.errorsByKind)).map((p) => `${p.name}: ${describeErrorKinds(p.errorsByKind)}`);
+  return report.phases
+    .map((p) => ({ name: p.name, parts: [describeErrorKinds(p.errorsByKind), p.dropped > 0 ? `${p.dropped} dropped (not sent: the in-flight cap was full)` : ''].filter(Boolean) }))
+    .filter((p) => p.parts.length > 0)
+    .map((p) => `${p.name}: ${p.parts.join('; ')}`);
 }
 
 /** A check as one clause: "peak http_req_duration p(95)<500: observed 812 ms (the reason)". */

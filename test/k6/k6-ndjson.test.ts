@@ -51,11 +51,13 @@ describe('k6 NDJSON output', () => {
       // 100 quick successes in "warm" second 0 (points are stamped when the request ended).
       ...Array.from({ length: 100 }, (_, i) => point('http_req_duration', 10 + i * 9 + 12, 12, tags('warm', '200'))),
       point('http_req_failed', 30, 0, tags('warm', '200')),
-      // "peak" second 1: 8 slow, one 503, one timeout (status 0, error_code 1050), one refused (1211).
+      // "peak" second 1: 8 slow, one 503, one timeout (status 0, error_code 1050), one refused (1212), one reset by peer (1220), one DNS failure (1100).
       ...Array.from({ length: 8 }, (_, i) => point('http_req_duration', 1_100 + i * 50 + 400, 400, tags('peak', '200'))),
       point('http_req_duration', 1_600, 5, tags('peak', '503')),
       point('http_req_duration', 1_700 + 5_000, 5_000, tags('peak', '0', { error_code: '1050' })),
-      point('http_req_duration', 1_800, 1, tags('peak', '0', { error_code: '1211' })),
+      point('http_req_duration', 1_800, 1, tags('peak', '0', { error_code: '1212' })),
+      point('http_req_duration', 1_810, 1, tags('peak', '0', { error_code: '1220' })),
+      point('http_req_duration', 1_820, 1, tags('peak', '0', { error_code: '1100' })),
       point('dropped_iterations', 1_900, 2, { phase: 'peak', scenario: 'peak' }),
       point('http_req_duration', 1_950, 3, { status: '200' }),
       'not json at all',
@@ -65,9 +67,9 @@ describe('k6 NDJSON output', () => {
     expect(warm).toMatchObject({ second: 0, requests: 100, dropped: 0 });
     expect(percentileMs(warm!.latency, 50)).toBeCloseTo(12, 0);
     const peak = recorder.seconds('peak').find((b) => b.second === 1)!;
-    expect(peak.requests).toBe(11);
-    expect(peak.errors).toEqual({ http_4xx: 0, http_5xx: 1, timeout: 1, connection: 1 });
-    expect(totalErrors(peak.errors)).toBe(3);
+    expect(peak.requests).toBe(13);
+    expect(peak.errors).toEqual({ http_4xx: 0, http_5xx: 1, timeout: 1, refused: 1, reset: 1, connection: 1 });
+    expect(totalErrors(peak.errors)).toBe(5);
     expect(peak.dropped).toBe(2);
     expect(percentileMs(peak.latency, 50)).toBeCloseTo(400, -1);
     expect(reader.untagged).toBe(1);

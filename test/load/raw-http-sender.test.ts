@@ -131,15 +131,15 @@ describe('RawHttpSender', () => {
     expect((await sendOnce(sender, GET)).status).toBe(200);
     const post = await sendOnce(sender, prepareRequest({ method: 'POST', path: '/orders', body: { qty: 1 }, weight: 1 }));
     expect(post.error).toBeDefined();
-    expect(errorKindOfSendFailure(post.error)).toBe('connection');
+    expect(errorKindOfSendFailure(post.error)).toBe('reset');
   });
 
-  it('counts a refused connection as a connection error', async () => {
+  it('counts a refused connection as refused', async () => {
     const url = await rawServer(() => undefined);
     const port = url.port;
     await cleanups.pop()!();
     const outcome = await sendOnce(newSender(new URL(`http://127.0.0.1:${port}`)), GET);
-    expect(errorKindOfSendFailure(outcome.error)).toBe('connection');
+    expect(errorKindOfSendFailure(outcome.error)).toBe('refused');
   });
 
   it('writes the request as given, with Host, a Content-Length for the body, and its own framing only', async () => {

@@ -110,7 +110,7 @@ describe.skipIf(missing !== undefined)(`the HTML report in Debian's Chromium${mi
       verdict: 'fail',
       verdictReason: `1 of ${report.checks.length} checks failed`,
       checks: report.checks.map((c, i) => (i === failedIndex ? { ...c, status: 'fail', passed: false, observed: 0, reason: 'the replica served no traffic while the primary was down' } : c)),
-      phases: report.phases.map((p) => (p.name === 'ledger-primary-down' ? { ...p, errorsByKind: { ...p.errorsByKind, connection: 497, timeout: 3 } } : p)),
+      phases: report.phases.map((p) => (p.name === 'ledger-primary-down' ? { ...p, errorsByKind: { ...p.errorsByKind, refused: 497, timeout: 3 } } : p)),
     };
     const { reportDir } = await writeTempScenario({});
     const { files } = await publishReport(failing, reportDir, { compare: false });
@@ -120,7 +120,7 @@ describe.skipIf(missing !== undefined)(`the HTML report in Debian's Chromium${mi
     const block = await page.textContent('[data-went-wrong]');
     expect(block).toContain(`ledger-primary-down — ${failing.checks[failedIndex]!.name}: observed 0`);
     expect(block).toContain('the replica served no traffic while the primary was down');
-    expect(await page.textContent('[data-error-kinds]')).toContain('ledger-primary-down: 497 connection refused or reset, 3 timed out');
+    expect(await page.textContent('[data-error-kinds]')).toContain('ledger-primary-down: 497 connection refused, 3 timed out');
     // Above the first chart, in the page's own layout.
     const blockTop = await page.$eval('[data-went-wrong]', (el) => el.getBoundingClientRect().top);
     const chartTop = await page.$eval('figure.chart', (el) => el.getBoundingClientRect().top);

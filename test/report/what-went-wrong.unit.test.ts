@@ -16,7 +16,7 @@ function failedRun(): RunReport {
     ...base,
     verdict: 'fail',
     verdictReason: '2 of 5 checks failed',
-    phases: base.phases.map((p) => (p.name === 'primary-down' ? { ...p, errorsByKind: { http_4xx: 0, http_5xx: 0, timeout: 3, connection: 497 } } : p)),
+    phases: base.phases.map((p) => (p.name === 'primary-down' ? { ...p, errorsByKind: { http_4xx: 0, http_5xx: 0, timeout: 3, refused: 497, reset: 0, connection: 0 } } : p)),
     checks: [
       check('baseline', 'http_req_failed rate<0.01', 'http_req_failed', 'pass', 0, 'rate<0.01'),
       check('primary-down', 'http_req_failed rate<0.01', 'http_req_failed', 'fail', 0.5, 'rate<0.01'),
@@ -32,15 +32,15 @@ describe('reports lead with what went wrong', () => {
   it('the console verdict line names the failed checks, the table says the error kinds, a guard that never tripped says so', () => {
     const text = renderSummary(failedRun(), [], plain);
     expect(text).toContain('verdict: FAIL — 2 of 5 checks failed: primary-down http_req_failed rate<0.01: observed 50.00%; primary-down failover to the replica: observed 0 (the replica served no traffic while the primary was down)');
-    expect(text).toContain('errors by kind:\n  primary-down: 497 connection refused or reset, 3 timed out');
+    expect(text).toContain('errors by kind:\n  primary-down: 497 connection refused, 3 timed out');
     expect(text).toContain('error storm: http_req_failed rate>0.9 for 10s — never tripped');
   });
 
   it('summary.md and the JUnit failure say the same', () => {
     const markdown = renderMarkdown(failedRun());
     expect(markdown).toContain('2 of 5 checks failed: primary-down http_req_failed rate<0.01');
-    expect(markdown).toContain('**Errors by kind:** primary-down: 497 connection refused or reset, 3 timed out.');
-    expect(renderJunit(failedRun())).toContain('observed 50.00%, expected rate&lt;0.01 (errors: 497 connection refused or reset, 3 timed out)');
+    expect(markdown).toContain('**Errors by kind:** primary-down: 497 connection refused, 3 timed out.');
+    expect(renderJunit(failedRun())).toContain('observed 50.00%, expected rate&lt;0.01 (errors: 497 connection refused, 3 timed out)');
   });
 
   it('names the first three and counts the rest', () => {

@@ -55,7 +55,7 @@ describe("ordeal's own telemetry", () => {
     for (const phase of report.phases) {
       expect(value(after.get('ordeal_requests_total'), { phase: phase.name })).toBe(phase.requests);
       // Latency is recorded for every response; a request without one (reset, timeout) is only an error.
-      const responses = phase.requests - phase.errorsByKind.timeout - phase.errorsByKind.connection;
+      const responses = phase.requests - phase.errorsByKind.timeout - phase.errorsByKind.refused - phase.errorsByKind.reset - phase.errorsByKind.connection;
       expect(sample(`ordeal_request_duration_seconds_count{phase="${phase.name}"}`)).toBe(responses);
       expect(sample(`ordeal_request_duration_seconds_bucket{phase="${phase.name}",le="+Inf"}`)).toBe(responses);
     }
