@@ -216,7 +216,10 @@
   chart(charts, 'Request rate', 'req/s', [
     { label: 'target', unit: 'req/s', stroke: INK.black, width: 1.5, dash: [8, 5], spanGaps: true },
     { label: 'achieved', unit: 'req/s', stroke: INK.blue, width: 2 },
-  ], [data.x, data.targetRate, data.achievedRate], { emptyNote: noRequests });
+  ], [data.x, data.targetRate, data.achievedRate], {
+    scales: { y: { range: function (u, min, max) { return [0, Math.max(1, (max || 0) * 1.08)]; } } },
+    emptyNote: noRequests,
+  });
   var sloMax = data.sloLines.reduce(function (max, line) { return Math.max(max, line.ms); }, 0);
   chart(charts, 'Latency', 'ms', [
     { label: 'p50', unit: 'ms', stroke: INK.green, width: 1.5 },

@@ -33,7 +33,7 @@ export function evaluateFailover(check: FailoverCheck, context: ResilienceContex
   const span = faultSpan(context, check.phase);
   const base = (what: string, expected: string, unit?: string) => ({ name: `failover ${what}`, phase: check.phase, metric: 'failover' as const, expected, ...(unit ? { unit } : {}) });
   const results: CheckResult[] = [];
-  const served = base(check.switchWithin ? `to the replica within ${check.switchWithin}` : 'to the replica', check.switchWithin ? `replica serves within ${check.switchWithin}` : 'replica serves traffic', check.switchWithin ? 's' : undefined);
+  const served = base(check.switchWithin ? `to the replica within ${check.switchWithin}` : 'to the replica', check.switchWithin ? `replica serves within ${check.switchWithin}` : 'replica serves traffic', check.switchWithin ? 's' : '(replicaQuery peak)');
   if (!window || !span) return [inconclusive(served, 'the phase did not run')];
   const errors = errorWindowMs(context, check.phase);
   if (check.maxFailedRequests !== undefined) {
