@@ -1,9 +1,5 @@
-import { errorKindOfStatus } from '../metrics/error-kind.ts';
-import { errorKindOfSendFailure, type HttpSender, type ResponseListener } from './http-sender.ts';
-import type { InFlight } from './open-model-loop.ts';
+import type { StartIteration } from './open-model-loop.ts';
 import { epochNowMs, sleepUntilEpochMs } from './precise-time.ts';
-import type { PreparedRequest } from './request-mix.ts';
-import type { WorkerBuckets } from './worker-buckets.ts';
 import type { PhaseCommand } from './worker-protocol.ts';
 
 /**
@@ -28,75 +24,35 @@ export class SendPacer {
   }
 }
 
-/** One virtual user: send, wait for the response, record it, send again, until the phase ends. */
-class VirtualUser implements ResponseListener {
-  private sentEpochMs = 0;
-  sent = 0;
-
+/** One virtual user: one flow iteration after another (with think time between steps), until the phase ends. */
+class VirtualUser {
   constructor(
     private readonly command: PhaseCommand,
-    private readonly sender: HttpSender,
-    private readonly pick: () => PreparedRequest,
-    private readonly buckets: WorkerBuckets,
-    private readonly inFlight: InFlight,
+    private readonly startIteration: StartIteration,
     private readonly stopped: () => boolean,
-    private readonly done: (sent: number) => void,
-    private readonly pacer: SendPacer,
+    private readonly done: () => void,
   ) {}
+
+  private readonly turn = { think: true, stopAtEpochMs: 0, stopped: (): boolean => this.stopped() };
 
   readonly next = (): void => {
     const now = epochNowMs();
-    if (this.stopped() || now >= this.command.startEpochMs + this.command.durationMs) return this.done(this.sent);
-    const slot = this.pacer.take(now);
-    if (slot - now >= 1) {
-      setTimeout(this.send, slot - now);
-      return;
-    }
-    this.send();
+    this.turn.stopAtEpochMs = this.command.startEpochMs + this.command.durationMs;
+    if (this.stopped() || now >= this.turn.stopAtEpochMs) return this.done();
+    // A failure can end an iteration synchronously: the next one starts on a fresh stack.
+    if (!this.startIteration(this.command.phase, now, this.turn, () => setImmediate(this.next))) this.done();
   };
-
-  private readonly send = (): void => {
-    if (this.stopped()) return this.done(this.sent);
-    const now = epochNowMs();
-    this.sentEpochMs = now;
-    this.sent += 1;
-    this.inFlight.count += 1;
-    this.sender.send(this.pick(), this);
-  };
-
-  onStatus(status: number): void {
-    this.inFlight.count -= 1;
-    this.buckets.recordResponse(this.command.phase, this.sentEpochMs, epochNowMs() - this.sentEpochMs, errorKindOfStatus(status));
-    this.next();
-  }
-
-  onFailure(error: Error): void {
-    this.inFlight.count -= 1;
-    this.buckets.recordFailure(this.command.phase, this.sentEpochMs, errorKindOfSendFailure(error));
-    // A failure can be reported synchronously (e.g. a closed pool): never recurse.
-    setImmediate(this.next);
-  }
 }
 
 /**
  * Closed model (autocannon's and wrk's default): each virtual user sends, waits
- * for the response, and sends again. Latency is from the actual send, so a
- * stall is under-reported (coordinated omission); reports label it closed-model.
- * Together they never exceed `command.maxRatePerSec`. Resolves with the number
- * of requests sent.
+ * for the response, and sends again (a flow's steps in order, then the next
+ * iteration). Latency is from the actual send, so a stall is under-reported
+ * (coordinated omission); reports label it closed-model. Every request takes
+ * a slot from one SendPacer (`command.maxRatePerSec`): together they never
+ * exceed it. Resolves when every virtual user is done.
  */
-export async function runClosedPhase(
-  command: PhaseCommand,
-  sender: HttpSender,
-  pick: () => PreparedRequest,
-  buckets: WorkerBuckets,
-  inFlight: InFlight,
-  stopped: () => boolean,
-): Promise<number> {
+export async function runClosedPhase(command: PhaseCommand, startIteration: StartIteration, stopped: () => boolean): Promise<void> {
   await sleepUntilEpochMs(command.startEpochMs);
-  const pacer = new SendPacer(command.maxRatePerSec);
-  const sent = await Promise.all(
-    Array.from({ length: command.vus }, () => new Promise<number>((resolve) => new VirtualUser(command, sender, pick, buckets, inFlight, stopped, resolve, pacer).next())),
-  );
-  return sent.reduce((sum, n) => sum + n, 0);
+  await Promise.all(Array.from({ length: command.vus }, () => new Promise<void>((resolve) => new VirtualUser(command, startIteration, stopped, resolve).next())));
 }

@@ -7,6 +7,11 @@ export interface ResponseListener {
   onStatus(status: number): void;
   /** Timeout, refused, reset: no response. */
   onFailure(error: Error): void;
+  /**
+   * Instead of onStatus, for a request with `readResponse`: the status, the
+   * headers (lower-case names) and the body, for captures.
+   */
+  onResponse?(status: number, headers: ReadonlyMap<string, string>, body: string): void;
 }
 
 export interface HttpSender {

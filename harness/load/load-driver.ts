@@ -1,12 +1,24 @@
+import type { FlowInputs } from '../flows/compiled-flow.ts';
 import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import type { RequestSpec } from '../scenario/scenario-schema.ts';
 import type { PlannedPhase } from '../scenario/timeline.ts';
+
+/** What the ordeal driver's workers run: compiled flows and their inputs. */
+export interface FlowLoad {
+  inputs: FlowInputs;
+  /** What setup captured. */
+  shared: Record<string, string>;
+  /** Record plain requests per name (a scenario with flows, or SLOs by name). */
+  recordPlainSteps: boolean;
+}
 
 export interface LoadTarget {
   baseUrl: URL;
   /** The checked literal address baseUrl's host resolved to: load connects there (the Host header stays the URL's). */
   connectAddress?: string;
   requests: readonly RequestSpec[];
+  /** The requests and flows compiled, with their data, environment values and setup's captures (the ordeal driver runs these). */
+  flows?: FlowLoad;
   connections: number;
   timeoutMs: number;
 }

@@ -4,12 +4,15 @@
  * main thread every second and at the end.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runClosedPhase } from './closed-model-loop.ts';
+import { FlowIteration, type FlowRunContext } from '../flows/flow-iteration.ts';
+import { RowSource } from '../flows/row-source.ts';
+import { StepStats } from '../metrics/step-stats.ts';
+import { runClosedPhase, SendPacer } from './closed-model-loop.ts';
 import { connectionsNeeded } from './connections-needed.ts';
 import { createHttpSender } from './create-http-sender.ts';
-import { runOpenPhase, type InFlight } from './open-model-loop.ts';
+import { runOpenPhase, type InFlight, type StartIteration } from './open-model-loop.ts';
 import { epochNowMs } from './precise-time.ts';
-import { createRequestPicker } from './request-mix.ts';
+import { createWeightedPicker } from './request-mix.ts';
 import { WorkerBuckets } from './worker-buckets.ts';
 import type { MainToWorker, PhaseCommand, WarmUpCommand, WorkerSetup, WorkerToMain } from './worker-protocol.ts';
 
@@ -20,17 +23,39 @@ const worker = { index: setup.workerIndex, count: setup.workerCount, maxInFlight
 
 const buckets = new WorkerBuckets();
 const inFlight: InFlight = { count: 0 };
+/** Iterations under way (either model): drained before the worker closes. */
+const running = { count: 0 };
 let stopRequested = false;
 const stopped = (): boolean => stopRequested;
-const pick = createRequestPicker(setup.requests.map(({ request, weight }) => ({ ...request, weight })));
+const pickFlow = createWeightedPicker(setup.flows);
 const sender = createHttpSender(new URL(setup.origin), setup.maxInFlight, setup.timeoutMs, setup.connectAddress);
+const steps = new StepStats('recording');
+const rows = setup.data ? new RowSource(setup.data, setup.workerIndex, setup.workerCount) : undefined;
+const shared = new Map(Object.entries(setup.shared));
+
+/** Iterations of the scenario's flows into `into` (the phase's record, or a warm-up's scratch one). */
+function iterationStarter(into: WorkerBuckets, intoSteps: StepStats, pacer?: SendPacer): StartIteration {
+  const context: FlowRunContext = { sender, buckets: into, steps: intoSteps, env: setup.env, shared, recordPlainSteps: setup.recordPlainSteps, ...(pacer ? { pacer } : {}) };
+  return (phase, startEpochMs, turn, onEnd) => {
+    const row = rows?.take();
+    if (rows && row === undefined) return false;
+    running.count += 1;
+    const ended = (): void => {
+      running.count -= 1;
+      onEnd();
+    };
+    new FlowIteration(context, { phase, flow: pickFlow(), startEpochMs, row, think: turn.think, stopAtEpochMs: turn.stopAtEpochMs, stopped: turn.stopped, onEnd: ended }).start();
+    return true;
+  };
+}
 /** Median latency seen while warming up: how many connections a rate needs. */
 let latencyEstimateMs = 1;
 let queue = Promise.resolve();
 
 const flush = (): void => {
   const out = buckets.flush();
-  if (out.length > 0) post({ type: 'buckets', buckets: out });
+  const stepRecords = steps.drain();
+  if (out.length > 0 || stepRecords.length > 0) post({ type: 'buckets', buckets: out, steps: stepRecords });
 };
 const flushTimer = setInterval(flush, 1_000);
 
@@ -63,11 +88,13 @@ async function warmUp(command: WarmUpCommand): Promise<void> {
       maxRatePerSec: command.maxRatePerSec,
     };
     scratch.runStartMs = phase.runStartEpochMs;
-    if (command.model === 'open') sent = (await runOpenPhase(phase, worker, sender, pick, scratch, inFlight, stopped)).sent;
+    // Warm-up draws rows too ("unique" rows used here are not used again): it is real traffic, only unrecorded.
+    if (command.model === 'open') await runOpenPhase(phase, worker, iterationStarter(scratch, new StepStats('recording')), scratch, inFlight, stopped);
     else {
       sender.growTo?.(command.vus);
-      sent = await runClosedPhase(phase, sender, pick, scratch, inFlight, stopped);
+      await runClosedPhase(phase, iterationStarter(scratch, new StepStats('recording'), new SendPacer(command.maxRatePerSec)), stopped);
     }
+    sent = scratch.requestCount();
     latencyEstimateMs = scratch.medianLatencyMs() ?? latencyEstimateMs;
   }
   if (!stopRequested) await openConnections(command);
@@ -78,20 +105,24 @@ async function runPhase(command: PhaseCommand): Promise<void> {
   stopRequested = false;
   buckets.runStartMs = command.runStartEpochMs;
   let lastSendEpochMs: number | undefined;
+  let rowsRanOut = false;
   if (command.model === 'open') {
-    lastSendEpochMs = (await runOpenPhase(command, worker, sender, pick, buckets, inFlight, stopped)).lastSendEpochMs;
+    const result = await runOpenPhase(command, worker, iterationStarter(buckets, steps), buckets, inFlight, stopped);
+    lastSendEpochMs = result.lastSendEpochMs;
+    rowsRanOut = result.rowsRanOut === true;
   } else {
     // Each virtual user holds its own connection.
     sender.growTo?.(command.vus);
-    await runClosedPhase(command, sender, pick, buckets, inFlight, stopped);
+    await runClosedPhase(command, iterationStarter(buckets, steps, new SendPacer(command.maxRatePerSec)), stopped);
+    rowsRanOut = rows?.exhausted === true;
   }
   flush();
-  post({ type: 'phaseDone', phase: command.phase, lastSendEpochMs });
+  post({ type: 'phaseDone', phase: command.phase, lastSendEpochMs, ...(rowsRanOut ? { rowsRanOut } : {}) });
 }
 
 async function drain(): Promise<void> {
   const deadlineMs = epochNowMs() + setup.timeoutMs + 1_000;
-  while (inFlight.count > 0 && epochNowMs() < deadlineMs) await new Promise((resolve) => setTimeout(resolve, 5));
+  while ((inFlight.count > 0 || running.count > 0) && epochNowMs() < deadlineMs) await new Promise((resolve) => setTimeout(resolve, 5));
   clearInterval(flushTimer);
   flush();
   await sender.close().catch(() => undefined);

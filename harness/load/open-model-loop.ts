@@ -1,10 +1,14 @@
-import { errorKindOfStatus } from '../metrics/error-kind.ts';
 import { arrivalCount, arrivalOffsetMs, type ArrivalPlan } from './arrival-schedule.ts';
-import { errorKindOfSendFailure, type HttpSender, type ResponseListener } from './http-sender.ts';
 import { epochNowMs } from './precise-time.ts';
-import type { PreparedRequest } from './request-mix.ts';
 import type { WorkerBuckets } from './worker-buckets.ts';
 import type { PhaseCommand } from './worker-protocol.ts';
+
+/**
+ * Starts one flow iteration (a plain request is a one-step flow) for the
+ * phase at `startEpochMs`; `onEnd` when it is over. False: nothing to start
+ * with (a "unique" data source has run out of rows).
+ */
+export type StartIteration = (phase: string, startEpochMs: number, turn: { think: boolean; stopAtEpochMs: number; stopped: () => boolean }, onEnd: () => void) => boolean;
 
 /** At most this many arrivals go out per turn of the event loop, so responses are read between batches when the generator is behind. */
 const MAX_BATCH = 256;
@@ -22,22 +26,8 @@ export interface OpenPhaseResult {
   sent: number;
   /** When the last of them went out. */
   lastSendEpochMs?: number;
-}
-
-/** One open-model request: its latency runs from when it was due, not from when it was sent. */
-class Arrival implements ResponseListener {
-  constructor(
-    private readonly run: OpenPhaseRun,
-    private readonly intendedEpochMs: number,
-  ) {}
-
-  onStatus(status: number): void {
-    this.run.completed(this.intendedEpochMs, errorKindOfStatus(status));
-  }
-
-  onFailure(error: Error): void {
-    this.run.failed(this.intendedEpochMs, error);
-  }
+  /** The data rows ran out ("unique"): the phase ended early. */
+  rowsRanOut?: boolean;
 }
 
 /**
@@ -59,8 +49,7 @@ class OpenPhaseRun {
   constructor(
     private readonly command: PhaseCommand,
     private readonly worker: { index: number; count: number; maxInFlight: number },
-    private readonly sender: HttpSender,
-    private readonly pick: () => PreparedRequest,
+    private readonly startIteration: StartIteration,
     private readonly buckets: WorkerBuckets,
     private readonly inFlight: InFlight,
     private readonly stopped: () => boolean,
@@ -69,9 +58,13 @@ class OpenPhaseRun {
     this.plan = { durationMs: command.durationMs, fromRatePerSec: command.fromRatePerSec, toRatePerSec: command.toRatePerSec };
     this.count = arrivalCount(this.plan);
     this.giveUpEpochMs = command.startEpochMs + command.durationMs + SEND_GRACE_MS;
+    this.turn = { think: false, stopAtEpochMs: this.giveUpEpochMs, stopped };
     this.k = worker.index;
     this.nextDueEpochMs = this.dueOf(this.k);
   }
+
+  /** A flow's later steps start until the phase's end (and its grace), never into the next phase. */
+  private readonly turn: { think: boolean; stopAtEpochMs: number; stopped: () => boolean };
 
   private dueOf(k: number): number {
     return this.command.startEpochMs + arrivalOffsetMs(this.plan, k);
@@ -88,15 +81,9 @@ class OpenPhaseRun {
     else this.timer = setTimeout(this.tick, Math.min(this.nextDueEpochMs - epochNowMs(), STOP_CHECK_MS));
   };
 
-  completed(intendedEpochMs: number, errorKind: ReturnType<typeof errorKindOfStatus>): void {
+  private readonly ended = (): void => {
     this.inFlight.count -= 1;
-    this.buckets.recordResponse(this.command.phase, intendedEpochMs, epochNowMs() - intendedEpochMs, errorKind);
-  }
-
-  failed(intendedEpochMs: number, error: Error): void {
-    this.inFlight.count -= 1;
-    this.buckets.recordFailure(this.command.phase, intendedEpochMs, errorKindOfSendFailure(error));
-  }
+  };
 
   /** Sends every arrival due by now (at most a batch); counts what the phase's end left unsent. */
   private sendDue(): void {
@@ -118,7 +105,12 @@ class OpenPhaseRun {
       }
       this.inFlight.count += 1;
       const sentEpochMs = epochNowMs();
-      this.sender.send(this.pick(), new Arrival(this, intendedEpochMs));
+      // Its latency runs from when it was due, not from when it was sent.
+      if (!this.startIteration(phase, intendedEpochMs, this.turn, this.ended)) {
+        this.inFlight.count -= 1;
+        this.result.rowsRanOut = true;
+        return this.finish();
+      }
       this.buckets.recordSendLag(phase, intendedEpochMs, sentEpochMs - intendedEpochMs);
       this.result.sent += 1;
       this.result.lastSendEpochMs = sentEpochMs;
@@ -153,11 +145,10 @@ class OpenPhaseRun {
 export function runOpenPhase(
   command: PhaseCommand,
   worker: { index: number; count: number; maxInFlight: number },
-  sender: HttpSender,
-  pick: () => PreparedRequest,
+  startIteration: StartIteration,
   buckets: WorkerBuckets,
   inFlight: InFlight,
   stopped: () => boolean,
 ): Promise<OpenPhaseResult> {
-  return new Promise((resolve) => new OpenPhaseRun(command, worker, sender, pick, buckets, inFlight, stopped, resolve).tick());
+  return new Promise((resolve) => new OpenPhaseRun(command, worker, startIteration, buckets, inFlight, stopped, resolve).tick());
 }

@@ -50,6 +50,9 @@ export class RawHttpConnection {
   private status = 0;
   private keepAlive = true;
   private receivedBytes = 0;
+  /** For a request that reads its response (captures): headers and body chunks. */
+  private responseHeaders: string[] | undefined;
+  private bodyChunks: Buffer[] | undefined;
   private completed = 0;
   private retried = false;
   private gone = false;
@@ -65,7 +68,7 @@ export class RawHttpConnection {
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
     this.parser[HTTPParser.kOnHeadersComplete] = this.onHeadersComplete;
-    this.parser[HTTPParser.kOnBody] = noop;
+    this.parser[HTTPParser.kOnBody] = this.onBody;
     this.parser[HTTPParser.kOnMessageComplete] = this.onMessageComplete;
     this.timer = setTimeout(this.onTimer, owner.timeoutMs);
   }
@@ -88,6 +91,8 @@ export class RawHttpConnection {
     this.deadlineEpochMs = sentEpochMs + this.owner.timeoutMs;
     this.status = 0;
     this.receivedBytes = 0;
+    this.responseHeaders = undefined;
+    this.bodyChunks = request.readResponse ? [] : undefined;
     this.retried = retried;
     this.timer.refresh();
     this.socket.write(this.owner.wireOf(request));
@@ -98,9 +103,13 @@ export class RawHttpConnection {
     this.socket.destroy();
   }
 
-  private readonly onHeadersComplete = (info: { statusCode: number; shouldKeepAlive: boolean }): number => {
+  private readonly onHeadersComplete = (info: { statusCode: number; shouldKeepAlive: boolean; headers: string[] }): number => {
     this.status = info.statusCode;
     this.keepAlive = info.shouldKeepAlive;
+    if (this.bodyChunks) {
+      this.responseHeaders = info.headers;
+      this.bodyChunks = [];
+    }
     // A response to HEAD has headers only, whatever its Content-Length says.
     return this.request?.method === 'HEAD' ? 1 : 0;
   };
@@ -113,9 +122,16 @@ export class RawHttpConnection {
     this.listener = undefined;
     this.request = undefined;
     this.completed += 1;
+    const read = this.bodyChunks && listener.onResponse ? { headers: this.responseHeaders ?? [], body: Buffer.concat(this.bodyChunks).toString('utf8') } : undefined;
+    this.bodyChunks = undefined;
     if (this.keepAlive) this.owner.release(this);
     else this.destroy();
-    listener.onStatus(this.status);
+    if (read) listener.onResponse!(this.status, headerMap(read.headers), read.body);
+    else listener.onStatus(this.status);
+  };
+
+  private readonly onBody = (chunk: Buffer, offset: number, length: number): void => {
+    this.bodyChunks?.push(Buffer.from(chunk.subarray(offset, offset + length)));
   };
 
   private readonly onData = (chunk: Buffer): void => {
@@ -172,4 +188,13 @@ export class RawHttpConnection {
   }
 }
 
-function noop(): void {}
+/** http-parser-js's flat [name, value, …] as a map by lower-case name (repeated headers joined with ", "). */
+function headerMap(flat: readonly string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i]!.toLowerCase();
+    const previous = map.get(name);
+    map.set(name, previous === undefined ? flat[i + 1]! : `${previous}, ${flat[i + 1]}`);
+  }
+  return map;
+}

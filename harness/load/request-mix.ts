@@ -5,6 +5,10 @@ export interface PreparedRequest {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** Filled from templates for this one send: its bytes are not kept for reuse. */
+  oneOff?: boolean;
+  /** The listener wants the response's headers and body (captures), not only its status. */
+  readResponse?: boolean;
 }
 
 export function prepareRequest(spec: RequestSpec): PreparedRequest {
@@ -16,6 +20,19 @@ export function prepareRequest(spec: RequestSpec): PreparedRequest {
     headers['content-type'] ??= 'application/json';
   }
   return { method: spec.method, path: spec.path, headers, body };
+}
+
+/** Picks items at random in proportion to their weights. */
+export function createWeightedPicker<T extends { weight: number }>(items: readonly T[], random: () => number = Math.random): () => T {
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const item of items) cumulative.push((total += item.weight));
+  if (items.length === 1) return () => items[0]!;
+  return () => {
+    const draw = random() * total;
+    const index = cumulative.findIndex((edge) => draw < edge);
+    return items[index === -1 ? items.length - 1 : index]!;
+  };
 }
 
 /** Picks requests at random in proportion to their weights. */

@@ -5,7 +5,7 @@ import { decodeLatencyHistogram } from '../metrics/latency-histogram.ts';
 import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import type { LoadDriver, LoadTarget, PhaseLoad, PhaseSendWindow } from './load-driver.ts';
 import { epochNowMs } from './precise-time.ts';
-import { prepareRequest } from './request-mix.ts';
+import { compileRequests } from '../flows/compile-flows.ts';
 import type { MainToWorker, WorkerSetup, WorkerToMain } from './worker-protocol.ts';
 
 const WORKER_ENTRY = new URL('./load-worker-entry.mjs', import.meta.url);
@@ -49,14 +49,18 @@ export class ThreadedDriver implements LoadDriver {
   /** Starts the workers and waits until each has loaded, so no phase begins while a worker is still compiling. */
   async prepare(load: LoadTarget): Promise<void> {
     if (this.workers.length > 0) return;
-    const requests = load.requests.map((spec) => ({ request: prepareRequest(spec), weight: spec.weight }));
+    const flows = load.flows ?? { inputs: compileRequests(load.requests), shared: {}, recordPlainSteps: false };
     for (let workerIndex = 0; workerIndex < this.workerCount; workerIndex++) {
       const setup: WorkerSetup = {
         workerIndex,
         workerCount: this.workerCount,
         origin: load.baseUrl.origin,
         connectAddress: load.connectAddress,
-        requests,
+        flows: flows.inputs.flows,
+        ...(flows.inputs.data ? { data: flows.inputs.data } : {}),
+        env: flows.inputs.env,
+        shared: flows.shared,
+        recordPlainSteps: flows.recordPlainSteps,
         maxInFlight: Math.max(1, Math.ceil(this.maxInFlight / this.workerCount)),
         timeoutMs: load.timeoutMs,
       };
@@ -74,6 +78,7 @@ export class ThreadedDriver implements LoadDriver {
       for (const bucket of message.buckets) {
         this.recorder!.merge(bucket.phase, bucket.second, { ...bucket, latency: decodeLatencyHistogram(bucket.latency), sendLag: decodeLatencyHistogram(bucket.sendLag) });
       }
+      for (const step of message.steps) this.recorder!.steps.merge(step);
     } else if (message.type === 'error') {
       this.failure ??= `load worker failed: ${message.message}`;
     }
@@ -170,6 +175,7 @@ export class ThreadedDriver implements LoadDriver {
           };
           return this.request(worker, command, (reply) => {
             if (reply.type !== 'phaseDone' || reply.phase !== phase.name) return false;
+            if (reply.rowsRanOut) recorder.rowsRanOut.add(phase.name);
             lastSendEpochMs = Math.max(lastSendEpochMs, reply.lastSendEpochMs ?? 0);
             return true;
           });

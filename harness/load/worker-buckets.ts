@@ -19,6 +19,13 @@ export class WorkerBuckets extends SecondBuckets {
     return merged.totalCount > 0 ? percentileMs(merged, 50) : undefined;
   }
 
+  /** Requests recorded and not yet flushed (a warm-up's count). */
+  requestCount(): number {
+    let count = 0;
+    for (const bucket of this.buckets.values()) count += bucket.requests;
+    return count;
+  }
+
   flush(): EncodedBucket[] {
     return this.drain().map((b) => ({ ...b, latency: encodeLatencyHistogram(b.latency), sendLag: encodeLatencyHistogram(b.sendLag) }));
   }

@@ -1,4 +1,6 @@
+import type { CompiledFlow, DataRows } from '../flows/compiled-flow.ts';
 import type { ErrorCounts } from '../metrics/error-kind.ts';
+import type { EncodedStepRecord } from '../metrics/step-stats.ts';
 import type { PreparedRequest } from './request-mix.ts';
 
 export interface WorkerSetup {
@@ -7,7 +9,15 @@ export interface WorkerSetup {
   origin: string;
   /** The checked literal address to connect to (the origin's host resolved once, before the run). */
   connectAddress?: string;
-  requests: { request: PreparedRequest; weight: number }[];
+  /** The scenario's requests (one-step flows) and flows, compiled. */
+  flows: CompiledFlow[];
+  data?: DataRows;
+  /** The environment values the templates name. */
+  env: Record<string, string>;
+  /** What setup captured: visible to every iteration. */
+  shared: Record<string, string>;
+  /** Record plain requests per name (a scenario with flows, or SLOs by name). */
+  recordPlainSteps: boolean;
   /** This worker's share of the in-flight cap (open model). */
   maxInFlight: number;
   timeoutMs: number;
@@ -53,6 +63,7 @@ export interface EncodedBucket {
   phase: string;
   second: number;
   requests: number;
+  iterations: number;
   dropped: number;
   unsent: number;
   errors: ErrorCounts;
@@ -64,8 +75,8 @@ export interface EncodedBucket {
 
 export type WorkerToMain =
   | { type: 'ready' }
-  | { type: 'buckets'; buckets: EncodedBucket[] }
-  | { type: 'phaseDone'; phase: string; lastSendEpochMs?: number }
+  | { type: 'buckets'; buckets: EncodedBucket[]; steps: EncodedStepRecord[] }
+  | { type: 'phaseDone'; phase: string; lastSendEpochMs?: number; rowsRanOut?: boolean }
   | { type: 'warmedUp'; sent: number; connections: number }
   | { type: 'drained' }
   | { type: 'error'; message: string };

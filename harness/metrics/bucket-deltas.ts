@@ -4,6 +4,7 @@ import type { SecondBucket } from './second-buckets.ts';
 
 interface Sent {
   requests: number;
+  iterations: number;
   dropped: number;
   unsent: number;
   errors: SecondBucket['errors'];
@@ -42,6 +43,7 @@ export class BucketDeltas {
       const unchanged =
         before &&
         before.requests === bucket.requests &&
+        before.iterations === bucket.iterations &&
         before.dropped === bucket.dropped &&
         before.unsent === bucket.unsent &&
         !errorsChanged &&
@@ -54,13 +56,14 @@ export class BucketDeltas {
         phase: bucket.phase,
         second: bucket.second,
         requests: bucket.requests - (before?.requests ?? 0),
+        iterations: bucket.iterations - (before?.iterations ?? 0),
         dropped: bucket.dropped - (before?.dropped ?? 0),
         unsent: bucket.unsent - (before?.unsent ?? 0),
         errors,
         latency: minus(bucket.latency, before?.latency),
         sendLag: minus(bucket.sendLag, before?.sendLag),
       });
-      this.sent.set(key, { requests: bucket.requests, dropped: bucket.dropped, unsent: bucket.unsent, errors: { ...bucket.errors }, latency: copy(bucket.latency), sendLag: copy(bucket.sendLag) });
+      this.sent.set(key, { requests: bucket.requests, iterations: bucket.iterations, dropped: bucket.dropped, unsent: bucket.unsent, errors: { ...bucket.errors }, latency: copy(bucket.latency), sendLag: copy(bucket.sendLag) });
     }
     return deltas;
   }

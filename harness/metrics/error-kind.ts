@@ -2,14 +2,15 @@
  * Why a request failed. refused: nothing accepted the connection (a dead
  * target or dependency); reset: the connection was reset or closed before the
  * response completed (Toxiproxy's reset_peer, limit_data, a crash mid-answer);
- * connection: any other network failure.
+ * connection: any other network failure. A flow step's own: unexpected_status
+ * (a status its expect does not list), capture (a value it was to capture was not there).
  */
-export const ERROR_KINDS = ['http_4xx', 'http_5xx', 'timeout', 'refused', 'reset', 'connection'] as const;
+export const ERROR_KINDS = ['http_4xx', 'http_5xx', 'timeout', 'refused', 'reset', 'connection', 'unexpected_status', 'capture'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 export type ErrorCounts = Record<ErrorKind, number>;
 
 export function emptyErrorCounts(): ErrorCounts {
-  return { http_4xx: 0, http_5xx: 0, timeout: 0, refused: 0, reset: 0, connection: 0 };
+  return { http_4xx: 0, http_5xx: 0, timeout: 0, refused: 0, reset: 0, connection: 0, unexpected_status: 0, capture: 0 };
 }
 
 export function totalErrors(counts: ErrorCounts): number {

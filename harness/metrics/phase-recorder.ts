@@ -1,9 +1,15 @@
 import { SecondBuckets, type SecondBucket } from './second-buckets.ts';
+import { StepStats } from './step-stats.ts';
 
 export type { SecondBucket } from './second-buckets.ts';
 
 /** The run's record in the main thread: sparse per-second histograms kept for the whole run. */
 export class PhaseRecorder extends SecondBuckets {
+  /** Per flow step (and whole flow), per phase. */
+  readonly steps = new StepStats('storage');
+  /** Phases a "unique" data source ran out of rows in. */
+  readonly rowsRanOut = new Set<string>();
+
   constructor(runStartMs: number) {
     super(runStartMs, 'storage');
   }

@@ -7,6 +7,12 @@ export interface SecondBucket {
   /** Whole seconds since the run started. */
   second: number;
   requests: number;
+  /**
+   * Flow iterations that ended (an arrival's, or a virtual user's turn): with
+   * multi-step flows fewer than requests. Drivers without flows leave it 0,
+   * and each request counts as one.
+   */
+  iterations: number;
   /** Open model: arrivals not sent because the in-flight cap was full (the service was too slow to keep up). */
   dropped: number;
   /** Open model: arrivals the generator could not send before the phase ended (the generator fell behind). */
@@ -39,7 +45,7 @@ export class SecondBuckets {
     const key = `${phase}\u0000${second}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = { phase, second, requests: 0, dropped: 0, unsent: 0, errors: emptyErrorCounts(), latency: createLatencyHistogram(this.purpose), sendLag: createLatencyHistogram(this.purpose) };
+      bucket = { phase, second, requests: 0, iterations: 0, dropped: 0, unsent: 0, errors: emptyErrorCounts(), latency: createLatencyHistogram(this.purpose), sendLag: createLatencyHistogram(this.purpose) };
       this.buckets.set(key, bucket);
     }
     this.last = bucket;
@@ -65,6 +71,11 @@ export class SecondBuckets {
     bucket.errors[errorKind] += 1;
   }
 
+  /** A flow iteration that began at `atMs` (an arrival's intended time) has ended. */
+  recordIteration(phase: string, atMs: number): void {
+    this.bucketAt(phase, atMs).iterations += 1;
+  }
+
   /** An open-model arrival was due but not sent: the in-flight cap was full. */
   recordDropped(phase: string, atMs: number): void {
     this.bucketAt(phase, atMs).dropped += 1;
@@ -84,6 +95,7 @@ export class SecondBuckets {
   merge(phase: string, second: number, part: Omit<SecondBucket, 'phase' | 'second'>): void {
     const bucket = this.bucketOfSecond(phase, second);
     bucket.requests += part.requests;
+    bucket.iterations += part.iterations ?? 0;
     bucket.dropped += part.dropped;
     bucket.unsent += part.unsent;
     for (const kind of ERROR_KINDS) bucket.errors[kind] += part.errors[kind];

@@ -8,6 +8,8 @@ const ERROR_KIND_WORDS: Record<(typeof ERROR_KINDS)[number], string> = {
   refused: 'connection refused',
   reset: 'connection reset or closed mid-response',
   connection: 'other connection failures',
+  unexpected_status: 'unexpected status',
+  capture: 'capture failed (rest of the iteration skipped)',
   timeout: 'timed out',
   http_5xx: 'HTTP 5xx',
   http_4xx: 'HTTP 4xx',

@@ -5,6 +5,7 @@ import { checkSchema, needsPrometheus, phasesNamedBy } from './check-schema.ts';
 import { missingRead } from './check-reads.ts';
 import { withBundledReads } from '../providers/bundled-stack/bundled-check-reads.ts';
 import { faultSchema } from './fault-schema.ts';
+import { dataSchema, envSchema, stepExtras, thinkTimeSchema } from './flow-schema.ts';
 import { PUBLISHED_SLO } from './published-targets.ts';
 import { parseThreshold, type Aggregation } from './threshold.ts';
 
@@ -36,24 +37,46 @@ const phaseSchema = z.strictObject({
 const requestPathSchema = z
   .string()
   .startsWith('/', { error: 'must start with "/" (e.g. "/api/quotes/ACME")' })
-  .regex(/^[^\s\x00-\x1f\x7f]*$/, { error: 'contains a space, line break or control character (percent-encode it, e.g. %20)' });
+  // A template ({{ orderId }}) may hold spaces; what it is filled with is checked when it is filled.
+  .refine((path) => /^[^\s\x00-\x1f\x7f]*$/.test(path.replace(/\{\{[^{}]*\}\}/g, 'x')), { error: 'contains a space, line break or control character (percent-encode it, e.g. %20)' });
 
 /** A path on the target's own origin: "//host/…" or "\\host" would lead elsewhere. */
 const originPathSchema = requestPathSchema.regex(/^\/(?![\/\\])[^\\]*$/, { error: 'must be a path on the target (e.g. "/health/live"), not another host' });
 
-const requestSchema = z.strictObject({
-  name: z.string().min(1).optional().describe('A name for the request in reports and k6 exports (default: method and path).'),
+const requestFields = {
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET').describe('HTTP method.'),
-  path: requestPathSchema.describe('Path (and query) on the target, starting with "/" (e.g. "/api/quotes/ACME").'),
-  body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional().describe('Request body: a string as is, an object as JSON.'),
+  path: requestPathSchema.describe('Path (and query) on the target, starting with "/" (e.g. "/api/quotes/ACME", "/orders/{{ orderId }}").'),
+  body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional().describe('Request body: a string as is, an object as JSON. Strings in it may use {{ variables }}.'),
   headers: z
     .record(
       z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'is not an HTTP header name (letters, digits and !#$%&\'*+.^_`|~-)' }),
       z.string().regex(/^[^\r\n\x00]*$/, { error: 'contains a line break or NUL, which would split the request (remove it)' }),
     )
     .optional()
-    .describe('Request headers, name to value.'),
+    .describe('Request headers, name to value; values may use {{ variables }} (e.g. "Bearer {{ token }}"). Authorization and Cookie values are secrets: never shown in any output.'),
+};
+
+const requestSchema = z.strictObject({
+  name: z.string().min(1).optional().describe('A name for the request in reports and k6 exports (default: method and path).'),
+  ...requestFields,
+  expect: stepExtras.expect,
   weight: z.number().positive().default(1).describe('Relative share of traffic: a request with weight 3 is sent three times as often as one with weight 1.'),
+});
+
+const stepName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'is not a step name (letters, digits, ".", "_" or "-", e.g. "login")' });
+
+/** One request of a flow, with its own name: latency and errors are recorded per step name. */
+const stepSchema = z.strictObject({
+  name: stepName.describe('The step\'s name: its latency and errors are reported under it, and SLOs can target it (http_req_duration{name:login}).'),
+  ...requestFields,
+  ...stepExtras,
+});
+
+const flowSchema = z.strictObject({
+  name: stepName.describe('The flow\'s name: its whole-iteration duration is reported under it.'),
+  weight: z.number().positive().default(1).describe('Relative share of iterations among flows (and plain requests).'),
+  steps: z.array(stepSchema).min(1, { error: 'needs at least one step (e.g. { name: "home", path: "/" })' }).describe('The requests of one iteration, in order; captures carry values from one to the next.'),
+  thinkTime: thinkTimeSchema.optional(),
 });
 
 /** Which aggregations each metric understands (k6 names, so k6 users feel at home). */
@@ -138,7 +161,14 @@ export const scenarioSchema = z
       .describe('How load is generated.'),
     /** Shorthand for load.driver (k6 users write engine: "k6"). */
     engine: z.enum(['ordeal', 'autocannon', 'k6']).optional().describe('Shorthand for load.driver (k6 users write engine: "k6").'),
-    requests: z.array(requestSchema).min(1, { error: 'needs at least one request (e.g. { path: "/" })' }).describe('The requests load is made of, picked by weight.'),
+    requests: z.array(requestSchema).default([]).describe('The requests load is made of, picked by weight (with flows, if any).'),
+    flows: z.array(flowSchema).default([]).describe('Multi-step flows (log in → order → poll its status): an arrival (open model) or a virtual user\'s turn (closed model) runs one iteration of one flow, picked by weight.'),
+    setup: z
+      .strictObject({ steps: z.array(stepSchema).min(1).describe('Requests run once, in order, before the first phase (not counted in any phase).') })
+      .optional()
+      .describe('Like k6\'s setup(): e.g. obtain a token once; its captures are visible to every iteration as {{ name }}.'),
+    data: dataSchema.optional(),
+    env: envSchema.optional(),
     phases: z.array(phaseSchema).min(1, { error: 'needs at least one phase (e.g. { name: "peak", duration: "30s", rate: 100 })' }).describe('The run, in order: each phase a load level, optionally with faults.'),
     /** Safety limits every run obeys; raise them deliberately. */
     limits: z
@@ -212,6 +242,9 @@ export const scenarioSchema = z
       .describe('HTTP health probes sampled during the run (read by health checks and shown on the timeline).'),
   })
   .superRefine((scenario, ctx) => {
+    if (scenario.requests.length === 0 && scenario.flows.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['requests'], input: undefined, message: 'needs at least one request (e.g. { path: "/" }), or give flows' });
+    }
     if (scenario.engine !== undefined && scenario.load.driver !== 'ordeal' && scenario.load.driver !== scenario.engine) {
       ctx.addIssue({ code: 'custom', path: ['engine'], input: scenario.engine, message: `contradicts load.driver "${scenario.load.driver}" (give one of them)` });
     }

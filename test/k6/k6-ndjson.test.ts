@@ -68,7 +68,7 @@ describe('k6 NDJSON output', () => {
     expect(percentileMs(warm!.latency, 50)).toBeCloseTo(12, 0);
     const peak = recorder.seconds('peak').find((b) => b.second === 1)!;
     expect(peak.requests).toBe(13);
-    expect(peak.errors).toEqual({ http_4xx: 0, http_5xx: 1, timeout: 1, refused: 1, reset: 1, connection: 1 });
+    expect(peak.errors).toEqual({ http_4xx: 0, http_5xx: 1, timeout: 1, refused: 1, reset: 1, connection: 1, unexpected_status: 0, capture: 0 });
     expect(totalErrors(peak.errors)).toBe(5);
     expect(peak.dropped).toBe(2);
     expect(percentileMs(peak.latency, 50)).toBeCloseTo(400, -1);

@@ -1,3 +1,4 @@
+import { emptyErrorCounts } from '../../harness/metrics/error-kind.ts';
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../harness/cli/summary-table.ts';
 import { renderJunit } from '../../harness/report/junit-reporter.ts';
@@ -16,7 +17,7 @@ function failedRun(): RunReport {
     ...base,
     verdict: 'fail',
     verdictReason: '2 of 5 checks failed',
-    phases: base.phases.map((p) => (p.name === 'primary-down' ? { ...p, errorsByKind: { http_4xx: 0, http_5xx: 0, timeout: 3, refused: 497, reset: 0, connection: 0 } } : p)),
+    phases: base.phases.map((p) => (p.name === 'primary-down' ? { ...p, errorsByKind: { ...emptyErrorCounts(), timeout: 3, refused: 497 } } : p)),
     checks: [
       check('baseline', 'http_req_failed rate<0.01', 'http_req_failed', 'pass', 0, 'rate<0.01'),
       check('primary-down', 'http_req_failed rate<0.01', 'http_req_failed', 'fail', 0.5, 'rate<0.01'),

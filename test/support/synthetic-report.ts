@@ -1,3 +1,4 @@
+import { emptyErrorCounts } from '../../harness/metrics/error-kind.ts';
 import type { RunReport } from '../../harness/report/run-report.ts';
 
 export interface SyntheticPhase {
@@ -39,7 +40,7 @@ export function syntheticReport(runId: string, phases: SyntheticPhase[], overrid
       unsent: 0,
       errors,
       errorRate: requests > 0 ? errors / requests : null,
-      errorsByKind: { http_4xx: 0, http_5xx: errors, timeout: 0, refused: 0, reset: 0, connection: 0 },
+      errorsByKind: { ...emptyErrorCounts(), http_5xx: errors },
       targetRate: requestsPerSecond,
       achievedRate: requestsPerSecond,
       latencyMs: { p50: median / 2, p90: median * 0.9, p95: median, p99: median * 1.5, max: median * 2 },
@@ -63,7 +64,7 @@ export function syntheticReport(runId: string, phases: SyntheticPhase[], overrid
     faults: [],
     guards: [],
     signals: { series: [], alerts: [] },
-    errorsByKind: { http_4xx: 0, http_5xx: 0, timeout: 0, refused: 0, reset: 0, connection: 0 },
+    errorsByKind: emptyErrorCounts(),
     resilience: [],
     timeseries,
     environment: { ordeal: '0.1.0', node: process.version, platform: 'linux x64', cpus: 2, hostname: 'test', maxRssBytes: 0 },

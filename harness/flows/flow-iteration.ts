@@ -1,0 +1,192 @@
+import { errorKindOfStatus, type ErrorKind } from '../metrics/error-kind.ts';
+import type { StepStats } from '../metrics/step-stats.ts';
+import { errorKindOfSendFailure, type HttpSender, type ResponseListener } from '../load/http-sender.ts';
+import { epochNowMs } from '../load/precise-time.ts';
+import type { SendPacer } from '../load/closed-model-loop.ts';
+import type { PreparedRequest } from '../load/request-mix.ts';
+import type { WorkerBuckets } from '../load/worker-buckets.ts';
+import type { CompiledCapture, CompiledFlow, CompiledStep } from './compiled-flow.ts';
+import { valueAtPath } from './json-path.ts';
+import { renderTemplate, type TemplateScope } from './template.ts';
+
+/** What every iteration of a worker shares. */
+export interface FlowRunContext {
+  sender: HttpSender;
+  buckets: WorkerBuckets;
+  steps: StepStats;
+  env: Readonly<Record<string, string>>;
+  /** Captured by setup: visible to every iteration. */
+  shared: ReadonlyMap<string, string>;
+  /** Record plain requests per name too (a scenario with flows, or SLOs by name). */
+  recordPlainSteps: boolean;
+  /** Closed model: every request takes a send slot (limits.maxRatePerSec). */
+  pacer?: SendPacer;
+}
+
+export interface IterationPlan {
+  readonly phase: string;
+  flow: CompiledFlow;
+  /** Open model: the arrival's intended time (the first step's latency runs from it); closed: when the turn began. */
+  startEpochMs: number;
+  row: Readonly<Record<string, string>> | undefined;
+  /** Closed model: pause between steps and after the last one. */
+  think: boolean;
+  /** No step starts after this (the phase's end). */
+  stopAtEpochMs: number;
+  stopped: () => boolean;
+  onEnd: () => void;
+}
+
+function pauseMs(flow: CompiledFlow): number {
+  const think = flow.thinkTime;
+  return think ? think.minMs + Math.random() * (think.maxMs - think.minMs) : 0;
+}
+
+/** A capture's value, or undefined when the response does not have it. */
+function capture(spec: CompiledCapture, headers: ReadonlyMap<string, string>, body: string): string | undefined {
+  let value: string | undefined;
+  if (spec.from === 'header') value = headers.get(spec.header);
+  else if (spec.from === 'regex') value = new RegExp(spec.regex).exec(body)?.[spec.group];
+  else {
+    try {
+      value = valueAtPath(JSON.parse(body), spec.path);
+    } catch {
+      value = undefined;
+    }
+  }
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * One iteration of one flow: its steps in order on the worker's sender, each
+ * filled from the iteration's variables (captures, its data row, the
+ * environment, setup's captures). Each step is a request in the per-second
+ * record and a record under its step name; a failed step (error status,
+ * unexpected status, no response, a capture that found nothing) ends the
+ * iteration, counted incomplete. Callbacks, not promises: the hot path.
+ */
+export class FlowIteration implements ResponseListener {
+  private index = 0;
+  private sentEpochMs = 0;
+  private readonly vars: Map<string, string>;
+  private readonly scope: TemplateScope;
+
+  constructor(
+    private readonly context: FlowRunContext,
+    private readonly plan: IterationPlan,
+  ) {
+    this.vars = new Map(context.shared);
+    this.scope = { vars: this.vars, env: context.env, row: plan.row };
+  }
+
+  start(): void {
+    this.sendStep();
+  }
+
+  private get step(): CompiledStep {
+    return this.plan.flow.steps[this.index]!;
+  }
+
+  private request(step: CompiledStep): PreparedRequest {
+    if (step.fixed) return step.fixed;
+    const headers: Record<string, string> = {};
+    for (const [name, template] of step.headers) headers[name] = renderTemplate(template, this.scope);
+    return {
+      method: step.method,
+      path: renderTemplate(step.path, this.scope),
+      headers,
+      ...(step.body ? { body: renderTemplate(step.body, this.scope) } : {}),
+      oneOff: true,
+      ...(step.captures.length > 0 ? { readResponse: true } : {}),
+    };
+  }
+
+  private paced = false;
+
+  private readonly sendStep = (): void => {
+    if (this.index > 0 && (this.plan.stopped() || epochNowMs() >= this.plan.stopAtEpochMs)) return this.end(false);
+    const pacer = this.context.pacer;
+    if (pacer && !this.paced) {
+      const now = epochNowMs();
+      const slot = pacer.take(now);
+      if (slot - now >= 1) {
+        this.paced = true;
+        setTimeout(this.sendStep, slot - now);
+        return;
+      }
+    }
+    this.paced = false;
+    if (this.plan.stopped()) return this.end(false);
+    this.sentEpochMs = epochNowMs();
+    // Closed model: the turn began at the first send (after any pacing).
+    if (this.index === 0 && this.plan.think) this.plan.startEpochMs = this.sentEpochMs;
+    this.context.sender.send(this.request(this.step), this);
+  };
+
+  /** The first step of an open-model arrival is timed from its intended time; every other from its send. */
+  private get timedFromMs(): number {
+    return this.index === 0 ? this.plan.startEpochMs : this.sentEpochMs;
+  }
+
+  onStatus(status: number): void {
+    this.completed(status, this.statusError(status));
+  }
+
+  onResponse(status: number, headers: ReadonlyMap<string, string>, body: string): void {
+    let error = this.statusError(status);
+    if (!error) {
+      for (const spec of this.step.captures) {
+        const value = capture(spec, headers, body);
+        if (value === undefined) {
+          error = 'capture';
+          break;
+        }
+        this.vars.set(spec.variable, value);
+      }
+    }
+    this.completed(status, error);
+  }
+
+  onFailure(error: Error): void {
+    const kind = errorKindOfSendFailure(error);
+    this.context.buckets.recordFailure(this.plan.phase, this.timedFromMs, kind);
+    this.recordStep(undefined, kind);
+    // A failure can be reported synchronously (a closed pool): never recurse into the next iteration.
+    setImmediate(() => this.end(false));
+  }
+
+  private statusError(status: number): ErrorKind | undefined {
+    const expected = this.step.expectStatus;
+    if (expected) return expected.includes(status) ? undefined : 'unexpected_status';
+    return errorKindOfStatus(status);
+  }
+
+  private completed(status: number, error: ErrorKind | undefined): void {
+    const now = epochNowMs();
+    this.context.buckets.recordResponse(this.plan.phase, this.timedFromMs, now - this.timedFromMs, error);
+    this.recordStep(now - this.timedFromMs, error, status);
+    if (error) return this.end(false);
+    this.index += 1;
+    if (this.index >= this.plan.flow.steps.length) return this.end(true);
+    const pause = this.plan.think ? pauseMs(this.plan.flow) : 0;
+    if (pause >= 1) setTimeout(this.sendStep, pause);
+    else this.sendStep();
+  }
+
+  private recordStep(latencyMs: number | undefined, error: ErrorKind | undefined, status?: number): void {
+    if (this.plan.flow.plain && !this.context.recordPlainSteps) return;
+    this.context.steps.record(this.plan.phase, 'step', this.step.name, latencyMs, error, status);
+  }
+
+  private end(complete: boolean): void {
+    const { phase, flow, startEpochMs } = this.plan;
+    this.context.buckets.recordIteration(phase, startEpochMs);
+    if (!flow.plain) {
+      this.context.steps.record(phase, 'flow', flow.name, complete ? epochNowMs() - startEpochMs : undefined);
+      if (!complete) this.context.steps.incomplete(phase, flow.name);
+    }
+    const pause = complete && this.plan.think ? pauseMs(flow) : 0;
+    if (pause >= 1) setTimeout(this.plan.onEnd, pause);
+    else this.plan.onEnd();
+  }
+}
