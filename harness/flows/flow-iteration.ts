@@ -68,6 +68,8 @@ function capture(spec: CompiledCapture, headers: ReadonlyMap<string, string>, bo
 export class FlowIteration implements ResponseListener {
   private index = 0;
   private sentEpochMs = 0;
+  /** Why the iteration stopped early, in words (setup reports it). */
+  failure: string | undefined;
   private readonly vars: Map<string, string>;
   private readonly scope: TemplateScope;
 
@@ -139,6 +141,7 @@ export class FlowIteration implements ResponseListener {
         const value = capture(spec, headers, body);
         if (value === undefined) {
           error = 'capture';
+          this.failure = `step ${this.step.name}: capture ${spec.variable} (${spec.source}) found nothing in the HTTP ${status} response`;
           break;
         }
         this.vars.set(spec.variable, value);
@@ -149,6 +152,7 @@ export class FlowIteration implements ResponseListener {
 
   onFailure(error: Error): void {
     const kind = errorKindOfSendFailure(error);
+    this.failure = `step ${this.step.name}: no response (${error.message})`;
     this.context.buckets.recordFailure(this.plan.phase, this.timedFromMs, kind);
     this.recordStep(undefined, kind);
     // A failure can be reported synchronously (a closed pool): never recurse into the next iteration.
@@ -157,8 +161,14 @@ export class FlowIteration implements ResponseListener {
 
   private statusError(status: number): ErrorKind | undefined {
     const expected = this.step.expectStatus;
-    if (expected) return expected.includes(status) ? undefined : 'unexpected_status';
-    return errorKindOfStatus(status);
+    const error = expected ? (expected.includes(status) ? undefined : 'unexpected_status') : errorKindOfStatus(status);
+    if (error) this.failure = `step ${this.step.name}: HTTP ${status}${expected ? ` (expected ${expected.join(' or ')})` : ''}`;
+    return error;
+  }
+
+  /** The iteration's variables (setup hands its captures to every iteration). */
+  get variables(): ReadonlyMap<string, string> {
+    return this.vars;
   }
 
   private completed(status: number, error: ErrorKind | undefined): void {

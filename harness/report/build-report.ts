@@ -1,11 +1,11 @@
 import { emptyErrorCounts, ERROR_KINDS, totalErrors } from '../metrics/error-kind.ts';
-import { percentileMs } from '../metrics/latency-histogram.ts';
+import { percentileMs, summarizeLatencyMs } from '../metrics/latency-histogram.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
 import { targetRateAt } from '../scenario/timeline.ts';
 import { judgeRun } from '../verdict/judge-run.ts';
 import type { RecordedRun } from '../verdict/recorded-run.ts';
 import { firingIntervals, labelledSeries } from '../verdict/resilience/signal-series.ts';
-import type { RunReport } from './run-report.ts';
+import type { RunReport, StepReport } from './run-report.ts';
 
 export type { RecordedRun } from '../verdict/recorded-run.ts';
 
@@ -43,6 +43,29 @@ function vanishedAt(run: RecordedRun, faultId: string): { removedExternallyAt?: 
   return gone ? { removedExternallyAt: iso(gone.detectedAtMs) } : {};
 }
 
+/** A phase's per-step and per-flow figures, when any were recorded. */
+function stepsOf(run: RecordedRun, phase: string): { steps?: StepReport[] } {
+  const records = run.recorder.steps.all().filter((r) => r.phase === phase);
+  if (records.length === 0) return {};
+  return {
+    steps: records.map((r) => {
+      const errors = totalErrors(r.errors);
+      const latency = summarizeLatencyMs(r.latency);
+      return {
+        name: r.name,
+        kind: r.kind,
+        requests: r.requests,
+        errors,
+        errorRate: r.requests > 0 ? Math.round((errors / r.requests) * 1e6) / 1e6 : null,
+        errorsByKind: r.errors,
+        latencyMs: latency ? { p50: latency.p50, p90: latency.p90, p95: latency.p95, p99: latency.p99, max: latency.max } : null,
+        ...(Object.keys(r.unexpectedStatuses).length > 0 ? { unexpectedStatuses: r.unexpectedStatuses } : {}),
+        ...(r.kind === 'flow' ? { incomplete: r.incomplete } : {}),
+      };
+    }),
+  };
+}
+
 /** Serialises a recorded run and its judgement into report.json's shape. Pure: no clock, no I/O. */
 export function buildReport(run: RecordedRun): RunReport {
   const { stats, generatorBehind, checks, verdict, reason, resilience } = judgeRun(run);
@@ -74,6 +97,9 @@ export function buildReport(run: RecordedRun): RunReport {
       latencyMs: s.latencyMs && { p50: s.latencyMs.p50, p90: s.latencyMs.p90, p95: s.latencyMs.p95, p99: s.latencyMs.p99, max: s.latencyMs.max },
       sendLagMs: s.sendLagMs && { p50: s.sendLagMs.p50, p99: s.sendLagMs.p99, max: s.sendLagMs.max },
       ...(generatorBehind.has(s.name) ? { generatorBehind: generatorBehind.get(s.name) } : {}),
+      ...(s.iterations !== s.requests ? { iterations: s.iterations } : {}),
+      ...stepsOf(run, s.name),
+      ...(run.recorder.rowsRanOut.has(s.name) ? { endedEarly: 'the data rows ran out (data.order "unique" uses each row at most once)' } : {}),
       faults: run.timeline.phases[index]!.faults.map(describeFault),
     })),
     checks,

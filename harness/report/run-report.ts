@@ -69,7 +69,28 @@ export interface PhaseReport {
   sendLagMs: Pick<LatencySummaryMs, 'p50' | 'p99' | 'max'> | null;
   /** Set when the generator could not keep up in this phase: why its load checks are inconclusive. */
   generatorBehind?: string;
+  /** Flow iterations (arrivals, or virtual users' turns) when there are flows; otherwise equal to requests. */
+  iterations?: number;
+  /** Per flow step (kind "step") and whole flow (kind "flow"); plain requests too when there are flows. */
+  steps?: StepReport[];
+  /** Set when the phase ended before its time: why (e.g. a "unique" data source ran out of rows). */
+  endedEarly?: string;
   faults: string[];
+}
+
+export interface StepReport {
+  name: string;
+  kind: 'step' | 'flow';
+  requests: number;
+  errors: number;
+  errorRate: number | null;
+  errorsByKind: ErrorCounts;
+  /** A step: its request's latency; a flow: a whole iteration's, from its start to its last step (complete ones only). */
+  latencyMs: Pick<LatencySummaryMs, 'p50' | 'p90' | 'p95' | 'p99' | 'max'> | null;
+  /** Statuses an expect did not list, with counts. */
+  unexpectedStatuses?: Record<string, number>;
+  /** A flow's iterations that stopped before their last step. */
+  incomplete?: number;
 }
 
 export interface GuardReport {

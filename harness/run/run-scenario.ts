@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../clock/clock.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
+import { prepareFlowInputs } from '../flows/flow-inputs.ts';
 import { createDriver } from '../load/create-driver.ts';
 import type { LoadDriver } from '../load/load-driver.ts';
 import { PhaseRecorder } from '../metrics/phase-recorder.ts';
@@ -24,6 +25,8 @@ import { StopController } from './stop-controller.ts';
 
 export interface RunOptions extends RunOverrides {
   scenarioFile?: string;
+  /** Where {{ env.NAME }} comes from (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
   runId?: string;
   clock?: Clock;
   driver?: LoadDriver;
@@ -63,8 +66,11 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
   const timeScale = options.timeScale ?? 1;
   const runId = options.runId ?? createRunId(scenario.name, clock.nowMs());
   const timeline = buildTimeline(scenario, timeScale);
+  // Templates, data and environment checked before anything starts: a missing variable or column is exit 2, nothing sent.
+  const flowInputs = await prepareFlowInputs(scenario, { scenarioFile: options.scenarioFile, env: options.env ?? process.env });
   const driver = options.driver ?? createDriver(scenario, clock, timeScale);
   const session = await RunSession.open(scenario, {
+    flowInputs,
     runId,
     clock,
     events,

@@ -1,3 +1,5 @@
+import type { FlowInputs } from '../flows/compiled-flow.ts';
+import { runSetup } from '../flows/run-setup.ts';
 import type { Clock } from '../clock/clock.ts';
 import { startFaultWatchdog, type StartedFaultWatchdog } from '../faults/fault-watchdog.ts';
 import type { LoadDriver, LoadTarget } from '../load/load-driver.ts';
@@ -13,6 +15,11 @@ import { checkAddresses, checkResolvedAddresses, startRunInfrastructure, type St
 import type { RunOverrides } from './run-overrides.ts';
 import { waitUntilReady } from './readiness-gate.ts';
 
+/** Plain requests are recorded per name too when there are flows beside them, or an SLO names one. */
+function recordsPlainSteps(scenario: Scenario): boolean {
+  return scenario.flows.length > 0 || scenario.slos.some((slo) => Object.keys(slo).some((key) => key.includes('{')));
+}
+
 export interface SessionOptions {
   runId: string;
   clock: Clock;
@@ -22,6 +29,8 @@ export interface SessionOptions {
   overrides: RunOverrides;
   /** The user's abort: a warm-up in progress stops. */
   signal?: AbortSignal;
+  /** The scenario's compiled requests and flows, checked before the session opens. */
+  flowInputs?: FlowInputs;
   /** Starts the infrastructure; injectable, so the stop paths are tested without sockets. */
   startInfrastructure?: typeof startRunInfrastructure;
   /** Starts the watchdog process; injectable for the same reason. */
@@ -92,6 +101,11 @@ export class RunSession {
         events.emit('infrastructure', { message: `waiting for the service to be ready (${[scenario.readiness.path && `GET ${scenario.readiness.path}`, scenario.readiness.promql].filter(Boolean).join(' and ')}, at most ${scenario.readiness.timeout})` });
         readinessWaitMs = await waitUntilReady(scenario.readiness, { http, targetUrl: infrastructure.targetUrl, prometheusUrl: infrastructure.prometheusUrl, clock: options.clock, signal: options.signal });
         events.emit('infrastructure', { message: `ready after ${(readinessWaitMs / 1_000).toFixed(1)} s` });
+      }
+      if (options.flowInputs) {
+        if (options.flowInputs.setup) events.emit('infrastructure', { message: `running setup (${options.flowInputs.setup.map((s) => s.name).join(' → ')}), before any phase and counted in none` });
+        const shared = await runSetup(options.flowInputs, load);
+        load.flows = { inputs: options.flowInputs, shared, recordPlainSteps: recordsPlainSteps(scenario) };
       }
       const warmupRequests = await prepareDriver(scenario, options, load);
       return new RunSession(http, infrastructure, options.driver, load, warmupRequests, watchdog, readinessWaitMs);

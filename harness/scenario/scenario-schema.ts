@@ -7,7 +7,8 @@ import { withBundledReads } from '../providers/bundled-stack/bundled-check-reads
 import { faultSchema } from './fault-schema.ts';
 import { dataSchema, envSchema, stepExtras, thinkTimeSchema } from './flow-schema.ts';
 import { PUBLISHED_SLO } from './published-targets.ts';
-import { parseThreshold, type Aggregation } from './threshold.ts';
+import { parseThreshold } from './threshold.ts';
+import { METRIC_AGGREGATIONS, sloEntries, type SloMetric } from './slo-keys.ts';
 
 export const DURATION_HINT = 'is not a duration (use "500ms", "30s", "2m" or "1m30s")';
 
@@ -79,13 +80,8 @@ const flowSchema = z.strictObject({
   thinkTime: thinkTimeSchema.optional(),
 });
 
-/** Which aggregations each metric understands (k6 names, so k6 users feel at home). */
-export const METRIC_AGGREGATIONS = {
-  http_req_duration: ['percentile', 'avg', 'min', 'max', 'med'],
-  http_req_failed: ['rate'],
-  http_reqs: ['count', 'rate', 'ratio'],
-} as const satisfies Record<string, readonly Aggregation['kind'][]>;
-export type SloMetric = keyof typeof METRIC_AGGREGATIONS;
+export { METRIC_AGGREGATIONS, type SloMetric } from './slo-keys.ts';
+
 
 const thresholdListSchema = (meaning: string) => z.array(z.string()).optional().describe(meaning);
 
@@ -96,7 +92,7 @@ const sloSchema = z.strictObject({
   http_req_duration: thresholdListSchema('Latency thresholds in ms, k6 syntax: "p(95)<500", "p(99)<1000", "avg<200", "max<2000".'),
   http_req_failed: thresholdListSchema('Error-rate thresholds, k6 syntax: "rate<0.01" (a share of requests, 0 to 1).'),
   http_reqs: thresholdListSchema('Throughput thresholds: "rate>=100" (req/s), "count>1000", or "ratio>=0.95" (achieved over target rate).'),
-});
+}).catchall(z.array(z.string()).describe('One step, flow or named request, in k6\'s tag syntax: "http_req_duration{name:login}": ["p(95)<300"] (also http_req_failed{name:…}, http_reqs{name:…}).'));
 
 export const DEFAULT_LIMITS = { maxRatePerSec: 5_000, maxDuration: '2h' };
 
@@ -242,6 +238,12 @@ export const scenarioSchema = z
       .describe('HTTP health probes sampled during the run (read by health checks and shown on the timeline).'),
   })
   .superRefine((scenario, ctx) => {
+    const templated = (r: (typeof scenario.requests)[number]): boolean => r.expect !== undefined || /\{\{/.test(JSON.stringify([r.path, r.headers ?? {}, r.body ?? '']));
+    const flowFeatures = scenario.flows.length > 0 || scenario.setup !== undefined || scenario.data !== undefined || scenario.requests.some(templated);
+    const driver = scenario.engine ?? scenario.load.driver;
+    if (flowFeatures && driver !== 'ordeal') {
+      ctx.addIssue({ code: 'custom', path: ['load', 'driver'], input: driver, message: 'cannot run flows, setup, data, templates or expectations (use driver: "ordeal")' });
+    }
     if (scenario.requests.length === 0 && scenario.flows.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['requests'], input: undefined, message: 'needs at least one request (e.g. { path: "/" }), or give flows' });
     }
@@ -342,6 +344,7 @@ export const scenarioSchema = z
         message: 'is required by the checks on the service\'s signals (set prometheus.url: "http://127.0.0.1:9090", or use stack: { kind: "bundled" })',
       });
     }
+    const trafficNames = new Set([...scenario.requests.filter((r) => r.name).map((r) => r.name!), ...scenario.flows.flatMap((f) => [f.name, ...f.steps.map((s) => s.name)])]);
     scenario.slos.forEach((slo, sloIndex) => {
       slo.phases?.forEach((name, index) => {
         if (name !== '*' && !phaseNames.has(name)) {
@@ -353,16 +356,26 @@ export const scenarioSchema = z
           });
         }
       });
-      for (const metric of Object.keys(METRIC_AGGREGATIONS) as SloMetric[]) {
-        slo[metric]?.forEach((source, index) => {
+      const { entries, unknown } = sloEntries(slo);
+      for (const key of unknown) {
+        ctx.addIssue({ code: 'custom', path: ['slos', sloIndex, key], input: key, message: 'is not an SLO metric (use http_req_duration, http_req_failed, http_reqs, or one step\'s: "http_req_duration{name:login}")' });
+      }
+      for (const { key, metric, step, sources } of entries) {
+        if (step !== undefined && !trafficNames.has(step)) {
+          ctx.addIssue({ code: 'custom', path: ['slos', sloIndex, key], input: step, message: `names no step, flow or named request (names are: ${[...trafficNames].join(', ') || 'none'})` });
+        }
+        if (step !== undefined && slo.after !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['slos', sloIndex, 'after'], input: slo.after, message: `applies to whole-phase thresholds only (move ${key} to an SLO entry without after)` });
+        }
+        sources.forEach((source, index) => {
           const threshold = parseThreshold(source);
           const allowed: readonly string[] = METRIC_AGGREGATIONS[metric];
-          if (!threshold || !allowed.includes(threshold.aggregation.kind)) {
+          if (!threshold || !allowed.includes(threshold.aggregation.kind) || (step !== undefined && threshold.aggregation.kind === 'ratio')) {
             ctx.addIssue({
               code: 'custom',
-              path: ['slos', sloIndex, metric, index],
+              path: ['slos', sloIndex, key, index],
               input: source,
-              message: `is not a threshold for ${metric} (${THRESHOLD_EXAMPLES[metric]})`,
+              message: `is not a threshold for ${key} (${THRESHOLD_EXAMPLES[metric]}${step !== undefined ? '; ratio applies to whole phases' : ''})`,
             });
           }
         });

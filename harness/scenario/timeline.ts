@@ -1,6 +1,7 @@
 import { effectivePhaseMs, parseDurationMs } from './duration.ts';
 import type { Fault } from './fault-schema.ts';
-import { METRIC_AGGREGATIONS, type Scenario, type SloMetric } from './scenario-schema.ts';
+import type { Scenario } from './scenario-schema.ts';
+import { sloEntries, type SloMetric } from './slo-keys.ts';
 import { parseThreshold, type Threshold } from './threshold.ts';
 
 export interface PlannedPhase {
@@ -21,6 +22,8 @@ export interface PlannedCheck {
   threshold: Threshold;
   /** Judged from the phase's start + this grace (slo.after), not scaled by timeScale. */
   afterMs?: number;
+  /** Only this step's (flow's, named request's) requests: "http_req_duration{name:login}". */
+  step?: string;
 }
 
 export interface Timeline {
@@ -58,10 +61,10 @@ export function buildTimeline(scenario: Scenario, timeScale = 1): Timeline {
     const selected = !slo.phases || slo.phases.includes('*') ? phases.map((p) => p.name) : slo.phases;
     const afterMs = slo.after ? parseDurationMs(slo.after) : undefined;
     for (const phaseName of selected) {
-      for (const metric of Object.keys(METRIC_AGGREGATIONS) as SloMetric[]) {
-        for (const source of slo[metric] ?? []) {
+      for (const { metric, step, sources } of sloEntries(slo).entries) {
+        for (const source of sources) {
           const threshold = parseThreshold(source);
-          if (threshold) checks.push({ phase: phaseName, metric, threshold, ...(afterMs ? { afterMs } : {}) });
+          if (threshold) checks.push({ phase: phaseName, metric, threshold, ...(afterMs ? { afterMs } : {}), ...(step !== undefined ? { step } : {}) });
         }
       }
     }

@@ -1,4 +1,6 @@
-import { percentileMs } from '../metrics/latency-histogram.ts';
+import { totalErrors } from '../metrics/error-kind.ts';
+import { percentileMs, summarizeLatencyMs } from '../metrics/latency-histogram.ts';
+import type { StepRecord } from '../metrics/step-stats.ts';
 import type { ResilienceCheckKind } from '../scenario/check-schema.ts';
 import type { SloMetric } from '../scenario/scenario-schema.ts';
 import { aggregationName, compare, type Threshold } from '../scenario/threshold.ts';
@@ -30,7 +32,7 @@ function observe(metric: SloMetric, threshold: Threshold, stats: PhaseStats): Ob
   if (metric === 'http_reqs') {
     if (aggregation.kind === 'count') return { value: stats.requests };
     if (aggregation.kind === 'rate') return { value: stats.achievedRate ?? 0 };
-    return stats.targetRate ? { value: (stats.achievedRate ?? 0) / stats.targetRate } : { missing: 'the phase has no target rate' };
+    return stats.targetRate ? { value: (stats.achievedIterationRate ?? 0) / stats.targetRate } : { missing: 'the phase has no target rate' };
   }
   if (stats.requests === 0) return { missing: 'no request completed in this phase' };
   if (metric === 'http_req_failed') return { value: stats.errorRate ?? 0 };
@@ -46,14 +48,32 @@ function observe(metric: SloMetric, threshold: Threshold, stats: PhaseStats): Ob
   }
 }
 
+/** A step's (or flow's) own figures in its phase, as phase figures: its requests, errors and latency; no target rate. */
+function stepView(stats: PhaseStats, step: StepRecord): PhaseStats {
+  const errors = totalErrors(step.errors);
+  return {
+    ...stats,
+    requests: step.requests,
+    iterations: step.requests,
+    errors,
+    errorRate: step.requests > 0 ? errors / step.requests : null,
+    errorsByKind: step.errors,
+    targetRate: null,
+    achievedRate: stats.ran ? step.requests / Math.max(0.001, stats.loadElapsedMs / 1_000) : null,
+    achievedIterationRate: null,
+    latency: step.latency,
+    latencyMs: summarizeLatencyMs(step.latency) ?? null,
+  };
+}
+
 /** Below this share of its target rate, a phase's latency cannot vouch for the service. */
 export const MIN_ACHIEVED_SHARE = 0.95;
 
 /** Why the latency of this phase cannot be trusted to PASS, if it cannot: the service shed load (in-flight cap full). */
 function rateShortfall(stats: PhaseStats): string | undefined {
-  if (!stats.targetRate || stats.achievedRate === null) return undefined;
-  if (stats.achievedRate >= stats.targetRate * MIN_ACHIEVED_SHARE) return undefined;
-  return `achieved ${stats.achievedRate.toFixed(1)} of ${stats.targetRate.toFixed(1)} req/s (${stats.dropped} dropped): below ${MIN_ACHIEVED_SHARE * 100}% of the target, the latency measured cannot vouch for the service`;
+  if (!stats.targetRate || stats.achievedIterationRate === null) return undefined;
+  if (stats.achievedIterationRate >= stats.targetRate * MIN_ACHIEVED_SHARE) return undefined;
+  return `achieved ${stats.achievedIterationRate.toFixed(1)} of ${stats.targetRate.toFixed(1)} req/s (${stats.dropped} dropped): below ${MIN_ACHIEVED_SHARE * 100}% of the target, the latency measured cannot vouch for the service`;
 }
 
 /**
@@ -65,11 +85,12 @@ function rateShortfall(stats: PhaseStats): string | undefined {
  * where the service shed load (in-flight cap) is INCONCLUSIVE; one that fails
  * stays a FAIL.
  */
-export function evaluateCheck(check: PlannedCheck, stats: PhaseStats, maxSendLagMs = 10): CheckResult {
+export function evaluateCheck(check: PlannedCheck, stats: PhaseStats, maxSendLagMs = 10, step?: StepRecord): CheckResult {
   const { metric, threshold } = check;
   const grace = check.afterMs ? ` from +${check.afterMs / 1_000}s` : '';
-  const base = { name: `${metric} ${threshold.source.replace(/\s+/g, '')}${grace}`, phase: check.phase, metric, expected: `${threshold.source.replace(/\s+/g, '')}${grace}` };
-  const observation = observe(metric, threshold, stats);
+  const subject = check.step === undefined ? metric : `${metric}{name:${check.step}}`;
+  const base = { name: `${subject} ${threshold.source.replace(/\s+/g, '')}${grace}`, phase: check.phase, metric, expected: `${threshold.source.replace(/\s+/g, '')}${grace}` };
+  const observation = observe(metric, threshold, step ? stepView(stats, step) : stats);
   if ('missing' in observation) {
     return { ...base, status: 'inconclusive', passed: false, observed: null, reason: observation.missing };
   }

@@ -15,7 +15,7 @@ const fixed = (value: number): string => (Number.isInteger(value) ? String(value
 export function generatorShortfall(stats: PhaseStats, maxSendLagMs: number): string | undefined {
   if (!stats.ran || !stats.targetRate) return undefined;
   const lagP99Ms = stats.sendLagMs?.p99 ?? 0;
-  const attempted = stats.requests + stats.dropped;
+  const attempted = stats.iterations + stats.dropped;
   const attemptedRate = attempted / Math.max(0.001, stats.loadElapsedMs / 1_000);
   const tooLate = lagP99Ms > maxSendLagMs;
   const tooFew = stats.unsent > (attempted + stats.unsent) * MAX_UNSENT_SHARE;

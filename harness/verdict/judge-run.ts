@@ -1,3 +1,6 @@
+import { emptyErrorCounts } from '../metrics/error-kind.ts';
+import { createLatencyHistogram } from '../metrics/latency-histogram.ts';
+import type { StepRecord } from '../metrics/step-stats.ts';
 import type { VanishedFault } from '../faults/fault-controller.ts';
 import { totalErrors } from '../metrics/error-kind.ts';
 import { percentileMs } from '../metrics/latency-histogram.ts';
@@ -65,6 +68,12 @@ function statsAfterGrace(run: RecordedRun, phaseName: string, afterMs: number): 
   return computePhaseStats({ ...phase, durationMs: Math.max(0, window.startMs + phase.durationMs - fromMs) }, { startMs: fromMs, endMs: window.endMs, ...(load ? { load } : {}) }, buckets);
 }
 
+/** A step's record in a phase (a flow's when no step has the name); an empty one when nothing was recorded under it. */
+function stepRecordOf(run: RecordedRun, phase: string, name: string): StepRecord {
+  const records = run.recorder.steps.all().filter((r) => r.phase === phase && r.name === name);
+  return records.find((r) => r.kind === 'step') ?? records[0] ?? { phase, kind: 'step', name, requests: 0, errors: emptyErrorCounts(), latency: createLatencyHistogram(), unexpectedStatuses: {}, incomplete: 0 };
+}
+
 /** Pure: a recorded run in; per-phase figures, every check, the verdict and the reaction timings out. */
 export function judgeRun(run: RecordedRun): JudgedRun {
   const stats = run.timeline.phases.map((phase) => computePhaseStats(phase, run.windows.get(phase.name), run.recorder.seconds(phase.name)));
@@ -77,7 +86,9 @@ export function judgeRun(run: RecordedRun): JudgedRun {
   }));
   const checks = withoutVanishedFaults(
     [
-      ...run.timeline.checks.map((check) => evaluateCheck(check, check.afterMs ? statsAfterGrace(run, check.phase, check.afterMs) : statsByName.get(check.phase)!, maxSendLagMs)),
+      ...run.timeline.checks.map((check) =>
+        evaluateCheck(check, check.afterMs ? statsAfterGrace(run, check.phase, check.afterMs) : statsByName.get(check.phase)!, maxSendLagMs, check.step === undefined ? undefined : stepRecordOf(run, check.phase, check.step)),
+      ),
       ...run.scenario.checks.flatMap((check) => evaluateResilienceCheck(check, context)),
     ],
     run.vanishedFaults ?? [],

@@ -17,6 +17,8 @@ export interface PhaseStats {
   startMs: number;
   endMs: number;
   requests: number;
+  /** Flow iterations (arrivals, or virtual users' turns); each request is one when there are no flows. */
+  iterations: number;
   /** Open model: arrivals that were due but not sent (in-flight cap full), like k6's dropped_iterations. */
   dropped: number;
   /** Open model: arrivals the generator had not reached when the phase ended (it fell behind). */
@@ -29,6 +31,8 @@ export interface PhaseStats {
   /** Null in the closed model, which has no target rate. */
   targetRate: number | null;
   achievedRate: number | null;
+  /** Iterations per second: what the target rate (arrivals) is compared with. */
+  achievedIterationRate: number | null;
   /** The time the achieved rate is over (ms). */
   loadElapsedMs: number;
   latencyMs: LatencySummaryMs | null;
@@ -42,11 +46,13 @@ export function computePhaseStats(phase: PlannedPhase, window: PhaseWindow | und
   const latency = createLatencyHistogram();
   const errorsByKind = emptyErrorCounts();
   let requests = 0;
+  let iterations = 0;
   const sendLag = createLatencyHistogram();
   let dropped = 0;
   let unsent = 0;
   for (const bucket of buckets) {
     requests += bucket.requests;
+    iterations += bucket.iterations;
     dropped += bucket.dropped;
     unsent += bucket.unsent;
     latency.add(bucket.latency);
@@ -58,12 +64,15 @@ export function computePhaseStats(phase: PlannedPhase, window: PhaseWindow | und
   // planned length, or what ran of it if the phase was cut short.
   const elapsedMs = window?.load ? window.load.endMs - window.load.startMs : window ? Math.min(window.endMs - window.startMs, phase.durationMs) : 0;
   const elapsedSec = Math.max(0.001, elapsedMs / 1_000);
+  // Drivers without flows (autocannon, k6) count no iterations: each request is one.
+  const arrivals = iterations > 0 ? iterations : requests;
   return {
     name: phase.name,
     ran: window !== undefined,
     startMs: window?.startMs ?? 0,
     endMs: window?.endMs ?? 0,
     requests,
+    iterations: arrivals,
     dropped,
     unsent,
     sendLagMs: summarizeLatencyMs(sendLag) ?? null,
@@ -72,6 +81,7 @@ export function computePhaseStats(phase: PlannedPhase, window: PhaseWindow | und
     errorsByKind,
     targetRate: phase.vus === undefined ? round(meanTargetRate(phase), 3) : null,
     achievedRate: window ? round(requests / elapsedSec, 3) : null,
+    achievedIterationRate: window ? round(arrivals / elapsedSec, 3) : null,
     loadElapsedMs: elapsedMs,
     latencyMs: summarizeLatencyMs(latency) ?? null,
     latency,

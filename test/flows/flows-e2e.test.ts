@@ -1,0 +1,141 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../harness/report/run-report.ts';
+import { runCli } from '../support/run-cli.ts';
+import { startShopService, type ShopService } from '../support/shop-service.ts';
+import { writeTempScenario } from '../support/temp-scenario.ts';
+
+const SECRET = 'sk-live-7f3a9c21-DO-NOT-LEAK';
+const ACCOUNTS: Record<string, string> = { ann: 'pw-ann', bob: 'pw-bob', cyd: 'pw-cyd', dee: 'pw-dee', eve: 'pw-eve', fay: 'pw-fay' };
+const CSV = `user,password\n${Object.entries(ACCOUNTS).map(([u, p]) => `${u},${p}`).join('\n')}\n`;
+
+/** A login → order → poll flow in YAML, as a user would write it. */
+function shopYaml(baseUrl: string, extra: { order?: string; phases?: string; loginPassword?: string; orderCapture?: string; load?: string } = {}): string {
+  return `# yaml-language-server: $schema=../ordeal.schema.json
+name: shop-flow
+target: { baseUrl: ${baseUrl} }
+load: ${extra.load ?? '{ warmup: false, maxSendLag: 1s }'}
+data: { file: accounts.csv, order: ${extra.order ?? 'sequential'} }
+flows:
+  - name: buy
+    steps:
+      - name: login
+        method: POST
+        path: /login
+        body: { user: '{{ data.user }}', password: '{{ ${extra.loginPassword ?? 'data.password'} }}' }
+        capture: { token: { json: $.token } }
+        expect: { status: 200 }
+      - name: order
+        method: POST
+        path: /orders
+        headers: { Authorization: 'Bearer {{ token }}', x-api-key: '{{ env.SHOP_API_KEY }}' }
+        body: { item: '{{ randomInt(1, 9) }}', ref: '{{ uuid }}' }
+        capture: { orderId: { json: ${extra.orderCapture ?? 'order.id'} } }
+        expect: { status: [201] }
+      - name: status
+        path: /orders/{{ orderId }}
+        headers: { Authorization: 'Bearer {{ token }}', x-api-key: '{{ env.SHOP_API_KEY }}' }
+phases:
+${extra.phases ?? '  - { name: shop, duration: 2s, rate: 15 }'}
+slos:
+  - http_req_failed: ['rate<0.01']
+    'http_req_duration{name:order}': ['p(95)<1000']
+`;
+}
+
+async function scenarioIn(yaml: string): Promise<{ file: string; reportDir: string }> {
+  const written = await writeTempScenario(yaml, 'shop.yaml');
+  await writeFile(path.join(path.dirname(written.file), 'accounts.csv'), CSV);
+  return written;
+}
+
+/** Every file ordeal wrote under the report folder, as text. */
+async function writtenFiles(dir: string): Promise<{ file: string; text: string }[]> {
+  const out: { file: string; text: string }[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) out.push({ file: path.join(entry.parentPath, entry.name), text: await readFile(path.join(entry.parentPath, entry.name), 'utf8') });
+  }
+  return out;
+}
+
+let shop: ShopService;
+beforeEach(async () => {
+  shop = await startShopService({ accounts: ACCOUNTS, apiKey: SECRET });
+});
+afterEach(async () => {
+  await shop.stop();
+});
+
+describe('flows with captures, a CSV of accounts and a secret from the environment', () => {
+  it('runs: every account row used in turn, every order with a valid token and key, per-step figures and SLOs; the secret appears in no file and nothing printed', async () => {
+    const { file, reportDir } = await scenarioIn(shopYaml(shop.url));
+    const run = await runCli(['run', file, '--report-dir', reportDir], { SHOP_API_KEY: SECRET });
+    expect(run.stderr + run.stdout).toContain('verdict: PASS');
+    expect(run.code).toBe(0);
+    // The service's view: sequential rows, round and round — each account logged in about equally often.
+    const logins = [...shop.logins.values()];
+    expect([...shop.logins.keys()].sort()).toEqual(Object.keys(ACCOUNTS).sort());
+    expect(Math.max(...logins) - Math.min(...logins)).toBeLessThanOrEqual(1);
+    expect(shop.ordersWithValidToken).toBe(logins.reduce((a, b) => a + b, 0));
+    expect(shop.ordersRejected).toBe(0);
+    expect(shop.badApiKey).toBe(0);
+    expect(shop.statusPolls).toBe(shop.ordersWithValidToken);
+    expect(shop.headerValues.has(SECRET)).toBe(true);
+
+    const files = await writtenFiles(reportDir);
+    const report = JSON.parse(files.find((f) => f.file.endsWith('report.json'))!.text) as RunReport;
+    const phase = report.phases[0]!;
+    const steps = new Map(phase.steps!.map((s) => [`${s.kind}:${s.name}`, s]));
+    expect(steps.get('step:login')!.requests).toBe(logins.reduce((a, b) => a + b, 0));
+    expect(steps.get('step:status')!.requests).toBe(shop.statusPolls);
+    expect(steps.get('flow:buy')).toMatchObject({ incomplete: 0, errors: 0 });
+    expect(phase.iterations).toBe(steps.get('step:login')!.requests);
+    expect(phase.requests).toBe(3 * phase.iterations!);
+    expect(report.checks.find((c) => c.name === 'http_req_duration{name:order} p(95)<1000')).toMatchObject({ status: 'pass' });
+    // 30 arrivals asked for, 30 iterations made: the ratio compares iterations, not requests, with the target.
+    expect(phase.iterations).toBe(30);
+
+    for (const { file: written, text } of files) expect(text.includes(SECRET), `${written} contains the secret`).toBe(false);
+    expect(run.stdout + run.stderr).not.toContain(SECRET);
+  });
+
+  it('a variable that is not set: exit 2 naming it, before anything is sent', async () => {
+    const { file, reportDir } = await scenarioIn(shopYaml(shop.url));
+    const unset = await runCli(['run', file, '--report-dir', reportDir], { SHOP_API_KEY: undefined });
+    expect(unset.code).toBe(2);
+    expect(shop.requests).toBe(0);
+    expect(unset.stderr).toMatch(/flows\[0\]\.steps\[1\]\.headers\.x-api-key: "\{\{ env\.SHOP_API_KEY \}\}" names an environment variable that is not set \(set SHOP_API_KEY/);
+  });
+
+  it('a column the CSV does not have: exit 2 naming it and the columns there are, nothing sent', async () => {
+    const { file, reportDir } = await scenarioIn(shopYaml(shop.url, { loginPassword: 'data.pasword' }));
+    const run = await runCli(['run', file, '--report-dir', reportDir], { SHOP_API_KEY: SECRET });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('flows[0].steps[0].body: "{{ data.pasword }}" names no column of accounts.csv (its columns: user, password)');
+    expect(shop.requests).toBe(0);
+  });
+
+  it('a capture that finds nothing fails its step (error kind "capture") and skips the rest of the iteration, counted', async () => {
+    const { file, reportDir } = await scenarioIn(shopYaml(shop.url, { orderCapture: 'order.number' }));
+    const run = await runCli(['run', file, '--report-dir', reportDir], { SHOP_API_KEY: SECRET });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(await readFile((await writtenFiles(reportDir)).find((f) => f.file.endsWith('report.json'))!.file, 'utf8')) as RunReport;
+    const phase = report.phases[0]!;
+    const steps = new Map(phase.steps!.map((s) => [`${s.kind}:${s.name}`, s]));
+    expect(steps.get('step:order')!.errorsByKind.capture).toBe(steps.get('step:order')!.requests);
+    expect(steps.get('step:status')).toBeUndefined();
+    expect(shop.statusPolls).toBe(0);
+    expect(steps.get('flow:buy')!.incomplete).toBe(phase.iterations);
+    expect(run.stdout).toContain('capture failed (rest of the iteration skipped)');
+  });
+
+  it('"unique" rows: each account used once, and a phase that runs out ends early, saying why', async () => {
+    const { file, reportDir } = await scenarioIn(shopYaml(shop.url, { order: 'unique', phases: '  - { name: shop, duration: 3s, rate: 5 }' }));
+    const run = await runCli(['run', file, '--report-dir', reportDir], { SHOP_API_KEY: SECRET });
+    expect([...shop.logins.values()]).toEqual(Array(6).fill(1));
+    const report = JSON.parse(await readFile((await writtenFiles(reportDir)).find((f) => f.file.endsWith('report.json'))!.file, 'utf8')) as RunReport;
+    expect(report.phases[0]!.endedEarly).toBe('the data rows ran out (data.order "unique" uses each row at most once)');
+    expect(run.code).not.toBe(0);
+  });
+});
