@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { renderK6OperatorManifest } from '../k6/k6-operator-manifest.ts';
+import { OrdealError } from '../errors/ordeal-error.ts';
+import { k6FlowParts } from '../k6/k6-flow-parts.ts';
 import { renderK6Script } from '../k6/k6-script.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import type { CliIo } from './cli-io.ts';
@@ -16,7 +18,9 @@ export interface ExportOptions {
 /** `ordeal export k6|k6-operator <scenario>`: writes the script (or manifest) to --out, else stdout. Sends nothing. */
 export async function exportCommand(format: 'k6' | 'k6-operator', scenarioFile: string, options: ExportOptions, io: CliIo): Promise<number> {
   const scenario = await loadScenario(scenarioFile);
-  const common = { sourceName: scenarioFile, baseUrl: options.baseUrl, timeScale: options.timeScale };
+  const flows = await k6FlowParts(scenario, scenarioFile);
+  if (flows && format === 'k6-operator') throw new OrdealError('ORDEAL_ERR_USAGE', `${scenarioFile}: flows, setup, data and templates are exported as a k6 script (ordeal export k6); a k6-operator manifest of them is not offered yet`);
+  const common = { sourceName: scenarioFile, baseUrl: options.baseUrl, timeScale: options.timeScale, ...(flows ? { flows } : {}) };
   const text =
     format === 'k6'
       ? renderK6Script(scenario, common)

@@ -9,6 +9,7 @@ import { dataSchema, envSchema, stepExtras, thinkTimeSchema } from './flow-schem
 import { PUBLISHED_SLO } from './published-targets.ts';
 import { parseThreshold } from './threshold.ts';
 import { METRIC_AGGREGATIONS, sloEntries, type SloMetric } from './slo-keys.ts';
+import { usesFlowFeatures } from './flow-features.ts';
 
 export const DURATION_HINT = 'is not a duration (use "500ms", "30s", "2m" or "1m30s")';
 
@@ -238,8 +239,7 @@ export const scenarioSchema = z
       .describe('HTTP health probes sampled during the run (read by health checks and shown on the timeline).'),
   })
   .superRefine((scenario, ctx) => {
-    const templated = (r: (typeof scenario.requests)[number]): boolean => r.expect !== undefined || /\{\{/.test(JSON.stringify([r.path, r.headers ?? {}, r.body ?? '']));
-    const flowFeatures = scenario.flows.length > 0 || scenario.setup !== undefined || scenario.data !== undefined || scenario.requests.some(templated);
+    const flowFeatures = usesFlowFeatures(scenario);
     const driver = scenario.engine ?? scenario.load.driver;
     if (flowFeatures && driver !== 'ordeal') {
       ctx.addIssue({ code: 'custom', path: ['load', 'driver'], input: driver, message: 'cannot run flows, setup, data, templates or expectations (use driver: "ordeal")' });
