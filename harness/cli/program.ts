@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { isOrdealError } from '../errors/ordeal-error.ts';
 import { ORDEAL_VERSION } from '../report/version.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
+import { prepareFlowInputs } from '../flows/flow-inputs.ts';
 import { scenarioJsonSchema } from '../scenario/scenario-json-schema.ts';
 import { buildTimeline } from '../scenario/timeline.ts';
 import { checkPlanAddresses, preflight } from '../run/preflight.ts';
@@ -87,7 +88,9 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
       const overrides = { targetUrl: options.target, toxiproxyUrl: options.toxiproxy, prometheusUrl: options.prometheus, allowNonLoopback: options.allowNonLoopback };
       // A bad address is the first thing said, not something found after the whole timeline.
       await checkPlanAddresses(scenario, overrides);
-      io.stdout.write(`${renderPlan(scenario, buildTimeline(scenario, options.timeScale))}\n`);
+      // Templates, data and environment too: a missing variable or column is exit 2 here as in a run.
+      const inputs = await prepareFlowInputs(scenario, { scenarioFile: file });
+      io.stdout.write(`${renderPlan(scenario, buildTimeline(scenario, options.timeScale), inputs)}\n`);
       const warnings = scenarioWarnings(scenario);
       if (warnings.length > 0) io.stdout.write(`\nwarnings:\n${warnings.map((line) => `  ${line}`).join('\n')}\n`);
       if (options.offline) {

@@ -1,3 +1,6 @@
+import type { FlowInputs } from '../flows/compiled-flow.ts';
+import { compileRequests } from '../flows/compile-flows.ts';
+import { renderTraffic } from './render-traffic.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
 import { formatDurationMs } from '../scenario/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
@@ -45,13 +48,13 @@ function warmupLine(scenario: Scenario, timeline: Timeline): string {
 }
 
 /** The dry-run view of a scenario: what would run, when, with which faults and checks. Sends nothing. */
-export function renderPlan(scenario: Scenario, timeline: Timeline): string {
+export function renderPlan(scenario: Scenario, timeline: Timeline, inputs: FlowInputs = compileRequests(scenario.requests)): string {
   const target = scenario.stack
     ? `the bundled trading stack (breaker ${scenario.stack.breaker ? 'on' : 'OFF'}, failover ${scenario.stack.failover ? 'on' : 'OFF'})`
     : scenario.target.baseUrl;
   const lines = [
     `scenario ${scenario.name}: ${timeline.phases.length} phases, ${formatDurationMs(timeline.totalDurationMs)}, target ${target}`,
-    `requests: ${scenario.requests.map((r) => `${r.method} ${r.path} (weight ${r.weight})`).join(', ')}`,
+    ...renderTraffic(scenario, inputs),
     scenario.load.driver === 'k6'
       ? `load: k6 (${findK6Binary() ?? 'no k6 binary found: set K6_BINARY or put k6 on PATH'}), the exported script (ordeal export k6), request timeout ${scenario.load.timeout}`
       : scenario.load.driver === 'autocannon'

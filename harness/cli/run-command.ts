@@ -13,10 +13,14 @@ import { RunTelemetry } from '../telemetry/run-telemetry.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare/compare-runs.ts';
 import { publishReport, readReportFile } from '../report/publish-report.ts';
 import { RunEvents } from '../run/run-events.ts';
+import type { FlowInputs } from '../flows/compiled-flow.ts';
+import { prepareFlowInputs } from '../flows/flow-inputs.ts';
+import { redactText } from '../flows/redact-secrets.ts';
 import { runScenario } from '../run/run-scenario.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { EXIT_CODE_OF_VERDICT } from '../verdict/run-verdict.ts';
-import { processIo, type CliIo } from './cli-io.ts';
+import { processIo, redactingIo, type CliIo } from './cli-io.ts';
 import { createOutputStyle } from './output-style.ts';
 import { attachProgressPrinter } from './progress-printer.ts';
 import { renderSummary } from './summary-table.ts';
@@ -52,8 +56,20 @@ type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
  * anything is sent; if writing still fails at the end, the report goes to a
  * fallback folder and ordeal says where.
  */
-export async function runCommand(scenarioFile: string, options: RunCommandOptions, io: CliIo = processIo): Promise<number> {
+export async function runCommand(scenarioFile: string, options: RunCommandOptions, rawIo: CliIo = processIo): Promise<number> {
   const scenario = await loadScenario(scenarioFile);
+  // Templates, data and environment first (exit 2 before anything): and what is secret, so nothing printed shows it.
+  const flowInputs = await prepareFlowInputs(scenario, { scenarioFile });
+  const io = redactingIo(rawIo, flowInputs.secrets);
+  try {
+    return await runChecked(scenario, scenarioFile, flowInputs, options, io);
+  } catch (error) {
+    if (error instanceof Error) error.message = redactText(error.message, flowInputs.secrets);
+    throw error;
+  }
+}
+
+async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: FlowInputs, options: RunCommandOptions, io: CliIo): Promise<number> {
   // A bad --baseline is bad input: refused before anything is sent.
   const baseline = options.baseline ? await readReportFile(options.baseline, '--baseline') : undefined;
   const policy = { allowlist: scenario.target.allowlist, allowNonLoopback: options.allowNonLoopback === true };
@@ -90,6 +106,7 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
     }
     const report = await runScenario(scenario, {
       scenarioFile,
+      flowInputs,
       events,
       signal: controller.signal,
       timeScale: options.timeScale,

@@ -55,7 +55,8 @@ class FlowCompiler {
       const value = this.context.env[ref.name];
       if (value === undefined) fail(field, `"{{ env.${ref.name} }}" names an environment variable that is not set (set ${ref.name} before running; nothing was sent)`);
       this.env[ref.name] = value;
-      if (!this.publicEnv.has(ref.name) && value.length > 0) this.secrets.add(value);
+      // Shorter values are no secret worth the name, and replacing them would garble every line printed.
+      if (!this.publicEnv.has(ref.name) && value.length >= 4) this.secrets.add(value);
     }
     if (ref.kind === 'data') {
       if (!this.context.dataColumns) fail(field, `"{{ data.${ref.column} }}" needs a data file (add data: { file: "rows.csv" })`);

@@ -1,6 +1,8 @@
 import { systemClock, type Clock } from '../clock/clock.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
+import type { FlowInputs } from '../flows/compiled-flow.ts';
 import { prepareFlowInputs } from '../flows/flow-inputs.ts';
+import { redactDeep } from '../flows/redact-secrets.ts';
 import { createDriver } from '../load/create-driver.ts';
 import type { LoadDriver } from '../load/load-driver.ts';
 import { PhaseRecorder } from '../metrics/phase-recorder.ts';
@@ -27,6 +29,8 @@ export interface RunOptions extends RunOverrides {
   scenarioFile?: string;
   /** Where {{ env.NAME }} comes from (default: process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The scenario's traffic already compiled (the CLI compiles it first, to know its secrets). */
+  flowInputs?: FlowInputs;
   runId?: string;
   clock?: Clock;
   driver?: LoadDriver;
@@ -47,7 +51,9 @@ export interface RunOptions extends RunOverrides {
  */
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunReport> {
   const events = options.events ?? new RunEvents();
-  const report = buildReport(await recordRun(scenario, { ...options, events }));
+  const flowInputs = options.flowInputs ?? (await prepareFlowInputs(scenario, { scenarioFile: options.scenarioFile, env: options.env ?? process.env }));
+  // Nothing a report holds comes from a request; a secret in an error message or a probe's note is replaced all the same.
+  const report = redactDeep(buildReport(await recordRun(scenario, { ...options, events, flowInputs })), flowInputs.secrets);
   events.emit('runEnded', { report });
   return report;
 }
@@ -67,7 +73,7 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
   const runId = options.runId ?? createRunId(scenario.name, clock.nowMs());
   const timeline = buildTimeline(scenario, timeScale);
   // Templates, data and environment checked before anything starts: a missing variable or column is exit 2, nothing sent.
-  const flowInputs = await prepareFlowInputs(scenario, { scenarioFile: options.scenarioFile, env: options.env ?? process.env });
+  const flowInputs = options.flowInputs ?? (await prepareFlowInputs(scenario, { scenarioFile: options.scenarioFile, env: options.env ?? process.env }));
   const driver = options.driver ?? createDriver(scenario, clock, timeScale);
   const session = await RunSession.open(scenario, {
     flowInputs,

@@ -25,8 +25,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text || '(scenario)';
 }
 
+const SECRET_VALUE = Symbol('secret');
+
 function formatValue(value: unknown): string {
   if (value === undefined) return 'missing';
+  if (value === SECRET_VALUE) return '(a secret value, not shown)';
   const json = JSON.stringify(value);
   return json === undefined ? String(value) : json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
@@ -36,10 +39,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const hint = typeof lastKey === 'string' ? FIELD_HINTS[lastKey] : undefined;
   const rawInput = (issue as { input?: unknown }).input;
   // A discriminated union reports the whole object; show the discriminator itself.
-  const input =
+  const shown =
     typeof lastKey === 'string' && rawInput !== null && typeof rawInput === 'object' && lastKey in rawInput
       ? (rawInput as Record<string, unknown>)[lastKey]
       : rawInput;
+  // An Authorization or Cookie value is a secret: an error names the field, never the value.
+  const secret = issue.path.includes('headers') && typeof lastKey === 'string' && /^(authorization|cookie|proxy-authorization)$/i.test(lastKey);
+  const input = secret && shown !== undefined ? SECRET_VALUE : shown;
   const withHint = (text: string): string => (hint && !text.includes('(') ? `${text} (${hint})` : text);
   switch (issue.code) {
     case 'custom':

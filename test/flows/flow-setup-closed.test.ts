@@ -69,7 +69,10 @@ describe('setup, the closed model with think time, and expectations', () => {
     // Each iteration: place, 100 ms, poll, 100 ms. In 1.5 s a user does at most 8 of them; without think time, hundreds.
     expect(phase.iterations).toBeGreaterThanOrEqual(2);
     expect(phase.iterations).toBeLessThanOrEqual(2 * 8);
-    expect(shop.statusPolls).toBe(shop.ordersWithValidToken);
+    // The phase's end may fall between a user's two steps: at most one iteration per user is cut short, and counted so.
+    expect(shop.ordersWithValidToken - shop.statusPolls).toBeGreaterThanOrEqual(0);
+    expect(shop.ordersWithValidToken - shop.statusPolls).toBeLessThanOrEqual(2);
+    expect(phase.steps!.find((s) => s.kind === 'flow')!.incomplete).toBe(shop.ordersWithValidToken - shop.statusPolls);
     expect(phase.requests).toBe(shop.ordersWithValidToken + shop.statusPolls);
   });
 

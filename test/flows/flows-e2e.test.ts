@@ -100,6 +100,21 @@ describe('flows with captures, a CSV of accounts and a secret from the environme
     expect(run.stdout + run.stderr).not.toContain(SECRET);
   });
 
+  it('ordeal plan shows the flow, its steps, where each variable comes from and the data rows, never the secret', async () => {
+    const { file } = await scenarioIn(shopYaml(shop.url));
+    const plan = await runCli(['plan', file, '--offline'], { SHOP_API_KEY: SECRET });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('flow buy (weight 1): login → order → status');
+    expect(plan.stdout).toMatch(/login +POST \/login  expects 200\n +uses data\.user, data\.password\n +captures token ← json \$\.token/);
+    expect(plan.stdout).toContain('uses token (captured by step login), env.SHOP_API_KEY (secret: never shown), randomInt(1, 9) (helper), uuid (helper)');
+    expect(plan.stdout).toContain('status         GET /orders/{{ orderId }}');
+    expect(plan.stdout).toContain('data: accounts.csv, 6 rows (columns user, password), order sequential');
+    expect(plan.stdout + plan.stderr).not.toContain(SECRET);
+    expect(shop.requests).toBe(0);
+    // A dry run says what a run would: a missing variable is exit 2 here too.
+    expect((await runCli(['plan', file, '--offline'], { SHOP_API_KEY: undefined })).code).toBe(2);
+  });
+
   it('a variable that is not set: exit 2 naming it, before anything is sent', async () => {
     const { file, reportDir } = await scenarioIn(shopYaml(shop.url));
     const unset = await runCli(['run', file, '--report-dir', reportDir], { SHOP_API_KEY: undefined });
