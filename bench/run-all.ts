@@ -15,6 +15,7 @@ import { benchThroughput, throughputTable } from './throughput.ts';
 import { benchOpenModel, openModelTable } from './open-model.ts';
 import { benchSaturation, saturationTable } from './saturation.ts';
 import { benchMaxRate, maxRateTable } from './max-rate.ts';
+import { benchFlows, flowsTable } from './flows.ts';
 import { VEGETA_VERSION } from './peers/vegeta.ts';
 
 const quick = process.argv.includes('--quick');
@@ -33,6 +34,7 @@ const BENCHMARKS: { key: string; run: () => Promise<string> }[] = [
   { key: 'saturation', run: async () => saturationTable(await benchSaturation()) },
   { key: 'max-rate', run: async () => maxRateTable(await benchMaxRate()) },
   { key: 'throughput', run: async () => throughputTable(await benchThroughput()) },
+  { key: 'flows', run: async () => flowsTable(await benchFlows()) },
   { key: 'accuracy', run: async () => accuracyTable(await benchLatencyAccuracy()) },
   { key: 'coordinated-omission', run: async () => coTable(await benchCoordinatedOmission()) },
   { key: 'memory', run: async () => memoryTable(await benchMemory(memoryRate, quick ? 60 : 300, 30), memoryRate) },

@@ -18,6 +18,8 @@ export async function runOrdealTimed(
   url: string,
   phase: { duration: string; rate?: number; vus?: number },
   load: Record<string, unknown>,
+  /** The scenario's traffic (default: one request to the URL's path). */
+  traffic?: { readonly requests?: readonly unknown[]; readonly flows?: readonly unknown[] },
 ): Promise<OrdealBenchRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-bench-'));
   try {
@@ -26,7 +28,7 @@ export async function runOrdealTimed(
       name: 'bench',
       target: { baseUrl: url },
       load,
-      requests: [{ path: new URL(url).pathname }],
+      ...(traffic ?? { requests: [{ path: new URL(url).pathname }] }),
       phases: [{ name: 'bench', ...phase }],
       slos: [],
       limits: { maxRatePerSec: 1_000_000 },

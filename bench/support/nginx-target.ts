@@ -13,7 +13,7 @@ export interface NginxTarget {
   stop(): Promise<void>;
 }
 
-/** nginx (Debian) on 127.0.0.1, one worker pinned to `core`, answering "ok" to everything. */
+/** nginx (Debian) on 127.0.0.1, one worker pinned to `core`, answering "ok" to everything (and a JSON token at /token, for flows). */
 export async function startNginx(core: number): Promise<NginxTarget> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-nginx-'));
   const port = await findFreePort();
@@ -37,6 +37,7 @@ http {
   server {
     listen 127.0.0.1:${port};
     location / { return 200 'ok'; }
+    location = /token { default_type application/json; return 200 '{"token":"t-1","user":"bench"}'; }
     location = /nginx-status { stub_status; }
   }
 }`;
