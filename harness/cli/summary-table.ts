@@ -1,5 +1,5 @@
 import { formatObserved, formatSeconds } from '../report/format-number.ts';
-import { PHASE_ROW_HEADERS, phaseRow } from '../report/phase-row.ts';
+import { PHASE_ROW_HEADERS, phaseRow, STEP_ROW_HEADERS, stepRows } from '../report/phase-row.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { sinceStart } from '../report/run-time.ts';
 import { decidingChecks, errorKindLines } from '../report/what-went-wrong.ts';
@@ -31,6 +31,7 @@ export function renderSummary(report: RunReport, files: readonly string[], style
     '',
     `load: ${report.load.driver}, ${report.load.model} model${report.load.model === 'closed' ? ' (latency from the actual send: stalls are under-reported)' : ' (latency from the intended send time)'}`,
     ...table(phaseRows),
+    ...(stepRows(report).length > 0 ? ['', ...table([[...STEP_ROW_HEADERS], ...stepRows(report)])] : []),
     ...(errorKindLines(report).length > 0 ? ['errors by kind:', ...errorKindLines(report).map((line) => `  ${line}`)] : []),
     '',
     ...checkLines,

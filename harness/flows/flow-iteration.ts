@@ -7,7 +7,8 @@ import type { PreparedRequest } from '../load/request-mix.ts';
 import type { WorkerBuckets } from '../load/worker-buckets.ts';
 import type { CompiledCapture, CompiledFlow, CompiledStep } from './compiled-flow.ts';
 import { valueAtPath } from './json-path.ts';
-import { renderTemplate, type TemplateScope } from './template.ts';
+import type { TemplateScope } from './template.ts';
+import { compileWire, renderWire, type WireTemplate } from './wire-template.ts';
 
 /** What every iteration of a worker shares. */
 export interface FlowRunContext {
@@ -21,7 +22,12 @@ export interface FlowRunContext {
   recordPlainSteps: boolean;
   /** Closed model: every request takes a send slot (limits.maxRatePerSec). */
   pacer?: SendPacer;
+  /** The Host header templated requests carry (the target's). */
+  hostHeader: string;
 }
+
+/** Wire templates by step, compiled on first use: steps are the worker's own, for the whole run. */
+const wires = new WeakMap<CompiledStep, WireTemplate>();
 
 export interface IterationPlan {
   readonly phase: string;
@@ -42,10 +48,19 @@ function pauseMs(flow: CompiledFlow): number {
   return think ? think.minMs + Math.random() * (think.maxMs - think.minMs) : 0;
 }
 
-/** A capture's value, or undefined when the response does not have it. */
-function capture(spec: CompiledCapture, headers: ReadonlyMap<string, string>, body: string): string | undefined {
+/** A header's value from the flat list as received (name any case; repeated ones joined with ", "). */
+function headerValue(flat: readonly string[], lowerName: string): string | undefined {
   let value: string | undefined;
-  if (spec.from === 'header') value = headers.get(spec.header);
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    if (flat[i]!.toLowerCase() === lowerName) value = value === undefined ? flat[i + 1]! : `${value}, ${flat[i + 1]}`;
+  }
+  return value;
+}
+
+/** A capture's value, or undefined when the response does not have it. */
+function capture(spec: CompiledCapture, headers: readonly string[], body: string): string | undefined {
+  let value: string | undefined;
+  if (spec.from === 'header') value = headerValue(headers, spec.header);
   else if (spec.from === 'regex') value = new RegExp(spec.regex).exec(body)?.[spec.group];
   else {
     try {
@@ -90,17 +105,13 @@ export class FlowIteration implements ResponseListener {
   }
 
   private request(step: CompiledStep): PreparedRequest {
-    if (step.fixed) return step.fixed;
-    const headers: Record<string, string> = {};
-    for (const [name, template] of step.headers) headers[name] = renderTemplate(template, this.scope);
-    return {
-      method: step.method,
-      path: renderTemplate(step.path, this.scope),
-      headers,
-      ...(step.body ? { body: renderTemplate(step.body, this.scope) } : {}),
-      oneOff: true,
-      ...(step.captures.length > 0 ? { readResponse: true } : {}),
-    };
+    if (step.fixed && step.captures.length === 0) return step.fixed;
+    let wire = wires.get(step);
+    if (!wire) {
+      wire = compileWire(step, this.context.hostHeader);
+      wires.set(step, wire);
+    }
+    return { method: step.method, path: step.name, headers: {}, wire: renderWire(wire, this.scope), oneOff: true, readResponse: step.captures.length > 0 };
   }
 
   private paced = false;
@@ -134,7 +145,7 @@ export class FlowIteration implements ResponseListener {
     this.completed(status, this.statusError(status));
   }
 
-  onResponse(status: number, headers: ReadonlyMap<string, string>, body: string): void {
+  onResponse(status: number, headers: readonly string[], body: string): void {
     let error = this.statusError(status);
     if (!error) {
       for (const spec of this.step.captures) {

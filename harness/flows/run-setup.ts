@@ -24,7 +24,7 @@ export async function runSetup(inputs: FlowInputs, target: SetupTarget): Promise
   try {
     const iteration = await new Promise<FlowIteration>((resolve) => {
       const flow = { name: 'setup', weight: 1, steps: inputs.setup!, plain: false };
-      const context = { sender, buckets: new WorkerBuckets(), steps: new StepStats('recording'), env: inputs.env, shared: new Map<string, string>(), recordPlainSteps: false };
+      const context = { sender, buckets: new WorkerBuckets(), steps: new StepStats('recording'), env: inputs.env, shared: new Map<string, string>(), recordPlainSteps: false, hostHeader: target.baseUrl.host };
       const row = inputs.data?.rows[0];
       const it: FlowIteration = new FlowIteration(context, { phase: 'setup', flow, startEpochMs: epochNowMs(), row, think: false, stopAtEpochMs: Number.POSITIVE_INFINITY, stopped: () => false, onEnd: () => resolve(it) });
       it.start();

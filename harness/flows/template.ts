@@ -82,7 +82,7 @@ export interface TemplateScope {
   row: Readonly<Record<string, string>> | undefined;
 }
 
-function valueOf(ref: TemplateRef, scope: TemplateScope): string {
+export function valueOf(ref: TemplateRef, scope: TemplateScope): string {
   switch (ref.kind) {
     case 'var': return scope.vars.get(ref.name) ?? '';
     case 'env': return scope.env[ref.name] ?? '';
@@ -93,7 +93,7 @@ function valueOf(ref: TemplateRef, scope: TemplateScope): string {
   }
 }
 
-const ESCAPES: Record<Exclude<TemplateEscape, 'none'>, (value: string) => string> = {
+export const ESCAPES: Record<Exclude<TemplateEscape, 'none'>, (value: string) => string> = {
   json: (value) => JSON.stringify(value).slice(1, -1),
   uri: (value) => encodeURIComponent(value),
   header: (value) => value.replace(/[\r\n\0]/g, ''),

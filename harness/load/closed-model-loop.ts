@@ -39,8 +39,8 @@ class VirtualUser {
     const now = epochNowMs();
     this.turn.stopAtEpochMs = this.command.startEpochMs + this.command.durationMs;
     if (this.stopped() || now >= this.turn.stopAtEpochMs) return this.done();
-    // A failure can end an iteration synchronously: the next one starts on a fresh stack.
-    if (!this.startIteration(this.command.phase, now, this.turn, () => setImmediate(this.next))) this.done();
+    // An iteration ends from a response callback (a failure, even a synchronous one, is deferred by the iteration): no recursion.
+    if (!this.startIteration(this.command.phase, now, this.turn, this.next)) this.done();
   };
 }
 

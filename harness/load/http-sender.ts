@@ -9,9 +9,9 @@ export interface ResponseListener {
   onFailure(error: Error): void;
   /**
    * Instead of onStatus, for a request with `readResponse`: the status, the
-   * headers (lower-case names) and the body, for captures.
+   * headers as received (flat: name, value, name, value…) and the body, for captures.
    */
-  onResponse?(status: number, headers: ReadonlyMap<string, string>, body: string): void;
+  onResponse?(status: number, headers: readonly string[], body: string): void;
 }
 
 export interface HttpSender {

@@ -35,7 +35,7 @@ const shared = new Map(Object.entries(setup.shared));
 
 /** Iterations of the scenario's flows into `into` (the phase's record, or a warm-up's scratch one). */
 function iterationStarter(into: WorkerBuckets, intoSteps: StepStats, pacer?: SendPacer): StartIteration {
-  const context: FlowRunContext = { sender, buckets: into, steps: intoSteps, env: setup.env, shared, recordPlainSteps: setup.recordPlainSteps, ...(pacer ? { pacer } : {}) };
+  const context: FlowRunContext = { sender, buckets: into, steps: intoSteps, env: setup.env, shared, recordPlainSteps: setup.recordPlainSteps, hostHeader: new URL(setup.origin).host, ...(pacer ? { pacer } : {}) };
   return (phase, startEpochMs, turn, onEnd) => {
     const row = rows?.take();
     if (rows && row === undefined) return false;

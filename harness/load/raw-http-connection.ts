@@ -122,16 +122,18 @@ export class RawHttpConnection {
     this.listener = undefined;
     this.request = undefined;
     this.completed += 1;
-    const read = this.bodyChunks && listener.onResponse ? { headers: this.responseHeaders ?? [], body: Buffer.concat(this.bodyChunks).toString('utf8') } : undefined;
+    const chunks = this.bodyChunks;
+    const read = chunks && listener.onResponse ? { headers: this.responseHeaders ?? [], body: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8') } : undefined;
     this.bodyChunks = undefined;
     if (this.keepAlive) this.owner.release(this);
     else this.destroy();
-    if (read) listener.onResponse!(this.status, headerMap(read.headers), read.body);
+    if (read) listener.onResponse!(this.status, read.headers, read.body);
     else listener.onStatus(this.status);
   };
 
   private readonly onBody = (chunk: Buffer, offset: number, length: number): void => {
-    this.bodyChunks?.push(Buffer.from(chunk.subarray(offset, offset + length)));
+    // A view, not a copy: each socket read is a buffer of its own.
+    this.bodyChunks?.push(chunk.subarray(offset, offset + length));
   };
 
   private readonly onData = (chunk: Buffer): void => {
@@ -188,13 +190,3 @@ export class RawHttpConnection {
   }
 }
 
-/** http-parser-js's flat [name, value, …] as a map by lower-case name (repeated headers joined with ", "). */
-function headerMap(flat: readonly string[]): Map<string, string> {
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const name = flat[i]!.toLowerCase();
-    const previous = map.get(name);
-    map.set(name, previous === undefined ? flat[i + 1]! : `${previous}, ${flat[i + 1]}`);
-  }
-  return map;
-}

@@ -89,6 +89,7 @@ export class RawHttpSender implements HttpSender, ConnectionOwner {
   }
 
   wireOf(request: PreparedRequest): Buffer {
+    if (request.wire) return request.wire;
     if (request.oneOff) return serializeRequest(request, this.hostHeader);
     let wire = this.wires.get(request);
     if (!wire) {

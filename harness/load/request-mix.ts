@@ -9,6 +9,8 @@ export interface PreparedRequest {
   oneOff?: boolean;
   /** The listener wants the response's headers and body (captures), not only its status. */
   readResponse?: boolean;
+  /** The request's bytes, filled from a compiled wire template (flows): sent as they are. */
+  wire?: Buffer;
 }
 
 export function prepareRequest(spec: RequestSpec): PreparedRequest {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
 import { formatMs, formatObserved, formatPercent, formatRate, formatSeconds } from './format-number.ts';
+import { STEP_ROW_HEADERS, stepRows } from './phase-row.ts';
 import type { ReportContext, Reporter } from './reporter.ts';
 import type { RunReport } from './run-report.ts';
 import { sinceStart, utcTime } from './run-time.ts';
@@ -21,6 +22,7 @@ export function renderMarkdown(report: RunReport, context: ReportContext = {}): 
       (p) =>
         `| ${p.name} | ${p.requests} | ${p.dropped} | ${formatRate(p.targetRate)} | ${formatRate(p.achievedRate)} | ${formatPercent(p.errorRate)} | ${formatMs(p.latencyMs?.p50)} | ${formatMs(p.latencyMs?.p95)} | ${formatMs(p.latencyMs?.p99)} | ${formatMs(p.latencyMs?.max)} | ${p.faults.join('; ') || '—'} |`,
     ),
+    ...(stepRows(report).length > 0 ? ['', `| ${STEP_ROW_HEADERS.join(' | ')} |`, `|---|---|${'---:|'.repeat(5)}---|`, ...stepRows(report).map((row) => `| ${row.join(' | ')} |`)] : []),
     '',
     '| check | phase | observed | expected | result |',
     '|---|---|---:|---|---|',

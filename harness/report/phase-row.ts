@@ -1,5 +1,5 @@
 import { formatMs, formatPercent, formatRate } from './format-number.ts';
-import type { PhaseReport } from './run-report.ts';
+import type { PhaseReport, RunReport } from './run-report.ts';
 
 export const PHASE_ROW_HEADERS = ['phase', 'requests', 'dropped', 'unsent', 'target/s', 'achieved/s', 'errors', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms', 'send lag p99 ms'] as const;
 
@@ -21,4 +21,26 @@ export function phaseRow(p: PhaseReport): string[] {
     formatMs(p.latencyMs?.max),
     formatMs(p.sendLagMs?.p99),
   ];
+}
+
+export const STEP_ROW_HEADERS = ['phase', 'step or flow', 'requests', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'notes'] as const;
+
+/** Every phase's per-step and per-flow figures (flows: the whole iteration), in STEP_ROW_HEADERS order; none without flows. */
+export function stepRows(report: RunReport): string[][] {
+  return report.phases.flatMap((p) =>
+    (p.steps ?? []).map((s) => [
+      p.name,
+      s.kind === 'flow' ? `flow ${s.name}` : s.name,
+      String(s.requests),
+      formatPercent(s.errorRate),
+      formatMs(s.latencyMs?.p50),
+      formatMs(s.latencyMs?.p95),
+      formatMs(s.latencyMs?.p99),
+      [
+        s.incomplete ? `${s.incomplete} incomplete` : '',
+        s.unexpectedStatuses ? `unexpected ${Object.entries(s.unexpectedStatuses).map(([status, n]) => `${n}× ${status}`).join(', ')}` : '',
+        s.errorsByKind.capture ? `${s.errorsByKind.capture} captures failed` : '',
+      ].filter(Boolean).join('; ') || '—',
+    ]),
+  );
 }

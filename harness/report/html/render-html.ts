@@ -1,7 +1,7 @@
 import { formatObserved, formatSeconds } from '../format-number.ts';
 import type { RunReport } from '../run-report.ts';
 import type { ComparisonReport } from '../../compare/compare-runs.ts';
-import { PHASE_ROW_HEADERS, phaseRow } from '../phase-row.ts';
+import { PHASE_ROW_HEADERS, phaseRow, STEP_ROW_HEADERS, stepRows } from '../phase-row.ts';
 import { chartData } from './chart-data.ts';
 import { escapeHtml as e, jsonForScript } from './escape-html.ts';
 import type { HtmlAssets } from './html-assets.ts';
@@ -125,6 +125,7 @@ ${renderTimelineSvg(data.bands, data.startSec, data.endSec)}
 <div id="charts"></div>
 <h2>Phases</h2>
 ${phasesTable(report)}
+${stepRows(report).length > 0 ? `<h2>Steps and flows</h2>${table([...STEP_ROW_HEADERS], stepRows(report).map((row) => row.map(e)), new Set([2, 3, 4, 5, 6]))}` : ''}
 <h2>Checks</h2>
 ${checksTable(report)}
 ${resilience}
