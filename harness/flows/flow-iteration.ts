@@ -85,15 +85,21 @@ export class FlowIteration implements ResponseListener {
   private sentEpochMs = 0;
   /** Why the iteration stopped early, in words (setup reports it). */
   failure: string | undefined;
-  private readonly vars: Map<string, string>;
-  private readonly scope: TemplateScope;
+  /** The iteration's variables, made when a step first needs them (a plain request never does). */
+  private scopeMade: TemplateScope | undefined;
 
   constructor(
     private readonly context: FlowRunContext,
     private readonly plan: IterationPlan,
-  ) {
-    this.vars = new Map(context.shared);
-    this.scope = { vars: this.vars, env: context.env, row: plan.row };
+  ) {}
+
+  private get scope(): TemplateScope {
+    this.scopeMade ??= { vars: new Map(this.context.shared), env: this.context.env, row: this.plan.row };
+    return this.scopeMade;
+  }
+
+  private get vars(): Map<string, string> {
+    return this.scope.vars as Map<string, string>;
   }
 
   start(): void {
