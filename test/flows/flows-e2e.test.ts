@@ -96,6 +96,10 @@ describe('flows with captures, a CSV of accounts and a secret from the environme
     // 30 arrivals asked for, 30 iterations made: the ratio compares iterations, not requests, with the target.
     expect(phase.iterations).toBe(30);
 
+    // Per step and per flow in what people read: the terminal, summary.md, the HTML.
+    expect(run.stdout).toMatch(/shop +flow buy +30 +0\.00%/);
+    expect(files.find((f) => f.file.endsWith('summary.md'))!.text).toMatch(/\| shop \| order \| 30 \| 0\.00% \|/);
+    expect(files.find((f) => f.file.endsWith('report.html'))!.text).toContain('<h2>Steps and flows</h2>');
     for (const { file: written, text } of files) expect(text.includes(SECRET), `${written} contains the secret`).toBe(false);
     expect(run.stdout + run.stderr).not.toContain(SECRET);
   });
