@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Registers tsx so the CLI and TypeScript scenarios run from source, then starts the CLI.
-import { register } from 'tsx/esm/api';
+// From a clone (the TypeScript sources are here): run them through tsx. From an installed
+// package: run the compiled JavaScript in dist/, and load tsx only for a .ts scenario file.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../harness/cli/main.ts');
+const source = new URL('../harness/cli/main.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../dist/harness/cli/main.js');
+}

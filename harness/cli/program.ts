@@ -1,18 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isOrdealError } from '../errors/ordeal-error.ts';
 import { ORDEAL_VERSION } from '../report/version.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
-import { prepareFlowInputs } from '../flows/flow-inputs.ts';
-import { scenarioJsonSchema } from '../scenario/scenario-json-schema.ts';
-import { buildTimeline } from '../scenario/timeline.ts';
-import { checkPlanAddresses, preflight } from '../run/preflight.ts';
-import { scenarioWarnings } from '../scenario/scenario-warnings.ts';
 import type { CliIo } from './cli-io.ts';
-import { cleanupCommand } from './cleanup-command.ts';
-import { exportCommand } from './export-command.ts';
-import { reportCommand } from './report-command.ts';
-import { renderPlan } from './render-plan.ts';
-import { runCommand } from './run-command.ts';
+// Each command imports what it needs when it runs: `ordeal --help` loads commander and little else.
 
 function parseTimeScale(text: string): number {
   const value = Number(text);
@@ -70,6 +60,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--metrics-port <port>', "serve ordeal's own metrics at http://127.0.0.1:<port>/metrics during the run (0: any free port)", parsePort)
     .option('--pushgateway <url>', "push the run's summary to this Prometheus Pushgateway at the end")
     .action(async (scenario: string, options) => {
+      const { runCommand } = await import('./run-command.ts');
       setExitCode(await runCommand(scenario, options, io));
     });
 
@@ -84,6 +75,14 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
     .option('--offline', 'check the scenario and its addresses only, not that the target, Toxiproxy and Prometheus answer (e.g. before the stack is started)')
     .action(async (file: string, options: { timeScale?: number; target?: string; toxiproxy?: string; prometheus?: string; allowNonLoopback?: boolean; offline?: boolean }) => {
+      const [{ loadScenario }, { prepareFlowInputs }, { buildTimeline }, { checkPlanAddresses, preflight }, { scenarioWarnings }, { renderPlan }] = await Promise.all([
+        import('../scenario/load-scenario.ts'),
+        import('../flows/flow-inputs.ts'),
+        import('../scenario/timeline.ts'),
+        import('../run/preflight.ts'),
+        import('../scenario/scenario-warnings.ts'),
+        import('./render-plan.ts'),
+      ]);
       const scenario = await loadScenario(file);
       const overrides = { targetUrl: options.target, toxiproxyUrl: options.toxiproxy, prometheusUrl: options.prometheus, allowNonLoopback: options.allowNonLoopback };
       // A bad address is the first thing said, not something found after the whole timeline.
@@ -109,6 +108,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--baseline <report.json>', 'compare with this run (default: the comparison stored in the report, else the previous passing run)')
     .option('--no-compare', 'drop any comparison')
     .action(async (file: string, options: { baseline?: string; compare?: boolean }) => {
+      const { reportCommand } = await import('./report-command.ts');
       setExitCode(await reportCommand(file, options, io));
     });
 
@@ -120,7 +120,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--out <file>', 'write here instead of stdout')
     .option('--base-url <url>', 'default for __ENV.BASE_URL (default: target.baseUrl)')
     .option('--time-scale <factor>', 'compress every phase by this factor', parseTimeScale)
-    .action(async (file: string, options) => setExitCode(await exportCommand('k6', file, options, io)));
+    .action(async (file: string, options) => setExitCode(await (await import('./export-command.ts')).exportCommand('k6', file, options, io)));
   exporter
     .command('k6-operator')
     .description('a ConfigMap with the k6 script and a k6-operator TestRun (k6.io/v1alpha1) that runs it on N pods')
@@ -130,7 +130,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--base-url <url>', "the target as the pods see it (the runner's BASE_URL)")
     .option('--name <name>', 'name of the ConfigMap and TestRun (default ordeal-<scenario>)')
     .option('--namespace <namespace>', 'Kubernetes namespace')
-    .action(async (file: string, options) => setExitCode(await exportCommand('k6-operator', file, options, io)));
+    .action(async (file: string, options) => setExitCode(await (await import('./export-command.ts')).exportCommand('k6-operator', file, options, io)));
 
   program
     .command('cleanup')
@@ -138,13 +138,15 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--toxiproxy <url>', 'the Toxiproxy to clean (default: every Toxiproxy named in the leases of dead runs)')
     .option('--all', 'also remove the faults of runs that are still alive')
     .action(async (options: { toxiproxy?: string; all?: boolean }) => {
+      const { cleanupCommand } = await import('./cleanup-command.ts');
       setExitCode(await cleanupCommand(options, io));
     });
 
   program
     .command('schema')
     .description('print the JSON Schema of the scenario format, every field described (for editors: see the README, "Editor help")')
-    .action(() => {
+    .action(async () => {
+      const { scenarioJsonSchema } = await import('../scenario/scenario-json-schema.ts');
       io.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     });
   return program;

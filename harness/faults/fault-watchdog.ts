@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
 import { redactUrl } from '../net/redact-url.ts';
-import { TSX_LOADER } from '../process/tsx-loader.ts';
+import { moduleEntry } from '../process/module-entry.ts';
 import { leaseDirectory, removeLease, writeLease, type FaultLease } from './fault-lease.ts';
 import { ensurePrivateFolder } from './state-directory.ts';
 import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
 
-const WATCHDOG_MAIN = fileURLToPath(new URL('./fault-watchdog-main.ts', import.meta.url));
+const WATCHDOG_MAIN = moduleEntry(import.meta.url, './fault-watchdog-main.ts');
 
 /**
  * The harness's side of the watchdog: what it is told here it undoes if the
@@ -67,7 +66,7 @@ export class StartedFaultWatchdog {
 export async function startFaultWatchdog(runId: string, startTimeoutMs = 10_000): Promise<StartedFaultWatchdog> {
   // A state folder that is not ours is refused before anything starts.
   await ensurePrivateFolder(leaseDirectory());
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, WATCHDOG_MAIN, runId, String(process.pid)], {
+  const child = spawn(process.execPath, [...WATCHDOG_MAIN.execArgv, WATCHDOG_MAIN.file, runId, String(process.pid)], {
     detached: true,
     stdio: ['pipe', 'pipe', 'ignore'],
   });

@@ -6,9 +6,11 @@ import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import type { LoadDriver, LoadTarget, PhaseLoad, PhaseSendWindow } from './load-driver.ts';
 import { epochNowMs } from './precise-time.ts';
 import { compileRequests } from '../flows/compile-flows.ts';
+import { RUNS_COMPILED } from '../process/module-entry.ts';
 import type { MainToWorker, WorkerSetup, WorkerToMain } from './worker-protocol.ts';
 
-const WORKER_ENTRY = new URL('./load-worker-entry.mjs', import.meta.url);
+// Compiled, the worker is plain JavaScript; from the sources, a small .mjs entry registers tsx first.
+const WORKER_ENTRY = new URL(RUNS_COMPILED ? './load-worker.js' : './load-worker-entry.mjs', import.meta.url);
 const PHASE_START_LEAD_MS = 20;
 
 export function defaultWorkerCount(): number {

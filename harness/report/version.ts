@@ -1,3 +1,4 @@
 import { createRequire } from 'node:module';
 
-export const ORDEAL_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+// By the package's own name (its exports list ./package.json): the same from the sources and from dist/.
+export const ORDEAL_VERSION: string = (createRequire(import.meta.url)('ordeal/package.json') as { version: string }).version;

@@ -9,7 +9,8 @@ import { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { buildReport } from '../report/build-report.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
-import type { Scenario } from '../scenario/scenario-schema.ts';
+import type { Scenario, ScenarioInput } from '../scenario/scenario-schema.ts';
+import { validateScenario } from '../scenario/validate-scenario.ts';
 import { scenarioWarnings } from '../scenario/scenario-warnings.ts';
 import { buildTimeline } from '../scenario/timeline.ts';
 import { SignalCollection } from '../signals/signal-collection.ts';
@@ -49,7 +50,9 @@ export interface RunOptions extends RunOverrides {
  * Runs a validated scenario and returns its report: `recordRun`, then the
  * judge and the serialiser (`buildReport`, pure).
  */
-export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunReport> {
+export async function runScenario(input: Scenario | ScenarioInput, options: RunOptions = {}): Promise<RunReport> {
+  // The input form (defineScenario's) is validated here, like a file; a validated scenario is used as it is.
+  const scenario = validateScenario(input, options.scenarioFile ?? 'scenario');
   const events = options.events ?? new RunEvents();
   const flowInputs = options.flowInputs ?? (await prepareFlowInputs(scenario, { scenarioFile: options.scenarioFile, env: options.env ?? process.env }));
   // Nothing a report holds comes from a request; a secret in an error message or a probe's note is replaced all the same.

@@ -3,14 +3,26 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { OrdealError } from '../errors/ordeal-error.ts';
+import { RUNS_COMPILED } from '../process/module-entry.ts';
 import type { Scenario } from './scenario-schema.ts';
 import { validateScenario } from './validate-scenario.ts';
 
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
+const TYPESCRIPT = new Set(['.ts', '.mts']);
+let tsxRegistered = false;
+
+/** A TypeScript scenario runs through tsx, loaded only then (a built ordeal starts without it). */
+async function registerTsx(): Promise<void> {
+  if (tsxRegistered || !RUNS_COMPILED) return;
+  tsxRegistered = true;
+  const { register } = await import('tsx/esm/api');
+  register();
+}
 
 async function readRawScenario(filePath: string): Promise<unknown> {
   const extension = path.extname(filePath).toLowerCase();
   if (MODULE_EXTENSIONS.has(extension)) {
+    if (TYPESCRIPT.has(extension)) await registerTsx();
     const module = (await import(pathToFileURL(path.resolve(filePath)).href)) as { default?: unknown };
     if (module.default === undefined) {
       throw new OrdealError('ORDEAL_ERR_SCENARIO', `${filePath}: has no default export (end the file with \`export default defineScenario({ ... })\`)`);

@@ -93,7 +93,8 @@ const sloSchema = z.strictObject({
   http_req_duration: thresholdListSchema('Latency thresholds in ms, k6 syntax: "p(95)<500", "p(99)<1000", "avg<200", "max<2000".'),
   http_req_failed: thresholdListSchema('Error-rate thresholds, k6 syntax: "rate<0.01" (a share of requests, 0 to 1).'),
   http_reqs: thresholdListSchema('Throughput thresholds: "rate>=100" (req/s), "count>1000", or "ratio>=0.95" (achieved over target rate).'),
-}).catchall(z.array(z.string()).describe('One step, flow or named request, in k6\'s tag syntax: "http_req_duration{name:login}": ["p(95)<300"] (also http_req_failed{name:…}, http_reqs{name:…}).'));
+  // Typed unknown (an index signature every named key above fits); checked to be a list of thresholds below.
+}).catchall(z.unknown().describe('One step, flow or named request, in k6\'s tag syntax: "http_req_duration{name:login}": ["p(95)<300"] (also http_req_failed{name:…}, http_reqs{name:…}).'));
 
 export const DEFAULT_LIMITS = { maxRatePerSec: 5_000, maxDuration: '2h' };
 
@@ -361,6 +362,11 @@ export const scenarioSchema = z
         ctx.addIssue({ code: 'custom', path: ['slos', sloIndex, key], input: key, message: 'is not an SLO metric (use http_req_duration, http_req_failed, http_reqs, or one step\'s: "http_req_duration{name:login}")' });
       }
       for (const { key, metric, step, sources } of entries) {
+        const value = (slo as Record<string, unknown>)[key];
+        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+          ctx.addIssue({ code: 'custom', path: ['slos', sloIndex, key], input: value, message: 'is not a list of thresholds (use e.g. ["p(95)<300"])' });
+          continue;
+        }
         if (step !== undefined && !trafficNames.has(step)) {
           ctx.addIssue({ code: 'custom', path: ['slos', sloIndex, key], input: step, message: `names no step, flow or named request (names are: ${[...trafficNames].join(', ') || 'none'})` });
         }

@@ -81,9 +81,20 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /** Validates raw scenario data; throws one ORDEAL_ERR_SCENARIO naming every bad field. */
+/** Marks a scenario validateScenario produced, so it is not validated twice (its output is not always valid input). */
+const VALIDATED = new WeakSet<object>();
+
+export function isValidatedScenario(value: unknown): value is Scenario {
+  return typeof value === 'object' && value !== null && VALIDATED.has(value);
+}
+
 export function validateScenario(data: unknown, sourceName = 'scenario'): Scenario {
+  if (isValidatedScenario(data)) return data;
   const result = scenarioSchema.safeParse(data, { reportInput: true });
-  if (result.success) return result.data;
+  if (result.success) {
+    VALIDATED.add(result.data);
+    return result.data;
+  }
   const lines = result.error.issues.map((issue) => `  ${formatPath(issue.path)}: ${describeIssue(issue)}`);
   throw new OrdealError(
     'ORDEAL_ERR_SCENARIO',

@@ -15,7 +15,12 @@ async function testcontainers(): Promise<typeof import('testcontainers')> {
   // Host networking only: the host is loopback. (Without this, testcontainers looks for the "bridge"
   // network's gateway, and a dockerd started with --bridge=none has none.)
   process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
-  return import('testcontainers');
+  try {
+    return await import('testcontainers');
+  } catch (cause) {
+    // An optional dependency: installed with --omit=optional, the container provider is not there.
+    throw new OrdealError('ORDEAL_ERR_TOXIPROXY', 'the container provider needs the testcontainers package (npm install testcontainers), or build toxiproxy-server with Go (scripts/setup.sh)', { cause });
+  }
 }
 
 /** True when a Docker engine answers (the socket testcontainers finds: DOCKER_HOST, ~/.testcontainers.properties, /var/run/docker.sock). */

@@ -1,0 +1,110 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const NPM = 'npm';
+const VITEST_VERSION = (JSON.parse(execFileSync(process.execPath, ['-p', 'JSON.stringify(require("vitest/package.json"))'], { cwd: ROOT, encoding: 'utf8' })) as { version: string }).version;
+
+/** Files under `dir` modified after `sinceMs`. */
+async function changedSince(dir: string, sinceMs: number): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() && (await stat(file)).mtimeMs > sinceMs) out.push(file);
+  }
+  return out;
+}
+
+/** Runs a command without blocking this process (the test's own servers answer meanwhile). */
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env }, timeout: 120_000 });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+let project: string;
+let fast: http.Server;
+let slow: http.Server;
+const urlOf = (server: http.Server): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+beforeAll(async () => {
+  const listen = async (delayMs: number): Promise<http.Server> => {
+    const server = http.createServer((_req, res) => setTimeout(() => res.end('ok'), delayMs));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return server;
+  };
+  [fast, slow] = await Promise.all([listen(0), listen(150)]);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-package-'));
+  // npm pack runs the build (prepare): the tarball holds dist/, bin/, the schema and the README.
+  const packed = execFileSync(NPM, ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+  project = path.join(dir, 'consumer');
+  await mkdir(project);
+  await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  const install = await run(NPM, ['install', path.join(dir, packed), '--omit=dev', '--omit=optional', '--no-audit', '--no-fund', '--prefer-offline'], project);
+  expect(install.code, install.out).toBe(0);
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.all([fast, slow].map((s) => new Promise((resolve) => s?.close(resolve))));
+});
+
+describe('ordeal installed from its tarball into a fresh project (--omit=dev --omit=optional)', () => {
+  it('npx ordeal plan and run a YAML scenario against a local server; nothing is written under node_modules', async () => {
+    const start = Date.now();
+    await writeFile(
+      path.join(project, 'smoke.yaml'),
+      `name: smoke\ntarget: { baseUrl: ${urlOf(fast)} }\nload: { warmup: false, maxSendLag: 1s }\nrequests: [{ path: / }]\nphases: [{ name: p, duration: 1s, rate: 20 }]\nslos: [{ http_req_failed: ['rate<0.01'] }]\n`,
+    );
+    const plan = await run('npx', ['ordeal', 'plan', 'smoke.yaml'], project);
+    expect(plan.out).toContain('scenario smoke: 1 phases');
+    expect(plan.code).toBe(0);
+    const result = await run('npx', ['ordeal', 'run', 'smoke.yaml', '--report-dir', 'reports'], project);
+    expect(result.out).toContain('verdict: PASS');
+    expect(result.code).toBe(0);
+    expect(await changedSince(path.join(project, 'node_modules'), start)).toEqual([]);
+  });
+
+  it("import { runScenario } from 'ordeal' works from plain JavaScript, with the input form, and type-checks from strict TypeScript", async () => {
+    await writeFile(
+      path.join(project, 'gate.mjs'),
+      `import { runScenario, defineScenario } from 'ordeal';\nconst report = await runScenario(defineScenario({ name: 'lib', target: { baseUrl: '${urlOf(fast)}' }, load: { warmup: false, maxSendLag: '1s' }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 10 }], slos: [{ http_req_failed: ['rate<0.01'] }] }));\nconsole.log('verdict', report.verdict, report.phases[0].requests);\n`,
+    );
+    const js = await run(process.execPath, ['gate.mjs'], project);
+    expect(js.out).toContain('verdict pass 10');
+    await writeFile(
+      path.join(project, 'gate.ts'),
+      `import { runScenario, defineScenario, type RunReport, type CheckResult, type PhaseReport } from 'ordeal';\nconst report: RunReport = await runScenario(defineScenario({ name: 'lib', target: { baseUrl: 'http://127.0.0.1:1' }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 10 }] }));\nconst checks: CheckResult[] = report.checks;\nconst phases: PhaseReport[] = report.phases;\nexport const n: number = checks.length + phases.length;\n`,
+    );
+    await writeFile(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [path.join(ROOT, 'node_modules/@types')] }, files: ['gate.ts'] }),
+    );
+    const tsc = await run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
+    expect(tsc.out.trim()).toBe('');
+    expect(tsc.code).toBe(0);
+  });
+
+  it('ordeal/vitest: a gate passes on a healthy target and fails on a slow one, saying observed vs expected and where', async () => {
+    const install = await run(NPM, ['install', `vitest@${VITEST_VERSION}`, '--no-save', '--no-audit', '--no-fund', '--prefer-offline'], project);
+    expect(install.code, install.out).toBe(0);
+    const gate = (name: string, url: string) =>
+      `import { expect, it } from 'vitest';\nimport 'ordeal/vitest';\nimport { runScenario } from 'ordeal';\nit('${name}', async () => {\n  const report = await runScenario({ name: '${name}', target: { baseUrl: '${url}' }, load: { warmup: false, maxSendLag: '1s' }, requests: [{ path: '/' }], phases: [{ name: 'peak', duration: '1s', rate: 10 }], slos: [{ http_req_duration: ['p(99)<100'] }] });\n  expect(report).toHaveCheck('http_req_duration', 'pass');\n  expect(report).toMeetSlo('peak', 'p(99)<100');\n  expect(report).toPass();\n}, 30_000);\n`;
+    await writeFile(path.join(project, 'healthy.test.mjs'), gate('healthy', urlOf(fast)));
+    await writeFile(path.join(project, 'slow.test.mjs'), gate('slow', urlOf(slow)));
+    const healthy = await run('npx', ['vitest', 'run', 'healthy.test.mjs'], project);
+    expect(healthy.out).toMatch(/1 passed/);
+    expect(healthy.code).toBe(0);
+    const failing = await run('npx', ['vitest', 'run', 'slow.test.mjs'], project);
+    expect(failing.code).toBe(1);
+    expect(failing.out).toMatch(/expected check http_req_duration to be pass: peak http_req_duration p\(99\)<100: observed \d+(\.\d)? ms, expected p\(99\)<100 — FAIL; run \S+-slow-/);
+  });
+});
