@@ -1,4 +1,4 @@
-/** Finds toxiproxy-server (option, env, PATH, project cache) or builds the pinned version with Go. */
+/** Finds toxiproxy-server (option, env, PATH, the per-user cache) or builds the pinned version with Go into ~/.cache/ordeal. */
 import { ensureToxiproxyServer, findToxiproxyServer, TOXIPROXY_VERSION } from '../harness/toxiproxy/toxiproxy-binary.ts';
 
 const found = await findToxiproxyServer();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what ordeal needs, idempotently, and says what it does:
-# npm packages (from the lockfile) and toxiproxy-server (built with Go into .cache/).
+# npm packages (from the lockfile) and toxiproxy-server (built with Go into the per-user cache, ~/.cache/ordeal).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

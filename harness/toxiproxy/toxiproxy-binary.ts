@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -12,9 +13,18 @@ const BINARY_NAME = 'toxiproxy-server';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * Where ordeal keeps the binaries it builds: a per-user cache
+ * ($ORDEAL_CACHE_DIR, else $XDG_CACHE_HOME/ordeal, else ~/.cache/ordeal) —
+ * never inside the package (node_modules is wiped by the next npm ci, and
+ * may be read-only).
+ */
 export function projectCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ORDEAL_CACHE_DIR ?? path.join(PROJECT_ROOT, '.cache');
+  return env.ORDEAL_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'ordeal');
 }
+
+/** Where clones of ordeal built it before the cache moved: still looked in, never written to. */
+const LEGACY_CLONE_CACHE = path.join(PROJECT_ROOT, '.cache');
 
 export function cachedToxiproxyPath(cacheDir = projectCacheDir()): string {
   return path.join(cacheDir, `toxiproxy-${TOXIPROXY_VERSION}`, BINARY_NAME);
@@ -53,8 +63,11 @@ export async function findToxiproxyServer(lookup: ToxiproxyLookup = {}): Promise
     const candidate = path.join(dir, BINARY_NAME);
     if (await isExecutable(candidate)) return { path: candidate, source: 'path' };
   }
-  const cached = cachedToxiproxyPath(lookup.cacheDir ?? projectCacheDir(env));
-  return (await isExecutable(cached)) ? { path: cached, source: 'cache' } : undefined;
+  for (const dir of [lookup.cacheDir ?? projectCacheDir(env), ...(lookup.cacheDir ? [] : [LEGACY_CLONE_CACHE])]) {
+    const cached = cachedToxiproxyPath(dir);
+    if (await isExecutable(cached)) return { path: cached, source: 'cache' };
+  }
+  return undefined;
 }
 
 /** Builds toxiproxy-server with `go install <module>@<pinned>` into the project cache (atomic rename). */
@@ -74,7 +87,7 @@ export async function buildToxiproxyServer(cacheDir = projectCacheDir()): Promis
     throw new OrdealError(
       'ORDEAL_ERR_TOXIPROXY_BUILD',
       missingGo
-        ? 'toxiproxy-server is not installed and `go` is not on PATH to build it (install Go, or set ORDEAL_TOXIPROXY_SERVER to a toxiproxy-server binary)'
+        ? 'toxiproxy-server is not installed, `go` is not on PATH to build it, and no Docker engine answered for the container provider (install Go, or Docker and the testcontainers package, or set ORDEAL_TOXIPROXY_SERVER to a toxiproxy-server binary)'
         : `building toxiproxy-server ${TOXIPROXY_VERSION} with go install failed: ${(cause as Error).message.trim().slice(0, 400)} (check that the Go module proxy is reachable)`,
       { cause },
     );
