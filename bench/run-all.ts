@@ -16,6 +16,7 @@ import { benchOpenModel, openModelTable } from './open-model.ts';
 import { benchSaturation, saturationTable } from './saturation.ts';
 import { benchMaxRate, maxRateTable } from './max-rate.ts';
 import { benchFlows, flowsTable } from './flows.ts';
+import { benchStartup, startupTable } from './startup.ts';
 import { VEGETA_VERSION } from './peers/vegeta.ts';
 
 const quick = process.argv.includes('--quick');
@@ -35,6 +36,7 @@ const BENCHMARKS: { key: string; run: () => Promise<string> }[] = [
   { key: 'max-rate', run: async () => maxRateTable(await benchMaxRate()) },
   { key: 'throughput', run: async () => throughputTable(await benchThroughput()) },
   { key: 'flows', run: async () => flowsTable(await benchFlows()) },
+  { key: 'startup', run: async () => startupTable(await benchStartup()) },
   { key: 'accuracy', run: async () => accuracyTable(await benchLatencyAccuracy()) },
   { key: 'coordinated-omission', run: async () => coTable(await benchCoordinatedOmission()) },
   { key: 'memory', run: async () => memoryTable(await benchMemory(memoryRate, quick ? 60 : 300, 30), memoryRate) },
