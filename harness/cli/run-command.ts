@@ -7,9 +7,7 @@ import { assertWritableFolder } from '../report/writable-folder.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { ToxiproxyProvider } from '../toxiproxy/start-toxiproxy.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
-import { startMetricsEndpoint, type StartedMetricsEndpoint } from '../telemetry/metrics-endpoint.ts';
-import { pushRunSummary } from '../telemetry/push-summary.ts';
-import { RunTelemetry } from '../telemetry/run-telemetry.ts';
+import type { StartedMetricsEndpoint } from '../telemetry/metrics-endpoint.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare/compare-runs.ts';
 import { publishReport, readReportFile } from '../report/publish-report.ts';
 import { RunEvents } from '../run/run-events.ts';
@@ -98,6 +96,8 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
     const style = createOutputStyle(io.stderr);
     attachProgressPrinter(events, io.stderr, style);
     if (options.metricsPort !== undefined) {
+      // prom-client is loaded only when ordeal serves or pushes its own metrics.
+      const [{ RunTelemetry }, { startMetricsEndpoint }] = await Promise.all([import('../telemetry/run-telemetry.ts'), import('../telemetry/metrics-endpoint.ts')]);
       const telemetry = new RunTelemetry(events, scenario.name);
       metricsEndpoint = await startMetricsEndpoint(telemetry.registry, options.metricsPort).catch((cause: Error) => {
         throw new OrdealError('ORDEAL_ERR_USAGE', `--metrics-port ${options.metricsPort}: cannot listen on 127.0.0.1 (${cause.message}; pick a free port, or 0)`, { cause });
@@ -131,6 +131,7 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
     if (options.pushgateway) {
       const shown = redactUrl(options.pushgateway);
       const http = new GuardedHttp(policy);
+      const { pushRunSummary } = await import('../telemetry/push-summary.ts');
       await pushRunSummary(published, options.pushgateway, http)
         .then(
           () => io.stderr.write(`ordeal: pushed the run summary to ${shown}\n`),

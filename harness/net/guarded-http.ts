@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { isLoopbackHost } from './address-allowlist.ts';
 import { bareHost, refusalOf, type NetworkPolicy } from './network-policy.ts';
@@ -42,10 +42,19 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
  *   Authorization header and never appear in what ordeal prints.
  */
 export class GuardedHttp {
-  private readonly agent: Agent;
+  /** undici, loaded on the first request (a run that asks nothing of HTTP does not pay its start-up). */
+  private client: Promise<{ agent: Agent; request: typeof import('undici').request }> | undefined;
   private readonly trusted = new Set<string>();
 
-  constructor(readonly policy: NetworkPolicy) {
+  constructor(readonly policy: NetworkPolicy) {}
+
+  private undici(): Promise<{ agent: Agent; request: typeof import('undici').request }> {
+    this.client ??= import('undici').then(({ Agent, request }) => ({ agent: this.newAgent(Agent), request }));
+    return this.client;
+  }
+
+  private newAgent(AgentClass: typeof import('undici').Agent): Agent {
+    const policy = this.policy;
     const checkedLookup = (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
       dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => {
         if (error) return callback(error, []);
@@ -55,7 +64,7 @@ export class GuardedHttp {
         else callback(null, addresses[0]!.address, addresses[0]!.family);
       });
     };
-    this.agent = new Agent({ connect: { lookup: checkedLookup as never }, keepAliveTimeout: 4_000 });
+    return new AgentClass({ connect: { lookup: checkedLookup as never }, keepAliveTimeout: 4_000 });
   }
 
   /**
@@ -83,7 +92,8 @@ export class GuardedHttp {
       url.password = '';
     }
     const signal = AbortSignal.timeout(init.timeoutMs);
-    const response = await request(url, { method: init.method ?? 'GET', headers, body: init.body, signal, dispatcher: this.agent });
+    const { agent, request } = await this.undici();
+    const response = await request(url, { method: init.method ?? 'GET', headers, body: init.body, signal, dispatcher: agent });
     const chunks: Buffer[] = [];
     let size = 0;
     try {
@@ -99,7 +109,7 @@ export class GuardedHttp {
     return { status: response.statusCode, headers: response.headers, body, text: () => body.toString('utf8') };
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    if (this.client) await (await this.client).agent.close();
   }
 }
