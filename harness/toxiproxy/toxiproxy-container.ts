@@ -9,12 +9,30 @@ import { TOXIPROXY_VERSION } from './toxiproxy-binary.ts';
 export const TOXIPROXY_IMAGE = `ghcr.io/shopify/toxiproxy:${TOXIPROXY_VERSION.replace(/^v/, '')}`;
 const LABEL = 'dev.ordeal.toxiproxy';
 
+/**
+ * testcontainers reads two settings from the environment when it first makes
+ * its client and its reaper (then keeps them): ordeal sets them only while it
+ * does that, and puts the environment back — a library leaves process.env as
+ * it found it. Ryuk off: ordeal removes its own container (and its watchdog
+ * does if ordeal dies), no sidecar image to pull. Host override: host
+ * networking only, the host is loopback (without it testcontainers looks for
+ * the "bridge" network's gateway, which a dockerd with --bridge=none lacks).
+ */
+async function withOurSettings<T>(work: () => Promise<T>): Promise<T> {
+  const settings = { TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1' };
+  const previous = Object.fromEntries(Object.keys(settings).map((name) => [name, process.env[name]]));
+  for (const [name, value] of Object.entries(settings)) process.env[name] ??= value;
+  try {
+    return await work();
+  } finally {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
 async function testcontainers(): Promise<typeof import('testcontainers')> {
-  // ordeal removes its own container (and its watchdog does if ordeal dies): no Ryuk sidecar, which would need an image pull.
-  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-  // Host networking only: the host is loopback. (Without this, testcontainers looks for the "bridge"
-  // network's gateway, and a dockerd started with --bridge=none has none.)
-  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
   try {
     return await import('testcontainers');
   } catch (cause) {
@@ -27,7 +45,7 @@ async function testcontainers(): Promise<typeof import('testcontainers')> {
 export async function dockerAnswers(): Promise<boolean> {
   try {
     const { getContainerRuntimeClient } = await testcontainers();
-    await getContainerRuntimeClient();
+    await withOurSettings(() => getContainerRuntimeClient());
     return true;
   } catch {
     return false;
@@ -81,12 +99,14 @@ export class ToxiproxyContainer {
     const id = randomBytes(6).toString('hex');
     let started: Awaited<ReturnType<InstanceType<typeof GenericContainer>['start']>> | undefined;
     try {
-      started = await new GenericContainer(this.image)
-        .withNetworkMode('host')
-        .withCommand([`-host=127.0.0.1`, `-port=${port}`])
-        .withLabels({ [LABEL]: id })
-        .withStartupTimeout(this.startTimeoutMs)
-        .start();
+      started = await withOurSettings(() =>
+        new GenericContainer(this.image)
+          .withNetworkMode('host')
+          .withCommand([`-host=127.0.0.1`, `-port=${port}`])
+          .withLabels({ [LABEL]: id })
+          .withStartupTimeout(this.startTimeoutMs)
+          .start(),
+      );
       const url = `http://127.0.0.1:${port}`;
       await waitUntilAnswering(url, this.startTimeoutMs);
       const container = started;

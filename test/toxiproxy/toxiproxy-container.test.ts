@@ -19,8 +19,11 @@ const containersOfImage = (): string[] =>
 describe.skipIf(engine.missing !== undefined)(`Toxiproxy through testcontainers${engine.missing ? ` (skipped: ${engine.missing})` : ''}`, () => {
   it('starts the official image on the host network (API and proxies on 127.0.0.1) and removes it on stop', { timeout: 90_000 }, async () => {
     const before = containersOfImage().length;
+    const environment = { ...process.env };
     await using started = await new ToxiproxyContainer().start();
     expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // A library leaves the environment as it found it (testcontainers' settings are set only while it reads them).
+    expect(process.env).toEqual(environment);
     // Built from the Go module, the server reports its version as "git" (the release ldflags are not set): it answers.
     expect(String(await started.client.getVersion())).not.toBe('');
     const upstream = await startCountingServer();
