@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What only the tests need, from Debian's packages (idempotent): chromium (the HTML report is opened in a real
-# browser through playwright-core), prometheus-pushgateway (ordeal pushes a run summary to a real one) and
+# browser through playwright-core), prometheus-pushgateway (ordeal pushes a run summary to a real one),
+# prometheus-alertmanager (ordeal notifies a real one, which routes to a webhook the test runs) and
 # docker.io (Toxiproxy through testcontainers; the test starts dockerd itself, without a bridge) and haproxy
 # (a real load balancer doing active/backup failover, judged through its own Prometheus exporter).
 set -euo pipefail
@@ -8,6 +9,7 @@ say() { printf 'ordeal setup: %s\n' "$*" >&2; }
 missing=()
 [ -x /usr/bin/chromium ] && say "chromium found: /usr/bin/chromium" || missing+=(chromium fonts-dejavu-core)
 [ -x /usr/bin/prometheus-pushgateway ] && say "prometheus-pushgateway found: /usr/bin/prometheus-pushgateway" || missing+=(prometheus-pushgateway)
+[ -x /usr/bin/prometheus-alertmanager ] && say "prometheus-alertmanager found: /usr/bin/prometheus-alertmanager" || missing+=(prometheus-alertmanager)
 command -v dockerd >/dev/null 2>&1 && say "dockerd found: $(command -v dockerd)" || missing+=(docker.io)
 [ -x /usr/sbin/haproxy ] && say "haproxy found: /usr/sbin/haproxy" || missing+=(haproxy)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi

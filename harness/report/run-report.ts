@@ -47,6 +47,8 @@ export interface RunReport {
   comparison?: ComparisonReport;
   environment: { ordeal: string; node: string; platform: string; cpus: number; hostname: string; maxRssBytes: number };
   error?: string;
+  /** What the notification channels were told and whether it arrived (a failed delivery never changes the verdict). */
+  notifications?: { channel: string; event: string; ok: boolean; error?: string }[];
 }
 
 export interface PhaseReport {

@@ -57,6 +57,7 @@ export function checkAddresses(scenario: Scenario, overrides: RunOverrides): voi
   for (const [name, probe] of Object.entries(scenario.health?.probes ?? {})) if (!probe.url.startsWith('/')) assertTargetAllowed(`health.probes.${name}.url`, probe.url, allowlist, guard);
   const prometheusUrl = overrides.prometheusUrl ?? scenario.prometheus?.url;
   if (prometheusUrl) assertTargetAllowed(overrides.prometheusUrl ? '--prometheus' : 'prometheus.url', prometheusUrl, allowlist, guard);
+  scenario.notify.forEach((channel, index) => assertTargetAllowed(`notify[${index}].url`, channel.url, allowlist, guard));
   scenario.toxiproxy?.proxies.forEach((proxy, index) => {
     assertTargetAllowed(`toxiproxy.proxies[${index}].listen`, `http://${proxy.listen}`, allowlist, guard);
     assertTargetAllowed(`toxiproxy.proxies[${index}].upstream`, `http://${proxy.upstream}`, allowlist, guard);

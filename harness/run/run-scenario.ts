@@ -2,6 +2,8 @@ import { systemClock, type Clock } from '../clock/clock.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { FlowInputs } from '../flows/compiled-flow.ts';
 import { prepareFlowInputs } from '../flows/flow-inputs.ts';
+import { GuardedHttp } from '../net/guarded-http.ts';
+import { RunNotifier } from '../notify/run-notifier.ts';
 import { redactDeep } from '../flows/redact-secrets.ts';
 import { createDriver } from '../load/create-driver.ts';
 import type { LoadDriver } from '../load/load-driver.ts';
@@ -55,10 +57,21 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   const scenario = validateScenario(input, options.scenarioFile ?? 'scenario');
   const events = options.events ?? new RunEvents();
   const flowInputs = options.flowInputs ?? (await prepareFlowInputs(scenario, { scenarioFile: options.scenarioFile, env: options.env ?? process.env }));
-  // Nothing a report holds comes from a request; a secret in an error message or a probe's note is replaced all the same.
-  const report = redactDeep(buildReport(await recordRun(scenario, { ...options, events, flowInputs })), flowInputs.secrets);
-  events.emit('runEnded', { report });
-  return report;
+  const runId = options.runId ?? createRunId(scenario.name, (options.clock ?? systemClock).nowMs());
+  // Notification channels hear the run as it goes; their URLs passed the allowlist with every other address.
+  const notifyHttp = new GuardedHttp({ allowlist: scenario.target.allowlist, allowNonLoopback: options.allowNonLoopback === true });
+  const notifier = new RunNotifier(scenario.notify, notifyHttp, { runId, scenario: scenario.name }, (message) => events.emit('warning', { message }));
+  notifier.follow(events);
+  try {
+    // Nothing a report holds comes from a request; a secret in an error message or a probe's note is replaced all the same.
+    const built = redactDeep(buildReport(await recordRun(scenario, { ...options, runId, events, flowInputs })), flowInputs.secrets);
+    const notifications = await notifier.finish(built);
+    const report = notifications.length > 0 ? { ...built, notifications } : built;
+    events.emit('runEnded', { report });
+    return report;
+  } finally {
+    await notifyHttp.close();
+  }
 }
 
 /**

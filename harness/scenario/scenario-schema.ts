@@ -6,6 +6,7 @@ import { missingRead } from './check-reads.ts';
 import { withBundledReads } from '../providers/bundled-stack/bundled-check-reads.ts';
 import { faultSchema } from './fault-schema.ts';
 import { dataSchema, envSchema, stepExtras, thinkTimeSchema } from './flow-schema.ts';
+import { notifySchema } from '../notify/notify-schema.ts';
 import { PUBLISHED_SLO } from './published-targets.ts';
 import { parseThreshold } from './threshold.ts';
 import { METRIC_AGGREGATIONS, sloEntries, type SloMetric } from './slo-keys.ts';
@@ -167,6 +168,7 @@ export const scenarioSchema = z
       .describe('Like k6\'s setup(): e.g. obtain a token once; its captures are visible to every iteration as {{ name }}.'),
     data: dataSchema.optional(),
     env: envSchema.optional(),
+    notify: notifySchema,
     phases: z.array(phaseSchema).min(1, { error: 'needs at least one phase (e.g. { name: "peak", duration: "30s", rate: 100 })' }).describe('The run, in order: each phase a load level, optionally with faults.'),
     /** Safety limits every run obeys; raise them deliberately. */
     limits: z

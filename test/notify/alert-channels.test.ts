@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../harness/clock/wait-until.ts';
+import { findFreePort } from '../../harness/net/free-port.ts';
+import { stopChild } from '../../harness/process/stop-child.ts';
+import { runScenario } from '../../harness/run/run-scenario.ts';
+
+const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
+const missing = existsSync(ALERTMANAGER) ? undefined : `no ${ALERTMANAGER} (npm test installs Debian's prometheus-alertmanager as root)`;
+
+interface Received {
+  path: string;
+  body: any;
+}
+
+let receiver: http.Server;
+let target: http.Server;
+let alertmanager: ChildProcess | undefined;
+let alertmanagerUrl: string;
+const received: Received[] = [];
+const urlOf = (server: http.Server): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', body: JSON.parse(body || 'null') });
+      res.end('ok');
+    });
+  });
+  target = http.createServer((_req, res) => res.end('ok'));
+  await Promise.all([receiver, target].map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
+  if (missing) return;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-alertmanager-'));
+  const port = await findFreePort();
+  await writeFile(
+    path.join(dir, 'alertmanager.yml'),
+    `route:\n  receiver: hook\n  group_by: [alertname, run]\n  group_wait: 0s\n  group_interval: 1s\n  repeat_interval: 1h\nreceivers:\n  - name: hook\n    webhook_configs:\n      - url: ${urlOf(receiver)}/from-alertmanager\n        send_resolved: true\n`,
+  );
+  alertmanager = spawn(ALERTMANAGER, [`--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], { stdio: 'ignore' });
+  alertmanagerUrl = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => (await fetch(`${alertmanagerUrl}/api/v2/status`)).ok, { timeoutMs: 15_000, intervalMs: 100, what: 'Alertmanager answering' });
+});
+
+afterAll(async () => {
+  if (alertmanager) await stopChild(alertmanager);
+  await Promise.all([receiver, target].map((s) => new Promise((resolve) => s?.close(resolve))));
+});
+
+describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  it("a run's alerts arrive through a real Alertmanager's routing; a generic webhook gets JSON and a Slack-compatible body; a dead channel is reported, the verdict unchanged", async () => {
+    const proxyPort = await findFreePort();
+    const deadPort = await findFreePort();
+    const report = await runScenario({
+      name: 'notify',
+      target: { baseUrl: urlOf(target) },
+      // Not a test of the generator's timing: it shares the machine.
+      load: { warmup: false, maxSendLag: '1s' },
+      toxiproxy: { proxies: [{ name: 'dep', listen: `127.0.0.1:${proxyPort}`, upstream: urlOf(target).slice('http://'.length) }] },
+      requests: [{ path: '/' }],
+      phases: [
+        { name: 'calm', duration: '1s', rate: 10 },
+        { name: 'slow-dep', duration: '1s', rate: 10, faults: [{ proxy: 'dep', kind: 'latency', latencyMs: 100 }] },
+      ],
+      slos: [{ http_req_failed: ['rate<0.01'] }],
+      notify: [
+        { kind: 'alertmanager', url: alertmanagerUrl },
+        { kind: 'webhook', url: `${urlOf(receiver)}/slack`, format: 'slack' },
+        { kind: 'webhook', url: `${urlOf(receiver)}/json` },
+        { kind: 'webhook', url: `http://127.0.0.1:${deadPort}/nobody` },
+      ],
+    });
+    expect(report.verdict).toBe('pass');
+    // Alertmanager routed the run's alerts to the receiver its config names.
+    await waitUntil(
+      () => {
+        const names = received.filter((r) => r.path === '/from-alertmanager').flatMap((r) => r.body.alerts.map((a: any) => `${a.labels.alertname}:${a.status}`));
+        return names.includes('OrdealFaultActive:firing') && names.includes('OrdealRunVerdict:firing') && names.includes('OrdealRunInProgress:resolved');
+      },
+      { timeoutMs: 15_000, intervalMs: 100, what: 'the run\'s alerts through Alertmanager' },
+    );
+    const routed = received.filter((r) => r.path === '/from-alertmanager').flatMap((r) => r.body.alerts);
+    const fault = routed.find((a: any) => a.labels.alertname === 'OrdealFaultActive');
+    expect(fault.labels).toMatchObject({ run: report.runId, scenario: 'notify', phase: 'slow-dep', proxy: 'dep', fault: 'latency', source: 'ordeal' });
+    const slack = received.filter((r) => r.path === '/slack').map((r) => r.body);
+    expect(slack.map((b) => Object.keys(b))).toEqual(Array(slack.length).fill(['text']));
+    expect(slack.map((b) => b.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^\*ordeal\* notify \(.+\): verdict PASS: /), expect.stringMatching(/fault applied in phase slow-dep: dep: latency 100ms/)]));
+    expect(received.filter((r) => r.path === '/json').map((r) => r.body.event)).toEqual(['run-started', 'fault-applied', 'fault-removed', 'verdict']);
+    // Every delivery is accounted for; the dead one failed without touching the verdict.
+    const dead = report.notifications!.filter((n) => n.channel.includes(String(deadPort)));
+    expect(dead.length).toBe(4);
+    expect(dead.every((n) => !n.ok && n.error)).toBe(true);
+    expect(report.notifications!.filter((n) => !n.channel.includes(String(deadPort))).every((n) => n.ok)).toBe(true);
+  });
+
+  it('a notification URL outside the allowlist is refused before anything is sent', async () => {
+    await expect(
+      runScenario({ name: 'notify-bad', target: { baseUrl: urlOf(target) }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 1 }], notify: [{ kind: 'webhook', url: 'http://hooks.example.com/x' }] }),
+    ).rejects.toThrow(/notify\[0\]\.url/);
+  });
+});
