@@ -8,6 +8,7 @@ import { OrdealError } from '../errors/ordeal-error.ts';
 import type { ToxiproxyProvider } from '../toxiproxy/start-toxiproxy.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
 import type { StartedMetricsEndpoint } from '../telemetry/metrics-endpoint.ts';
+import type { LiveConsole } from '../console/live-console.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare/compare-runs.ts';
 import { publishReport, readReportFile } from '../report/publish-report.ts';
 import { RunEvents } from '../run/run-events.ts';
@@ -42,6 +43,8 @@ export interface RunCommandOptions {
   metricsPort?: number;
   /** Push the run's summary here at the end. */
   pushgateway?: string;
+  /** Serve the live console at http://127.0.0.1:<port>/ (true or 0: a free port). */
+  ui?: number | true;
 }
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
@@ -95,6 +98,20 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
     const events = new RunEvents();
     const style = createOutputStyle(io.stderr);
     attachProgressPrinter(events, io.stderr, style);
+    let liveConsole: LiveConsole | undefined;
+    if (options.ui !== undefined) {
+      const { startLiveConsole } = await import('../console/live-console.ts');
+      const port = options.ui === true ? 0 : options.ui;
+      liveConsole = await startLiveConsole(events, {
+        port,
+        onAbort: () => {
+          if (!controller.signal.aborted) controller.abort('the live console');
+        },
+      }).catch((cause: Error) => {
+        throw new OrdealError('ORDEAL_ERR_USAGE', `--ui ${port}: cannot listen on 127.0.0.1 (${cause.message}; pick a free port, or leave it out)`, { cause });
+      });
+      io.stderr.write(`ordeal: live console at ${liveConsole.url}/\n`);
+    }
     if (options.metricsPort !== undefined) {
       // prom-client is loaded only when ordeal serves or pushes its own metrics.
       const [{ RunTelemetry }, { startMetricsEndpoint }] = await Promise.all([import('../telemetry/run-telemetry.ts'), import('../telemetry/metrics-endpoint.ts')]);
@@ -138,6 +155,11 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
           (error: Error) => io.stderr.write(`ordeal: warning: pushing to ${shown} failed: ${redactUrlsIn(error.message)}\n`),
         )
         .finally(() => http.close());
+    }
+    if (liveConsole) {
+      liveConsole.reportWritten(files.find((f) => f.endsWith('report.html')));
+      io.stderr.write(`ordeal: the live console shows the report at ${liveConsole.url}/report until ordeal exits\n`);
+      await liveConsole.stop();
     }
     if (options.json) io.stdout.write(`${JSON.stringify(published, null, 2)}\n`);
     else io.stdout.write(renderSummary(published, files, createOutputStyle(io.stdout)));
