@@ -41,7 +41,8 @@ describe.skipIf(missing !== undefined)(`the live console in Debian's Chromium${m
     const url = /live console at (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.stderr())![1]!;
     const page = await browser.newPage();
     await page.goto(`${url}/`);
-    await page.waitForFunction(() => document.querySelector('[data-phase]')?.textContent === 'slow-dependency', undefined, { timeout: 30_000 });
+    // Runs in the page (the DOM types are not in this project's lib).
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-phase]')?.textContent === 'slow-dependency', undefined, { timeout: 30_000 });
     await page.waitForSelector('[data-faults] li[data-open="true"]', { timeout: 10_000 });
     expect(await page.textContent('[data-faults] li[data-open="true"]')).toContain('api: latency 50ms');
     // The run's fault toxic (beside the heartbeat that says the run is alive).
