@@ -4,7 +4,7 @@ import { parseDurationMs } from '../scenario/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { CompiledCapture, CompiledFlow, CompiledStep, FlowInputs } from './compiled-flow.ts';
 import { parseJsonPath } from './json-path.ts';
-import { compileTemplate, describeRef, isStatic, refsOf, type Template, type TemplateEscape, type TemplateRef } from './template.ts';
+import { compileTemplate, isStatic, refsOf, type Template, type TemplateEscape, type TemplateRef } from './template.ts';
 
 type StepInput = Scenario['flows'][number]['steps'][number];
 type RequestInput = Scenario['requests'][number];
@@ -153,4 +153,3 @@ export function compileRequests(requests: readonly RequestInput[]): FlowInputs {
   return compileFlows({ requests: [...requests], flows: [], setup: undefined, env: undefined }, { env: {} });
 }
 
-export { describeRef };

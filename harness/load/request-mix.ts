@@ -37,15 +37,8 @@ export function createWeightedPicker<T extends { weight: number }>(items: readon
   };
 }
 
-/** Picks requests at random in proportion to their weights. */
+/** Picks requests at random in proportion to their weights (the autocannon driver's mix). */
 export function createRequestPicker(specs: readonly RequestSpec[], random: () => number = Math.random): () => PreparedRequest {
-  const prepared = specs.map(prepareRequest);
-  const cumulative: number[] = [];
-  let total = 0;
-  for (const spec of specs) cumulative.push((total += spec.weight));
-  return () => {
-    const draw = random() * total;
-    const index = cumulative.findIndex((edge) => draw < edge);
-    return prepared[index === -1 ? prepared.length - 1 : index]!;
-  };
+  const pick = createWeightedPicker(specs.map((spec) => ({ weight: spec.weight, request: prepareRequest(spec) })), random);
+  return () => pick().request;
 }
