@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { isOrdealError } from '../errors/ordeal-error.ts';
 import { ORDEAL_VERSION } from '../report/version.ts';
 import type { CliIo } from './cli-io.ts';
+import { parseDurationMs } from '../scenario/duration.ts';
 // Each command imports what it needs when it runs: `ordeal --help` loads commander and little else.
 
 function parseTimeScale(text: string): number {
@@ -14,6 +15,12 @@ function parsePercent(text: string): number {
   const value = Number(text);
   if (!(value >= 0 && value <= 1_000)) throw new InvalidArgumentError(`"${text}" is not a percentage from 0 to 1000 (e.g. 10)`);
   return value;
+}
+
+function parseWait(text: string): number {
+  const ms = parseDurationMs(text);
+  if (ms === undefined || ms <= 0) throw new InvalidArgumentError(`"${text}" is not a duration (e.g. 2m, 90s)`);
+  return ms;
 }
 
 function parsePort(text: string): number {
@@ -60,6 +67,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--metrics-port <port>', "serve ordeal's own metrics at http://127.0.0.1:<port>/metrics during the run (0: any free port)", parsePort)
     .option('--pushgateway <url>', "push the run's summary to this Prometheus Pushgateway at the end")
     .option('--ui [port]', 'serve a live console on http://127.0.0.1:<port>/ (default: any free port): phases, faults, figures, an abort button', parsePort)
+    .option('--confirm-faults [duration]', 'with --ui: before each fault phase, wait until an operator confirms on the console; not confirmed in time (default 5m): the run aborts', parseWait)
     .action(async (scenario: string, options) => {
       const { runCommand } = await import('./run-command.ts');
       setExitCode(await runCommand(scenario, options, io));

@@ -9,6 +9,7 @@ import type { ToxiproxyProvider } from '../toxiproxy/start-toxiproxy.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
 import type { StartedMetricsEndpoint } from '../telemetry/metrics-endpoint.ts';
 import type { LiveConsole } from '../console/live-console.ts';
+import type { PlannedPhase } from '../scenario/timeline.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare/compare-runs.ts';
 import { publishReport, readReportFile } from '../report/publish-report.ts';
 import { RunEvents } from '../run/run-events.ts';
@@ -45,9 +46,13 @@ export interface RunCommandOptions {
   pushgateway?: string;
   /** Serve the live console at http://127.0.0.1:<port>/ (true or 0: a free port). */
   ui?: number | true;
+  /** With the live console: hold before each fault phase until an operator confirms (ms to wait; then the run aborts). */
+  confirmFaults?: number | true;
 }
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+/** How long --confirm-faults waits for an operator by default. */
+const DEFAULT_CONFIRM_MS = 5 * 60_000;
 type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
 
 /**
@@ -99,6 +104,8 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
     const style = createOutputStyle(io.stderr);
     attachProgressPrinter(events, io.stderr, style);
     let liveConsole: LiveConsole | undefined;
+    let skipPhase: ((reason: string) => boolean) | undefined;
+    if (options.confirmFaults !== undefined && options.ui === undefined) throw new OrdealError('ORDEAL_ERR_USAGE', '--confirm-faults needs --ui: the confirm button is on the live console');
     if (options.ui !== undefined) {
       const { startLiveConsole } = await import('../console/live-console.ts');
       const port = options.ui === true ? 0 : options.ui;
@@ -107,6 +114,7 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
         onAbort: () => {
           if (!controller.signal.aborted) controller.abort('the live console');
         },
+        onSkip: () => skipPhase?.('skipped from the live console'),
       }).catch((cause: Error) => {
         throw new OrdealError('ORDEAL_ERR_USAGE', `--ui ${port}: cannot listen on 127.0.0.1 (${cause.message}; pick a free port, or leave it out)`, { cause });
       });
@@ -125,6 +133,16 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
       scenarioFile,
       flowInputs,
       events,
+      ...(liveConsole
+        ? {
+            operator: {
+              attach: (controls: { skipPhase: (reason: string) => boolean }) => (skipPhase = controls.skipPhase),
+              ...(options.confirmFaults !== undefined
+                ? { confirmFaults: (phase: PlannedPhase, signal: AbortSignal) => liveConsole!.awaitConfirmation(phase, options.confirmFaults === true ? DEFAULT_CONFIRM_MS : options.confirmFaults!, signal) }
+                : {}),
+            },
+          }
+        : {}),
       signal: controller.signal,
       timeScale: options.timeScale,
       targetUrl: options.target,

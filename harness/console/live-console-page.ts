@@ -19,7 +19,8 @@ button[disabled] { opacity: .5; cursor: default; }
 <div>current phase: <strong data-phase>—</strong></div>
 <div class="figures" data-figures>—</div>
 <h2>Faults</h2><ul class="faults" data-faults><li class="muted">none yet</li></ul>
-<button data-abort>■ Abort the run</button> <span class="muted">same as Ctrl-C: load stops, faults are removed, the report is written</span>
+<div data-confirm-box hidden><strong>Waiting for an operator:</strong> phase <span data-confirm-phase></span> will apply <span data-confirm-faults></span>. <button data-confirm>Apply the faults</button> <span class="muted" data-confirm-timeout></span></div>
+<p><button data-skip>⏭ Skip the rest of this phase</button> <button data-abort>■ Abort the run</button> <span class="muted">abort is Ctrl-C: load stops, faults are removed, the report is written</span></p>
 <div class="verdict" data-verdict></div>
 <ul id="log"></ul>
 <script>
@@ -58,10 +59,21 @@ button[disabled] { opacity: .5; cursor: default; }
     var p = JSON.parse(e.data);
     $('[data-figures]').textContent = 'rate ' + p.achievedRatePerSec + '/' + p.targetRatePerSec + ' req/s · p95 ' + (p.p95Ms == null ? '—' : p.p95Ms.toFixed(1) + ' ms') + ' · errors ' + p.phaseErrors + ' of ' + p.phaseRequests;
   });
+  source.addEventListener('confirm', function (e) {
+    var d = JSON.parse(e.data);
+    $('[data-confirm-box]').hidden = false;
+    $('[data-confirm-phase]').textContent = d.phase;
+    $('[data-confirm-faults]').textContent = d.faults.join('; ');
+    $('[data-confirm-timeout]').textContent = 'not confirmed within ' + Math.round(d.timeoutMs / 1000) + ' s: the run aborts';
+    $('[data-confirm]').disabled = false;
+  });
+  source.addEventListener('confirmed', function (e) { var d = JSON.parse(e.data); $('[data-confirm-box]').hidden = true; log('faults of ' + d.phase + (d.confirmed ? ' confirmed' : ' not confirmed')); });
   source.addEventListener('guard', function (e) { var d = JSON.parse(e.data); log('guard ' + d.name + ' tripped: ' + d.observed); });
   source.addEventListener('warning', function (e) { log(JSON.parse(e.data).message); });
-  source.addEventListener('verdict', function (e) { var d = JSON.parse(e.data); var v = $('[data-verdict]'); v.textContent = d.verdict.toUpperCase() + ' — ' + d.reason; v.setAttribute('data-value', d.verdict); $('[data-abort]').disabled = true; });
+  source.addEventListener('verdict', function (e) { var d = JSON.parse(e.data); var v = $('[data-verdict]'); v.textContent = d.verdict.toUpperCase() + ' — ' + d.reason; v.setAttribute('data-value', d.verdict); $('[data-abort]').disabled = true; $('[data-skip]').disabled = true; });
   source.addEventListener('report', function (e) { var d = JSON.parse(e.data); if (d.url) { var a = document.createElement('a'); a.href = d.url; a.textContent = 'open the report'; a.setAttribute('data-report', ''); $('[data-verdict]').appendChild(document.createTextNode(' · ')); $('[data-verdict]').appendChild(a); } source.close(); });
+  $('[data-confirm]').addEventListener('click', function () { $('[data-confirm]').disabled = true; fetch('/confirm', { method: 'POST' }); });
+  $('[data-skip]').addEventListener('click', function () { fetch('/skip', { method: 'POST' }); });
   $('[data-abort]').addEventListener('click', function () { $('[data-abort]').disabled = true; fetch('/abort', { method: 'POST' }); });
 })();
 </script>

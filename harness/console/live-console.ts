@@ -3,10 +3,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeFault } from '../scenario/fault-schema.ts';
 import type { RunEvents } from '../run/run-events.ts';
+import type { PlannedPhase } from '../scenario/timeline.ts';
 import { LIVE_CONSOLE_PAGE } from './live-console-page.ts';
 
 export interface LiveConsole {
   url: string;
+  /**
+   * Holds a phase's faults until an operator presses confirm on the page;
+   * false when nobody does within `timeoutMs` (or the run stops meanwhile).
+   */
+  awaitConfirmation(phase: PlannedPhase, timeoutMs: number, signal: AbortSignal): Promise<boolean>;
   /** Once the report is written: the page offers it (report.html served from here). */
   reportWritten(htmlFile: string | undefined): void;
   stop(): Promise<void>;
@@ -17,6 +23,8 @@ export interface LiveConsoleOptions {
   port: number;
   /** The abort button: same as SIGINT — load stops, faults are removed, the report is written. */
   onAbort: () => void;
+  /** The skip button: the rest of the running phase is skipped (its faults removed), the run goes on. */
+  onSkip: () => void;
 }
 
 /**
@@ -28,6 +36,7 @@ export interface LiveConsoleOptions {
  */
 export async function startLiveConsole(events: RunEvents, options: LiveConsoleOptions): Promise<LiveConsole> {
   const clients = new Set<http.ServerResponse>();
+  let confirming: ((confirmed: boolean) => void) | undefined;
   const history: string[] = [];
   let reportFile: string | undefined;
   const publish = (type: string, data: unknown): void => {
@@ -53,6 +62,14 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
       for (const frame of history) res.write(frame);
       clients.add(res);
       req.on('close', () => clients.delete(res));
+    } else if (req.method === 'POST' && req.url === '/confirm') {
+      const pending = confirming;
+      confirming = undefined;
+      pending?.(true);
+      res.writeHead(pending ? 202 : 409).end(pending ? 'confirmed' : 'nothing to confirm');
+    } else if (req.method === 'POST' && req.url === '/skip') {
+      options.onSkip();
+      res.writeHead(202).end('skipping');
     } else if (req.method === 'POST' && req.url === '/abort') {
       publish('warning', { message: 'abort pressed in the live console: stopping load, removing faults, writing the report' });
       options.onAbort();
@@ -67,6 +84,22 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    awaitConfirmation(phase, timeoutMs, signal) {
+      return new Promise<boolean>((resolve) => {
+        const done = (confirmed: boolean): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onStop);
+          confirming = undefined;
+          publish('confirmed', { phase: phase.name, confirmed });
+          resolve(confirmed);
+        };
+        const onStop = (): void => done(false);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        signal.addEventListener('abort', onStop, { once: true });
+        confirming = done;
+        publish('confirm', { phase: phase.name, faults: phase.faults.map(describeFault), timeoutMs });
+      });
+    },
     reportWritten(htmlFile) {
       reportFile = htmlFile;
       publish('report', { url: htmlFile ? '/report' : null });

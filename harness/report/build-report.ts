@@ -100,6 +100,7 @@ export function buildReport(run: RecordedRun): RunReport {
       ...(s.iterations !== s.requests ? { iterations: s.iterations } : {}),
       ...stepsOf(run, s.name),
       ...(run.recorder.rowsRanOut.has(s.name) ? { endedEarly: 'the data rows ran out (data.order "unique" uses each row at most once)' } : {}),
+      ...(run.skippedPhases?.has(s.name) ? { endedEarly: run.skippedPhases.get(s.name) } : {}),
       faults: run.timeline.phases[index]!.faults.map(describeFault),
     })),
     checks,

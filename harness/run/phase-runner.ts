@@ -15,6 +15,12 @@ export interface PhaseRunContext {
   clock: Clock;
   /** Aborted when the run stops early. */
   signal: AbortSignal;
+  /**
+   * Before a phase's faults are applied: resolves when an operator confirms
+   * them (the live console's --confirm-faults), rejects when nobody does in
+   * time. Absent: faults go in as planned.
+   */
+  confirmFaults?: (phase: PlannedPhase, signal: AbortSignal) => Promise<void>;
 }
 
 export interface PhaseOutcome {
@@ -23,6 +29,8 @@ export interface PhaseOutcome {
   faults: FaultRecord[];
   /** What failed (applying or removing a fault, the load driver), if anything did. */
   error?: Error;
+  /** Why the phase ended before its time, when an operator skipped the rest of it. */
+  skipped?: string;
 }
 
 /**
@@ -34,6 +42,16 @@ export class PhaseRunner {
   /** Faults of the phase now running that are in place: for live progress. */
   private active: AppliedFault[] = [];
   private running?: string;
+  /** Ends the running phase's load early (skip), without stopping the run. */
+  private skip?: { controller: AbortController; reason?: string };
+
+  /** Skips the rest of the running phase: its load stops, its faults are removed, the next phase begins. */
+  skipCurrent(reason: string): boolean {
+    if (!this.skip || this.skip.controller.signal.aborted) return false;
+    this.skip.reason = reason;
+    this.skip.controller.abort(reason);
+    return true;
+  }
 
   constructor(private readonly context: PhaseRunContext) {}
 
@@ -51,6 +69,10 @@ export class PhaseRunner {
     const { driver, load, faults, recorder, events, clock, signal } = this.context;
     const startMs = clock.nowMs();
     this.running = phase.name;
+    const skip = { controller: new AbortController() } as { controller: AbortController; reason?: string };
+    this.skip = skip;
+    // The phase's load stops on the run's stop or on a skip; a skip leaves the run going.
+    const phaseSignal = AbortSignal.any([signal, skip.controller.signal]);
     started(startMs);
     events.emit('phaseStarted', { phase });
     const applied: AppliedFault[] = [];
@@ -60,6 +82,7 @@ export class PhaseRunner {
     try {
       // Connections this phase needs beyond those open, opened before its faults (nothing is sent).
       if (phase.index > 0) await driver.warmUp?.({ ...load, phase, vus: phase.vus }, 0, signal);
+      if (phase.faults.length > 0 && this.context.confirmFaults && !signal.aborted) await this.context.confirmFaults(phase, signal);
       for (const fault of phase.faults) {
         if (signal.aborted) break;
         const done = await faults!.apply(fault, phase.name);
@@ -67,7 +90,7 @@ export class PhaseRunner {
         this.active = [...applied];
         events.emit('faultApplied', { fault: done });
       }
-      if (!signal.aborted) loadWindow = await driver.runPhase({ ...load, phase, vus: phase.vus }, recorder, signal);
+      if (!phaseSignal.aborted) loadWindow = await driver.runPhase({ ...load, phase, vus: phase.vus }, recorder, phaseSignal);
     } catch (failure) {
       error = failure as Error;
     }
@@ -80,6 +103,7 @@ export class PhaseRunner {
       if (removedAtMs !== undefined) events.emit('faultRemoved', { fault: record });
     }
     this.running = undefined;
-    return { window, faults: records, ...(error ? { error } : {}) };
+    this.skip = undefined;
+    return { window, faults: records, ...(error ? { error } : {}), ...(skip.reason && !signal.aborted ? { skipped: skip.reason } : {}) };
   }
 }

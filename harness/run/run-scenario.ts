@@ -14,7 +14,7 @@ import { parseDurationMs } from '../scenario/duration.ts';
 import type { Scenario, ScenarioInput } from '../scenario/scenario-schema.ts';
 import { validateScenario } from '../scenario/validate-scenario.ts';
 import { scenarioWarnings } from '../scenario/scenario-warnings.ts';
-import { buildTimeline } from '../scenario/timeline.ts';
+import { buildTimeline, type PlannedPhase } from '../scenario/timeline.ts';
 import { SignalCollection } from '../signals/signal-collection.ts';
 import type { PhaseWindow } from '../verdict/phase-stats.ts';
 import type { RecordedRun } from '../verdict/recorded-run.ts';
@@ -34,6 +34,15 @@ export interface RunOptions extends RunOverrides {
   env?: Readonly<Record<string, string | undefined>>;
   /** The scenario's traffic already compiled (the CLI compiles it first, to know its secrets). */
   flowInputs?: FlowInputs;
+  /**
+   * An operator's hand on the run (the live console): confirm each phase's
+   * faults before they go in (false: nobody did in time, and the run aborts),
+   * and skip the rest of a phase.
+   */
+  operator?: {
+    confirmFaults?: (phase: PlannedPhase, signal: AbortSignal) => Promise<boolean>;
+    attach?: (controls: { skipPhase: (reason: string) => boolean }) => void;
+  };
   runId?: string;
   clock?: Clock;
   driver?: LoadDriver;
@@ -117,7 +126,15 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
   const signals = new SignalCollection({ scenario, http, targetUrl: infrastructure.targetUrl, prometheus, clock });
   const windows = new Map<string, PhaseWindow>();
   const faultRecords: FaultRecord[] = [];
-  const runner = new PhaseRunner({ driver, load: session.load, faults, recorder, events, clock, signal: stop.signal });
+  const operator = options.operator;
+  const confirmFaults = operator?.confirmFaults
+    ? async (phase: PlannedPhase, signal: AbortSignal): Promise<void> => {
+        if (!(await operator.confirmFaults!(phase, signal))) stop.stop({ kind: 'user', detail: `no operator confirmed the faults of phase ${phase.name} in time` });
+      }
+    : undefined;
+  const runner = new PhaseRunner({ driver, load: session.load, faults, recorder, events, clock, signal: stop.signal, ...(confirmFaults ? { confirmFaults } : {}) });
+  operator?.attach?.({ skipPhase: (reason) => runner.skipCurrent(reason) });
+  const skippedPhases = new Map<string, string>();
   const watch = new RunWatch({ scenario, faults, recorder, clock, prometheus, events, stop, currentPhase: () => runner.currentPhase() });
   const feed = new LiveFeed({ events, recorder, clock, timeline, maxSendLagMs: parseDurationMs(scenario.load.maxSendLag) ?? 10, activeFaults: () => runner.activeFaults() });
 
@@ -131,6 +148,7 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     const outcome = await runner.run(phase, (startMs) => feed.phaseStarted(phase, startMs));
     feed.phaseEnded();
     windows.set(phase.name, outcome.window);
+    if (outcome.skipped) skippedPhases.set(phase.name, outcome.skipped);
     faultRecords.push(...outcome.faults);
     if (outcome.error && !stop.stopped) stop.stop({ kind: 'infrastructure', detail: outcome.error.message });
   }
@@ -162,6 +180,7 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     warmupRequests: session.warmupRequests,
     ...(session.readinessWaitMs !== undefined ? { readinessWaitMs: session.readinessWaitMs } : {}),
     vanishedFaults: watch.vanished,
+    ...(skippedPhases.size > 0 ? { skippedPhases } : {}),
     environment: describeEnvironment(),
   };
 }

@@ -30,6 +30,8 @@ export interface RecordedRun {
   warmupRequests?: number;
   /** How long the readiness gate waited before the first phase (none: no gate). */
   readinessWaitMs?: number;
+  /** Phases an operator cut short (skip), with why. */
+  skippedPhases?: ReadonlyMap<string, string>;
   /** Faults of this run that someone else removed while they should have been in place. */
   vanishedFaults?: readonly VanishedFault[];
   /** Where it ran (read by the run, so that judging and reporting stay pure). */

@@ -63,4 +63,66 @@ describe.skipIf(missing !== undefined)(`the live console in Debian's Chromium${m
     expect(await page.getAttribute('[data-verdict]', 'data-value')).toBe('aborted');
     await page.close();
   }, 90_000);
+
+  it('with --confirm-faults no fault goes in until confirm is pressed; skip ends a phase early and the run goes on', async () => {
+    const { file, reportDir } = await writeTempScenario({
+      name: 'live-confirm',
+      target: { baseUrl: stack.baseUrl },
+      toxiproxy: { url: stack.toxiproxy.url, proxies: [stack.proxy] },
+      // Not a test of the generator's timing: it shares the machine.
+      load: { warmup: false, maxSendLag: '1s' },
+      requests: [{ path: '/' }],
+      phases: [
+        { name: 'calm', duration: '60s', rate: 10 },
+        { name: 'faulted', duration: '2s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 20 }] },
+      ],
+      slos: [{ http_req_failed: ['rate<0.01'] }],
+    });
+    const cli = startCli(['run', file, '--ui', '--confirm-faults', '60s', '--report-dir', reportDir]);
+    await cli.waitForOutput(/live console at http:\/\/127\.0\.0\.1:\d+\//);
+    const url = /live console at (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.stderr())![1]!;
+    const page = await browser.newPage();
+    await page.goto(`${url}/`);
+    const faultToxics = async (): Promise<string[]> => ((await toxiproxyState(stack.toxiproxy.url)).find((p) => p.name === 'api')?.toxics ?? []).map((t) => t.name).filter((name) => !name.endsWith('-heartbeat'));
+    // A 60-second phase, skipped: the run goes on to the next phase at once.
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-phase]')?.textContent === 'calm', undefined, { timeout: 30_000 });
+    await page.click('[data-skip]');
+    // The fault phase waits for an operator: nothing applied while it waits.
+    await page.waitForSelector('[data-confirm-box]:not([hidden])', { timeout: 15_000 });
+    expect(await page.textContent('[data-confirm-faults]')).toContain('api: latency 20ms');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await faultToxics()).toEqual([]);
+    await page.click('[data-confirm]');
+    await page.waitForSelector('[data-faults] li[data-open="true"]', { timeout: 10_000 });
+    expect(await faultToxics()).toHaveLength(1);
+    const code = await cli.exit;
+    expect(code).toBe(EXIT_CODE_OF_VERDICT.pass);
+    expect(await faultToxics()).toEqual([]);
+    const runDir = (await readdir(reportDir, { withFileTypes: true })).find((e) => e.isDirectory())!;
+    const report = JSON.parse(await readFile(path.join(reportDir, runDir.name, 'report.json'), 'utf8')) as { verdict: string; phases: { name: string; endedEarly?: string; end: string; start: string }[] };
+    expect(report.verdict).toBe('pass');
+    const calm = report.phases.find((p) => p.name === 'calm')!;
+    expect(calm.endedEarly).toBe('skipped from the live console');
+    expect(Date.parse(calm.end) - Date.parse(calm.start)).toBeLessThan(30_000);
+    await page.close();
+  }, 90_000);
+
+  it('a fault phase nobody confirms in time aborts the run, nothing applied', async () => {
+    const { file, reportDir } = await writeTempScenario({
+      name: 'live-unconfirmed',
+      target: { baseUrl: stack.baseUrl },
+      toxiproxy: { url: stack.toxiproxy.url, proxies: [stack.proxy] },
+      load: { warmup: false, maxSendLag: '1s' },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'faulted', duration: '2s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 20 }] }],
+    });
+    const cli = startCli(['run', file, '--ui', '--confirm-faults', '1s', '--report-dir', reportDir]);
+    expect(await cli.exit).toBe(EXIT_CODE_OF_VERDICT.aborted);
+    const runDir = (await readdir(reportDir, { withFileTypes: true })).find((e) => e.isDirectory())!;
+    const report = JSON.parse(await readFile(path.join(reportDir, runDir.name, 'report.json'), 'utf8')) as { verdict: string; verdictReason: string; faults: unknown[]; phases: { requests: number }[] };
+    expect(report.verdict).toBe('aborted');
+    expect(report.verdictReason).toContain('no operator confirmed the faults of phase faulted in time');
+    expect(report.faults).toEqual([]);
+    expect(report.phases[0]!.requests).toBe(0);
+  }, 60_000);
 });
