@@ -22,31 +22,43 @@ describe.skipIf(missing !== undefined)(`the live console in Debian's Chromium${m
     await stack?.[Symbol.asyncDispose]();
   });
 
-  it('shows the current phase and an active fault while it is active; abort ends the run as aborted, faults removed (checked in Toxiproxy), report written', async () => {
-    const { file, reportDir } = await writeTempScenario({
-      name: 'live',
+  /** A scenario against the target behind the test's Toxiproxy: load loose on timing (it shares the machine). */
+  function liveScenario(name: string, phases: unknown[]) {
+    return writeTempScenario({
+      name,
       target: { baseUrl: stack.baseUrl },
       toxiproxy: { url: stack.toxiproxy.url, proxies: [stack.proxy] },
-      // Not a test of the generator's timing: it shares the machine.
       load: { warmup: false, maxSendLag: '1s' },
       requests: [{ path: '/' }],
-      phases: [
-        { name: 'calm', duration: '1s', rate: 10 },
-        { name: 'slow-dependency', duration: '60s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 50 }] },
-      ],
+      phases,
       slos: [{ http_req_failed: ['rate<0.01'] }],
     });
-    const cli = startCli(['run', file, '--ui', '--report-dir', reportDir]);
+  }
+
+  /** The run's fault toxics in Toxiproxy itself (beside the heartbeat that says the run is alive). */
+  async function faultToxics(): Promise<string[]> {
+    return ((await toxiproxyState(stack.toxiproxy.url)).find((p) => p.name === 'api')?.toxics ?? []).map((t) => t.name).filter((name) => !name.endsWith('-heartbeat'));
+  }
+
+  /** Starts `ordeal run --ui …` and opens its live console. */
+  async function runWithConsole(file: string, reportDir: string, extra: string[] = []) {
+    const cli = startCli(['run', file, '--ui', ...extra, '--report-dir', reportDir]);
     await cli.waitForOutput(/live console at http:\/\/127\.0\.0\.1:\d+\//);
-    const url = /live console at (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.stderr())![1]!;
     const page = await browser.newPage();
-    await page.goto(`${url}/`);
+    await page.goto(`${/live console at (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.stderr())![1]!}/`);
+    return { cli, page };
+  }
+
+  it('shows the current phase and an active fault while it is active; abort ends the run as aborted, faults removed (checked in Toxiproxy), report written', async () => {
+    const { file, reportDir } = await liveScenario('live', [
+      { name: 'calm', duration: '1s', rate: 10 },
+      { name: 'slow-dependency', duration: '60s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 50 }] },
+    ]);
+    const { cli, page } = await runWithConsole(file, reportDir);
     // Runs in the page (the DOM types are not in this project's lib).
     await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-phase]')?.textContent === 'slow-dependency', undefined, { timeout: 30_000 });
     await page.waitForSelector('[data-faults] li[data-open="true"]', { timeout: 10_000 });
     expect(await page.textContent('[data-faults] li[data-open="true"]')).toContain('api: latency 50ms');
-    // The run's fault toxic (beside the heartbeat that says the run is alive).
-    const faultToxics = async (): Promise<string[]> => ((await toxiproxyState(stack.toxiproxy.url)).find((p) => p.name === 'api')?.toxics ?? []).map((t) => t.name).filter((name) => !name.endsWith('-heartbeat'));
     expect(await faultToxics()).toHaveLength(1);
     await page.screenshot({ path: path.resolve('test-artifacts', 'live-console.png'), fullPage: true });
 
@@ -65,25 +77,11 @@ describe.skipIf(missing !== undefined)(`the live console in Debian's Chromium${m
   }, 90_000);
 
   it('with --confirm-faults no fault goes in until confirm is pressed; skip ends a phase early and the run goes on', async () => {
-    const { file, reportDir } = await writeTempScenario({
-      name: 'live-confirm',
-      target: { baseUrl: stack.baseUrl },
-      toxiproxy: { url: stack.toxiproxy.url, proxies: [stack.proxy] },
-      // Not a test of the generator's timing: it shares the machine.
-      load: { warmup: false, maxSendLag: '1s' },
-      requests: [{ path: '/' }],
-      phases: [
-        { name: 'calm', duration: '60s', rate: 10 },
-        { name: 'faulted', duration: '2s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 20 }] },
-      ],
-      slos: [{ http_req_failed: ['rate<0.01'] }],
-    });
-    const cli = startCli(['run', file, '--ui', '--confirm-faults', '60s', '--report-dir', reportDir]);
-    await cli.waitForOutput(/live console at http:\/\/127\.0\.0\.1:\d+\//);
-    const url = /live console at (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.stderr())![1]!;
-    const page = await browser.newPage();
-    await page.goto(`${url}/`);
-    const faultToxics = async (): Promise<string[]> => ((await toxiproxyState(stack.toxiproxy.url)).find((p) => p.name === 'api')?.toxics ?? []).map((t) => t.name).filter((name) => !name.endsWith('-heartbeat'));
+    const { file, reportDir } = await liveScenario('live-confirm', [
+      { name: 'calm', duration: '60s', rate: 10 },
+      { name: 'faulted', duration: '2s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 20 }] },
+    ]);
+    const { cli, page } = await runWithConsole(file, reportDir, ['--confirm-faults', '60s']);
     // A 60-second phase, skipped: the run goes on to the next phase at once.
     await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-phase]')?.textContent === 'calm', undefined, { timeout: 30_000 });
     await page.click('[data-skip]');
@@ -108,14 +106,7 @@ describe.skipIf(missing !== undefined)(`the live console in Debian's Chromium${m
   }, 90_000);
 
   it('a fault phase nobody confirms in time aborts the run, nothing applied', async () => {
-    const { file, reportDir } = await writeTempScenario({
-      name: 'live-unconfirmed',
-      target: { baseUrl: stack.baseUrl },
-      toxiproxy: { url: stack.toxiproxy.url, proxies: [stack.proxy] },
-      load: { warmup: false, maxSendLag: '1s' },
-      requests: [{ path: '/' }],
-      phases: [{ name: 'faulted', duration: '2s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 20 }] }],
-    });
+    const { file, reportDir } = await liveScenario('live-unconfirmed', [{ name: 'faulted', duration: '2s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 20 }] }]);
     const cli = startCli(['run', file, '--ui', '--confirm-faults', '1s', '--report-dir', reportDir]);
     expect(await cli.exit).toBe(EXIT_CODE_OF_VERDICT.aborted);
     const runDir = (await readdir(reportDir, { withFileTypes: true })).find((e) => e.isDirectory())!;
