@@ -4,12 +4,12 @@ import { parseDurationMs } from '../scenario/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { CompiledCapture, CompiledFlow, CompiledStep, FlowInputs } from './compiled-flow.ts';
 import { parseJsonPath } from './json-path.ts';
+import { isSecretHeader } from './secret-headers.ts';
 import { compileTemplate, isStatic, refsOf, type Template, type TemplateEscape, type TemplateRef } from './template.ts';
 
 type StepInput = Scenario['flows'][number]['steps'][number];
 type RequestInput = Scenario['requests'][number];
 
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
 export interface CompileContext {
   /** Variables set (or not) in the environment, by name. */
@@ -80,7 +80,7 @@ class FlowCompiler {
     const headers = Object.entries(input.headers ?? {});
     if (input.body !== undefined && typeof input.body !== 'string' && !headers.some(([h]) => h.toLowerCase() === 'content-type')) headers.push(['content-type', 'application/json']);
     for (const [header, value] of headers) {
-      if (SECRET_HEADERS.has(header.toLowerCase()) && !/\{\{/.test(value)) {
+      if (isSecretHeader(header) && !/\{\{/.test(value)) {
         this.secrets.add(value);
         const credential = value.split(' ').slice(1).join(' ');
         if (credential.length >= 4) this.secrets.add(credential);

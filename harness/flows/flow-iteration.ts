@@ -111,7 +111,8 @@ export class FlowIteration implements ResponseListener {
   }
 
   private request(step: CompiledStep): PreparedRequest {
-    if (step.fixed && step.captures.length === 0) return step.fixed;
+    // A step without templates or captures was prepared once at load.
+    if (step.fixed) return step.fixed;
     let wire = wires.get(step);
     if (!wire) {
       wire = compileWire(step, this.context.hostHeader);

@@ -1,8 +1,10 @@
 import type { CompiledFlow, CompiledStep, DataRows } from '../flows/compiled-flow.ts';
+import { isSecretHeader } from '../flows/secret-headers.ts';
 import type { Template, TemplateRef } from '../flows/template.ts';
 
 const q = (value: unknown): string => JSON.stringify(value);
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+/** A header with a static value that is a secret: read from __ENV in the script, never written into it. */
+const staticSecret = ([name, template]: CompiledStep['headers'][number]): boolean => isSecretHeader(name) && template.parts.every((p) => typeof p === 'string');
 
 /** The environment variable a static secret header is read from in an export: never baked in. */
 export function secretHeaderEnv(header: string): string {
@@ -35,8 +37,7 @@ export function templateExpression(template: Template): string {
 
 function headersExpression(step: CompiledStep): string {
   const entries = step.headers.map(([name, template]) => {
-    const staticSecret = SECRET_HEADERS.has(name.toLowerCase()) && template.parts.every((p) => typeof p === 'string');
-    return `${q(name)}: ${staticSecret ? `env(${q(secretHeaderEnv(name))})` : templateExpression(template)}`;
+    return `${q(name)}: ${staticSecret([name, template]) ? `env(${q(secretHeaderEnv(name))})` : templateExpression(template)}`;
   });
   return `{ ${entries.join(', ')} }`;
 }
@@ -87,7 +88,7 @@ export interface FlowScriptParts {
  */
 export function flowScriptLines(parts: FlowScriptParts): string[] {
   const { flows, setup, data, timeout, closed } = parts;
-  const secretHeaders = [...new Set(flows.flatMap((f) => f.steps).concat(setup ?? []).flatMap((s) => s.headers.filter(([n, t]) => SECRET_HEADERS.has(n.toLowerCase()) && t.parts.every((p) => typeof p === 'string')).map(([n]) => secretHeaderEnv(n))))];
+  const secretHeaders = [...new Set(flows.flatMap((f) => f.steps).concat(setup ?? []).flatMap((s) => s.headers.filter(staticSecret).map(([n]) => secretHeaderEnv(n))))];
   const lines = [
     ...(secretHeaders.length ? [`// Secret headers are read from the environment: k6 run -e ${secretHeaders.map((n) => `${n}=…`).join(' -e ')} …`] : []),
     '',

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { OrdealError } from '../errors/ordeal-error.ts';
+import { isSecretHeader } from '../flows/secret-headers.ts';
 import { FAULT_KINDS } from './fault-schema.ts';
 import { scenarioSchema, type Scenario } from './scenario-schema.ts';
 
@@ -44,7 +45,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       ? (rawInput as Record<string, unknown>)[lastKey]
       : rawInput;
   // An Authorization or Cookie value is a secret: an error names the field, never the value.
-  const secret = issue.path.includes('headers') && typeof lastKey === 'string' && /^(authorization|cookie|proxy-authorization)$/i.test(lastKey);
+  const secret = issue.path.includes('headers') && typeof lastKey === 'string' && isSecretHeader(lastKey);
   const input = secret && shown !== undefined ? SECRET_VALUE : shown;
   const withHint = (text: string): string => (hint && !text.includes('(') ? `${text} (${hint})` : text);
   switch (issue.code) {
