@@ -32,19 +32,34 @@ async function log(line: string): Promise<void> {
   await appendPrivateLine(path.join(leaseDirectory(), 'watchdog.log'), `${new Date().toISOString()} ${runId} ${line}\n`).catch(() => undefined);
 }
 
+/**
+ * A request the harness had already written when it died still reaches
+ * Toxiproxy after the first look (a toxic added, a proxy disabled): the
+ * watchdog looks again after these delays, remembering which proxies the run
+ * held down, so a late "disable" is undone too.
+ */
+const LATE_REQUEST_PASSES_MS = [0, 300, 1_000];
+
 async function removeFaults(url: string, http: GuardedHttp): Promise<void> {
-  const deadlineMs = Date.now() + CLEANUP_RETRY_FOR_MS;
   const shown = redactUrl(url);
-  for (;;) {
-    try {
-      const removed = await removeRunFaults(http, url, (id) => id === runId);
-      await log(`harness ${parentPid} gone; ${shown}: ${removed.flatMap((r) => r.changes).join('; ') || 'no faults left'}`);
-      return;
-    } catch (error) {
-      if (Date.now() > deadlineMs) return log(`harness ${parentPid} gone; ${shown}: could not remove faults: ${(error as Error).message}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+  const downSeen = new Map<string, string>();
+  const changes: string[] = [];
+  const startedMs = Date.now();
+  for (const atMs of LATE_REQUEST_PASSES_MS) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedMs + atMs - Date.now())));
+    const deadlineMs = Date.now() + CLEANUP_RETRY_FOR_MS;
+    for (;;) {
+      try {
+        const removed = await removeRunFaults(http, url, (id) => id === runId, downSeen);
+        changes.push(...removed.flatMap((r) => r.changes));
+        break;
+      } catch (error) {
+        if (Date.now() > deadlineMs) return log(`harness ${parentPid} gone; ${shown}: could not remove faults: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
   }
+  await log(`harness ${parentPid} gone; ${shown}: ${changes.join('; ') || 'no faults left'}`);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

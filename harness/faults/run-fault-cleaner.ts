@@ -46,8 +46,19 @@ export async function listProxies(http: GuardedHttp, toxiproxyUrl: string): Prom
  * a run that is not a target (so, alive) still holds its own down marker
  * there. Returns what it changed, grouped by run. Toxics ordeal did not name
  * are never touched, and proxies are never deleted.
+ *
+ * `downSeen` carries memory between passes: proxies where a target's down
+ * marker was seen are added to it, and a proxy in it that is disabled is
+ * re-enabled even when its marker is already gone — the case of a dead
+ * harness whose "disable" request was still in flight when the previous pass
+ * deleted the marker (the marker always goes in before the disable).
  */
-export async function removeRunFaults(http: GuardedHttp, toxiproxyUrl: string, isTarget: (runId: string) => boolean): Promise<RemovedFaults[]> {
+export async function removeRunFaults(
+  http: GuardedHttp,
+  toxiproxyUrl: string,
+  isTarget: (runId: string) => boolean,
+  downSeen: Map<string, string> = new Map(),
+): Promise<RemovedFaults[]> {
   const byRun = new Map<string, string[]>();
   const note = (runId: string, change: string): void => {
     byRun.set(runId, [...(byRun.get(runId) ?? []), change]);
@@ -58,17 +69,19 @@ export async function removeRunFaults(http: GuardedHttp, toxiproxyUrl: string, i
       const ours = proxy.toxics.map((toxic) => ({ toxic, parsed: parseFaultName(toxic.name) }));
       const owned = ours.filter(({ parsed }) => parsed && isTarget(parsed.runId));
       const markers = owned.filter(({ parsed }) => parsed!.downMarker);
+      for (const { parsed } of markers) downSeen.set(proxy.name, parsed!.runId);
+      const heldDownBy = downSeen.get(proxy.name);
       const heldByOthers = ours.some(({ parsed }) => parsed?.downMarker && !isTarget(parsed.runId));
       const proxyPath = `/proxies/${encodeURIComponent(proxy.name)}`;
       for (const { toxic, parsed } of owned) {
         await toxiproxyRequest(http, toxiproxyUrl, 'DELETE', `${proxyPath}/toxics/${encodeURIComponent(toxic.name)}`);
         if (!parsed!.downMarker && !parsed!.heartbeat) note(parsed!.runId, `${proxy.name}: removed toxic ${toxic.name}`);
       }
-      if (markers.length > 0 && !proxy.enabled) {
-        if (heldByOthers) note(markers[0]!.parsed!.runId, `${proxy.name}: left down (another live run holds it down)`);
+      if (heldDownBy !== undefined && !proxy.enabled) {
+        if (heldByOthers) note(heldDownBy, `${proxy.name}: left down (another live run holds it down)`);
         else {
           await toxiproxyRequest(http, toxiproxyUrl, 'POST', proxyPath, { enabled: true });
-          note(markers[0]!.parsed!.runId, `${proxy.name}: re-enabled (was down)`);
+          note(heldDownBy, `${proxy.name}: re-enabled (was down)`);
         }
       }
     }),
