@@ -66,8 +66,8 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--fail-on-regression', 'exit 1 when a comparison finds a regression, even if every check passed')
     .option('--metrics-port <port>', "serve ordeal's own metrics at http://127.0.0.1:<port>/metrics during the run (0: any free port)", parsePort)
     .option('--pushgateway <url>', "push the run's summary to this Prometheus Pushgateway at the end")
-    .option('--ui [port]', 'serve a live console on http://127.0.0.1:<port>/ (default: any free port): phases, faults, figures, an abort button', parsePort)
-    .option('--confirm-faults [duration]', 'with --ui: before each fault phase, wait until an operator confirms on the console; not confirmed in time (default 5m): the run aborts', parseWait)
+    .option('--ui [port]', 'serve a live console on http://127.0.0.1:<port>/ (default: any free port): the report as it grows, with skip, abort, confirm and notes', parsePort)
+    .option('--confirm-faults [duration]', 'before each fault phase, wait until an operator confirms (the live console\'s button, or c in the terminal); not confirmed in time (default 5m): the run aborts', parseWait)
     .action(async (scenario: string, options) => {
       const { runCommand } = await import('./run-command.ts');
       setExitCode(await runCommand(scenario, options, io));

@@ -18,7 +18,7 @@ export function formatProgress(p: ProgressSnapshot): string {
 }
 
 /** A live line per second on a terminal; plain lines when not a TTY or in CI. */
-export function attachProgressPrinter(events: RunEvents, stream: CliStream, style: OutputStyle): void {
+export function attachProgressPrinter(events: RunEvents, stream: CliStream, style: OutputStyle, options: { holdLiveLine?: () => boolean } = {}): void {
   let liveLineOpen = false;
   const line = (text: string): void => {
     if (liveLineOpen) stream.write('\r\u001b[2K');
@@ -34,8 +34,10 @@ export function attachProgressPrinter(events: RunEvents, stream: CliStream, styl
   events.on('faultRemoved', ({ fault }) => line(style.dim(`  ✓ fault off: ${fault.fault.proxy} ${fault.fault.kind}`)));
   events.on('guardTripped', ({ trip }) => line(style.red(`ordeal: guard "${trip.name}" tripped: ${trip.observed}; stopping load, removing faults`)));
   events.on('warning', ({ message }) => line(style.yellow(`ordeal: warning: ${message}`)));
+  events.on('annotation', ({ note }) => line(`  ✎ note${note.phase ? ` (${note.phase})` : ''}, from the ${note.source}: ${note.text}`));
   events.on('progress', (snapshot) => {
     const text = formatProgress(snapshot);
+    if (style.live && options.holdLiveLine?.()) return;
     if (style.live) {
       // A terminal that reports no width (0, or none) gets the whole line, not 20 characters of it.
       stream.write(`\r\u001b[2K${stream.columns ? text.slice(0, Math.max(20, stream.columns - 1)) : text}`);

@@ -23,6 +23,11 @@ import { EXIT_CODE_OF_VERDICT } from '../verdict/run-verdict.ts';
 import { processIo, redactingIo, type CliIo } from './cli-io.ts';
 import { createOutputStyle } from './output-style.ts';
 import { attachProgressPrinter } from './progress-printer.ts';
+import { attachTerminalKeys, type TerminalKeys } from './terminal-keys.ts';
+import { ConfirmGate } from '../run/confirm-gate.ts';
+import type { OperatorControls } from '../run/operator.ts';
+import { describeFault } from '../scenario/fault-schema.ts';
+import { formatDurationMs } from '../scenario/duration.ts';
 import { renderSummary } from './summary-table.ts';
 
 export interface RunCommandOptions {
@@ -98,14 +103,40 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
   };
   const handlers = (Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]).map((signal) => [signal, (): void => onSignal(signal)] as const);
   let metricsEndpoint: StartedMetricsEndpoint | undefined;
+  let keys: TerminalKeys | undefined;
   for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
     const events = new RunEvents();
     const style = createOutputStyle(io.stderr);
-    attachProgressPrinter(events, io.stderr, style);
+    let controls: OperatorControls | undefined;
+    const useKeys = process.stdin.isTTY === true && !options.json && io.stderr.isTTY === true;
+    if (options.confirmFaults !== undefined && options.ui === undefined && !useKeys) {
+      throw new OrdealError('ORDEAL_ERR_USAGE', '--confirm-faults needs --ui or a terminal: the confirm is a button on the live console, or the c key where ordeal runs');
+    }
+    const confirmGate = options.confirmFaults === undefined ? undefined : new ConfirmGate(options.confirmFaults === true ? DEFAULT_CONFIRM_MS : options.confirmFaults);
+    if (useKeys) {
+      keys = attachTerminalKeys(process.stdin, io.stderr, {
+        interrupt: () => onSignal('SIGINT'),
+        skip: () => controls?.skipPhase('skipped from the terminal') ?? false,
+        confirm: () => confirmGate?.confirm() ?? false,
+        note: (text) => {
+          try {
+            controls?.annotate(text, 'terminal');
+            return controls ? undefined : 'the run has not started yet';
+          } catch (error) {
+            return (error as Error).message;
+          }
+        },
+        phase: () => currentPhase,
+      });
+      confirmGate?.onWaiting(({ phase, timeoutMs }) =>
+        io.stderr.write(style.yellow(`ordeal: phase ${phase.name} will apply ${phase.faults.map(describeFault).join('; ')}: press c to confirm${options.ui !== undefined ? ' (or on the live console)' : ''}; not confirmed within ${formatDurationMs(timeoutMs)}, the run aborts\n`)),
+      );
+    }
+    let currentPhase: string | undefined;
+    events.on('phaseStarted', ({ phase }) => (currentPhase = phase.name));
+    attachProgressPrinter(events, io.stderr, style, { holdLiveLine: () => keys?.typing === true });
     let liveConsole: LiveConsole | undefined;
-    let skipPhase: ((reason: string) => boolean) | undefined;
-    if (options.confirmFaults !== undefined && options.ui === undefined) throw new OrdealError('ORDEAL_ERR_USAGE', '--confirm-faults needs --ui: the confirm button is on the live console');
     if (options.ui !== undefined) {
       const { startLiveConsole } = await import('../console/live-console.ts');
       const port = options.ui === true ? 0 : options.ui;
@@ -114,7 +145,7 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
         onAbort: () => {
           if (!controller.signal.aborted) controller.abort('the live console');
         },
-        onSkip: () => skipPhase?.('skipped from the live console'),
+        ...(confirmGate ? { confirmGate } : {}),
       }).catch((cause: Error) => {
         throw new OrdealError('ORDEAL_ERR_USAGE', `--ui ${port}: cannot listen on 127.0.0.1 (${cause.message}; pick a free port, or leave it out)`, { cause });
       });
@@ -133,16 +164,13 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
       scenarioFile,
       flowInputs,
       events,
-      ...(liveConsole
-        ? {
-            operator: {
-              attach: (controls: { skipPhase: (reason: string) => boolean }) => (skipPhase = controls.skipPhase),
-              ...(options.confirmFaults !== undefined
-                ? { confirmFaults: (phase: PlannedPhase, signal: AbortSignal) => liveConsole!.awaitConfirmation(phase, options.confirmFaults === true ? DEFAULT_CONFIRM_MS : options.confirmFaults!, signal) }
-                : {}),
-            },
-          }
-        : {}),
+      operator: {
+        attach: (given) => {
+          controls = given;
+          liveConsole?.attach(given);
+        },
+        ...(confirmGate ? { confirmFaults: (phase: PlannedPhase, signal: AbortSignal) => confirmGate.wait(phase, signal) } : {}),
+      },
       signal: controller.signal,
       timeScale: options.timeScale,
       targetUrl: options.target,
@@ -174,9 +202,11 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
         )
         .finally(() => http.close());
     }
+    keys?.detach();
+    keys = undefined;
     if (liveConsole) {
-      liveConsole.reportWritten(files.find((f) => f.endsWith('report.html')));
-      io.stderr.write(`ordeal: the live console shows the report at ${liveConsole.url}/report until ordeal exits\n`);
+      // The page becomes the final report (it keeps it after ordeal exits; report.html is the same).
+      await liveConsole.reportWritten(published, files.find((f) => f.endsWith('report.html')));
       await liveConsole.stop();
     }
     if (options.json) io.stdout.write(`${JSON.stringify(published, null, 2)}\n`);
@@ -185,6 +215,7 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
     if (options.failOnRegression && published.verdict === 'pass' && (published.comparison?.regressions ?? 0) > 0) return 1;
     return EXIT_CODE_OF_VERDICT[published.verdict];
   } finally {
+    keys?.detach();
     await metricsEndpoint?.stop();
     for (const [signal, handler] of handlers) process.off(signal, handler);
   }

@@ -1,20 +1,22 @@
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describeFault } from '../scenario/fault-schema.ts';
+import { loadHtmlAssets } from '../report/html/html-assets.ts';
+import type { RunReport } from '../report/run-report.ts';
+import type { OperatorControls } from '../run/operator.ts';
 import type { RunEvents } from '../run/run-events.ts';
-import type { PlannedPhase } from '../scenario/timeline.ts';
-import { LIVE_CONSOLE_PAGE } from './live-console-page.ts';
+import { describeFault } from '../scenario/fault-schema.ts';
+import type { ConfirmGate } from '../run/confirm-gate.ts';
+import { liveConsolePage } from './live-console-page.ts';
+import { consoleRequestRefusal, CONSOLE_TOKEN_HEADER } from './console-request-guard.ts';
+import { renderLiveBody, renderFinalBody, SnapshotPacer } from './live-snapshot.ts';
 
 export interface LiveConsole {
   url: string;
-  /**
-   * Holds a phase's faults until an operator presses confirm on the page;
-   * false when nobody does within `timeoutMs` (or the run stops meanwhile).
-   */
-  awaitConfirmation(phase: PlannedPhase, timeoutMs: number, signal: AbortSignal): Promise<boolean>;
-  /** Once the report is written: the page offers it (report.html served from here). */
-  reportWritten(htmlFile: string | undefined): void;
+  /** The run's controls, once it has started: the page's skip button and notes, and its live report. */
+  attach(controls: OperatorControls): void;
+  /** The run's final report: the page becomes it. */
+  reportWritten(report: RunReport, htmlFile: string | undefined): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,59 +25,98 @@ export interface LiveConsoleOptions {
   port: number;
   /** The abort button: same as SIGINT — load stops, faults are removed, the report is written. */
   onAbort: () => void;
-  /** The skip button: the rest of the running phase is skipped (its faults removed), the run goes on. */
-  onSkip: () => void;
+  /** With --confirm-faults: where the confirm button's press goes. */
+  confirmGate?: ConfirmGate;
 }
+
+/** A note's body is a few hundred characters; more is refused before it is read. */
+const MAX_NOTE_BODY_BYTES = 4_096;
 
 /**
  * `ordeal run --ui`: a page on 127.0.0.1 (never another address) that
- * follows the run live over server-sent events — the current phase, fault
- * windows as they open and close, the live figures, guard trips, warnings,
- * the verdict — with an abort button. When the report is written the page
- * links to it, served from here.
+ * follows the run live over server-sent events — the phases, fault windows
+ * as they open and close, the live figures, guard trips, notes, warnings and,
+ * every few seconds, the report so far drawn by the report's own renderer
+ * (timeline, charts, checks as they settle, guards) — with skip, abort,
+ * confirm and notes. When the run ends the page becomes its final report.
+ * Only pages it served can press its buttons (a per-run token, the Host and
+ * Origin checked): another site open in the same browser cannot.
  */
 export async function startLiveConsole(events: RunEvents, options: LiveConsoleOptions): Promise<LiveConsole> {
+  const assets = await loadHtmlAssets();
+  const token = randomBytes(18).toString('base64url');
   const clients = new Set<http.ServerResponse>();
-  let confirming: ((confirmed: boolean) => void) | undefined;
+  let controls: OperatorControls | undefined;
   const history: string[] = [];
-  let reportFile: string | undefined;
+  let lastSnapshot: string | undefined;
+  let finished = false;
+  let snapshotFailures = 0;
+  const frame = (type: string, data: unknown): string => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+  const broadcast = (text: string): void => {
+    for (const client of clients) client.write(text);
+  };
   const publish = (type: string, data: unknown): void => {
-    const frame = `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
-    history.push(frame);
-    for (const client of clients) client.write(frame);
+    const text = frame(type, data);
+    history.push(text);
+    broadcast(text);
   };
   events.on('runStarted', (e) => publish('run', { runId: e.runId, target: e.target, phases: e.timeline.phases.map((p) => p.name) }));
   events.on('phaseStarted', ({ phase }) => publish('phase', { name: phase.name, index: phase.index }));
   events.on('faultApplied', ({ fault }) => publish('fault', { id: fault.id, phase: fault.phase, description: describeFault(fault.fault), open: true }));
   events.on('faultRemoved', ({ fault }) => publish('fault', { id: fault.id, phase: fault.phase, description: describeFault(fault.fault), open: false }));
-  events.on('progress', (p) => publish('progress', p));
+  events.on('progress', (p) => broadcast(frame('progress', p)));
   events.on('guardTripped', ({ trip }) => publish('guard', trip));
+  events.on('annotation', ({ note }) => publish('note', note));
   events.on('warning', ({ message }) => publish('warning', { message }));
   events.on('runEnded', ({ report }) => publish('verdict', { verdict: report.verdict, reason: report.verdictReason }));
+  options.confirmGate?.onWaiting(({ phase, timeoutMs }) => publish('confirm', { phase: phase.name, faults: phase.faults.map(describeFault), timeoutMs }));
+  options.confirmGate?.onSettled(({ phase }, confirmed) => publish('confirmed', { phase: phase.name, confirmed }));
+
+  // The report so far, while a page watches: paced so that rendering never takes more than a tenth of the time.
+  const pacer = new SnapshotPacer(async () => {
+    if (!controls || finished || clients.size === 0) return;
+    const body = renderLiveBody(await controls.snapshot());
+    if (finished) return;
+    lastSnapshot = frame('snapshot', body);
+    broadcast(lastSnapshot);
+  }, (error) => {
+    if (snapshotFailures++ === 0) publish('warning', { message: `the live report could not be updated (${error.message}); trying again` });
+  });
 
   const server = http.createServer((req, res) => {
+    const refusal = consoleRequestRefusal(req, (server.address() as AddressInfo).port, token);
+    if (refusal) {
+      res.writeHead(refusal.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${refusal.reason}\n`);
+      return;
+    }
     if (req.method === 'GET' && req.url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(LIVE_CONSOLE_PAGE);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(liveConsolePage(assets, token));
     } else if (req.method === 'GET' && req.url === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       // A page opened late sees the whole run so far.
-      for (const frame of history) res.write(frame);
+      for (const text of history) res.write(text);
+      if (lastSnapshot) res.write(lastSnapshot);
       clients.add(res);
       req.on('close', () => clients.delete(res));
+      pacer.wake();
     } else if (req.method === 'POST' && req.url === '/confirm') {
-      const pending = confirming;
-      confirming = undefined;
-      pending?.(true);
-      res.writeHead(pending ? 202 : 409).end(pending ? 'confirmed' : 'nothing to confirm');
+      const confirmed = options.confirmGate?.confirm() ?? false;
+      res.writeHead(confirmed ? 202 : 409).end(confirmed ? 'confirmed' : 'nothing to confirm');
     } else if (req.method === 'POST' && req.url === '/skip') {
-      options.onSkip();
-      res.writeHead(202).end('skipping');
+      const skipped = controls?.skipPhase('skipped from the live console') ?? false;
+      res.writeHead(skipped ? 202 : 409).end(skipped ? 'skipping' : 'no phase is running');
     } else if (req.method === 'POST' && req.url === '/abort') {
       publish('warning', { message: 'abort pressed in the live console: stopping load, removing faults, writing the report' });
       options.onAbort();
       res.writeHead(202).end('aborting');
-    } else if (req.method === 'GET' && req.url === '/report' && reportFile) {
-      readFile(reportFile).then((html) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html), () => res.writeHead(404).end());
+    } else if (req.method === 'POST' && req.url === '/note') {
+      readNote(req)
+        .then((text) => {
+          if (!controls) throw new RangeError('the run has not started yet');
+          controls.annotate(text, 'console');
+          res.writeHead(201).end('noted');
+        })
+        .catch((error: Error) => res.writeHead(error instanceof RangeError ? 400 : 413, { 'content-type': 'text/plain; charset=utf-8' }).end(`${error.message}\n`));
     } else res.writeHead(404).end();
   });
   await new Promise<void>((resolve, reject) => {
@@ -84,31 +125,44 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    awaitConfirmation(phase, timeoutMs, signal) {
-      return new Promise<boolean>((resolve) => {
-        const done = (confirmed: boolean): void => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', onStop);
-          confirming = undefined;
-          publish('confirmed', { phase: phase.name, confirmed });
-          resolve(confirmed);
-        };
-        const onStop = (): void => done(false);
-        const timer = setTimeout(() => done(false), timeoutMs);
-        signal.addEventListener('abort', onStop, { once: true });
-        confirming = done;
-        publish('confirm', { phase: phase.name, faults: phase.faults.map(describeFault), timeoutMs });
-      });
+    attach(given) {
+      controls = given;
+      pacer.start();
     },
-    reportWritten(htmlFile) {
-      reportFile = htmlFile;
-      publish('report', { url: htmlFile ? '/report' : null });
+    async reportWritten(report, htmlFile) {
+      finished = true;
+      pacer.stop();
+      publish('final', { ...renderFinalBody(report), file: htmlFile ?? null });
     },
     stop: () =>
       new Promise<void>((resolve) => {
+        pacer.stop();
         for (const client of clients) client.end();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
 }
+
+function readNote(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    // A body too large is read to its end (not kept), so the answer still reaches the sender.
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= MAX_NOTE_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (bytes > MAX_NOTE_BODY_BYTES) return reject(new Error(`a note's body is at most ${MAX_NOTE_BODY_BYTES} bytes`));
+      try {
+        resolve((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text?: unknown }).text as string);
+      } catch {
+        reject(new RangeError('send {"text": "…"}'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+export { CONSOLE_TOKEN_HEADER };

@@ -80,6 +80,11 @@ export class GuardMonitor {
 
   stop(): GuardOutcome[] {
     clearInterval(this.timer);
+    return this.outcomes();
+  }
+
+  /** Each guard's outcome so far. */
+  outcomes(): GuardOutcome[] {
     return this.watched.map((w) => ({ name: w.name, condition: w.condition, tripped: w.trip !== undefined, trippedAtMs: w.trip?.trippedAtMs, observed: w.trip?.observed }));
   }
 

@@ -114,6 +114,9 @@ export function buildReport(run: RecordedRun): RunReport {
       removedAt: f.removedAtMs === undefined ? null : iso(f.removedAtMs),
       ...vanishedAt(run, f.id),
     })),
+    ...(run.annotations && run.annotations.length > 0
+      ? { annotations: run.annotations.map((n) => ({ at: iso(n.atMs), phase: n.phase ?? null, text: n.text, source: n.source })) }
+      : {}),
     guards: (run.guards ?? []).map((g) => ({
       name: g.name,
       condition: g.condition,

@@ -47,6 +47,8 @@ export interface RunReport {
   comparison?: ComparisonReport;
   environment: { ordeal: string; node: string; platform: string; cpus: number; hostname: string; maxRssBytes: number };
   error?: string;
+  /** Notes operators typed during the run (the live console, the terminal), in order: when, during which phase, what. */
+  annotations?: { at: string; phase: string | null; text: string; source: 'console' | 'terminal' | 'api' }[];
   /** What the notification channels were told and whether it arrived (a failed delivery never changes the verdict). */
   notifications?: { channel: string; event: string; ok: boolean; error?: string }[];
 }

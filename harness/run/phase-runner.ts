@@ -41,7 +41,7 @@ export interface PhaseOutcome {
 export class PhaseRunner {
   /** Faults of the phase now running that are in place: for live progress. */
   private active: AppliedFault[] = [];
-  private running?: string;
+  private running?: { name: string; startMs: number };
   /** Ends the running phase's load early (skip), without stopping the run. */
   private skip?: { controller: AbortController; reason?: string };
 
@@ -61,6 +61,11 @@ export class PhaseRunner {
 
   /** The phase running now, if any (guards that watch some phases only ask). */
   currentPhase(): string | undefined {
+    return this.running?.name;
+  }
+
+  /** The phase running now and when it began (the live console's snapshot). */
+  runningPhase(): { name: string; startMs: number } | undefined {
     return this.running;
   }
 
@@ -68,7 +73,7 @@ export class PhaseRunner {
   async run(phase: PlannedPhase, started: (startMs: number) => void = () => undefined): Promise<PhaseOutcome> {
     const { driver, load, faults, recorder, events, clock, signal } = this.context;
     const startMs = clock.nowMs();
-    this.running = phase.name;
+    this.running = { name: phase.name, startMs };
     const skip = { controller: new AbortController() } as { controller: AbortController; reason?: string };
     this.skip = skip;
     // The phase's load stops on the run's stop or on a skip; a skip leaves the run going.

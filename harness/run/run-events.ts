@@ -5,6 +5,7 @@ import type { GuardTrip } from '../guards/guard-monitor.ts';
 import type { RunReport } from '../report/run-report.ts';
 import type { PlannedPhase, Timeline } from '../scenario/timeline.ts';
 import type { PhaseStats } from '../verdict/phase-stats.ts';
+import type { OperatorNote } from '../verdict/recorded-run.ts';
 
 export interface ProgressSnapshot {
   phase: string;
@@ -35,6 +36,8 @@ export interface RunEventMap {
   phaseEnded: { phase: PlannedPhase; stats: PhaseStats };
   warning: { message: string };
   guardTripped: { trip: GuardTrip };
+  /** An operator's note (live console, terminal). */
+  annotation: { note: OperatorNote };
   /** What was recorded since the last such event, per phase-second (deltas: a second may come again when it grew). */
   secondsRecorded: { buckets: SecondBucket[] };
   runEnded: { report: RunReport };

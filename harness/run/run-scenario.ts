@@ -17,7 +17,7 @@ import { scenarioWarnings } from '../scenario/scenario-warnings.ts';
 import { buildTimeline, type PlannedPhase } from '../scenario/timeline.ts';
 import { SignalCollection } from '../signals/signal-collection.ts';
 import type { PhaseWindow } from '../verdict/phase-stats.ts';
-import type { RecordedRun } from '../verdict/recorded-run.ts';
+import type { OperatorNote, RecordedRun } from '../verdict/recorded-run.ts';
 import { describeEnvironment } from './describe-environment.ts';
 import { LiveFeed } from './live-feed.ts';
 import { PhaseRunner } from './phase-runner.ts';
@@ -26,6 +26,8 @@ import { createRunId } from './run-id.ts';
 import type { RunOverrides } from './run-overrides.ts';
 import { RunSession, type SessionOptions } from './run-session.ts';
 import { RunWatch } from './run-watch.ts';
+import { settleMarginMs } from './check-settling.ts';
+import { cleanNoteText, MAX_NOTES, type Operator } from './operator.ts';
 import { StopController } from './stop-controller.ts';
 
 export interface RunOptions extends RunOverrides {
@@ -34,15 +36,8 @@ export interface RunOptions extends RunOverrides {
   env?: Readonly<Record<string, string | undefined>>;
   /** The scenario's traffic already compiled (the CLI compiles it first, to know its secrets). */
   flowInputs?: FlowInputs;
-  /**
-   * An operator's hand on the run (the live console): confirm each phase's
-   * faults before they go in (false: nobody did in time, and the run aborts),
-   * and skip the rest of a phase.
-   */
-  operator?: {
-    confirmFaults?: (phase: PlannedPhase, signal: AbortSignal) => Promise<boolean>;
-    attach?: (controls: { skipPhase: (reason: string) => boolean }) => void;
-  };
+  /** An operator's hand on the run (the live console, the terminal): confirm faults, skip a phase, notes, live snapshots. */
+  operator?: Operator;
   runId?: string;
   clock?: Clock;
   driver?: LoadDriver;
@@ -133,11 +128,59 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
       }
     : undefined;
   const runner = new PhaseRunner({ driver, load: session.load, faults, recorder, events, clock, signal: stop.signal, ...(confirmFaults ? { confirmFaults } : {}) });
-  operator?.attach?.({ skipPhase: (reason) => runner.skipCurrent(reason) });
   const skippedPhases = new Map<string, string>();
+  const notes: OperatorNote[] = [];
+  let recordingEnded = false;
   const watch = new RunWatch({ scenario, faults, recorder, clock, prometheus, events, stop, currentPhase: () => runner.currentPhase() });
   const feed = new LiveFeed({ events, recorder, clock, timeline, maxSendLagMs: parseDurationMs(scenario.load.maxSendLag) ?? 10, activeFaults: () => runner.activeFaults() });
 
+  /** What the run recorded, as of now (the live snapshot) or at its end. */
+  const recorded = (fields: Pick<RecordedRun, 'endedAtMs' | 'windows' | 'faults' | 'guards' | 'signals' | 'observedUntilMs'> & Partial<RecordedRun>): RecordedRun => ({
+    runId,
+    scenario,
+    scenarioFile: options.scenarioFile,
+    timeline,
+    target: infrastructure.targetUrl.origin,
+    driver: { name: driver.name, model: driver.model },
+    timeScale,
+    startedAtMs,
+    recorder,
+    warmupRequests: session.warmupRequests,
+    ...(session.readinessWaitMs !== undefined ? { readinessWaitMs: session.readinessWaitMs } : {}),
+    vanishedFaults: [...watch.vanished],
+    ...(skippedPhases.size > 0 ? { skippedPhases: new Map(skippedPhases) } : {}),
+    ...(notes.length > 0 ? { annotations: [...notes] } : {}),
+    environment: describeEnvironment(),
+    ...fields,
+  });
+  operator?.attach?.({
+    skipPhase: (reason) => runner.skipCurrent(reason),
+    annotate: (text, source) => {
+      if (recordingEnded) throw new RangeError('the run has ended');
+      if (notes.length >= MAX_NOTES) throw new RangeError(`this run already holds ${MAX_NOTES} notes`);
+      const note: OperatorNote = { atMs: clock.nowMs(), ...(runner.currentPhase() ? { phase: runner.currentPhase() } : {}), text: cleanNoteText(text), source };
+      notes.push(note);
+      events.emit('annotation', { note });
+      return note;
+    },
+    snapshot: async () => {
+      const nowMs = clock.nowMs();
+      const running = runner.runningPhase();
+      const liveWindows = new Map(windows);
+      if (running) liveWindows.set(running.name, { startMs: running.startMs, endMs: nowMs });
+      const live = await signals.snapshot(startedAtMs - 2_000);
+      const run = recorded({
+        endedAtMs: nowMs,
+        windows: liveWindows,
+        faults: [...faultRecords, ...runner.activeFaults()],
+        guards: watch.guardOutcomes(),
+        signals: live.signals,
+        observedUntilMs: Math.min(live.observedUntilMs, nowMs),
+      });
+      const settledAtMs = Object.fromEntries([...windows].map(([name, window]) => [name, window.endMs + settleMarginMs(scenario, name)]));
+      return { report: redactDeep(buildReport(run), flowInputs.secrets), ...(running ? { runningPhase: running.name } : {}), settledAtMs, nowMs };
+    },
+  });
   for (const message of scenarioWarnings(scenario)) events.emit('warning', { message });
   signals.start();
   watch.start();
@@ -158,29 +201,15 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
   const { signals: recordedSignals, observedUntilMs } = await signals.stop(startedAtMs - 2_000);
   for (const problem of await session.close()) (stop.noteError(problem), events.emit('warning', { message: problem }));
   feed.stop();
-
-  return {
-    runId,
-    scenario,
-    scenarioFile: options.scenarioFile,
-    timeline,
-    target: infrastructure.targetUrl.origin,
-    driver: { name: driver.name, model: driver.model },
-    timeScale,
-    startedAtMs,
+  recordingEnded = true;
+  return recorded({
     endedAtMs: clock.nowMs(),
     windows,
     faults: faultRecords,
-    recorder,
     abortedBy: stop.abortedBy,
     infrastructureError: stop.infrastructureError,
     guards: guardOutcomes,
     signals: recordedSignals,
     observedUntilMs,
-    warmupRequests: session.warmupRequests,
-    ...(session.readinessWaitMs !== undefined ? { readinessWaitMs: session.readinessWaitMs } : {}),
-    vanishedFaults: watch.vanished,
-    ...(skippedPhases.size > 0 ? { skippedPhases } : {}),
-    environment: describeEnvironment(),
-  };
+  });
 }

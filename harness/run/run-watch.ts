@@ -61,6 +61,11 @@ export class RunWatch {
     this.guards.start();
   }
 
+  /** Each guard's outcome so far (watching goes on). */
+  guardOutcomes(): GuardOutcome[] {
+    return this.guards.outcomes();
+  }
+
   /** Stops watching; returns each guard's outcome. */
   stop(): GuardOutcome[] {
     this.faultWatch?.stop();

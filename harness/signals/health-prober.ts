@@ -64,6 +64,11 @@ export class HealthProber {
     for (const list of this.samples.values()) list.sort((a, b) => a.atMs - b.atMs);
     return this.samples;
   }
+
+  /** The samples so far, per probe, in time order (probing goes on). */
+  soFar(): Map<string, HealthSample[]> {
+    return new Map([...this.samples].map(([probe, list]) => [probe, [...list].sort((a, b) => a.atMs - b.atMs)]));
+  }
 }
 
 /** The probes a scenario's health section names: live/ready/startup on the target's origin, then its named probes. */

@@ -60,13 +60,18 @@ export class MetricsScraper {
 
   stop(): Map<string, SeriesResult> {
     clearInterval(this.timer);
+    return this.soFar();
+  }
+
+  /** What was scraped so far, per selector (scraping goes on). */
+  soFar(): Map<string, SeriesResult> {
     const series = new Map<string, SeriesResult>();
     for (const entry of this.selectors) {
       entry.points.sort((a, b) => a.atMs - b.atMs);
       series.set(
         scrapeKey(entry.text),
         entry.points.length > 0
-          ? { points: entry.points }
+          ? { points: [...entry.points] }
           : this.failures.length === 0
             ? { points: [], missingMetrics: [entry.selector.name] }
             : { error: `scraping ${redactUrl(this.url.href)} failed: ${this.failures.at(-1)}` },

@@ -10,7 +10,7 @@ import { collectPrometheusSignals } from './prometheus-signals.ts';
 import { emptySignals, type RecordedSignals } from './recorded-signals.ts';
 
 /** Prometheus scrapes and evaluates the last seconds after the load ends; they are read back after this. */
-const PROMETHEUS_SETTLE_MS = 2_000;
+export const PROMETHEUS_SETTLE_MS = 2_000;
 
 const DEFAULT_HEALTH = { interval: '1s', timeout: '3s', paths: { live: '/health/live', ready: '/health/ready', startup: '/health/startup' } };
 
@@ -47,6 +47,21 @@ export class SignalCollection {
   start(): void {
     this.prober?.start();
     this.scraper?.start();
+  }
+
+  /**
+   * The signals so far, while probing and scraping go on (the live console).
+   * Prometheus is read without waiting for it to settle, so its data is taken
+   * as observed only up to PROMETHEUS_SETTLE_MS ago.
+   */
+  async snapshot(fromMs: number): Promise<{ signals: RecordedSignals; observedUntilMs: number }> {
+    const { prometheus, clock, scenario } = this.sources;
+    const health = this.prober?.soFar() ?? new Map();
+    const scraped = this.scraper?.soFar() ?? new Map();
+    const nowMs = clock.nowMs();
+    if (!prometheus) return { signals: { ...emptySignals(), series: scraped, health }, observedUntilMs: nowMs };
+    const fromPrometheus = await collectPrometheusSignals(prometheus, queriesFor(scenario.checks), fromMs, nowMs);
+    return { signals: { ...fromPrometheus, series: new Map([...fromPrometheus.series, ...scraped]), health }, observedUntilMs: nowMs - PROMETHEUS_SETTLE_MS };
   }
 
   /** Stops probing and scraping; reads Prometheus back over [fromMs, now] after it settles. */

@@ -6,6 +6,15 @@ import type { Timeline } from '../scenario/timeline.ts';
 import type { RecordedSignals } from '../signals/recorded-signals.ts';
 import type { PhaseWindow } from './phase-stats.ts';
 
+/** A note an operator typed during the run: it lands on the timeline and in report.json. */
+export interface OperatorNote {
+  atMs: number;
+  /** The phase running when it was typed (none: between phases). */
+  phase?: string;
+  text: string;
+  source: 'console' | 'terminal' | 'api';
+}
+
 /** Everything a run recorded: what the judge judges and the report shows. Data only. */
 export interface RecordedRun {
   runId: string;
@@ -32,6 +41,8 @@ export interface RecordedRun {
   readinessWaitMs?: number;
   /** Phases an operator cut short (skip), with why. */
   skippedPhases?: ReadonlyMap<string, string>;
+  /** Notes operators typed during the run. */
+  annotations?: readonly OperatorNote[];
   /** Faults of this run that someone else removed while they should have been in place. */
   vanishedFaults?: readonly VanishedFault[];
   /** Where it ran (read by the run, so that judging and reporting stay pure). */

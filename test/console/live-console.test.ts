@@ -72,7 +72,7 @@ describe.skipIf(missing !== undefined)(`the live console in Debian's Chromium${m
     expect(report.verdict).toBe('aborted');
     expect(report.verdictReason).toContain('the live console');
     // The page heard the verdict before ordeal exited.
-    expect(await page.getAttribute('[data-verdict]', 'data-value')).toBe('aborted');
+    expect(await page.getAttribute('[data-console-verdict]', 'data-value')).toBe('aborted');
     await page.close();
   }, 90_000);
 
@@ -102,6 +102,56 @@ describe.skipIf(missing !== undefined)(`the live console in Debian's Chromium${m
     const calm = report.phases.find((p) => p.name === 'calm')!;
     expect(calm.endedEarly).toBe('skipped from the live console');
     expect(Date.parse(calm.end) - Date.parse(calm.start)).toBeLessThan(30_000);
+    await page.close();
+  }, 90_000);
+
+  it('is the report as it grows (charts, checks settling, guards, notes on the timeline) and becomes the final report at the end', async () => {
+    const { file, reportDir } = await writeTempScenario({
+      name: 'live-report',
+      target: { baseUrl: stack.baseUrl },
+      toxiproxy: { url: stack.toxiproxy.url, proxies: [stack.proxy] },
+      // A short request timeout: a phase's checks settle that long after it ends.
+      load: { warmup: false, maxSendLag: '1s', timeout: '1s' },
+      requests: [{ path: '/' }],
+      phases: [
+        { name: 'first', duration: '1500ms', rate: 10 },
+        { name: 'second', duration: '60s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 20 }] },
+      ],
+      slos: [{ http_req_failed: ['rate<0.01'] }],
+      guards: [{ metric: 'http_req_failed', trip: 'rate>0.5', for: '5s' }],
+    });
+    const { cli, page } = await runWithConsole(file, reportDir);
+    const live = '[data-live-report]';
+    // The first phase's check settles while the second runs; the second's is judged on the data so far.
+    await page.waitForSelector(`${live} tr[data-check-state="settled"]`, { timeout: 30_000 });
+    await page.waitForSelector(`${live} tr[data-check-state="provisional"]`, { timeout: 10_000 });
+    expect(await page.textContent(`${live} [data-verdict]`)).toContain('RUNNING');
+    expect(await page.textContent(`${live} tr[data-check-state="settled"]`)).toContain('pass');
+    // The report's own charts, drawn from the live data, and its timeline with the fault window open.
+    expect(Number(await page.getAttribute('html', 'data-charts-drawn'))).toBeGreaterThanOrEqual(3);
+    await page.waitForSelector(`${live} svg.timeline g[data-kind="fault"]`, { timeout: 10_000 });
+    expect(await page.textContent(`${live} [data-fault-active]`)).toContain('in place now');
+    expect(await page.textContent(live)).toContain('not tripped');
+    // A note typed by an operator: on the live timeline within a snapshot, then in report.json and report.html.
+    await page.fill('[data-note]', 'p95 on the dashboard <b>climbing</b>');
+    await page.click('[data-note-form] button');
+    await page.waitForSelector(`${live} svg.timeline g[data-kind="note"]`, { timeout: 10_000 });
+    expect(await page.getAttribute(`${live} svg.timeline g[data-kind="note"]`, 'data-label')).toBe('p95 on the dashboard <b>climbing</b>');
+    await page.screenshot({ path: path.resolve('test-artifacts', 'live-console-report.png'), fullPage: true });
+    await page.click('[data-skip]');
+    expect(await cli.exit).toBe(EXIT_CODE_OF_VERDICT.pass);
+    // The page became the final report: the console bar gone, the verdict in its place.
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-console]').hidden === true, undefined, { timeout: 5_000 });
+    expect(await page.getAttribute('[data-live-report] [data-verdict]', 'data-verdict')).toBe('pass');
+    expect(await page.locator('[data-live-report] tr[data-check-state="settled"]').count()).toBe(await page.locator('[data-live-report] tr[data-check-state]').count());
+    const runDir = (await readdir(reportDir, { withFileTypes: true })).find((e) => e.isDirectory())!;
+    const report = JSON.parse(await readFile(path.join(reportDir, runDir.name, 'report.json'), 'utf8')) as { annotations: { phase: string; text: string; source: string; at: string }[]; startedAt: string };
+    expect(report.annotations).toHaveLength(1);
+    expect(report.annotations[0]).toMatchObject({ phase: 'second', text: 'p95 on the dashboard <b>climbing</b>', source: 'console' });
+    expect(Date.parse(report.annotations[0]!.at)).toBeGreaterThan(Date.parse(report.startedAt));
+    const html = await readFile(path.join(reportDir, runDir.name, 'report.html'), 'utf8');
+    expect(html).toContain('data-kind="note" data-label="p95 on the dashboard &lt;b&gt;climbing&lt;/b&gt;"');
+    expect(html).not.toContain('<b>climbing</b>');
     await page.close();
   }, 90_000);
 

@@ -9,6 +9,14 @@ import { errorKindLines } from '../what-went-wrong.ts';
 import { renderTimelineSvg } from './timeline-svg.ts';
 import { sinceStart, utcTime } from '../run-time.ts';
 
+/** A report of a run still going (the live console): which checks are settled, which phase runs. */
+export interface LiveView {
+  /** The phase running now, if any. */
+  runningPhase?: string;
+  /** settled: its data is complete and it cannot change; provisional: judged on the data so far; pending: its phase has not run. */
+  checkState: (check: { name: string; phase: string }) => 'settled' | 'provisional' | 'pending';
+}
+
 const VERDICT_MARK = { pass: '✔ PASS', fail: '✖ FAIL', inconclusive: '⚠ INCONCLUSIVE', aborted: '■ ABORTED' } as const;
 const STATUS_MARK = { pass: '✔ pass', fail: '✖ FAIL', inconclusive: '? inconclusive' } as const;
 
@@ -29,18 +37,23 @@ function phasesTable(report: RunReport): string {
 const STATUS_ORDER = { fail: 0, inconclusive: 1, pass: 2 } as const;
 
 /** Checks grouped by phase, in the run's phase order; in each group failures first, highlighted. */
-function checksTable(report: RunReport): string {
+function checksTable(report: RunReport, live?: LiveView): string {
   const order = new Map(report.phases.map((p, i) => [p.name, i]));
   const phases = [...new Set(report.checks.map((c) => c.phase))].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
   const groups = phases.map((phase) => {
     const checks = report.checks.filter((c) => c.phase === phase).sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
-    const failed = checks.filter((c) => c.status !== 'pass').length;
+    const failed = checks.filter((c) => c.status !== 'pass' && live?.checkState(c) !== 'pending').length;
     const head = `<tr class="phase-group" data-phase-group="${e(phase)}"><th colspan="4">${e(phase)}</th><th class="group-tally">${failed ? `${failed} of ${checks.length} not passed` : `${checks.length} passed`}</th></tr>`;
-    const rows = checks.map(
-      (c) =>
-        `<tr class="check-${c.status}" data-check-status="${c.status}"><td>${e(c.name)}</td><td class="num">${e(formatObserved(c.observed, c.metric, c.expected, c.unit))}</td><td><code>${e(c.expected)}</code></td>` +
-        `<td colspan="2"><span class="status status-${c.status}" data-status="${c.status}">${STATUS_MARK[c.status]}</span>${c.reason ? ` <span class="reason">${e(c.reason)}</span>` : ''}</td></tr>`,
-    );
+    const rows = checks.map((c) => {
+      const state = live?.checkState(c) ?? 'settled';
+      const observed = state === 'pending' ? '—' : e(formatObserved(c.observed, c.metric, c.expected, c.unit));
+      const result =
+        state === 'pending'
+          ? `<span class="status status-pending" data-status="pending">… pending</span> <span class="reason">${live?.runningPhase === c.phase ? 'its phase is running' : 'its phase has not run yet'}</span>`
+          : `<span class="status status-${c.status}" data-status="${c.status}">${STATUS_MARK[c.status]}</span>${state === 'provisional' ? ' <span class="so-far">so far</span>' : ''}${c.reason ? ` <span class="reason">${e(c.reason)}</span>` : ''}`;
+      const rowClass = state === 'pending' ? 'check-pending' : `check-${c.status}`;
+      return `<tr class="${rowClass}" data-check-status="${state === 'pending' ? 'pending' : c.status}" data-check-state="${state}"><td>${e(c.name)}</td><td class="num">${observed}</td><td><code>${e(c.expected)}</code></td><td colspan="2">${result}</td></tr>`;
+    });
     return `<tbody>${head}${rows.join('')}</tbody>`;
   });
   return `<table class="checks"><thead><tr><th>check</th><th class="num">observed</th><th>expected</th><th colspan="2">result</th></tr></thead>${groups.join('\n')}</table>`;
@@ -75,8 +88,8 @@ function loadLine(report: RunReport): string {
   return `${driver}, ${shape}, time scale ${timeScale}`;
 }
 
-/** One self-contained page: no network, uPlot and the data inlined. */
-export function renderHtml(report: RunReport, assets: HtmlAssets): string {
+/** The report's sections (all but the page around them), and the charts' data: the report page and the live console both show these. */
+export function renderReportBody(report: RunReport, live?: LiveView): { html: string; chartData: ReturnType<typeof chartData> } {
   const data = chartData(report);
   const resilience = report.resilience.length
     ? `<h2>Resilience timings</h2>${table(
@@ -87,20 +100,67 @@ export function renderHtml(report: RunReport, assets: HtmlAssets): string {
     : '';
   const since = (iso: string): string => sinceStart(report, iso);
   const guards = report.guards.length
-    ? `<h2>Guards</h2>${table(['guard', 'condition', 'result'], report.guards.map((g) => [e(g.name), `<code>${e(g.condition)}</code>`, g.tripped ? `<span class="status status-fail">■ tripped</span> at ${g.trippedAt ? since(g.trippedAt) : '?'}: ${e(g.observed ?? '')}` : '<span class="status status-pass">✔ never tripped</span>']))}`
+    ? `<h2>Guards</h2>${table(['guard', 'condition', 'result'], report.guards.map((g) => [e(g.name), `<code>${e(g.condition)}</code>`, g.tripped ? `<span class="status status-fail">■ tripped</span> at ${g.trippedAt ? since(g.trippedAt) : '?'}: ${e(g.observed ?? '')}` : `<span class="status status-pass">✔ ${live ? 'not tripped' : 'never tripped'}</span>`]))}`
     : '';
   const faults = report.faults.length
-    ? `<h2>Faults</h2>${table(['phase', 'fault', 'applied', 'removed'], report.faults.map((f) => [e(f.phase), e(f.description), since(f.appliedAt), f.removedAt ? since(f.removedAt) : '<strong>not removed</strong>']), new Set([2, 3]))}`
+    ? `<h2>Faults</h2>${table(['phase', 'fault', 'applied', 'removed'], report.faults.map((f) => [e(f.phase), e(f.description), since(f.appliedAt), f.removedAt ? since(f.removedAt) : live ? '<strong data-fault-active>● in place now</strong>' : '<strong>not removed</strong>']), new Set([2, 3]))}`
     : '';
-  // Failure first: what decided a verdict that is not a pass, above every chart.
-  const deciding = report.checks.filter((c) => c.status === (report.verdict === 'inconclusive' ? 'inconclusive' : 'fail'));
-  const errorLines = errorKindLines(report);
-  const wentWrong = report.verdict !== 'pass' && (deciding.length > 0 || errorLines.length > 0)
-    ? `<section class="went-wrong" id="went-wrong" data-went-wrong><h2>What went wrong</h2><ul>${deciding
+  const notes = report.annotations?.length
+    ? `<h2>Operator notes</h2>${table(['at', 'phase', 'note'], report.annotations.map((a) => [since(a.at), e(a.phase ?? '—'), e(a.text)]), new Set([0]))}`
+    : '';
+  // Failure first: what decided a verdict that is not a pass, above every chart; live, the failures settled so far.
+  const deciding = live
+    ? report.checks.filter((c) => c.status === 'fail' && live.checkState(c) === 'settled')
+    : report.checks.filter((c) => c.status === (report.verdict === 'inconclusive' ? 'inconclusive' : 'fail'));
+  const errorLines = live ? [] : errorKindLines(report);
+  const wentWrong = (live || report.verdict !== 'pass') && (deciding.length > 0 || errorLines.length > 0)
+    ? `<section class="went-wrong" id="went-wrong" data-went-wrong><h2>${live ? 'Failed so far' : 'What went wrong'}</h2><ul>${deciding
         .map((c) => `<li data-check="${e(c.name)}"><strong>${e(c.phase)}</strong> — ${e(c.name)}: observed ${e(formatObserved(c.observed, c.metric, c.expected, c.unit))}, expected <code>${e(c.expected)}</code>${c.reason ? ` — ${e(c.reason)}` : ''}${momentLink(report, c.phase)}</li>`)
         .join('')}</ul>${errorLines.length ? `<p data-error-kinds><strong>Errors by kind:</strong> ${e(errorLines.join('; '))}</p>` : ''}</section>`
     : '';
   const env = report.environment;
+  const header = live
+    ? `<div class="verdict verdict-running" data-verdict="running">● RUNNING</div>
+<div class="reason">${live.runningPhase ? `phase ${e(live.runningPhase)}` : 'between phases'} · checks turn final as their phases end; the verdict comes at the end</div>`
+    : `<div class="verdict verdict-${report.verdict}" data-verdict="${report.verdict}">${VERDICT_MARK[report.verdict]}</div>
+<div class="reason">${e(report.verdictReason)}${report.error ? ` — harness error: ${e(report.error)}` : ''}</div>`;
+  const html = `<header>
+<h1>ordeal: ${e(report.scenario.name)}</h1>
+${header}
+<div class="run-line" data-run-line>started ${e(utcTime(report.startedAt))} · ${e((report.durationMs / 1_000).toFixed(1))} s${live ? ' so far' : ''}${report.load.timeScale !== 1 ? ` · time scale ${e(String(report.load.timeScale))}× (phases shortened)` : ''} · every time below is relative to this start</div>
+</header>
+${wentWrong}
+<h2>Timeline</h2>
+${renderTimelineSvg(data.bands, data.startSec, data.endSec)}
+<p class="legend-note">Phases alternate grey; fault windows are hatched (also in every chart below); alerts are dotted (denser: critical); failing health probes are cross-hatched; a tripped guard is a dashed line marked ■; an operator's note is a line marked ✎.</p>
+<div id="charts"></div>
+<h2>Phases</h2>
+${phasesTable(report)}
+${stepRows(report).length > 0 ? `<h2>Steps and flows</h2>${table([...STEP_ROW_HEADERS], stepRows(report).map((row) => row.map(e)), new Set([2, 3, 4, 5, 6]))}` : ''}
+<h2>Checks</h2>
+${checksTable(report, live)}
+${resilience}
+${guards}
+${faults}
+${notes}
+${comparisonSection(report.comparison)}
+<h2>Run</h2>
+<dl class="meta">
+<dt>run id</dt><dd>${e(report.runId)}</dd>
+<dt>scenario</dt><dd>${e(report.scenario.name)}${report.scenario.file ? ` (${e(report.scenario.file)})` : ''}${report.scenario.description ? ` — ${e(report.scenario.description)}` : ''}</dd>
+<dt>target</dt><dd>${e(report.target)}</dd>
+<dt>load</dt><dd>${e(loadLine(report))}</dd>
+<dt>start</dt><dd>${e(utcTime(report.startedAt))}</dd>
+<dt>end</dt><dd>${live ? 'still running' : since(report.endedAt)}</dd>
+<dt>ordeal</dt><dd>${e(env.ordeal)}</dd>
+<dt>machine</dt><dd>${e(`${env.hostname}, ${env.platform}, ${env.cpus} CPUs, Node ${env.node}`)}</dd>
+</dl>`;
+  return { html, chartData: data };
+}
+
+/** One self-contained page: no network, uPlot and the data inlined. */
+export function renderHtml(report: RunReport, assets: HtmlAssets): string {
+  const { html, chartData: data } = renderReportBody(report);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -112,37 +172,7 @@ export function renderHtml(report: RunReport, assets: HtmlAssets): string {
 <style>${assets.reportCss}</style>
 </head>
 <body>
-<header>
-<h1>ordeal: ${e(report.scenario.name)}</h1>
-<div class="verdict verdict-${report.verdict}" data-verdict="${report.verdict}">${VERDICT_MARK[report.verdict]}</div>
-<div class="reason">${e(report.verdictReason)}${report.error ? ` — harness error: ${e(report.error)}` : ''}</div>
-<div class="run-line" data-run-line>started ${e(utcTime(report.startedAt))} · ${e((report.durationMs / 1_000).toFixed(1))} s${report.load.timeScale !== 1 ? ` · time scale ${e(String(report.load.timeScale))}× (phases shortened)` : ''} · every time below is relative to this start</div>
-</header>
-${wentWrong}
-<h2>Timeline</h2>
-${renderTimelineSvg(data.bands, data.startSec, data.endSec)}
-<p class="legend-note">Phases alternate grey; fault windows are hatched (also in every chart below); alerts are dotted (denser: critical); failing health probes are cross-hatched; a tripped guard is a dashed line marked ■.</p>
-<div id="charts"></div>
-<h2>Phases</h2>
-${phasesTable(report)}
-${stepRows(report).length > 0 ? `<h2>Steps and flows</h2>${table([...STEP_ROW_HEADERS], stepRows(report).map((row) => row.map(e)), new Set([2, 3, 4, 5, 6]))}` : ''}
-<h2>Checks</h2>
-${checksTable(report)}
-${resilience}
-${guards}
-${faults}
-${comparisonSection(report.comparison)}
-<h2>Run</h2>
-<dl class="meta">
-<dt>run id</dt><dd>${e(report.runId)}</dd>
-<dt>scenario</dt><dd>${e(report.scenario.name)}${report.scenario.file ? ` (${e(report.scenario.file)})` : ''}${report.scenario.description ? ` — ${e(report.scenario.description)}` : ''}</dd>
-<dt>target</dt><dd>${e(report.target)}</dd>
-<dt>load</dt><dd>${e(loadLine(report))}</dd>
-<dt>start</dt><dd>${e(utcTime(report.startedAt))}</dd>
-<dt>end</dt><dd>${since(report.endedAt)}</dd>
-<dt>ordeal</dt><dd>${e(env.ordeal)}</dd>
-<dt>machine</dt><dd>${e(`${env.hostname}, ${env.platform}, ${env.cpus} CPUs, Node ${env.node}`)}</dd>
-</dl>
+${html}
 <script type="application/json" id="ordeal-data">${jsonForScript(data)}</script>
 <script>${assets.uplotJs}</script>
 <script>${assets.chartsJs}</script>

@@ -1,9 +1,10 @@
 /* global uPlot */
 // Draws the report's charts with uPlot from the JSON embedded in the page. Runs offline: no network, no imports.
 // Every time on the page is seconds since the run started (the UTC start is shown once, in the page).
+// The live console draws the same charts again with each new snapshot: window.ordealDrawCharts(data).
 (function drawOrdealCharts() {
   'use strict';
-  var data = JSON.parse(document.getElementById('ordeal-data').textContent);
+  var data;
   // Okabe-Ito: distinguishable with the common colour-vision deficiencies; lines also differ by dash and width.
   var INK = { blue: '#0072B2', orange: '#E69F00', green: '#009E73', vermillion: '#D55E00', purple: '#CC79A7', sky: '#56B4E9', black: '#222222' };
   var plots = [];
@@ -69,6 +70,11 @@
       } else if (band.kind === 'guard') {
         ctx.strokeStyle = INK.black;
         ctx.lineWidth = 2 * devicePixelRatio;
+        strokeLine(ctx, x0, top, x0, top + height);
+      } else if (band.kind === 'note') {
+        // An operator's note: a thin solid line (the timeline above carries its text).
+        ctx.strokeStyle = INK.blue;
+        ctx.lineWidth = 1 * devicePixelRatio;
         strokeLine(ctx, x0, top, x0, top + height);
       }
     });
@@ -204,63 +210,77 @@
       el.appendChild(note);
       el.setAttribute('data-empty', 'true');
     }
-    window.addEventListener('resize', function () {
-      plot.setSize({ width: Math.max(320, container.clientWidth - 8), height: 200 });
-    });
     plots.push(plot);
     return plot;
   }
 
-  var charts = document.getElementById('charts');
-  var noRequests = 'No request completed in this run: nothing to draw.';
-  chart(charts, 'Request rate', 'req/s', [
-    { label: 'target', unit: 'req/s', stroke: INK.black, width: 1.5, dash: [8, 5], spanGaps: true },
-    { label: 'achieved', unit: 'req/s', stroke: INK.blue, width: 2 },
-  ], [data.x, data.targetRate, data.achievedRate], {
-    scales: { y: { range: function (u, min, max) { return [0, Math.max(1, (max || 0) * 1.08)]; } } },
-    emptyNote: noRequests,
-  });
-  var sloMax = data.sloLines.reduce(function (max, line) { return Math.max(max, line.ms); }, 0);
-  chart(charts, 'Latency', 'ms', [
-    { label: 'p50', unit: 'ms', stroke: INK.green, width: 1.5 },
-    { label: 'p95', unit: 'ms', stroke: INK.orange, width: 2, dash: [10, 4] },
-    { label: 'p99', unit: 'ms', stroke: INK.vermillion, width: 2.5, dash: [2, 3] },
-  ], [data.x, data.p50Ms, data.p95Ms, data.p99Ms], {
-    // The thresholds stay in view: the distance to them is the point.
-    scales: { y: { range: function (u, min, max) { return [0, Math.max(1, max || 0, sloMax * 1.12)]; } } },
-    draw: [sloLines],
-    emptyNote: noRequests,
-  });
-  chart(charts, 'Error rate', '%', [{ label: 'errors', unit: '%', stroke: INK.vermillion, width: 2, fill: 'rgba(213,94,0,0.12)' }], [data.x, data.errorRatePercent], {
-    scales: { y: { range: function (u, min, max) { return [0, Math.max(1, max || 0)]; } } },
-    emptyNote: noRequests,
-  });
-  var palette = [INK.purple, INK.sky, INK.green, INK.orange];
-  data.signals.forEach(function (signal, index) {
-    var names = stateNames(signal.unit);
-    var integers = signal.y.every(function (v) { return Math.round(v) === v; });
-    var stepped = { label: signal.name, stroke: palette[index % palette.length], width: 2, paths: uPlot.paths.stepped({ align: 1 }) };
-    if (names) {
-      // States read as names on whole-number ticks, never 0.5.
-      var top = Object.keys(names).reduce(function (max, k) { return Math.max(max, Number(k)); }, 0);
-      chart(charts, signal.name + ' — state', '', [Object.assign(stepped, { value: function (u, v) { return v === null || v === undefined ? '' : names[v] || number(v); } })], [signal.x, signal.y], {
-        scales: { y: { range: [-0.15, top + 0.15] } },
-        yAxis: { size: 80, incrs: [1], values: function (u, ticks) { return ticks.map(function (t) { return Number.isInteger(t) ? names[t] || String(t) : ''; }); } },
-      });
-      return;
-    }
-    chart(charts, signal.name, signal.unit, [Object.assign(stepped, { unit: signal.unit })], [signal.x, signal.y], integers ? { yAxis: { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } } : {});
-  });
-
-  // "What went wrong" links move every chart's cursor to the moment they name.
-  document.querySelectorAll('a[data-at]').forEach(function (link) {
-    link.addEventListener('click', function () {
-      var at = Number(link.getAttribute('data-at'));
-      plots.forEach(function (plot) {
-        plot.setCursor({ left: plot.valToPos(at, 'x'), top: plot.bbox.height / devicePixelRatio / 2 });
-      });
+  window.addEventListener('resize', function () {
+    var container = document.getElementById('charts');
+    plots.forEach(function (plot) {
+      plot.setSize({ width: Math.max(320, container.clientWidth - 8), height: 200 });
     });
   });
-  window.__ordealCharts = plots;
-  document.documentElement.setAttribute('data-charts-drawn', String(plots.length));
+
+  function drawAll(newData) {
+    data = newData;
+    plots.forEach(function (plot) { plot.destroy(); });
+    plots = [];
+    var charts = document.getElementById('charts');
+    charts.innerHTML = '';
+    var noRequests = 'No request completed in this run: nothing to draw.';
+    chart(charts, 'Request rate', 'req/s', [
+      { label: 'target', unit: 'req/s', stroke: INK.black, width: 1.5, dash: [8, 5], spanGaps: true },
+      { label: 'achieved', unit: 'req/s', stroke: INK.blue, width: 2 },
+    ], [data.x, data.targetRate, data.achievedRate], {
+      scales: { y: { range: function (u, min, max) { return [0, Math.max(1, (max || 0) * 1.08)]; } } },
+      emptyNote: noRequests,
+    });
+    var sloMax = data.sloLines.reduce(function (max, line) { return Math.max(max, line.ms); }, 0);
+    chart(charts, 'Latency', 'ms', [
+      { label: 'p50', unit: 'ms', stroke: INK.green, width: 1.5 },
+      { label: 'p95', unit: 'ms', stroke: INK.orange, width: 2, dash: [10, 4] },
+      { label: 'p99', unit: 'ms', stroke: INK.vermillion, width: 2.5, dash: [2, 3] },
+    ], [data.x, data.p50Ms, data.p95Ms, data.p99Ms], {
+      // The thresholds stay in view: the distance to them is the point.
+      scales: { y: { range: function (u, min, max) { return [0, Math.max(1, max || 0, sloMax * 1.12)]; } } },
+      draw: [sloLines],
+      emptyNote: noRequests,
+    });
+    chart(charts, 'Error rate', '%', [{ label: 'errors', unit: '%', stroke: INK.vermillion, width: 2, fill: 'rgba(213,94,0,0.12)' }], [data.x, data.errorRatePercent], {
+      scales: { y: { range: function (u, min, max) { return [0, Math.max(1, max || 0)]; } } },
+      emptyNote: noRequests,
+    });
+    var palette = [INK.purple, INK.sky, INK.green, INK.orange];
+    data.signals.forEach(function (signal, index) {
+      var names = stateNames(signal.unit);
+      var integers = signal.y.every(function (v) { return Math.round(v) === v; });
+      var stepped = { label: signal.name, stroke: palette[index % palette.length], width: 2, paths: uPlot.paths.stepped({ align: 1 }) };
+      if (names) {
+        // States read as names on whole-number ticks, never 0.5.
+        var top = Object.keys(names).reduce(function (max, k) { return Math.max(max, Number(k)); }, 0);
+        chart(charts, signal.name + ' — state', '', [Object.assign(stepped, { value: function (u, v) { return v === null || v === undefined ? '' : names[v] || number(v); } })], [signal.x, signal.y], {
+          scales: { y: { range: [-0.15, top + 0.15] } },
+          yAxis: { size: 80, incrs: [1], values: function (u, ticks) { return ticks.map(function (t) { return Number.isInteger(t) ? names[t] || String(t) : ''; }); } },
+        });
+        return;
+      }
+      chart(charts, signal.name, signal.unit, [Object.assign(stepped, { unit: signal.unit })], [signal.x, signal.y], integers ? { yAxis: { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } } : {});
+    });
+
+    // "What went wrong" links move every chart's cursor to the moment they name.
+    document.querySelectorAll('a[data-at]').forEach(function (link) {
+      link.addEventListener('click', function () {
+        var at = Number(link.getAttribute('data-at'));
+        plots.forEach(function (plot) {
+          plot.setCursor({ left: plot.valToPos(at, 'x'), top: plot.bbox.height / devicePixelRatio / 2 });
+        });
+      });
+    });
+    window.__ordealCharts = plots;
+    document.documentElement.setAttribute('data-charts-drawn', String(plots.length));
+  }
+
+  window.ordealDrawCharts = drawAll;
+  var embedded = document.getElementById('ordeal-data');
+  if (embedded) drawAll(JSON.parse(embedded.textContent));
 })();

@@ -35,7 +35,7 @@ function stack(bands: TimeBand[], minGapSec: number): TimeBand[][] {
 
 /**
  * The run's timeline as inline SVG: phases, fault windows, firing alerts and
- * a tripped guard, each a labelled shape with its own pattern (readable
+ * a tripped guard and operators' notes, each a labelled shape with its own pattern (readable
  * without colour, and in print). Every band carries data-kind for tests and tools.
  */
 export function renderTimelineSvg(bands: readonly TimeBand[], startSec: number, endSec: number): string {
@@ -48,11 +48,11 @@ export function renderTimelineSvg(bands: readonly TimeBand[], startSec: number, 
     ...stack(bands.filter((b) => b.kind === 'alert'), minGapSec).map((row, i) => ({ title: i === 0 ? 'alerts firing' : '', bands: row, fill: (b: TimeBand) => (b.detail === 'critical' ? 'url(#ordeal-dots-dense)' : 'url(#ordeal-dots)') })),
     ...stack(bands.filter((b) => b.kind === 'health'), minGapSec).map((row, i) => ({ title: i === 0 ? 'health failing' : '', bands: row, fill: () => 'url(#ordeal-cross)' })),
   ];
-  const guards = bands.filter((b) => b.kind === 'guard');
+  const markers = placeMarkers(bands.filter((b) => b.kind === 'guard' || b.kind === 'note'), xOf);
   const lanesHeight = lanes.length * (LANE_HEIGHT + LANE_GAP);
-  // Guard labels get their own row, above the time axis: nothing to collide with.
-  const guardRow = guards.length > 0 ? 16 : 0;
-  const height = lanesHeight + guardRow + 18;
+  // Marker labels (a tripped guard, operators' notes) get their own rows, above the time axis: nothing to collide with.
+  const markerRows = markers.reduce((rows, m) => Math.max(rows, m.row + 1), 0);
+  const height = lanesHeight + markerRows * 16 + 18;
   const parts: string[] = [
     `<svg class="timeline" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="Run timeline: phases, fault windows, alerts, failing health probes" xmlns="http://www.w3.org/2000/svg">`,
     '<defs>',
@@ -77,11 +77,15 @@ export function renderTimelineSvg(bands: readonly TimeBand[], startSec: number, 
       );
     });
   });
-  guards.forEach((guard) => {
-    const x = xOf(guard.startSec);
+  for (const { band, x, row, text } of markers) {
     const anchor = x > WIDTH - 120 ? 'end' : x < LABEL_WIDTH + 120 ? 'start' : 'middle';
-    parts.push(`<g data-kind="guard" data-label="${escapeHtml(guard.label)}"><title>${escapeHtml(`${guard.label} at +${guard.startSec.toFixed(1)} s`)}</title><line x1="${x.toFixed(1)}" y1="0" x2="${x.toFixed(1)}" y2="${lanesHeight + 4}" stroke="#000" stroke-width="2" stroke-dasharray="4 2"/><text x="${x.toFixed(1)}" y="${lanesHeight + 12}" text-anchor="${anchor}">■ ${escapeHtml(guard.label)}</text></g>`);
-  });
+    const labelY = lanesHeight + 12 + row * 16;
+    const line = band.kind === 'guard' ? 'stroke="#000" stroke-width="2" stroke-dasharray="4 2"' : 'stroke="#0072B2" stroke-width="1.5"';
+    parts.push(
+      `<g data-kind="${band.kind}" data-label="${escapeHtml(band.label)}"><title>${escapeHtml(`${band.label} at +${band.startSec.toFixed(1)} s`)}</title>` +
+        `<line x1="${x.toFixed(1)}" y1="0" x2="${x.toFixed(1)}" y2="${labelY - 8}" ${line}/><text x="${x.toFixed(1)}" y="${labelY}" text-anchor="${anchor}">${escapeHtml(text)}</text></g>`,
+    );
+  }
   // The time axis: seconds since the run started, like every chart.
   const axisY = height - 2;
   const step = niceStep(span / 8);
@@ -93,4 +97,24 @@ export function renderTimelineSvg(bands: readonly TimeBand[], startSec: number, 
   }
   parts.push('</svg>');
   return parts.join('');
+}
+
+const MARKER_LABEL_CHARS = 48;
+
+/** Each marker's x and label row: a label goes on the first row where it does not overlap the one before it. */
+function placeMarkers(bands: readonly TimeBand[], xOf: (sec: number) => number): { band: TimeBand; x: number; row: number; text: string }[] {
+  const rowEnds: number[] = [];
+  return [...bands]
+    .sort((a, b) => a.startSec - b.startSec)
+    .map((band) => {
+      const mark = band.kind === 'guard' ? '■' : '✎';
+      const label = band.label.length > MARKER_LABEL_CHARS ? `${band.label.slice(0, MARKER_LABEL_CHARS - 1)}…` : band.label;
+      const text = `${mark} ${label}`;
+      const x = xOf(band.startSec);
+      const halfWidth = (text.length * 6.2) / 2;
+      let row = rowEnds.findIndex((end) => end < x - halfWidth);
+      if (row === -1) row = rowEnds.length;
+      rowEnds[row] = x + halfWidth;
+      return { band, x, row, text };
+    });
 }

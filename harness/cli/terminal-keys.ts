@@ -1,0 +1,112 @@
+import { emitKeypressEvents } from 'node:readline';
+import type { CliStream } from './cli-io.ts';
+
+export interface TerminalActions {
+  /** Ctrl-C (raw mode takes it from the terminal driver): what SIGINT does. */
+  interrupt(): void;
+  /** Skips the rest of the running phase; false when none runs. */
+  skip(): boolean;
+  /** Confirms the faults waiting (--confirm-faults); false when none wait. */
+  confirm(): boolean;
+  /** Adds a note; returns why it was refused, if it was. */
+  note(text: string): string | undefined;
+  /** The phase running now, for the prompts. */
+  phase(): string | undefined;
+}
+
+export interface TerminalKeys {
+  /** True while a note is being typed: the live progress line waits. */
+  readonly typing: boolean;
+  /** Gives the terminal back (cooked mode, stdin released). */
+  detach(): void;
+}
+
+/** A second press of the same key within this long carries out a key that cannot be undone. */
+const AGAIN_WITHIN_MS = 3_000;
+const MAX_NOTE_CHARS = 500;
+
+export const KEYS_HELP = 'keys: s skip the rest of the phase · c confirm faults · n add a note · q abort (like Ctrl-C) · ? help';
+
+/**
+ * An operator's hand on the run from the terminal that started it (stdin a
+ * TTY): skip and abort ask for a second press; `n` opens a one-line note
+ * (Enter adds it, Esc drops it). Ctrl-C keeps its meaning.
+ */
+export function attachTerminalKeys(input: NodeJS.ReadStream, output: CliStream, actions: TerminalActions): TerminalKeys {
+  let note: string | undefined;
+  let armed: { key: string; atMs: number } | undefined;
+  const say = (text: string): void => void output.write(`\r\u001b[2K${text}\n`);
+  const drawNote = (): void => void output.write(`\r\u001b[2K✎ note (Enter adds it, Esc drops it): ${note}`);
+  const pressedTwice = (key: string, first: string): boolean => {
+    const now = Date.now();
+    if (armed?.key === key && now - armed.atMs <= AGAIN_WITHIN_MS) {
+      armed = undefined;
+      return true;
+    }
+    armed = { key, atMs: now };
+    say(first);
+    return false;
+  };
+  const onKey = (text: string | undefined, key: { name?: string; ctrl?: boolean; sequence?: string } = {}): void => {
+    if (key.ctrl && key.name === 'c') return actions.interrupt();
+    if (note !== undefined) {
+      if (key.name === 'return' || key.name === 'enter') {
+        const typed = note;
+        note = undefined;
+        output.write('\r\u001b[2K');
+        const refused = typed.trim() ? actions.note(typed) : 'empty';
+        if (refused) say(`ordeal: note not added: ${refused}`);
+      } else if (key.name === 'escape') {
+        note = undefined;
+        say('ordeal: note dropped');
+      } else if (key.name === 'backspace') {
+        note = note.slice(0, -1);
+        drawNote();
+      } else if (text && !key.ctrl && text >= ' ' && note.length < MAX_NOTE_CHARS) {
+        note += text;
+        drawNote();
+      }
+      return;
+    }
+    switch (text) {
+      case 's': {
+        const phase = actions.phase();
+        if (!phase) return say('ordeal: no phase is running');
+        if (pressedTwice('s', `ordeal: press s again within 3 s to skip the rest of phase ${phase}`)) {
+          if (!actions.skip()) say('ordeal: no phase is running');
+        }
+        return;
+      }
+      case 'q':
+        if (pressedTwice('q', 'ordeal: press q again within 3 s to abort the run (load stops, faults are removed, the report is written)')) actions.interrupt();
+        return;
+      case 'c':
+        if (!actions.confirm()) say('ordeal: no fault is waiting for a confirm');
+        return;
+      case 'n':
+        note = '';
+        drawNote();
+        return;
+      case '?':
+      case 'h':
+        say(`ordeal: ${KEYS_HELP}`);
+        return;
+      default:
+    }
+  };
+  emitKeypressEvents(input);
+  input.setRawMode(true);
+  input.on('keypress', onKey);
+  input.resume();
+  say(`ordeal: ${KEYS_HELP}`);
+  return {
+    get typing() {
+      return note !== undefined;
+    },
+    detach() {
+      input.off('keypress', onKey);
+      input.setRawMode(false);
+      input.pause();
+    },
+  };
+}

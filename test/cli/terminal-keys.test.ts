@@ -1,0 +1,85 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
+import { ORDEAL_BIN } from '../support/run-cli.ts';
+import { toxiproxyState } from '../support/toxiproxy-state.ts';
+import { writeTempScenario } from '../support/temp-scenario.ts';
+
+// util-linux's script(1) gives ordeal a real terminal (a pty) and passes what the test types to it.
+const scriptMissing = spawnSync('script', ['--version']).status !== 0;
+
+/** ordeal run in a pseudo-terminal: what it printed so far, a way to type, and its exit code. */
+function runInTerminal(args: string[]) {
+  const command = [process.execPath, ORDEAL_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1', CI: '', TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const waiter of [...waiters]) if (waiter.pattern.test(output)) (waiters.splice(waiters.indexOf(waiter), 1), waiter.resolve());
+  });
+  return {
+    output: () => output,
+    type: (keys: string) => child.stdin.write(keys),
+    waitFor: (pattern: RegExp, timeoutMs = 30_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (pattern.test(output)) return resolve();
+        const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+        waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
+      }),
+    exit: new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))),
+  };
+}
+
+describe.skipIf(scriptMissing)('the terminal keys of ordeal run (in a real pseudo-terminal)', () => {
+  it('n adds a note, s s skips a phase, c confirms its faults (--confirm-faults without --ui), Ctrl-C still aborts and removes them', { timeout: 90_000 }, async () => {
+    await using target = await startTargetBehindToxiproxy(200);
+    const { file, reportDir } = await writeTempScenario({
+      name: 'terminal-keys',
+      target: { baseUrl: target.baseUrl },
+      toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
+      load: { warmup: false, maxSendLag: '1s' },
+      requests: [{ path: '/' }],
+      phases: [
+        { name: 'calm', duration: '60s', rate: 5 },
+        { name: 'faulted', duration: '60s', rate: 5, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 30 }] },
+      ],
+      slos: [{ http_req_failed: ['rate<0.01'] }],
+    });
+    const faultToxics = async (): Promise<string[]> =>
+      ((await toxiproxyState(target.toxiproxy.url)).find((p) => p.name === 'api')?.toxics ?? []).map((t) => t.name).filter((name) => !name.endsWith('-heartbeat'));
+    const run = runInTerminal(['run', file, '--confirm-faults', '30s', '--report-dir', reportDir]);
+    await run.waitFor(/keys: s skip/);
+    await run.waitFor(/▶ phase calm/);
+    run.type('n');
+    await run.waitFor(/✎ note \(Enter adds it, Esc drops it\)/);
+    run.type('dashboard shows p95 rising\r');
+    await run.waitFor(/✎ note \(calm\), from the terminal: dashboard shows p95 rising/);
+    // One s only asks; the second skips.
+    run.type('s');
+    await run.waitFor(/press s again within 3 s to skip the rest of phase calm/);
+    run.type('s');
+    await run.waitFor(/phase faulted will apply api: latency 30ms.*press c to confirm/);
+    expect(await faultToxics()).toEqual([]);
+    run.type('c');
+    await run.waitFor(/fault on: api latency/);
+    expect(await faultToxics()).toHaveLength(1);
+    // Raw mode takes Ctrl-C from the terminal driver: ordeal still treats it as SIGINT.
+    run.type('\u0003');
+    expect(await run.exit).toBe(130);
+    expect(await faultToxics()).toEqual([]);
+    const runDir = (await readdir(reportDir, { withFileTypes: true })).find((e) => e.isDirectory())!;
+    const report = JSON.parse(await readFile(path.join(reportDir, runDir.name, 'report.json'), 'utf8')) as {
+      verdict: string;
+      verdictReason: string;
+      annotations: { phase: string; text: string; source: string }[];
+      phases: { name: string; endedEarly?: string }[];
+    };
+    expect(report.verdict).toBe('aborted');
+    expect(report.verdictReason).toContain('SIGINT');
+    expect(report.annotations).toEqual([expect.objectContaining({ phase: 'calm', text: 'dashboard shows p95 rising', source: 'terminal' })]);
+    expect(report.phases.find((p) => p.name === 'calm')!.endedEarly).toBe('skipped from the terminal');
+  });
+});
