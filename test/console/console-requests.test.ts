@@ -76,4 +76,42 @@ describe('the live console refuses requests that are not its own page', () => {
     const report = JSON.parse(await readFile(path.join(reportDir, runDir.name, 'report.json'), 'utf8')) as { annotations: { text: string }[] };
     expect(report.annotations.map((a) => a.text)).toEqual(['line one ordeal: PASS [2K', `${'y'.repeat(499)}…`]);
   });
+
+  it('two runs at once, each with its console: a press on one stops only its own run, a note lands only in its own report', { timeout: 60_000 }, async () => {
+    await using target = await startTargetBehindToxiproxy(200);
+    const scenario = (name: string, duration: string) =>
+      writeTempScenario({
+        name,
+        target: { baseUrl: target.baseUrl },
+        toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
+        load: { warmup: false, maxSendLag: '1s' },
+        requests: [{ path: '/' }],
+        phases: [{ name: 'steady', duration, rate: 5 }],
+        slos: [{ http_req_failed: ['rate<0.01'] }],
+      });
+    const [a, b] = await Promise.all([scenario('console-a', '60s'), scenario('console-b', '4s')]);
+    const runA = startCli(['run', a.file, '--ui', '--report-dir', a.reportDir]);
+    const runB = startCli(['run', b.file, '--ui', '--report-dir', b.reportDir]);
+    await Promise.all([runA, runB].map((run) => run.waitForOutput(/▶ phase steady/, 30_000)));
+    const consoleOf = async (run: typeof runA) => {
+      const url = /live console at (http:\/\/127\.0\.0\.1:\d+)\//.exec(run.stderr())![1]!;
+      const token = /data-token="([^"]+)"/.exec((await request(`${url}/`, {})).body)![1]!;
+      return { url, headers: { 'x-ordeal-console': token, origin: url, 'content-type': 'application/json' } };
+    };
+    const [consoleA, consoleB] = await Promise.all([consoleOf(runA), consoleOf(runB)]);
+    expect(consoleA.url).not.toBe(consoleB.url);
+    // A's token does not work on B's console.
+    expect((await request(`${consoleB.url}/abort`, { method: 'POST', headers: { ...consoleA.headers, origin: consoleB.url } })).status).toBe(403);
+    expect((await request(`${consoleB.url}/note`, { method: 'POST', headers: consoleB.headers, body: JSON.stringify({ text: 'for b only' }) })).status).toBe(201);
+    expect((await request(`${consoleA.url}/abort`, { method: 'POST', headers: consoleA.headers })).status).toBe(202);
+    expect(await runA.exit).toBe(EXIT_CODE_OF_VERDICT.aborted);
+    expect(await runB.exit).toBe(EXIT_CODE_OF_VERDICT.pass);
+    const reportOf = async (dir: string) => {
+      const runDir = (await readdir(dir, { withFileTypes: true })).find((e) => e.isDirectory())!;
+      return JSON.parse(await readFile(path.join(dir, runDir.name, 'report.json'), 'utf8')) as { verdict: string; annotations?: { text: string }[] };
+    };
+    const [reportA, reportB] = await Promise.all([reportOf(a.reportDir), reportOf(b.reportDir)]);
+    expect(reportA.annotations).toBeUndefined();
+    expect(reportB.annotations?.map((n) => n.text)).toEqual(['for b only']);
+  });
 });

@@ -100,6 +100,40 @@ describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${
     expect(report.notifications!.filter((n) => !n.channel.includes(String(deadPort))).every((n) => n.ok)).toBe(true);
   });
 
+  it('a guard trip pages: OrdealGuardTripped (critical) arrives through Alertmanager, the webhook hears guard-tripped, then the aborted verdict', async () => {
+    const broken = http.createServer((_req, res) => res.writeHead(500).end('broken'));
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    try {
+      const report = await runScenario({
+        name: 'notify-guard',
+        target: { baseUrl: urlOf(broken) },
+        load: { warmup: false, maxSendLag: '1s' },
+        requests: [{ path: '/' }],
+        phases: [{ name: 'broken', duration: '30s', rate: 20 }],
+        slos: [],
+        guards: [{ metric: 'http_req_failed', trip: 'rate>0.5', for: '1s' }],
+        notify: [
+          { kind: 'alertmanager', url: alertmanagerUrl },
+          { kind: 'webhook', url: `${urlOf(receiver)}/guard-json` },
+        ],
+      });
+      expect(report.verdict).toBe('aborted');
+      await waitUntil(
+        () => received.some((r) => r.path === '/from-alertmanager' && r.body.alerts.some((a: any) => a.labels.alertname === 'OrdealGuardTripped' && a.labels.run === report.runId)),
+        { timeoutMs: 15_000, intervalMs: 100, what: 'OrdealGuardTripped through Alertmanager' },
+      );
+      const tripped = received.filter((r) => r.path === '/from-alertmanager').flatMap((r) => r.body.alerts).find((a: any) => a.labels.alertname === 'OrdealGuardTripped' && a.labels.run === report.runId);
+      expect(tripped.labels).toMatchObject({ severity: 'critical', guard: 'guard 1', scenario: 'notify-guard' });
+      const events = received.filter((r) => r.path === '/guard-json').map((r) => r.body);
+      expect(events.map((e) => e.event)).toEqual(['run-started', 'guard-tripped', 'verdict']);
+      expect(events[1].summary).toMatch(/guard guard 1 tripped \(http_req_failed rate>0\.5 for 1s: .+\); load stopped, faults removed/);
+      expect(events[2].summary).toMatch(/ABORTED/i);
+      expect(report.notifications!.every((n) => n.ok)).toBe(true);
+    } finally {
+      await new Promise((resolve) => broken.close(resolve));
+    }
+  });
+
   it('a notification URL outside the allowlist is refused before anything is sent', async () => {
     await expect(
       runScenario({ name: 'notify-bad', target: { baseUrl: urlOf(target) }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 1 }], notify: [{ kind: 'webhook', url: 'http://hooks.example.com/x' }] }),
