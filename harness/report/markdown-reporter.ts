@@ -40,6 +40,10 @@ export function renderMarkdown(report: RunReport, context: ReportContext = {}): 
     lines.push('', '| guard | condition | result |', '|---|---|---|');
     for (const g of report.guards) lines.push(`| ${g.name} | \`${g.condition}\` | ${g.tripped ? `🛑 tripped at ${g.trippedAt ? sinceStart(report, g.trippedAt) : '?'}: ${g.observed}` : 'never tripped'} |`);
   }
+  if (report.annotations?.length) {
+    lines.push('', '| at | phase | operator note |', '|---:|---|---|');
+    for (const note of report.annotations) lines.push(`| ${sinceStart(report, note.at)} | ${note.phase ?? '—'} | ${markdownText(note.text)} |`);
+  }
   if (report.error) lines.push('', `**Harness error:** ${report.error}`);
   const comparison = report.comparison;
   if (comparison) {
@@ -67,3 +71,8 @@ export const markdownReporter: Reporter = {
     return file;
   },
 };
+
+/** Typed text shown as itself in Markdown: no table cell split, no link, image or emphasis made of it. */
+function markdownText(text: string): string {
+  return text.replace(/[\\`*_[\]()!<>|#~]/g, (c) => `\\${c}`);
+}

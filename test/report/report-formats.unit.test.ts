@@ -5,6 +5,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../harness/cli/program.ts';
 import { renderJunit } from '../../harness/report/junit-reporter.ts';
+import { renderMarkdown } from '../../harness/report/markdown-reporter.ts';
 import { publishReport } from '../../harness/report/publish-report.ts';
 import type { RunReport } from '../../harness/report/run-report.ts';
 import { bufferIo } from '../support/buffer-io.ts';
@@ -99,6 +100,16 @@ describe('ordeal report <report.json>', () => {
     expect(text.startsWith('# earlier step\n')).toBe(true);
     expect(text).toContain('# ordeal: synthetic — **FAIL**');
     expect(text).toContain('| http_req_duration p(95)<500 | slow & <odd> |');
+  });
+
+  it("shows operators' notes as typed: a note cannot split the table, link, load an image or emphasise", () => {
+    const report = reportWithChecks();
+    const at = new Date(Date.parse(report.startedAt) + 12_000).toISOString();
+    const text = renderMarkdown({ ...report, annotations: [{ at, phase: 'peak', text: 'a | b ![x](http://198.51.100.1/t.png) [link](javascript:x) **loud** <img>', source: 'console' }] });
+    const row = text.split('\n').find((line) => line.includes('a \\| b'))!;
+    expect(row).toBe('| +12.0 s | peak | a \\| b \\!\\[x\\]\\(http://198.51.100.1/t.png\\) \\[link\\]\\(javascript:x\\) \\*\\*loud\\*\\* \\<img\\> |');
+    // Three cells, whatever was typed.
+    expect(row.split(/(?<!\\)\|/).length - 2).toBe(3);
   });
 });
 
