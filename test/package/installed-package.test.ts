@@ -71,6 +71,11 @@ describe('ordeal installed from its tarball into a fresh project (--omit=dev --o
     expect(result.out).toContain('verdict: PASS');
     expect(result.code).toBe(0);
     expect(await changedSince(path.join(project, 'node_modules'), start)).toEqual([]);
+    // The demo stack needs the optional opossum: without it, a message saying so before anything starts (exit 3).
+    await writeFile(path.join(project, 'demo.yaml'), `name: demo\nstack: { kind: bundled }\nrequests: [{ path: /api/quotes/ACME }]\nphases: [{ name: p, duration: 1s, rate: 5 }]\nslos: []\n`);
+    const demo = await run('npx', ['ordeal', 'run', 'demo.yaml', '--report-dir', 'reports'], project);
+    expect(demo.out).toContain('the bundled stack needs opossum');
+    expect(demo.code).toBe(3);
   });
 
   it("import { runScenario } from 'ordeal' works from plain JavaScript, with the input form, and type-checks from strict TypeScript", async () => {

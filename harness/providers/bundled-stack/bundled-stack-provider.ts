@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { OrdealError } from '../../errors/ordeal-error.ts';
 import type { Scenario } from '../../scenario/scenario-schema.ts';
 import { scenarioNeedsPrometheus } from '../../scenario/scenario-needs.ts';
 import { sweepBeforeRun } from '../../faults/stale-fault-sweeper.ts';
@@ -5,6 +7,15 @@ import { startOwnedToxiproxy } from '../owned-toxiproxy.ts';
 import type { ProvidedTarget, ProviderContext } from '../provided-target.ts';
 import { startBundledStack } from './bundled-stack.ts';
 import { startStackPrometheus } from './stack-prometheus.ts';
+
+/** The demo gateway's breaker is opossum, an optional dependency of ordeal: said before anything starts, not as a service's crash. */
+function assertStackDependencies(): void {
+  try {
+    createRequire(import.meta.url).resolve('opossum');
+  } catch {
+    throw new OrdealError('ORDEAL_ERR_STACK', 'the bundled stack needs opossum (its gateway\'s circuit breaker), an optional dependency that is not installed: npm install opossum, or point the scenario at your own service (target.baseUrl)');
+  }
+}
 
 /**
  * The bundled trading stack as a target: the one place in the harness that
@@ -14,6 +25,7 @@ import { startStackPrometheus } from './stack-prometheus.ts';
  */
 export async function provideBundledStack(stack: NonNullable<Scenario['stack']>, scenario: Scenario, context: ProviderContext): Promise<ProvidedTarget> {
   const { overrides } = context;
+  assertStackDependencies();
   context.onMessage(`starting the bundled trading stack${stack.breaker ? '' : ' (breaker disabled)'}${stack.failover ? '' : ' (failover disabled)'}`);
   let toxiproxyUrl = overrides.toxiproxyUrl ?? scenario.toxiproxy?.url;
   if (toxiproxyUrl) await sweepBeforeRun(context.http, toxiproxyUrl, context.runId, context.onMessage);
