@@ -127,14 +127,12 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
             return (error as Error).message;
           }
         },
-        phase: () => currentPhase,
+        phase: () => controls?.runningPhase(),
       });
       confirmGate?.onWaiting(({ phase, timeoutMs }) =>
         io.stderr.write(style.yellow(`ordeal: phase ${phase.name} will apply ${phase.faults.map(describeFault).join('; ')}: press c to confirm${options.ui !== undefined ? ' (or on the live console)' : ''}; not confirmed within ${formatDurationMs(timeoutMs)}, the run aborts\n`)),
       );
     }
-    let currentPhase: string | undefined;
-    events.on('phaseStarted', ({ phase }) => (currentPhase = phase.name));
     attachProgressPrinter(events, io.stderr, style, { holdLiveLine: () => keys?.typing === true });
     let liveConsole: LiveConsole | undefined;
     if (options.ui !== undefined) {

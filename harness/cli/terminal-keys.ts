@@ -1,4 +1,5 @@
 import { emitKeypressEvents } from 'node:readline';
+import { MAX_NOTE_CHARS } from '../run/operator.ts';
 import type { CliStream } from './cli-io.ts';
 
 export interface TerminalActions {
@@ -23,7 +24,6 @@ export interface TerminalKeys {
 
 /** A second press of the same key within this long carries out a key that cannot be undone. */
 const AGAIN_WITHIN_MS = 3_000;
-const MAX_NOTE_CHARS = 500;
 
 export const KEYS_HELP = 'keys: s skip the rest of the phase · c confirm faults · n add a note · q abort (like Ctrl-C) · ? help';
 

@@ -8,7 +8,7 @@ import type { RunEvents } from '../run/run-events.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
 import type { ConfirmGate } from '../run/confirm-gate.ts';
 import { liveConsolePage } from './live-console-page.ts';
-import { consoleRequestRefusal, CONSOLE_TOKEN_HEADER } from './console-request-guard.ts';
+import { consoleRequestRefusal } from './console-request-guard.ts';
 import { renderLiveBody, renderFinalBody, SnapshotPacer } from './live-snapshot.ts';
 
 export interface LiveConsole {
@@ -165,4 +165,3 @@ function readNote(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-export { CONSOLE_TOKEN_HEADER };

@@ -19,6 +19,8 @@ export interface LiveSnapshot {
 
 /** What an operator can do to a running run. */
 export interface OperatorControls {
+  /** The phase running now, if any. */
+  runningPhase(): string | undefined;
   /** Skips the rest of the running phase (its faults removed); false when no phase runs. */
   skipPhase(reason: string): boolean;
   /** A note on the timeline and in report.json; throws a RangeError saying why a note is refused. */

@@ -16,7 +16,7 @@ import { validateScenario } from '../scenario/validate-scenario.ts';
 import { scenarioWarnings } from '../scenario/scenario-warnings.ts';
 import { buildTimeline, type PlannedPhase } from '../scenario/timeline.ts';
 import { SignalCollection } from '../signals/signal-collection.ts';
-import type { PhaseWindow } from '../verdict/phase-stats.ts';
+import { computePhaseStats, type PhaseWindow } from '../verdict/phase-stats.ts';
 import type { OperatorNote, RecordedRun } from '../verdict/recorded-run.ts';
 import { describeEnvironment } from './describe-environment.ts';
 import { LiveFeed } from './live-feed.ts';
@@ -154,6 +154,7 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     ...fields,
   });
   operator?.attach?.({
+    runningPhase: () => runner.currentPhase(),
     skipPhase: (reason) => runner.skipCurrent(reason),
     annotate: (text, source) => {
       if (recordingEnded) throw new RangeError('the run has ended');
@@ -191,6 +192,7 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     const outcome = await runner.run(phase, (startMs) => feed.phaseStarted(phase, startMs));
     feed.phaseEnded();
     windows.set(phase.name, outcome.window);
+    events.emit('phaseEnded', { phase, stats: computePhaseStats(phase, outcome.window, recorder.seconds(phase.name)) });
     if (outcome.skipped) skippedPhases.set(phase.name, outcome.skipped);
     faultRecords.push(...outcome.faults);
     if (outcome.error && !stop.stopped) stop.stop({ kind: 'infrastructure', detail: outcome.error.message });

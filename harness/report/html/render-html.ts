@@ -49,7 +49,7 @@ function checksTable(report: RunReport, live?: LiveView): string {
       const observed = state === 'pending' ? '—' : e(formatObserved(c.observed, c.metric, c.expected, c.unit));
       const result =
         state === 'pending'
-          ? `<span class="status status-pending" data-status="pending">… pending</span> <span class="reason">${live?.runningPhase === c.phase ? 'its phase is running' : 'its phase has not run yet'}</span>`
+          ? '<span class="status status-pending" data-status="pending">… pending</span> <span class="reason">its phase has not run yet</span>'
           : `<span class="status status-${c.status}" data-status="${c.status}">${STATUS_MARK[c.status]}</span>${state === 'provisional' ? ' <span class="so-far">so far</span>' : ''}${c.reason ? ` <span class="reason">${e(c.reason)}</span>` : ''}`;
       const rowClass = state === 'pending' ? 'check-pending' : `check-${c.status}`;
       return `<tr class="${rowClass}" data-check-status="${state === 'pending' ? 'pending' : c.status}" data-check-state="${state}"><td>${e(c.name)}</td><td class="num">${observed}</td><td><code>${e(c.expected)}</code></td><td colspan="2">${result}</td></tr>`;
