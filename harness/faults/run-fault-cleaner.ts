@@ -73,16 +73,17 @@ export async function removeRunFaults(
       const heldDownBy = downSeen.get(proxy.name);
       const heldByOthers = ours.some(({ parsed }) => parsed?.downMarker && !isTarget(parsed.runId));
       const proxyPath = `/proxies/${encodeURIComponent(proxy.name)}`;
-      for (const { toxic, parsed } of owned) {
-        await toxiproxyRequest(http, toxiproxyUrl, 'DELETE', `${proxyPath}/toxics/${encodeURIComponent(toxic.name)}`);
-        if (!parsed!.downMarker && !parsed!.heartbeat) note(parsed!.runId, `${proxy.name}: removed toxic ${toxic.name}`);
-      }
+      // Up first, markers after: interrupted in between, the marker still says whose the proxy was.
       if (heldDownBy !== undefined && !proxy.enabled) {
         if (heldByOthers) note(heldDownBy, `${proxy.name}: left down (another live run holds it down)`);
         else {
           await toxiproxyRequest(http, toxiproxyUrl, 'POST', proxyPath, { enabled: true });
           note(heldDownBy, `${proxy.name}: re-enabled (was down)`);
         }
+      }
+      for (const { toxic, parsed } of owned) {
+        await toxiproxyRequest(http, toxiproxyUrl, 'DELETE', `${proxyPath}/toxics/${encodeURIComponent(toxic.name)}`);
+        if (!parsed!.downMarker && !parsed!.heartbeat) note(parsed!.runId, `${proxy.name}: removed toxic ${toxic.name}`);
       }
     }),
   );

@@ -125,12 +125,14 @@ export class ToxiproxyFaultController implements FaultController {
   private async removeNow(applied: AppliedFault): Promise<number> {
     const { fault } = applied;
     try {
-      const proxy = await this.client.get(fault.proxy);
-      await proxy.getToxic(applied.id).then((toxic) => toxic.remove()).catch(ignoreNotFound);
+      // The reverse of apply: the proxy comes back up before its marker goes, so a kill in between
+      // leaves a marker the watchdog acts on, never a disabled proxy with nothing saying whose it is.
       if (fault.kind === 'down' && !(await this.heldDownByAnotherLiveRun(fault.proxy))) {
         const current = await this.client.get(fault.proxy);
         await current.update({ enabled: true, listen: current.listen, upstream: current.upstream });
       }
+      const proxy = await this.client.get(fault.proxy);
+      await proxy.getToxic(applied.id).then((toxic) => toxic.remove()).catch(ignoreNotFound);
     } catch (cause) {
       throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `removing ${fault.kind} from proxy "${fault.proxy}" failed: ${(cause as Error).message}`, { cause });
     }
