@@ -29,6 +29,8 @@ export interface LiveConsoleOptions {
   confirmGate?: ConfirmGate;
 }
 
+/** Warnings a late page is sent (a long run may say the same thing every second). */
+const MAX_REPLAYED_WARNINGS = 200;
 /** A note's body is a few hundred characters; more is refused before it is read. */
 const MAX_NOTE_BODY_BYTES = 4_096;
 
@@ -47,7 +49,9 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
   const token = randomBytes(18).toString('base64url');
   const clients = new Set<http.ServerResponse>();
   let controls: OperatorControls | undefined;
+  // What a page opened late is sent first: every event of the run's structure, and the last warnings.
   const history: string[] = [];
+  const recentWarnings: string[] = [];
   let lastSnapshot: string | undefined;
   let finished = false;
   let snapshotFailures = 0;
@@ -57,7 +61,8 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
   };
   const publish = (type: string, data: unknown): void => {
     const text = frame(type, data);
-    history.push(text);
+    if (type !== 'warning') history.push(text);
+    else if (recentWarnings.push(text) > MAX_REPLAYED_WARNINGS) recentWarnings.shift();
     broadcast(text);
   };
   events.on('runStarted', (e) => publish('run', { runId: e.runId, target: e.target, phases: e.timeline.phases.map((p) => p.name) }));
@@ -94,7 +99,7 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
     } else if (req.method === 'GET' && req.url === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       // A page opened late sees the whole run so far.
-      for (const text of history) res.write(text);
+      for (const text of [...history, ...recentWarnings]) res.write(text);
       if (lastSnapshot) res.write(lastSnapshot);
       clients.add(res);
       req.on('close', () => clients.delete(res));
