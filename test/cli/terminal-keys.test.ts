@@ -2,10 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
+import { faultToxicsOn, scenarioBehindToxiproxy, startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
 import { ORDEAL_BIN } from '../support/run-cli.ts';
-import { toxiproxyState } from '../support/toxiproxy-state.ts';
-import { writeTempScenario } from '../support/temp-scenario.ts';
 
 // util-linux's script(1) gives ordeal a real terminal (a pty) and passes what the test types to it.
 const scriptMissing = spawnSync('script', ['--version']).status !== 0;
@@ -36,20 +34,11 @@ function runInTerminal(args: string[]) {
 describe.skipIf(scriptMissing)('the terminal keys of ordeal run (in a real pseudo-terminal)', () => {
   it('n adds a note, s s skips a phase, c confirms its faults (--confirm-faults without --ui), Ctrl-C still aborts and removes them', { timeout: 90_000 }, async () => {
     await using target = await startTargetBehindToxiproxy(200);
-    const { file, reportDir } = await writeTempScenario({
-      name: 'terminal-keys',
-      target: { baseUrl: target.baseUrl },
-      toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
-      load: { warmup: false, maxSendLag: '1s' },
-      requests: [{ path: '/' }],
-      phases: [
-        { name: 'calm', duration: '60s', rate: 5 },
-        { name: 'faulted', duration: '60s', rate: 5, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 30 }] },
-      ],
-      slos: [{ http_req_failed: ['rate<0.01'] }],
-    });
-    const faultToxics = async (): Promise<string[]> =>
-      ((await toxiproxyState(target.toxiproxy.url)).find((p) => p.name === 'api')?.toxics ?? []).map((t) => t.name).filter((name) => !name.endsWith('-heartbeat'));
+    const { file, reportDir } = await scenarioBehindToxiproxy(target, 'terminal-keys', [
+      { name: 'calm', duration: '60s', rate: 5 },
+      { name: 'faulted', duration: '60s', rate: 5, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 30 }] },
+    ]);
+    const faultToxics = (): Promise<string[]> => faultToxicsOn(target);
     const run = runInTerminal(['run', file, '--confirm-faults', '30s', '--report-dir', reportDir]);
     await run.waitFor(/keys: s skip/);
     await run.waitFor(/▶ phase calm/);

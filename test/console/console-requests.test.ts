@@ -2,9 +2,8 @@ import http from 'node:http';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
+import { scenarioBehindToxiproxy, startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
 import { startCli } from '../support/run-cli.ts';
-import { writeTempScenario } from '../support/temp-scenario.ts';
 import { EXIT_CODE_OF_VERDICT } from '../../harness/verdict/run-verdict.ts';
 
 /** A raw request, so that Host and Origin are what the test says (fetch would set Host itself). */
@@ -30,15 +29,7 @@ function request(url: string, options: { method?: string; headers?: Record<strin
 describe('the live console refuses requests that are not its own page', () => {
   it('no token, a foreign Origin or a foreign Host cannot abort or note; the page itself can; bad notes get 400/413', { timeout: 60_000 }, async () => {
     await using target = await startTargetBehindToxiproxy(200);
-    const { file, reportDir } = await writeTempScenario({
-      name: 'console-requests',
-      target: { baseUrl: target.baseUrl },
-      toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
-      load: { warmup: false, maxSendLag: '1s' },
-      requests: [{ path: '/' }],
-      phases: [{ name: 'steady', duration: '60s', rate: 5 }],
-      slos: [],
-    });
+    const { file, reportDir } = await scenarioBehindToxiproxy(target, 'console-requests', [{ name: 'steady', duration: '60s', rate: 5 }], { slos: [] });
     const cli = startCli(['run', file, '--ui', '--report-dir', reportDir]);
     await cli.waitForOutput(/live console at (http:\/\/127\.0\.0\.1:\d+)\//);
     await cli.waitForOutput(/▶ phase steady/, 30_000);
@@ -79,16 +70,7 @@ describe('the live console refuses requests that are not its own page', () => {
 
   it('two runs at once, each with its console: a press on one stops only its own run, a note lands only in its own report', { timeout: 60_000 }, async () => {
     await using target = await startTargetBehindToxiproxy(200);
-    const scenario = (name: string, duration: string) =>
-      writeTempScenario({
-        name,
-        target: { baseUrl: target.baseUrl },
-        toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
-        load: { warmup: false, maxSendLag: '1s' },
-        requests: [{ path: '/' }],
-        phases: [{ name: 'steady', duration, rate: 5 }],
-        slos: [{ http_req_failed: ['rate<0.01'] }],
-      });
+    const scenario = (name: string, duration: string) => scenarioBehindToxiproxy(target, name, [{ name: 'steady', duration, rate: 5 }]);
     const [a, b] = await Promise.all([scenario('console-a', '60s'), scenario('console-b', '4s')]);
     const runA = startCli(['run', a.file, '--ui', '--report-dir', a.reportDir]);
     const runB = startCli(['run', b.file, '--ui', '--report-dir', b.reportDir]);

@@ -2,11 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startTargetBehindToxiproxy, type TargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
+import { faultToxicsOn, scenarioBehindToxiproxy, startTargetBehindToxiproxy, type TargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
 import { chromiumMissing, launchChromium } from '../support/report-browser.ts';
 import { startCli } from '../support/run-cli.ts';
-import { toxiproxyState } from '../support/toxiproxy-state.ts';
-import { writeTempScenario } from '../support/temp-scenario.ts';
 import { EXIT_CODE_OF_VERDICT } from '../../harness/verdict/run-verdict.ts';
 
 const missing = chromiumMissing();
@@ -22,23 +20,10 @@ describe.skipIf(missing !== undefined)(`the live console in Debian's Chromium${m
     await stack?.[Symbol.asyncDispose]();
   });
 
-  /** A scenario against the target behind the test's Toxiproxy: load loose on timing (it shares the machine). */
-  function liveScenario(name: string, phases: unknown[]) {
-    return writeTempScenario({
-      name,
-      target: { baseUrl: stack.baseUrl },
-      toxiproxy: { url: stack.toxiproxy.url, proxies: [stack.proxy] },
-      load: { warmup: false, maxSendLag: '1s' },
-      requests: [{ path: '/' }],
-      phases,
-      slos: [{ http_req_failed: ['rate<0.01'] }],
-    });
-  }
+  /** A scenario against the target behind the test's Toxiproxy. */
+  const liveScenario = (name: string, phases: unknown[], extra: Record<string, unknown> = {}) => scenarioBehindToxiproxy(stack, name, phases, extra);
 
-  /** The run's fault toxics in Toxiproxy itself (beside the heartbeat that says the run is alive). */
-  async function faultToxics(): Promise<string[]> {
-    return ((await toxiproxyState(stack.toxiproxy.url)).find((p) => p.name === 'api')?.toxics ?? []).map((t) => t.name).filter((name) => !name.endsWith('-heartbeat'));
-  }
+  const faultToxics = (): Promise<string[]> => faultToxicsOn(stack);
 
   /** Starts `ordeal run --ui …` and opens its live console. */
   async function runWithConsole(file: string, reportDir: string, extra: string[] = []) {
@@ -106,20 +91,15 @@ describe.skipIf(missing !== undefined)(`the live console in Debian's Chromium${m
   }, 90_000);
 
   it('is the report as it grows (charts, checks settling, guards, notes on the timeline) and becomes the final report at the end', async () => {
-    const { file, reportDir } = await writeTempScenario({
-      name: 'live-report',
-      target: { baseUrl: stack.baseUrl },
-      toxiproxy: { url: stack.toxiproxy.url, proxies: [stack.proxy] },
-      // A short request timeout: a phase's checks settle that long after it ends.
-      load: { warmup: false, maxSendLag: '1s', timeout: '1s' },
-      requests: [{ path: '/' }],
-      phases: [
+    const { file, reportDir } = await liveScenario(
+      'live-report',
+      [
         { name: 'first', duration: '1500ms', rate: 10 },
         { name: 'second', duration: '60s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 20 }] },
       ],
-      slos: [{ http_req_failed: ['rate<0.01'] }],
-      guards: [{ metric: 'http_req_failed', trip: 'rate>0.5', for: '5s' }],
-    });
+      // A short request timeout: a phase's checks settle that long after it ends.
+      { load: { warmup: false, maxSendLag: '1s', timeout: '1s' }, guards: [{ metric: 'http_req_failed', trip: 'rate>0.5', for: '5s' }] },
+    );
     const { cli, page } = await runWithConsole(file, reportDir);
     const live = '[data-live-report]';
     // The first phase's check settles while the second runs; the second's is judged on the data so far.

@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { findFreePort } from '../../harness/net/free-port.ts';
 import { ToxiproxyServer, type StartedToxiproxyServer } from '../../harness/toxiproxy/toxiproxy-server.ts';
+import { writeTempScenario } from './temp-scenario.ts';
+import { toxiproxyState } from './toxiproxy-state.ts';
 
 export interface TargetBehindToxiproxy extends AsyncDisposable {
   toxiproxy: StartedToxiproxyServer;
@@ -39,4 +41,27 @@ export async function startTargetBehindToxiproxy(status = 200): Promise<TargetBe
       await toxiproxy.stop();
     },
   };
+}
+
+/**
+ * A scenario file against `target` through its Toxiproxy's "api" proxy:
+ * GET / at the phases' rates, loose on the generator's timing (these tests
+ * share the machine and are not about it). `extra` adds or replaces keys.
+ */
+export function scenarioBehindToxiproxy(target: TargetBehindToxiproxy, name: string, phases: unknown[], extra: Record<string, unknown> = {}): Promise<{ file: string; reportDir: string }> {
+  return writeTempScenario({
+    name,
+    target: { baseUrl: target.baseUrl },
+    toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
+    load: { warmup: false, maxSendLag: '1s' },
+    requests: [{ path: '/' }],
+    phases,
+    slos: [{ http_req_failed: ['rate<0.01'] }],
+    ...extra,
+  });
+}
+
+/** The fault toxics on `target`'s "api" proxy, read from Toxiproxy itself (beside the heartbeat that says a run is alive). */
+export async function faultToxicsOn(target: TargetBehindToxiproxy): Promise<string[]> {
+  return ((await toxiproxyState(target.toxiproxy.url)).find((p) => p.name === target.proxy.name)?.toxics ?? []).map((t) => t.name).filter((name) => !name.endsWith('-heartbeat'));
 }
