@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.ts';
-import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
+import { lastCompleteSecond, type PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
 import { describeGuard, guardName, type Guard } from '../scenario/guard-schema.ts';
 import { aggregationName, compare, parseThreshold, type Threshold } from '../scenario/threshold.ts';
@@ -32,12 +32,6 @@ export interface GuardMonitorOptions {
   onWarning?: (message: string) => void;
   tickMs?: number;
 }
-
-/**
- * A second is judged once it is complete and the load workers have handed it
- * over (they flush every second): two seconds behind the clock.
- */
-const SECONDS_BEHIND = 2;
 
 interface WatchedGuard {
   guard: Guard;
@@ -105,7 +99,8 @@ export class GuardMonitor {
 
   private judgeLoad(watched: WatchedGuard, threshold: Threshold): void {
     const { recorder, clock } = this.options;
-    const lastSecond = Math.floor((clock.nowMs() - recorder.runStartMs) / 1_000) - SECONDS_BEHIND;
+    // A second is judged once the load workers have handed it over.
+    const lastSecond = lastCompleteSecond(recorder, clock.nowMs());
     for (; watched.nextSecond <= lastSecond && !this.tripped; watched.nextSecond++) {
       const second = watched.nextSecond;
       const buckets = recorder.bucketsAt(second).filter((b) => !watched.guard.phases || watched.guard.phases.includes(b.phase));

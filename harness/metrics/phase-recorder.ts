@@ -3,6 +3,19 @@ import { StepStats } from './step-stats.ts';
 
 export type { SecondBucket } from './second-buckets.ts';
 
+/**
+ * A second of the run is complete in the main thread's record once it is
+ * over and the load workers have handed it over (they flush every second):
+ * two seconds behind the clock. Live readers (guards, telemetry, the live
+ * console) look only that far.
+ */
+export const SECONDS_UNTIL_HANDED_OVER = 2;
+
+/** The last second of the run whose record is complete at `nowMs`. */
+export function lastCompleteSecond(recorder: { runStartMs: number }, nowMs: number): number {
+  return Math.floor((nowMs - recorder.runStartMs) / 1_000) - SECONDS_UNTIL_HANDED_OVER;
+}
+
 /** The run's record in the main thread: sparse per-second histograms kept for the whole run. */
 export class PhaseRecorder extends SecondBuckets {
   /** Per flow step (and whole flow), per phase. */

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock.ts';
 import { BucketDeltas } from '../metrics/bucket-deltas.ts';
-import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
+import { lastCompleteSecond, type PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { lastSecondOf, phaseTotals } from '../metrics/progress-window.ts';
 import { formatMs } from '../report/format-number.ts';
 import { describeFault, type Fault } from '../scenario/fault-schema.ts';
@@ -53,7 +53,7 @@ export class LiveFeed {
 
   private emitRecorded(final: boolean): void {
     const { recorder, clock, events } = this.sources;
-    const lastSecond = final ? Number.POSITIVE_INFINITY : Math.floor((clock.nowMs() - recorder.runStartMs) / 1_000) - 2;
+    const lastSecond = final ? Number.POSITIVE_INFINITY : lastCompleteSecond(recorder, clock.nowMs());
     const buckets = this.deltas.take(recorder.allSeconds(), lastSecond);
     if (buckets.length > 0) events.emit('secondsRecorded', { buckets });
   }

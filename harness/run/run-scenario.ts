@@ -7,7 +7,7 @@ import { RunNotifier } from '../notify/run-notifier.ts';
 import { redactDeep } from '../flows/redact-secrets.ts';
 import { createDriver } from '../load/create-driver.ts';
 import type { LoadDriver } from '../load/load-driver.ts';
-import { PhaseRecorder } from '../metrics/phase-recorder.ts';
+import { lastCompleteSecond, PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { buildReport } from '../report/build-report.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
@@ -179,7 +179,11 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
         observedUntilMs: Math.min(live.observedUntilMs, nowMs),
       });
       const settledAtMs = Object.fromEntries([...windows].map(([name, window]) => [name, window.endMs + settleMarginMs(scenario, name)]));
-      return { report: redactDeep(buildReport(run), flowInputs.secrets), ...(running ? { runningPhase: running.name } : {}), settledAtMs, nowMs };
+      const report = redactDeep(buildReport(run), flowInputs.secrets);
+      // The charts end at the last second the workers have handed over: a second still arriving is not a dip.
+      const complete = lastCompleteSecond(recorder, nowMs);
+      report.timeseries = report.timeseries.filter((s) => s.second <= complete);
+      return { report, ...(running ? { runningPhase: running.name } : {}), settledAtMs, nowMs };
     },
   });
   for (const message of scenarioWarnings(scenario)) events.emit('warning', { message });
