@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { liveViewOf } from '../../harness/console/live-snapshot.ts';
+import { renderReportBody } from '../../harness/report/html/render-html.ts';
 import { settleMarginMs } from '../../harness/run/check-settling.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { noisy, syntheticReport } from '../support/synthetic-report.ts';
@@ -38,5 +39,21 @@ describe('when a live check is settled', () => {
     expect(view(calmEnd + 3_000, 'outage').checkState(check('calm'))).toBe('settled');
     expect(view(calmEnd + 3_000, 'outage').checkState(check('outage'))).toBe('provisional');
     expect(view(calmEnd + 3_000, 'outage').checkState(check('later'))).toBe('pending');
+  });
+
+  it('mid-run, a check judged so far on too little evidence waits: it is not shown inconclusive, and its reason (about a run that ended) is not shown', () => {
+    const report = syntheticReport('live', [{ name: 'outage', p95PerSecondMs: noisy(100, 5, 10) }], {
+      checks: [
+        { name: 'alert ServiceDown fires within 30s', phase: 'outage', metric: 'alert', expected: 'firing within 30s', status: 'inconclusive', passed: false, observed: null, reason: 'the run ended before the deadline' },
+        { name: 'http_req_failed rate<0.01', phase: 'outage', metric: 'http_req_failed', expected: 'rate<0.01', status: 'pass', passed: true, observed: 0 },
+      ],
+    });
+    const live = liveViewOf({ report, nowMs: Date.parse(report.phases[0]!.end!), settledAtMs: {}, runningPhase: 'outage' });
+    const { html } = renderReportBody(report, live);
+    expect(html).toContain('data-check-status="waiting" data-check-state="provisional"><td>alert ServiceDown fires within 30s');
+    expect(html).not.toContain('the run ended before the deadline');
+    expect(html).toContain('1 passed');
+    // The finished report says it as it is.
+    expect(renderReportBody(report).html).toContain('the run ended before the deadline');
   });
 });

@@ -36,23 +36,42 @@ function phasesTable(report: RunReport): string {
 
 const STATUS_ORDER = { fail: 0, inconclusive: 1, pass: 2 } as const;
 
+/**
+ * What a check shows: its status; or, mid-run, pending (its phase has not
+ * run) or waiting (judged so far on too little evidence: not a verdict yet,
+ * and its reason may speak of a run that ended).
+ */
+function shownStatus(c: RunReport['checks'][number], live: LiveView | undefined): RunReport['checks'][number]['status'] | 'pending' | 'waiting' {
+  const state = live?.checkState(c) ?? 'settled';
+  if (state === 'pending') return 'pending';
+  return state === 'provisional' && c.status === 'inconclusive' ? 'waiting' : c.status;
+}
+
+const WAITING_TEXT = {
+  pending: '<span class="status status-pending" data-status="pending">… pending</span> <span class="reason">its phase has not run yet</span>',
+  waiting: '<span class="status status-pending" data-status="waiting">… waiting</span> <span class="reason">not enough evidence yet</span>',
+} as const;
+
 /** Checks grouped by phase, in the run's phase order; in each group failures first, highlighted. */
 function checksTable(report: RunReport, live?: LiveView): string {
   const order = new Map(report.phases.map((p, i) => [p.name, i]));
   const phases = [...new Set(report.checks.map((c) => c.phase))].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
   const groups = phases.map((phase) => {
     const checks = report.checks.filter((c) => c.phase === phase).sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
-    const failed = checks.filter((c) => c.status !== 'pass' && live?.checkState(c) !== 'pending').length;
-    const head = `<tr class="phase-group" data-phase-group="${e(phase)}"><th colspan="4">${e(phase)}</th><th class="group-tally">${failed ? `${failed} of ${checks.length} not passed` : `${checks.length} passed`}</th></tr>`;
-    const rows = checks.map((c) => {
+    const shown = checks.map((c) => shownStatus(c, live));
+    const count = (...statuses: string[]): number => shown.filter((s) => statuses.includes(s)).length;
+    const [failed, open] = [count('fail', 'inconclusive'), count('pending', 'waiting')];
+    const tally = failed ? `${failed} of ${checks.length} not passed` : open ? `${count('pass')} passed, ${open} still open` : `${checks.length} passed`;
+    const head = `<tr class="phase-group" data-phase-group="${e(phase)}"><th colspan="4">${e(phase)}</th><th class="group-tally">${tally}</th></tr>`;
+    const rows = checks.map((c, i) => {
       const state = live?.checkState(c) ?? 'settled';
-      const observed = state === 'pending' ? '—' : e(formatObserved(c.observed, c.metric, c.expected, c.unit));
-      const result =
-        state === 'pending'
-          ? '<span class="status status-pending" data-status="pending">… pending</span> <span class="reason">its phase has not run yet</span>'
-          : `<span class="status status-${c.status}" data-status="${c.status}">${STATUS_MARK[c.status]}</span>${state === 'provisional' ? ' <span class="so-far">so far</span>' : ''}${c.reason ? ` <span class="reason">${e(c.reason)}</span>` : ''}`;
-      const rowClass = state === 'pending' ? 'check-pending' : `check-${c.status}`;
-      return `<tr class="${rowClass}" data-check-status="${state === 'pending' ? 'pending' : c.status}" data-check-state="${state}"><td>${e(c.name)}</td><td class="num">${observed}</td><td><code>${e(c.expected)}</code></td><td colspan="2">${result}</td></tr>`;
+      const status = shown[i]!;
+      const open = status === 'pending' || status === 'waiting';
+      const result = open
+        ? WAITING_TEXT[status]
+        : `<span class="status status-${status}" data-status="${status}">${STATUS_MARK[status]}</span>${state === 'provisional' ? ' <span class="so-far">so far</span>' : ''}${c.reason ? ` <span class="reason">${e(c.reason)}</span>` : ''}`;
+      const observed = open ? '—' : e(formatObserved(c.observed, c.metric, c.expected, c.unit));
+      return `<tr class="check-${status}" data-check-status="${status}" data-check-state="${state}"><td>${e(c.name)}</td><td class="num">${observed}</td><td><code>${e(c.expected)}</code></td><td colspan="2">${result}</td></tr>`;
     });
     return `<tbody>${head}${rows.join('')}</tbody>`;
   });
