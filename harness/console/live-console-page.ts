@@ -73,6 +73,8 @@ const CONSOLE_JS = String.raw`
   source.addEventListener('fault', function (e) { var d = JSON.parse(e.data); faults[d.id] = d; renderFaults(); });
   source.addEventListener('progress', function (e) {
     var p = JSON.parse(e.data);
+    var left = Math.round(p.remainingMs / 1000);
+    $('[data-left]').textContent = '(' + (p.phaseIndex + 1) + ' of ' + p.phaseCount + ') · the run ends in ' + (left >= 60 ? Math.floor(left / 60) + ' min ' + (left % 60) + ' s' : left + ' s');
     $('[data-figures]').textContent = 'rate ' + p.achievedRatePerSec + ' / ' + p.targetRatePerSec + ' req/s · p95 ' + (p.p95Ms == null ? '—' : p.p95Ms.toFixed(1) + ' ms') + ' · errors ' + p.phaseErrors + ' of ' + p.phaseRequests + (p.generatorBehind ? ' · ' + p.generatorBehind : '');
   });
   source.addEventListener('confirm', function (e) {
@@ -132,7 +134,7 @@ export function liveConsolePage(assets: HtmlAssets, token: string): string {
 <section class="console" data-console>
 <div class="row"><strong>ordeal live — <span data-run>waiting for the run…</span></strong><span class="reason" data-target></span></div>
 <div class="phases" data-phases></div>
-<div class="row"><span>phase <strong data-phase>—</strong></span><span class="figures" data-figures>—</span></div>
+<div class="row"><span>phase <strong data-phase>—</strong> <span class="reason" data-left></span></span><span class="figures" data-figures>—</span></div>
 <ul class="faults" data-faults><li class="reason">no fault yet</li></ul>
 <div class="confirm-box row" data-confirm-box hidden><strong>Waiting for an operator:</strong> phase <span data-confirm-phase></span> will apply <span data-confirm-faults></span>. <button data-confirm data-control>Apply the faults</button> <span class="reason" data-confirm-timeout></span></div>
 <div class="row">

@@ -88,6 +88,9 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
     if (snapshotFailures++ === 0) publish('warning', { message: `the live report could not be updated (${error.message}); trying again` });
   });
 
+  // What changes the picture is shown at once, not at the next tick.
+  for (const name of ['phaseStarted', 'faultApplied', 'faultRemoved', 'guardTripped', 'annotation'] as const) events.on(name, () => pacer.wake());
+
   const server = http.createServer((req, res) => {
     const refusal = consoleRequestRefusal(req, (server.address() as AddressInfo).port, token);
     if (refusal) {

@@ -38,15 +38,19 @@ export function renderFinalBody(report: RunReport): RenderedBody {
 /** Never more often than every 2 s; slower when a render takes long, so it stays under a tenth of the time. */
 const MIN_INTERVAL_MS = 2_000;
 const MAX_SHARE = 0.1;
+/** A wake (something happened: a phase, a fault, a note) comes at most this soon after the last snapshot began. */
+const MIN_WAKE_GAP_MS = 250;
 
 /**
  * Runs `work` again and again while started, pacing itself by how long it
- * took; one at a time. `wake()` runs it soon (a page just connected).
+ * took; one at a time. `wake()` runs it soon (a page connected, a phase or
+ * a fault began or ended, a note came).
  */
 export class SnapshotPacer {
   private timer?: NodeJS.Timeout;
   private running = false;
   private stopped = true;
+  private lastStartMs = -Infinity;
 
   constructor(
     private readonly work: () => Promise<void>,
@@ -59,7 +63,7 @@ export class SnapshotPacer {
   }
 
   wake(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    if (!this.stopped && !this.running) this.schedule(Math.max(0, this.lastStartMs + MIN_WAKE_GAP_MS - performance.now()));
   }
 
   stop(): void {
@@ -77,6 +81,7 @@ export class SnapshotPacer {
     if (this.stopped || this.running) return;
     this.running = true;
     const startedMs = performance.now();
+    this.lastStartMs = startedMs;
     try {
       await this.work();
     } catch (error) {

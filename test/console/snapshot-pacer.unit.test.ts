@@ -62,6 +62,20 @@ describe('the live console paces its snapshots', () => {
     expect(overlapped()).toBe(false);
   });
 
+  it('a wake comes soon, but never sooner than 250 ms after the last snapshot began', async () => {
+    const { pacer, startsMs } = pacerTaking(10);
+    pacer.start();
+    await vi.advanceTimersByTimeAsync(50);
+    pacer.wake();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(startsMs[1]! - startsMs[0]!).toBe(250);
+    // Woken long after the last one: at once, not at the next tick (2 s after the last).
+    pacer.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(startsMs[2]! - startsMs[1]!).toBe(800);
+    pacer.stop();
+  });
+
   it('a failing snapshot is reported and the next one still comes', async () => {
     const errors: string[] = [];
     let calls = 0;

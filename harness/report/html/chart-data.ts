@@ -31,6 +31,8 @@ export interface ChartData {
   endSec: number;
   /** The run's start, shown once (UTC). */
   startedAt: string;
+  /** What an empty chart says instead of "no request completed" (the live console, before the first seconds arrive). */
+  emptyNote?: string;
 }
 
 export interface SloLine {

@@ -109,7 +109,7 @@ function loadLine(report: RunReport): string {
 
 /** The report's sections (all but the page around them), and the charts' data: the report page and the live console both show these. */
 export function renderReportBody(report: RunReport, live?: LiveView): { html: string; chartData: ReturnType<typeof chartData> } {
-  const data = chartData(report);
+  const data = live ? { ...chartData(report), emptyNote: 'Nothing recorded yet: each second appears about 2 s after it ends.' } : chartData(report);
   const resilience = report.resilience.length
     ? `<h2>Resilience timings</h2>${table(
         ['reaction', 'detect', 'recover', 'failover gap', 'scale-up'],

@@ -227,7 +227,7 @@
     plots = [];
     var charts = document.getElementById('charts');
     charts.innerHTML = '';
-    var noRequests = 'No request completed in this run: nothing to draw.';
+    var noRequests = data.emptyNote || 'No request completed in this run: nothing to draw.';
     chart(charts, 'Request rate', 'req/s', [
       { label: 'target', unit: 'req/s', stroke: INK.black, width: 1.5, dash: [8, 5], spanGaps: true },
       { label: 'achieved', unit: 'req/s', stroke: INK.blue, width: 2 },

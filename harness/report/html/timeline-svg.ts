@@ -88,7 +88,8 @@ export function renderTimelineSvg(bands: readonly TimeBand[], startSec: number, 
   }
   // The time axis: seconds since the run started, like every chart.
   const axisY = height - 2;
-  const step = niceStep(span / 8);
+  // Whole seconds, like every label on the page: a short run gets fewer ticks, never "+0 s" three times.
+  const step = Math.max(1, niceStep(span / 8));
   parts.push(`<line x1="${LABEL_WIDTH}" y1="${axisY - 12}" x2="${WIDTH}" y2="${axisY - 12}" stroke="#999" stroke-width="0.6"/>`);
   for (let t = 0; t <= span + 1e-9; t += step) {
     const x = xOf(startSec + t);
