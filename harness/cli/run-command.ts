@@ -23,7 +23,7 @@ import { EXIT_CODE_OF_VERDICT } from '../verdict/run-verdict.ts';
 import { processIo, redactingIo, type CliIo } from './cli-io.ts';
 import { createOutputStyle } from './output-style.ts';
 import { attachProgressPrinter } from './progress-printer.ts';
-import { attachTerminalKeys, type TerminalKeys } from './terminal-keys.ts';
+import { attachTerminalKeys, inTerminalForeground, type TerminalKeys } from './terminal-keys.ts';
 import { ConfirmGate } from '../run/confirm-gate.ts';
 import type { OperatorControls } from '../run/operator.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
@@ -104,12 +104,14 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
   const handlers = (Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]).map((signal) => [signal, (): void => onSignal(signal)] as const);
   let metricsEndpoint: StartedMetricsEndpoint | undefined;
   let keys: TerminalKeys | undefined;
+  // Stopped on every way out: an open console would keep ordeal alive after a failed run.
+  let liveConsole: LiveConsole | undefined;
   for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
     const events = new RunEvents();
     const style = createOutputStyle(io.stderr);
     let controls: OperatorControls | undefined;
-    const useKeys = process.stdin.isTTY === true && !options.json && io.stderr.isTTY === true;
+    const useKeys = process.stdin.isTTY === true && !options.json && io.stderr.isTTY === true && inTerminalForeground();
     if (options.confirmFaults !== undefined && options.ui === undefined && !useKeys) {
       throw new OrdealError('ORDEAL_ERR_USAGE', '--confirm-faults needs --ui or a terminal: the confirm is a button on the live console, or the c key where ordeal runs');
     }
@@ -134,7 +136,6 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
       );
     }
     attachProgressPrinter(events, io.stderr, style, { holdLiveLine: () => keys?.typing === true });
-    let liveConsole: LiveConsole | undefined;
     if (options.ui !== undefined) {
       const { startLiveConsole } = await import('../console/live-console.ts');
       const port = options.ui === true ? 0 : options.ui;
@@ -214,6 +215,7 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
     return EXIT_CODE_OF_VERDICT[published.verdict];
   } finally {
     keys?.detach();
+    await liveConsole?.stop();
     await metricsEndpoint?.stop();
     for (const [signal, handler] of handlers) process.off(signal, handler);
   }

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { emitKeypressEvents } from 'node:readline';
 import { MAX_NOTE_CHARS } from '../run/operator.ts';
 import type { CliStream } from './cli-io.ts';
@@ -109,4 +111,26 @@ export function attachTerminalKeys(input: NodeJS.ReadStream, output: CliStream, 
       input.pause();
     },
   };
+}
+
+/**
+ * Whether this process is in its terminal's foreground process group. Only
+ * then may it take the terminal into raw mode: a run started in the
+ * background (`ordeal run … &`) would otherwise be stopped by the terminal
+ * (SIGTTOU) and hang. From /proc on Linux, else ps; unknown means no.
+ */
+export function inTerminalForeground(): boolean {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // pid (comm) state ppid pgrp session tty_nr tpgid …; comm may hold spaces and parentheses.
+    const [, , pgrp, , , tpgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return pgrp === tpgid;
+  } catch {
+    try {
+      const [tpgid, pgid] = execFileSync('ps', ['-o', 'tpgid=', '-o', 'pgid=', '-p', String(process.pid)], { encoding: 'utf8', timeout: 2_000 }).trim().split(/\s+/);
+      return tpgid !== undefined && tpgid === pgid;
+    } catch {
+      return false;
+    }
+  }
 }

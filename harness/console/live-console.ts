@@ -55,6 +55,7 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
   let lastSnapshot: string | undefined;
   let finished = false;
   let snapshotFailures = 0;
+  let stopping: Promise<void> | undefined;
   const frame = (type: string, data: unknown): string => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
   const broadcast = (text: string): void => {
     for (const client of clients) client.write(text);
@@ -143,12 +144,12 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
       publish('final', { ...renderFinalBody(report), file: htmlFile ?? null });
     },
     stop: () =>
-      new Promise<void>((resolve) => {
+      (stopping ??= new Promise<void>((resolve) => {
         pacer.stop();
         for (const client of clients) client.end();
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      })),
   };
 }
 

@@ -8,9 +8,10 @@ import { ORDEAL_BIN } from '../support/run-cli.ts';
 // util-linux's script(1) gives ordeal a real terminal (a pty) and passes what the test types to it.
 const scriptMissing = spawnSync('script', ['--version']).status !== 0;
 
-/** ordeal run in a pseudo-terminal: what it printed so far, a way to type, and its exit code. */
-function runInTerminal(args: string[]) {
-  const command = [process.execPath, ORDEAL_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+const quoted = (args: string[]): string => args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+
+/** A shell command in a pseudo-terminal: what it printed so far, a way to type, and its exit code. */
+function inTerminal(command: string) {
   const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1', CI: '', TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
@@ -30,6 +31,9 @@ function runInTerminal(args: string[]) {
     exit: new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))),
   };
 }
+
+/** ordeal run in the foreground of a pseudo-terminal. */
+const runInTerminal = (args: string[]) => inTerminal(quoted([process.execPath, ORDEAL_BIN, ...args]));
 
 describe.skipIf(scriptMissing)('the terminal keys of ordeal run (in a real pseudo-terminal)', () => {
   it('n adds a note, s s skips a phase, c confirms its faults (--confirm-faults without --ui), Ctrl-C still aborts and removes them', { timeout: 90_000 }, async () => {
@@ -70,5 +74,17 @@ describe.skipIf(scriptMissing)('the terminal keys of ordeal run (in a real pseud
     expect(report.verdictReason).toContain('SIGINT');
     expect(report.annotations).toEqual([expect.objectContaining({ phase: 'calm', text: 'dashboard shows p95 rising', source: 'terminal' })]);
     expect(report.phases.find((p) => p.name === 'calm')!.endedEarly).toBe('skipped from the terminal');
+  });
+
+  it('a run started in the background of an interactive shell is never stopped by the terminal: no keys, it finishes', { timeout: 60_000 }, async () => {
+    await using target = await startTargetBehindToxiproxy(200);
+    const { file, reportDir } = await scenarioBehindToxiproxy(target, 'background', [{ name: 'only', duration: '1s', rate: 5 }]);
+    // bash -i has job control: "&" puts ordeal in its own process group, not the terminal's foreground one.
+    const ordeal = quoted([process.execPath, ORDEAL_BIN, 'run', file, '--report-dir', reportDir]);
+    const shell = inTerminal(quoted(['bash', '--norc', '-ic', `${ordeal} & wait $!; echo ordeal-exit=$?`]));
+    await shell.waitFor(/ordeal-exit=\d+/, 45_000);
+    expect(shell.output()).toContain('ordeal-exit=0');
+    expect(shell.output()).not.toMatch(/Stopped|keys: s skip/);
+    expect(await shell.exit).toBe(0);
   });
 });

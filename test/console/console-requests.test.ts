@@ -2,7 +2,9 @@ import http from 'node:http';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findFreePort } from '../../harness/net/free-port.ts';
 import { scenarioBehindToxiproxy, startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
+import { writeTempScenario } from '../support/temp-scenario.ts';
 import { startCli } from '../support/run-cli.ts';
 import { EXIT_CODE_OF_VERDICT } from '../../harness/verdict/run-verdict.ts';
 
@@ -95,5 +97,18 @@ describe('the live console refuses requests that are not its own page', () => {
     const [reportA, reportB] = await Promise.all([reportOf(a.reportDir), reportOf(b.reportDir)]);
     expect(reportA.annotations).toBeUndefined();
     expect(reportB.annotations?.map((n) => n.text)).toEqual(['for b only']);
+  });
+
+  it('a run that fails before any load (nothing answers at the target) still exits with its code: the console does not keep ordeal alive', { timeout: 30_000 }, async () => {
+    const { file, reportDir } = await writeTempScenario({
+      name: 'console-nothing-answers',
+      target: { baseUrl: `http://127.0.0.1:${await findFreePort()}` },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'steady', duration: '60s', rate: 5 }],
+      slos: [],
+    });
+    const cli = startCli(['run', file, '--ui', '--report-dir', reportDir]);
+    expect(await cli.exit).toBe(3);
+    expect(cli.stderr()).toMatch(/live console at http:\/\/127\.0\.0\.1:\d+\/[\s\S]*nothing answers/);
   });
 });
