@@ -14,14 +14,15 @@ import type { ProvidedTarget, ProviderContext } from './provided-target.ts';
  * that does not exist is created, with the checked literal addresses
  * (Toxiproxy never resolves a name itself); one that exists with another
  * listen or upstream is someone else's: refused. Proxies are never deleted.
+ * Two runs starting at once may both find a proxy missing: the one whose
+ * creation loses reads it back and judges it like any existing one.
  */
-async function provideProxies(toxiproxy: Toxiproxy, proxies: readonly { name: string; listen: string; upstream: string }[], policy: NetworkPolicy, onMessage: (message: string) => void): Promise<void> {
+export async function provideProxies(toxiproxy: Toxiproxy, proxies: readonly { name: string; listen: string; upstream: string }[], policy: NetworkPolicy, onMessage: (message: string) => void): Promise<void> {
   const existing = await toxiproxy.getAll();
   for (const [index, proxy] of proxies.entries()) {
     const listen = await resolveHostPort(`toxiproxy.proxies[${index}].listen`, proxy.listen, policy);
     const upstream = await resolveHostPort(`toxiproxy.proxies[${index}].upstream`, proxy.upstream, policy);
-    const found = existing[proxy.name];
-    if (found) {
+    const useExisting = (found: { listen: string; upstream: string }): void => {
       const sameListen = found.listen === listen || found.listen === proxy.listen;
       const sameUpstream = found.upstream === upstream || found.upstream === proxy.upstream;
       if (!sameListen || !sameUpstream) {
@@ -31,12 +32,23 @@ async function provideProxies(toxiproxy: Toxiproxy, proxies: readonly { name: st
         );
       }
       onMessage(`using the existing proxy "${proxy.name}" (${found.listen} → ${found.upstream})`);
+    };
+    const found = existing[proxy.name];
+    if (found) {
+      useExisting(found);
       continue;
     }
-    await toxiproxy.createProxy({ name: proxy.name, listen, upstream }).catch((cause: Error) => {
-      throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `creating proxy "${proxy.name}" (${listen} → ${upstream}) failed: ${cause.message}`, { cause });
-    });
-    onMessage(`created proxy "${proxy.name}" (${listen} → ${upstream}); it stays after the run, for the next one`);
+    const created = await toxiproxy.createProxy({ name: proxy.name, listen, upstream }).then(
+      () => true,
+      async (cause: Error) => {
+        // Created by another run in the meantime (Toxiproxy answers 409): that one is judged like any existing proxy.
+        const raced = /status code 409/.test(cause.message) ? await toxiproxy.get(proxy.name).catch(() => undefined) : undefined;
+        if (!raced) throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `creating proxy "${proxy.name}" (${listen} → ${upstream}) failed: ${cause.message}`, { cause });
+        useExisting(raced);
+        return false;
+      },
+    );
+    if (created) onMessage(`created proxy "${proxy.name}" (${listen} → ${upstream}); it stays after the run, for the next one`);
   }
 }
 

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { waitUntil } from '../../harness/clock/wait-until.ts';
 import { startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 import { EXIT_CODE_OF_VERDICT } from '../../harness/verdict/run-verdict.ts';
@@ -37,10 +38,12 @@ async function snapshotWhere(url: string, accept: (snapshot: SnapshotEvent) => b
 describe('the live console shows the signals the checks read, while the run goes', () => {
   it("a breaker read from the service's /metrics: its state on the live charts and its check judged so far", { timeout: 60_000 }, async () => {
     let breakerState = 0;
+    let scrapesAnswered = 0;
     const service = http.createServer((req, res) => {
-      if (req.url === '/metrics') res.end(`# TYPE breaker_state gauge\nbreaker_state{name="bank"} ${breakerState}\n`);
+      if (req.url === '/metrics') res.end(`# TYPE breaker_state gauge\nbreaker_state{name="bank"} ${breakerState}\n`, () => (scrapesAnswered += 1));
       else res.end('ok');
     });
+    let cli: ReturnType<typeof startCli> | undefined;
     await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
     try {
       const { file, reportDir } = await writeTempScenario({
@@ -56,8 +59,11 @@ describe('the live console shows the signals the checks read, while the run goes
         slos: [],
         checks: [{ kind: 'breaker', phase: 'trouble', source: 'scrape', metric: 'breaker_state{name="bank"}', opensWithin: '10s' }],
       });
-      const cli = startCli(['run', file, '--ui', '--report-dir', reportDir]);
+      cli = startCli(['run', file, '--ui', '--report-dir', reportDir]);
       await cli.waitForOutput(/▶ phase trouble/, 30_000);
+      // Closed in a scrape that began after the phase did (a scrape is stamped when it begins, as Prometheus does), then open.
+      const answered = scrapesAnswered;
+      await waitUntil(() => scrapesAnswered >= answered + 2, { timeoutMs: 10_000, intervalMs: 20 });
       breakerState = 2;
       const url = /live console at (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.stderr())![1]!;
       const snapshot = await snapshotWhere(url, (s) => s.data.signals.some((signal) => signal.y.includes(2)) && /data-check-status="pass"/.test(s.html), 20_000);
@@ -71,6 +77,8 @@ describe('the live console shows the signals the checks read, while the run goes
       expect((await fetch(`${url}/abort`, { method: 'POST', headers: { 'x-ordeal-console': token } })).status).toBe(202);
       expect(await cli.exit).toBe(EXIT_CODE_OF_VERDICT.aborted);
     } finally {
+      cli?.child.kill('SIGKILL');
+      service.closeAllConnections();
       await new Promise((resolve) => service.close(resolve));
     }
   });
