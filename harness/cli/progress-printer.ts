@@ -17,13 +17,21 @@ export function formatProgress(p: ProgressSnapshot): string {
   ].join(' | ');
 }
 
+/** A line being typed at the bottom of the terminal (a note): the live line waits, other lines go above it. */
+export interface TypedLine {
+  readonly typing: boolean;
+  redraw(): void;
+}
+
 /** A live line per second on a terminal; plain lines when not a TTY or in CI. */
-export function attachProgressPrinter(events: RunEvents, stream: CliStream, style: OutputStyle, options: { holdLiveLine?: () => boolean } = {}): void {
+export function attachProgressPrinter(events: RunEvents, stream: CliStream, style: OutputStyle, options: { typed?: TypedLine } = {}): void {
   let liveLineOpen = false;
   const line = (text: string): void => {
-    if (liveLineOpen) stream.write('\r\u001b[2K');
+    const typing = options.typed?.typing === true;
+    if (liveLineOpen || typing) stream.write('\r\u001b[2K');
     liveLineOpen = false;
     stream.write(`${text}\n`);
+    if (typing) options.typed!.redraw();
   };
   events.on('infrastructure', ({ message }) => line(style.dim(`ordeal: ${message}`)));
   events.on('runStarted', ({ runId, target, timeline }) =>
@@ -37,7 +45,7 @@ export function attachProgressPrinter(events: RunEvents, stream: CliStream, styl
   events.on('annotation', ({ note }) => line(`  ✎ note${note.phase ? ` (${note.phase})` : ''}, from the ${note.source}: ${note.text}`));
   events.on('progress', (snapshot) => {
     const text = formatProgress(snapshot);
-    if (style.live && options.holdLiveLine?.()) return;
+    if (style.live && options.typed?.typing) return;
     if (style.live) {
       // A terminal that reports no width (0, or none) gets the whole line, not 20 characters of it.
       stream.write(`\r\u001b[2K${stream.columns ? text.slice(0, Math.max(20, stream.columns - 1)) : text}`);

@@ -135,7 +135,7 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
         io.stderr.write(style.yellow(`ordeal: phase ${phase.name} will apply ${phase.faults.map(describeFault).join('; ')}: press c to confirm${options.ui !== undefined ? ' (or on the live console)' : ''}; not confirmed within ${formatDurationMs(timeoutMs)}, the run aborts\n`)),
       );
     }
-    attachProgressPrinter(events, io.stderr, style, { holdLiveLine: () => keys?.typing === true });
+    attachProgressPrinter(events, io.stderr, style, keys ? { typed: keys } : {});
     if (options.ui !== undefined) {
       const { startLiveConsole } = await import('../console/live-console.ts');
       const port = options.ui === true ? 0 : options.ui;

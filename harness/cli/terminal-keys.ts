@@ -20,6 +20,8 @@ export interface TerminalActions {
 export interface TerminalKeys {
   /** True while a note is being typed: the live progress line waits. */
   readonly typing: boolean;
+  /** Draws the note being typed again (after a line was printed above it). */
+  redraw(): void;
   /** Gives the terminal back (cooked mode, stdin released). */
   detach(): void;
 }
@@ -105,7 +107,12 @@ export function attachTerminalKeys(input: NodeJS.ReadStream, output: CliStream, 
     get typing() {
       return note !== undefined;
     },
+    redraw() {
+      if (note !== undefined) drawNote();
+    },
     detach() {
+      if (note !== undefined) output.write('\r\u001b[2K');
+      note = undefined;
       input.off('keypress', onKey);
       input.setRawMode(false);
       input.pause();

@@ -87,4 +87,22 @@ describe.skipIf(scriptMissing)('the terminal keys of ordeal run (in a real pseud
     expect(shell.output()).not.toMatch(/Stopped|keys: s skip/);
     expect(await shell.exit).toBe(0);
   });
+
+  it('a line printed while a note is typed goes above it, and the note being typed is drawn again below', { timeout: 60_000 }, async () => {
+    await using target = await startTargetBehindToxiproxy(200);
+    const { file, reportDir } = await scenarioBehindToxiproxy(target, 'typing', [
+      { name: 'first', duration: '2s', rate: 5 },
+      { name: 'second', duration: '2s', rate: 5 },
+    ]);
+    const run = runInTerminal(['run', file, '--report-dir', reportDir]);
+    await run.waitFor(/▶ phase first/);
+    run.type('n');
+    run.type('half a tho');
+    await run.waitFor(/▶ phase second/);
+    // After the phase line: the prompt again, with what was typed so far.
+    await run.waitFor(/▶ phase second[^\n]*\n[\s\S]*✎ note \(Enter adds it, Esc drops it\): half a tho/);
+    run.type('ught\r');
+    await run.waitFor(/✎ note \(second\), from the terminal: half a thought/);
+    expect(await run.exit).toBe(0);
+  });
 });
