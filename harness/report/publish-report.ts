@@ -19,6 +19,15 @@ export async function readReportFile(file: string, field = 'report'): Promise<St
   if (report?.schemaVersion !== 1 || !Array.isArray(report.phases) || !Array.isArray(report.timeseries)) {
     throw new OrdealError('ORDEAL_ERR_USAGE', `${field}: "${file}" is not an ordeal report.json (expected schemaVersion 1 with phases and timeseries)`);
   }
+  // Operators' notes are free text typed by people: a hand-edited file gets a clear answer, not a renderer's crash.
+  const notes: unknown = (report as { annotations?: unknown }).annotations;
+  if (notes !== undefined) {
+    const bad = Array.isArray(notes) ? notes.findIndex((n) => typeof n?.text !== 'string' || typeof n?.at !== 'string' || Number.isNaN(Date.parse(n.at)) || !(n.phase === null || typeof n.phase === 'string')) : -1;
+    if (!Array.isArray(notes) || bad >= 0) {
+      const shown = JSON.stringify(Array.isArray(notes) ? notes[bad] : notes).slice(0, 120);
+      throw new OrdealError('ORDEAL_ERR_USAGE', `${field}: "${file}" annotations${Array.isArray(notes) ? `[${bad}]` : ''} is ${shown}, not a note (expected { at: an ISO time, phase: a name or null, text: text }); fix or remove it`);
+    }
+  }
   return { file: path.resolve(file), report };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -89,6 +89,19 @@ describe('ordeal report <report.json>', () => {
     const io = bufferIo();
     expect(await runCli(['report', bogus], io)).toBe(2);
     expect(io.err()).toContain(`<report.json>: "${bogus}" is not an ordeal report.json`);
+  });
+
+  it('refuses a hand-edited note that is not a note with exit 2, naming it, and writes nothing', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-report-'));
+    const file = path.join(dir, 'report.json');
+    const report = reportWithChecks();
+    for (const annotations of [[{ at: report.startedAt, phase: null, text: { x: 1 } }], [{ at: 'yesterday', phase: null, text: 'ok' }], 'a note']) {
+      await writeFile(file, JSON.stringify({ ...report, annotations }));
+      const io = bufferIo();
+      expect(await runCli(['report', file], io)).toBe(2);
+      expect(io.err()).toMatch(/annotations(\[0\])? is .+, not a note \(expected \{ at: an ISO time, phase: a name or null, text: text \}\); fix or remove it/);
+    }
+    expect((await readdir(dir)).sort()).toEqual(['report.json']);
   });
 
   it('appends the Markdown summary to $GITHUB_STEP_SUMMARY', async () => {
