@@ -27,8 +27,12 @@ export interface LiveConsoleOptions {
   onAbort: () => void;
   /** With --confirm-faults: where the confirm button's press goes. */
   confirmGate?: ConfirmGate;
+  /** A page that reads slower than this much is queued for it is dropped (it can reconnect and is sent the run so far). */
+  maxQueuedBytes?: number;
 }
 
+/** What may wait in memory for one page of the console before it is dropped. */
+const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 /** Warnings a late page is sent (a long run may say the same thing every second). */
 const MAX_REPLAYED_WARNINGS = 200;
 /** A note's body is a few hundred characters; more is refused before it is read. */
@@ -57,8 +61,15 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
   let snapshotFailures = 0;
   let stopping: Promise<void> | undefined;
   const frame = (type: string, data: unknown): string => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+  // A page that stops reading (a frozen tab, a stalled client) must not make ordeal hold the run's snapshots for it.
+  const maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
   const broadcast = (text: string): void => {
-    for (const client of clients) client.write(text);
+    for (const client of clients) {
+      if (client.writableLength > maxQueuedBytes) {
+        clients.delete(client);
+        client.destroy();
+      } else client.write(text);
+    }
   };
   const publish = (type: string, data: unknown): void => {
     const text = frame(type, data);
@@ -102,6 +113,8 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(liveConsolePage(assets, token));
     } else if (req.method === 'GET' && req.url === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      // Headers now, not with the first event: a page opened before the run has begun knows it is connected.
+      res.flushHeaders();
       // A page opened late sees the whole run so far.
       for (const text of [...history, ...recentWarnings]) res.write(text);
       if (lastSnapshot) res.write(lastSnapshot);
