@@ -9,7 +9,7 @@ export type { SecondBucket } from './second-buckets.ts';
  * two seconds behind the clock. Live readers (guards, telemetry, the live
  * console) look only that far.
  */
-export const SECONDS_UNTIL_HANDED_OVER = 2;
+const SECONDS_UNTIL_HANDED_OVER = 2;
 
 /** The last second of the run whose record is complete at `nowMs`. */
 export function lastCompleteSecond(recorder: { runStartMs: number }, nowMs: number): number {
