@@ -45,7 +45,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .addHelpText(
       'after',
-      '\nExamples:\n  ordeal plan scenarios/game-day.ts   # dry run: the timeline, nothing sent\n  ordeal run scenarios/game-day.ts    # the bundled game day, report in reports/\n  ordeal cleanup --toxiproxy http://127.0.0.1:8474   # remove faults left by dead runs\n\nExit codes: 0 pass, 1 a check failed (or aborted by a guard), 2 invalid scenario or usage, 3 harness or infrastructure failure (inconclusive), 130/143 interrupted.',
+      '\nExamples:\n  ordeal plan scenarios/game-day.ts   # dry run: the timeline, nothing sent\n  ordeal run scenarios/game-day.ts    # the bundled game day, report in reports/\n  ordeal cleanup --toxiproxy http://127.0.0.1:8474   # remove faults left by dead runs\n\nExit codes (also report.json exitCode): 0 pass, 1 a check failed, 2 invalid scenario or usage (nothing sent), 3 harness or infrastructure failure, 4 aborted (a guard or an operator stopped the run), 5 inconclusive (evidence missing), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.',
     );
 
   program

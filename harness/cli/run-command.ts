@@ -19,7 +19,7 @@ import { redactText } from '../flows/redact-secrets.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
-import { EXIT_CODE_OF_VERDICT } from '../verdict/run-verdict.ts';
+import { SIGNAL_EXIT_CODES } from '../verdict/run-verdict.ts';
 import { processIo, redactingIo, type CliIo } from './cli-io.ts';
 import { createOutputStyle } from './output-style.ts';
 import { attachProgressPrinter } from './progress-printer.ts';
@@ -55,7 +55,6 @@ export interface RunCommandOptions {
   confirmFaults?: number | true;
 }
 
-const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 /** How long --confirm-faults waits for an operator by default. */
 const DEFAULT_CONFIRM_MS = 5 * 60_000;
 type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
@@ -210,9 +209,10 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
     }
     if (options.json) io.stdout.write(`${JSON.stringify(published, null, 2)}\n`);
     else io.stdout.write(renderSummary(published, files, createOutputStyle(io.stdout)));
-    if (interruptedBy) return SIGNAL_EXIT_CODES[interruptedBy];
+    // One truth: the exit code is the report's. A signal that came after the last phase ended did not interrupt the run.
+    if (interruptedBy && published.verdict !== 'aborted') io.stderr.write(`ordeal: ${interruptedBy} came after the run had finished: its report is complete (verdict ${published.verdict})\n`);
     if (options.failOnRegression && published.verdict === 'pass' && (published.comparison?.regressions ?? 0) > 0) return 1;
-    return EXIT_CODE_OF_VERDICT[published.verdict];
+    return published.exitCode;
   } finally {
     keys?.detach();
     await liveConsole?.stop();

@@ -11,6 +11,12 @@ export interface RunReport {
   runId: string;
   verdict: Verdict;
   verdictReason: string;
+  /**
+   * The exit code `ordeal run` ends with for this report: 0 pass, 1 a check
+   * failed, 3 harness or infrastructure failure, 4 aborted by a guard or an
+   * operator, 5 inconclusive (evidence missing), 130/143/129 interrupted by a signal.
+   */
+  exitCode: number;
   scenario: { name: string; file?: string; description?: string };
   target: string;
   load: {

@@ -16,7 +16,7 @@ import type { RecordedRun } from './recorded-run.ts';
 import { evaluateResilienceCheck } from './resilience/evaluate-resilience.ts';
 import type { LoadSecond, ResilienceContext } from './resilience/resilience-context.ts';
 import { resilienceTimings, type ResilienceTiming } from './resilience/resilience-timings.ts';
-import { decideVerdict, type Verdict } from './run-verdict.ts';
+import { decideVerdict, exitCodeOf, type Verdict } from './run-verdict.ts';
 
 export interface JudgedRun {
   stats: PhaseStats[];
@@ -25,6 +25,8 @@ export interface JudgedRun {
   checks: CheckResult[];
   verdict: Verdict;
   reason: string;
+  /** The exit code this outcome ends the CLI with (EXIT_CODES). */
+  exitCode: number;
   resilience: ResilienceTiming[];
   context: ResilienceContext;
 }
@@ -94,5 +96,6 @@ export function judgeRun(run: RecordedRun): JudgedRun {
     run.vanishedFaults ?? [],
   );
   const { verdict, reason } = decideVerdict({ checks, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
-  return { stats, generatorBehind, checks, verdict, reason, resilience: resilienceTimings(context, run.scenario.checks, p95TargetMs(run.scenario)), context };
+  const exitCode = exitCodeOf({ verdict, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
+  return { stats, generatorBehind, checks, verdict, reason, exitCode, resilience: resilienceTimings(context, run.scenario.checks, p95TargetMs(run.scenario)), context };
 }

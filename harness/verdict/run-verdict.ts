@@ -27,4 +27,24 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; reason: 
   return { verdict: 'pass', reason: `all ${input.checks.length} checks passed` };
 }
 
-export const EXIT_CODE_OF_VERDICT: Record<Verdict, number> = { pass: 0, fail: 1, inconclusive: 3, aborted: 1 };
+/**
+ * The process exit code of each outcome, so that CI can route on it (k6 keeps
+ * thresholds, 99, apart from aborts, 105–108, the same way):
+ * 0 pass · 1 a check failed · 2 invalid scenario or usage (no run) ·
+ * 3 harness or infrastructure failure (inconclusive: its data cannot be
+ * trusted) · 4 aborted (a guard pulled the brake, or an operator did) ·
+ * 5 inconclusive (evidence missing: the service could be judged neither way) ·
+ * 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.
+ */
+export const EXIT_CODES = { pass: 0, fail: 1, usage: 2, harness: 3, aborted: 4, inconclusive: 5 } as const;
+export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/** Exit code per verdict, when nothing more is known (an inconclusive run without a harness failure). */
+export const EXIT_CODE_OF_VERDICT: Record<Verdict, number> = { pass: EXIT_CODES.pass, fail: EXIT_CODES.fail, inconclusive: EXIT_CODES.inconclusive, aborted: EXIT_CODES.aborted };
+
+/** The exit code a run ends with: a signal's own code, a harness failure's 3, else its verdict's. */
+export function exitCodeOf(input: { verdict: Verdict; abortedBy?: string; infrastructureError?: string }): number {
+  if (input.verdict === 'aborted' && input.abortedBy && input.abortedBy in SIGNAL_EXIT_CODES) return SIGNAL_EXIT_CODES[input.abortedBy as keyof typeof SIGNAL_EXIT_CODES];
+  if (input.verdict === 'inconclusive' && input.infrastructureError) return EXIT_CODES.harness;
+  return EXIT_CODE_OF_VERDICT[input.verdict];
+}

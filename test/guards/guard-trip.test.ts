@@ -26,6 +26,8 @@ describe('a guard on a deliberately broken target', () => {
     const report = await runScenario(scenario);
     expect(Date.now() - startedMs).toBeLessThan(20_000);
     expect(report.verdict).toBe('aborted');
+    // Its own exit code: not a failed check (1), not a broken harness (3).
+    expect(report.exitCode).toBe(4);
     expect(report.verdictReason).toMatch(/^stopped by guard "error storm" \(rate 1 > 0\.2 in every second for 2s\)$/);
     const trip = report.guards.find((g) => g.tripped)!;
     const trippedAtMs = Date.parse(trip.trippedAt!);

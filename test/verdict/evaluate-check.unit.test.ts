@@ -4,7 +4,7 @@ import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { buildTimeline } from '../../harness/scenario/timeline.ts';
 import { evaluateCheck } from '../../harness/verdict/evaluate-check.ts';
 import { computePhaseStats } from '../../harness/verdict/phase-stats.ts';
-import { decideVerdict } from '../../harness/verdict/run-verdict.ts';
+import { decideVerdict, exitCodeOf } from '../../harness/verdict/run-verdict.ts';
 
 const scenario = validateScenario({
   name: 'judge',
@@ -77,5 +77,21 @@ describe('decideVerdict', () => {
   it('puts an abort before everything and a harness error before checks', () => {
     expect(decideVerdict({ checks: pass, abortedBy: 'SIGINT' })).toEqual({ verdict: 'aborted', reason: 'stopped by SIGINT' });
     expect(decideVerdict({ checks: fail, infrastructureError: 'toxiproxy vanished' }).verdict).toBe('inconclusive');
+  });
+});
+
+describe('exitCodeOf', () => {
+  it('gives CI a code per outcome: aborted and inconclusive apart from a failed check and from a broken harness', () => {
+    const codes = [
+      exitCodeOf({ verdict: 'pass' }),
+      exitCodeOf({ verdict: 'fail' }),
+      exitCodeOf({ verdict: 'inconclusive', infrastructureError: 'Toxiproxy stopped answering mid-run' }),
+      exitCodeOf({ verdict: 'aborted', abortedBy: 'guard "error storm" (rate 1 > 0.2)' }),
+      exitCodeOf({ verdict: 'inconclusive' }),
+      exitCodeOf({ verdict: 'aborted', abortedBy: 'SIGINT' }),
+      exitCodeOf({ verdict: 'aborted', abortedBy: 'SIGTERM' }),
+      exitCodeOf({ verdict: 'aborted', abortedBy: 'SIGHUP' }),
+    ];
+    expect(codes).toEqual([0, 1, 3, 4, 5, 130, 143, 129]);
   });
 });
