@@ -40,6 +40,7 @@ export function renderSummary(report: RunReport, files: readonly string[], style
     ...(report.guards.length > 0 ? ['guards:'] : []),
     ...report.guards.map((g) => `  ${g.name}: ${g.condition} — ${g.tripped ? style.red(`TRIPPED at ${g.trippedAt ? sinceStart(report, g.trippedAt) : '?'}: ${g.observed}`) : 'never tripped'}`),
     ...(report.guards.length > 0 ? [''] : []),
+    ...(report.warnings ?? []).map((w) => style.yellow(`⚠ ${w}`)),
     `${style.bold('verdict:')} ${verdictText} — ${report.verdictReason}${decidingChecks(report) ? `: ${decidingChecks(report)}` : ''}`,
     ...(report.error ? [`harness error: ${report.error}`] : []),
     ...(report.comparison ? [`compared: ${report.comparison.regressions > 0 ? style.red(report.comparison.summary) : report.comparison.summary}`] : []),

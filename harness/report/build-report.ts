@@ -68,7 +68,7 @@ function stepsOf(run: RecordedRun, phase: string): { steps?: StepReport[] } {
 
 /** Serialises a recorded run and its judgement into report.json's shape. Pure: no clock, no I/O. */
 export function buildReport(run: RecordedRun): RunReport {
-  const { stats, generatorBehind, checks, verdict, reason, exitCode, resilience } = judgeRun(run);
+  const { stats, generatorBehind, checks, verdict, reason, exitCode, warnings, resilience } = judgeRun(run);
   const errorsByKind = emptyErrorCounts();
   for (const s of stats) for (const kind of ERROR_KINDS) errorsByKind[kind] += s.errorsByKind[kind];
   return {
@@ -77,6 +77,7 @@ export function buildReport(run: RecordedRun): RunReport {
     verdict,
     verdictReason: reason,
     exitCode,
+    warnings,
     scenario: { name: run.scenario.name, file: run.scenarioFile, description: run.scenario.description },
     target: run.target,
     load: { driver: run.driver.name, model: run.driver.model, connections: run.scenario.load.connections, timeScale: run.timeScale, warmupRequests: run.warmupRequests ?? 0, ...(run.readinessWaitMs !== undefined ? { readinessWaitMs: Math.round(run.readinessWaitMs) } : {}) },

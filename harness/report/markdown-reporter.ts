@@ -15,6 +15,7 @@ export function renderMarkdown(report: RunReport, context: ReportContext = {}): 
     '',
     `${report.verdictReason}${decidingChecks(report) ? `: ${decidingChecks(report)}` : ''}. Run \`${report.runId}\`, started ${utcTime(report.startedAt)}, ${(report.durationMs / 1_000).toFixed(1)} s${report.load.timeScale !== 1 ? ` (time scale ${report.load.timeScale}×)` : ''}, target ${report.target}, ${report.load.driver} (${report.load.model} model).`,
     '',
+    ...(report.warnings ?? []).flatMap((w) => [`> ⚠️ ${w}`, '']),
     ...(errorKindLines(report).length > 0 ? ['**Errors by kind:** ' + errorKindLines(report).join('; ') + '.', ''] : []),
     '| phase | requests | dropped | target/s | achieved/s | errors | p50 ms | p95 ms | p99 ms | max ms | faults |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',

@@ -17,6 +17,8 @@ export interface RunReport {
    * operator, 5 inconclusive (evidence missing), 130/143/129 interrupted by a signal.
    */
   exitCode: number;
+  /** What a reader must know to trust the verdict, each said once: a busy host (send lag), a wall-clock step or drift, a stretch when ordeal did not run. */
+  warnings: string[];
   scenario: { name: string; file?: string; description?: string };
   target: string;
   load: {

@@ -5,7 +5,8 @@ import type { ResilienceCheckKind } from '../scenario/check-schema.ts';
 import type { SloMetric } from '../scenario/scenario-schema.ts';
 import { aggregationName, compare, type Threshold } from '../scenario/threshold.ts';
 import type { PlannedCheck } from '../scenario/timeline.ts';
-import { generatorShortfall } from './generator-shortfall.ts';
+import { generatorShortfall, loadNotOffered } from './generator-shortfall.ts';
+import { judgeWithinBar, lagErrorBarMs, withinLagReason, type BarOutcome } from './lag-error-bar.ts';
 import type { PhaseStats } from './phase-stats.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'inconclusive';
@@ -76,29 +77,52 @@ function rateShortfall(stats: PhaseStats): string | undefined {
   return `achieved ${stats.achievedIterationRate.toFixed(1)} of ${stats.targetRate.toFixed(1)} req/s (${stats.dropped} dropped): below ${MIN_ACHIEVED_SHARE * 100}% of the target, the latency measured cannot vouch for the service`;
 }
 
+/** Why nothing but a plain failure can stand where the generator did not offer the load asked for (more than 1 % unsent). */
+function notOfferedReason(stats: PhaseStats, maxSendLagMs: number): string {
+  return generatorShortfall(stats, maxSendLagMs) ?? 'the generator did not offer the load asked for';
+}
+
+/** An error-rate threshold that fails even when every timeout is set aside (a saturated generator reads responses late). */
+function failsWithoutTimeouts(stats: PhaseStats, threshold: Threshold): boolean {
+  if (stats.requests === 0) return false;
+  return !compare((stats.errors - stats.errorsByKind.timeout) / stats.requests, threshold.operator, threshold.value);
+}
+
 /**
  * Judges one threshold on one phase. Missing evidence is INCONCLUSIVE, never a
- * pass. When the generator could not keep up, latency and request-rate
- * checks are INCONCLUSIVE either way (its own lateness is in the latency, its
- * shortfall in the rate), and an error rate can still FAIL but not PASS (the
- * service did not get the load asked for). A latency that would pass in a phase
- * where the service shed load (in-flight cap) is INCONCLUSIVE; one that fails
- * stays a FAIL.
+ * pass. The generator's own send lag is an error bar on latency, not a veto
+ * (lag-error-bar.ts): a latency is inconclusive only when the lag could flip
+ * it. Error and request rates are judged (timeouts run from the actual send,
+ * so send lag causes none). Where the generator did not offer the load asked
+ * for (more than 1 % of arrivals unsent: it was saturated, and read responses
+ * late too), only an error rate that fails without its timeouts is judged (a
+ * FAIL); everything else there is INCONCLUSIVE. Where the service shed load
+ * (achieved below 95 % of the target through the in-flight cap), a passing
+ * latency cannot vouch for it (INCONCLUSIVE); a failing one stays a FAIL.
  */
 export function evaluateCheck(check: PlannedCheck, stats: PhaseStats, maxSendLagMs = 10, step?: StepRecord): CheckResult {
   const { metric, threshold } = check;
   const grace = check.afterMs ? ` from +${check.afterMs / 1_000}s` : '';
   const subject = check.step === undefined ? metric : `${metric}{name:${check.step}}`;
-  const base = { name: `${subject} ${threshold.source.replace(/\s+/g, '')}${grace}`, phase: check.phase, metric, expected: `${threshold.source.replace(/\s+/g, '')}${grace}` };
-  const observation = observe(metric, threshold, step ? stepView(stats, step) : stats);
+  const shown = threshold.source.replace(/\s+/g, '');
+  const base = { name: `${subject} ${shown}${grace}`, phase: check.phase, metric, expected: `${shown}${grace}` };
+  const view = step ? stepView(stats, step) : stats;
+  const observation = observe(metric, threshold, view);
   if ('missing' in observation) {
     return { ...base, status: 'inconclusive', passed: false, observed: null, reason: observation.missing };
   }
   const observed = Math.round(observation.value * 1_000_000) / 1_000_000;
-  const passed = compare(observed, threshold.operator, threshold.value);
-  const behind = generatorShortfall(stats, maxSendLagMs);
-  if (behind) return { ...base, status: passed || metric !== 'http_req_failed' ? 'inconclusive' : 'fail', passed: false, observed, reason: behind };
+  const inconclusive = (reason: string): CheckResult => ({ ...base, status: 'inconclusive', passed: false, observed, reason });
+  const failed: CheckResult = { ...base, status: 'fail', passed: false, observed };
+  if (loadNotOffered(stats)) return metric === 'http_req_failed' && failsWithoutTimeouts(view, threshold) ? failed : inconclusive(notOfferedReason(stats, maxSendLagMs));
+  let outcome: BarOutcome = compare(observed, threshold.operator, threshold.value) ? 'pass' : 'fail';
+  if (metric === 'http_req_duration') {
+    const barMs = lagErrorBarMs(stats.sendLagMs, threshold.aggregation);
+    outcome = judgeWithinBar(observed, barMs, threshold.operator, threshold.value);
+    if (outcome === 'within-lag') return inconclusive(withinLagReason(observed, barMs, shown));
+  }
+  if (outcome === 'fail') return failed;
   const shortfall = metric === 'http_req_duration' ? rateShortfall(stats) : undefined;
-  if (shortfall) return { ...base, status: passed ? 'inconclusive' : 'fail', passed: false, observed, reason: shortfall };
-  return { ...base, status: passed ? 'pass' : 'fail', passed, observed };
+  if (shortfall) return inconclusive(shortfall);
+  return { ...base, status: 'pass', passed: true, observed };
 }

@@ -17,6 +17,7 @@ import { evaluateResilienceCheck } from './resilience/evaluate-resilience.ts';
 import type { LoadSecond, ResilienceContext } from './resilience/resilience-context.ts';
 import { resilienceTimings, type ResilienceTiming } from './resilience/resilience-timings.ts';
 import { decideVerdict, exitCodeOf, type Verdict } from './run-verdict.ts';
+import { busyHostWarning } from './run-warnings.ts';
 
 export interface JudgedRun {
   stats: PhaseStats[];
@@ -27,6 +28,8 @@ export interface JudgedRun {
   reason: string;
   /** The exit code this outcome ends the CLI with (EXIT_CODES). */
   exitCode: number;
+  /** What a reader must know to trust the verdict, said once per run (a busy host, a stepped clock, a stall). */
+  warnings: string[];
   resilience: ResilienceTiming[];
   context: ResilienceContext;
 }
@@ -97,5 +100,6 @@ export function judgeRun(run: RecordedRun): JudgedRun {
   );
   const { verdict, reason } = decideVerdict({ checks, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
   const exitCode = exitCodeOf({ verdict, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
-  return { stats, generatorBehind, checks, verdict, reason, exitCode, resilience: resilienceTimings(context, run.scenario.checks, p95TargetMs(run.scenario)), context };
+  const warnings = [busyHostWarning(stats, maxSendLagMs)].filter((w): w is string => w !== undefined);
+  return { stats, generatorBehind, checks, verdict, reason, exitCode, warnings, resilience: resilienceTimings(context, run.scenario.checks, p95TargetMs(run.scenario)), context };
 }

@@ -2,9 +2,12 @@
 // with the generator under test): answers every request `200 ok` on
 // keep-alive connections, counts the requests it received, and tells its
 // parent the count over IPC. Plain JavaScript: it starts in milliseconds.
+// An optional first argument delays every answer by that many ms (a service
+// with a known service time).
 import net from 'node:net';
 
 const RESPONSE = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=60\r\n\r\nok');
+const delayMs = Number(process.argv[2] ?? 0);
 let received = 0;
 const server = net.createServer((socket) => {
   socket.setNoDelay(true);
@@ -21,7 +24,11 @@ const server = net.createServer((socket) => {
     }
     tail = text.slice(from);
     received += answers;
-    for (let i = 0; i < answers; i++) socket.write(RESPONSE);
+    const answer = () => {
+      for (let i = 0; i < answers; i++) socket.write(RESPONSE);
+    };
+    if (delayMs > 0) setTimeout(answer, delayMs);
+    else answer();
   });
 });
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));

@@ -54,6 +54,7 @@ export function syntheticReport(runId: string, phases: SyntheticPhase[], overrid
     verdict: 'pass',
     verdictReason: 'all 0 checks passed',
     exitCode: 0,
+    warnings: [],
     scenario: { name: 'synthetic' },
     target: 'http://127.0.0.1:1',
     load: { driver: 'ordeal', model: 'open', connections: 10, timeScale: 1, warmupRequests: 0 },

@@ -21,6 +21,8 @@ export interface ChartData {
   p50Ms: (number | null)[];
   p95Ms: (number | null)[];
   p99Ms: (number | null)[];
+  /** The generator's own send lag (p99) per second: the part of the latency that is ordeal's lateness, not the service's. */
+  sendLagP99Ms: (number | null)[];
   errorRatePercent: (number | null)[];
   signals: { name: string; unit: string; x: number[]; y: number[] }[];
   bands: TimeBand[];
@@ -100,6 +102,7 @@ export function chartData(report: RunReport): ChartData {
     p50Ms: [],
     p95Ms: [],
     p99Ms: [],
+    sendLagP99Ms: [],
     errorRatePercent: [],
     signals: [],
     bands: [],
@@ -116,6 +119,7 @@ export function chartData(report: RunReport): ChartData {
     data.p50Ms.push(s.busiest.p50Ms);
     data.p95Ms.push(s.busiest.p95Ms);
     data.p99Ms.push(s.busiest.p99Ms);
+    data.sendLagP99Ms.push(s.busiest.sendLagP99Ms ?? null);
     data.errorRatePercent.push(s.requests > 0 ? Math.round((s.errors / s.requests) * 10_000) / 100 : null);
   }
   const rel = (iso: string): number => Math.round((sec(iso) - runStartSec) * 1_000) / 1_000;

@@ -148,6 +148,7 @@ export function renderReportBody(report: RunReport, live?: LiveView): { html: st
 ${header}
 <div class="run-line" data-run-line>started ${e(utcTime(report.startedAt))} · ${e((report.durationMs / 1_000).toFixed(1))} s${live ? ' so far' : ''}${report.load.timeScale !== 1 ? ` · time scale ${e(String(report.load.timeScale))}× (phases shortened)` : ''} · every time below is relative to this start</div>
 </header>
+${(report.warnings ?? []).length > 0 ? `<section class="warnings" data-warnings><ul>${report.warnings.map((w) => `<li>⚠ ${e(w)}</li>`).join('')}</ul></section>` : ''}
 ${wentWrong}
 <h2>Timeline</h2>
 ${renderTimelineSvg(data.bands, data.startSec, data.endSec)}

@@ -240,7 +240,9 @@
       { label: 'p50', unit: 'ms', stroke: INK.green, width: 1.5 },
       { label: 'p95', unit: 'ms', stroke: INK.orange, width: 2, dash: [10, 4] },
       { label: 'p99', unit: 'ms', stroke: INK.vermillion, width: 2.5, dash: [2, 3] },
-    ], [data.x, data.p50Ms, data.p95Ms, data.p99Ms], {
+      // ordeal's own lateness, part of every latency above: the error bar the latency checks are judged with.
+      { label: 'send lag p99 (ordeal)', unit: 'ms', stroke: INK.sky, width: 1, fill: 'rgba(86,180,233,0.15)' },
+    ], [data.x, data.p50Ms, data.p95Ms, data.p99Ms, data.sendLagP99Ms || data.x.map(function () { return null; })], {
       // The thresholds stay in view: the distance to them is the point.
       scales: { y: { range: function (u, min, max) { return [0, Math.max(1, max || 0, sloMax * 1.12)]; } } },
       draw: [sloLines],
