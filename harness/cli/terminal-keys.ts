@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { emitKeypressEvents } from 'node:readline';
@@ -42,7 +43,7 @@ export function attachTerminalKeys(input: NodeJS.ReadStream, output: CliStream, 
   const say = (text: string): void => void output.write(`\r\u001b[2K${text}\n`);
   const drawNote = (): void => void output.write(`\r\u001b[2K✎ note (Enter adds it, Esc drops it): ${note}`);
   const pressedTwice = (key: string, first: string): boolean => {
-    const now = Date.now();
+    const now = performance.now();
     if (armed?.key === key && now - armed.atMs <= AGAIN_WITHIN_MS) {
       armed = undefined;
       return true;

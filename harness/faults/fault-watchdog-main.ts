@@ -6,6 +6,7 @@
  *
  * argv: <runId> <harnessPid>
  */
+import { performance } from 'node:perf_hooks';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,17 +45,17 @@ async function removeFaults(url: string, http: GuardedHttp): Promise<void> {
   const shown = redactUrl(url);
   const downSeen = new Map<string, string>();
   const changes: string[] = [];
-  const startedMs = Date.now();
+  const startedMs = performance.now();
   for (const atMs of LATE_REQUEST_PASSES_MS) {
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedMs + atMs - Date.now())));
-    const deadlineMs = Date.now() + CLEANUP_RETRY_FOR_MS;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedMs + atMs - performance.now())));
+    const deadlineMs = performance.now() + CLEANUP_RETRY_FOR_MS;
     for (;;) {
       try {
         const removed = await removeRunFaults(http, url, (id) => id === runId, downSeen);
         changes.push(...removed.flatMap((r) => r.changes));
         break;
       } catch (error) {
-        if (Date.now() > deadlineMs) return log(`harness ${parentPid} gone; ${shown}: could not remove faults: ${(error as Error).message}`);
+        if (performance.now() > deadlineMs) return log(`harness ${parentPid} gone; ${shown}: could not remove faults: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
@@ -76,8 +77,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 async function stopOwnedProcesses(): Promise<void> {
   for (const pid of ownedPids) signalGroup(pid, 'SIGTERM');
-  const deadlineMs = Date.now() + STOP_GRACE_MS;
-  while (Date.now() < deadlineMs && [...ownedPids].some(isProcessAlive)) await new Promise((resolve) => setTimeout(resolve, 100));
+  const deadlineMs = performance.now() + STOP_GRACE_MS;
+  while (performance.now() < deadlineMs && [...ownedPids].some(isProcessAlive)) await new Promise((resolve) => setTimeout(resolve, 100));
   for (const pid of ownedPids) if (isProcessAlive(pid)) signalGroup(pid, 'SIGKILL');
 }
 

@@ -1,3 +1,4 @@
+import { wallClockMs } from '../clock/time-base.ts';
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { Clock } from '../clock/clock.ts';
 import { systemClock } from '../clock/clock.ts';
@@ -92,7 +93,8 @@ export class ToxiproxyFaultController implements FaultController {
   private async ensureHeartbeat(proxyName: string): Promise<void> {
     if (this.heartbeatProxies.has(proxyName)) return;
     const proxy = await this.client.get(proxyName);
-    const body = heartbeatToxic(this.runId, this.clock.nowMs() + HEARTBEAT_TTL_MS);
+    // Heartbeats are read by other processes and hosts against their wall clocks: stamped by the wall clock.
+    const body = heartbeatToxic(this.runId, wallClockMs() + HEARTBEAT_TTL_MS);
     await proxy.addToxic(body);
     this.heartbeatProxies.add(proxyName);
   }
@@ -101,7 +103,7 @@ export class ToxiproxyFaultController implements FaultController {
     const nowMs = this.clock.nowMs();
     if (nowMs - this.lastHeartbeatMs < HEARTBEAT_REFRESH_MS) return;
     this.lastHeartbeatMs = nowMs;
-    const body = heartbeatToxic(this.runId, nowMs + HEARTBEAT_TTL_MS);
+    const body = heartbeatToxic(this.runId, wallClockMs() + HEARTBEAT_TTL_MS);
     for (const proxyName of this.heartbeatProxies) {
       const proxy = await this.client.get(proxyName);
       const toxic = await proxy.getToxic(body.name).catch(() => undefined);
@@ -145,7 +147,7 @@ export class ToxiproxyFaultController implements FaultController {
   /** Another run that is still alive has its own down marker on this proxy: it stays down for that run. */
   private async heldDownByAnotherLiveRun(proxyName: string): Promise<boolean> {
     const [listing] = await this.listing(proxyName);
-    const alive = runsAliveByHeartbeat([listing!], this.clock.nowMs());
+    const alive = runsAliveByHeartbeat([listing!], wallClockMs());
     return listing!.toxics.some((toxic) => {
       const parsed = parseFaultName(toxic.name);
       return parsed?.downMarker === true && parsed.runId !== this.runId && alive.has(parsed.runId);

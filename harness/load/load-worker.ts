@@ -4,6 +4,7 @@
  * main thread every second and at the end.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { useTimeBaseAnchor } from '../clock/time-base.ts';
 import { FlowIteration, type FlowRunContext } from '../flows/flow-iteration.ts';
 import { RowSource } from '../flows/row-source.ts';
 import { StepStats } from '../metrics/step-stats.ts';
@@ -17,6 +18,8 @@ import { WorkerBuckets } from './worker-buckets.ts';
 import type { MainToWorker, PhaseCommand, WarmUpCommand, WorkerSetup, WorkerToMain } from './worker-protocol.ts';
 
 const setup = workerData as WorkerSetup;
+// One time base with the main thread, before anything reads the time.
+useTimeBaseAnchor(setup.timeBaseAnchorMs);
 const port = parentPort!;
 const post = (message: WorkerToMain): void => port.postMessage(message);
 const worker = { index: setup.workerIndex, count: setup.workerCount, maxInFlight: setup.maxInFlight };

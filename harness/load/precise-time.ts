@@ -1,8 +1,8 @@
-import { performance } from 'node:perf_hooks';
+import { timeBaseNowMs } from '../clock/time-base.ts';
 
-/** Epoch milliseconds with sub-millisecond resolution (monotonic within a thread). */
+/** Now on ordeal's one time base (epoch-like ms, monotonic, sub-millisecond, the same in every thread). */
 export function epochNowMs(): number {
-  return performance.timeOrigin + performance.now();
+  return timeBaseNowMs();
 }
 
 /** Sleeps on a timer (never spins): wakes at `epochMs` or up to about a millisecond after it. */

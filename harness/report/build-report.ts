@@ -116,6 +116,15 @@ export function buildReport(run: RecordedRun): RunReport {
       removedAt: f.removedAtMs === undefined ? null : iso(f.removedAtMs),
       ...vanishedAt(run, f.id),
     })),
+    ...(run.clock
+      ? {
+          clock: {
+            stalls: run.clock.stalls.map((s) => ({ from: iso(s.fromMs), to: iso(s.toMs), durationMs: Math.round(s.toMs - s.fromMs) })),
+            steps: run.clock.steps.map((s) => ({ at: iso(s.atMs), byMs: Math.round(s.byMs) })),
+            driftMs: Math.round(run.clock.driftMs),
+          },
+        }
+      : {}),
     ...(run.annotations && run.annotations.length > 0
       ? { annotations: run.annotations.map((n) => ({ at: iso(n.atMs), phase: n.phase ?? null, text: n.text, source: n.source })) }
       : {}),

@@ -55,6 +55,12 @@ export interface RunReport {
   comparison?: ComparisonReport;
   environment: { ordeal: string; node: string; platform: string; cpus: number; hostname: string; maxRssBytes: number };
   error?: string;
+  /**
+   * ordeal's own clocks over the run: stretches when it did not run (a stall
+   * over 1 s: SIGSTOP, a frozen VM, a blocked event loop), steps of the wall
+   * clock against its monotonic time base, and the wall clock's slow drift (ms).
+   */
+  clock?: { stalls: { from: string; to: string; durationMs: number }[]; steps: { at: string; byMs: number }[]; driftMs: number };
   /** Notes operators typed during the run (the live console, the terminal), in order: when, during which phase, what. */
   annotations?: { at: string; phase: string | null; text: string; source: 'console' | 'terminal' | 'api' }[];
   /** What the notification channels were told and whether it arrived (a failed delivery never changes the verdict). */

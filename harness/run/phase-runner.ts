@@ -21,6 +21,8 @@ export interface PhaseRunContext {
    * time. Absent: faults go in as planned.
    */
   confirmFaults?: (phase: PlannedPhase, signal: AbortSignal) => Promise<void>;
+  /** Before a phase removes its faults: a last look that they are still in place (someone may have removed one). */
+  beforeRemovingFaults?: () => Promise<void>;
 }
 
 export interface PhaseOutcome {
@@ -100,6 +102,7 @@ export class PhaseRunner {
       error = failure as Error;
     }
     const window: PhaseWindow = { startMs, endMs: clock.nowMs(), ...(loadWindow ? { load: loadWindow } : {}) };
+    if (applied.length > 0) await this.context.beforeRemovingFaults?.();
     for (const fault of applied.reverse()) {
       const removedAtMs = await faults!.remove(fault).catch((failure: Error) => void (error ??= failure));
       const record: FaultRecord = removedAtMs === undefined ? fault : { ...fault, removedAtMs };

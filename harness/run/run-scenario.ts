@@ -29,6 +29,7 @@ import { RunWatch } from './run-watch.ts';
 import { settleMarginMs } from './check-settling.ts';
 import { cleanNoteText, MAX_NOTES, type Operator } from './operator.ts';
 import { StopController } from './stop-controller.ts';
+import { ClockWatch } from './clock-watch.ts';
 
 export interface RunOptions extends RunOverrides {
   scenarioFile?: string;
@@ -127,11 +128,29 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
         if (!(await operator.confirmFaults!(phase, signal))) stop.stop({ kind: 'user', detail: `no operator confirmed the faults of phase ${phase.name} in time` });
       }
     : undefined;
-  const runner = new PhaseRunner({ driver, load: session.load, faults, recorder, events, clock, signal: stop.signal, ...(confirmFaults ? { confirmFaults } : {}) });
+  const runner = new PhaseRunner({
+    driver,
+    load: session.load,
+    faults,
+    recorder,
+    events,
+    clock,
+    signal: stop.signal,
+    beforeRemovingFaults: (): Promise<void> => watch.verifyFaults(),
+    ...(confirmFaults ? { confirmFaults } : {}),
+  });
   const skippedPhases = new Map<string, string>();
   const notes: OperatorNote[] = [];
   let recordingEnded = false;
   const watch = new RunWatch({ scenario, faults, recorder, clock, prometheus, events, stop, currentPhase: () => runner.currentPhase() });
+  // ordeal's own clocks: a stall (it did not run) or a wall-clock step, said at once; a stall also looks at the faults first thing.
+  const clockWatch = new ClockWatch({
+    onStall: (stall) => {
+      events.emit('warning', { message: `ordeal was not running for ${((stall.toMs - stall.fromMs) / 1_000).toFixed(1)} s (+${((stall.fromMs - startedAtMs) / 1_000).toFixed(1)} s to +${((stall.toMs - startedAtMs) / 1_000).toFixed(1)} s): the phases it overlaps will be inconclusive` });
+      void watch.verifyFaults();
+    },
+    onStep: (step) => events.emit('warning', { message: `the wall clock stepped ${step.byMs >= 0 ? '+' : '−'}${(Math.abs(step.byMs) / 1_000).toFixed(1)} s: ordeal times everything on its monotonic clock; checks on Prometheus' signals will be inconclusive` }),
+  });
   const feed = new LiveFeed({ events, recorder, clock, timeline, maxSendLagMs: parseDurationMs(scenario.load.maxSendLag) ?? 10, activeFaults: () => runner.activeFaults() });
 
   /** What the run recorded, as of now (the live snapshot) or at its end. */
@@ -148,6 +167,7 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     warmupRequests: session.warmupRequests,
     ...(session.readinessWaitMs !== undefined ? { readinessWaitMs: session.readinessWaitMs } : {}),
     vanishedFaults: [...watch.vanished],
+    clock: clockWatch.record(),
     ...(skippedPhases.size > 0 ? { skippedPhases: new Map(skippedPhases) } : {}),
     ...(notes.length > 0 ? { annotations: [...notes] } : {}),
     environment: describeEnvironment(),
@@ -187,6 +207,7 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     },
   });
   for (const message of scenarioWarnings(scenario)) events.emit('warning', { message });
+  clockWatch.start();
   signals.start();
   watch.start();
   feed.start();
@@ -202,6 +223,7 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     if (outcome.error && !stop.stopped) stop.stop({ kind: 'infrastructure', detail: outcome.error.message });
   }
   unfollow();
+  const clockRecord = clockWatch.stop();
   const guardOutcomes = watch.stop();
   await removeAllFaults();
   const { signals: recordedSignals, observedUntilMs } = await signals.stop(startedAtMs - 2_000);
@@ -217,5 +239,6 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     guards: guardOutcomes,
     signals: recordedSignals,
     observedUntilMs,
+    clock: clockRecord,
   });
 }

@@ -1,3 +1,4 @@
+import { wallClockOffsetMs } from '../clock/time-base.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
 
@@ -48,17 +49,27 @@ export async function instantQuery(endpoint: PrometheusEndpoint, query: string, 
   return data.result as { metric: Record<string, string>; value: [number, string] }[];
 }
 
+/**
+ * A range query between two instants of ordeal's time base. Prometheus stamps
+ * its samples by its wall clock: the window is shifted onto it, and the
+ * samples back, by the offset between the two measured now, when they are
+ * read (a step of the wall clock during the run is caught apart, by the run's
+ * clock watch).
+ */
 export async function rangeQuery(endpoint: PrometheusEndpoint, query: string, startMs: number, endMs: number, stepSec: number, timeoutMs = 10_000): Promise<RangeSeries[]> {
+  const offsetMs = wallClockOffsetMs();
   const data = await get<{ result: RangeSeries[] }>(
     endpoint,
     'query_range',
-    { query, start: String(startMs / 1_000), end: String(endMs / 1_000), step: String(stepSec) },
+    { query, start: String((startMs + offsetMs) / 1_000), end: String((endMs + offsetMs) / 1_000), step: String(stepSec) },
     timeoutMs,
   );
-  return data.result;
+  if (Math.abs(offsetMs) < 0.5) return data.result;
+  return data.result.map((series) => ({ ...series, values: series.values.map(([atSec, value]) => [atSec - offsetMs / 1_000, value] as [number, string]) }));
 }
 
-/** The metric names Prometheus holds samples of between two instants (the `__name__` label's values). */
+/** The metric names Prometheus holds samples of between two instants of the time base (the `__name__` label's values). */
 export async function metricNames(endpoint: PrometheusEndpoint, startMs: number, endMs: number, timeoutMs = 10_000): Promise<string[]> {
-  return get<string[]>(endpoint, 'label/__name__/values', { start: String(startMs / 1_000), end: String(endMs / 1_000) }, timeoutMs);
+  const offsetMs = wallClockOffsetMs();
+  return get<string[]>(endpoint, 'label/__name__/values', { start: String((startMs + offsetMs) / 1_000), end: String((endMs + offsetMs) / 1_000) }, timeoutMs);
 }

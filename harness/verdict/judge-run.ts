@@ -18,6 +18,7 @@ import type { LoadSecond, ResilienceContext } from './resilience/resilience-cont
 import { resilienceTimings, type ResilienceTiming } from './resilience/resilience-timings.ts';
 import { decideVerdict, exitCodeOf, type Verdict } from './run-verdict.ts';
 import { busyHostWarning } from './run-warnings.ts';
+import { clockWarnings, withoutStalls, withWallClockEvidence } from './clock-evidence.ts';
 
 export interface JudgedRun {
   stats: PhaseStats[];
@@ -89,17 +90,22 @@ export function judgeRun(run: RecordedRun): JudgedRun {
     const why = generatorShortfall(s, maxSendLagMs);
     return why ? [[s.name, why] as const] : [];
   }));
-  const checks = withoutVanishedFaults(
-    [
-      ...run.timeline.checks.map((check) =>
-        evaluateCheck(check, check.afterMs ? statsAfterGrace(run, check.phase, check.afterMs) : statsByName.get(check.phase)!, maxSendLagMs, check.step === undefined ? undefined : stepRecordOf(run, check.phase, check.step)),
-      ),
-      ...run.scenario.checks.flatMap((check) => evaluateResilienceCheck(check, context)),
-    ],
-    run.vanishedFaults ?? [],
+  const checks = withoutStalls(
+    withoutVanishedFaults(
+      [
+        ...run.timeline.checks.map((check) =>
+          evaluateCheck(check, check.afterMs ? statsAfterGrace(run, check.phase, check.afterMs) : statsByName.get(check.phase)!, maxSendLagMs, check.step === undefined ? undefined : stepRecordOf(run, check.phase, check.step)),
+        ),
+        ...run.scenario.checks.flatMap((check) => withWallClockEvidence(check, evaluateResilienceCheck(check, context), run.clock, run.startedAtMs)),
+      ],
+      run.vanishedFaults ?? [],
+    ),
+    run.windows,
+    run.clock,
+    run.startedAtMs,
   );
   const { verdict, reason } = decideVerdict({ checks, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
   const exitCode = exitCodeOf({ verdict, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
-  const warnings = [busyHostWarning(stats, maxSendLagMs)].filter((w): w is string => w !== undefined);
+  const warnings = [...clockWarnings(run.clock, run.startedAtMs), busyHostWarning(stats, maxSendLagMs)].filter((w): w is string => w !== undefined);
   return { stats, generatorBehind, checks, verdict, reason, exitCode, warnings, resilience: resilienceTimings(context, run.scenario.checks, p95TargetMs(run.scenario)), context };
 }

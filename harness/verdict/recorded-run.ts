@@ -4,6 +4,7 @@ import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';
 import type { RecordedSignals } from '../signals/recorded-signals.ts';
+import type { ClockRecord } from './clock-evidence.ts';
 import type { PhaseWindow } from './phase-stats.ts';
 
 /** A note an operator typed during the run: it lands on the timeline and in report.json. */
@@ -45,6 +46,8 @@ export interface RecordedRun {
   annotations?: readonly OperatorNote[];
   /** Faults of this run that someone else removed while they should have been in place. */
   vanishedFaults?: readonly VanishedFault[];
+  /** What ordeal's clock watch saw: stretches it did not run, wall-clock steps and drift (absent: not watched). */
+  clock?: ClockRecord;
   /** Where it ran (read by the run, so that judging and reporting stay pure). */
   environment: { ordeal: string; node: string; platform: string; cpus: number; hostname: string; maxRssBytes: number };
 }

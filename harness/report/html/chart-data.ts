@@ -6,7 +6,7 @@ export interface TimeBand {
   label: string;
   startSec: number;
   endSec: number;
-  kind: 'phase' | 'fault' | 'alert' | 'guard' | 'health' | 'note';
+  kind: 'phase' | 'fault' | 'alert' | 'guard' | 'health' | 'note' | 'stall';
   /** Phase index, or alert severity: used to pick a pattern, never colour alone. */
   detail?: string;
 }
@@ -149,6 +149,9 @@ export function chartData(report: RunReport): ChartData {
   }
   for (const guard of report.guards.filter((g) => g.tripped && g.trippedAt)) {
     data.bands.push({ label: `guard ${guard.name} tripped`, startSec: rel(guard.trippedAt!), endSec: rel(guard.trippedAt!), kind: 'guard' });
+  }
+  for (const stall of report.clock?.stalls ?? []) {
+    data.bands.push({ label: `ordeal not running (${(stall.durationMs / 1_000).toFixed(1)} s)`, startSec: rel(stall.from), endSec: rel(stall.to), kind: 'stall' });
   }
   for (const note of report.annotations ?? []) {
     data.bands.push({ label: note.text, startSec: rel(note.at), endSec: rel(note.at), kind: 'note' });

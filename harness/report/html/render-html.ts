@@ -152,7 +152,7 @@ ${(report.warnings ?? []).length > 0 ? `<section class="warnings" data-warnings>
 ${wentWrong}
 <h2>Timeline</h2>
 ${renderTimelineSvg(data.bands, data.startSec, data.endSec)}
-<p class="legend-note">Phases alternate grey; fault windows are hatched (also in every chart below); alerts are dotted (denser: critical); failing health probes are cross-hatched; a tripped guard is a dashed line marked ■; an operator's note is a line marked ✎.</p>
+<p class="legend-note">Phases alternate grey; fault windows are hatched (also in every chart below); alerts are dotted (denser: critical); failing health probes are cross-hatched; a tripped guard is a dashed line marked ■; an operator's note is a line marked ✎; a stretch when ordeal itself was not running is solid black (grey on the charts).</p>
 <div id="charts"></div>
 <h2>Phases</h2>
 ${phasesTable(report)}

@@ -71,6 +71,10 @@
         ctx.strokeStyle = INK.black;
         ctx.lineWidth = 2 * devicePixelRatio;
         strokeLine(ctx, x0, top, x0, top + height);
+      } else if (band.kind === 'stall') {
+        // ordeal did not run here: grey, no evidence (the gap in every series is real, not a dip).
+        ctx.fillStyle = 'rgba(29,29,31,0.18)';
+        ctx.fillRect(x0, top, Math.max(2, x1 - x0), height);
       } else if (band.kind === 'note') {
         // An operator's note: a thin solid line (the timeline above carries its text).
         ctx.strokeStyle = INK.blue;

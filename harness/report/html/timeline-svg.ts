@@ -47,6 +47,8 @@ export function renderTimelineSvg(bands: readonly TimeBand[], startSec: number, 
     ...stack(bands.filter((b) => b.kind === 'fault'), minGapSec).map((row, i) => ({ title: i === 0 ? 'faults' : '', bands: row, fill: () => 'url(#ordeal-hatch)' })),
     ...stack(bands.filter((b) => b.kind === 'alert'), minGapSec).map((row, i) => ({ title: i === 0 ? 'alerts firing' : '', bands: row, fill: (b: TimeBand) => (b.detail === 'critical' ? 'url(#ordeal-dots-dense)' : 'url(#ordeal-dots)') })),
     ...stack(bands.filter((b) => b.kind === 'health'), minGapSec).map((row, i) => ({ title: i === 0 ? 'health failing' : '', bands: row, fill: () => 'url(#ordeal-cross)' })),
+    // Stretches when ordeal itself did not run: no sends, no probes, no evidence (solid black: nothing to read there).
+    ...(bands.some((b) => b.kind === 'stall') ? [{ title: 'ordeal stalled', bands: bands.filter((b) => b.kind === 'stall'), fill: () => '#1d1d1f' }] : []),
   ];
   const markers = placeMarkers(bands.filter((b) => b.kind === 'guard' || b.kind === 'note'), xOf);
   const lanesHeight = lanes.length * (LANE_HEIGHT + LANE_GAP);
