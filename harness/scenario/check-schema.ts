@@ -33,7 +33,9 @@ export const checkSchema = z.discriminatedUnion('kind', [
     /** The breaker's name: shown in the report, and the `name` label a preset selects. */
     breaker: z.string().min(1).optional().describe('The breaker\'s name: shown in the report, and the `name` label a preset selects.'),
     opensWithin: duration.describe('The breaker must open within this long of the fault\'s start (e.g. "5s").'),
-    closesWithin: duration.optional().describe('…and close again within this long of the fault\'s end.'),
+    closesWithin: duration.optional().describe('…and close again within this long of the fault\'s end (closed for good: reopening within the deadline, or within stableFor, is not closing).'),
+    /** Closed counts once it stays closed this long (default: until the closesWithin deadline, and at least 2 s). */
+    stableFor: duration.optional().describe('Closed counts once the breaker stays closed this long (default: until the closesWithin deadline, at least 2s).'),
     /** PromQL giving the breaker's state as one number over time (see `values`). */
     query: query.describe('PromQL giving the breaker\'s state as one number over time (see values).'),
     source: source.describe('Where the state is read: "prometheus" (query) or "scrape" (metric, from the target\'s /metrics).'),
@@ -95,7 +97,9 @@ export const checkSchema = z.discriminatedUnion('kind', [
     alert: alertName.describe('The alert\'s name, optionally with label matchers: \'HAProxyServerDown{server="primary"}\'.'),
     phase: phase.describe('The phase with the fault the alert must fire for.'),
     firesWithin: duration.describe('The alert must start firing within this long of the fault\'s start (already firing: INCONCLUSIVE).'),
-    resolvesWithin: duration.optional().describe('…and resolve within this long of the fault\'s end.'),
+    resolvesWithin: duration.optional().describe('…and resolve within this long of the fault\'s end (resolved for good: firing again within the deadline, or within stableFor, is not resolving).'),
+    /** Resolved counts once the alert stays resolved this long (default: until the resolvesWithin deadline, and at least 2 s). */
+    stableFor: duration.optional().describe('Resolved counts once the alert stays resolved this long (default: until the resolvesWithin deadline, at least 2s).'),
   }),
   z.strictObject({
     kind: kind('no-alert', 'no alert fires during phases that should be quiet'),

@@ -43,7 +43,7 @@ function resilienceContextOf(run: RecordedRun): ResilienceContext {
     errors: totalErrors(b.errors),
     p95Ms: b.latency.totalCount > 0 ? percentileMs(b.latency, 95) : null,
   }));
-  return { windows: run.windows, faults: run.faults, load, signals: run.signals, observedUntilMs: run.observedUntilMs };
+  return { windows: run.windows, faults: run.faults, load, signals: run.signals, observedUntilMs: run.observedUntilMs, startedAtMs: run.startedAtMs };
 }
 
 /** The p95 the scenario asks for (first one stated), for time-to-recover; else the published target. */

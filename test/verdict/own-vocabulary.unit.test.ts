@@ -30,6 +30,7 @@ function context(signals: Partial<RecordedSignals>): ResilienceContext {
     load: [],
     signals: { series: new Map(), alerts: { firing: new Map() }, health: new Map(), ...signals },
     observedUntilMs: 70_000,
+    startedAtMs: 0,
   };
 }
 const parse = (check: unknown) => checkSchema.parse(check);
@@ -77,9 +78,9 @@ describe('breaker state in the service\'s own encoding', () => {
     // Opened in slow, stays open through recovery and down: never re-opened by the second fault.
     const stuck = judge(check, { series: seriesOf(check, { points: series((t) => (t >= 12_000 ? 2 : 0)) }) });
     expect(stuck[0]).toMatchObject({ status: 'inconclusive', reason: expect.stringMatching(/already open when the fault began/) });
-    // Open at the start, closes at 52 s, opens again at 54 s because of this fault: 4 s.
+    // Open at the start, closes at 52 s, opens again at 54 s: a blip of the state carried over, not an onset — never a PASS, never a FAIL.
     const reopened = judge(check, { series: seriesOf(check, { points: series((t) => (t >= 12_000 && t < 52_000) || t >= 54_000 ? 2 : 0) }) });
-    expect(reopened[0]).toMatchObject({ status: 'pass', observed: 4 });
+    expect(reopened[0]).toMatchObject({ status: 'inconclusive', reason: expect.stringMatching(/already open when the fault began \(since \+12\.0 s, during slow\)/) });
   });
 });
 
@@ -112,9 +113,9 @@ describe('alert checks see this fault, not the last one', () => {
     expect(fires).toMatchObject({ status: 'inconclusive', reason: expect.stringMatching(/already firing when the fault began/) });
   });
 
-  it('a new firing after a gap is this fault\'s, timed from the fault', () => {
+  it('an alert firing when the fault began, then a new firing after a gap, is INCONCLUSIVE (a state carried over), never a pass', () => {
     const [fires] = judge(check, { alerts: { firing: new Map([['BankDown', { severity: 'critical', points: [...firing(15_000, 51_000).get('BankDown')!.points, ...firing(55_000, 71_000).get('BankDown')!.points] }]]) } });
-    expect(fires).toMatchObject({ status: 'pass', observed: 5 });
+    expect(fires).toMatchObject({ status: 'inconclusive', reason: expect.stringMatching(/^BankDown was already firing when the fault began \(since \+15\.0 s, during slow\)/) });
   });
 
   it('"resolves within" FAILS when the alert never fired: nothing resolved', () => {

@@ -1,9 +1,9 @@
 import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { matchesSelector, parseMetricSelector } from '../../signals/metric-selector.ts';
-import type { FiringAlert } from '../../signals/recorded-signals.ts';
+import type { FiringAlert, TimePoint } from '../../signals/recorded-signals.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { faultSpan, graceText, inconclusive, judged, judgedFromMs, seconds, type ResilienceContext } from './resilience-context.ts';
+import { faultSpan, graceText, heldAtStart, holdWindow, inconclusive, nextFaultStartMs, nextFaultTooSoon, judged, judgedFromMs, seconds, sinceText, stableFrom, type ResilienceContext, type ResultBase } from './resilience-context.ts';
 
 type AlertCheck = Extract<ResilienceCheck, { kind: 'alert' }>;
 type NoAlertCheck = Extract<ResilienceCheck, { kind: 'no-alert' }>;
@@ -21,29 +21,15 @@ export function evaluateAlert(check: AlertCheck, context: ResilienceContext): Ch
   const firing = firingTimes(alerts.firing, check.alert);
   const results: CheckResult[] = [];
   const firesWithinMs = parseDurationMs(check.firesWithin)!;
-  // It must start firing after the fault began: a firing carried over from an earlier phase is not this fault's.
-  const firingAtStart = firing.some((t) => t <= span.startMs && t > span.startMs - 2 * STEP_MS);
-  const firedAt = firingAtStart ? firstRestart(firing, span.startMs) : firing.find((t) => t >= span.startMs);
+  // Firing when the fault began (carried over from an earlier phase, or the load): it cannot show this fault was detected.
+  const carried = heldAtStart(firingSeries(firing), span.startMs, (v) => v > 0, context);
+  const firedAt = carried ? undefined : firing.find((t) => t >= span.startMs);
   const fireDelayMs = firedAt === undefined ? undefined : firedAt - span.startMs;
-  if (fireDelayMs !== undefined && fireDelayMs <= firesWithinMs) results.push(judged(fires, true, seconds(fireDelayMs)));
-  else if (fireDelayMs === undefined && firingAtStart) results.push(inconclusive(fires, `${check.alert} was already firing when the fault began (from an earlier phase): it cannot show this fault was detected`));
+  if (carried) results.push(inconclusive(fires, `${check.alert} was already firing when the fault began (${sinceText(carried, context)}): it cannot show this fault was detected`));
+  else if (fireDelayMs !== undefined && fireDelayMs <= firesWithinMs) results.push(judged(fires, true, seconds(fireDelayMs)));
   else if (fireDelayMs === undefined && context.observedUntilMs < span.startMs + firesWithinMs) results.push(inconclusive(fires, 'the run ended before the deadline'));
   else results.push(judged(fires, false, fireDelayMs === undefined ? null : seconds(fireDelayMs), fireDelayMs === undefined ? `${check.alert} never fired (is the rule loaded?)` : undefined));
-  if (check.resolvesWithin) {
-    const resolvesWithinMs = parseDurationMs(check.resolvesWithin)!;
-    const firedDuringFault = firing.some((t) => t >= span.startMs && t <= span.endMs + resolvesWithinMs);
-    // Resolved at the first step after the fault's end at which the alert is no longer firing.
-    let resolvedAt = span.endMs;
-    for (const t of firing.filter((t) => t >= span.endMs - STEP_MS)) {
-      if (t <= resolvedAt + STEP_MS) resolvedAt = t + STEP_MS;
-      else break;
-    }
-    const delayMs = resolvedAt - span.endMs;
-    if (!firedDuringFault) results.push(judged(resolves, false, null, `${check.alert} never fired, so nothing resolved`));
-    else if (resolvedAt > context.observedUntilMs) {
-      results.push(context.observedUntilMs < span.endMs + resolvesWithinMs ? inconclusive(resolves, 'the run ended while the alert was still firing') : judged(resolves, false, null, 'still firing at the end of the run'));
-    } else results.push(judged(resolves, delayMs <= resolvesWithinMs, seconds(delayMs)));
-  }
+  if (check.resolvesWithin) results.push(judgeResolving(check, firing, span, context, resolves));
   return results;
 }
 
@@ -59,14 +45,6 @@ export function firingTimes(firing: ReadonlyMap<string, FiringAlert>, alert: str
     ? (entry.series ?? []).filter((s) => matchesSelector(selector, selector.name, s.labels)).flatMap((s) => s.points)
     : entry.points;
   return [...new Set(matching.filter((p) => p.value > 0).map((p) => p.atMs))].sort((a, b) => a - b);
-}
-
-/** For an alert already firing at the fault's start: when it starts firing again after a gap (a new firing). */
-function firstRestart(firing: readonly number[], fromMs: number): number | undefined {
-  for (let i = 1; i < firing.length; i++) {
-    if (firing[i]! > fromMs && firing[i]! - firing[i - 1]! > 2 * STEP_MS) return firing[i];
-  }
-  return undefined;
 }
 
 /** No alert (of a severity, or by name) fires during the given phases: no false positives. */
@@ -85,4 +63,49 @@ export function evaluateNoAlert(check: NoAlertCheck, context: ResilienceContext)
       .map(([name]) => name);
     return judged(base, offenders.length === 0, offenders.length, offenders.length ? `firing: ${offenders.join(', ')}` : undefined);
   });
+}
+
+/**
+ * An alert's firing seconds as a series: 1 at each firing sample, 0 one step
+ * after the end of each firing stretch (a missing step inside a stretch is
+ * not a resolution).
+ */
+function firingSeries(firing: readonly number[]): TimePoint[] {
+  const points: TimePoint[] = [];
+  firing.forEach((t, i) => {
+    points.push({ atMs: t, value: 1 });
+    const next = firing[i + 1];
+    if (next === undefined || next - t > 2 * STEP_MS) points.push({ atMs: t + STEP_MS, value: 0 });
+  });
+  return points;
+}
+
+/**
+ * "Resolves within": resolved for good — the first moment after the fault's
+ * end from which the alert stays resolved for the rest of the window (until
+ * the deadline, or `stableFor`), at least 2 s. An alert that goes quiet at the
+ * fault's end and fires again (flapping with a breaker's half-open probes)
+ * has not resolved.
+ */
+function judgeResolving(check: AlertCheck, firing: readonly number[], span: { startMs: number; endMs: number }, context: ResilienceContext, base: ResultBase): CheckResult {
+  const resolvesWithinMs = parseDurationMs(check.resolvesWithin!)!;
+  const deadlineMs = span.endMs + resolvesWithinMs;
+  if (!firing.some((t) => t >= span.startMs && t <= deadlineMs)) return judged(base, false, null, `${check.alert} never fired, so nothing resolved`);
+  const series = firingSeries(firing);
+  // Quiet at the fault's end unless a firing sample is within a step of it.
+  const quietAtEnd = !firing.some((t) => t > span.endMs - 2 * STEP_MS && t <= span.endMs);
+  const points = quietAtEnd ? [...series, { atMs: span.endMs, value: 0 }].sort((a, b) => a.atMs - b.atMs) : series;
+  const tooSoon = nextFaultTooSoon(context, span.endMs, 'the alert resolving');
+  if (tooSoon) return inconclusive(base, tooSoon);
+  const holdMs = check.stableFor ? parseDurationMs(check.stableFor)! : undefined;
+  const resolved = stableFrom(points, span.endMs, (v) => v === 0, holdWindow(context, span.endMs, deadlineMs, holdMs), context.observedUntilMs, nextFaultStartMs(context, span.endMs));
+  const flapped = resolved.flappedAtMs !== undefined ? `it went quiet and fired again at +${seconds(resolved.flappedAtMs - span.endMs)} s after the fault` : undefined;
+  if (resolved.atMs !== undefined && !(resolved.unsure && resolved.atMs - span.endMs > resolvesWithinMs)) {
+    const delayMs = resolved.atMs - span.endMs;
+    const late = delayMs > resolvesWithinMs;
+    if (resolved.unsure && !late) return inconclusive(base, flapped ? `${flapped}; the run ended before it could be seen staying resolved` : 'the run ended before the alert could be seen staying resolved');
+    return judged(base, !late, seconds(delayMs), late && flapped ? `${flapped}; resolved for good only after ${seconds(delayMs)} s` : undefined);
+  }
+  if (context.observedUntilMs < deadlineMs) return inconclusive(base, flapped ? `${flapped}; the run ended before the deadline` : 'the run ended while the alert was still firing');
+  return judged(base, false, null, flapped ? `${flapped}: it never stayed resolved` : 'still firing at the end of the run');
 }

@@ -3,7 +3,7 @@ import { parseDurationMs } from '../../scenario/duration.ts';
 import type { TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
 import { readsOf } from '../../scenario/check-reads.ts';
-import { firstAt, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
+import { firstAt, heldAtStart, inconclusive, judged, seconds, seriesPoints, sinceText, type ResilienceContext } from './resilience-context.ts';
 
 type AutoscalingCheck = Extract<ResilienceCheck, { kind: 'autoscaling' }>;
 
@@ -36,9 +36,12 @@ export function evaluateAutoscaling(check: AutoscalingCheck, context: Resilience
   if (typeof points === 'string') return [inconclusive(up, points)];
   const results: CheckResult[] = [];
   const withinMs = parseDurationMs(check.within)!;
+  // Already scaled up when the phase began (by an earlier phase's load): no scale-up to time.
+  const carried = heldAtStart(points, window.startMs, (v) => v >= check.atLeast, context);
   const reached = firstAt(points, window.startMs, (v) => v >= check.atLeast);
   const delayMs = reached ? reached.atMs - window.startMs : undefined;
-  if (delayMs !== undefined && delayMs <= withinMs) results.push(judged(up, true, seconds(delayMs)));
+  if (carried) results.push(inconclusive(up, `already at ${check.atLeast} or more replicas when the phase began (${sinceText(carried, context)}): a scale-up for this phase cannot be told apart`));
+  else if (delayMs !== undefined && delayMs <= withinMs) results.push(judged(up, true, seconds(delayMs)));
   else if (delayMs === undefined && context.observedUntilMs < window.startMs + withinMs) results.push(inconclusive(up, 'the run ended before the deadline'));
   else {
     const most = Math.max(...points.filter((p) => p.atMs >= window.startMs && p.atMs <= window.startMs + withinMs).map((p) => p.value), 0);

@@ -3,7 +3,7 @@ import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { faultSpan, firstAt, firstOnset, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
+import { faultSpan, firstAt, heldAtStart, holdWindow, inconclusive, nextFaultStartMs, nextFaultTooSoon, judged, seconds, seriesPoints, sinceText, stableFrom, type ResilienceContext, type ResultBase } from './resilience-context.ts';
 
 type BreakerCheck = Extract<ResilienceCheck, { kind: 'breaker' }>;
 
@@ -55,22 +55,40 @@ export function evaluateBreaker(check: BreakerCheck, context: ResilienceContext)
     if (check.closesWithin) results.push(inconclusive(closeBase, points));
     return results;
   }
-  // Opened by this fault: a breaker still open from before it (an earlier fault) is not credited to it.
-  const { onset: opened, heldAtStart: openAtStart } = firstOnset(points, span.startMs, (v) => v === BREAKER_STATE.open);
+  // A breaker not closed when the fault began (opened by an earlier phase, or by the load) cannot show it opened for this fault.
+  const carried = heldAtStart(points, span.startMs, (v) => v !== BREAKER_STATE.closed, context);
+  const opened = carried ? undefined : firstAt(points, span.startMs, (v) => v === BREAKER_STATE.open);
   const openDelayMs = opened ? opened.atMs - span.startMs : undefined;
-  if (openDelayMs !== undefined && openDelayMs <= opensWithinMs) results.push(judged(openBase, true, seconds(openDelayMs)));
-  else if (openDelayMs === undefined && openAtStart) results.push(inconclusive(openBase, 'the breaker was already open when the fault began (left open by an earlier phase): give it time to close first'));
+  if (carried) results.push(inconclusive(openBase, `the breaker was already open when the fault began (${sinceText(carried, context)}): an opening for this fault cannot be told apart; give it time to close first`));
+  else if (openDelayMs !== undefined && openDelayMs <= opensWithinMs) results.push(judged(openBase, true, seconds(openDelayMs)));
   else if (openDelayMs === undefined && context.observedUntilMs < span.startMs + opensWithinMs) results.push(inconclusive(openBase, 'the run ended before the deadline'));
   else results.push(judged(openBase, false, openDelayMs === undefined ? null : seconds(openDelayMs), openDelayMs === undefined ? 'the breaker never opened' : undefined));
-  if (check.closesWithin) {
-    const closesWithinMs = parseDurationMs(check.closesWithin)!;
-    const everOpen = points.some((p) => p.atMs >= span.startMs && p.atMs <= span.endMs + closesWithinMs && p.value !== BREAKER_STATE.closed);
-    const closed = firstAt(points, span.endMs, (v) => v === BREAKER_STATE.closed);
-    const closeDelayMs = closed ? closed.atMs - span.endMs : undefined;
-    if (!everOpen) results.push(judged(closeBase, false, null, 'the breaker never opened, so it had nothing to close'));
-    else if (closeDelayMs !== undefined && closeDelayMs <= closesWithinMs) results.push(judged(closeBase, true, seconds(closeDelayMs)));
-    else if (closeDelayMs === undefined && context.observedUntilMs < span.endMs + closesWithinMs) results.push(inconclusive(closeBase, 'the run ended before the breaker could be seen closing'));
-    else results.push(judged(closeBase, false, closeDelayMs === undefined ? null : seconds(closeDelayMs), closeDelayMs === undefined ? 'the breaker never closed' : undefined));
-  }
+  if (check.closesWithin) results.push(judgeClosing(check, points, span, context, closeBase));
   return results;
+}
+
+/**
+ * "Closes within": closed for good — the first moment after the fault's end
+ * from which the breaker stays closed until the deadline (or `stableFor`), at
+ * least 2 s. A close that reopens (a half-open probe failing) is not one.
+ */
+function judgeClosing(check: BreakerCheck, points: readonly TimePoint[], span: { startMs: number; endMs: number }, context: ResilienceContext, base: ResultBase): CheckResult {
+  const closesWithinMs = parseDurationMs(check.closesWithin!)!;
+  const deadlineMs = span.endMs + closesWithinMs;
+  const everOpen = points.some((p) => p.atMs >= span.startMs && p.atMs <= deadlineMs && p.value !== BREAKER_STATE.closed);
+  if (!everOpen) return judged(base, false, null, 'the breaker never opened, so it had nothing to close');
+  const tooSoon = nextFaultTooSoon(context, span.endMs, 'the breaker closing');
+  if (tooSoon) return inconclusive(base, tooSoon);
+  const holdMs = check.stableFor ? parseDurationMs(check.stableFor)! : undefined;
+  const holdUntil = holdWindow(context, span.endMs, deadlineMs, holdMs);
+  const closed = stableFrom(points, span.endMs, (v) => v === BREAKER_STATE.closed, holdUntil, context.observedUntilMs, nextFaultStartMs(context, span.endMs));
+  const flapped = closed.flappedAtMs !== undefined ? `it closed and opened again at +${seconds(closed.flappedAtMs - span.endMs)} s after the fault` : undefined;
+  if (closed.atMs !== undefined && !(closed.unsure && closed.atMs - span.endMs > closesWithinMs)) {
+    const delayMs = closed.atMs - span.endMs;
+    const late = delayMs > closesWithinMs;
+    if (closed.unsure && !late) return inconclusive(base, flapped ? `${flapped}; the run ended before it could be seen staying closed` : 'the run ended before the breaker could be seen staying closed');
+    return judged(base, !late, seconds(delayMs), late && flapped ? `${flapped}; closed for good only after ${seconds(delayMs)} s` : undefined);
+  }
+  if (context.observedUntilMs < deadlineMs) return inconclusive(base, flapped ? `${flapped}; the run ended before the deadline` : 'the run ended before the breaker could be seen closing');
+  return judged(base, false, null, flapped ? `${flapped}: it never stayed closed` : 'the breaker never closed');
 }

@@ -3,7 +3,7 @@ import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { faultSpan, firstAt, firstOnset, inconclusive, judged, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
+import { faultSpan, firstAt, heldAtStart, inconclusive, judged, seconds, seriesPoints, sinceText, type ResilienceContext } from './resilience-context.ts';
 
 type FailoverCheck = Extract<ResilienceCheck, { kind: 'failover' }>;
 
@@ -18,7 +18,47 @@ export function errorWindowMs(context: ResilienceContext, phase: string): { fail
   };
 }
 
-const average = (points: readonly TimePoint[]): number => points.reduce((sum, p) => sum + p.value, 0) / Math.max(1, points.length);
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * The replica's share of the traffic once it has taken over: per step,
+ * replicaQuery ÷ totalQuery, and the median of the later half of the steps
+ * from `fromMs` (the switch, or the fault's start when it was already serving)
+ * to the fault's end. The earlier half is left out because a rate window
+ * (`rate(…[10s])`) ramps up after a switch: a backup that carries all the
+ * traffic reads ~100 %, not the 91–98 % an average from the switch gives.
+ */
+export function replicaShare(replica: readonly TimePoint[], totals: readonly TimePoint[], fromMs: number, toMs: number): number | undefined {
+  const totalAt = new Map(totals.map((p) => [p.atMs, p.value]));
+  const shares = replica
+    .filter((p) => p.atMs > fromMs && p.atMs <= toMs && (totalAt.get(p.atMs) ?? 0) > 0)
+    .map((p) => Math.min(1, p.value / totalAt.get(p.atMs)!));
+  if (shares.length === 0) return undefined;
+  return median(shares.slice(Math.floor(shares.length / 2)));
+}
+
+/**
+ * Phases back to back whose faults hit the same dependency (the next phase
+ * starts where this one ends and faults a proxy this one faults): the
+ * previous one, if this phase continues it, and when the last of the run of
+ * such faults ends (the primary can only come back after it).
+ */
+export function consecutiveFaults(context: Pick<ResilienceContext, 'windows' | 'faults'>, phase: string): { previous?: string; lastEndMs: number } | undefined {
+  const order = [...context.windows].sort((a, b) => a[1].startMs - b[1].startMs).map(([name]) => name);
+  const proxiesOf = (name: string | undefined): Set<string> => new Set(context.faults.filter((f) => f.phase === name).map((f) => f.fault.proxy));
+  const shares = (a: string | undefined, b: string | undefined): boolean => [...proxiesOf(a)].some((proxy) => proxiesOf(b).has(proxy));
+  const index = order.indexOf(phase);
+  if (index < 0 || proxiesOf(phase).size === 0) return undefined;
+  let last = index;
+  while (last + 1 < order.length && shares(order[last], order[last + 1])) last += 1;
+  const lastSpan = faultSpan(context as ResilienceContext, order[last]!)!;
+  const previous = index > 0 && shares(order[index - 1], phase) ? order[index - 1] : undefined;
+  return { ...(previous ? { previous } : {}), lastEndMs: lastSpan.endMs };
+}
 
 /**
  * When the primary goes down: at most N failed requests, at most T of
@@ -50,44 +90,55 @@ export function evaluateFailover(check: FailoverCheck, context: ResilienceContex
     results.push(inconclusive(served, points));
     return results;
   }
-  // A switch caused by this fault: the backup starts serving after it began (after having been idle, if it served before).
-  const { onset: switched, heldAtStart: servingAtStart } = firstOnset(points, span.startMs, (v) => v > 0);
+  // A switch caused by this fault: the backup starts serving after it began. Already serving at its start is a
+  // continuation when the previous phase faulted the same dependency back to back (it must keep serving through
+  // this one), and otherwise a state carried over that no switch can be credited for.
+  const run = consecutiveFaults(context, check.phase);
+  const carried = heldAtStart(points, span.startMs, (v) => v > 0, context);
+  const continues = carried && run?.previous ? run.previous : undefined;
+  const stopped = continues ? points.find((p) => p.atMs > span.startMs && p.atMs <= span.endMs && p.value <= 0) : undefined;
+  const switched = carried ? undefined : firstAt(points, span.startMs, (v) => v > 0);
   const switchedInFault = switched && switched.atMs <= span.endMs ? switched : undefined;
-  if (check.switchWithin) {
+  const tookOverAtMs = continues && !stopped ? span.startMs : switchedInFault?.atMs;
+  const continuation = `already serving when the fault began, since the previous phase ${continues} faulted the same dependency back to back; it kept serving through this one`;
+  if (continues && stopped) {
+    results.push(judged(served, false, 0, `the replica stopped serving at +${seconds(stopped.atMs - span.startMs)} s into the fault while the primary was still down (it had taken over in ${continues})`));
+  } else if (carried && !continues) {
+    results.push(inconclusive(served, `the replica was already serving when the fault began (${sinceText(carried, context)}): no switch to credit to this fault`));
+  } else if (check.switchWithin) {
     const deadlineMs = parseDurationMs(check.switchWithin)!;
-    const delayMs = switchedInFault ? switchedInFault.atMs - span.startMs : undefined;
-    if (delayMs !== undefined && delayMs <= deadlineMs) results.push(judged(served, true, seconds(delayMs)));
-    else if (delayMs === undefined && servingAtStart) results.push(inconclusive(served, 'the replica was already serving when the fault began (from an earlier phase): no switch to time'));
+    const delayMs = tookOverAtMs === undefined ? undefined : tookOverAtMs - span.startMs;
+    if (delayMs !== undefined && delayMs <= deadlineMs) results.push(judged(served, true, seconds(delayMs), continues ? continuation : undefined));
     else results.push(judged(served, false, delayMs === undefined ? null : seconds(delayMs), delayMs === undefined ? 'the replica served no traffic while the primary was down' : undefined));
-  } else if (switchedInFault) {
-    const peak = Math.max(...points.filter((p) => p.atMs >= switchedInFault.atMs && p.atMs <= span.endMs).map((p) => p.value));
-    results.push(judged(served, true, peak));
-  } else if (servingAtStart) {
-    results.push(inconclusive(served, 'the replica was already serving when the fault began (from an earlier phase): no switch to credit to this fault'));
+  } else if (tookOverAtMs !== undefined) {
+    const peak = Math.max(...points.filter((p) => p.atMs >= tookOverAtMs && p.atMs <= span.endMs).map((p) => p.value));
+    results.push(judged(served, true, peak, continues ? continuation : undefined));
   } else {
     results.push(judged(served, false, 0, 'the replica served no traffic while the primary was down'));
   }
   if (check.minShare !== undefined) {
-    const b = base(`share of traffic >= ${check.minShare}`, `replica >= ${check.minShare * 100}% of traffic after the switch`, '%');
+    const b = base(`share of traffic >= ${check.minShare}`, `replica >= ${check.minShare * 100}% of traffic once it took over (median of the later half of the steps)`, '%');
     const totals = total ? seriesPoints(context.signals.series.get(total.key), total.text) : 'the check names no totalQuery';
     if (typeof totals === 'string') results.push(inconclusive(b, totals));
-    else if (!switchedInFault) results.push(judged(b, false, 0, 'no switch to the replica'));
+    else if (carried && !continues) results.push(inconclusive(b, `the replica was already serving when the fault began (${sinceText(carried, context)})`));
+    else if (tookOverAtMs === undefined) results.push(judged(b, false, 0, 'no switch to the replica'));
     else {
       // From the step after the switch: the switch's own step mixes the old path's traffic with the new one's.
-      const during = (series: readonly TimePoint[]) => series.filter((p) => p.atMs > switchedInFault.atMs && p.atMs <= span.endMs);
-      const all = average(during(totals));
-      const share = all > 0 ? average(during(points)) / all : 0;
-      results.push(all > 0 ? judged(b, share >= check.minShare, Math.round(share * 1_000) / 10) : inconclusive(b, 'no traffic at all after the switch'));
+      const share = replicaShare(points, totals, tookOverAtMs, span.endMs);
+      results.push(share === undefined ? inconclusive(b, 'no traffic at all after the switch') : judged(b, share >= check.minShare, Math.round(share * 1_000) / 10));
     }
   }
   if (check.returnsWithin) {
-    const b = base(`back to the primary within ${check.returnsWithin}`, `replica idle within ${check.returnsWithin} after the fault`, 's');
+    // Back to the primary after the last of the faults back to back on this dependency: not before it could be.
+    const fromMs = run?.lastEndMs ?? span.endMs;
+    const after = fromMs > span.endMs ? ` after the last of the back-to-back faults (+${seconds(fromMs - span.endMs)} s after this one)` : ' after the fault';
+    const b = base(`back to the primary within ${check.returnsWithin}`, `replica idle within ${check.returnsWithin}${after}`, 's');
     const deadlineMs = parseDurationMs(check.returnsWithin)!;
-    const idle = firstAt(points, span.endMs, (v) => v <= 0);
-    const delayMs = idle ? idle.atMs - span.endMs : undefined;
-    if (!switchedInFault) results.push(judged(b, false, null, 'the replica never took over, so nothing returned'));
+    const idle = firstAt(points, fromMs, (v) => v <= 0);
+    const delayMs = idle ? idle.atMs - fromMs : undefined;
+    if (tookOverAtMs === undefined) results.push(carried && !continues ? inconclusive(b, `the replica was already serving when the fault began (${sinceText(carried, context)})`) : judged(b, false, null, 'the replica never took over, so nothing returned'));
     else if (delayMs !== undefined && delayMs <= deadlineMs) results.push(judged(b, true, seconds(delayMs)));
-    else if (delayMs === undefined && context.observedUntilMs < span.endMs + deadlineMs) results.push(inconclusive(b, 'the run ended before the deadline'));
+    else if (delayMs === undefined && context.observedUntilMs < fromMs + deadlineMs) results.push(inconclusive(b, 'the run ended before the deadline'));
     else results.push(judged(b, false, delayMs === undefined ? null : seconds(delayMs), delayMs === undefined ? 'the replica was still serving at the end of the run' : undefined));
   }
   return results;

@@ -21,6 +21,8 @@ export interface ResilienceContext {
   signals: RecordedSignals;
   /** The end of the recorded data: nothing after it was observed. */
   observedUntilMs: number;
+  /** When the run began, for "+12 s" in reasons (absent: times are left out). */
+  startedAtMs?: number;
 }
 
 export type ResultBase = Pick<CheckResult, 'name' | 'phase' | 'metric' | 'expected'>;
@@ -58,19 +60,6 @@ export function firstAt(points: readonly TimePoint[], fromMs: number, predicate:
   return points.find((p) => p.atMs >= fromMs && predicate(p.value));
 }
 
-/**
- * When a condition starts to hold at or after `fromMs`, caused by what began
- * there: if it already held at `fromMs` (left over from before), only after it
- * stopped holding and began again. `heldAtStart` says whether it was left over.
- */
-export function firstOnset(points: readonly TimePoint[], fromMs: number, predicate: (value: number) => boolean): { onset?: TimePoint; heldAtStart: boolean } {
-  const before = points.filter((p) => p.atMs <= fromMs).at(-1);
-  const heldAtStart = before !== undefined && predicate(before.value);
-  if (!heldAtStart) return { onset: firstAt(points, fromMs, predicate), heldAtStart };
-  const stopped = firstAt(points, fromMs, (v) => !predicate(v));
-  return { onset: stopped ? firstAt(points, stopped.atMs, predicate) : undefined, heldAtStart };
-}
-
 export const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
 /** Where a check with a grace (`after`) starts judging a phase: its start + the grace. */
@@ -78,3 +67,90 @@ export const judgedFromMs = (window: { startMs: number }, after: string | undefi
 
 /** " from +2s" for a check with a grace, for its expected text. */
 export const graceText = (after: string | undefined): string => (after ? ` from +${after}` : '');
+
+/**
+ * The reacted state holding when a fault began, if it held: when that
+ * stretch began (walking back over the samples while it holds) and during
+ * which phase. A reaction already there at the fault's start cannot show a
+ * reaction to this fault: the check is INCONCLUSIVE with this, never a FAIL on
+ * a later blip, never a PASS.
+ */
+export function heldAtStart(points: readonly TimePoint[], atMs: number, predicate: (value: number) => boolean, context: Pick<ResilienceContext, 'windows'>): { sinceMs: number; phase?: string } | undefined {
+  let index = points.findLastIndex((p) => p.atMs <= atMs);
+  if (index < 0 || !predicate(points[index]!.value)) return undefined;
+  while (index > 0 && predicate(points[index - 1]!.value)) index -= 1;
+  const sinceMs = points[index]!.atMs;
+  const phase = [...context.windows].find(([, w]) => w.startMs <= sinceMs && sinceMs < w.endMs)?.[0];
+  return { sinceMs, ...(phase ? { phase } : {}) };
+}
+
+/** "since +12.0 s, during peak" (or "since before the run's first phase"). */
+export function sinceText(held: { sinceMs: number; phase?: string }, context: Pick<ResilienceContext, 'startedAtMs'>): string {
+  const at = context.startedAtMs === undefined ? '' : `+${((held.sinceMs - context.startedAtMs) / 1_000).toFixed(1)} s`;
+  const where = held.phase ? `during ${held.phase}` : 'before the first phase';
+  return `since ${[at, where].filter(Boolean).join(', ')}`;
+}
+
+/** A state seen for less than this is a blip, not a resolution: it must hold at least two 1-s steps. */
+export const MIN_HOLD_MS = 2_000;
+
+/**
+ * When a condition began to hold for good, at or after `fromMs`: the first
+ * sample where it holds and keeps holding (no sample against it) until
+ * `holdUntil(t)` (holdWindow: the rest of the window, at least MIN_HOLD_MS).
+ * A state that flaps back before that is not resolved. `unsure` when the data
+ * ends before the hold could be seen through.
+ */
+export function stableFrom(
+  points: readonly TimePoint[],
+  fromMs: number,
+  predicate: (value: number) => boolean,
+  holdUntil: (atMs: number) => number,
+  observedUntilMs: number,
+  /** No resolution is looked for from here on (the next fault began: what happens then is its own). */
+  beforeMs = Number.POSITIVE_INFINITY,
+): { atMs?: number; unsure?: true; flappedAtMs?: number } {
+  // unsure: `atMs` began to hold, but the data ends before the hold could be seen through.
+  let flappedAtMs: number | undefined;
+  for (let i = 0; i < points.length; i++) {
+    const candidate = points[i]!;
+    if (candidate.atMs >= beforeMs) break;
+    if (candidate.atMs < fromMs || !predicate(candidate.value)) continue;
+    const untilMs = holdUntil(candidate.atMs);
+    const broken = points.find((p) => p.atMs > candidate.atMs && p.atMs <= untilMs && !predicate(p.value));
+    if (broken) {
+      flappedAtMs ??= broken.atMs;
+      i = points.indexOf(broken);
+      continue;
+    }
+    if (untilMs > observedUntilMs) return { atMs: candidate.atMs, unsure: true, ...(flappedAtMs !== undefined ? { flappedAtMs } : {}) };
+    return { atMs: candidate.atMs, ...(flappedAtMs !== undefined ? { flappedAtMs } : {}) };
+  }
+  return flappedAtMs !== undefined ? { flappedAtMs } : {};
+}
+
+/** When the next fault after `afterMs` began (a resolution need not hold into it), if one did. */
+export function nextFaultStartMs(context: Pick<ResilienceContext, 'faults'>, afterMs: number): number | undefined {
+  const later = context.faults.map((f) => f.appliedAtMs).filter((t) => t >= afterMs);
+  return later.length > 0 ? Math.min(...later) : undefined;
+}
+
+/**
+ * How long a resolution (a breaker closed, an alert resolved) must hold once
+ * it begins at `t`: `stableFor` when the check states one (it must be seen
+ * whole); otherwise the rest of the window — until the deadline, or the end of
+ * what was observed if sooner — never into the next fault (reacting to that
+ * one is right), and at least MIN_HOLD_MS (a blip is not a resolution).
+ */
+export function holdWindow(context: Pick<ResilienceContext, 'faults' | 'observedUntilMs'>, faultEndMs: number, deadlineMs: number, stableForMs: number | undefined): (t: number) => number {
+  const nextFaultMs = nextFaultStartMs(context, faultEndMs) ?? Number.POSITIVE_INFINITY;
+  return (t) => Math.min(Math.max(stableForMs === undefined ? Math.min(deadlineMs, context.observedUntilMs) : t + stableForMs, t + MIN_HOLD_MS), nextFaultMs);
+}
+
+/** Why a resolution cannot be judged when the next fault begins as this one ends (back to back): nothing is left to see it in. */
+export function nextFaultTooSoon(context: Pick<ResilienceContext, 'faults' | 'windows'>, faultEndMs: number, what: string): string | undefined {
+  const nextMs = nextFaultStartMs(context, faultEndMs);
+  if (nextMs === undefined || nextMs >= faultEndMs + MIN_HOLD_MS) return undefined;
+  const phase = context.faults.find((f) => f.appliedAtMs === nextMs)?.phase;
+  return `the next fault (${phase ? `phase ${phase}` : 'another phase'}) began as this one ended: ${what} cannot be seen in between (put a fault-free phase between them)`;
+}

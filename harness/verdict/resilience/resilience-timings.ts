@@ -3,7 +3,7 @@ import { describeFault } from '../../scenario/fault-schema.ts';
 import { replicaPoints } from './autoscaling-check.ts';
 import { BREAKER_STATE, breakerStateSeries } from './breaker-check.ts';
 import { errorWindowMs } from './failover-check.ts';
-import { faultSpan, type ResilienceContext } from './resilience-context.ts';
+import { faultSpan, heldAtStart, type ResilienceContext } from './resilience-context.ts';
 import { firingIntervals } from './signal-series.ts';
 
 export interface ResilienceTiming {
@@ -35,7 +35,11 @@ export function resilienceTimings(context: ResilienceContext, checks: readonly R
     const window = context.windows.get(phase);
     if (!span || !window) return [];
     const faults = context.faults.filter((f) => f.phase === phase);
-    const detectedAt = Math.min(
+    // A breaker not closed, or an alert firing, when the fault began: no detection of this fault can be timed.
+    const carried =
+      breakerSeries.some((series) => heldAtStart(series, span.startMs, (v) => v !== BREAKER_STATE.closed, context) !== undefined) ||
+      firingIntervals(context.signals).some((interval) => interval.startMs <= span.startMs && interval.endMs >= span.startMs - 2_000);
+    const detectedAt = carried ? Number.NaN : Math.min(
       ...breakerOpenings.filter((t) => t >= span.startMs),
       ...alertStarts.filter((t) => t >= span.startMs),
     );
