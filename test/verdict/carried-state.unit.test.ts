@@ -114,7 +114,7 @@ describe('a signal that flaps: resolved means it stays resolved', () => {
     const state = series((t) => (t >= 62_000 && t < 81_000) || (t >= 83_000 && t < 101_000) ? 2 : 0);
     const [opens, closes] = judge(breaker, { series: seriesOf(breaker, { points: state }) });
     expect(opens).toMatchObject({ status: 'pass', observed: 2 });
-    expect(closes).toMatchObject({ status: 'inconclusive', reason: 'the next fault (phase down-2) began as this one ended: the breaker closing cannot be seen in between (put a fault-free phase between them)' });
+    expect(closes).toMatchObject({ status: 'inconclusive', reason: 'the next fault on the same dependency (phase down-2) began as this one ended: the breaker closing cannot be seen in between (put a fault-free phase between them)' });
   });
 });
 

@@ -95,10 +95,10 @@ function judgeResolving(check: AlertCheck, firing: readonly number[], span: { st
   // Quiet at the fault's end unless a firing sample is within a step of it.
   const quietAtEnd = !firing.some((t) => t > span.endMs - 2 * STEP_MS && t <= span.endMs);
   const points = quietAtEnd ? [...series, { atMs: span.endMs, value: 0 }].sort((a, b) => a.atMs - b.atMs) : series;
-  const tooSoon = nextFaultTooSoon(context, span.endMs, 'the alert resolving');
+  const tooSoon = nextFaultTooSoon(context, check.phase, span.endMs, 'the alert resolving');
   if (tooSoon) return inconclusive(base, tooSoon);
   const holdMs = check.stableFor ? parseDurationMs(check.stableFor)! : undefined;
-  const resolved = stableFrom(points, span.endMs, (v) => v === 0, holdWindow(context, span.endMs, deadlineMs, holdMs), context.observedUntilMs, nextFaultStartMs(context, span.endMs));
+  const resolved = stableFrom(points, span.endMs, (v) => v === 0, holdWindow(context, check.phase, span.endMs, deadlineMs, holdMs), context.observedUntilMs, nextFaultStartMs(context, span.endMs, check.phase));
   const flapped = resolved.flappedAtMs !== undefined ? `it went quiet and fired again at +${seconds(resolved.flappedAtMs - span.endMs)} s after the fault` : undefined;
   if (resolved.atMs !== undefined && !(resolved.unsure && resolved.atMs - span.endMs > resolvesWithinMs)) {
     const delayMs = resolved.atMs - span.endMs;

@@ -77,11 +77,11 @@ function judgeClosing(check: BreakerCheck, points: readonly TimePoint[], span: {
   const deadlineMs = span.endMs + closesWithinMs;
   const everOpen = points.some((p) => p.atMs >= span.startMs && p.atMs <= deadlineMs && p.value !== BREAKER_STATE.closed);
   if (!everOpen) return judged(base, false, null, 'the breaker never opened, so it had nothing to close');
-  const tooSoon = nextFaultTooSoon(context, span.endMs, 'the breaker closing');
+  const tooSoon = nextFaultTooSoon(context, check.phase, span.endMs, 'the breaker closing');
   if (tooSoon) return inconclusive(base, tooSoon);
   const holdMs = check.stableFor ? parseDurationMs(check.stableFor)! : undefined;
-  const holdUntil = holdWindow(context, span.endMs, deadlineMs, holdMs);
-  const closed = stableFrom(points, span.endMs, (v) => v === BREAKER_STATE.closed, holdUntil, context.observedUntilMs, nextFaultStartMs(context, span.endMs));
+  const holdUntil = holdWindow(context, check.phase, span.endMs, deadlineMs, holdMs);
+  const closed = stableFrom(points, span.endMs, (v) => v === BREAKER_STATE.closed, holdUntil, context.observedUntilMs, nextFaultStartMs(context, span.endMs, check.phase));
   const flapped = closed.flappedAtMs !== undefined ? `it closed and opened again at +${seconds(closed.flappedAtMs - span.endMs)} s after the fault` : undefined;
   if (closed.atMs !== undefined && !(closed.unsure && closed.atMs - span.endMs > closesWithinMs)) {
     const delayMs = closed.atMs - span.endMs;

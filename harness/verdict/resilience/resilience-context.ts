@@ -129,9 +129,14 @@ export function stableFrom(
   return flappedAtMs !== undefined ? { flappedAtMs } : {};
 }
 
-/** When the next fault after `afterMs` began (a resolution need not hold into it), if one did. */
-export function nextFaultStartMs(context: Pick<ResilienceContext, 'faults'>, afterMs: number): number | undefined {
-  const later = context.faults.map((f) => f.appliedAtMs).filter((t) => t >= afterMs);
+/**
+ * When the next fault on the same dependency as `phase`'s faults began, at or
+ * after `afterMs` (a resolution need not hold into it: reacting to that one is
+ * right), if one did. A fault on another dependency does not count.
+ */
+export function nextFaultStartMs(context: Pick<ResilienceContext, 'faults'>, afterMs: number, phase?: string): number | undefined {
+  const proxies = new Set(context.faults.filter((f) => f.phase === phase).map((f) => f.fault.proxy));
+  const later = context.faults.filter((f) => phase === undefined || proxies.has(f.fault.proxy)).map((f) => f.appliedAtMs).filter((t) => t >= afterMs);
   return later.length > 0 ? Math.min(...later) : undefined;
 }
 
@@ -142,15 +147,15 @@ export function nextFaultStartMs(context: Pick<ResilienceContext, 'faults'>, aft
  * what was observed if sooner — never into the next fault (reacting to that
  * one is right), and at least MIN_HOLD_MS (a blip is not a resolution).
  */
-export function holdWindow(context: Pick<ResilienceContext, 'faults' | 'observedUntilMs'>, faultEndMs: number, deadlineMs: number, stableForMs: number | undefined): (t: number) => number {
-  const nextFaultMs = nextFaultStartMs(context, faultEndMs) ?? Number.POSITIVE_INFINITY;
+export function holdWindow(context: Pick<ResilienceContext, 'faults' | 'observedUntilMs'>, phase: string, faultEndMs: number, deadlineMs: number, stableForMs: number | undefined): (t: number) => number {
+  const nextFaultMs = nextFaultStartMs(context, faultEndMs, phase) ?? Number.POSITIVE_INFINITY;
   return (t) => Math.min(Math.max(stableForMs === undefined ? Math.min(deadlineMs, context.observedUntilMs) : t + stableForMs, t + MIN_HOLD_MS), nextFaultMs);
 }
 
 /** Why a resolution cannot be judged when the next fault begins as this one ends (back to back): nothing is left to see it in. */
-export function nextFaultTooSoon(context: Pick<ResilienceContext, 'faults' | 'windows'>, faultEndMs: number, what: string): string | undefined {
-  const nextMs = nextFaultStartMs(context, faultEndMs);
+export function nextFaultTooSoon(context: Pick<ResilienceContext, 'faults' | 'windows'>, phase: string, faultEndMs: number, what: string): string | undefined {
+  const nextMs = nextFaultStartMs(context, faultEndMs, phase);
   if (nextMs === undefined || nextMs >= faultEndMs + MIN_HOLD_MS) return undefined;
-  const phase = context.faults.find((f) => f.appliedAtMs === nextMs)?.phase;
-  return `the next fault (${phase ? `phase ${phase}` : 'another phase'}) began as this one ended: ${what} cannot be seen in between (put a fault-free phase between them)`;
+  const next = context.faults.find((f) => f.appliedAtMs === nextMs)?.phase;
+  return `the next fault on the same dependency (${next ? `phase ${next}` : 'another phase'}) began as this one ended: ${what} cannot be seen in between (put a fault-free phase between them)`;
 }
