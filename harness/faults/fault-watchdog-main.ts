@@ -14,7 +14,8 @@ import { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { isProcessAlive, leaseDirectory, removeLease } from './fault-lease.ts';
 import { appendPrivateLine } from './state-directory.ts';
-import { removeRunFaults } from './run-fault-cleaner.ts';
+import { removeOwnedProxies, removeRunFaults } from './run-fault-cleaner.ts';
+import { runsAliveByHeartbeat } from './run-heartbeat.ts';
 import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
 
 const PARENT_POLL_MS = 200;
@@ -60,6 +61,12 @@ async function removeFaults(url: string, http: GuardedHttp): Promise<void> {
       }
     }
   }
+  // The proxies this run created go too, unless another run still uses one (its toxics or a fresh heartbeat there).
+  const deleted = await removeOwnedProxies(http, url, (id) => id === runId, (proxy) => runsAliveByHeartbeat([proxy], Date.now())).catch((error: Error) => {
+    changes.push(`could not delete the proxies it created: ${error.message}`);
+    return [];
+  });
+  changes.push(...deleted.flatMap((d) => d.changes));
   await log(`harness ${parentPid} gone; ${shown}: ${changes.join('; ') || 'no faults left'}`);
 }
 

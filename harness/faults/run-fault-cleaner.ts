@@ -45,7 +45,8 @@ export async function listProxies(http: GuardedHttp, toxiproxyUrl: string): Prom
  * and heartbeats are deleted, and a proxy it took down is re-enabled — unless
  * a run that is not a target (so, alive) still holds its own down marker
  * there. Returns what it changed, grouped by run. Toxics ordeal did not name
- * are never touched, and proxies are never deleted.
+ * are never touched, nor are owner markers (removeOwnedProxies deletes the
+ * proxies ordeal created).
  *
  * `downSeen` carries memory between passes: proxies where a target's down
  * marker was seen are added to it, and a proxy in it that is disabled is
@@ -66,7 +67,8 @@ export async function removeRunFaults(
   const proxies = await listProxies(http, toxiproxyUrl);
   await Promise.all(
     proxies.map(async (proxy) => {
-      const ours = proxy.toxics.map((toxic) => ({ toxic, parsed: parseFaultName(toxic.name) }));
+      // Owner markers are not faults: they say whose proxy it is, and go only with the proxy (removeOwnedProxies).
+      const ours = proxy.toxics.map((toxic) => ({ toxic, parsed: parseFaultName(toxic.name) })).filter(({ parsed }) => !parsed?.owner);
       const owned = ours.filter(({ parsed }) => parsed && isTarget(parsed.runId));
       const markers = owned.filter(({ parsed }) => parsed!.downMarker);
       for (const { parsed } of markers) downSeen.set(proxy.name, parsed!.runId);
@@ -87,5 +89,28 @@ export async function removeRunFaults(
       }
     }),
   );
+  return [...byRun].map(([runId, changes]) => ({ runId, changes }));
+}
+
+/**
+ * Deletes the proxies ordeal created (an `ordeal-<runId>-owner` marker) for
+ * runs that match `isGone` (dead, or this run at its end), unless a run that
+ * does not match still uses the proxy — any of its toxics there, a fresh
+ * heartbeat among them (the last live run that uses a proxy removes it).
+ * A proxy without an owner marker is a user's own and is never deleted.
+ * Returns what it deleted, grouped by the run that created it.
+ */
+export async function removeOwnedProxies(http: GuardedHttp, toxiproxyUrl: string, isGone: (runId: string) => boolean, aliveByHeartbeat: (proxy: ProxyState) => Set<string>): Promise<RemovedFaults[]> {
+  const byRun = new Map<string, string[]>();
+  for (const proxy of await listProxies(http, toxiproxyUrl)) {
+    const parsed = proxy.toxics.map((toxic) => parseFaultName(toxic.name)).filter((p) => p !== undefined);
+    const owner = parsed.find((p) => p.owner);
+    if (!owner || !isGone(owner.runId)) continue;
+    const alive = aliveByHeartbeat(proxy);
+    const usedByOthers = parsed.some((p) => !isGone(p.runId) && (!p.heartbeat || alive.has(p.runId)));
+    if (usedByOthers) continue;
+    await toxiproxyRequest(http, toxiproxyUrl, 'DELETE', `/proxies/${encodeURIComponent(proxy.name)}`);
+    byRun.set(owner.runId, [...(byRun.get(owner.runId) ?? []), `${proxy.name}: deleted the proxy it created`]);
+  }
   return [...byRun].map(([runId, changes]) => ({ runId, changes }));
 }

@@ -3,11 +3,13 @@ import type { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { isLeaseAlive, readLeases, removeLease } from './fault-lease.ts';
 import { parseFaultName } from './fault-names.ts';
-import { listProxies, removeRunFaults, type RemovedFaults } from './run-fault-cleaner.ts';
+import { listProxies, removeOwnedProxies, removeRunFaults, type RemovedFaults } from './run-fault-cleaner.ts';
 import { runsAliveByHeartbeat } from './run-heartbeat.ts';
 
 export interface SweepResult {
   removed: RemovedFaults[];
+  /** Proxies ordeal created for runs that are gone, deleted (none that a live run still uses). */
+  deletedProxies: RemovedFaults[];
   /** Runs whose faults stayed because they are alive (a fresh heartbeat in Toxiproxy, or a live lease here). */
   live: string[];
 }
@@ -28,15 +30,37 @@ export async function sweepStaleFaults(
   const leases = await readLeases();
   const proxies = await listProxies(http, toxiproxyUrl);
   const live = new Set([...leases.filter(isLeaseAlive).map((lease) => lease.runId), ...runsAliveByHeartbeat(proxies, options.nowMs ?? Date.now())]);
-  const removed = await removeRunFaults(http, toxiproxyUrl, (runId) => runId !== options.exceptRunId && (options.includeLive === true || !live.has(runId)));
+  const isGone = (runId: string): boolean => runId !== options.exceptRunId && (options.includeLive === true || !live.has(runId));
+  const removed = await removeRunFaults(http, toxiproxyUrl, isGone);
+  // The proxies those runs created go too, once no live run uses them (a rerun creates them again).
+  const nowMs = options.nowMs ?? Date.now();
+  const deletedProxies = await removeOwnedProxies(http, toxiproxyUrl, isGone, (proxy) => runsAliveByHeartbeat([proxy], nowMs));
   const deadLeases = leases.filter((lease) => !live.has(lease.runId) && lease.runId !== options.exceptRunId);
   await Promise.all(deadLeases.filter((lease) => lease.toxiproxyUrl === toxiproxyUrl || lease.toxiproxyUrl === '').map((lease) => removeLease(lease.runId)));
   const runsHere = new Set(proxies.flatMap((p) => p.toxics.map((t) => parseFaultName(t.name)?.runId)).filter((id): id is string => id !== undefined));
-  return { removed, live: options.includeLive ? [] : [...runsHere].filter((runId) => live.has(runId) && runId !== options.exceptRunId) };
+  return { removed, deletedProxies, live: options.includeLive ? [] : [...runsHere].filter((runId) => live.has(runId) && runId !== options.exceptRunId) };
 }
 
 export function describeSweep(result: SweepResult): string[] {
-  return result.removed.map(({ runId, changes }) => `removed faults left by run ${runId} (no longer alive): ${changes.join('; ')}`);
+  return [
+    ...result.removed.map(({ runId, changes }) => `removed faults left by run ${runId} (no longer alive): ${changes.join('; ')}`),
+    ...result.deletedProxies.map(({ runId, changes }) => `deleted proxies created by run ${runId} (no longer alive, used by no live run): ${changes.join('; ')}`),
+  ];
+}
+
+/**
+ * At a run's end: the proxies it created (and any a dead run created) are
+ * deleted unless another live run still uses them — the last live run that
+ * uses an ordeal-made proxy removes it. Returns what was deleted.
+ */
+export async function releaseOwnedProxies(http: GuardedHttp, toxiproxyUrl: string, runId: string): Promise<string[]> {
+  const leases = await readLeases();
+  const proxies = await listProxies(http, toxiproxyUrl);
+  const nowMs = Date.now();
+  const live = new Set([...leases.filter(isLeaseAlive).map((lease) => lease.runId), ...runsAliveByHeartbeat(proxies, nowMs)]);
+  live.delete(runId);
+  const deleted = await removeOwnedProxies(http, toxiproxyUrl, (id) => id === runId || !live.has(id), (proxy) => runsAliveByHeartbeat([proxy], nowMs));
+  return deleted.flatMap((d) => d.changes);
 }
 
 /** Before a run touches a Toxiproxy: faults left there by dead runs go, and the user is told; a Toxiproxy that does not answer stops the run (exit 3). */

@@ -68,6 +68,8 @@ export class ToxiproxyFaultController implements FaultController {
         `${this.where} has no proxy named ${missing.map((n) => `"${n}"`).join(', ')} (it has: ${existing.join(', ') || 'none'}; declare it in toxiproxy.proxies)`,
       );
     }
+    // This run uses these proxies from now on: its heartbeat there keeps another run from deleting one it created.
+    for (const name of new Set(proxyNames)) await this.ensureHeartbeat(name);
   }
 
   async apply(fault: Fault, phase: string): Promise<AppliedFault> {

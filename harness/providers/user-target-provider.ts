@@ -1,6 +1,7 @@
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import { OrdealError } from '../errors/ordeal-error.ts';
-import { sweepBeforeRun } from '../faults/stale-fault-sweeper.ts';
+import { releaseOwnedProxies, sweepBeforeRun } from '../faults/stale-fault-sweeper.ts';
+import { markOwned } from '../faults/owned-proxy.ts';
 import { resolveHostPort, type NetworkPolicy } from '../net/network-policy.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { scenarioNeedsPrometheus, scenarioUsesFaults } from '../scenario/scenario-needs.ts';
@@ -12,12 +13,20 @@ import type { ProvidedTarget, ProviderContext } from './provided-target.ts';
  * The scenario's declared proxies on a Toxiproxy: one that exists with the
  * same listen and upstream is used as it is (with whatever toxics it has); one
  * that does not exist is created, with the checked literal addresses
- * (Toxiproxy never resolves a name itself); one that exists with another
- * listen or upstream is someone else's: refused. Proxies are never deleted.
+ * (Toxiproxy never resolves a name itself), and marked as ordeal's (an owner
+ * marker toxic): the last live run that uses it deletes it, and so does a
+ * cleanup once its run is dead. One that exists with another listen or
+ * upstream is someone else's: refused. A user's own proxies are never deleted.
  * Two runs starting at once may both find a proxy missing: the one whose
  * creation loses reads it back and judges it like any existing one.
  */
-export async function provideProxies(toxiproxy: Toxiproxy, proxies: readonly { name: string; listen: string; upstream: string }[], policy: NetworkPolicy, onMessage: (message: string) => void): Promise<void> {
+export async function provideProxies(
+  toxiproxy: Toxiproxy,
+  proxies: readonly { name: string; listen: string; upstream: string }[],
+  policy: NetworkPolicy,
+  onMessage: (message: string) => void,
+  runId: string,
+): Promise<void> {
   const existing = await toxiproxy.getAll();
   for (const [index, proxy] of proxies.entries()) {
     const listen = await resolveHostPort(`toxiproxy.proxies[${index}].listen`, proxy.listen, policy);
@@ -48,7 +57,11 @@ export async function provideProxies(toxiproxy: Toxiproxy, proxies: readonly { n
         return false;
       },
     );
-    if (created) onMessage(`created proxy "${proxy.name}" (${listen} → ${upstream}); it stays after the run, for the next one`);
+    if (created) {
+      // Marked as ordeal's: deleted by the last live run that uses it, or by a cleanup once its run is dead.
+      await markOwned(toxiproxy, proxy.name, runId);
+      onMessage(`created proxy "${proxy.name}" (${listen} → ${upstream}); ordeal deletes it when no live run uses it any more`);
+    }
   }
 }
 
@@ -63,7 +76,14 @@ export async function provideUserTarget(scenario: Scenario, context: ProviderCon
   let toxiproxyUrl = overrides.toxiproxyUrl ?? scenario.toxiproxy?.url;
   if (toxiproxyUrl) await sweepBeforeRun(context.http, toxiproxyUrl, context.runId, context.onMessage);
   else if (scenarioUsesFaults(scenario)) toxiproxyUrl = await startOwnedToxiproxy(context);
-  if (toxiproxyUrl) await provideProxies(guardedToxiproxy(toxiproxyUrl, context.http), scenario.toxiproxy?.proxies ?? [], context.http.policy, context.onMessage);
+  if (toxiproxyUrl) {
+    const url = toxiproxyUrl;
+    // At the end: the proxies this run created (or a dead run did) go, unless another live run uses them.
+    context.cleanup.push('the proxies ordeal created', async () => {
+      for (const change of await releaseOwnedProxies(context.http, url, context.runId)) context.onMessage(change);
+    });
+    await provideProxies(guardedToxiproxy(toxiproxyUrl, context.http), scenario.toxiproxy?.proxies ?? [], context.http.policy, context.onMessage, context.runId);
+  }
   const prometheusUrl = scenarioNeedsPrometheus(scenario) ? (overrides.prometheusUrl ?? scenario.prometheus?.url) : undefined;
   return { targetUrl, toxiproxyUrl, prometheusUrl };
 }

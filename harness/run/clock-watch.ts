@@ -1,7 +1,20 @@
-import { timeBaseNowMs, wallClockOffsetMs } from '../clock/time-base.ts';
+import { Worker } from 'node:worker_threads';
+import { timeBaseAnchorMs, timeBaseNowMs, wallClockOffsetMs } from '../clock/time-base.ts';
 import type { ClockRecord, ClockStep, Stall } from '../verdict/clock-evidence.ts';
 
 export type { ClockRecord } from '../verdict/clock-evidence.ts';
+
+/**
+ * The looking thread: plain JavaScript (nothing to compile or load), reading
+ * the same time base as every other thread (hrtime + the main thread's anchor).
+ */
+const LOOKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const now = () => Number(process.hrtime.bigint()) / 1e6 + workerData.anchorMs;
+const look = () => { const atMs = now(); parentPort.postMessage([atMs, Date.now() - atMs]); };
+look();
+setInterval(look, workerData.intervalMs);
+`;
 
 export interface ClockWatchOptions {
   /** How often it looks (ms). */
@@ -42,6 +55,7 @@ export class ClockWatch {
   private last?: { atMs: number; offsetMs: number };
   private firstOffsetMs = 0;
   private timer?: NodeJS.Timeout;
+  private worker?: Worker;
 
   constructor(private readonly options: ClockWatchOptions = {}) {
     this.intervalMs = options.intervalMs ?? 250;
@@ -52,10 +66,24 @@ export class ClockWatch {
     this.offset = options.wallOffsetMs ?? wallClockOffsetMs;
   }
 
+  /**
+   * Looks from a thread of its own, so that a main thread merely busy (a report
+   * rendered, a burst of probes) is not taken for ordeal not running: only a
+   * stall of the whole process (SIGSTOP, a frozen VM, CPU starvation) delays
+   * that thread's looks. Each look is stamped there and judged here in order.
+   */
   start(): void {
-    this.sample();
-    this.timer = setInterval(() => this.sample(), this.intervalMs);
-    this.timer.unref();
+    if (this.options.nowMs) {
+      // Injected time (tests): look on a timer here.
+      this.sample();
+      this.timer = setInterval(() => this.sample(), this.intervalMs);
+      this.timer.unref();
+      return;
+    }
+    this.worker = new Worker(LOOKER_SOURCE, { eval: true, workerData: { anchorMs: timeBaseAnchorMs(), intervalMs: this.intervalMs } });
+    this.worker.on('message', ([atMs, offsetMs]: [number, number]) => this.sample(atMs, offsetMs));
+    this.worker.on('error', () => undefined);
+    this.worker.unref();
   }
 
   /** One look: what a timer tick does (called directly by tests). */
@@ -81,6 +109,7 @@ export class ClockWatch {
 
   /** What was seen so far (a last look first). */
   record(): ClockRecord {
+    // (With the looking thread, its looks queued behind a busy main thread are the record: no look from here.)
     if (this.timer) this.sample();
     const stepsMs = this.steps.reduce((sum, s) => sum + s.byMs, 0);
     const driftMs = this.last ? this.last.offsetMs - this.firstOffsetMs - stepsMs : 0;
@@ -91,6 +120,8 @@ export class ClockWatch {
     const record = this.record();
     clearInterval(this.timer);
     this.timer = undefined;
+    void this.worker?.terminate();
+    this.worker = undefined;
     return record;
   }
 }

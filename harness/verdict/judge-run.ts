@@ -90,20 +90,22 @@ export function judgeRun(run: RecordedRun): JudgedRun {
     const why = generatorShortfall(s, maxSendLagMs);
     return why ? [[s.name, why] as const] : [];
   }));
-  const checks = withoutStalls(
-    withoutVanishedFaults(
+  // A stall explains missing evidence first; a fault someone removed, after it (the phase did not run as described).
+  const checks = withoutVanishedFaults(
+    withoutStalls(
       [
         ...run.timeline.checks.map((check) =>
           evaluateCheck(check, check.afterMs ? statsAfterGrace(run, check.phase, check.afterMs) : statsByName.get(check.phase)!, maxSendLagMs, check.step === undefined ? undefined : stepRecordOf(run, check.phase, check.step)),
         ),
         ...run.scenario.checks.flatMap((check) => withWallClockEvidence(check, evaluateResilienceCheck(check, context), run.clock, run.startedAtMs)),
       ],
-      run.vanishedFaults ?? [],
+      run.windows,
+      run.clock,
+      run.startedAtMs,
     ),
-    run.windows,
-    run.clock,
-    run.startedAtMs,
+    run.vanishedFaults ?? [],
   );
+
   const { verdict, reason } = decideVerdict({ checks, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
   const exitCode = exitCodeOf({ verdict, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
   const warnings = [...clockWarnings(run.clock, run.startedAtMs), busyHostWarning(stats, maxSendLagMs)].filter((w): w is string => w !== undefined);

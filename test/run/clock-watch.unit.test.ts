@@ -63,7 +63,7 @@ describe('the judge and the clock evidence', () => {
   it('makes every check of a phase a stall overlaps INCONCLUSIVE, naming the stretch; others keep their result', () => {
     const judged = withoutStalls([check('before'), check('fault', 'fail'), check('after')], windows, record, 0);
     expect(judged.map((c) => c.status)).toEqual(['pass', 'inconclusive', 'inconclusive']);
-    expect(judged[1]!.reason).toBe('ordeal was not running from +25.0 s to +35.0 s (its process or event loop stalled: a SIGSTOP, a frozen VM, a long pause): this phase has a hole in its evidence');
+    expect(judged[1]!.reason).toBe('ordeal was not running from +25.0 s to +35.0 s (its process stalled: a SIGSTOP, a frozen VM, CPU starvation): this phase has a hole in its evidence');
   });
 
   it('makes checks on Prometheus\' signals INCONCLUSIVE after a wall-clock step; a check on ordeal\'s own probes stands', () => {

@@ -1,3 +1,4 @@
+import { RunEvents } from '../../harness/run/run-events.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -74,6 +75,11 @@ describe('nothing leaves the allowlist', () => {
   it('hands Toxiproxy the checked literal address, not the spelling it was given (0x7f.1 is 127.0.0.1)', async () => {
     const upstream = await serverOn('127.0.0.1');
     await using toxiproxy = await new ToxiproxyServer().start();
+    // Read while the run holds it (the run deletes the proxy it created at its end).
+    let upstreamSeen: Promise<string> | undefined;
+    const events = new RunEvents().on('faultApplied', () => {
+      upstreamSeen ??= toxiproxyState(toxiproxy.url).then(([proxy]) => (proxy as unknown as { upstream: string }).upstream);
+    });
     const report = await runScenario(
       validateScenario({
         name: 'hex',
@@ -84,10 +90,10 @@ describe('nothing leaves the allowlist', () => {
         phases: [{ name: 'p', duration: '1s', rate: 5, faults: [{ proxy: 'dep', kind: 'latency', latencyMs: 1 }] }],
         slos: [],
       }),
+      { events },
     );
     expect(report.faults).toHaveLength(1);
-    const [proxy] = await toxiproxyState(toxiproxy.url);
-    expect((proxy as unknown as { upstream: string }).upstream).toBe(`127.0.0.1:${upstream.port}`);
+    expect(await upstreamSeen).toBe(`127.0.0.1:${upstream.port}`);
   });
 
   it('refuses a name that does not resolve, before anything is sent', async () => {

@@ -61,7 +61,7 @@ export function scenarioBehindToxiproxy(target: TargetBehindToxiproxy, name: str
   });
 }
 
-/** The fault toxics on `target`'s "api" proxy, read from Toxiproxy itself (beside the heartbeat that says a run is alive). */
+/** The fault toxics on `target`'s "api" proxy, read from Toxiproxy itself (beside the heartbeat that says a run is alive, and the marker that says ordeal created the proxy). */
 export async function faultToxicsOn(target: TargetBehindToxiproxy): Promise<string[]> {
-  return ((await toxiproxyState(target.toxiproxy.url)).find((p) => p.name === target.proxy.name)?.toxics ?? []).map((t) => t.name).filter((name) => !name.endsWith('-heartbeat'));
+  return ((await toxiproxyState(target.toxiproxy.url)).find((p) => p.name === target.proxy.name)?.toxics ?? []).map((t) => t.name).filter((name) => !name.endsWith('-heartbeat') && !name.endsWith('-owner'));
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { OrdealError } from '../../errors/ordeal-error.ts';
 import type { Scenario } from '../../scenario/scenario-schema.ts';
 import { scenarioNeedsPrometheus } from '../../scenario/scenario-needs.ts';
-import { sweepBeforeRun } from '../../faults/stale-fault-sweeper.ts';
+import { releaseOwnedProxies, sweepBeforeRun } from '../../faults/stale-fault-sweeper.ts';
 import { startOwnedToxiproxy } from '../owned-toxiproxy.ts';
 import type { ProvidedTarget, ProviderContext } from '../provided-target.ts';
 import { startBundledStack } from './bundled-stack.ts';
@@ -28,12 +28,20 @@ export async function provideBundledStack(stack: NonNullable<Scenario['stack']>,
   assertStackDependencies();
   context.onMessage(`starting the bundled trading stack${stack.breaker ? '' : ' (breaker disabled)'}${stack.failover ? '' : ' (failover disabled)'}`);
   let toxiproxyUrl = overrides.toxiproxyUrl ?? scenario.toxiproxy?.url;
-  if (toxiproxyUrl) await sweepBeforeRun(context.http, toxiproxyUrl, context.runId, context.onMessage);
+  if (toxiproxyUrl) {
+    // Faults and proxies a dead run left go first (a rerun after a crash creates its proxies again).
+    await sweepBeforeRun(context.http, toxiproxyUrl, context.runId, context.onMessage);
+    const url = toxiproxyUrl;
+    context.cleanup.push('the proxies ordeal created', async () => {
+      for (const change of await releaseOwnedProxies(context.http, url, context.runId)) context.onMessage(change);
+    });
+  }
   else if (overrides.toxiproxyProvider && overrides.toxiproxyProvider !== 'binary') toxiproxyUrl = await startOwnedToxiproxy(context);
   const started = await startBundledStack({
     onProcessStarted: (pid) => context.owner.ownProcess(pid),
     onWarning: context.onMessage,
     toxiproxyUrl,
+    ...(toxiproxyUrl ? { ownerRunId: context.runId } : {}),
     breaker: stack.breaker,
     failover: stack.failover,
   });
