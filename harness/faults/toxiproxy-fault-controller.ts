@@ -97,7 +97,11 @@ export class ToxiproxyFaultController implements FaultController {
     const proxy = await this.client.get(proxyName);
     // Heartbeats are read by other processes and hosts against their wall clocks: stamped by the wall clock.
     const body = heartbeatToxic(this.runId, wallClockMs() + HEARTBEAT_TTL_MS);
-    await proxy.addToxic(body);
+    // The run may hold the proxy already (proxy-hold.ts keeps the same heartbeat): then it is refreshed.
+    await proxy.addToxic(body).catch(async (error: Error) => {
+      if (!/status code 409/.test(error.message)) throw error;
+      await (await proxy.getToxic(body.name)).update({ attributes: body.attributes, toxicity: 0 } as never);
+    });
     this.heartbeatProxies.add(proxyName);
   }
 

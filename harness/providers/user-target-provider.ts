@@ -2,6 +2,7 @@ import type { Toxiproxy } from 'toxiproxy-node-client';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { releaseOwnedProxies, sweepBeforeRun } from '../faults/stale-fault-sweeper.ts';
 import { markOwned } from '../faults/owned-proxy.ts';
+import { holdProxies } from '../faults/proxy-hold.ts';
 import { resolveHostPort, type NetworkPolicy } from '../net/network-policy.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { scenarioNeedsPrometheus, scenarioUsesFaults } from '../scenario/scenario-needs.ts';
@@ -82,7 +83,12 @@ export async function provideUserTarget(scenario: Scenario, context: ProviderCon
     context.cleanup.push('the proxies ordeal created', async () => {
       for (const change of await releaseOwnedProxies(context.http, url, context.runId)) context.onMessage(change);
     });
-    await provideProxies(guardedToxiproxy(toxiproxyUrl, context.http), scenario.toxiproxy?.proxies ?? [], context.http.policy, context.onMessage, context.runId);
+    const toxiproxy = guardedToxiproxy(toxiproxyUrl, context.http);
+    const declared = scenario.toxiproxy?.proxies ?? [];
+    await provideProxies(toxiproxy, declared, context.http.policy, context.onMessage, context.runId);
+    // Faults or not, this run uses its declared proxies until it ends: no other run deletes one under it.
+    const hold = await holdProxies(toxiproxy, declared.map((p) => p.name), context.runId);
+    context.cleanup.push('the heartbeats on the proxies it uses', () => hold.stop());
   }
   const prometheusUrl = scenarioNeedsPrometheus(scenario) ? (overrides.prometheusUrl ?? scenario.prometheus?.url) : undefined;
   return { targetUrl, toxiproxyUrl, prometheusUrl };

@@ -30,6 +30,7 @@ import { settleMarginMs } from './check-settling.ts';
 import { cleanNoteText, MAX_NOTES, type Operator } from './operator.ts';
 import { StopController } from './stop-controller.ts';
 import { ClockWatch } from './clock-watch.ts';
+import type { Stall } from '../verdict/clock-evidence.ts';
 
 export interface RunOptions extends RunOverrides {
   scenarioFile?: string;
@@ -96,6 +97,14 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
   // Templates, data and environment checked before anything starts: a missing variable or column is exit 2, nothing sent.
   const flowInputs = options.flowInputs ?? (await prepareFlowInputs(scenario, { scenarioFile: options.scenarioFile, env: options.env ?? process.env }));
   const driver = options.driver ?? createDriver(scenario, clock, timeScale);
+  // ordeal's own clocks: a stall (it did not run) or a wall-clock step, said at once; a stall also looks at the faults first thing.
+  // Its looking thread starts before the session opens: its own start-up stays out of every measured phase.
+  const onClock: { stall?: (stall: Stall) => void } = {};
+  const clockWatch = new ClockWatch({
+    onStall: (stall) => onClock.stall?.(stall),
+    onStep: (step) => events.emit('warning', { message: `the wall clock stepped ${step.byMs >= 0 ? '+' : '−'}${(Math.abs(step.byMs) / 1_000).toFixed(1)} s: ordeal times everything on its monotonic clock; checks on Prometheus' signals will be inconclusive` }),
+  });
+  clockWatch.start();
   const session = await RunSession.open(scenario, {
     flowInputs,
     runId,
@@ -107,6 +116,9 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     signal: options.signal,
     startInfrastructure: options.startInfrastructure,
     startWatchdog: options.startWatchdog,
+  }).catch((error: unknown) => {
+    clockWatch.stop();
+    throw error;
   });
   const { infrastructure, http } = session;
   const faults = infrastructure.faults;
@@ -143,14 +155,6 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
   const notes: OperatorNote[] = [];
   let recordingEnded = false;
   const watch = new RunWatch({ scenario, faults, recorder, clock, prometheus, events, stop, currentPhase: () => runner.currentPhase() });
-  // ordeal's own clocks: a stall (it did not run) or a wall-clock step, said at once; a stall also looks at the faults first thing.
-  const clockWatch = new ClockWatch({
-    onStall: (stall) => {
-      events.emit('warning', { message: `ordeal was not running for ${((stall.toMs - stall.fromMs) / 1_000).toFixed(1)} s (+${((stall.fromMs - startedAtMs) / 1_000).toFixed(1)} s to +${((stall.toMs - startedAtMs) / 1_000).toFixed(1)} s): the phases it overlaps will be inconclusive` });
-      void watch.verifyFaults();
-    },
-    onStep: (step) => events.emit('warning', { message: `the wall clock stepped ${step.byMs >= 0 ? '+' : '−'}${(Math.abs(step.byMs) / 1_000).toFixed(1)} s: ordeal times everything on its monotonic clock; checks on Prometheus' signals will be inconclusive` }),
-  });
   const feed = new LiveFeed({ events, recorder, clock, timeline, maxSendLagMs: parseDurationMs(scenario.load.maxSendLag) ?? 10, activeFaults: () => runner.activeFaults() });
 
   /** What the run recorded, as of now (the live snapshot) or at its end. */
@@ -207,7 +211,10 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     },
   });
   for (const message of scenarioWarnings(scenario)) events.emit('warning', { message });
-  clockWatch.start();
+  onClock.stall = (stall) => {
+    events.emit('warning', { message: `ordeal was not running for ${((stall.toMs - stall.fromMs) / 1_000).toFixed(1)} s (+${((stall.fromMs - startedAtMs) / 1_000).toFixed(1)} s to +${((stall.toMs - startedAtMs) / 1_000).toFixed(1)} s): the phases it overlaps will be inconclusive` });
+    void watch.verifyFaults();
+  };
   signals.start();
   watch.start();
   feed.start();

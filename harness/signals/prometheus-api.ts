@@ -49,6 +49,11 @@ export async function instantQuery(endpoint: PrometheusEndpoint, query: string, 
   return data.result as { metric: Record<string, string>; value: [number, string] }[];
 }
 
+/** The wall clock's offset from the time base now, in whole milliseconds: one per set of queries read together. */
+export function prometheusOffsetMs(): number {
+  return Math.round(wallClockOffsetMs());
+}
+
 /**
  * A range query between two instants of ordeal's time base. Prometheus stamps
  * its samples by its wall clock: the window is shifted onto it, and the
@@ -56,20 +61,27 @@ export async function instantQuery(endpoint: PrometheusEndpoint, query: string, 
  * read (a step of the wall clock during the run is caught apart, by the run's
  * clock watch).
  */
-export async function rangeQuery(endpoint: PrometheusEndpoint, query: string, startMs: number, endMs: number, stepSec: number, timeoutMs = 10_000): Promise<RangeSeries[]> {
-  const offsetMs = wallClockOffsetMs();
+export async function rangeQuery(
+  endpoint: PrometheusEndpoint,
+  query: string,
+  startMs: number,
+  endMs: number,
+  stepSec: number,
+  timeoutMs = 10_000,
+  /** The wall clock's offset, measured once for a set of queries read together (their steps then line up). */
+  offsetMs = prometheusOffsetMs(),
+): Promise<RangeSeries[]> {
   const data = await get<{ result: RangeSeries[] }>(
     endpoint,
     'query_range',
     { query, start: String((startMs + offsetMs) / 1_000), end: String((endMs + offsetMs) / 1_000), step: String(stepSec) },
     timeoutMs,
   );
-  if (Math.abs(offsetMs) < 0.5) return data.result;
+  if (offsetMs === 0) return data.result;
   return data.result.map((series) => ({ ...series, values: series.values.map(([atSec, value]) => [atSec - offsetMs / 1_000, value] as [number, string]) }));
 }
 
 /** The metric names Prometheus holds samples of between two instants of the time base (the `__name__` label's values). */
-export async function metricNames(endpoint: PrometheusEndpoint, startMs: number, endMs: number, timeoutMs = 10_000): Promise<string[]> {
-  const offsetMs = wallClockOffsetMs();
+export async function metricNames(endpoint: PrometheusEndpoint, startMs: number, endMs: number, timeoutMs = 10_000, offsetMs = prometheusOffsetMs()): Promise<string[]> {
   return get<string[]>(endpoint, 'label/__name__/values', { start: String((startMs + offsetMs) / 1_000), end: String((endMs + offsetMs) / 1_000) }, timeoutMs);
 }

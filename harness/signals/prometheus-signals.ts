@@ -1,5 +1,5 @@
 import { redactUrl } from '../net/redact-url.ts';
-import { instantQuery, metricNames, rangeQuery, type PrometheusEndpoint, type RangeSeries } from './prometheus-api.ts';
+import { instantQuery, metricNames, prometheusOffsetMs, rangeQuery, type PrometheusEndpoint, type RangeSeries } from './prometheus-api.ts';
 import { metricNamesIn } from './promql-metric-names.ts';
 import type { FiringAlert, RecordedSignals, SeriesResult, TimePoint } from './recorded-signals.ts';
 
@@ -48,22 +48,24 @@ export async function collectPrometheusSignals(
 ): Promise<Pick<RecordedSignals, 'series' | 'alerts'>> {
   const series = new Map<string, SeriesResult>();
   let known: Promise<Set<string>> | undefined;
+  // One offset for every query of this read: their steps land on the same instants, so series can be joined by time.
+  const offsetMs = prometheusOffsetMs();
   for (const query of new Set(queries)) {
     try {
       // Several series (e.g. one per label set) are combined by taking the largest value at each instant.
       const byTime = new Map<number, number>();
-      for (const s of await rangeQuery(endpoint, query, startMs, endMs, STEP_SEC)) {
+      for (const s of await rangeQuery(endpoint, query, startMs, endMs, STEP_SEC, undefined, offsetMs)) {
         for (const p of pointsOf(s)) byTime.set(p.atMs, Math.max(byTime.get(p.atMs) ?? -Infinity, p.value));
       }
       if (byTime.size === 0) {
-        known ??= metricNames(endpoint, startMs, endMs).then((names) => new Set(names));
+        known ??= metricNames(endpoint, startMs, endMs, undefined, offsetMs).then((names) => new Set(names));
         series.set(query, absentOrMissing(query, await known, startMs, endMs));
         continue;
       }
       const points = [...byTime].sort((a, b) => a[0] - b[0]).map(([atMs, value]) => ({ atMs, value }));
       // A series that first appears mid-run (a counter first incremented then) was absent, i.e. 0, before.
       if (points[0]!.atMs > startMs + 1_500 * STEP_SEC) {
-        known ??= metricNames(endpoint, startMs, endMs).then((names) => new Set(names));
+        known ??= metricNames(endpoint, startMs, endMs, undefined, offsetMs).then((names) => new Set(names));
         const before = absentOrMissing(query, await known, startMs, points[0]!.atMs - 1);
         if ('points' in before && before.absentSeries) points.unshift(...before.points);
       }
@@ -75,7 +77,7 @@ export async function collectPrometheusSignals(
   let alerts: RecordedSignals['alerts'];
   try {
     const firing = new Map<string, FiringAlert>();
-    for (const s of await rangeQuery(endpoint, 'ALERTS{alertstate="firing"}', startMs, endMs, STEP_SEC)) {
+    for (const s of await rangeQuery(endpoint, 'ALERTS{alertstate="firing"}', startMs, endMs, STEP_SEC, undefined, offsetMs)) {
       const name = s.metric.alertname ?? 'unknown';
       const entry = firing.get(name) ?? { severity: s.metric.severity ?? 'none', points: [], series: [] };
       entry.points.push(...pointsOf(s));

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { RunEvents } from '../../harness/run/run-events.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { startCountingServerProcess, type CountingServerProcess } from '../support/counting-server-process.ts';
@@ -28,9 +29,11 @@ describe('the open-model generator', () => {
     const realSec = (Date.parse(phase.end!) - Date.parse(phase.start!)) / 1_000;
 
     // Truthful: what the target received over the phase's real duration, not the 1,000,000 req/s asked for.
+    // (The phase's window also holds the 20 ms lead before its first send and the saturated main thread's wrap-up
+    // after its last: up to ~100 ms of a 2 s phase on a slow day here, so 10 %, not the bench's 0.6 % against nginx.)
     expect(phase.requests).toBe(received);
     expect(phase.achievedRate!).toBeGreaterThan((received / realSec) * 0.95);
-    expect(phase.achievedRate!).toBeLessThan((received / realSec) * 1.05);
+    expect(phase.achievedRate!).toBeLessThan((received / realSec) * 1.1);
     expect(phase.achievedRate!).toBeLessThan(500_000);
     expect(phase.unsent).toBeGreaterThan(0);
     // The phase ended on time (plus the short grace for what was due at its end), not when the backlog was sent.
@@ -83,13 +86,20 @@ describe('the open-model generator', () => {
 
   it('sleeps between arrivals: at 2,000 req/s it uses a small share of a core, and sends on time', async () => {
     server = await startCountingServerProcess();
-    const before = process.cpuUsage();
-    const startedMs = performance.now();
+    // The CPU of the phase itself (every thread of this process): start-up (compiling the worker, opening connections) is not the generator's rhythm.
+    let before: NodeJS.CpuUsage | undefined;
+    let startedMs = 0;
+    let coreShare = Number.NaN;
+    const events = new RunEvents()
+      .on('phaseStarted', () => ((before = process.cpuUsage()), (startedMs = performance.now())))
+      .on('phaseEnded', () => {
+        const cpu = process.cpuUsage(before);
+        coreShare = (cpu.user + cpu.system) / 1_000 / (performance.now() - startedMs);
+      });
     const report = await runScenario(
       scenarioAt(server.url, { load: { workers: 1, warmup: false }, phases: [{ name: 'steady', duration: '3s', rate: 2_000 }], slos: [{ http_reqs: ['count==6000'] }] }),
+      { events },
     );
-    const cpu = process.cpuUsage(before);
-    const coreShare = (cpu.user + cpu.system) / 1_000 / (performance.now() - startedMs);
     // A generator that spins between arrivals holds a whole core (share ≈ 1); one that sleeps needs a few percent.
     expect(coreShare).toBeLessThan(0.5);
     const phase = report.phases[0]!;

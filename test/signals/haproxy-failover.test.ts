@@ -99,3 +99,60 @@ describe.skipIf(haproxyMissing())('a real HAProxy doing active/backup failover, 
     expect(noHealthChecks.verdict).toBe('fail');
   });
 });
+
+/** Two fault phases back to back on the primary (no fault-free phase between): the backup carries the traffic through both. */
+async function runBackToBack(variant: HaproxyVariant): Promise<RunReport> {
+  await using lb = await startHaproxyFailover(variant);
+  await using prometheus = await new PrometheusServer().withScrapeTargets([{ job: 'haproxy', target: lb.metricsHost }]).start();
+  const failover = (phase: string) => ({
+    kind: 'failover',
+    phase,
+    replicaQuery: 'sum(irate(haproxy_server_http_responses_total{proxy="be",server="backup",code="2xx"}[3s]))',
+    totalQuery: 'sum(irate(haproxy_backend_http_responses_total{proxy="be"}[3s]))',
+    switchWithin: '3s',
+    minShare: 0.9,
+    returnsWithin: '4s',
+  });
+  return await runScenario(
+    validateScenario({
+      name: 'haproxy-back-to-back',
+      target: { baseUrl: lb.url },
+      toxiproxy: { url: lb.toxiproxy.url, proxies: [lb.primaryProxy] },
+      prometheus: { url: prometheus.url },
+      load: { maxSendLag: '1s' },
+      readiness: { promql: 'max(haproxy_server_status{proxy="be",server="primary",state="UP"})', timeout: '20s', interval: '250ms' },
+      requests: [{ path: '/' }],
+      phases: [
+        { name: 'baseline', duration: '3s', rate: 30 },
+        { name: 'down-1', duration: '5s', rate: 30, faults: [{ proxy: 'primary', kind: 'down' }] },
+        { name: 'down-2', duration: '5s', rate: 30, faults: [{ proxy: 'primary', kind: 'down' }] },
+        { name: 'recovery', duration: '6s', rate: 30 },
+      ],
+      slos: [],
+      checks: [failover('down-1'), failover('down-2')],
+    }),
+  );
+}
+
+describe.skipIf(haproxyMissing())('a real HAProxy through two faults back to back on its primary', () => {
+  let healthy: RunReport;
+  let noBackup: RunReport;
+  beforeAll(async () => {
+    [healthy, noBackup] = await Promise.all([runBackToBack({}), runBackToBack({ withoutBackup: true })]);
+  }, 120_000);
+
+  it('PASSES both failover checks with a healthy backup: the second as a continuation, its share ~100 %, the return after the last fault', () => {
+    expect(Object.entries(outcome(healthy)).filter(([, status]) => !status.startsWith('pass'))).toEqual([]);
+    const second = healthy.checks.filter((c) => c.phase === 'down-2');
+    expect(second.find((c) => c.name === 'failover to the replica within 3s')!.reason).toMatch(/^already serving when the fault began, since the previous phase down-1 faulted the same dependency back to back/);
+    for (const share of healthy.checks.filter((c) => c.name.startsWith('failover share'))) expect(share.observed).toBeGreaterThanOrEqual(95);
+    expect(healthy.verdict).toBe('pass');
+  });
+
+  it('FAILS both with the backup removed', () => {
+    const checks = outcome(noBackup);
+    expect(checks['down-1 failover to the replica within 3s']).toBe('fail (the replica served no traffic while the primary was down)');
+    expect(checks['down-2 failover to the replica within 3s']).toBe('fail (the replica served no traffic while the primary was down)');
+    expect(noBackup.verdict).toBe('fail');
+  });
+});

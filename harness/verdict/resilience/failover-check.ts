@@ -33,10 +33,12 @@ const median = (values: readonly number[]): number => {
  * traffic reads ~100 %, not the 91–98 % an average from the switch gives.
  */
 export function replicaShare(replica: readonly TimePoint[], totals: readonly TimePoint[], fromMs: number, toMs: number): number | undefined {
-  const totalAt = new Map(totals.map((p) => [p.atMs, p.value]));
+  // Joined by step: series read together share their instants (one clock offset per read).
+  const totalAt = new Map(totals.map((p) => [Math.round(p.atMs), p.value]));
+  const totalNear = (atMs: number): number => totalAt.get(Math.round(atMs)) ?? 0;
   const shares = replica
-    .filter((p) => p.atMs > fromMs && p.atMs <= toMs && (totalAt.get(p.atMs) ?? 0) > 0)
-    .map((p) => Math.min(1, p.value / totalAt.get(p.atMs)!));
+    .filter((p) => p.atMs > fromMs && p.atMs <= toMs && totalNear(p.atMs) > 0)
+    .map((p) => Math.min(1, p.value / totalNear(p.atMs)));
   if (shares.length === 0) return undefined;
   return median(shares.slice(Math.floor(shares.length / 2)));
 }
