@@ -10,6 +10,11 @@ export class CleanupStack {
     this.steps.push({ name, run });
   }
 
+  /** Forgets every step: the caller undoes things itself, in its own order (a run that ends normally). */
+  discard(): void {
+    this.steps.length = 0;
+  }
+
   /** Runs every step (newest first) and returns what failed, as "name: message". */
   async run(): Promise<string[]> {
     const failures: string[] = [];

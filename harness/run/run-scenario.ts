@@ -14,7 +14,7 @@ import { parseDurationMs } from '../scenario/duration.ts';
 import type { Scenario, ScenarioInput } from '../scenario/scenario-schema.ts';
 import { validateScenario } from '../scenario/validate-scenario.ts';
 import { scenarioWarnings } from '../scenario/scenario-warnings.ts';
-import { buildTimeline, type PlannedPhase } from '../scenario/timeline.ts';
+import { buildTimeline, type PlannedPhase, type Timeline } from '../scenario/timeline.ts';
 import { SignalCollection } from '../signals/signal-collection.ts';
 import { computePhaseStats, type PhaseWindow } from '../verdict/phase-stats.ts';
 import type { OperatorNote, RecordedRun } from '../verdict/recorded-run.ts';
@@ -30,6 +30,7 @@ import { settleMarginMs } from './check-settling.ts';
 import { cleanNoteText, MAX_NOTES, type Operator } from './operator.ts';
 import { StopController } from './stop-controller.ts';
 import { ClockWatch } from './clock-watch.ts';
+import { CleanupStack } from './cleanup-stack.ts';
 import type { Stall } from '../verdict/clock-evidence.ts';
 
 export interface RunOptions extends RunOverrides {
@@ -105,6 +106,10 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     onStep: (step) => events.emit('warning', { message: `the wall clock stepped ${step.byMs >= 0 ? '+' : '−'}${(Math.abs(step.byMs) / 1_000).toFixed(1)} s: ordeal times everything on its monotonic clock; checks on Prometheus' signals will be inconclusive` }),
   });
   clockWatch.start();
+  // What a failure part-way must undo, pushed right after each thing starts (k6's defer): a throw anywhere
+  // below stops the load driver, the infrastructure, the watchdog, the probes and the watches, and rethrows.
+  const undo = new CleanupStack();
+  undo.push('the clock watch', async () => void clockWatch.stop());
   const session = await RunSession.open(scenario, {
     flowInputs,
     runId,
@@ -116,10 +121,38 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     signal: options.signal,
     startInfrastructure: options.startInfrastructure,
     startWatchdog: options.startWatchdog,
-  }).catch((error: unknown) => {
-    clockWatch.stop();
+  }).catch(async (error: unknown) => {
+    await undo.run();
     throw error;
   });
+  undo.push('the session (load driver, infrastructure, watchdog)', async () => {
+    for (const problem of await session.close()) events.emit('warning', { message: problem });
+  });
+  try {
+    return await runPhases(scenario, options, { session, clockWatch, onClock, undo, events, clock, runId, timeline, timeScale, flowInputs, driver });
+  } catch (error) {
+    for (const problem of await undo.run()) events.emit('warning', { message: `cleaning up after a failure: ${problem}` });
+    throw error;
+  }
+}
+
+interface OpenRun {
+  session: RunSession;
+  clockWatch: ClockWatch;
+  onClock: { stall?: (stall: Stall) => void };
+  undo: CleanupStack;
+  events: RunEvents;
+  clock: Clock;
+  runId: string;
+  timeline: Timeline;
+  timeScale: number;
+  flowInputs: FlowInputs;
+  driver: LoadDriver;
+}
+
+/** The phases of a run whose session is open; it undoes what it starts through `undo` when it throws. */
+async function runPhases(scenario: Scenario, options: RunOptions, open: OpenRun): Promise<RecordedRun> {
+  const { session, clockWatch, onClock, undo, events, clock, runId, timeline, timeScale, flowInputs, driver } = open;
   const { infrastructure, http } = session;
   const faults = infrastructure.faults;
   const removeAllFaults = (): Promise<void> =>
@@ -127,6 +160,7 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
   // Faults go the moment the run stops, not after the load loops have wound down.
   const stop = new StopController(() => void removeAllFaults());
   const unfollow = stop.follow(options.signal);
+  undo.push('the faults', async () => (unfollow(), await removeAllFaults()));
 
   const startedAtMs = clock.nowMs();
   const recorder = new PhaseRecorder(startedAtMs);
@@ -216,8 +250,11 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     void watch.verifyFaults();
   };
   signals.start();
+  undo.push('the probes and scrapes', async () => signals.abandon());
   watch.start();
+  undo.push('the guards and the fault watch', async () => void watch.stop());
   feed.start();
+  undo.push('the live feed', async () => feed.stop());
   events.emit('runStarted', { runId, target: infrastructure.targetUrl.origin, timeline });
   for (const phase of timeline.phases) {
     if (stop.stopped) break;
@@ -229,6 +266,8 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     faultRecords.push(...outcome.faults);
     if (outcome.error && !stop.stopped) stop.stop({ kind: 'infrastructure', detail: outcome.error.message });
   }
+  // The run ends normally: each thing is undone here, in the order that keeps the record whole.
+  undo.discard();
   unfollow();
   const clockRecord = clockWatch.stop();
   const guardOutcomes = watch.stop();

@@ -64,6 +64,12 @@ export class SignalCollection {
     return { signals: { ...fromPrometheus, series: new Map([...fromPrometheus.series, ...scraped]), health }, observedUntilMs: nowMs - PROMETHEUS_SETTLE_MS };
   }
 
+  /** Stops probing and scraping, and reads nothing more (a run that failed part-way). */
+  abandon(): void {
+    this.prober?.stop();
+    this.scraper?.stop();
+  }
+
   /** Stops probing and scraping; reads Prometheus back over [fromMs, now] after it settles. */
   async stop(fromMs: number): Promise<{ signals: RecordedSignals; observedUntilMs: number }> {
     const { prometheus, clock, scenario } = this.sources;

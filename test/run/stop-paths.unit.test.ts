@@ -34,6 +34,7 @@ function fakes(options: { removeFails?: boolean; verify?: () => Promise<Vanished
   const driver: LoadDriver = {
     name: 'fake',
     model: 'open',
+    close: async () => void log.push('driver closed'),
     runPhase: (load: PhaseLoad, recorder: PhaseRecorder, signal: AbortSignal) =>
       new Promise((resolve) => {
         log.push(`load ${load.phase.name}`);
@@ -126,5 +127,23 @@ describe('stopping a run (fakes: no sockets, no processes)', () => {
     const report = await runScenario(scenario, { ...options, events });
     expect(report.verdict).toBe('pass');
     expect(warnings).toContain('a listener of "progress" threw: a broken dashboard');
+  });
+
+  it.each([
+    ['an operator whose attach throws', (): Partial<Parameters<typeof runScenario>[1]> => ({ operator: { attach: () => { throw new Error('the console broke'); } } })],
+    ['a phase-start listener that throws past the events (a confirm that rejects)', (): Partial<Parameters<typeof runScenario>[1]> => ({ operator: { confirmFaults: async () => { throw new Error('the console broke'); } } })],
+  ])('%s: the run rejects, and stops the infrastructure, closes the driver and releases the watchdog first', async (_what, extra) => {
+    const { log, released, options } = fakes();
+    const warnings: string[] = [];
+    const events = new RunEvents().on('warning', ({ message }) => warnings.push(message));
+    const outcome = await runScenario(scenario, { ...options, ...extra(), events }).then(
+      (report) => `resolved ${report.verdict}`,
+      (error: Error) => `rejected: ${error.message}`,
+    );
+    // Whatever the outcome, nothing the run opened is left open.
+    expect(log).toContain('driver closed');
+    expect(log).toContain('infrastructure stopped');
+    expect(released).toEqual(['released']);
+    if (outcome.startsWith('rejected')) expect(outcome).toBe('rejected: the console broke');
   });
 });
