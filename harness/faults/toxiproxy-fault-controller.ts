@@ -190,12 +190,14 @@ export class ToxiproxyFaultController implements FaultController {
    * ordeal removing them (a toxic deleted, a downed proxy re-enabled), each once.
    */
   async verify(): Promise<VanishedFault[]> {
+    // A listing asked for before a fault was in place cannot show it: such a fault waits for the next look.
+    const listedFromMs = this.clock.nowMs();
     const proxies = await this.listing();
     await this.refreshHeartbeats();
     const byName = new Map(proxies.map((p) => [p.name, p]));
     const found: VanishedFault[] = [];
     for (const applied of this.applied.values()) {
-      if (this.vanished.has(applied.id) || this.removing.has(applied.id)) continue;
+      if (this.vanished.has(applied.id) || this.removing.has(applied.id) || applied.appliedAtMs >= listedFromMs) continue;
       const proxy = byName.get(applied.fault.proxy);
       const toxicThere = proxy?.toxics.some((t) => t.name === applied.id) ?? false;
       const stillDown = applied.fault.kind !== 'down' || proxy?.enabled === false;

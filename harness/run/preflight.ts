@@ -8,6 +8,7 @@ import { assertPrometheusAnswers } from '../signals/prometheus-signals.ts';
 import { resolveAllowed, type NetworkPolicy } from '../net/network-policy.ts';
 import { assertListening } from '../net/tcp-probe.ts';
 import { assertFaultProxiesExist } from '../faults/fault-proxies.ts';
+import { assertNamesFound, lookUpNames } from '../signals/name-lookup.ts';
 import { assertUpstreamsListen, checkAddresses, checkResolvedAddresses } from './run-infrastructure.ts';
 import type { RunOverrides } from './run-overrides.ts';
 
@@ -64,5 +65,14 @@ async function lookAtInfrastructure(scenario: Scenario, overrides: RunOverrides,
     });
     lines.push(`prometheus at ${redactUrl(prometheusUrl)}: answers`);
   }
+  if (!scenario.stack) lines.push(...(await namesFound(scenario, overrides, http, prometheusUrl && scenarioNeedsPrometheus(scenario) ? prometheusUrl : undefined)));
   return lines;
+}
+
+/** Every name the scenario uses, looked up in the live system: a name it does not have is exit 2, with what it has. */
+async function namesFound(scenario: Scenario, overrides: RunOverrides, http: GuardedHttp, prometheusUrl: string | undefined): Promise<string[]> {
+  const targetUrl = new URL(overrides.targetUrl ?? scenario.target.baseUrl!);
+  const found = await lookUpNames(scenario, { http, targetUrl, ...(prometheusUrl ? { prometheus: { http, url: prometheusUrl } } : {}) });
+  assertNamesFound(found);
+  return [...found.findings, ...found.warnings.map((w) => `warning: ${w}`)];
 }

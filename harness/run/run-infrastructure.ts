@@ -105,7 +105,8 @@ export async function assertUpstreamsListen(scenario: Scenario, toxiproxy: Toxip
   const proxies = await toxiproxy.getAll();
   for (const [phaseIndex, phase] of scenario.phases.entries()) {
     for (const [faultIndex, fault] of phase.faults.entries()) {
-      const upstream = proxies[fault.proxy]?.upstream;
+      // A proxy ordeal will create (declared, not there yet) is checked at its declared upstream, like an existing one.
+      const upstream = proxies[fault.proxy]?.upstream ?? scenario.toxiproxy?.proxies.find((p) => p.name === fault.proxy)?.upstream;
       if (!upstream) continue;
       const checked = await resolveHostPort('upstream', upstream, policy).catch(() => undefined);
       if (!checked) continue;

@@ -205,6 +205,7 @@ async function runPhases(scenario: Scenario, options: RunOptions, open: OpenRun)
     warmupRequests: session.warmupRequests,
     ...(session.readinessWaitMs !== undefined ? { readinessWaitMs: session.readinessWaitMs } : {}),
     vanishedFaults: [...watch.vanished],
+    ...(session.lookupNotes.size > 0 ? { lookupNotes: session.lookupNotes } : {}),
     clock: clockWatch.record(),
     ...(skippedPhases.size > 0 ? { skippedPhases: new Map(skippedPhases) } : {}),
     ...(notes.length > 0 ? { annotations: [...notes] } : {}),

@@ -14,6 +14,7 @@ import type { RunEvents } from './run-events.ts';
 import { checkAddresses, checkResolvedAddresses, startRunInfrastructure, type StartedRunInfrastructure } from './run-infrastructure.ts';
 import type { RunOverrides } from './run-overrides.ts';
 import { waitUntilReady } from './readiness-gate.ts';
+import { assertNamesFound, lookUpNames } from '../signals/name-lookup.ts';
 
 /** Plain requests are recorded per name too when there are flows beside them, or an SLO names one. */
 function recordsPlainSteps(scenario: Scenario): boolean {
@@ -67,6 +68,8 @@ export class RunSession {
     private readonly watchdog: Watchdog | undefined,
     /** How long the readiness gate waited before the load could start (undefined: no gate). */
     readonly readinessWaitMs?: number,
+    /** Per check (index): what the name lookup warned about, said again beside its verdict. */
+    readonly lookupNotes: ReadonlyMap<number, string[]> = new Map(),
   ) {}
 
   static async open(scenario: Scenario, options: SessionOptions): Promise<RunSession> {
@@ -102,13 +105,15 @@ export class RunSession {
         readinessWaitMs = await waitUntilReady(scenario.readiness, { http, targetUrl: infrastructure.targetUrl, prometheusUrl: infrastructure.prometheusUrl, clock: options.clock, signal: options.signal });
         events.emit('infrastructure', { message: `ready after ${(readinessWaitMs / 1_000).toFixed(1)} s` });
       }
+      // Every name the checks use, looked up in the live system before any load: a typo is exit 2, never read as a broken service.
+      const lookupNotes = scenario.stack ? new Map<number, string[]>() : await lookUpRunNames(scenario, http, infrastructure, events);
       if (options.flowInputs) {
         if (options.flowInputs.setup) events.emit('infrastructure', { message: `running setup (${options.flowInputs.setup.map((s) => s.name).join(' → ')}), before any phase and counted in none` });
         const shared = await runSetup(options.flowInputs, load);
         load.flows = { inputs: options.flowInputs, shared, recordPlainSteps: recordsPlainSteps(scenario) };
       }
       const warmupRequests = await prepareDriver(scenario, options, load);
-      return new RunSession(http, infrastructure, options.driver, load, warmupRequests, watchdog, readinessWaitMs);
+      return new RunSession(http, infrastructure, options.driver, load, warmupRequests, watchdog, readinessWaitMs, lookupNotes);
     } catch (error) {
       await options.driver.close?.().catch(() => undefined);
       await infrastructure?.stop();
@@ -131,6 +136,14 @@ export class RunSession {
     await this.http.close();
     return problems;
   }
+}
+
+async function lookUpRunNames(scenario: Scenario, http: GuardedHttp, infrastructure: StartedRunInfrastructure, events: RunEvents): Promise<Map<number, string[]>> {
+  const prometheus = infrastructure.prometheusUrl && scenarioNeedsPrometheus(scenario) ? { http, url: infrastructure.prometheusUrl } : undefined;
+  const found = await lookUpNames(scenario, { http, targetUrl: infrastructure.targetUrl, ...(prometheus ? { prometheus } : {}) });
+  assertNamesFound(found);
+  for (const warning of found.warnings) events.emit('warning', { message: warning });
+  return found.notes;
 }
 
 /** Starts the driver's threads, then warms it up before the first phase: its own start-up stays out of every measurement. */

@@ -12,9 +12,13 @@ export interface SeriesRead {
   text: string;
   /** What it is to the check: "state", "open", "half-open", "replica traffic", "replicas", "CPU %", "memory %", "value". */
   role: string;
+  /** The check's field that says it (for messages: checks[2].replicaQuery). */
+  field: string;
+  /** Its series may not exist before the fault (a backup's counter, first incremented by a failover): a lookup warns, not refuses. */
+  mayAppearLater: boolean;
 }
 
-const read = (source: SeriesRead['source'], text: string, role: string): SeriesRead => ({ key: source === 'scrape' ? scrapeKey(text) : text, source, text, role });
+const read = (source: SeriesRead['source'], text: string, role: string, field: string, mayAppearLater = false): SeriesRead => ({ key: source === 'scrape' ? scrapeKey(text) : text, source, text, role, field, mayAppearLater });
 
 /** The per-state series a breaker check reads (one-hot gauges), or undefined when it reads one state number. */
 export function breakerStateReads(check: BreakerCheck): { open: SeriesRead; halfOpen?: SeriesRead } | undefined {
@@ -24,10 +28,10 @@ export function breakerStateReads(check: BreakerCheck): { open: SeriesRead; half
     const name = JSON.stringify(check.breaker ?? '');
     const selector = (state: string) =>
       source === 'scrape' ? `resilience4j_circuitbreaker_state{name=${name},state="${state}"}` : `max(resilience4j_circuitbreaker_state{name=${name},state=~"${state === 'open' ? 'open|forced_open' : state}"})`;
-    return { open: read(source, selector('open'), 'open'), halfOpen: read(source, selector('half_open'), 'half-open') };
+    return { open: read(source, selector('open'), 'open', 'breaker'), halfOpen: read(source, selector('half_open'), 'half-open', 'breaker') };
   }
   if (check.states) {
-    return { open: read(source, check.states.open, 'open'), ...(check.states.halfOpen ? { halfOpen: read(source, check.states.halfOpen, 'half-open') } : {}) };
+    return { open: read(source, check.states.open, 'open', 'states.open'), ...(check.states.halfOpen ? { halfOpen: read(source, check.states.halfOpen, 'half-open', 'states.halfOpen') } : {}) };
   }
   return undefined;
 }
@@ -39,15 +43,16 @@ export function readsOf(check: ResilienceCheck): SeriesRead[] {
       const states = breakerStateReads(check);
       if (states) return [states.open, ...(states.halfOpen ? [states.halfOpen] : [])];
       const text = check.source === 'scrape' ? check.metric : check.query;
-      return text ? [read(check.source, text, 'state')] : [];
+      return text ? [read(check.source, text, 'state', check.source === 'scrape' ? 'metric' : 'query')] : [];
     }
-    case 'failover': return [...(check.replicaQuery ? [read('prometheus', check.replicaQuery, 'replica traffic')] : []), ...(check.totalQuery ? [read('prometheus', check.totalQuery, 'all traffic')] : [])];
+    // A backup's traffic may not exist before the first failover (a counter appears on first use).
+    case 'failover': return [...(check.replicaQuery ? [read('prometheus', check.replicaQuery, 'replica traffic', 'replicaQuery', true)] : []), ...(check.totalQuery ? [read('prometheus', check.totalQuery, 'all traffic', 'totalQuery', true)] : [])];
     case 'autoscaling': {
       const text = check.source === 'scrape' ? check.metric : check.query;
-      return text ? [read(check.source, text, 'replicas')] : [];
+      return text ? [read(check.source, text, 'replicas', check.source === 'scrape' ? 'metric' : 'query')] : [];
     }
-    case 'resources': return [...(check.cpuQuery ? [read('prometheus', check.cpuQuery, 'CPU %')] : []), ...(check.memoryQuery ? [read('prometheus', check.memoryQuery, 'memory %')] : [])];
-    case 'promql': return [read('prometheus', check.query, 'value')];
+    case 'resources': return [...(check.cpuQuery ? [read('prometheus', check.cpuQuery, 'CPU %', 'cpuQuery')] : []), ...(check.memoryQuery ? [read('prometheus', check.memoryQuery, 'memory %', 'memoryQuery')] : [])];
+    case 'promql': return [read('prometheus', check.query, 'value', 'query', check.appearsLater)];
     default: return [];
   }
 }

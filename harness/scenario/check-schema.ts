@@ -132,6 +132,8 @@ export const checkSchema = z.discriminatedUnion('kind', [
     for: duration.optional().describe('…and then hold this long without a break (without within: this long somewhere in the phase).'),
     /** Judge from each phase's start + this grace (an alert's rate window or a breaker's wait carried over from the last fault). */
     after: graceAfter,
+    /** Its series may not exist before the fault (a counter first incremented by it): `plan` warns instead of refusing. */
+    appearsLater: z.boolean().default(false).describe('Its series may not exist before the fault (a counter first incremented by it): plan warns about a selector that matches nothing yet instead of refusing it.'),
   }),
   z.strictObject({
     kind: kind('health', 'a health probe answers healthy throughout'),

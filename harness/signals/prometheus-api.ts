@@ -85,3 +85,32 @@ export async function rangeQuery(
 export async function metricNames(endpoint: PrometheusEndpoint, startMs: number, endMs: number, timeoutMs = 10_000, offsetMs = prometheusOffsetMs()): Promise<string[]> {
   return get<string[]>(endpoint, 'label/__name__/values', { start: String((startMs + offsetMs) / 1_000), end: String((endMs + offsetMs) / 1_000) }, timeoutMs);
 }
+
+/** Every metric name Prometheus holds (the `__name__` label's values over its whole retention). */
+export async function allMetricNames(endpoint: PrometheusEndpoint, timeoutMs = 5_000): Promise<string[]> {
+  return get<string[]>(endpoint, 'label/__name__/values', {}, timeoutMs);
+}
+
+/** The values a label takes on the series that `match` selects (e.g. `outcome` on `payments_bank_calls_total`). */
+export async function labelValuesOf(endpoint: PrometheusEndpoint, label: string, match: string, timeoutMs = 5_000): Promise<string[]> {
+  return get<string[]>(endpoint, `label/${encodeURIComponent(label)}/values`, { 'match[]': match }, timeoutMs);
+}
+
+/** The label sets of the series a selector matches over the last `lookbackMs` (now: Prometheus' own clock). */
+export async function seriesMatching(endpoint: PrometheusEndpoint, selector: string, lookbackMs: number, timeoutMs = 5_000): Promise<Record<string, string>[]> {
+  const nowSec = Date.now() / 1_000;
+  return get<Record<string, string>[]>(endpoint, 'series', { 'match[]': selector, start: String(nowSec - lookbackMs / 1_000), end: String(nowSec) }, timeoutMs);
+}
+
+export interface AlertingRule {
+  group: string;
+  name: string;
+  query: string;
+  labels: Record<string, string>;
+}
+
+/** The alerting rules Prometheus has loaded (`/api/v1/rules?type=alert`). */
+export async function alertingRules(endpoint: PrometheusEndpoint, timeoutMs = 5_000): Promise<AlertingRule[]> {
+  const data = await get<{ groups: { name: string; rules: { name: string; query: string; labels?: Record<string, string> }[] }[] }>(endpoint, 'rules', { type: 'alert' }, timeoutMs);
+  return data.groups.flatMap((group) => group.rules.map((rule) => ({ group: group.name, name: rule.name, query: rule.query, labels: rule.labels ?? {} })));
+}

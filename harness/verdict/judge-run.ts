@@ -62,6 +62,16 @@ function withoutVanishedFaults(checks: CheckResult[], vanished: readonly Vanishe
   });
 }
 
+/**
+ * What the name lookup warned about before the run (a selector that matched
+ * nothing yet), said beside a verdict that did not pass: a FAIL that reads
+ * like a broken system may be a label typo.
+ */
+function withLookupNotes(checks: CheckResult[], notes: readonly string[] | undefined): CheckResult[] {
+  if (!notes || notes.length === 0) return checks;
+  return checks.map((c) => (c.status === 'pass' ? c : { ...c, reason: `${c.reason ? `${c.reason}; ` : ''}note: ${notes.join('; ')}` }));
+}
+
 /** A phase's figures from its start + a grace on (whole seconds of the run after it), for SLOs with `after`. */
 function statsAfterGrace(run: RecordedRun, phaseName: string, afterMs: number): PhaseStats {
   const phase = run.timeline.phases.find((p) => p.name === phaseName)!;
@@ -97,7 +107,9 @@ export function judgeRun(run: RecordedRun): JudgedRun {
         ...run.timeline.checks.map((check) =>
           evaluateCheck(check, check.afterMs ? statsAfterGrace(run, check.phase, check.afterMs) : statsByName.get(check.phase)!, maxSendLagMs, check.step === undefined ? undefined : stepRecordOf(run, check.phase, check.step)),
         ),
-        ...run.scenario.checks.flatMap((check) => withWallClockEvidence(check, evaluateResilienceCheck(check, context), run.clock, run.startedAtMs)),
+        ...run.scenario.checks.flatMap((check, index) =>
+          withLookupNotes(withWallClockEvidence(check, evaluateResilienceCheck(check, context), run.clock, run.startedAtMs), run.lookupNotes?.get(index)),
+        ),
       ],
       run.windows,
       run.clock,

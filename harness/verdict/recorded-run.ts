@@ -46,6 +46,8 @@ export interface RecordedRun {
   annotations?: readonly OperatorNote[];
   /** Faults of this run that someone else removed while they should have been in place. */
   vanishedFaults?: readonly VanishedFault[];
+  /** Per check (index in scenario.checks): what the name lookup before the run warned about (a selector that matched nothing yet). */
+  lookupNotes?: ReadonlyMap<number, readonly string[]>;
   /** What ordeal's clock watch saw: stretches it did not run, wall-clock steps and drift (absent: not watched). */
   clock?: ClockRecord;
   /** Where it ran (read by the run, so that judging and reporting stay pure). */

@@ -129,7 +129,8 @@ describe('mistakes caught before any load', () => {
           { kind: 'health', probe: 'ready' },
         ],
       });
-      const planned = await runCli(['plan', named.file]);
+      // Offline: the reads are printed, not looked up (this counting server has no /metrics; name lookups are tested in name-lookup.test.ts).
+      const planned = await runCli(['plan', named.file, '--offline']);
       expect(planned.code, planned.stderr).toBe(0);
       expect(planned.stdout).toContain('check: breaker bank opens within 5s');
       expect(planned.stdout).toContain(`open: scrape ${new URL("/metrics", target.url).href}: resilience4j_circuitbreaker_state{name="bank",state="open"}`);

@@ -11,11 +11,11 @@ import { toxiproxyState } from '../support/toxiproxy-state.ts';
 const KILLS = Number(process.env.ORDEAL_KILL_ROUNDS ?? 3);
 const CLEAN_WITHIN_MS = 2_000;
 
-/** Faults of ordeal runs still in Toxiproxy: its toxics and the proxies it holds down. */
+/** Faults of ordeal runs still in Toxiproxy: its toxics and the proxies it holds down (an owner marker is no fault: it goes with its proxy). */
 async function leftovers(url: string): Promise<string[]> {
   const proxies = await toxiproxyState(url);
   return [
-    ...proxies.flatMap((p) => p.toxics.filter((t) => t.name.startsWith('ordeal-')).map((t) => `${p.name}: toxic ${t.name}`)),
+    ...proxies.flatMap((p) => p.toxics.filter((t) => t.name.startsWith('ordeal-') && !t.name.endsWith('-owner')).map((t) => `${p.name}: toxic ${t.name}`)),
     ...proxies.filter((p) => !p.enabled).map((p) => `${p.name}: disabled`),
   ];
 }

@@ -100,6 +100,10 @@ export async function startPaymentsService(options: PaymentsOptions = {}): Promi
       response.end('{"status":"UP"}');
       return;
     }
+    if (request.url !== '/pay') {
+      response.writeHead(404).end('{"error":"Not Found"}');
+      return;
+    }
     recent.push(Date.now());
     const pay = options.breaker === false ? primary() : breaker.fire();
     pay
