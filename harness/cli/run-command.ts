@@ -182,6 +182,7 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
       compare: options.compare,
       compareOptions: { ...DEFAULT_COMPARE_OPTIONS, latencyTolerancePercent: options.tolerance ?? DEFAULT_COMPARE_OPTIONS.latencyTolerancePercent },
       stepSummaryFile: process.env.GITHUB_STEP_SUMMARY || undefined,
+      onWarning: (message: string) => io.stderr.write(`ordeal: warning: ${message}\n`),
     };
     const { files, report: published } = await publishReport(report, reportDir, publishOptions).catch(async (error: Error) => {
       // The load was sent and the faults removed: the run's record must not be lost with the folder.

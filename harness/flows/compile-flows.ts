@@ -60,7 +60,7 @@ class FlowCompiler {
     }
     if (ref.kind === 'data') {
       if (!this.context.dataColumns) fail(field, `"{{ data.${ref.column} }}" needs a data file (add data: { file: "rows.csv" })`);
-      if (!this.context.dataColumns.includes(ref.column)) fail(field, `"{{ data.${ref.column} }}" names no column of ${this.context.dataFile} (its columns: ${this.context.dataColumns.join(', ')})`);
+      if (!this.context.dataColumns.includes(ref.column)) fail(field, `"{{ data.${ref.column} }}" names no column of ${this.context.dataFile} (${shownColumns(this.context.dataColumns)})`);
     }
   }
 
@@ -153,3 +153,15 @@ export function compileRequests(requests: readonly RequestInput[]): FlowInputs {
   return compileFlows({ requests: [...requests], flows: [], setup: undefined, env: undefined }, { env: {} });
 }
 
+/**
+ * A data file's columns as a person should see them: the names a template can
+ * use, and never the raw text of a first line that is not a CSV header (a
+ * file that is not data — a password file — must not be echoed into a
+ * terminal or a CI log).
+ */
+function shownColumns(columns: readonly string[]): string {
+  const names = columns.filter((column) => /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(column));
+  if (names.length === 0) return 'its first line is not a CSV header of column names; is it the data file you meant?';
+  const others = columns.length - names.length;
+  return `its columns: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}${others > 0 ? ` (and ${others} that are not names)` : ''}`;
+}

@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { DataRows, FlowInputs } from './compiled-flow.ts';
 import { compileFlows } from './compile-flows.ts';
+import { readRegularFile } from '../files/read-regular-file.ts';
+
+/** The largest data file ordeal reads (its rows are kept in memory and copied to every load worker). */
+export const MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
 
 function bad(message: string, cause?: unknown): OrdealError {
   return new OrdealError('ORDEAL_ERR_SCENARIO', `data.file: ${message}`, cause === undefined ? undefined : { cause });
@@ -34,9 +37,9 @@ export async function loadDataRows(data: NonNullable<Scenario['data']>, scenario
   const file = path.resolve(scenarioFile ? path.dirname(scenarioFile) : process.cwd(), data.file);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularFile(file, MAX_DATA_FILE_BYTES);
   } catch (error) {
-    throw bad(`"${data.file}" cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; looked for ${file}, relative to ${scenarioFile ? 'the scenario file' : 'the working directory'})`, error);
+    throw bad(`"${data.file}" ${(error as Error).message} (looked for ${file}, relative to ${scenarioFile ? 'the scenario file' : 'the working directory'}; give a CSV or JSON file of at most 64 MiB)`, error);
   }
   const rows = parseRows(data.file, text);
   if (rows.length === 0) throw bad(`"${data.file}" has no rows (add at least one under the header)`);

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareOptions } from '../compare/compare-runs.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
-import { previousPassingRun, readRunHistory, type StoredRun } from './run-history.ts';
+import { readRegularFile } from '../files/read-regular-file.ts';
+import { MAX_REPORT_BYTES, previousPassingRun, readRunHistory, type StoredRun } from './run-history.ts';
 import { writeRunIndex } from './run-index.ts';
 import type { RunReport } from './run-report.ts';
 import { writeReports } from './write-reports.ts';
@@ -11,9 +11,9 @@ import { writeReports } from './write-reports.ts';
 export async function readReportFile(file: string, field = 'report'): Promise<StoredRun> {
   let report: RunReport;
   try {
-    report = JSON.parse(await readFile(file, 'utf8')) as RunReport;
+    report = JSON.parse(await readRegularFile(file, MAX_REPORT_BYTES)) as RunReport;
   } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
+    const reason = (cause as Error).message;
     throw new OrdealError('ORDEAL_ERR_USAGE', `${field}: "${file}" cannot be read as a report.json (${reason}; give a reports/<run-id>/report.json)`, { cause });
   }
   if (report?.schemaVersion !== 1 || !Array.isArray(report.phases) || !Array.isArray(report.timeseries)) {
@@ -39,6 +39,8 @@ export interface PublishOptions {
   /** Write into this folder instead of `<reportDir>/<run-id>/`. */
   runDir?: string;
   stepSummaryFile?: string;
+  /** Hears what was skipped on the way (a sibling run's report.json that is a FIFO, or too large). */
+  onWarning?: (message: string) => void;
 }
 
 /** Compares with the baseline, writes every format, appends the step summary and rewrites the run index. */
@@ -46,7 +48,7 @@ export async function publishReport(report: RunReport, reportDir: string, option
   let published = report;
   if (options.compare !== false) {
     // An explicit baseline is compared even when it is this very run (a sanity check: no regression).
-    const baseline = options.baseline ?? previousPassingRun(await readRunHistory(reportDir), report);
+    const baseline = options.baseline ?? previousPassingRun(await readRunHistory(reportDir, skipped(options)), report);
     if (baseline) {
       published = { ...report, comparison: compareRuns(report, baseline.report, options.compareOptions ?? DEFAULT_COMPARE_OPTIONS, baseline.file) };
     }
@@ -54,4 +56,9 @@ export async function publishReport(report: RunReport, reportDir: string, option
   const files = await writeReports(published, reportDir, { stepSummaryFile: options.stepSummaryFile, runDir: options.runDir });
   files.push(await writeRunIndex(reportDir));
   return { files, report: published };
+}
+
+/** A sibling run skipped while reading the history: said once, as a warning. */
+function skipped(options: PublishOptions): (file: string, why: string) => void {
+  return (file, why) => options.onWarning?.(`skipped ${file}: it ${why}`);
 }

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readRegularFile } from '../files/read-regular-file.ts';
 import path from 'node:path';
 import type { RunReport } from './run-report.ts';
 
@@ -7,8 +8,16 @@ export interface StoredRun {
   report: RunReport;
 }
 
-/** Every run folder's report.json under `reportDir`, oldest first (run ids sort by time). Unreadable ones are skipped. */
-export async function readRunHistory(reportDir: string): Promise<StoredRun[]> {
+/** The largest report.json ordeal reads back (a six-hour run's is a few MiB). */
+export const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Every run folder's report.json under `reportDir`, oldest first (run ids sort
+ * by time). Unreadable ones are skipped; one that is not a regular file (a
+ * FIFO planted in a sibling folder would hang a plain read) or over the bound
+ * is skipped and `onSkip` hears why.
+ */
+export async function readRunHistory(reportDir: string, onSkip: (file: string, why: string) => void = () => undefined): Promise<StoredRun[]> {
   const entries = await readdir(reportDir, { withFileTypes: true }).catch(() => []);
   const runs = await Promise.all(
     entries
@@ -16,9 +25,11 @@ export async function readRunHistory(reportDir: string): Promise<StoredRun[]> {
       .map(async (entry) => {
         const file = path.join(reportDir, entry.name, 'report.json');
         try {
-          const report = JSON.parse(await readFile(file, 'utf8')) as RunReport;
+          const report = JSON.parse(await readRegularFile(file, MAX_REPORT_BYTES)) as RunReport;
           return report.schemaVersion === 1 && typeof report.runId === 'string' ? { file, report } : undefined;
-        } catch {
+        } catch (error) {
+          const reason = (error as { reason?: string }).reason;
+          if (reason === 'not-regular' || reason === 'too-large') onSkip(file, (error as Error).message);
           return undefined;
         }
       }),

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readRegularFile, type UnreadableFileError } from '../files/read-regular-file.ts';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { OrdealError } from '../errors/ordeal-error.ts';
@@ -19,6 +19,9 @@ async function registerTsx(): Promise<void> {
   register();
 }
 
+/** A scenario file is text a person wrote: a larger one is not a scenario. */
+const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
+
 async function readRawScenario(filePath: string): Promise<unknown> {
   const extension = path.extname(filePath).toLowerCase();
   if (MODULE_EXTENSIONS.has(extension)) {
@@ -29,7 +32,11 @@ async function readRawScenario(filePath: string): Promise<unknown> {
     }
     return module.default;
   }
-  const text = await readFile(filePath, 'utf8');
+  const text = await readRegularFile(filePath, MAX_SCENARIO_BYTES).catch((cause: UnreadableFileError) => {
+    // Not there, or not readable: said below as before. A FIFO, a device, a folder or a huge file: said here.
+    if (cause.reason === 'unreadable') throw cause.cause;
+    throw new OrdealError('ORDEAL_ERR_USAGE', `${filePath}: ${cause.message} (give a scenario file: .ts, .js, .json, .yaml or .yml)`, { cause });
+  });
   if (extension === '.json') return JSON.parse(text);
   if (extension === '.yaml' || extension === '.yml') return parseYaml(text);
   throw new OrdealError(

@@ -7,7 +7,8 @@ import type { ResilienceCheck } from '../scenario/check-schema.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { probeSpecs } from './health-prober.ts';
 import { parseMetricSelector } from './metric-selector.ts';
-import { alertingRules, allMetricNames, instantQuery, labelValuesOf, seriesMatching, type AlertingRule, type PrometheusEndpoint } from './prometheus-api.ts';
+import { alertingRules, allMetricNames, instantQuery, labelValuesOf, scrapeTargets, seriesMatching, type AlertingRule, type PrometheusEndpoint } from './prometheus-api.ts';
+import { waitUntil } from '../clock/wait-until.ts';
 import { labelsKeptBy, selectorsIn, withoutThreshold, type VectorSelector } from './promql-selectors.ts';
 
 /**
@@ -180,8 +181,16 @@ class Lookup {
   }
 }
 
+/** A Prometheus started moments ago may not have scraped yet: names are looked up once every target was scraped once (at most this long). */
+const FIRST_SCRAPE_WAIT_MS = 30_000;
+
+async function awaitFirstScrapes(prometheus: PrometheusEndpoint): Promise<void> {
+  await waitUntil(async () => (await scrapeTargets(prometheus)).every((t) => t.lastScrapeMs > 0), { timeoutMs: FIRST_SCRAPE_WAIT_MS, intervalMs: 250, what: 'every Prometheus target to be scraped once' }).catch(() => undefined);
+}
+
 /** Looks every name a scenario uses up in the live system, once. Throws only when a source does not answer. */
 export async function lookUpNames(scenario: Scenario, sources: LookupSources): Promise<NameLookup> {
+  if (sources.prometheus) await awaitFirstScrapes(sources.prometheus);
   const lookup = new Lookup(scenario, sources);
   for (const [index, check] of scenario.checks.entries()) {
     for (const read of readsOf(check)) {

@@ -114,3 +114,12 @@ export async function alertingRules(endpoint: PrometheusEndpoint, timeoutMs = 5_
   const data = await get<{ groups: { name: string; rules: { name: string; query: string; labels?: Record<string, string> }[] }[] }>(endpoint, 'rules', { type: 'alert' }, timeoutMs);
   return data.groups.flatMap((group) => group.rules.map((rule) => ({ group: group.name, name: rule.name, query: rule.query, labels: rule.labels ?? {} })));
 }
+
+/** When each active scrape target was last scraped (epoch ms; 0: never yet). */
+export async function scrapeTargets(endpoint: PrometheusEndpoint, timeoutMs = 5_000): Promise<{ job: string; lastScrapeMs: number; health: string }[]> {
+  const data = await get<{ activeTargets: { labels?: Record<string, string>; lastScrape: string; health: string }[] }>(endpoint, 'targets', { state: 'active' }, timeoutMs);
+  return data.activeTargets.map((t) => {
+    const at = Date.parse(t.lastScrape);
+    return { job: t.labels?.job ?? '', lastScrapeMs: Number.isFinite(at) && at > 0 ? at : 0, health: t.health };
+  });
+}

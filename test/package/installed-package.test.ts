@@ -98,7 +98,8 @@ describe('ordeal installed from its tarball into a fresh project (--omit=dev --o
     expect(tsc.code).toBe(0);
   });
 
-  it('ordeal/vitest: a gate passes on a healthy target and fails on a slow one, saying observed vs expected and where', async () => {
+  // An npm install and two vitest runs: 26 s alone, over 60 s beside two other slow files.
+  it('ordeal/vitest: a gate passes on a healthy target and fails on a slow one, saying observed vs expected and where', { timeout: 150_000 }, async () => {
     const install = await run(NPM, ['install', `vitest@${VITEST_VERSION}`, '--no-save', '--no-audit', '--no-fund', '--prefer-offline'], project);
     expect(install.code, install.out).toBe(0);
     const gate = (name: string, url: string) =>
