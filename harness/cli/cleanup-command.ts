@@ -1,5 +1,5 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
-import { isLeaseAlive, readLeases } from '../faults/fault-lease.ts';
+import { isLeaseAlive, leaseDirectory, readLeases } from '../faults/fault-lease.ts';
 import { describeSweep, sweepStaleFaults } from '../faults/stale-fault-sweeper.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
@@ -19,7 +19,13 @@ export async function cleanupCommand(options: { toxiproxy?: string; all?: boolea
     ? [options.toxiproxy]
     : [...new Set(leases.filter((lease) => options.all || !isLeaseAlive(lease)).map((lease) => lease.toxiproxyUrl).filter((url) => url !== ''))];
   if (urls.length === 0) {
-    io.stdout.write('ordeal cleanup: no lease names a Toxiproxy to clean (give --toxiproxy http://127.0.0.1:8474)\n');
+    // The truth, lease by lease: which runs this machine knows of, which Toxiproxy each names, and why nothing was done.
+    const why = leases.map((lease) => `  run ${lease.runId}: ${isLeaseAlive(lease) ? `alive (pid ${lease.pid}${lease.watchdogPid ? `, watchdog ${lease.watchdogPid}` : ''}): its faults are its own (--all removes them too)` : 'names no Toxiproxy (it held no faults)'}${lease.toxiproxyUrl ? `, Toxiproxy ${redactUrl(lease.toxiproxyUrl)}` : ''}`);
+    io.stdout.write(
+      leases.length === 0
+        ? `ordeal cleanup: no run's lease is in ${leaseDirectory()} (no run here left faults behind); give --toxiproxy http://127.0.0.1:8474 to clean a Toxiproxy directly\n`
+        : `ordeal cleanup: nothing to clean from the leases in ${leaseDirectory()}:\n${why.join('\n')}\ngive --toxiproxy http://127.0.0.1:8474 to clean a Toxiproxy directly\n`,
+    );
     return 0;
   }
   const policy = { allowlist: DEFAULT_ALLOWLIST, allowNonLoopback: false };

@@ -84,13 +84,14 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
     .option('--offline', 'check the scenario and its addresses only, not that the target, Toxiproxy and Prometheus answer (e.g. before the stack is started)')
     .action(async (file: string, options: { timeScale?: number; target?: string; toxiproxy?: string; prometheus?: string; allowNonLoopback?: boolean; offline?: boolean }) => {
-      const [{ loadScenario }, { prepareFlowInputs }, { buildTimeline }, { checkPlanAddresses, preflight }, { scenarioWarnings }, { renderPlan }] = await Promise.all([
+      const [{ loadScenario }, { prepareFlowInputs }, { buildTimeline }, { checkPlanAddresses, preflight }, { scenarioWarnings }, { renderPlan }, { redactUrlsIn }] = await Promise.all([
         import('../scenario/load-scenario.ts'),
         import('../flows/flow-inputs.ts'),
         import('../scenario/timeline.ts'),
         import('../run/preflight.ts'),
         import('../scenario/scenario-warnings.ts'),
         import('./render-plan.ts'),
+        import('../net/redact-url.ts'),
       ]);
       const scenario = await loadScenario(file);
       const overrides = { targetUrl: options.target, toxiproxyUrl: options.toxiproxy, prometheusUrl: options.prometheus, allowNonLoopback: options.allowNonLoopback };
@@ -98,7 +99,8 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
       await checkPlanAddresses(scenario, overrides);
       // Templates, data and environment too: a missing variable or column is exit 2 here as in a run.
       const inputs = await prepareFlowInputs(scenario, { scenarioFile: file });
-      io.stdout.write(`${renderPlan(scenario, buildTimeline(scenario, options.timeScale), inputs)}\n`);
+      // Credentials in a URL the scenario names (target, Toxiproxy, Prometheus) are never printed, here as in a run.
+      io.stdout.write(`${redactUrlsIn(renderPlan(scenario, buildTimeline(scenario, options.timeScale), inputs))}\n`);
       const warnings = scenarioWarnings(scenario);
       if (warnings.length > 0) io.stdout.write(`\nwarnings:\n${warnings.map((line) => `  ${line}`).join('\n')}\n`);
       if (options.offline) {
@@ -107,7 +109,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
         return;
       }
       const findings = await preflight(scenario, overrides);
-      if (findings.length > 0) io.stdout.write(`\ninfrastructure:\n${findings.map((line) => `  ${line}`).join('\n')}\n`);
+      if (findings.length > 0) io.stdout.write(`\ninfrastructure:\n${findings.map((line) => `  ${redactUrlsIn(line)}`).join('\n')}\n`);
     });
 
   program

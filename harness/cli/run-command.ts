@@ -1,3 +1,4 @@
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GuardedHttp } from '../net/guarded-http.ts';
@@ -185,8 +186,9 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
       onWarning: (message: string) => io.stderr.write(`ordeal: warning: ${message}\n`),
     };
     const { files, report: published } = await publishReport(report, reportDir, publishOptions).catch(async (error: Error) => {
-      // The load was sent and the faults removed: the run's record must not be lost with the folder.
-      const fallback = path.join(os.tmpdir(), 'ordeal-reports');
+      // The load was sent and the faults removed: the run's record must not be lost with the folder. The fallback is
+      // a fresh private folder (mkdtemp: 0700, a new name), never a fixed path another user could plant a symlink at.
+      const fallback = await mkdtemp(path.join(os.tmpdir(), 'ordeal-reports-'));
       io.stderr.write(`ordeal: writing the report into ${reportDir} failed (${error.message}); writing it into ${fallback} instead\n`);
       return publishReport(report, fallback, { ...publishOptions, compare: false, stepSummaryFile: undefined });
     });

@@ -8,7 +8,7 @@ import type { WorkerBuckets } from '../load/worker-buckets.ts';
 import type { CompiledCapture, CompiledFlow, CompiledStep } from './compiled-flow.ts';
 import { valueAtPath } from './json-path.ts';
 import type { TemplateScope } from './template.ts';
-import { compileWire, renderWire, type WireTemplate } from './wire-template.ts';
+import { compileWire, RenderedTooLargeError, renderWire, type WireTemplate } from './wire-template.ts';
 
 /** What every iteration of a worker shares. */
 export interface FlowRunContext {
@@ -22,6 +22,8 @@ export interface FlowRunContext {
   recordPlainSteps: boolean;
   /** Closed model: every request takes a send slot (limits.maxRatePerSec). */
   pacer?: SendPacer;
+  /** A response body a step captures from is kept up to this many bytes (load.maxCaptureBytes). */
+  maxCaptureBytes: number;
   /** The Host header templated requests carry (the target's). */
   hostHeader: string;
 }
@@ -129,6 +131,13 @@ export class FlowIteration implements ResponseListener {
     if (pacer && !this.paced) {
       const now = epochNowMs();
       const slot = pacer.take(now);
+      // A send slot past the phase's end (more users than the rate cap lets send in time): nothing is sent, and this
+      // user waits out the phase (not a new turn at once: that would spin), so the phase ends on time.
+      if (slot >= this.plan.stopAtEpochMs) {
+        if (this.index > 0) return this.end(false);
+        setTimeout(this.plan.onEnd, Math.max(0, this.plan.stopAtEpochMs - now));
+        return;
+      }
       if (slot - now >= 1) {
         this.paced = true;
         setTimeout(this.sendStep, slot - now);
@@ -140,7 +149,19 @@ export class FlowIteration implements ResponseListener {
     this.sentEpochMs = epochNowMs();
     // Closed model: the turn began at the first send (after any pacing).
     if (this.index === 0 && this.plan.think) this.plan.startEpochMs = this.sentEpochMs;
-    this.context.sender.send(this.request(this.step), this);
+    let request: PreparedRequest;
+    try {
+      request = this.request(this.step);
+    } catch (error) {
+      if (!(error instanceof RenderedTooLargeError)) throw error;
+      // Not sent: the step fails as a capture whose value could not be used, naming the step.
+      this.failure = `step ${this.step.name}: ${error.message}`;
+      this.context.buckets.recordFailure(this.plan.phase, this.timedFromMs, 'capture');
+      this.recordStep(undefined, 'capture');
+      setImmediate(() => this.end(false));
+      return;
+    }
+    this.context.sender.send(request, this);
   };
 
   /** The first step of an open-model arrival is timed from its intended time; every other from its send. */
@@ -152,9 +173,13 @@ export class FlowIteration implements ResponseListener {
     this.completed(status, this.statusError(status));
   }
 
-  onResponse(status: number, headers: readonly string[], body: string): void {
+  onResponse(status: number, headers: readonly string[], body: string | undefined): void {
     let error = this.statusError(status);
-    if (!error) {
+    if (!error && body === undefined) {
+      // The body was over the capture bound: read and dropped, never kept.
+      error = 'capture';
+      this.failure = `step ${this.step.name}: the HTTP ${status} response's body is over the ${this.context.maxCaptureBytes / 1_048_576} MiB ordeal keeps for captures (load.maxCaptureBytes); it was read and dropped`;
+    } else if (!error && body !== undefined) {
       for (const spec of this.step.captures) {
         const value = capture(spec, headers, body);
         if (value === undefined) {

@@ -1,4 +1,5 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
+import { DEFAULT_MAX_CAPTURE_BYTES } from '../load/http-sender.ts';
 import { createHttpSender } from '../load/create-http-sender.ts';
 import { epochNowMs } from '../load/precise-time.ts';
 import { WorkerBuckets } from '../load/worker-buckets.ts';
@@ -10,6 +11,7 @@ export interface SetupTarget {
   baseUrl: URL;
   connectAddress?: string;
   timeoutMs: number;
+  maxCaptureBytes?: number;
 }
 
 /**
@@ -20,11 +22,12 @@ export interface SetupTarget {
  */
 export async function runSetup(inputs: FlowInputs, target: SetupTarget): Promise<Record<string, string>> {
   if (!inputs.setup) return {};
-  const sender = createHttpSender(target.baseUrl, 1, target.timeoutMs, target.connectAddress);
+  const maxCaptureBytes = target.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
+  const sender = createHttpSender(target.baseUrl, 1, target.timeoutMs, target.connectAddress, maxCaptureBytes);
   try {
     const iteration = await new Promise<FlowIteration>((resolve) => {
       const flow = { name: 'setup', weight: 1, steps: inputs.setup!, plain: false };
-      const context = { sender, buckets: new WorkerBuckets(), steps: new StepStats('recording'), env: inputs.env, shared: new Map<string, string>(), recordPlainSteps: false, hostHeader: target.baseUrl.host };
+      const context = { sender, buckets: new WorkerBuckets(), steps: new StepStats('recording'), env: inputs.env, shared: new Map<string, string>(), recordPlainSteps: false, hostHeader: target.baseUrl.host, maxCaptureBytes };
       const row = inputs.data?.rows[0];
       const it: FlowIteration = new FlowIteration(context, { phase: 'setup', flow, startEpochMs: epochNowMs(), row, think: false, stopAtEpochMs: Number.POSITIVE_INFINITY, stopped: () => false, onEnd: () => resolve(it) });
       it.start();

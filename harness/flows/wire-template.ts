@@ -61,9 +61,19 @@ function fill(parts: readonly WirePart[], scope: TemplateScope): string {
   return out;
 }
 
+/** A rendered request line and headers over this is refused before it is sent (servers refuse far less: 8–64 KiB). */
+export const MAX_RENDERED_HEAD_BYTES = 64 * 1024;
+/** A rendered body over this is refused before it is sent. */
+export const MAX_RENDERED_BODY_BYTES = 16 * 1024 * 1024;
+
+/** A template filled past its bound (a captured 100 MB value in a path): the request is not sent. */
+export class RenderedTooLargeError extends Error {}
+
 export function renderWire(wire: WireTemplate, scope: TemplateScope): Buffer {
   const head = fill(wire.head, scope);
+  if (head.length > MAX_RENDERED_HEAD_BYTES) throw new RenderedTooLargeError(`its request line and headers would be ${head.length} bytes, over the ${MAX_RENDERED_HEAD_BYTES} ordeal sends (a captured or data value too large for a path or header)`);
   if (!wire.body) return Buffer.from(wire.lengthAlways ? `${head}content-length: 0\r\n\r\n` : `${head}\r\n`);
   const body = fill(wire.body, scope);
+  if (body.length > MAX_RENDERED_BODY_BYTES) throw new RenderedTooLargeError(`its body would be over the ${MAX_RENDERED_BODY_BYTES / 1_048_576} MiB ordeal sends (a captured or data value too large)`);
   return Buffer.from(`${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }

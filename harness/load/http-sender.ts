@@ -9,10 +9,14 @@ export interface ResponseListener {
   onFailure(error: Error): void;
   /**
    * Instead of onStatus, for a request with `readResponse`: the status, the
-   * headers as received (flat: name, value, name, value…) and the body, for captures.
+   * headers as received (flat: name, value, name, value…) and the body, for
+   * captures — undefined when it was over the capture bound (read and dropped).
    */
-  onResponse?(status: number, headers: readonly string[], body: string): void;
+  onResponse?(status: number, headers: readonly string[], body: string | undefined): void;
 }
+
+/** A response body a step captures from is kept up to this by default (load.maxCaptureBytes); beyond it, the body is drained and `onResponse` gets undefined. */
+export const DEFAULT_MAX_CAPTURE_BYTES = 16 * 1024 * 1024;
 
 export interface HttpSender {
   send(request: PreparedRequest, listener: ResponseListener): void;

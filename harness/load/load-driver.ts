@@ -21,6 +21,8 @@ export interface LoadTarget {
   flows?: FlowLoad;
   connections: number;
   timeoutMs: number;
+  /** A body a step captures from is kept up to this many bytes (load.maxCaptureBytes). */
+  maxCaptureBytes?: number;
 }
 
 export interface PhaseLoad extends LoadTarget {

@@ -31,14 +31,14 @@ const running = { count: 0 };
 let stopRequested = false;
 const stopped = (): boolean => stopRequested;
 const pickFlow = createWeightedPicker(setup.flows);
-const sender = createHttpSender(new URL(setup.origin), setup.maxInFlight, setup.timeoutMs, setup.connectAddress);
+const sender = createHttpSender(new URL(setup.origin), setup.maxInFlight, setup.timeoutMs, setup.connectAddress, setup.maxCaptureBytes);
 const steps = new StepStats('recording');
 const rows = setup.data ? new RowSource(setup.data, setup.workerIndex, setup.workerCount) : undefined;
 const shared = new Map(Object.entries(setup.shared));
 
 /** Iterations of the scenario's flows into `into` (the phase's record, or a warm-up's scratch one). */
 function iterationStarter(into: WorkerBuckets, intoSteps: StepStats, pacer?: SendPacer): StartIteration {
-  const context: FlowRunContext = { sender, buckets: into, steps: intoSteps, env: setup.env, shared, recordPlainSteps: setup.recordPlainSteps, hostHeader: new URL(setup.origin).host, ...(pacer ? { pacer } : {}) };
+  const context: FlowRunContext = { sender, buckets: into, steps: intoSteps, env: setup.env, shared, recordPlainSteps: setup.recordPlainSteps, hostHeader: new URL(setup.origin).host, maxCaptureBytes: setup.maxCaptureBytes, ...(pacer ? { pacer } : {}) };
   return (phase, startEpochMs, turn, onEnd) => {
     const row = rows?.take();
     if (rows && row === undefined) return false;

@@ -7,6 +7,8 @@ import type { PreparedRequest } from './request-mix.ts';
 /** What a connection needs from its pool. */
 export interface ConnectionOwner {
   readonly timeoutMs: number;
+  /** A body read for captures is kept up to this many bytes. */
+  readonly maxCaptureBytes: number;
   wireOf(request: PreparedRequest): Buffer;
   /** The response ended and the connection can take another request. */
   release(connection: RawHttpConnection): void;
@@ -53,6 +55,9 @@ export class RawHttpConnection {
   /** For a request that reads its response (captures): headers and body chunks. */
   private responseHeaders: string[] | undefined;
   private bodyChunks: Buffer[] | undefined;
+  /** Bytes kept for captures so far; past owner.maxCaptureBytes the body is drained, not kept. */
+  private keptBytes = 0;
+  private overCaptureBound = false;
   private completed = 0;
   private retried = false;
   private gone = false;
@@ -93,6 +98,8 @@ export class RawHttpConnection {
     this.receivedBytes = 0;
     this.responseHeaders = undefined;
     this.bodyChunks = request.readResponse ? [] : undefined;
+    this.keptBytes = 0;
+    this.overCaptureBound = false;
     this.retried = retried;
     this.timer.refresh();
     this.socket.write(this.owner.wireOf(request));
@@ -123,7 +130,8 @@ export class RawHttpConnection {
     this.request = undefined;
     this.completed += 1;
     const chunks = this.bodyChunks;
-    const read = chunks && listener.onResponse ? { headers: this.responseHeaders ?? [], body: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8') } : undefined;
+    const body = this.overCaptureBound ? undefined : chunks && (chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    const read = chunks && listener.onResponse ? { headers: this.responseHeaders ?? [], body } : undefined;
     this.bodyChunks = undefined;
     if (this.keepAlive) this.owner.release(this);
     else this.destroy();
@@ -132,8 +140,16 @@ export class RawHttpConnection {
   };
 
   private readonly onBody = (chunk: Buffer, offset: number, length: number): void => {
+    if (!this.bodyChunks || this.overCaptureBound) return;
+    this.keptBytes += length;
+    if (this.keptBytes > this.owner.maxCaptureBytes) {
+      // Over the bound: what was kept goes, the rest is read and dropped (a 10 GB stream costs no memory).
+      this.overCaptureBound = true;
+      this.bodyChunks = [];
+      return;
+    }
     // A view, not a copy: each socket read is a buffer of its own.
-    this.bodyChunks?.push(chunk.subarray(offset, offset + length));
+    this.bodyChunks.push(chunk.subarray(offset, offset + length));
   };
 
   private readonly onData = (chunk: Buffer): void => {

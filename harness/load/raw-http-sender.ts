@@ -1,6 +1,7 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { ORDEAL_VERSION } from '../report/version.ts';
 import type { HttpSender, ResponseListener } from './http-sender.ts';
+import { DEFAULT_MAX_CAPTURE_BYTES } from './http-sender.ts';
 import { epochNowMs } from './precise-time.ts';
 import { RawHttpConnection, ResponseTimeoutError, type ConnectionOwner } from './raw-http-connection.ts';
 import type { PreparedRequest } from './request-mix.ts';
@@ -62,6 +63,8 @@ export class RawHttpSender implements HttpSender, ConnectionOwner {
     private maxConnections: number,
     readonly timeoutMs: number,
     connectAddress?: string,
+    /** A body read for captures is kept up to this many bytes; beyond it, drained and dropped. */
+    readonly maxCaptureBytes = DEFAULT_MAX_CAPTURE_BYTES,
   ) {
     this.host = connectAddress ?? origin.hostname.replace(/^\[(.*)\]$/, '$1');
     this.port = Number(origin.port || 80);

@@ -5,6 +5,7 @@ import { decodeLatencyHistogram } from '../metrics/latency-histogram.ts';
 import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import type { LoadDriver, LoadTarget, PhaseLoad, PhaseSendWindow } from './load-driver.ts';
 import { epochNowMs } from './precise-time.ts';
+import { DEFAULT_MAX_CAPTURE_BYTES } from './http-sender.ts';
 import { timeBaseAnchorMs } from '../clock/time-base.ts';
 import { compileRequests } from '../flows/compile-flows.ts';
 import { RUNS_COMPILED } from '../process/module-entry.ts';
@@ -66,6 +67,7 @@ export class ThreadedDriver implements LoadDriver {
         recordPlainSteps: flows.recordPlainSteps,
         maxInFlight: Math.max(1, Math.ceil(this.maxInFlight / this.workerCount)),
         timeoutMs: load.timeoutMs,
+        maxCaptureBytes: load.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES,
         timeBaseAnchorMs: timeBaseAnchorMs(),
       };
       const worker = new Worker(WORKER_ENTRY, { workerData: setup });

@@ -21,6 +21,8 @@ export interface WorkerSetup {
   /** This worker's share of the in-flight cap (open model). */
   maxInFlight: number;
   timeoutMs: number;
+  /** A body a step captures from is kept up to this many bytes. */
+  maxCaptureBytes: number;
   /** The main thread's time base (time-base.ts): the worker schedules and buckets on the same clock. */
   timeBaseAnchorMs: number;
 }

@@ -1,5 +1,5 @@
 import type { GuardedHttp } from '../net/guarded-http.ts';
-import { redactUrl, redactUrlsIn } from '../net/redact-url.ts';
+import { redactUrlsIn, redactWebhookUrl } from '../net/redact-url.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
 import type { RunEvents } from '../run/run-events.ts';
 import type { RunReport } from '../report/run-report.ts';
@@ -112,7 +112,7 @@ export class RunNotifier {
       if (only && !only.includes(channel.kind)) continue;
       const target = channel.kind === 'alertmanager' ? new URL('/api/v2/alerts', channel.url) : new URL(channel.url);
       const body = channel.kind === 'alertmanager' ? alertmanagerBody(notice) : webhookBody(notice, channel.format);
-      const shown = `${channel.kind} ${redactUrl(channel.url)}`;
+      const shown = `${channel.kind} ${redactWebhookUrl(channel.url)}`;
       this.pending.push(
         this.http
           .request(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), timeoutMs: DELIVERY_TIMEOUT_MS, maxBodyBytes: 64 * 1024 })
@@ -121,7 +121,8 @@ export class RunNotifier {
             this.outcomes.push({ channel: shown, event: notice.event, ok: true });
           })
           .catch((error: Error) => {
-            const message = redactUrlsIn(error.message);
+            // An error may quote the URL it was sent to: its path and query secrets are hidden there too.
+            const message = redactUrlsIn([channel.url, target.href].reduce((text, url) => text.split(url).join(redactWebhookUrl(url)), error.message));
             this.outcomes.push({ channel: shown, event: notice.event, ok: false, error: message });
             this.warn(`notifying ${shown} of ${notice.event} failed: ${message} (the verdict does not depend on it)`);
           }),

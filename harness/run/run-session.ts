@@ -98,6 +98,7 @@ export class RunSession {
         requests: scenario.requests,
         connections: scenario.load.connections,
         timeoutMs: parseDurationMs(scenario.load.timeout) ?? 5_000,
+        maxCaptureBytes: scenario.load.maxCaptureBytes,
       };
       let readinessWaitMs: number | undefined;
       if (scenario.readiness) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseMetricSelector } from '../signals/metric-selector.ts';
 import { parseDurationMs } from './duration.ts';
 
-const duration = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, { error: 'is not a duration (use "500ms", "30s", "2m" or "1m30s")' });
+const duration = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, { error: 'is not a duration of at most 30 days (use "500ms", "30s", "2m" or "1m30s")' });
 const phase = z.string().min(1);
 const alertName = z.string().min(1).refine((text) => parseMetricSelector(text) !== undefined, { error: 'is not an alert name (use e.g. "CircuitBreakerOpen", or with labels \'HAProxyServerDown{server="primary"}\')' });
 /** Libraries whose breaker metrics ordeal knows by name (their documented shapes). */

@@ -2,7 +2,10 @@ const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
 const DURATION_PATTERN = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$/;
 const PART_PATTERN = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 
-/** Parses k6-style durations ("500ms", "30s", "2m", "1m30s", "1h") into milliseconds. */
+/** The longest duration ordeal times: 30 days (a 400-digit number of seconds is not a duration). */
+export const MAX_DURATION_MS = 30 * 24 * 3_600_000;
+
+/** Parses k6-style durations ("500ms", "30s", "2m", "1m30s", "1h") into milliseconds; undefined when it is not one, or longer than 30 days. */
 export function parseDurationMs(text: string): number | undefined {
   const trimmed = text.trim();
   if (!DURATION_PATTERN.test(trimmed)) return undefined;
@@ -10,7 +13,7 @@ export function parseDurationMs(text: string): number | undefined {
   for (const [, amount, unit] of trimmed.matchAll(PART_PATTERN)) {
     totalMs += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
   }
-  return Math.round(totalMs);
+  return Number.isFinite(totalMs) && totalMs <= MAX_DURATION_MS ? Math.round(totalMs) : undefined;
 }
 
 export function formatDurationMs(durationMs: number): string {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parseDurationMs } from './duration.ts';
 
-const duration = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, { error: 'is not a duration (use "500ms", "30s", "2m" or "1m30s")' });
-const zeroOrDuration = z.string().refine((text) => parseDurationMs(text) !== undefined, { error: 'is not a duration (use "0s", "500ms", "2s")' });
+const duration = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, { error: 'is not a duration of at most 30 days (use "500ms", "30s", "2m" or "1m30s")' });
+const zeroOrDuration = z.string().refine((text) => parseDurationMs(text) !== undefined, { error: 'is not a duration of at most 30 days (use "0s", "500ms", "2s")' });
 
 /** A variable a capture fills: later steps use it as {{ name }}. */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -24,7 +24,7 @@ export const guardSchema = z
     promql: z.string().min(1).optional().describe('Or: PromQL that trips the guard when it returns any sample (e.g. \'ALERTS{alertstate="firing",severity="critical"}\').'),
     for: z
       .string()
-      .refine((text) => parseDurationMs(text) !== undefined, { error: 'is not a duration (use "0s", "10s", "1m")' })
+      .refine((text) => parseDurationMs(text) !== undefined, { error: 'is not a duration of at most 30 days (use "0s", "10s", "1m")' })
       .default('0s')
       .describe('How long the condition must hold without a break before the guard trips (like an alert\'s for).'),
     phases: z.array(z.string().min(1)).min(1).optional().describe('Only watch during these phases (default: all).'),

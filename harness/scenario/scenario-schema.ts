@@ -12,7 +12,7 @@ import { parseThreshold } from './threshold.ts';
 import { METRIC_AGGREGATIONS, sloEntries, type SloMetric } from './slo-keys.ts';
 import { usesFlowFeatures } from './flow-features.ts';
 
-export const DURATION_HINT = 'is not a duration (use "500ms", "30s", "2m" or "1m30s")';
+export const DURATION_HINT = 'is not a duration of at most 30 days (use "500ms", "30s", "2m" or "1m30s")';
 
 const durationSchema = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, { error: DURATION_HINT });
 
@@ -148,15 +148,17 @@ export const scenarioSchema = z
         maxInFlight: z.int().min(1).max(100_000).default(2_000).describe('Open model: at most this many requests outstanding; arrivals beyond it are counted as dropped.'),
         connections: z.int().min(1).max(10_000).default(100).describe('Closed model: virtual users when a phase gives no vus; autocannon: connections.'),
         timeout: durationSchema.default('5s').describe('A request without a response after this long counts as a timeout error.'),
+        /** A response body a flow step captures from is kept up to this many bytes; a larger one fails the step (error kind capture) and is read and dropped. */
+        maxCaptureBytes: z.int().min(1_024).max(1_073_741_824).default(16_777_216).describe('A response body a flow step captures from is kept up to this many bytes (default 16 MiB); a larger one fails the step (error kind capture), read and dropped, never kept.'),
         /**
          * Before the first phase, untimed requests at its rate for this long (never recorded, never during a
          * fault), so the generator's own start-up is not charged to the service; false: none.
          */
         warmup: z.union([durationSchema, z.literal(false)]).default('1s').describe('Untimed requests before the first phase for this long (never recorded, never during a fault); false: none.'),
         /** Open model: a phase whose p99 send lag exceeds this had a generator that could not keep up; its load checks are inconclusive. */
-        maxSendLag: durationSchema.default('10ms').describe('Open model: a phase whose p99 send lag exceeds this had a generator that could not keep up; its load checks are INCONCLUSIVE.'),
+        maxSendLag: durationSchema.default('10ms').describe('Open model: a phase whose p99 send lag exceeds this ran on a busy host, and the report says so once; latencies are judged with the lag as an error bar either way.'),
       })
-      .default({ driver: 'ordeal', model: 'open', maxInFlight: 2_000, connections: 100, timeout: '5s', warmup: '1s', maxSendLag: '10ms' })
+      .default({ driver: 'ordeal', model: 'open', maxInFlight: 2_000, connections: 100, timeout: '5s', maxCaptureBytes: 16_777_216, warmup: '1s', maxSendLag: '10ms' })
       .describe('How load is generated.'),
     /** Shorthand for load.driver (k6 users write engine: "k6"). */
     engine: z.enum(['ordeal', 'autocannon', 'k6']).optional().describe('Shorthand for load.driver (k6 users write engine: "k6").'),

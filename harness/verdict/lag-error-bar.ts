@@ -17,22 +17,22 @@ import { compare, type Aggregation, type ThresholdOperator } from '../scenario/t
  *   neither end does    → FAIL  (the service breaks it even without the lag)
  *   one end only        → INCONCLUSIVE, with the numbers
  *
- * The lag taken is the one at the percentile checked (at least its p90): a
- * p(95) check takes the send lag's p95, a p(99) its p99, a median or an
- * average its p90, `max` and percentiles above 99 its maximum — the lateness
- * of the requests that decide that figure, not of the worst one in a hundred
- * (which, in a phase of 80 requests, is one start-up hiccup). Seen on a
- * 2-core machine with two busy loops beside ordeal: p95 29 ms for a 20 ms
- * service with a send lag p99 of 5 ms — the read side's share is real. Pure.
+ * The lag taken is its 99th percentile for percentiles up to 99 and averages
+ * (what all but 1 % of requests were delayed by), and its maximum for `max`
+ * and percentiles above 99. Not the lag at the percentile checked: the two
+ * delays (send, read) add, and the read side was seen to run later than the
+ * send side at the same percentile — a p(95) judged with twice the lag's p95
+ * FAILED a 20 ms service on a busy host here (an artefact of the judge); with
+ * its p99, never. Seen on a 2-core machine with two busy loops beside ordeal:
+ * p95 29 ms for a 20 ms service with a send lag p99 of 5 ms. Pure.
  */
 export type BarOutcome = 'pass' | 'fail' | 'within-lag';
 
-export function lagErrorBarMs(sendLagMs: Pick<LatencySummaryMs, 'p90' | 'p95' | 'p99' | 'max'> | null, aggregation: Aggregation): number {
+export function lagErrorBarMs(sendLagMs: Pick<LatencySummaryMs, 'p99' | 'max'> | null, aggregation: Aggregation): number {
   if (!sendLagMs) return 0;
-  const q = aggregation.kind === 'percentile' ? aggregation.percentile : aggregation.kind === 'max' ? 100 : 0;
-  const lag = q > 99 ? sendLagMs.max : q > 95 ? sendLagMs.p99 : q > 90 ? sendLagMs.p95 : sendLagMs.p90;
+  const atTheTail = aggregation.kind === 'max' || (aggregation.kind === 'percentile' && aggregation.percentile > 99);
   // Late on both sides: when it sent, and when it read the answer.
-  return 2 * Math.max(0, lag);
+  return 2 * Math.max(0, atTheTail ? sendLagMs.max : sendLagMs.p99);
 }
 
 /** Judges `observed` (which may overstate the truth by up to `barMs`) against a threshold. */

@@ -27,3 +27,13 @@ describe('target allowlist', () => {
     expect(assertTargetAllowed('target.baseUrl', 'http://127.0.0.1:8080', LOOPBACK_ONLY).port).toBe('8080');
   });
 });
+
+describe('redactWebhookUrl', () => {
+  it('shows a webhook URL without the secrets in its path, its query values or its password', async () => {
+    const { redactWebhookUrl } = await import('../../harness/net/redact-url.ts');
+    expect(redactWebhookUrl('https://hooks.slack.com/services/T000/B000/XXXXSECRET')).toBe('https://hooks.slack.com/services/…');
+    expect(redactWebhookUrl('http://127.0.0.1:9000/hook?token=s3cr3t&channel=ops')).toBe('http://127.0.0.1:9000/hook?token=***&channel=***');
+    expect(redactWebhookUrl('http://user:pass@127.0.0.1:9093/')).toBe('http://user:***@127.0.0.1:9093');
+    for (const shown of [redactWebhookUrl('https://hooks.slack.com/services/T000/B000/XXXXSECRET'), redactWebhookUrl('http://127.0.0.1:9000/hook?token=s3cr3t')]) expect(shown).not.toMatch(/SECRET|s3cr3t/);
+  });
+});

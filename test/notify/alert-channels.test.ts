@@ -74,7 +74,8 @@ describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${
         { kind: 'alertmanager', url: alertmanagerUrl },
         { kind: 'webhook', url: `${urlOf(receiver)}/slack`, format: 'slack' },
         { kind: 'webhook', url: `${urlOf(receiver)}/json` },
-        { kind: 'webhook', url: `http://127.0.0.1:${deadPort}/nobody` },
+        // A dead channel whose URL carries its secret in the path and the query, as webhook URLs do.
+        { kind: 'webhook', url: `http://127.0.0.1:${deadPort}/hooks/T0SECRET/B0SECRET?token=Q0SECRET` },
       ],
     });
     expect(report.verdict).toBe('pass');
@@ -98,6 +99,9 @@ describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${
     expect(dead.length).toBe(4);
     expect(dead.every((n) => !n.ok && n.error)).toBe(true);
     expect(report.notifications!.filter((n) => !n.channel.includes(String(deadPort))).every((n) => n.ok)).toBe(true);
+    // Its secrets are nowhere in report.json: only the origin, the first path segment and the query's keys.
+    expect(dead[0]!.channel).toBe(`webhook http://127.0.0.1:${deadPort}/hooks/…?token=***`);
+    expect(JSON.stringify(report)).not.toMatch(/0SECRET/);
   });
 
   it('a guard trip pages: OrdealGuardTripped (critical) arrives through Alertmanager, the webhook hears guard-tripped, then the aborted verdict', async () => {

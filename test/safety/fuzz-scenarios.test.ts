@@ -150,7 +150,7 @@ describe('fuzzing `ordeal run` with bad scenarios (fast-check)', () => {
     await writeFile(file, JSON.stringify(scenario));
     const io = bufferIo();
     expect(await runCli(['run', file], io)).toBe(2);
-    expect(io.err()).toContain('phases[0].duration: "10x" is not a duration (use "500ms", "30s", "2m" or "1m30s")');
+    expect(io.err()).toContain('phases[0].duration: "10x" is not a duration of at most 30 days (use "500ms", "30s", "2m" or "1m30s")');
   });
 });
 

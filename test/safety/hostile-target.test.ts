@@ -82,6 +82,24 @@ describe('limits', () => {
     expect(report.verdict).toBe('pass');
   });
 
+  it('a closed model with far more users than the rate cap lets send ends its phase on time, and reports the rate it really sent', { timeout: 30_000 }, async () => {
+    let served = 0;
+    const url = await serve((_request, response) => {
+      served += 1;
+      response.end('ok');
+    });
+    const report = await runScenario(
+      scenarioAt(url, { load: { model: 'closed', warmup: false }, limits: { maxRatePerSec: 50 }, phases: [{ name: 'crowd', duration: '3s', vus: 500 }], slos: [] }),
+    );
+    const phase = report.phases[0]!;
+    const lengthMs = Date.parse(phase.end!) - Date.parse(phase.start!);
+    // 3 s, not the ~13 s it took when 500 users queued for 50 send slots a second past the phase's end.
+    expect(lengthMs).toBeLessThan(4_500);
+    expect(served).toBeLessThanOrEqual(3 * 50 + 10);
+    expect(phase.requests).toBe(served);
+    expect(phase.achievedRate!).toBeLessThanOrEqual(55);
+  });
+
   it('count what will run: 10,000 phases of 1ms are 10,000 seconds, not 10', () => {
     expect(() =>
       validateScenario({

@@ -28,7 +28,7 @@ describe('validateScenario', () => {
 
   it('names the path, the value and the fix for a bad duration', () => {
     const message = messageOf({ ...minimal, phases: [{ name: 'a', duration: '10x', rate: 5 }] });
-    expect(message).toContain('phases[0].duration: "10x" is not a duration (use "500ms", "30s", "2m" or "1m30s")');
+    expect(message).toContain('phases[0].duration: "10x" is not a duration of at most 30 days (use "500ms", "30s", "2m" or "1m30s")');
   });
 
   it('names an unknown fault kind and lists the known ones', () => {
@@ -134,5 +134,14 @@ describe('checks on your own service say what they read (no silent demo defaults
     expect(bundled.checks[1]).toMatchObject({ replicaQuery: expect.stringContaining('ledger_requests_total') });
     const mine = validateScenario({ ...own, checks: [{ kind: 'failover', phase: 'a', replicaQuery: 'sum(rate(bank_calls_total{target="secondary"}[10s]))' }] });
     expect(mine.checks[0]).toMatchObject({ replicaQuery: 'sum(rate(bank_calls_total{target="secondary"}[10s]))' });
+  });
+});
+
+describe('a duration no clock can time', () => {
+  it('a 400-digit duration is refused naming the field and the limit, not "InfinitymNaNs"', () => {
+    const huge = `${'9'.repeat(400)}s`;
+    expect(() => validateScenario({ name: 'huge', target: { baseUrl: 'http://127.0.0.1:1' }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: huge, rate: 1 }], slos: [] })).toThrow(
+      /phases\[0\]\.duration: "9+\.\.\. is not a duration of at most 30 days/,
+    );
   });
 });
