@@ -148,7 +148,7 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
       }).catch((cause: Error) => {
         throw new OrdealError('ORDEAL_ERR_USAGE', `--ui ${port}: cannot listen on 127.0.0.1 (${cause.message}; pick a free port, or leave it out)`, { cause });
       });
-      io.stderr.write(`ordeal: live console at ${liveConsole.url}/\n`);
+      io.stderr.write(`ordeal: live console at ${liveConsole.pageUrl}\n`);
     }
     if (options.metricsPort !== undefined) {
       // prom-client is loaded only when ordeal serves or pushes its own metrics.

@@ -67,7 +67,7 @@ const CONSOLE_JS = String.raw`
     $('[data-live-report]').innerHTML = body.html;
     window.ordealDrawCharts(body.data);
   }
-  var source = new EventSource('/events');
+  var source = new EventSource('/events?key=' + encodeURIComponent(token));
   source.addEventListener('run', function (e) { var d = JSON.parse(e.data); phases = d.phases; $('[data-run]').textContent = d.runId; $('[data-target]').textContent = 'target ' + d.target; renderPhases(-1); });
   source.addEventListener('phase', function (e) { var d = JSON.parse(e.data); $('[data-phase]').textContent = d.name; renderPhases(d.index); });
   source.addEventListener('fault', function (e) { var d = JSON.parse(e.data); faults[d.id] = d; renderFaults(); });

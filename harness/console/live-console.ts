@@ -13,6 +13,8 @@ import { renderLiveBody, renderFinalBody, SnapshotPacer } from './live-snapshot.
 
 export interface LiveConsole {
   url: string;
+  /** The page, with its key: the link ordeal prints to its operator (the page and its events need the key). */
+  pageUrl: string;
   /** The run's controls, once it has started: the page's skip button and notes, and its live report. */
   attach(controls: OperatorControls): void;
   /** The run's final report: the page becomes it. */
@@ -37,6 +39,8 @@ const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 const MAX_REPLAYED_WARNINGS = 200;
 /** A note's body is a few hundred characters; more is refused before it is read. */
 const MAX_NOTE_BODY_BYTES = 4_096;
+/** At most this many pages follow a run at once (each holds a connection and a backlog). */
+const MAX_PAGES = 8;
 
 /**
  * `ordeal run --ui`: a page on 127.0.0.1 (never another address) that
@@ -64,8 +68,12 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
   // A page that stops reading (a frozen tab, a stalled client) must not make ordeal hold the run's snapshots for it.
   const maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
   const broadcast = (text: string): void => {
-    for (const client of clients) {
-      if (client.writableLength > maxQueuedBytes) {
+    // Each page's backlog is bounded, and so is what all of them hold together: the slowest page goes first.
+    let total = 0;
+    for (const client of clients) total += client.writableLength;
+    for (const client of [...clients].sort((a, b) => b.writableLength - a.writableLength)) {
+      if (client.writableLength > maxQueuedBytes || total > maxQueuedBytes * 2) {
+        total -= client.writableLength;
         clients.delete(client);
         client.destroy();
       } else client.write(text);
@@ -109,9 +117,14 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
       res.writeHead(refusal.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${refusal.reason}\n`);
       return;
     }
-    if (req.method === 'GET' && req.url === '/') {
+    const pathname = new URL(req.url ?? '/', 'http://console').pathname;
+    if (req.method === 'GET' && pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(liveConsolePage(assets, token));
-    } else if (req.method === 'GET' && req.url === '/events') {
+    } else if (req.method === 'GET' && pathname === '/events') {
+      if (clients.size >= MAX_PAGES) {
+        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end(`the live console already serves ${MAX_PAGES} pages; close one\n`);
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       // Headers now, not with the first event: a page opened before the run has begun knows it is connected.
       res.flushHeaders();
@@ -145,8 +158,10 @@ export async function startLiveConsole(events: RunEvents, options: LiveConsoleOp
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', resolve);
   });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
+    pageUrl: `${url}/?key=${token}`,
     attach(given) {
       controls = given;
       pacer.start();

@@ -89,8 +89,29 @@ export function isValidatedScenario(value: unknown): value is Scenario {
   return typeof value === 'object' && value !== null && VALIDATED.has(value);
 }
 
+/** Deeper than this, a scenario (a request body included) is not something a person wrote: refused before anything walks it recursively. */
+export const MAX_SCENARIO_DEPTH = 64;
+
+/** Where the input first nests deeper than `limit` (walked without recursion, so a 200,000-deep body cannot overflow the stack). */
+function tooDeep(data: unknown, limit: number): readonly PropertyKey[] | undefined {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: data, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length >= limit) return path;
+    for (const [key, child] of Object.entries(value)) stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
+  }
+  return undefined;
+}
+
 export function validateScenario(data: unknown, sourceName = 'scenario'): Scenario {
   if (isValidatedScenario(data)) return data;
+  const deep = tooDeep(data, MAX_SCENARIO_DEPTH);
+  if (deep) {
+    // Named by its field (requests[0].body), not by the 64 keys under it.
+    const field = formatPath(deep.slice(0, deep.findIndex((key) => key === 'body') + 1 || 3));
+    throw new OrdealError('ORDEAL_ERR_SCENARIO', `${sourceName} is not a valid scenario:\n  ${field}: nests deeper than ${MAX_SCENARIO_DEPTH} levels (ordeal reads at most ${MAX_SCENARIO_DEPTH}; flatten it, or send it as a string)`);
+  }
   const result = scenarioSchema.safeParse(data, { reportInput: true });
   if (result.success) {
     VALIDATED.add(result.data);

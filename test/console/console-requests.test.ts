@@ -35,10 +35,22 @@ describe('the live console refuses requests that are not its own page', () => {
     const cli = startCli(['run', file, '--ui', '--report-dir', reportDir]);
     await cli.waitForOutput(/live console at (http:\/\/127\.0\.0\.1:\d+)\//);
     await cli.waitForOutput(/▶ phase steady/, 30_000);
-    const base = /live console at (http:\/\/127\.0\.0\.1:(\d+))\//.exec(cli.stderr())!;
-    const [url, port] = [base[1]!, base[2]!];
-    const page = await request(`${url}/`, {});
+    const base = /live console at (http:\/\/127\.0\.0\.1:(\d+))\/\?key=([\w-]+)/.exec(cli.stderr())!;
+    const [url, port, key] = [base[1]!, base[2]!, base[3]!];
+    // Another local process (or user) that reaches 127.0.0.1 but never saw the printed link gets neither the page nor the events.
+    expect((await request(`${url}/`, {})).status).toBe(403);
+    expect((await request(`${url}/events`, {})).status).toBe(403);
+    expect((await request(`${url}/?key=guess`, {})).status).toBe(403);
+    const page = await request(`${url}/?key=${key}`, {});
     const token = /data-token="([^"]+)"/.exec(page.body)![1]!;
+    // At most 8 pages follow a run at once (each holds a connection and a backlog): a ninth is refused, not queued for.
+    const streams = await Promise.all(
+      Array.from({ length: 8 }, () => new Promise<http.ClientRequest>((resolve) => {
+        const req = http.get(`${url}/events?key=${key}`, (res) => (expect(res.statusCode).toBe(200), resolve(req)));
+      })),
+    );
+    expect((await request(`${url}/events?key=${key}`, {})).status).toBe(503);
+    for (const stream of streams) stream.destroy();
 
     // DNS rebinding: a name that resolves to 127.0.0.1 is still not the console's host.
     expect((await request(`${url}/`, { headers: { host: `evil.example:${port}` } })).status).toBe(421);
@@ -78,8 +90,8 @@ describe('the live console refuses requests that are not its own page', () => {
     const runB = startCli(['run', b.file, '--ui', '--report-dir', b.reportDir]);
     await Promise.all([runA, runB].map((run) => run.waitForOutput(/▶ phase steady/, 30_000)));
     const consoleOf = async (run: typeof runA) => {
-      const url = /live console at (http:\/\/127\.0\.0\.1:\d+)\//.exec(run.stderr())![1]!;
-      const token = /data-token="([^"]+)"/.exec((await request(`${url}/`, {})).body)![1]!;
+      const [, url, key] = /live console at (http:\/\/127\.0\.0\.1:\d+)\/\?key=([\w-]+)/.exec(run.stderr())! as unknown as [string, string, string];
+      const token = /data-token="([^"]+)"/.exec((await request(`${url}/?key=${key}`, {})).body)![1]!;
       return { url, headers: { 'x-ordeal-console': token, origin: url, 'content-type': 'application/json' } };
     };
     const [consoleA, consoleB] = await Promise.all([consoleOf(runA), consoleOf(runB)]);

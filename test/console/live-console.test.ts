@@ -28,9 +28,10 @@ describe.skipIf(missing !== undefined)(`the live console in Debian's Chromium${m
   /** Starts `ordeal run --ui …` and opens its live console. */
   async function runWithConsole(file: string, reportDir: string, extra: string[] = []) {
     const cli = startCli(['run', file, '--ui', ...extra, '--report-dir', reportDir]);
-    await cli.waitForOutput(/live console at http:\/\/127\.0\.0\.1:\d+\//);
+    await cli.waitForOutput(/live console at http:\/\/127\.0\.0\.1:\d+\/\?key=/);
     const page = await browser.newPage();
-    await page.goto(`${/live console at (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.stderr())![1]!}/`);
+    // The link ordeal printed, with its key: the page and its events need it.
+    await page.goto(/live console at (http:\/\/127\.0\.0\.1:\d+\/\?key=[\w-]+)/.exec(cli.stderr())![1]!);
     return { cli, page };
   }
 

@@ -12,8 +12,8 @@ interface SnapshotEvent {
 }
 
 /** Reads the console's event stream until `accept` takes a snapshot; resolves with it. */
-async function snapshotWhere(url: string, accept: (snapshot: SnapshotEvent) => boolean, timeoutMs: number): Promise<SnapshotEvent> {
-  const response = await fetch(`${url}/events`, { signal: AbortSignal.timeout(timeoutMs) });
+async function snapshotWhere(url: string, key: string, accept: (snapshot: SnapshotEvent) => boolean, timeoutMs: number): Promise<SnapshotEvent> {
+  const response = await fetch(`${url}/events?key=${key}`, { signal: AbortSignal.timeout(timeoutMs) });
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffered = '';
@@ -65,15 +65,15 @@ describe('the live console shows the signals the checks read, while the run goes
       const answered = scrapesAnswered;
       await waitUntil(() => scrapesAnswered >= answered + 2, { timeoutMs: 10_000, intervalMs: 20 });
       breakerState = 2;
-      const url = /live console at (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.stderr())![1]!;
-      const snapshot = await snapshotWhere(url, (s) => s.data.signals.some((signal) => signal.y.includes(2)) && /data-check-status="pass"/.test(s.html), 20_000);
+      const [, url, key] = /live console at (http:\/\/127\.0\.0\.1:\d+)\/\?key=([\w-]+)/.exec(cli.stderr())! as unknown as [string, string, string];
+      const snapshot = await snapshotWhere(url, key, (s) => s.data.signals.some((signal) => signal.y.includes(2)) && /data-check-status="pass"/.test(s.html), 20_000);
       const breaker = snapshot.data.signals.find((signal) => signal.y.includes(2))!;
       expect(breaker.y[0]).toBe(0);
       // Judged on the data so far (its phase still runs): pass, marked as not final.
       expect(snapshot.html).toMatch(/<tr class="check-pass" data-check-status="pass" data-check-state="provisional"><td>breaker[^<]*opens/);
       expect(snapshot.html).toContain('● RUNNING');
 
-      const token = /data-token="([^"]+)"/.exec(await (await fetch(`${url}/`)).text())![1]!;
+      const token = /data-token="([^"]+)"/.exec(await (await fetch(`${url}/?key=${key}`)).text())![1]!;
       expect((await fetch(`${url}/abort`, { method: 'POST', headers: { 'x-ordeal-console': token } })).status).toBe(202);
       expect(await cli.exit).toBe(EXIT_CODE_OF_VERDICT.aborted);
     } finally {

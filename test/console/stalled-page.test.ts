@@ -27,18 +27,19 @@ describe('the live console and a page that stops reading', () => {
     };
     const console = await startLiveConsole(events, { port: 0, onAbort: () => undefined, maxQueuedBytes: 256 * 1024 });
     const port = Number(new URL(console.url).port);
+    const key = new URL(console.pageUrl).searchParams.get('key')!;
     try {
       // The stalled page: asks for the event stream, then never reads.
       const stalled = net.connect(port, '127.0.0.1');
       await new Promise((resolve) => stalled.once('connect', resolve));
-      stalled.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      stalled.write(`GET /events?key=${key} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
       stalled.pause();
       let stalledEnded = false;
       stalled.on('end', () => (stalledEnded = true));
       stalled.on('close', () => (stalledEnded = true));
 
       // A page that reads.
-      const reading = await fetch(`${console.url}/events`);
+      const reading = await fetch(`${console.url}/events?key=${key}`);
       const reader = reading.body!.getReader();
       let readBytes = 0;
       const pump = (async () => {

@@ -145,3 +145,19 @@ describe('a duration no clock can time', () => {
     );
   });
 });
+
+describe('a scenario nested deeper than anyone writes', () => {
+  it('a request body 200,000 levels deep is refused naming the field and the limit (was a stack overflow, exit 3)', () => {
+    let body: unknown = 1;
+    for (let i = 0; i < 200_000; i++) body = { a: body };
+    let message = '';
+    try {
+      validateScenario({ name: 'deep', target: { baseUrl: 'http://127.0.0.1:1' }, requests: [{ method: 'POST', path: '/', body }], phases: [{ name: 'p', duration: '1s', rate: 1 }], slos: [] });
+    } catch (error) {
+      expect(error).toBeInstanceOf(OrdealError);
+      expect((error as OrdealError).exitCode).toBe(2);
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/requests\[0\]\.body: nests deeper than 64 levels/);
+  });
+});
