@@ -97,3 +97,50 @@ describe('hostile files and folders: no hang, no follow, nothing echoed', () => 
     expect(cleanup.stdout).toMatch(/nothing to clean from the leases in .*:\n  run R-alive-here: alive \(pid \d+\): its faults are its own \(--all removes them too\), Toxiproxy http:\/\/127\.0\.0\.1:8474/);
   });
 });
+
+describe('the report fallback and a signal at the very end', () => {
+  it('when the report folder is gone at the end, the report goes to a fresh private folder, never through a symlink planted at a fixed path', { timeout: 30_000 }, async () => {
+    const { mkdtemp, readdir, rm, stat, symlink, lstat } = await import('node:fs/promises');
+    const target = await startCountingServer();
+    const planted = path.join(os.tmpdir(), 'ordeal-reports');
+    const victim = await mkdtemp(path.join(os.tmpdir(), 'ordeal-victim-'));
+    const plantedHere = !(await lstat(planted).catch(() => undefined));
+    if (plantedHere) await symlink(victim, planted);
+    try {
+      const { file, reportDir } = await writeTempScenario({ name: 'fallback', ...base(target.url) });
+      const run = startCli(['run', file, '--report-dir', reportDir]);
+      await run.waitForOutput(/▶ phase p/);
+      // The folder is replaced by a file mid-run (a full disk, a careless clean-up): writing there fails at the end.
+      await rm(reportDir, { recursive: true, force: true });
+      await writeFile(reportDir, 'not a folder');
+      expect(await run.exit).toBe(5);
+      const fallback = /writing it into (\S+) instead/.exec(run.stderr())?.[1];
+      expect(fallback, run.stderr()).toMatch(new RegExp(`^${os.tmpdir()}/ordeal-reports-\\w{6}$`));
+      expect(((await stat(fallback!)).mode & 0o777).toString(8)).toBe('700');
+      expect((await readdir(fallback!)).some((name) => name.endsWith('-fallback') || name.includes('fallback'))).toBe(true);
+      expect(await readdir(victim)).toEqual([]);
+    } finally {
+      if (plantedHere) await rm(planted, { force: true });
+      await rm(victim, { recursive: true, force: true });
+      await target.close();
+    }
+  });
+
+  it('a SIGTERM at the very end: the exit code and the report agree (either the run finished — its code — or it was interrupted — 143 and aborted)', { timeout: 30_000 }, async () => {
+    const target = await startCountingServer();
+    try {
+      const { file, reportDir } = await writeTempScenario({ name: 'late-signal', ...base(target.url), slos: [{ http_req_failed: ['rate<0.5'] }] });
+      const run = startCli(['run', file, '--report-dir', reportDir]);
+      await run.waitForOutput(/\[p 1\/1\] \d+s elapsed, (0ms|\d+ms) left/);
+      run.child.kill('SIGTERM');
+      const code = await run.exit;
+      const { readOnlyReport } = await import('../support/read-report.ts');
+      const report = await readOnlyReport(reportDir);
+      expect(report.exitCode).toBe(code);
+      if (code === 143) expect(report.verdict).toBe('aborted');
+      else expect([report.verdict, code]).toEqual(['pass', 0]);
+    } finally {
+      await target.close();
+    }
+  });
+});
