@@ -26,6 +26,14 @@ for (const result of results.testResults) {
   const span = spans.get(tier) ?? { start: Infinity, end: 0 };
   spans.set(tier, { start: Math.min(span.start, result.startTime), end: Math.max(span.end, result.endTime) });
 }
+// A file in the quick tier that took longer than a quick file should is named, to be moved to the slow list.
+const QUICK_FILE_LIMIT_SECONDS = 30;
+for (const result of results.testResults) {
+  const seconds = (result.endTime - result.startTime) / 1_000;
+  if (tierOf(result.name) === 'quick' && seconds > QUICK_FILE_LIMIT_SECONDS) {
+    console.log(`flagged: ${result.name.replace(/^.*?\/test\//, 'test/')} took ${seconds.toFixed(0)} s in the quick tier (over ${QUICK_FILE_LIMIT_SECONDS} s): move it to test/test-tiers.json's "slow" list`);
+  }
+}
 const parts = ['unit', 'quick', 'slow'].filter((tier) => spans.has(tier)).map((tier) => `${tier} ${((spans.get(tier).end - spans.get(tier).start) / 1_000).toFixed(0)} s`);
 if (wallSecondsText) parts.push(`all ${wallSecondsText} s wall`);
 console.log(`durations: ${parts.join(', ')}`);

@@ -116,10 +116,11 @@ export class RunSession {
       const warmupRequests = await prepareDriver(scenario, options, load);
       return new RunSession(http, infrastructure, options.driver, load, warmupRequests, watchdog, readinessWaitMs, lookupNotes);
     } catch (error) {
+      // Undone newest first, each step whatever the last did; the original error is the one thrown.
       await options.driver.close?.().catch(() => undefined);
-      await infrastructure?.stop();
-      await watchdog?.release();
-      await http.close();
+      await infrastructure?.stop().catch(() => undefined);
+      await watchdog?.release().catch(() => undefined);
+      await http.close().catch(() => undefined);
       throw error;
     }
   }
@@ -131,10 +132,16 @@ export class RunSession {
    */
   async close(): Promise<string[]> {
     const problems: string[] = [];
-    await this.driver.close?.().catch((error: Error) => problems.push(`stopping the load driver: ${error.message}`));
-    problems.push(...(await this.infrastructure.stop()).map((failure) => `stopping ${failure}`));
-    if ((this.infrastructure.faults?.active().length ?? 0) === 0) await this.watchdog?.release();
-    await this.http.close();
+    // Each step is tried whatever the one before did: a throw in one never leaves the next open.
+    const attempt = async (what: string, step: () => Promise<unknown> | undefined): Promise<void> => {
+      await Promise.resolve()
+        .then(step)
+        .catch((error: unknown) => problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`));
+    };
+    await attempt('stopping the load driver', () => this.driver.close?.());
+    await attempt('stopping the infrastructure', async () => problems.push(...(await this.infrastructure.stop()).map((failure) => `stopping ${failure}`)));
+    if ((this.infrastructure.faults?.active().length ?? 0) === 0) await attempt('releasing the watchdog', () => this.watchdog?.release());
+    await attempt('closing the HTTP client', () => this.http.close());
     return problems;
   }
 }

@@ -8,6 +8,7 @@ import { startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
 import { runCli, startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 async function readReport(reportDir: string): Promise<Record<string, any>> {
   const [runId] = await readdir(reportDir);
@@ -22,7 +23,7 @@ describe('ordeal run', () => {
       name: 'impossible',
       target: { baseUrl: target.baseUrl },
       toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
-      load: { maxSendLag: '1s' },
+      load: notAboutTheGenerator(),
       requests: [{ path: '/' }],
       phases: [{ name: 'steady', duration: '2s', rate: 30, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 20 }] }],
       slos: [{ http_req_duration: ['p(99)<1'] }],

@@ -10,6 +10,7 @@ import { readOnlyReport } from '../support/read-report.ts';
 import { runCli, startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
@@ -35,7 +36,7 @@ describe('ordeal run keeps what it promises', () => {
     const target = await startCountingServer();
     try {
       // About the report folder, not the generator (the file shares the machine): send lag is judged loosely.
-      const { file, reportDir } = await writeTempScenario({ name: 'lost-folder', target: { baseUrl: target.url }, requests: [{ path: '/' }], load: { warmup: false, maxSendLag: '1s' }, phases: [{ name: 'p', duration: '2s', rate: 5 }] });
+      const { file, reportDir } = await writeTempScenario({ name: 'lost-folder', target: { baseUrl: target.url }, requests: [{ path: '/' }], load: notAboutTheGenerator({ warmup: false }), phases: [{ name: 'p', duration: '2s', rate: 5 }] });
       const run = startCli(['run', file, '--report-dir', reportDir]);
       await run.waitForOutput(/▶ phase p/);
       await rm(reportDir, { recursive: true, force: true });
@@ -99,7 +100,7 @@ describe('ordeal run keeps what it promises', () => {
         toxiproxy: { proxies: [target.proxy] },
         requests: [{ path: '/' }],
         // Not a test of the generator: it shares the machine with other test files, so its send lag may be judged loosely.
-        load: { warmup: false, maxSendLag: '1s' },
+        load: notAboutTheGenerator({ warmup: false }),
         phases: [{ name: 'chaos', duration: '1s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 5 }] }],
         slos: [{ http_req_failed: ['rate<0.1'] }],
       });

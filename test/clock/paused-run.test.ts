@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { faultToxicsOn, scenarioBehindToxiproxy, startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
 import { readOnlyReport } from '../support/read-report.ts';
 import { startCli } from '../support/run-cli.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 /** How long the test holds ordeal stopped (SIGSTOP … SIGCONT): a GC pause, a frozen VM, a suspended laptop. */
 const PAUSE_MS = 10_000;
@@ -9,7 +10,7 @@ const PAUSE_MS = 10_000;
 describe('an ordeal paused across a fault phase\'s end (SIGSTOP for 10 s)', () => {
   it.each([
     ['open', { phases: [{ name: 'steady', duration: '2s', rate: 40 }, { name: 'slow-api', duration: '4s', rate: 40, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 5 }] }, { name: 'after', duration: '2s', rate: 40 }] }],
-    ['closed', { load: { model: 'closed', warmup: false, maxSendLag: '1s' }, phases: [{ name: 'steady', duration: '2s', vus: 2 }, { name: 'slow-api', duration: '4s', vus: 2, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 5 }] }, { name: 'after', duration: '2s', vus: 2 }], limits: { maxRatePerSec: 200 } }],
+    ['closed', { load: notAboutTheGenerator({ model: 'closed', warmup: false }), phases: [{ name: 'steady', duration: '2s', vus: 2 }, { name: 'slow-api', duration: '4s', vus: 2, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 5 }] }, { name: 'after', duration: '2s', vus: 2 }], limits: { maxRatePerSec: 200 } }],
   ] as const)('%s model: the phase is INCONCLUSIVE naming the stretch, the fault someone removed meanwhile is noticed, and the exit code says inconclusive', { timeout: 60_000 }, async (_model, shape) => {
     await using target = await startTargetBehindToxiproxy();
     const { file, reportDir } = await scenarioBehindToxiproxy(target, 'paused', shape.phases as unknown as unknown[], shape);

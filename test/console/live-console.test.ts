@@ -6,6 +6,7 @@ import { faultToxicsOn, scenarioBehindToxiproxy, startTargetBehindToxiproxy, typ
 import { chromiumMissing, launchChromium } from '../support/report-browser.ts';
 import { startCli } from '../support/run-cli.ts';
 import { EXIT_CODE_OF_VERDICT } from '../../harness/verdict/run-verdict.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 const missing = chromiumMissing();
 
@@ -99,7 +100,7 @@ describe.skipIf(missing !== undefined)(`the live console in Debian's Chromium${m
         { name: 'second', duration: '60s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 20 }] },
       ],
       // A short request timeout: a phase's checks settle that long after it ends.
-      { load: { warmup: false, maxSendLag: '1s', timeout: '1s' }, guards: [{ metric: 'http_req_failed', trip: 'rate>0.5', for: '5s' }] },
+      { load: notAboutTheGenerator({ warmup: false, timeout: '1s' }), guards: [{ metric: 'http_req_failed', trip: 'rate>0.5', for: '5s' }] },
     );
     const { cli, page } = await runWithConsole(file, reportDir);
     const live = '[data-live-report]';

@@ -5,6 +5,7 @@ import { waitUntil } from '../../harness/clock/wait-until.ts';
 import { startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 import { EXIT_CODE_OF_VERDICT } from '../../harness/verdict/run-verdict.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 interface SnapshotEvent {
   html: string;
@@ -49,7 +50,7 @@ describe('the live console shows the signals the checks read, while the run goes
       const { file, reportDir } = await writeTempScenario({
         name: 'live-signals',
         target: { baseUrl: `http://127.0.0.1:${(service.address() as AddressInfo).port}` },
-        load: { warmup: false, maxSendLag: '1s' },
+        load: notAboutTheGenerator({ warmup: false }),
         requests: [{ path: '/' }],
         scrape: { interval: '500ms' },
         phases: [

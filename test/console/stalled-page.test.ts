@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../../harness/clock/wait-until.ts';
@@ -5,6 +6,12 @@ import { startLiveConsole } from '../../harness/console/live-console.ts';
 import { RunEvents } from '../../harness/run/run-events.ts';
 import type { OperatorControls } from '../../harness/run/operator.ts';
 import { noisy, syntheticReport } from '../support/synthetic-report.ts';
+
+/** The most a loopback connection's two socket buffers can hold: tcp_wmem's and tcp_rmem's maxima. */
+function kernelSocketBufferBytes(): number {
+  const maximum = (file: string): number => Number(readFileSync(file, 'utf8').trim().split(/\s+/)[2]);
+  return maximum('/proc/sys/net/ipv4/tcp_wmem') + maximum('/proc/sys/net/ipv4/tcp_rmem');
+}
 
 /**
  * A page that stops reading (a frozen tab, a stalled client) while ordeal
@@ -35,6 +42,8 @@ describe('the live console and a page that stops reading', () => {
       stalled.write(`GET /events?key=${key} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
       stalled.pause();
       let stalledEnded = false;
+      let stalledBytes = 0;
+      stalled.on('data', (chunk: Buffer) => (stalledBytes += chunk.byteLength));
       stalled.on('end', () => (stalledEnded = true));
       stalled.on('close', () => (stalledEnded = true));
 
@@ -54,16 +63,22 @@ describe('the live console and a page that stops reading', () => {
       let notes = 0;
       const noting = setInterval(() => events.emit('annotation', { note: { atMs: Date.now(), text: `note ${++notes}`, source: 'api' } }), 100);
       try {
-        await waitUntil(() => readBytes > 12 * 1024 * 1024, { timeoutMs: 45_000, intervalMs: 50, what: 'the reading page received 12 MiB' });
+        await waitUntil(() => readBytes > 16 * 1024 * 1024, { timeoutMs: 45_000, intervalMs: 50, what: 'the reading page received 16 MiB' });
       } finally {
         clearInterval(noting);
       }
       // Reading now, the stalled page finds what the kernel held for it, then the end: it was dropped.
       stalled.resume();
       await waitUntil(() => stalledEnded, { timeoutMs: 10_000, intervalMs: 20, what: 'the stalled page dropped' });
+      // The bound: what the stalled page ever got is what the kernel's socket buffers held (about 4 MiB here: the
+      // sender's buffer grows to tcp_wmem's maximum) plus at most the 256 KiB queued for it. Unbounded, it would
+      // have got all the reading page got, 16 MiB and more.
+      expect(stalledBytes).toBeGreaterThan(0);
+      expect(stalledBytes).toBeLessThan(Math.min(readBytes / 2, kernelSocketBufferBytes() + 256 * 1024 + JSON.stringify(report).length));
       const before = readBytes;
       events.emit('annotation', { note: { atMs: Date.now(), text: 'still here', source: 'api' } });
       await waitUntil(() => readBytes > before, { timeoutMs: 10_000, intervalMs: 20, what: 'the reading page still served' });
+      expect(readBytes).toBeGreaterThan(before);
       await reader.cancel();
       await pump.catch(() => undefined);
       stalled.destroy();

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../harness/run/run-scenario.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 /**
  * A hostile service answering a step that captures: a body that streams
@@ -41,7 +42,7 @@ async function hostileService(): Promise<{ url: string; close: () => Promise<voi
 const scenario = (url: string, steps: unknown[], maxCaptureBytes: number) => ({
   name: 'bounded',
   target: { baseUrl: url },
-  load: { warmup: false, maxSendLag: '1s', timeout: '10s', maxCaptureBytes },
+  load: notAboutTheGenerator({ warmup: false, timeout: '10s', maxCaptureBytes }),
   flows: [{ name: 'grab', steps }],
   phases: [{ name: 'p', duration: '2s', rate: 5 }],
   slos: [],

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { startShopService, type ShopService } from '../support/shop-service.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 const KEY = 'k-123456';
 let shop: ShopService;
@@ -20,7 +21,7 @@ function scenario(extra: Record<string, unknown>) {
     name: 'setup-and-closed',
     target: { baseUrl: shop.url },
     // Not a test of the generator's timing: it shares the machine.
-    load: { warmup: false, maxSendLag: '1s' },
+    load: notAboutTheGenerator({ warmup: false }),
     setup: { steps: [login] },
     ...extra,
   });

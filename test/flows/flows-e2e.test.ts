@@ -5,6 +5,7 @@ import type { RunReport } from '../../harness/report/run-report.ts';
 import { runCli } from '../support/run-cli.ts';
 import { startShopService, type ShopService } from '../support/shop-service.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
+import { notAboutTheGeneratorYaml } from '../support/not-about-the-generator.ts';
 
 const SECRET = 'sk-live-7f3a9c21-DO-NOT-LEAK';
 const ACCOUNTS: Record<string, string> = { ann: 'pw-ann', bob: 'pw-bob', cyd: 'pw-cyd', dee: 'pw-dee', eve: 'pw-eve', fay: 'pw-fay' };
@@ -15,7 +16,7 @@ function shopYaml(baseUrl: string, extra: { order?: string; phases?: string; log
   return `# yaml-language-server: $schema=../ordeal.schema.json
 name: shop-flow
 target: { baseUrl: ${baseUrl} }
-load: ${extra.load ?? '{ warmup: false, maxSendLag: 1s }'}
+load: ${extra.load ?? notAboutTheGeneratorYaml({ warmup: false })}
 data: { file: accounts.csv, order: ${extra.order ?? 'sequential'} }
 flows:
   - name: buy

@@ -10,6 +10,7 @@ import { waitUntil } from '../../harness/clock/wait-until.ts';
 import { findFreePort } from '../../harness/net/free-port.ts';
 import { stopChild } from '../../harness/process/stop-child.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 const missing = existsSync(ALERTMANAGER) ? undefined : `no ${ALERTMANAGER} (npm test installs Debian's prometheus-alertmanager as root)`;
@@ -62,7 +63,7 @@ describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${
       name: 'notify',
       target: { baseUrl: urlOf(target) },
       // Not a test of the generator's timing: it shares the machine.
-      load: { warmup: false, maxSendLag: '1s' },
+      load: notAboutTheGenerator({ warmup: false }),
       toxiproxy: { proxies: [{ name: 'dep', listen: `127.0.0.1:${proxyPort}`, upstream: urlOf(target).slice('http://'.length) }] },
       requests: [{ path: '/' }],
       phases: [
@@ -111,7 +112,7 @@ describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${
       const report = await runScenario({
         name: 'notify-guard',
         target: { baseUrl: urlOf(broken) },
-        load: { warmup: false, maxSendLag: '1s' },
+        load: notAboutTheGenerator({ warmup: false }),
         requests: [{ path: '/' }],
         phases: [{ name: 'broken', duration: '30s', rate: 20 }],
         slos: [],

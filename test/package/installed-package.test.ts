@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notAboutTheGeneratorYaml } from '../support/not-about-the-generator.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NPM = 'npm';
@@ -62,7 +63,7 @@ describe('ordeal installed from its tarball into a fresh project (--omit=dev --o
     const start = Date.now();
     await writeFile(
       path.join(project, 'smoke.yaml'),
-      `name: smoke\ntarget: { baseUrl: ${urlOf(fast)} }\nload: { warmup: false, maxSendLag: 1s }\nrequests: [{ path: / }]\nphases: [{ name: p, duration: 1s, rate: 20 }]\nslos: [{ http_req_failed: ['rate<0.01'] }]\n`,
+      `name: smoke\ntarget: { baseUrl: ${urlOf(fast)} }\nload: ${notAboutTheGeneratorYaml({ warmup: false })}\nrequests: [{ path: / }]\nphases: [{ name: p, duration: 1s, rate: 20 }]\nslos: [{ http_req_failed: ['rate<0.01'] }]\n`,
     );
     const plan = await run('npx', ['ordeal', 'plan', 'smoke.yaml'], project);
     expect(plan.out).toContain('scenario smoke: 1 phases');
@@ -81,7 +82,7 @@ describe('ordeal installed from its tarball into a fresh project (--omit=dev --o
   it("import { runScenario } from 'ordeal' works from plain JavaScript, with the input form, and type-checks from strict TypeScript", async () => {
     await writeFile(
       path.join(project, 'gate.mjs'),
-      `import { runScenario, defineScenario } from 'ordeal';\nconst report = await runScenario(defineScenario({ name: 'lib', target: { baseUrl: '${urlOf(fast)}' }, load: { warmup: false, maxSendLag: '1s' }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 10 }], slos: [{ http_req_failed: ['rate<0.01'] }] }));\nconsole.log('verdict', report.verdict, report.phases[0].requests);\n`,
+      `import { runScenario, defineScenario } from 'ordeal';\nconst report = await runScenario(defineScenario({ name: 'lib', target: { baseUrl: '${urlOf(fast)}' }, load: ${notAboutTheGeneratorYaml({ warmup: false })}, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 10 }], slos: [{ http_req_failed: ['rate<0.01'] }] }));\nconsole.log('verdict', report.verdict, report.phases[0].requests);\n`,
     );
     const js = await run(process.execPath, ['gate.mjs'], project);
     expect(js.out).toContain('verdict pass 10');
@@ -103,7 +104,7 @@ describe('ordeal installed from its tarball into a fresh project (--omit=dev --o
     const install = await run(NPM, ['install', `vitest@${VITEST_VERSION}`, '--no-save', '--no-audit', '--no-fund', '--prefer-offline'], project);
     expect(install.code, install.out).toBe(0);
     const gate = (name: string, url: string) =>
-      `import { expect, it } from 'vitest';\nimport 'ordeal/vitest';\nimport { runScenario } from 'ordeal';\nit('${name}', async () => {\n  const report = await runScenario({ name: '${name}', target: { baseUrl: '${url}' }, load: { warmup: false, maxSendLag: '1s' }, requests: [{ path: '/' }], phases: [{ name: 'peak', duration: '1s', rate: 10 }], slos: [{ http_req_duration: ['p(99)<100'] }] });\n  expect(report).toHaveCheck('http_req_duration', 'pass');\n  expect(report).toMeetSlo('peak', 'p(99)<100');\n  expect(report).toPass();\n}, 30_000);\n`;
+      `import { expect, it } from 'vitest';\nimport 'ordeal/vitest';\nimport { runScenario } from 'ordeal';\nit('${name}', async () => {\n  const report = await runScenario({ name: '${name}', target: { baseUrl: '${url}' }, load: ${notAboutTheGeneratorYaml({ warmup: false })}, requests: [{ path: '/' }], phases: [{ name: 'peak', duration: '1s', rate: 10 }], slos: [{ http_req_duration: ['p(99)<100'] }] });\n  expect(report).toHaveCheck('http_req_duration', 'pass');\n  expect(report).toMeetSlo('peak', 'p(99)<100');\n  expect(report).toPass();\n}, 30_000);\n`;
     await writeFile(path.join(project, 'healthy.test.mjs'), gate('healthy', urlOf(fast)));
     await writeFile(path.join(project, 'slow.test.mjs'), gate('slow', urlOf(slow)));
     const healthy = await run('npx', ['vitest', 'run', 'healthy.test.mjs'], project);

@@ -4,6 +4,7 @@ import { renderSummary } from '../../harness/cli/summary-table.ts';
 import { renderMarkdown } from '../../harness/report/markdown-reporter.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 const plain = { bold: (t: string) => t, red: (t: string) => t, green: (t: string) => t, yellow: (t: string) => t, dim: (t: string) => t } as never;
 const cleanups: (() => Promise<void>)[] = [];
@@ -18,7 +19,7 @@ function shortRun(baseUrl: string) {
       target: { baseUrl },
       requests: [{ path: '/' }],
       // About the error kinds, not the generator's timing: it shares the machine.
-      load: { warmup: false, maxSendLag: '1s', timeout: '2s' },
+      load: notAboutTheGenerator({ warmup: false, timeout: '2s' }),
       phases: [{ name: 'only', duration: '1s', rate: 20 }],
       slos: [{ http_req_failed: ['rate<0.01'] }],
     }),

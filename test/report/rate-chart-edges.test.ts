@@ -8,6 +8,7 @@ import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { startCountingServerProcess, type CountingServerProcess } from '../support/counting-server-process.ts';
 import { chromiumMissing, launchChromium } from '../support/report-browser.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 const missing = chromiumMissing();
 
@@ -29,7 +30,7 @@ describe.skipIf(missing !== undefined)(`the rate chart of a real run, read back 
         target: { baseUrl: server.url },
         requests: [{ path: '/' }],
         // Not a test of the generator's timing (it shares the machine): a lag does not change which second a request was due in.
-        load: { warmup: false, maxSendLag: '1s' },
+        load: notAboutTheGenerator({ warmup: false }),
         phases: [
           { name: 'low', duration: '1.3s', rate: 200 },
           { name: 'ramp', duration: '1.4s', rate: { from: 200, to: 500 } },

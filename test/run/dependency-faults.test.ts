@@ -5,6 +5,7 @@ import dependencyLatency from '../../scenarios/dependency-latency.ts';
 import primaryFailover from '../../scenarios/primary-failover.ts';
 import { againstStack, gatewayMetric } from '../support/against-stack.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 /**
  * The bundled scenarios' faults on one healthy stack (two gateway replicas),
@@ -14,7 +15,7 @@ import { toxiproxyState } from '../support/toxiproxy-state.ts';
  */
 const TIME_SCALE = 0.2;
 /** These judge the breaker and failover, not the generator: its own send lag is judged loosely (two busy loops made a PASS inconclusive). */
-const NOT_ABOUT_THE_GENERATOR = { load: { maxSendLag: '1s' } };
+const NOT_ABOUT_THE_GENERATOR = { load: notAboutTheGenerator() };
 let stack: StartedBundledStack;
 beforeAll(async () => {
   stack = await startBundledStack({ autoscaler: { minReplicas: 2, maxReplicas: 2 } });

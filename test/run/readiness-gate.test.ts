@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { OrdealError } from '../../harness/errors/ordeal-error.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 /** A real server that answers 503 on /ready until `readyAfterMs`, and counts every other request with the time it came. */
 async function slowStarter(readyAfterMs: number) {
@@ -32,7 +33,7 @@ const scenarioFor = (url: string, timeout: string) =>
     target: { baseUrl: url },
     readiness: { path: '/ready', timeout, interval: '200ms' },
     // About when the load starts, not the generator (this file shares the machine): its send lag is judged loosely.
-    load: { maxSendLag: '1s' },
+    load: notAboutTheGenerator(),
     requests: [{ path: '/' }],
     phases: [{ name: 'p', duration: '1s', rate: 10 }],
     slos: [{ http_req_failed: ['rate<0.01'] }],

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppliedFault, FaultController, VanishedFault } from '../../harness/faults/fault-controller.ts';
 import type { LoadDriver, PhaseLoad } from '../../harness/load/load-driver.ts';
 import type { PhaseRecorder } from '../../harness/metrics/phase-recorder.ts';
@@ -10,13 +10,19 @@ import type { Fault } from '../../harness/scenario/fault-schema.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 
 /** Fakes for the pure logic of stopping: no sockets, no processes. What each saw, in order. */
-function fakes(options: { removeFails?: boolean; verify?: () => Promise<VanishedFault[]>; phaseMs?: number | ((phase: string) => number) } = {}) {
+type Part = 'watchdog' | 'infrastructure' | 'prepare' | 'apply' | 'runPhase' | 'infrastructure.stop' | 'driver.close' | 'release';
+
+function fakes(options: { removeFails?: boolean; verify?: () => Promise<VanishedFault[]>; phaseMs?: number | ((phase: string) => number); throwIn?: Part } = {}) {
   const log: string[] = [];
   let sequence = 0;
+  const broken = (part: Part): void => {
+    if (options.throwIn === part) throw new Error(`${part} broke`);
+  };
   const faults: FaultController = {
     preflight: async () => undefined,
     apply: async (fault: Fault, phase: string): Promise<AppliedFault> => {
       log.push(`apply ${fault.kind}`);
+      broken('apply');
       return { id: `f${++sequence}`, phase, fault, appliedAtMs: Date.now() };
     },
     remove: async (applied) => {
@@ -34,10 +40,12 @@ function fakes(options: { removeFails?: boolean; verify?: () => Promise<Vanished
   const driver: LoadDriver = {
     name: 'fake',
     model: 'open',
-    close: async () => void log.push('driver closed'),
+    close: async () => (log.push('driver closed'), broken('driver.close')),
+    prepare: async () => broken('prepare'),
     runPhase: (load: PhaseLoad, recorder: PhaseRecorder, signal: AbortSignal) =>
       new Promise((resolve) => {
         log.push(`load ${load.phase.name}`);
+        broken('runPhase');
         recorder.recordResponse(load.phase.name, Date.now(), 5);
         const ms = typeof options.phaseMs === 'function' ? options.phaseMs(load.phase.name) : (options.phaseMs ?? 50);
         const timer = setTimeout(resolve, ms);
@@ -49,10 +57,17 @@ function fakes(options: { removeFails?: boolean; verify?: () => Promise<Vanished
     own: () => undefined,
     ownContainer: () => undefined,
     guardToxiproxy: async () => undefined,
-    release: async () => void released.push('released'),
+    release: async () => (released.push('released'), broken('release')),
   };
-  const infrastructure: StartedRunInfrastructure = { targetUrl: new URL('http://127.0.0.1:1'), targetAddress: '127.0.0.1', faults, stop: async () => (log.push('infrastructure stopped'), []) };
-  return { log, released, options: { driver, startInfrastructure: async () => infrastructure, startWatchdog: async () => watchdog } };
+  const infrastructure: StartedRunInfrastructure = {
+    targetUrl: new URL('http://127.0.0.1:1'),
+    targetAddress: '127.0.0.1',
+    faults,
+    stop: async () => (log.push('infrastructure stopped'), broken('infrastructure.stop'), []),
+  };
+  const startInfrastructure = async (): Promise<StartedRunInfrastructure> => (broken('infrastructure'), infrastructure);
+  const startWatchdog = async (): Promise<Watchdog> => (broken('watchdog'), watchdog);
+  return { log, released, options: { driver, startInfrastructure, startWatchdog } };
 }
 
 const scenario = validateScenario({
@@ -69,12 +84,31 @@ const scenario = validateScenario({
   slos: [{ http_req_failed: ['rate<0.5'] }],
 });
 
-describe('stopping a run (fakes: no sockets, no processes)', () => {
+/**
+ * Runs `promise` to its end on fake timers: the phases' lengths, the one-second tickers and the liveness watch
+ * advance in fake time (a 10 s phase costs nothing), while real I/O (the clock watch's thread) keeps its turn.
+ */
+async function onFakeTime<T>(promise: Promise<T>): Promise<T> {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  while (!done) {
+    await vi.advanceTimersByTimeAsync(100);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return promise;
+}
+
+describe('stopping a run (fakes: no sockets, no processes, fake timers)', () => {
+  beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] }));
+  afterEach(() => void vi.useRealTimers());
   it('on a user abort mid-phase: the faults go first, then the load stops, the verdict is aborted with the reason, later phases never run', async () => {
     const { log, released, options } = fakes({ phaseMs: (phase) => (phase === 'chaos' ? 10_000 : 50) });
     const abort = new AbortController();
     const events = new RunEvents().on('faultApplied', () => setTimeout(() => abort.abort('SIGINT'), 20));
-    const report = await runScenario(scenario, { ...options, events, signal: abort.signal });
+    const report = await onFakeTime(runScenario(scenario, { ...options, events, signal: abort.signal }));
     expect(report.verdict).toBe('aborted');
     expect(report.verdictReason).toBe('stopped by SIGINT');
     expect(log.indexOf('removeAll')).toBeLessThan(log.indexOf('load stopped chaos'));
@@ -85,7 +119,7 @@ describe('stopping a run (fakes: no sockets, no processes)', () => {
 
   it('when Toxiproxy stops answering: the load stops and the run is inconclusive, saying why', async () => {
     const { log, options } = fakes({ phaseMs: 10_000, verify: async () => Promise.reject(new Error('connect ECONNREFUSED')) });
-    const report = await runScenario(scenario, options);
+    const report = await onFakeTime(runScenario(scenario, options));
     expect(report.verdict).toBe('inconclusive');
     expect(report.verdictReason).toBe('Toxiproxy stopped answering mid-run (connect ECONNREFUSED); load stopped, the run cannot be judged');
     // Watched from the start: the first phase (10 s long here) is cut short, and no later phase runs.
@@ -96,7 +130,7 @@ describe('stopping a run (fakes: no sockets, no processes)', () => {
   it('when a fault cannot be removed: the run is inconclusive and the watchdog keeps its lease, to retry when ordeal exits', async () => {
     const { released, options } = fakes({ removeFails: true });
     const warnings: string[] = [];
-    const report = await runScenario(scenario, { ...options, events: new RunEvents().on('warning', ({ message }) => warnings.push(message)) });
+    const report = await onFakeTime(runScenario(scenario, { ...options, events: new RunEvents().on('warning', ({ message }) => warnings.push(message)) }));
     expect(report.verdict).toBe('inconclusive');
     expect(report.verdictReason).toMatch(/Toxiproxy said no/);
     expect(released).toEqual([]);
@@ -111,7 +145,7 @@ describe('stopping a run (fakes: no sockets, no processes)', () => {
       return [{ applied: { id: 'f1', phase: 'chaos', fault: { proxy: 'api', kind: 'down' } as Fault, appliedAtMs: 0 }, detectedAtMs: Date.now(), how: 'the proxy was re-enabled' }];
     };
     const { options } = fakes({ verify, phaseMs: 1_200 });
-    const report = await runScenario(scenario, options);
+    const report = await onFakeTime(runScenario(scenario, options));
     expect(report.checks.map((c) => `${c.phase} ${c.status}`)).toEqual(['calm pass', 'chaos inconclusive', 'after pass']);
     expect(report.verdict).toBe('inconclusive');
   });
@@ -124,7 +158,7 @@ describe('stopping a run (fakes: no sockets, no processes)', () => {
         throw new Error('a broken dashboard');
       })
       .on('warning', ({ message }) => warnings.push(message));
-    const report = await runScenario(scenario, { ...options, events });
+    const report = await onFakeTime(runScenario(scenario, { ...options, events }));
     expect(report.verdict).toBe('pass');
     expect(warnings).toContain('a listener of "progress" threw: a broken dashboard');
   });
@@ -136,14 +170,39 @@ describe('stopping a run (fakes: no sockets, no processes)', () => {
     const { log, released, options } = fakes();
     const warnings: string[] = [];
     const events = new RunEvents().on('warning', ({ message }) => warnings.push(message));
-    const outcome = await runScenario(scenario, { ...options, ...extra(), events }).then(
+    const outcome = await onFakeTime(runScenario(scenario, { ...options, ...extra(), events }).then(
       (report) => `resolved ${report.verdict}`,
       (error: Error) => `rejected: ${error.message}`,
-    );
+    ));
     // Whatever the outcome, nothing the run opened is left open.
     expect(log).toContain('driver closed');
     expect(log).toContain('infrastructure stopped');
     expect(released).toEqual(['released']);
     if (outcome.startsWith('rejected')) expect(outcome).toBe('rejected: the console broke');
+  });
+
+  // Each part the run opens, broken in turn. Whatever the outcome, what was opened before the break is closed.
+  it.each<[Part, { infrastructureStarted: boolean; watchdogStarted: boolean }]>([
+    ['watchdog', { infrastructureStarted: false, watchdogStarted: false }],
+    ['infrastructure', { infrastructureStarted: false, watchdogStarted: true }],
+    ['prepare', { infrastructureStarted: true, watchdogStarted: true }],
+    ['apply', { infrastructureStarted: true, watchdogStarted: true }],
+    ['runPhase', { infrastructureStarted: true, watchdogStarted: true }],
+    ['infrastructure.stop', { infrastructureStarted: true, watchdogStarted: true }],
+    ['driver.close', { infrastructureStarted: true, watchdogStarted: true }],
+    ['release', { infrastructureStarted: true, watchdogStarted: true }],
+  ])('a throw in %s: the driver is closed, and what started before it is stopped and released', async (part, started) => {
+    const { log, released, options } = fakes({ throwIn: part });
+    const outcome = await onFakeTime(runScenario(scenario, options)).then(
+      (report) => `resolved ${report.verdict}`,
+      (error: Error) => `rejected: ${error.message}`,
+    );
+    expect(log, outcome).toContain('driver closed');
+    if (started.infrastructureStarted) expect(log, outcome).toContain('infrastructure stopped');
+    else expect(log, outcome).not.toContain('infrastructure stopped');
+    expect(released, outcome).toEqual(started.watchdogStarted ? ['released'] : []);
+    // A throw before any load is the run's error; after load started, the run ends judged, never as a pass.
+    if (['watchdog', 'infrastructure', 'prepare'].includes(part)) expect(outcome).toBe(`rejected: ${part} broke`);
+    else expect(outcome).not.toBe('resolved pass');
   });
 });

@@ -8,6 +8,7 @@ import { readOnlyReport } from '../support/read-report.ts';
 import { runCli, startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 /** A pid that belonged to a process that has exited. */
 const deadPid = (): number => spawnSync(process.execPath, ['-e', '0']).pid!;
@@ -26,7 +27,7 @@ function bundledScenario(toxiproxyUrl: string) {
     stack: { kind: 'bundled' },
     toxiproxy: { url: toxiproxyUrl },
     // About the proxies, not the generator: its send lag is judged loosely.
-    load: { maxSendLag: '1s' },
+    load: notAboutTheGenerator(),
     requests: [{ path: '/api/quotes/ACME' }],
     phases: [
       { name: 'calm', duration: '3s', rate: 20 },

@@ -10,6 +10,7 @@ import { startTargetBehindToxiproxy, type TargetBehindToxiproxy } from '../suppo
 import { startCli, runCli } from '../support/run-cli.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 async function toxiproxyCall(url: string, method: string, pathName: string, body?: unknown): Promise<void> {
   const response = await fetch(`${url}${pathName}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -22,7 +23,7 @@ function scenarioOn(target: TargetBehindToxiproxy, name: string, phases: unknown
     target: { baseUrl },
     toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
     // About sharing Toxiproxy, not the generator (the file shares the machine): send lag is judged loosely.
-    load: { warmup: false, maxSendLag: '1s' },
+    load: notAboutTheGenerator({ warmup: false }),
     requests: [{ path: '/' }],
     phases,
     slos: [{ http_req_failed: ['rate<0.5'] }],
@@ -103,7 +104,7 @@ describe('ordeal cleanup from another state folder', () => {
       target: { baseUrl: target.baseUrl },
       toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
       // About cleanup, not the generator: warmed up (a cold one was seen 60 ms late at p99 here), loose on its lag.
-      load: { maxSendLag: '1s' },
+      load: notAboutTheGenerator(),
       requests: [{ path: '/' }],
       phases: [{ name: 'chaos', duration: '4s', rate: 20, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 500 }] }],
       // Wide of the toxic's 500 ms (without it, ~1 ms): a latency is judged with the generator's own lateness as an error bar.

@@ -4,6 +4,7 @@ import type { RunReport } from '../../harness/report/run-report.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { haproxyMissing, startHaproxyFailover, type HaproxyVariant } from '../support/haproxy-failover.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 /**
  * A real HAProxy (Debian's package) doing active/backup failover, judged
@@ -36,7 +37,7 @@ async function runOn(variant: HaproxyVariant, rule = LIVE_RULE): Promise<RunRepo
     prometheus: { url: prometheus.url },
     // ordeal creates the primary's proxy; HAProxy then needs two good checks to mark it up, and Prometheus a rule evaluation to stop the alert.
     // About the load balancer, not the generator (the file shares the machine): send lag is judged loosely.
-    load: { maxSendLag: '1s' },
+    load: notAboutTheGenerator(),
     readiness: { promql: 'max(haproxy_server_status{proxy="be",server="primary",state="UP"}) and on() absent(ALERTS{alertstate="firing"})', timeout: '20s', interval: '250ms' },
     requests: [{ path: '/' }],
     phases: [
@@ -120,7 +121,7 @@ async function runBackToBack(variant: HaproxyVariant): Promise<RunReport> {
       target: { baseUrl: lb.url },
       toxiproxy: { url: lb.toxiproxy.url, proxies: [lb.primaryProxy] },
       prometheus: { url: prometheus.url },
-      load: { maxSendLag: '1s' },
+      load: notAboutTheGenerator(),
       readiness: { promql: 'max(haproxy_server_status{proxy="be",server="primary",state="UP"})', timeout: '20s', interval: '250ms' },
       requests: [{ path: '/' }],
       phases: [

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { OrdealError } from '../../harness/errors/ordeal-error.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 /** A real server answering `status` and `body` on every path, counting requests. */
 async function answering(status: number, body: string) {
@@ -21,7 +22,7 @@ const scenarioWith = (target: string, probes: Record<string, unknown>, probe = '
     name: 'named-probes',
     target: { baseUrl: target },
     // About the probes, not the generator (this file shares the machine): send lag is judged loosely.
-    load: { warmup: false, maxSendLag: '1s' },
+    load: notAboutTheGenerator({ warmup: false }),
     health: { interval: '250ms', probes },
     requests: [{ path: '/' }],
     phases: [{ name: 'p', duration: '2s', rate: 5 }],

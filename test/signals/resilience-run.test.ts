@@ -10,6 +10,7 @@ import { againstStack } from '../support/against-stack.ts';
 import { collectPrometheusSignals } from '../../harness/signals/prometheus-signals.ts';
 import { queriesFor } from '../../harness/verdict/resilience/evaluate-resilience.ts';
 import { RESILIENCE_SCENARIO } from '../support/resilience-scenario.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 /**
  * Runs the resilience scenario once against a stack, watched by one
@@ -23,7 +24,7 @@ async function runResilience(stackOptions: BundledStackOptions, ruleSets: AlertR
   const http = new GuardedHttp({ allowlist: ['127.0.0.1'], allowNonLoopback: false });
   try {
     // Not a test of the generator: its own send lag is judged loosely (a busy machine made the baseline's error rate inconclusive).
-    const scenario = againstStack(RESILIENCE_SCENARIO, stack, { prometheus: { url: prometheuses[0]!.url }, load: { maxSendLag: '1s' } });
+    const scenario = againstStack(RESILIENCE_SCENARIO, stack, { prometheus: { url: prometheuses[0]!.url }, load: notAboutTheGenerator() });
     const recorded = await recordRun(scenario);
     const reports = [buildReport(recorded)];
     for (const other of prometheuses.slice(1)) {

@@ -4,6 +4,7 @@ import { findFreePort } from '../../harness/net/free-port.ts';
 import { ToxiproxyServer, type StartedToxiproxyServer } from '../../harness/toxiproxy/toxiproxy-server.ts';
 import { writeTempScenario } from './temp-scenario.ts';
 import { toxiproxyState } from './toxiproxy-state.ts';
+import { notAboutTheGenerator } from './not-about-the-generator.ts';
 
 export interface TargetBehindToxiproxy extends AsyncDisposable {
   toxiproxy: StartedToxiproxyServer;
@@ -53,7 +54,7 @@ export function scenarioBehindToxiproxy(target: TargetBehindToxiproxy, name: str
     name,
     target: { baseUrl: target.baseUrl },
     toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
-    load: { warmup: false, maxSendLag: '1s' },
+    load: notAboutTheGenerator({ warmup: false }),
     requests: [{ path: '/' }],
     phases,
     slos: [{ http_req_failed: ['rate<0.01'] }],

@@ -8,6 +8,7 @@ import { findFreePort } from '../../harness/net/free-port.ts';
 import { startCountingServer } from '../support/counting-server.ts';
 import { ensureDockerEngine } from '../support/docker-engine.ts';
 import { ensureLocalToxiproxyImage } from '../support/toxiproxy-image.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 const engine = await ensureDockerEngine();
 if (!engine.missing) await ensureLocalToxiproxyImage();
@@ -48,7 +49,7 @@ describe.skipIf(engine.missing !== undefined)(`Toxiproxy through testcontainers$
       toxiproxy: { proxies: [{ name: 'api', listen, upstream: target.url.replace('http://', '') }] },
       requests: [{ path: '/' }],
       // About the container, not the generator (the file shares the machine): send lag is judged loosely.
-      load: { maxSendLag: '1s' },
+      load: notAboutTheGenerator(),
       phases: [
         { name: 'warm', duration: '1s', rate: 10 },
         { name: 'slow', duration: '2s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 100 }] },

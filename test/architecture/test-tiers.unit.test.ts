@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** Every integration test file under test/ (a *.test.ts that is not a *.unit.test.ts), as test/… paths. */
+function integrationFiles(folder = 'test'): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.posix.join(folder, entry.name);
+    if (entry.isDirectory()) return integrationFiles(file);
+    return entry.name.endsWith('.test.ts') && !entry.name.endsWith('.unit.test.ts') ? [file] : [];
+  });
+}
+
+const tiers = JSON.parse(readFileSync('test/test-tiers.json', 'utf8')) as { quick: string[]; slow: string[]; serial: string[] };
+
+describe('test tiers are explicit (test/test-tiers.json)', () => {
+  it('every integration file is in exactly one of quick and slow: a new file is placed on purpose, never by default', () => {
+    const listed = [...tiers.quick, ...tiers.slow];
+    const unlisted = integrationFiles().filter((file) => !listed.includes(file));
+    expect(unlisted, 'add each to test-tiers.json: "quick" if it takes seconds, "slow" if it runs whole scenarios').toEqual([]);
+    expect(tiers.quick.filter((file) => tiers.slow.includes(file)), 'in both quick and slow').toEqual([]);
+  });
+
+  it('every listed file exists (a renamed file leaves no stale entry)', () => {
+    const present = new Set(integrationFiles());
+    expect([...tiers.quick, ...tiers.slow, ...tiers.serial].filter((file) => !present.has(file))).toEqual([]);
+  });
+});
