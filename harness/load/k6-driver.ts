@@ -80,7 +80,10 @@ export class K6Driver implements LoadDriver {
       const timer = setTimeout(() => reject(new OrdealError('ORDEAL_ERR_LOAD', `k6 sent no sample within ${START_TIMEOUT_MS} ms: ${this.output.trim() || '(no output)'}`)), START_TIMEOUT_MS);
       lines.on('line', (line) => {
         this.reader!.line(line);
-        if (this.reader!.points > 0) (clearTimeout(timer), resolve());
+        if (this.reader!.points > 0) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
       void this.exited!.then(() => (clearTimeout(timer), resolve()));
     });

@@ -1,7 +1,6 @@
 import type { CompiledFlow, DataRows } from '../flows/compiled-flow.ts';
 import type { ErrorCounts } from '../metrics/error-kind.ts';
 import type { EncodedStepRecord } from '../metrics/step-stats.ts';
-import type { PreparedRequest } from './request-mix.ts';
 
 export interface WorkerSetup {
   workerIndex: number;

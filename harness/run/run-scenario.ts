@@ -7,7 +7,7 @@ import { RunNotifier } from '../notify/run-notifier.ts';
 import { redactDeep } from '../flows/redact-secrets.ts';
 import { createDriver } from '../load/create-driver.ts';
 import type { LoadDriver } from '../load/load-driver.ts';
-import { lastCompleteSecond, PhaseRecorder } from '../metrics/phase-recorder.ts';
+import { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { buildReport } from '../report/build-report.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
@@ -26,8 +26,8 @@ import { createRunId } from './run-id.ts';
 import type { RunOverrides } from './run-overrides.ts';
 import { RunSession, type SessionOptions } from './run-session.ts';
 import { RunWatch } from './run-watch.ts';
-import { settleMarginMs } from './check-settling.ts';
-import { cleanNoteText, MAX_NOTES, type Operator } from './operator.ts';
+import type { Operator } from './operator.ts';
+import { operatorControls, type RecordedFields } from './operator-controls.ts';
 import { StopController } from './stop-controller.ts';
 import { ClockWatch } from './clock-watch.ts';
 import { CleanupStack } from './cleanup-stack.ts';
@@ -150,101 +150,35 @@ interface OpenRun {
   driver: LoadDriver;
 }
 
+/** A run whose session is open and whose watches are built: what the phases, the operator and the end share. */
+interface Recording {
+  scenario: Scenario;
+  options: RunOptions;
+  open: OpenRun;
+  stop: StopController;
+  runner: PhaseRunner;
+  watch: RunWatch;
+  signals: SignalCollection;
+  feed: LiveFeed;
+  recorder: PhaseRecorder;
+  startedAtMs: number;
+  windows: Map<string, PhaseWindow>;
+  faultRecords: FaultRecord[];
+  skippedPhases: Map<string, string>;
+  notes: OperatorNote[];
+  ended: boolean;
+  removeAllFaults: () => Promise<void>;
+  unfollow: () => void;
+}
+
 /** The phases of a run whose session is open; it undoes what it starts through `undo` when it throws. */
 async function runPhases(scenario: Scenario, options: RunOptions, open: OpenRun): Promise<RecordedRun> {
-  const { session, clockWatch, onClock, undo, events, clock, runId, timeline, timeScale, flowInputs, driver } = open;
-  const { infrastructure, http } = session;
-  const faults = infrastructure.faults;
-  const removeAllFaults = (): Promise<void> =>
-    faults?.removeAll().catch((error: Error) => (stop.noteError(error.message), events.emit('warning', { message: error.message }))) ?? Promise.resolve();
-  // Faults go the moment the run stops, not after the load loops have wound down.
-  const stop = new StopController(() => void removeAllFaults());
-  const unfollow = stop.follow(options.signal);
-  undo.push('the faults', async () => (unfollow(), await removeAllFaults()));
-
-  const startedAtMs = clock.nowMs();
-  const recorder = new PhaseRecorder(startedAtMs);
-  const prometheus = infrastructure.prometheusUrl ? { http, url: infrastructure.prometheusUrl } : undefined;
-  const signals = new SignalCollection({ scenario, http, targetUrl: infrastructure.targetUrl, prometheus, clock });
-  const windows = new Map<string, PhaseWindow>();
-  const faultRecords: FaultRecord[] = [];
-  const operator = options.operator;
-  const confirmFaults = operator?.confirmFaults
-    ? async (phase: PlannedPhase, signal: AbortSignal): Promise<void> => {
-        if (!(await operator.confirmFaults!(phase, signal))) stop.stop({ kind: 'user', detail: `no operator confirmed the faults of phase ${phase.name} in time` });
-      }
-    : undefined;
-  const runner = new PhaseRunner({
-    driver,
-    load: session.load,
-    faults,
-    recorder,
-    events,
-    clock,
-    signal: stop.signal,
-    beforeRemovingFaults: (): Promise<void> => watch.verifyFaults(),
-    ...(confirmFaults ? { confirmFaults } : {}),
-  });
-  const skippedPhases = new Map<string, string>();
-  const notes: OperatorNote[] = [];
-  let recordingEnded = false;
-  const watch = new RunWatch({ scenario, faults, recorder, clock, prometheus, events, stop, currentPhase: () => runner.currentPhase() });
-  const feed = new LiveFeed({ events, recorder, clock, timeline, maxSendLagMs: parseDurationMs(scenario.load.maxSendLag) ?? 10, activeFaults: () => runner.activeFaults() });
-
-  /** What the run recorded, as of now (the live snapshot) or at its end. */
-  const recorded = (fields: Pick<RecordedRun, 'endedAtMs' | 'windows' | 'faults' | 'guards' | 'signals' | 'observedUntilMs'> & Partial<RecordedRun>): RecordedRun => ({
-    runId,
-    scenario,
-    scenarioFile: options.scenarioFile,
-    timeline,
-    target: infrastructure.targetUrl.origin,
-    driver: { name: driver.name, model: driver.model },
-    timeScale,
-    startedAtMs,
-    recorder,
-    warmupRequests: session.warmupRequests,
-    ...(session.readinessWaitMs !== undefined ? { readinessWaitMs: session.readinessWaitMs } : {}),
-    vanishedFaults: [...watch.vanished],
-    ...(session.lookupNotes.size > 0 ? { lookupNotes: session.lookupNotes } : {}),
-    clock: clockWatch.record(),
-    ...(skippedPhases.size > 0 ? { skippedPhases: new Map(skippedPhases) } : {}),
-    ...(notes.length > 0 ? { annotations: [...notes] } : {}),
-    environment: describeEnvironment(),
-    ...fields,
-  });
-  operator?.attach?.({
-    runningPhase: () => runner.currentPhase(),
-    skipPhase: (reason) => runner.skipCurrent(reason),
-    annotate: (text, source) => {
-      if (recordingEnded) throw new RangeError('the run has ended');
-      if (notes.length >= MAX_NOTES) throw new RangeError(`this run already holds ${MAX_NOTES} notes`);
-      const note: OperatorNote = { atMs: clock.nowMs(), ...(runner.currentPhase() ? { phase: runner.currentPhase() } : {}), text: cleanNoteText(text), source };
-      notes.push(note);
-      events.emit('annotation', { note });
-      return note;
-    },
-    snapshot: async () => {
-      const nowMs = clock.nowMs();
-      const running = runner.runningPhase();
-      const liveWindows = new Map(windows);
-      if (running) liveWindows.set(running.name, { startMs: running.startMs, endMs: nowMs });
-      const live = await signals.snapshot(startedAtMs - 2_000);
-      const run = recorded({
-        endedAtMs: nowMs,
-        windows: liveWindows,
-        faults: [...faultRecords, ...runner.activeFaults()],
-        guards: watch.guardOutcomes(),
-        signals: live.signals,
-        observedUntilMs: Math.min(live.observedUntilMs, nowMs),
-      });
-      const settledAtMs = Object.fromEntries([...windows].map(([name, window]) => [name, window.endMs + settleMarginMs(scenario, name)]));
-      const report = redactDeep(buildReport(run), flowInputs.secrets);
-      // The charts end at the last second the workers have handed over: a second still arriving is not a dip.
-      const complete = lastCompleteSecond(recorder, nowMs);
-      report.timeseries = report.timeseries.filter((s) => s.second <= complete);
-      return { report, ...(running ? { runningPhase: running.name } : {}), settledAtMs, nowMs };
-    },
-  });
+  const { undo, events, onClock, runId, timeline } = open;
+  const run = buildRecording(scenario, options, open);
+  const { signals, watch, feed, startedAtMs } = run;
+  options.operator?.attach?.(
+    operatorControls({ ...run, clock: open.clock, events, ended: () => run.ended, recorded: (fields) => recordedRun(run, fields), secrets: open.flowInputs.secrets }),
+  );
   for (const message of scenarioWarnings(scenario)) events.emit('warning', { message });
   onClock.stall = (stall) => {
     events.emit('warning', { message: `ordeal was not running for ${((stall.toMs - stall.fromMs) / 1_000).toFixed(1)} s (+${((stall.fromMs - startedAtMs) / 1_000).toFixed(1)} s to +${((stall.toMs - startedAtMs) / 1_000).toFixed(1)} s): the phases it overlaps will be inconclusive` });
@@ -256,31 +190,82 @@ async function runPhases(scenario: Scenario, options: RunOptions, open: OpenRun)
   undo.push('the guards and the fault watch', async () => void watch.stop());
   feed.start();
   undo.push('the live feed', async () => feed.stop());
-  events.emit('runStarted', { runId, target: infrastructure.targetUrl.origin, timeline });
-  for (const phase of timeline.phases) {
+  events.emit('runStarted', { runId, target: open.session.infrastructure.targetUrl.origin, timeline });
+  await playPhases(run);
+  return finishRecording(run);
+}
+
+/** The stop switch, the recorder, the signals, the phase runner, the watches and the live feed of an open run. */
+function buildRecording(scenario: Scenario, options: RunOptions, open: OpenRun): Recording {
+  const { session, undo, events, clock, timeline, driver } = open;
+  const { infrastructure, http } = session;
+  const faults = infrastructure.faults;
+  const removeAllFaults = (): Promise<void> =>
+    faults?.removeAll().catch((error: Error) => (stop.noteError(error.message), events.emit('warning', { message: error.message }))) ?? Promise.resolve();
+  // Faults go the moment the run stops, not after the load loops have wound down.
+  const stop = new StopController(() => void removeAllFaults());
+  const unfollow = stop.follow(options.signal);
+  undo.push('the faults', async () => (unfollow(), await removeAllFaults()));
+  const startedAtMs = clock.nowMs();
+  const recorder = new PhaseRecorder(startedAtMs);
+  const prometheus = infrastructure.prometheusUrl ? { http, url: infrastructure.prometheusUrl } : undefined;
+  const signals = new SignalCollection({ scenario, http, targetUrl: infrastructure.targetUrl, prometheus, clock });
+  const operator = options.operator;
+  const confirmFaults = operator?.confirmFaults
+    ? async (phase: PlannedPhase, signal: AbortSignal): Promise<void> => {
+        if (!(await operator.confirmFaults!(phase, signal))) stop.stop({ kind: 'user', detail: `no operator confirmed the faults of phase ${phase.name} in time` });
+      }
+    : undefined;
+  const runner: PhaseRunner = new PhaseRunner({
+    driver,
+    load: session.load,
+    faults,
+    recorder,
+    events,
+    clock,
+    signal: stop.signal,
+    beforeRemovingFaults: (): Promise<void> => watch.verifyFaults(),
+    ...(confirmFaults ? { confirmFaults } : {}),
+  });
+  const watch = new RunWatch({ scenario, faults, recorder, clock, prometheus, events, stop, currentPhase: () => runner.currentPhase() });
+  const feed = new LiveFeed({ events, recorder, clock, timeline, maxSendLagMs: parseDurationMs(scenario.load.maxSendLag) ?? 10, activeFaults: () => runner.activeFaults() });
+  return { scenario, options, open, stop, runner, watch, signals, feed, recorder, startedAtMs, windows: new Map(), faultRecords: [], skippedPhases: new Map(), notes: [], ended: false, removeAllFaults, unfollow };
+}
+
+/** Each phase in turn, until the last or until the run stops. */
+async function playPhases(run: Recording): Promise<void> {
+  const { stop, runner, feed, recorder, windows, open } = run;
+  for (const phase of open.timeline.phases) {
     if (stop.stopped) break;
     const outcome = await runner.run(phase, (startMs) => feed.phaseStarted(phase, startMs));
     feed.phaseEnded();
     windows.set(phase.name, outcome.window);
-    events.emit('phaseEnded', { phase, stats: computePhaseStats(phase, outcome.window, recorder.seconds(phase.name)) });
-    if (outcome.skipped) skippedPhases.set(phase.name, outcome.skipped);
-    faultRecords.push(...outcome.faults);
+    open.events.emit('phaseEnded', { phase, stats: computePhaseStats(phase, outcome.window, recorder.seconds(phase.name)) });
+    if (outcome.skipped) run.skippedPhases.set(phase.name, outcome.skipped);
+    run.faultRecords.push(...outcome.faults);
     if (outcome.error && !stop.stopped) stop.stop({ kind: 'infrastructure', detail: outcome.error.message });
   }
-  // The run ends normally: each thing is undone here, in the order that keeps the record whole.
-  undo.discard();
-  unfollow();
-  const clockRecord = clockWatch.stop();
-  const guardOutcomes = watch.stop();
-  await removeAllFaults();
+}
+
+/** The run ends normally: each thing is undone here, in the order that keeps the record whole. */
+async function finishRecording(run: Recording): Promise<RecordedRun> {
+  const { stop, open, signals, startedAtMs } = run;
+  open.undo.discard();
+  run.unfollow();
+  const clockRecord = open.clockWatch.stop();
+  const guardOutcomes = run.watch.stop();
+  await run.removeAllFaults();
   const { signals: recordedSignals, observedUntilMs } = await signals.stop(startedAtMs - 2_000);
-  for (const problem of await session.close()) (stop.noteError(problem), events.emit('warning', { message: problem }));
-  feed.stop();
-  recordingEnded = true;
-  return recorded({
-    endedAtMs: clock.nowMs(),
-    windows,
-    faults: faultRecords,
+  for (const problem of await open.session.close()) {
+    stop.noteError(problem);
+    open.events.emit('warning', { message: problem });
+  }
+  run.feed.stop();
+  run.ended = true;
+  return recordedRun(run, {
+    endedAtMs: open.clock.nowMs(),
+    windows: run.windows,
+    faults: run.faultRecords,
     abortedBy: stop.abortedBy,
     infrastructureError: stop.infrastructureError,
     guards: guardOutcomes,
@@ -288,4 +273,30 @@ async function runPhases(scenario: Scenario, options: RunOptions, open: OpenRun)
     observedUntilMs,
     clock: clockRecord,
   });
+}
+
+/** What the run recorded, as of now (the live snapshot) or at its end: the one builder of a RecordedRun. */
+function recordedRun(run: Recording, fields: RecordedFields): RecordedRun {
+  const { open, options, scenario } = run;
+  const { session, driver } = open;
+  return {
+    runId: open.runId,
+    scenario,
+    scenarioFile: options.scenarioFile,
+    timeline: open.timeline,
+    target: session.infrastructure.targetUrl.origin,
+    driver: { name: driver.name, model: driver.model },
+    timeScale: open.timeScale,
+    startedAtMs: run.startedAtMs,
+    recorder: run.recorder,
+    warmupRequests: session.warmupRequests,
+    ...(session.readinessWaitMs !== undefined ? { readinessWaitMs: session.readinessWaitMs } : {}),
+    vanishedFaults: [...run.watch.vanished],
+    ...(session.lookupNotes.size > 0 ? { lookupNotes: session.lookupNotes } : {}),
+    clock: open.clockWatch.record(),
+    ...(run.skippedPhases.size > 0 ? { skippedPhases: new Map(run.skippedPhases) } : {}),
+    ...(run.notes.length > 0 ? { annotations: [...run.notes] } : {}),
+    environment: describeEnvironment(),
+    ...fields,
+  };
 }

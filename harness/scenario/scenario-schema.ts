@@ -41,10 +41,11 @@ const requestPathSchema = z
   .string()
   .startsWith('/', { error: 'must start with "/" (e.g. "/api/quotes/ACME")' })
   // A template ({{ orderId }}) may hold spaces; what it is filled with is checked when it is filled.
+  // eslint-disable-next-line no-control-regex -- a control character in a path is what is refused
   .refine((path) => /^[^\s\x00-\x1f\x7f]*$/.test(path.replace(/\{\{[^{}]*\}\}/g, 'x')), { error: 'contains a space, line break or control character (percent-encode it, e.g. %20)' });
 
 /** A path on the target's own origin: "//host/…" or "\\host" would lead elsewhere. */
-const originPathSchema = requestPathSchema.regex(/^\/(?![\/\\])[^\\]*$/, { error: 'must be a path on the target (e.g. "/health/live"), not another host' });
+const originPathSchema = requestPathSchema.regex(/^\/(?![/\\])[^\\]*$/, { error: 'must be a path on the target (e.g. "/health/live"), not another host' });
 
 const requestFields = {
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET').describe('HTTP method.'),
@@ -53,6 +54,7 @@ const requestFields = {
   headers: z
     .record(
       z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'is not an HTTP header name (letters, digits and !#$%&\'*+.^_`|~-)' }),
+      // eslint-disable-next-line no-control-regex -- NUL in a header value is what is refused
       z.string().regex(/^[^\r\n\x00]*$/, { error: 'contains a line break or NUL, which would split the request (remove it)' }),
     )
     .optional()
@@ -232,7 +234,7 @@ export const scenarioSchema = z
           .record(
             z.string().regex(/^[a-zA-Z][\w-]*$/, { error: 'is not a probe name (letters, digits, - and _)' }),
             z.strictObject({
-              url: z.string().refine((text) => text.startsWith('/') ? /^\/(?![\/\\])/.test(text) : /^http:\/\//.test(text) && URL.canParse(text), { error: 'is neither a path on the target ("/health/db") nor an http:// URL' }).describe('A path on the target ("/health/db") or an http:// URL (allowlisted).'),
+              url: z.string().refine((text) => text.startsWith('/') ? /^\/(?![/\\])/.test(text) : /^http:\/\//.test(text) && URL.canParse(text), { error: 'is neither a path on the target ("/health/db") nor an http:// URL' }).describe('A path on the target ("/health/db") or an http:// URL (allowlisted).'),
               status: z.union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)]).optional().describe('The status (or statuses) that count as healthy (default: 200–399).'),
               body: z.string().min(1).optional().describe('Text the body must contain to count as healthy.'),
             }),

@@ -17,7 +17,11 @@ function inTerminal(command: string) {
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
-    for (const waiter of [...waiters]) if (waiter.pattern.test(output)) (waiters.splice(waiters.indexOf(waiter), 1), waiter.resolve());
+    for (const waiter of [...waiters]) {
+      if (!waiter.pattern.test(output)) continue;
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
   });
   return {
     output: () => output,

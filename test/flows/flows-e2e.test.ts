@@ -94,7 +94,10 @@ describe('flows with captures, a CSV of accounts and a secret from the environme
     expect(steps.get('step:status')!.requests).toBe(shop.statusPolls);
     // On a loaded machine the last arrivals may not finish their three steps by the phase's end + 100 ms: counted incomplete.
     expect(steps.get('flow:buy')).toMatchObject({ incomplete: logins.reduce((a, b) => a + b, 0) - shop.statusPolls, errors: 0 });
-    expect(steps.get('flow:buy')!.incomplete).toBeLessThanOrEqual(6);
+    // How many: the arrivals of the iteration time before the phase's end (+100 ms), at 15/s, and a few more for
+    // arrivals held by a busy machine. A fixed bound (6) was a false failure under CI's load: 9 cut, each 0.6 s long.
+    const flow = steps.get('flow:buy')!;
+    expect(flow.incomplete).toBeLessThanOrEqual(Math.ceil(15 * ((flow.latencyMs?.max ?? 0) + 100) / 1_000) + 3);
     expect(phase.iterations).toBe(steps.get('step:login')!.requests);
     expect(phase.requests).toBe(steps.get('step:login')!.requests + steps.get('step:order')!.requests + steps.get('step:status')!.requests);
     expect(report.checks.find((c) => c.name === 'http_req_duration{name:order} p(95)<1000')).toMatchObject({ status: 'pass' });
@@ -114,7 +117,7 @@ describe('flows with captures, a CSV of accounts and a secret from the environme
     const plan = await runCli(['plan', file, '--offline'], { SHOP_API_KEY: SECRET });
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('flow buy (weight 1): login → order → status');
-    expect(plan.stdout).toMatch(/login +POST \/login  expects 200\n +uses data\.user, data\.password\n +captures token ← json \$\.token/);
+    expect(plan.stdout).toMatch(/login +POST \/login {2}expects 200\n +uses data\.user, data\.password\n +captures token ← json \$\.token/);
     expect(plan.stdout).toContain('uses token (captured by step login), env.SHOP_API_KEY (secret: never shown), randomInt(1, 9) (helper), uuid (helper)');
     expect(plan.stdout).toContain('status         GET /orders/{{ orderId }}');
     expect(plan.stdout).toContain('data: accounts.csv, 6 rows (columns user, password), order sequential');

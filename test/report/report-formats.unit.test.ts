@@ -10,7 +10,6 @@ import { publishReport } from '../../harness/report/publish-report.ts';
 import type { RunReport } from '../../harness/report/run-report.ts';
 import { bufferIo } from '../support/buffer-io.ts';
 import { noisy, syntheticReport } from '../support/synthetic-report.ts';
-import { writeTempScenario } from '../support/temp-scenario.ts';
 
 const check = (name: string, phase: string, status: 'pass' | 'fail' | 'inconclusive', observed: number | null, expected: string): RunReport['checks'][number] =>
   ({ name, phase, metric: 'http_req_duration', status, passed: status === 'pass', observed, expected, ...(status === 'inconclusive' ? { reason: 'no request completed' } : {}) }) satisfies RunReport['checks'][number];

@@ -94,7 +94,7 @@ describe('hostile files and folders: no hang, no follow, nothing echoed', () => 
     await writeLease({ runId: 'R-alive-here', pid: process.pid, toxiproxyUrl: 'http://127.0.0.1:8474', hostname: os.hostname(), startedAt: new Date().toISOString() });
     const cleanup = await runCli(['cleanup']);
     expect(cleanup.code).toBe(0);
-    expect(cleanup.stdout).toMatch(/nothing to clean from the leases in .*:\n  run R-alive-here: alive \(pid \d+\): its faults are its own \(--all removes them too\), Toxiproxy http:\/\/127\.0\.0\.1:8474/);
+    expect(cleanup.stdout).toMatch(/nothing to clean from the leases in .*:\n {2}run R-alive-here: alive \(pid \d+\): its faults are its own \(--all removes them too\), Toxiproxy http:\/\/127\.0\.0\.1:8474/);
   });
 });
 

@@ -8,7 +8,7 @@ import { renderHtml } from './render-html.ts';
 export const htmlReporter: Reporter = {
   name: 'html',
   fileName: 'report.html',
-  async write(report: RunReport, runDir: string, context): Promise<string> {
+  async write(report: RunReport, runDir: string): Promise<string> {
     const file = path.join(runDir, 'report.html');
     await writeFileAtomic(file, renderHtml(report, await loadHtmlAssets()));
     return file;
