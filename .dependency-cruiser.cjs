@@ -1,9 +1,12 @@
 // The walls that keep ordeal easy to change (DESIGN.md), checked by
 // dependency-cruiser in `npm test` (test/architecture/dependency-rules.test.ts).
 // Type-only imports do not count: they vanish at run time.
-const IO_MODULES = '^(node:)?(fs|fs/promises|net|http|https|child_process|dgram|dns|dns/promises|os|worker_threads|readline)$';
-const IO_PACKAGES = '^(undici|toxiproxy-node-client|testcontainers|prom-client|autocannon)$|node_modules/(undici|toxiproxy-node-client|testcontainers|prom-client|autocannon)/';
-const HARNESS_IO = '^harness/(net|load|run|cli|report|toxiproxy|prometheus|providers|process|telemetry|k6)/|^harness/signals/(health-prober|metrics-scraper|prometheus-api|prometheus-signals|signal-collection)\\.ts$|^harness/faults/(?!fault-controller\\.ts$)';
+const IO_MODULES =
+  '^(node:)?(fs|fs/promises|net|http|https|child_process|dgram|dns|dns/promises|os|worker_threads|readline)$';
+const IO_PACKAGES =
+  '^(undici|toxiproxy-node-client|testcontainers|prom-client|autocannon)$|node_modules/(undici|toxiproxy-node-client|testcontainers|prom-client|autocannon)/';
+const HARNESS_IO =
+  '^harness/(net|load|run|cli|report|toxiproxy|prometheus|providers|process|telemetry|k6)/|^harness/signals/(health-prober|metrics-scraper|prometheus-api|prometheus-signals|signal-collection)\\.ts$|^harness/faults/(?!fault-controller\\.ts$)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -17,7 +20,8 @@ module.exports = {
     },
     {
       name: 'judge-is-pure',
-      comment: 'verdict/ (the judge) imports no I/O: it turns recorded data into checks and a verdict, testable without sockets.',
+      comment:
+        'verdict/ (the judge) imports no I/O: it turns recorded data into checks and a verdict, testable without sockets.',
       severity: 'error',
       from: { path: '^harness/verdict/' },
       to: { path: [IO_MODULES, IO_PACKAGES, HARNESS_IO], dependencyTypesNot: ['type-only'] },
@@ -56,6 +60,10 @@ module.exports = {
     exclude: { path: '(^|/)node_modules/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.mjs', '.js', '.cjs', '.d.ts'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.mjs', '.js', '.cjs', '.d.ts'],
+    },
   },
 };

@@ -24,7 +24,14 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Latency each intended send would truly see: the rest of the stall window it falls into, else ~0. */
-export function truthFromSchedule(startEpochMs: number, seconds: number, ratePerSec: number, originEpochMs: number, stallMs: number, periodMs: number) {
+export function truthFromSchedule(
+  startEpochMs: number,
+  seconds: number,
+  ratePerSec: number,
+  originEpochMs: number,
+  stallMs: number,
+  periodMs: number,
+) {
   const latencies: number[] = [];
   const count = Math.round(seconds * ratePerSec);
   for (let k = 0; k < count; k++) {
@@ -37,18 +44,43 @@ export function truthFromSchedule(startEpochMs: number, seconds: number, ratePer
 }
 
 async function autocannonLatency(url: string, args: string[], seconds: number) {
-  const out = await runPinned(1, process.execPath, [path.join(ROOT, 'node_modules/autocannon/autocannon.js'), ...args, '-d', String(seconds), '-j', url]);
+  const out = await runPinned(1, process.execPath, [
+    path.join(ROOT, 'node_modules/autocannon/autocannon.js'),
+    ...args,
+    '-d',
+    String(seconds),
+    '-j',
+    url,
+  ]);
   const latency = (JSON.parse(out) as { latency: { p50: number; p90: number; p99: number } }).latency;
   return { p50: latency.p50, p90: latency.p90, p99: latency.p99 };
 }
 
-export async function benchCoordinatedOmission(stallMs = 1_000, periodMs = 5_000, ratePerSec = 200, seconds = 20): Promise<CoResult> {
-  const target = await startPinnedTarget<{ port: number; originEpochMs: number }>(path.join(ROOT, 'bench/targets/stall-server.ts'), [String(stallMs), String(periodMs)], 0);
+export async function benchCoordinatedOmission(
+  stallMs = 1_000,
+  periodMs = 5_000,
+  ratePerSec = 200,
+  seconds = 20,
+): Promise<CoResult> {
+  const target = await startPinnedTarget<{ port: number; originEpochMs: number }>(
+    path.join(ROOT, 'bench/targets/stall-server.ts'),
+    [String(stallMs), String(periodMs)],
+    0,
+  );
   const url = `http://127.0.0.1:${target.info.port}/`;
   try {
-    const report = (await runOrdealTimed(1, url, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 })).report;
+    const report = (
+      await runOrdealTimed(1, url, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 })
+    ).report;
     const phase = report.phases[0]!;
-    const truth = truthFromSchedule(Date.parse(phase.start!), seconds, ratePerSec, target.info.originEpochMs, stallMs, periodMs);
+    const truth = truthFromSchedule(
+      Date.parse(phase.start!),
+      seconds,
+      ratePerSec,
+      target.info.originEpochMs,
+      stallMs,
+      periodMs,
+    );
     const ordeal = { p50: phase.latencyMs!.p50, p90: phase.latencyMs!.p90, p99: phase.latencyMs!.p99 };
     const autocannonClosed = await autocannonLatency(url, ['-c', '10'], seconds);
     const autocannonRate = await autocannonLatency(url, ['-c', '300', '-R', String(ratePerSec)], seconds);

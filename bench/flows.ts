@@ -43,7 +43,14 @@ export interface FlowsResult {
 /** Renders per second: a compiled template filled, or the same text compiled and filled each time. */
 function templateRates(): { compiled: number; parsed: number } {
   const text = '/orders/{{ orderId }}?user={{ data.user }}&t={{ token }}';
-  const scope = { vars: new Map([['orderId', 'ord-42'], ['token', 'tok-1']]), env: {}, row: { user: 'ann' } };
+  const scope = {
+    vars: new Map([
+      ['orderId', 'ord-42'],
+      ['token', 'tok-1'],
+    ]),
+    env: {},
+    row: { user: 'ann' },
+  };
   const compiled = compileTemplate(text, 'uri');
   const time = (fn: () => void, n = 300_000): number => {
     for (let i = 0; i < 10_000; i++) fn();
@@ -51,7 +58,10 @@ function templateRates(): { compiled: number; parsed: number } {
     for (let i = 0; i < n; i++) fn();
     return n / ((performance.now() - start) / 1_000);
   };
-  return { compiled: time(() => renderTemplate(compiled, scope)), parsed: time(() => renderTemplate(compileTemplate(text, 'uri'), scope)) };
+  return {
+    compiled: time(() => renderTemplate(compiled, scope)),
+    parsed: time(() => renderTemplate(compileTemplate(text, 'uri'), scope)),
+  };
 }
 
 export async function benchFlows(seconds = 10, rounds = 3, vus = 50): Promise<FlowsResult> {
@@ -61,15 +71,24 @@ export async function benchFlows(seconds = 10, rounds = 3, vus = 50): Promise<Fl
   try {
     for (let round = 0; round < rounds; round++) {
       for (const variant of Object.keys(VARIANTS) as Variant[]) {
-        const run = await runOrdealTimed(GENERATOR_CORE, nginx.url, { duration: `${seconds}s`, vus }, { model: 'closed', workers: 1, warmup: '1s' }, VARIANTS[variant]);
+        const run = await runOrdealTimed(
+          GENERATOR_CORE,
+          nginx.url,
+          { duration: `${seconds}s`, vus },
+          { model: 'closed', workers: 1, warmup: '1s' },
+          VARIANTS[variant],
+        );
         const phase = run.report.phases[0]!;
-        if (phase.errors > 0) throw new Error(`flows bench: ${variant} had ${phase.errors} errors (${JSON.stringify(phase.errorsByKind)})`);
+        if (phase.errors > 0)
+          throw new Error(`flows bench: ${variant} had ${phase.errors} errors (${JSON.stringify(phase.errorsByKind)})`);
         rps[variant].push(phase.achievedRate ?? 0);
       }
       const rates = templateRates();
       templates.compiledPerSec.push(rates.compiled);
       templates.parsedPerSec.push(rates.parsed);
-      process.stderr.write(`flows: round ${round + 1}/${rounds}: ${(Object.keys(rps) as Variant[]).map((v) => `${v} ${Math.round(rps[v].at(-1)!)}`).join(', ')} req/s\n`);
+      process.stderr.write(
+        `flows: round ${round + 1}/${rounds}: ${(Object.keys(rps) as Variant[]).map((v) => `${v} ${Math.round(rps[v].at(-1)!)}`).join(', ')} req/s\n`,
+      );
     }
     return { rounds, seconds, vus, rps, templates };
   } finally {
@@ -87,7 +106,9 @@ export function flowsTable(r: FlowsResult): string {
     '',
     '| traffic | requests/s | × plain requests |',
     '|---|---:|---:|',
-    ...(Object.keys(r.rps) as Variant[]).map((v) => `| ${v} | ${spread(r.rps[v]).format(0)} | ${(spread(r.rps[v]).median / plain.median).toFixed(2)} |`),
+    ...(Object.keys(r.rps) as Variant[]).map(
+      (v) => `| ${v} | ${spread(r.rps[v]).format(0)} | ${(spread(r.rps[v]).median / plain.median).toFixed(2)} |`,
+    ),
     '',
     `two-step flow ÷ plain requests, per round: ${perRound.map((x) => x.toFixed(2)).join(', ')}; median ${spread(perRound).median.toFixed(2)} (goal ≥ 0.8). The flow reads and parses each token response (JSON) and fills its templates per request; plain requests are sent as prepared bytes.`,
     '',

@@ -29,7 +29,9 @@ export async function benchMaxRate(seconds = 5, rounds = 3): Promise<MaxRateResu
         const lagP99Ms = phase.sendLagMs?.p99 ?? Number.POSITIVE_INFINITY;
         const ok = lagP99Ms < 10 && phase.generatorBehind === undefined;
         tried.push({ rate, lagP99Ms, held: ok });
-        process.stderr.write(`max rate: round ${round + 1}/${rounds}, ${rate} req/s: send lag p99 ${lagP99Ms.toFixed(2)} ms${ok ? '' : ' (not held)'}\n`);
+        process.stderr.write(
+          `max rate: round ${round + 1}/${rounds}, ${rate} req/s: send lag p99 ${lagP99Ms.toFixed(2)} ms${ok ? '' : ' (not held)'}\n`,
+        );
         if (!ok) break;
         held = rate;
       }
@@ -48,7 +50,10 @@ export function maxRateTable(r: MaxRateResult): string {
     '',
     '| round | highest rate held req/s | send lag p99 ms at each rate tried |',
     '|---:|---:|---|',
-    ...r.rounds.map((x, i) => `| ${i + 1} | ${x.held} | ${x.tried.map((t) => `${t.rate / 1_000}k: ${t.lagP99Ms.toFixed(1)}${t.held ? '' : ' ✗'}`).join(', ')} |`),
+    ...r.rounds.map(
+      (x, i) =>
+        `| ${i + 1} | ${x.held} | ${x.tried.map((t) => `${t.rate / 1_000}k: ${t.lagP99Ms.toFixed(1)}${t.held ? '' : ' ✗'}`).join(', ')} |`,
+    ),
     '',
     `median ${held.format(0)} req/s per worker`,
   ].join('\n');

@@ -16,8 +16,14 @@ export async function benchMemory(ratePerSec: number, longSeconds = 300, shortSe
   try {
     const rows: MemoryRow[] = [];
     for (const seconds of [shortSeconds, longSeconds]) {
-      const report = (await runOrdealTimed(1, nginx.url, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 })).report;
-      rows.push({ seconds, requests: report.phases[0]!.requests, maxRssMb: report.environment.maxRssBytes / 1_048_576 });
+      const report = (
+        await runOrdealTimed(1, nginx.url, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 })
+      ).report;
+      rows.push({
+        seconds,
+        requests: report.phases[0]!.requests,
+        maxRssMb: report.environment.maxRssBytes / 1_048_576,
+      });
     }
     return rows;
   } finally {

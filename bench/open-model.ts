@@ -30,7 +30,12 @@ export interface OpenModelResult {
   samples: Map<number, Map<GeneratorName, OpenModelSample[]>>;
 }
 
-export async function benchOpenModel(rates = [1_000, 5_000, 10_000], seconds = 20, rounds = 3, only?: GeneratorName[]): Promise<OpenModelResult> {
+export async function benchOpenModel(
+  rates = [1_000, 5_000, 10_000],
+  seconds = 20,
+  rounds = 3,
+  only?: GeneratorName[],
+): Promise<OpenModelResult> {
   const nginx = await startNginx(TARGET_CORE);
   const samples = new Map<number, Map<GeneratorName, OpenModelSample[]>>();
   const names = (Object.keys(OPEN_MODEL_GENERATORS) as GeneratorName[]).filter((n) => !only || only.includes(n));
@@ -42,7 +47,9 @@ export async function benchOpenModel(rates = [1_000, 5_000, 10_000], seconds = 2
         for (const name of names) {
           const sample = await OPEN_MODEL_GENERATORS[name](GENERATOR_CORE, nginx.url, rate, seconds);
           byGenerator.set(name, [...(byGenerator.get(name) ?? []), sample]);
-          process.stderr.write(`open model: round ${round + 1}/${rounds}, ${rate} req/s, ${name}: ${cpuSecPer100k(sample).toFixed(2)} CPU-s/100k, p99 ${sample.whole?.p99.toFixed(2) ?? '—'} ms, first-second p99 ${sample.firstSecond?.p99.toFixed(2) ?? '—'} ms\n`);
+          process.stderr.write(
+            `open model: round ${round + 1}/${rounds}, ${rate} req/s, ${name}: ${cpuSecPer100k(sample).toFixed(2)} CPU-s/100k, p99 ${sample.whole?.p99.toFixed(2) ?? '—'} ms, first-second p99 ${sample.firstSecond?.p99.toFixed(2) ?? '—'} ms\n`,
+          );
         }
       }
     }
@@ -66,7 +73,9 @@ export function openModelTable(r: OpenModelResult): string {
     for (const [name, samples] of byGenerator) {
       const cpu = spread(samples.map(cpuSecPer100k));
       const p99 = spread(samples.map((s) => s.whole?.p99 ?? NaN));
-      const first = samples.every((s) => s.firstSecond) ? spread(samples.map((s) => s.firstSecond!.p99)).format(2) : '—';
+      const first = samples.every((s) => s.firstSecond)
+        ? spread(samples.map((s) => s.firstSecond!.p99)).format(2)
+        : '—';
       lines.push(
         `| ${rate} | ${name} | ${cpu.format(2)} | ${(cpu.median / vegetaCpu).toFixed(2)} | ${p99.format(2)} | ${(p99.median / vegetaP99).toFixed(2)} | ${first} | ${spread(samples.map((s) => s.requests)).median} |`,
       );

@@ -26,7 +26,12 @@ function version(command: string, args: string[]): string {
   // wrk prints its version to stdout and exits 1; nginx prints it to stderr; vegeta over several lines.
   const result = spawnSync(command, args, { encoding: 'utf8' });
   const text = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
-  return text.split('\n').map((line) => line.trim()).filter((line) => /\d/.test(line))[0] ?? 'unknown';
+  return (
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /\d/.test(line))[0] ?? 'unknown'
+  );
 }
 
 /** Each benchmark stands alone (its peers measured in the same run); `--only a,b` reruns some and keeps the others' last figures. */
@@ -44,7 +49,10 @@ const BENCHMARKS: { key: string; run: () => Promise<string> }[] = [
 const onlyArgument = process.argv.find((arg) => arg.startsWith('--only='));
 const only = onlyArgument ? new Set(onlyArgument.slice('--only='.length).split(',')) : undefined;
 const unknown = [...(only ?? [])].filter((key) => !BENCHMARKS.some((b) => b.key === key));
-if (unknown.length > 0) throw new Error(`--only: unknown benchmark ${unknown.join(', ')} (known: ${BENCHMARKS.map((b) => b.key).join(', ')})`);
+if (unknown.length > 0)
+  throw new Error(
+    `--only: unknown benchmark ${unknown.join(', ')} (known: ${BENCHMARKS.map((b) => b.key).join(', ')})`,
+  );
 
 const resultsFile = new URL('./RESULTS.md', import.meta.url);
 const previous = await readFile(resultsFile, 'utf8').catch(() => '');
@@ -63,7 +71,10 @@ const machine = [
   quick ? '- --quick: memory long run 60 s, open-model runs 10 s' : '',
 ].filter(Boolean);
 const body = BENCHMARKS.filter((b) => kept.has(b.key))
-  .map((b) => `<!-- bench:${b.key} measured ${kept.get(b.key)!.measured} -->\n${kept.get(b.key)!.text}\n\n_measured ${kept.get(b.key)!.measured}_`)
+  .map(
+    (b) =>
+      `<!-- bench:${b.key} measured ${kept.get(b.key)!.measured} -->\n${kept.get(b.key)!.text}\n\n_measured ${kept.get(b.key)!.measured}_`,
+  )
   .join('\n\n');
 await writeFile(
   resultsFile,

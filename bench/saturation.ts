@@ -29,7 +29,12 @@ export async function benchSaturation(askedRatePerSec = 200_000, seconds = 10, r
   try {
     for (let round = 0; round < rounds; round++) {
       const before = await nginx.requestsServed();
-      const run = await runOrdealTimed(1, nginx.url, { duration: `${seconds}s`, rate: askedRatePerSec }, { model: 'open', workers: 1, warmup: false, maxInFlight: 10_000 });
+      const run = await runOrdealTimed(
+        1,
+        nginx.url,
+        { duration: `${seconds}s`, rate: askedRatePerSec },
+        { model: 'open', workers: 1, warmup: false, maxInFlight: 10_000 },
+      );
       const received = (await nginx.requestsServed()) - before;
       const phase = run.report.phases[0]!;
       const realSec = (Date.parse(phase.end!) - Date.parse(phase.start!)) / 1_000;
@@ -41,7 +46,9 @@ export async function benchSaturation(askedRatePerSec = 200_000, seconds = 10, r
         sendLagP99Ms: phase.sendLagMs?.p99 ?? 0,
         reason: run.report.checks[0]?.reason ?? phase.generatorBehind ?? '',
       });
-      process.stderr.write(`saturation: round ${round + 1}/${rounds}: ${run.report.verdict}, achieved ${Math.round(phase.achievedRate ?? 0)} req/s, nginx received ${Math.round(received / realSec)} req/s\n`);
+      process.stderr.write(
+        `saturation: round ${round + 1}/${rounds}: ${run.report.verdict}, achieved ${Math.round(phase.achievedRate ?? 0)} req/s, nginx received ${Math.round(received / realSec)} req/s\n`,
+      );
     }
   } finally {
     await nginx.stop();
@@ -56,7 +63,10 @@ export function saturationTable(r: SaturationResult): string {
     '',
     '| round | verdict | ordeal achievedRate | nginx received ÷ real phase time | ratio | unsent | send lag p99 ms |',
     '|---:|---|---:|---:|---:|---:|---:|',
-    ...r.rounds.map((x, i) => `| ${i + 1} | ${x.verdict} | ${Math.round(x.achievedRate)} | ${Math.round(x.receivedRate)} | ${(x.achievedRate / x.receivedRate).toFixed(3)} | ${x.unsent} | ${x.sendLagP99Ms.toFixed(0)} |`),
+    ...r.rounds.map(
+      (x, i) =>
+        `| ${i + 1} | ${x.verdict} | ${Math.round(x.achievedRate)} | ${Math.round(x.receivedRate)} | ${(x.achievedRate / x.receivedRate).toFixed(3)} | ${x.unsent} | ${x.sendLagP99Ms.toFixed(0)} |`,
+    ),
     '',
     `achievedRate ÷ what nginx received: median ${ratio.format(3)} (goal: within 5 %). Reason given: "${r.rounds[0]?.reason ?? ''}"`,
   ].join('\n');

@@ -29,7 +29,8 @@ export interface StartupResult {
 
 async function sizeOf(dir: string): Promise<number> {
   let bytes = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
   return bytes;
 }
 
@@ -37,22 +38,61 @@ export async function benchStartup(rounds = 5): Promise<StartupResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-startup-'));
   const nginx = await startNginx(0);
   try {
-    const tarball = path.join(dir, execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!);
+    const tarball = path.join(
+      dir,
+      execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop()!,
+    );
     const project = path.join(dir, 'consumer');
     await mkdir(project);
-    await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    execFileSync('npm', ['install', tarball, '--omit=dev', '--omit=optional', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: project, stdio: 'ignore' });
+    await writeFile(
+      path.join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
+    execFileSync(
+      'npm',
+      ['install', tarball, '--omit=dev', '--omit=optional', '--no-audit', '--no-fund', '--prefer-offline'],
+      { cwd: project, stdio: 'ignore' },
+    );
     const modules = path.join(project, 'node_modules');
-    const packages = (await readdir(modules, { withFileTypes: true, recursive: true })).filter((e) => e.isFile() && e.name === 'package.json' && path.basename(e.parentPath) !== 'test').length;
+    const packages = (await readdir(modules, { withFileTypes: true, recursive: true })).filter(
+      (e) => e.isFile() && e.name === 'package.json' && path.basename(e.parentPath) !== 'test',
+    ).length;
     const scenario = path.join(project, 'one-second.yaml');
-    await writeFile(scenario, `name: one-second\ntarget: { baseUrl: ${nginx.url} }\nload: { model: closed, connections: 10, warmup: false }\nrequests: [{ path: / }]\nphases: [{ name: p, duration: 1s, vus: 10 }]\nslos: []\n`);
+    await writeFile(
+      scenario,
+      `name: one-second\ntarget: { baseUrl: ${nginx.url} }\nload: { model: closed, connections: 10, warmup: false }\nrequests: [{ path: / }]\nphases: [{ name: p, duration: 1s, vus: 10 }]\nslos: []\n`,
+    );
     const bin = path.join(modules, 'ordeal/bin/ordeal.mjs');
-    const result: StartupResult = { rounds, tarballKiB: (await stat(tarball)).size / 1024, installMiB: (await sizeOf(modules)) / 2 ** 20, packages, helpSec: [], runSec: [], autocannonSec: [] };
+    const result: StartupResult = {
+      rounds,
+      tarballKiB: (await stat(tarball)).size / 1024,
+      installMiB: (await sizeOf(modules)) / 2 ** 20,
+      packages,
+      helpSec: [],
+      runSec: [],
+      autocannonSec: [],
+    };
     for (let round = 0; round < rounds; round++) {
       result.helpSec.push((await runTimed(CORE, process.execPath, [bin, '--help'])).wallSec);
-      result.runSec.push((await runTimed(CORE, process.execPath, [bin, 'run', scenario, '--report-dir', path.join(project, 'reports'), '--no-compare'])).wallSec);
+      result.runSec.push(
+        (
+          await runTimed(CORE, process.execPath, [
+            bin,
+            'run',
+            scenario,
+            '--report-dir',
+            path.join(project, 'reports'),
+            '--no-compare',
+          ])
+        ).wallSec,
+      );
       result.autocannonSec.push((await autocannonRun(CORE, nginx.url, ['-c', '10'], 1)).wallSec);
-      process.stderr.write(`startup: round ${round + 1}/${rounds}: --help ${result.helpSec.at(-1)} s, run ${result.runSec.at(-1)} s, autocannon -d 1 ${result.autocannonSec.at(-1)} s\n`);
+      process.stderr.write(
+        `startup: round ${round + 1}/${rounds}: --help ${result.helpSec.at(-1)} s, run ${result.runSec.at(-1)} s, autocannon -d 1 ${result.autocannonSec.at(-1)} s\n`,
+      );
     }
     return result;
   } finally {

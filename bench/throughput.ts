@@ -27,12 +27,22 @@ async function wrkRps(url: string, connections: number, seconds: number): Promis
 }
 
 async function autocannonRps(url: string, connections: number, seconds: number): Promise<number> {
-  const result = await autocannonRun(GENERATOR_CORE, url, ['-c', String(connections), '--warmup', '[', '-c', String(connections), '-d', '1', ']'], seconds);
+  const result = await autocannonRun(
+    GENERATOR_CORE,
+    url,
+    ['-c', String(connections), '--warmup', '[', '-c', String(connections), '-d', '1', ']'],
+    seconds,
+  );
   return result.requests.total / result.duration;
 }
 
 async function ordealRps(url: string, connections: number, seconds: number): Promise<number> {
-  const run = await runOrdealTimed(GENERATOR_CORE, url, { duration: `${seconds}s`, vus: connections }, { model: 'closed', workers: 1, warmup: '1s' });
+  const run = await runOrdealTimed(
+    GENERATOR_CORE,
+    url,
+    { duration: `${seconds}s`, vus: connections },
+    { model: 'closed', workers: 1, warmup: '1s' },
+  );
   return run.report.phases[0]!.achievedRate ?? 0;
 }
 
@@ -44,7 +54,9 @@ export async function benchThroughput(connections = 50, seconds = 10, rounds = 3
       rps.wrk.push(await wrkRps(nginx.url, connections, seconds));
       rps.autocannon.push(await autocannonRps(nginx.url, connections, seconds));
       rps.ordeal.push(await ordealRps(nginx.url, connections, seconds));
-      process.stderr.write(`throughput: round ${round + 1}/${rounds}: wrk ${Math.round(rps.wrk.at(-1)!)}, autocannon ${Math.round(rps.autocannon.at(-1)!)}, ordeal ${Math.round(rps.ordeal.at(-1)!)} req/s\n`);
+      process.stderr.write(
+        `throughput: round ${round + 1}/${rounds}: wrk ${Math.round(rps.wrk.at(-1)!)}, autocannon ${Math.round(rps.autocannon.at(-1)!)}, ordeal ${Math.round(rps.ordeal.at(-1)!)} req/s\n`,
+      );
     }
     return { connections, seconds, rounds, rps };
   } finally {
@@ -66,7 +78,10 @@ export function throughputTable(r: ThroughputResult): string {
     '',
     '| generator | req/s | × wrk | × autocannon |',
     '|---|---:|---:|---:|',
-    ...rows.map(([name, s]) => `| ${name} | ${s.format(0)} | ${(s.median / wrk.median).toFixed(2)} | ${(s.median / autocannon.median).toFixed(2)} |`),
+    ...rows.map(
+      ([name, s]) =>
+        `| ${name} | ${s.format(0)} | ${(s.median / wrk.median).toFixed(2)} | ${(s.median / autocannon.median).toFixed(2)} |`,
+    ),
     '',
     `ordeal ÷ autocannon CLI, per round: ${perRound.map((x) => x.toFixed(2)).join(', ')}; median ${spread(perRound).median.toFixed(2)} (goal ≥ 0.95)`,
   ].join('\n');

@@ -32,7 +32,13 @@ export default defineScenario({
   checks: [
     { kind: 'autoscaling', phase: 'peak', atLeast: 2, within: '20s', maxDirectionChanges: 4 },
     { kind: 'breaker', phase: 'market-data-slow', opensWithin: '5s', closesWithin: '15s' },
-    { kind: 'alert', alert: 'CircuitBreakerOpen', phase: 'market-data-slow', firesWithin: '10s', resolvesWithin: '20s' },
+    {
+      kind: 'alert',
+      alert: 'CircuitBreakerOpen',
+      phase: 'market-data-slow',
+      firesWithin: '10s',
+      resolvesWithin: '20s',
+    },
     { kind: 'failover', phase: 'ledger-primary-down', maxFailedRequests: 10 },
     { kind: 'alert', alert: 'LedgerFailoverActive', phase: 'ledger-primary-down', firesWithin: '10s' },
     { kind: 'no-alert', phases: ['baseline'], severity: 'critical' },

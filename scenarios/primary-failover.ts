@@ -5,7 +5,13 @@ export default defineScenario({
   name: 'primary-failover',
   stack: { kind: 'bundled' },
   requests: [
-    { name: 'order', method: 'POST', path: '/api/orders', body: { symbol: 'ACME', quantity: 1, side: 'buy' }, weight: 4 },
+    {
+      name: 'order',
+      method: 'POST',
+      path: '/api/orders',
+      body: { symbol: 'ACME', quantity: 1, side: 'buy' },
+      weight: 4,
+    },
     { name: 'portfolio', method: 'GET', path: '/api/portfolio', weight: 1 },
   ],
   phases: [

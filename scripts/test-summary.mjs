@@ -12,16 +12,22 @@ try {
 }
 const skipped = results.numPendingTests + results.numTodoTests;
 if (skipped > 0) {
-  const names = results.testResults.flatMap((file) => file.assertionResults.filter((t) => t.status === 'pending' || t.status === 'skipped' || t.status === 'todo').map((t) => t.fullName));
+  const names = results.testResults.flatMap((file) =>
+    file.assertionResults
+      .filter((t) => t.status === 'pending' || t.status === 'skipped' || t.status === 'todo')
+      .map((t) => (t.meta?.skipNote ? `${t.fullName} (${t.meta.skipNote})` : t.fullName)),
+  );
   console.log(`${skipped} skipped: ${names.join('; ')}`);
 }
 // The tiers run one after the other: each one's span is from its first file's start to its last file's end
 // (files whose every test was skipped are left out: they carry no times of their own).
 const SLOW = new Set(JSON.parse(readFileSync(new URL('../test/test-tiers.json', import.meta.url), 'utf8')).slow);
-const tierOf = (name) => (name.endsWith('.unit.test.ts') ? 'unit' : [...SLOW].some((file) => name.endsWith(`/${file}`)) ? 'slow' : 'quick');
+const tierOf = (name) =>
+  name.endsWith('.unit.test.ts') ? 'unit' : [...SLOW].some((file) => name.endsWith(`/${file}`)) ? 'slow' : 'quick';
 const spans = new Map();
 for (const result of results.testResults) {
-  if (result.assertionResults.every((t) => t.status === 'pending' || t.status === 'skipped' || t.status === 'todo')) continue;
+  if (result.assertionResults.every((t) => t.status === 'pending' || t.status === 'skipped' || t.status === 'todo'))
+    continue;
   const tier = tierOf(result.name);
   const span = spans.get(tier) ?? { start: Infinity, end: 0 };
   spans.set(tier, { start: Math.min(span.start, result.startTime), end: Math.max(span.end, result.endTime) });
@@ -31,16 +37,25 @@ const QUICK_FILE_LIMIT_SECONDS = 30;
 for (const result of results.testResults) {
   const seconds = (result.endTime - result.startTime) / 1_000;
   if (tierOf(result.name) === 'quick' && seconds > QUICK_FILE_LIMIT_SECONDS) {
-    console.log(`flagged: ${result.name.replace(/^.*?\/test\//, 'test/')} took ${seconds.toFixed(0)} s in the quick tier (over ${QUICK_FILE_LIMIT_SECONDS} s): move it to test/test-tiers.json's "slow" list`);
+    console.log(
+      `flagged: ${result.name.replace(/^.*?\/test\//, 'test/')} took ${seconds.toFixed(0)} s in the quick tier (over ${QUICK_FILE_LIMIT_SECONDS} s): move it to test/test-tiers.json's "slow" list`,
+    );
   }
 }
-const parts = ['unit', 'quick', 'slow'].filter((tier) => spans.has(tier)).map((tier) => `${tier} ${((spans.get(tier).end - spans.get(tier).start) / 1_000).toFixed(0)} s`);
+const parts = ['unit', 'quick', 'slow']
+  .filter((tier) => spans.has(tier))
+  .map((tier) => `${tier} ${((spans.get(tier).end - spans.get(tier).start) / 1_000).toFixed(0)} s`);
 if (wallSecondsText) parts.push(`all ${wallSecondsText} s wall`);
 console.log(`durations: ${parts.join(', ')}`);
 // A file that failed as a whole (it did not load, or a beforeAll threw) has no failed test of its own: its tests
 // show as skipped. Count each such file as a failure, and name it.
-const failedFiles = results.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'));
-for (const file of failedFiles) console.log(`failed as a whole: ${file.name.replace(/^.*?\/test\//, 'test/')}: ${(file.message ?? '').split('\n')[0] || 'a hook failed (see its error above)'}`);
+const failedFiles = results.testResults.filter(
+  (file) => file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'),
+);
+for (const file of failedFiles)
+  console.log(
+    `failed as a whole: ${file.name.replace(/^.*?\/test\//, 'test/')}: ${(file.message ?? '').split('\n')[0] || 'a hook failed (see its error above)'}`,
+  );
 const failed = results.numFailedTests + failedFiles.length;
 console.log(`${results.numPassedTests} passed, ${failed} failed`);
 process.exit(results.numTotalTests > 0 && failed === 0 ? 0 : 1);

@@ -14,7 +14,12 @@ interface AutocannonJson {
   latency: { p50: number; p99: number };
 }
 
-export async function autocannonRun(core: number, url: string, args: string[], seconds: number): Promise<AutocannonJson & { cpuSec: number; wallSec: number }> {
+export async function autocannonRun(
+  core: number,
+  url: string,
+  args: string[],
+  seconds: number,
+): Promise<AutocannonJson & { cpuSec: number; wallSec: number }> {
   const run = await runTimed(core, process.execPath, [AUTOCANNON, ...args, '-d', String(seconds), '-j', url]);
   // With --warmup autocannon prints more than one line; the result is the last.
   const lastLine = run.stdout.trim().split('\n').pop()!;
@@ -22,7 +27,12 @@ export async function autocannonRun(core: number, url: string, args: string[], s
 }
 
 /** autocannon -R: a rate cap over its connections (each connection paced; latency from the actual send). */
-export async function autocannonPaced(core: number, url: string, ratePerSec: number, seconds: number): Promise<OpenModelSample> {
+export async function autocannonPaced(
+  core: number,
+  url: string,
+  ratePerSec: number,
+  seconds: number,
+): Promise<OpenModelSample> {
   const connections = Math.max(10, Math.ceil(ratePerSec / 100));
   const result = await autocannonRun(core, url, ['-c', String(connections), '-R', String(ratePerSec)], seconds);
   return {

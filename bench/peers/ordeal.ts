@@ -34,7 +34,15 @@ export async function runOrdealTimed(
       limits: { maxRatePerSec: 1_000_000 },
     };
     await writeFile(file, JSON.stringify(scenario));
-    const run = await runTimed(core, process.execPath, [path.join(ROOT, 'bin/ordeal.mjs'), 'run', file, '--json', '--no-compare', '--report-dir', path.join(dir, 'reports')]);
+    const run = await runTimed(core, process.execPath, [
+      path.join(ROOT, 'bin/ordeal.mjs'),
+      'run',
+      file,
+      '--json',
+      '--no-compare',
+      '--report-dir',
+      path.join(dir, 'reports'),
+    ]);
     return { report: JSON.parse(run.stdout) as RunReport, cpuSec: run.cpuSec, wallSec: run.wallSec };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -42,8 +50,18 @@ export async function runOrdealTimed(
 }
 
 /** ordeal's open model at a fixed rate on one worker. */
-export async function ordealOpenModel(core: number, url: string, ratePerSec: number, seconds: number): Promise<OpenModelSample & { report: RunReport }> {
-  const run = await runOrdealTimed(core, url, { duration: `${seconds}s`, rate: ratePerSec }, { model: 'open', workers: 1 });
+export async function ordealOpenModel(
+  core: number,
+  url: string,
+  ratePerSec: number,
+  seconds: number,
+): Promise<OpenModelSample & { report: RunReport }> {
+  const run = await runOrdealTimed(
+    core,
+    url,
+    { duration: `${seconds}s`, rate: ratePerSec },
+    { model: 'open', workers: 1 },
+  );
   const phase = run.report.phases[0]!;
   const first = run.report.timeseries.find((s) => s.phase === phase.name);
   return {

@@ -42,7 +42,11 @@ http {
   }
 }`;
   await writeFile(path.join(dir, 'nginx.conf'), config);
-  const child = spawn('taskset', ['-c', String(core), '/usr/sbin/nginx', '-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  const child = spawn(
+    'taskset',
+    ['-c', String(core), '/usr/sbin/nginx', '-c', path.join(dir, 'nginx.conf'), '-p', dir],
+    { stdio: 'ignore' },
+  );
   const url = `http://127.0.0.1:${port}/`;
   let statusRequests = 0;
   const requestsServed = async (): Promise<number> => {

@@ -25,4 +25,5 @@ export function latencySummary(latenciesMs: number[]): LatencyFigures | null {
   return { p50: percentile(sorted as unknown as number[], 50), p99: percentile(sorted as unknown as number[], 99) };
 }
 
-export const cpuSecPer100k = (sample: OpenModelSample): number => (sample.cpuSec / Math.max(1, sample.requests)) * 100_000;
+export const cpuSecPer100k = (sample: OpenModelSample): number =>
+  (sample.cpuSec / Math.max(1, sample.requests)) * 100_000;

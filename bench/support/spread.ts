@@ -16,6 +16,9 @@ export function spread(values: readonly number[]): Spread {
     median,
     min,
     max,
-    format: (digits) => (sorted.length > 1 ? `${median.toFixed(digits)} (${min.toFixed(digits)}–${max.toFixed(digits)})` : median.toFixed(digits)),
+    format: (digits) =>
+      sorted.length > 1
+        ? `${median.toFixed(digits)} (${min.toFixed(digits)}–${max.toFixed(digits)})`
+        : median.toFixed(digits),
   };
 }

@@ -17,7 +17,12 @@ export interface TimedRun {
  * process, start-up included. A non-zero exit still yields its output (ordeal
  * exits 1 or 3 on a verdict; the figures are what matter here).
  */
-export async function runTimed(core: number, command: string, args: string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<TimedRun> {
+export async function runTimed(
+  core: number,
+  command: string,
+  args: string[],
+  options: { stdin?: string; timeoutMs?: number } = {},
+): Promise<TimedRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-timed-'));
   const timesFile = path.join(dir, 'times');
   try {
@@ -26,7 +31,8 @@ export async function runTimed(core: number, command: string, args: string[], op
         '/usr/bin/time',
         ['-f', '%e %U %S', '-o', timesFile, 'taskset', '-c', String(core), command, ...args],
         { maxBuffer: 512 * 1024 * 1024, timeout: options.timeoutMs ?? 900_000, cwd: ROOT, encoding: 'buffer' },
-        (error, out) => (error && (error as { code?: unknown }).code === undefined ? reject(error) : resolve(out.toString('latin1'))),
+        (error, out) =>
+          error && (error as { code?: unknown }).code === undefined ? reject(error) : resolve(out.toString('latin1')),
       );
       if (options.stdin !== undefined) child.stdin!.end(options.stdin);
     });

@@ -17,10 +17,20 @@ export async function cleanupCommand(options: { toxiproxy?: string; all?: boolea
   const leases = await readLeases();
   const urls = options.toxiproxy
     ? [options.toxiproxy]
-    : [...new Set(leases.filter((lease) => options.all || !isLeaseAlive(lease)).map((lease) => lease.toxiproxyUrl).filter((url) => url !== ''))];
+    : [
+        ...new Set(
+          leases
+            .filter((lease) => options.all || !isLeaseAlive(lease))
+            .map((lease) => lease.toxiproxyUrl)
+            .filter((url) => url !== ''),
+        ),
+      ];
   if (urls.length === 0) {
     // The truth, lease by lease: which runs this machine knows of, which Toxiproxy each names, and why nothing was done.
-    const why = leases.map((lease) => `  run ${lease.runId}: ${isLeaseAlive(lease) ? `alive (pid ${lease.pid}${lease.watchdogPid ? `, watchdog ${lease.watchdogPid}` : ''}): its faults are its own (--all removes them too)` : 'names no Toxiproxy (it held no faults)'}${lease.toxiproxyUrl ? `, Toxiproxy ${redactUrl(lease.toxiproxyUrl)}` : ''}`);
+    const why = leases.map(
+      (lease) =>
+        `  run ${lease.runId}: ${isLeaseAlive(lease) ? `alive (pid ${lease.pid}${lease.watchdogPid ? `, watchdog ${lease.watchdogPid}` : ''}): its faults are its own (--all removes them too)` : 'names no Toxiproxy (it held no faults)'}${lease.toxiproxyUrl ? `, Toxiproxy ${redactUrl(lease.toxiproxyUrl)}` : ''}`,
+    );
     io.stdout.write(
       leases.length === 0
         ? `ordeal cleanup: no run's lease is in ${leaseDirectory()} (no run here left faults behind); give --toxiproxy http://127.0.0.1:8474 to clean a Toxiproxy directly\n`
@@ -35,7 +45,9 @@ export async function cleanupCommand(options: { toxiproxy?: string; all?: boolea
     for (const url of urls) {
       const shown = redactUrl(url);
       if (url.includes(':***@')) {
-        io.stdout.write(`${shown}: needs credentials that leases do not keep; run ordeal cleanup --toxiproxy with the full URL\n`);
+        io.stdout.write(
+          `${shown}: needs credentials that leases do not keep; run ordeal cleanup --toxiproxy with the full URL\n`,
+        );
         continue;
       }
       assertTargetAllowed('--toxiproxy', url, DEFAULT_ALLOWLIST, {});
@@ -43,12 +55,23 @@ export async function cleanupCommand(options: { toxiproxy?: string; all?: boolea
       try {
         result = await sweepStaleFaults(http, url, { includeLive: options.all === true });
       } catch (cause) {
-        throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `Toxiproxy at ${shown} does not answer (${(cause as Error).message}); start it, or give --toxiproxy with its URL`, { cause });
+        throw new OrdealError(
+          'ORDEAL_ERR_TOXIPROXY',
+          `Toxiproxy at ${shown} does not answer (${(cause as Error).message}); start it, or give --toxiproxy with its URL`,
+          { cause },
+        );
       }
       removedRuns += result.removed.length;
       const lines = describeSweep(result);
-      io.stdout.write(lines.length > 0 ? `${lines.map((line) => `${shown}: ${line}`).join('\n')}\n` : `${shown}: no faults left by dead runs\n`);
-      if (result.live.length > 0) io.stdout.write(`${shown}: left alone: faults of ${result.live.length} live run(s) (${result.live.join(', ')}; --all removes theirs too)\n`);
+      io.stdout.write(
+        lines.length > 0
+          ? `${lines.map((line) => `${shown}: ${line}`).join('\n')}\n`
+          : `${shown}: no faults left by dead runs\n`,
+      );
+      if (result.live.length > 0)
+        io.stdout.write(
+          `${shown}: left alone: faults of ${result.live.length} live run(s) (${result.live.join(', ')}; --all removes theirs too)\n`,
+        );
     }
   } finally {
     await http.close();

@@ -15,7 +15,12 @@ export function redactingIo(io: CliIo, secrets: readonly string[]): CliIo {
   const wrap = (stream: CliStream): CliStream =>
     new Proxy(stream, {
       get(target, property, receiver) {
-        if (property === 'write') return (chunk: unknown, ...rest: unknown[]) => (target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? redactText(chunk, secrets) : chunk, ...rest);
+        if (property === 'write')
+          return (chunk: unknown, ...rest: unknown[]) =>
+            (target.write as (...args: unknown[]) => boolean)(
+              typeof chunk === 'string' ? redactText(chunk, secrets) : chunk,
+              ...rest,
+            );
         const value: unknown = Reflect.get(target, property, receiver);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },

@@ -16,15 +16,34 @@ export interface ExportOptions {
 }
 
 /** `ordeal export k6|k6-operator <scenario>`: writes the script (or manifest) to --out, else stdout. Sends nothing. */
-export async function exportCommand(format: 'k6' | 'k6-operator', scenarioFile: string, options: ExportOptions, io: CliIo): Promise<number> {
+export async function exportCommand(
+  format: 'k6' | 'k6-operator',
+  scenarioFile: string,
+  options: ExportOptions,
+  io: CliIo,
+): Promise<number> {
   const scenario = await loadScenario(scenarioFile);
   const flows = await k6FlowParts(scenario, scenarioFile);
-  if (flows && format === 'k6-operator') throw new OrdealError('ORDEAL_ERR_USAGE', `${scenarioFile}: flows, setup, data and templates are exported as a k6 script (ordeal export k6); a k6-operator manifest of them is not offered yet`);
-  const common = { sourceName: scenarioFile, baseUrl: options.baseUrl, timeScale: options.timeScale, ...(flows ? { flows } : {}) };
+  if (flows && format === 'k6-operator')
+    throw new OrdealError(
+      'ORDEAL_ERR_USAGE',
+      `${scenarioFile}: flows, setup, data and templates are exported as a k6 script (ordeal export k6); a k6-operator manifest of them is not offered yet`,
+    );
+  const common = {
+    sourceName: scenarioFile,
+    baseUrl: options.baseUrl,
+    timeScale: options.timeScale,
+    ...(flows ? { flows } : {}),
+  };
   const text =
     format === 'k6'
       ? renderK6Script(scenario, common)
-      : renderK6OperatorManifest(scenario, { ...common, parallelism: options.parallelism ?? 1, name: options.name, namespace: options.namespace });
+      : renderK6OperatorManifest(scenario, {
+          ...common,
+          parallelism: options.parallelism ?? 1,
+          name: options.name,
+          namespace: options.namespace,
+        });
   if (options.out) {
     await writeFile(options.out, text);
     io.stderr.write(`ordeal: wrote ${options.out}\n`);

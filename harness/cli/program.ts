@@ -2,18 +2,23 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { isOrdealError } from '../errors/ordeal-error.ts';
 import { ORDEAL_VERSION } from '../report/version.ts';
 import type { CliIo } from './cli-io.ts';
+import type { PlanCommandOptions } from './plan-command.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
 // Each command imports what it needs when it runs: `ordeal --help` loads commander and little else.
 
 function parseTimeScale(text: string): number {
   const value = Number(text);
-  if (!(value > 0 && value <= 1)) throw new InvalidArgumentError(`"${text}" is not a factor in (0, 1] (e.g. 0.25 runs every phase at a quarter of its length)`);
+  if (!(value > 0 && value <= 1))
+    throw new InvalidArgumentError(
+      `"${text}" is not a factor in (0, 1] (e.g. 0.25 runs every phase at a quarter of its length)`,
+    );
   return value;
 }
 
 function parsePercent(text: string): number {
   const value = Number(text);
-  if (!(value >= 0 && value <= 1_000)) throw new InvalidArgumentError(`"${text}" is not a percentage from 0 to 1000 (e.g. 10)`);
+  if (!(value >= 0 && value <= 1_000))
+    throw new InvalidArgumentError(`"${text}" is not a percentage from 0 to 1000 (e.g. 10)`);
   return value;
 }
 
@@ -25,20 +30,24 @@ function parseWait(text: string): number {
 
 function parsePort(text: string): number {
   const value = Number(text);
-  if (!(Number.isInteger(value) && value >= 0 && value <= 65_535)) throw new InvalidArgumentError(`"${text}" is not a port from 0 to 65535`);
+  if (!(Number.isInteger(value) && value >= 0 && value <= 65_535))
+    throw new InvalidArgumentError(`"${text}" is not a port from 0 to 65535`);
   return value;
 }
 
 function parsePositiveInt(text: string): number {
   const value = Number(text);
-  if (!(Number.isInteger(value) && value >= 1 && value <= 10_000)) throw new InvalidArgumentError(`"${text}" is not a whole number from 1 to 10000`);
+  if (!(Number.isInteger(value) && value >= 1 && value <= 10_000))
+    throw new InvalidArgumentError(`"${text}" is not a whole number from 1 to 10000`);
   return value;
 }
 
 function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command()
     .name('ordeal')
-    .description('Load and chaos for the stress window: peak load, Toxiproxy faults, per-phase SLO verdicts, one report.')
+    .description(
+      'Load and chaos for the stress window: peak load, Toxiproxy faults, per-phase SLO verdicts, one report.',
+    )
     .version(ORDEAL_VERSION)
     .showHelpAfterError()
     .exitOverride()
@@ -47,7 +56,14 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
       'after',
       '\nExamples:\n  ordeal plan scenarios/game-day.ts   # dry run: the timeline, nothing sent\n  ordeal run scenarios/game-day.ts    # the bundled game day, report in reports/\n  ordeal cleanup --toxiproxy http://127.0.0.1:8474   # remove faults left by dead runs\n\nExit codes (also report.json exitCode): 0 pass, 1 a check failed, 2 invalid scenario or usage (nothing sent), 3 harness or infrastructure failure, 4 aborted (a guard or an operator stopped the run), 5 inconclusive (evidence missing), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.',
     );
+  addRunCommand(program, io, setExitCode);
+  addPlanCommand(program, io);
+  addReportCommands(program, io, setExitCode);
+  addExportCommands(program, io, setExitCode);
+  return program;
+}
 
+function addRunCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   program
     .command('run')
     .description('run a scenario and write reports/<run-id>/report.json and summary.md')
@@ -57,22 +73,46 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--time-scale <factor>', 'run every phase at this fraction of its length (smoke runs)', parseTimeScale)
     .option('--target <url>', 'override target.baseUrl')
     .option('--toxiproxy <url>', 'use the Toxiproxy server at this URL')
-    .addOption(new Option('--toxiproxy-provider <provider>', 'how to start a Toxiproxy when none is named: binary (toxiproxy-server), container (testcontainers), auto').choices(['auto', 'binary', 'container']).default('auto'))
+    .addOption(
+      new Option(
+        '--toxiproxy-provider <provider>',
+        'how to start a Toxiproxy when none is named: binary (toxiproxy-server), container (testcontainers), auto',
+      )
+        .choices(['auto', 'binary', 'container'])
+        .default('auto'),
+    )
     .option('--prometheus <url>', "read the service's signals from the Prometheus at this URL")
     .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
-    .option('--baseline <report.json>', 'compare with this run (default: the previous passing run of the same scenario in --report-dir)')
+    .option(
+      '--baseline <report.json>',
+      'compare with this run (default: the previous passing run of the same scenario in --report-dir)',
+    )
     .option('--no-compare', 'do not compare with an earlier run')
     .option('--tolerance <percent>', 'a p95/p99 rise up to this much is never a regression (default 10)', parsePercent)
     .option('--fail-on-regression', 'exit 1 when a comparison finds a regression, even if every check passed')
-    .option('--metrics-port <port>', "serve ordeal's own metrics at http://127.0.0.1:<port>/metrics during the run (0: any free port)", parsePort)
+    .option(
+      '--metrics-port <port>',
+      "serve ordeal's own metrics at http://127.0.0.1:<port>/metrics during the run (0: any free port)",
+      parsePort,
+    )
     .option('--pushgateway <url>', "push the run's summary to this Prometheus Pushgateway at the end")
-    .option('--ui [port]', 'serve a live console on http://127.0.0.1:<port>/ (default: any free port): the report as it grows, with skip, abort, confirm and notes', parsePort)
-    .option('--confirm-faults [duration]', 'before each fault phase, wait until an operator confirms (the live console\'s button, or c in the terminal); not confirmed in time (default 5m): the run aborts', parseWait)
+    .option(
+      '--ui [port]',
+      'serve a live console on http://127.0.0.1:<port>/ (default: any free port): the report as it grows, with skip, abort, confirm and notes',
+      parsePort,
+    )
+    .option(
+      '--confirm-faults [duration]',
+      "before each fault phase, wait until an operator confirms (the live console's button, or c in the terminal); not confirmed in time (default 5m): the run aborts",
+      parseWait,
+    )
     .action(async (scenario: string, options) => {
       const { runCommand } = await import('./run-command.ts');
       setExitCode(await runCommand(scenario, options, io));
     });
+}
 
+function addPlanCommand(program: Command, io: CliIo): void {
   program
     .command('plan')
     .description('dry run: validate the scenario and print its timeline; sends no load and no fault')
@@ -82,67 +122,31 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--toxiproxy <url>', 'check this Toxiproxy instead of toxiproxy.url')
     .option('--prometheus <url>', 'check this Prometheus instead of prometheus.url')
     .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
-    .option('--offline', 'check the scenario and its addresses only, not that the target, Toxiproxy and Prometheus answer (e.g. before the stack is started)')
-    .action(async (file: string, options: { timeScale?: number; target?: string; toxiproxy?: string; prometheus?: string; allowNonLoopback?: boolean; offline?: boolean }) => {
-      const [{ loadScenario }, { prepareFlowInputs }, { buildTimeline }, { checkPlanAddresses, preflight }, { scenarioWarnings }, { renderPlan }, { redactUrlsIn }] = await Promise.all([
-        import('../scenario/load-scenario.ts'),
-        import('../flows/flow-inputs.ts'),
-        import('../scenario/timeline.ts'),
-        import('../run/preflight.ts'),
-        import('../scenario/scenario-warnings.ts'),
-        import('./render-plan.ts'),
-        import('../net/redact-url.ts'),
-      ]);
-      const scenario = await loadScenario(file);
-      const overrides = { targetUrl: options.target, toxiproxyUrl: options.toxiproxy, prometheusUrl: options.prometheus, allowNonLoopback: options.allowNonLoopback };
-      // A bad address is the first thing said, not something found after the whole timeline.
-      await checkPlanAddresses(scenario, overrides);
-      // Templates, data and environment too: a missing variable or column is exit 2 here as in a run.
-      const inputs = await prepareFlowInputs(scenario, { scenarioFile: file });
-      // Credentials in a URL the scenario names (target, Toxiproxy, Prometheus) are never printed, here as in a run.
-      io.stdout.write(`${redactUrlsIn(renderPlan(scenario, buildTimeline(scenario, options.timeScale), inputs))}\n`);
-      const warnings = scenarioWarnings(scenario);
-      if (warnings.length > 0) io.stdout.write(`\nwarnings:\n${warnings.map((line) => `  ${line}`).join('\n')}\n`);
-      if (options.offline) {
-        const unchecked = [scenario.stack ? undefined : 'the target listening', scenario.toxiproxy?.url || options.toxiproxy ? 'Toxiproxy answering, its proxies and their upstreams' : undefined, scenario.prometheus?.url || options.prometheus ? 'Prometheus answering' : undefined].filter(Boolean);
-        io.stdout.write(`\ninfrastructure: not checked (--offline)${unchecked.length ? `: ${unchecked.join('; ')}` : ''}; \`ordeal run\` checks them before any load\n`);
-        return;
-      }
-      const findings = await preflight(scenario, overrides);
-      if (findings.length > 0) io.stdout.write(`\ninfrastructure:\n${findings.map((line) => `  ${redactUrlsIn(line)}`).join('\n')}\n`);
+    .option(
+      '--offline',
+      'check the scenario and its addresses only, not that the target, Toxiproxy and Prometheus answer (e.g. before the stack is started)',
+    )
+    .action(async (file: string, options: PlanCommandOptions) => {
+      const { planCommand } = await import('./plan-command.ts');
+      await planCommand(file, options, io);
     });
+}
 
+/** report (re-render), cleanup (faults of dead runs) and schema (for editors): commands about what a run left. */
+function addReportCommands(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   program
     .command('report')
     .description('re-render report.html, junit.xml and summary.md (and the run index) from a report.json')
     .argument('<report.json>', 'a reports/<run-id>/report.json')
-    .option('--baseline <report.json>', 'compare with this run (default: the comparison stored in the report, else the previous passing run)')
+    .option(
+      '--baseline <report.json>',
+      'compare with this run (default: the comparison stored in the report, else the previous passing run)',
+    )
     .option('--no-compare', 'drop any comparison')
     .action(async (file: string, options: { baseline?: string; compare?: boolean }) => {
       const { reportCommand } = await import('./report-command.ts');
       setExitCode(await reportCommand(file, options, io));
     });
-
-  const exporter = program.command('export').description('write the load model of a scenario for another engine; sends nothing');
-  exporter
-    .command('k6')
-    .description('a k6 script in TypeScript: one k6 scenario per phase, a phase tag on every request, the SLOs as tag-filtered thresholds')
-    .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
-    .option('--out <file>', 'write here instead of stdout')
-    .option('--base-url <url>', 'default for __ENV.BASE_URL (default: target.baseUrl)')
-    .option('--time-scale <factor>', 'compress every phase by this factor', parseTimeScale)
-    .action(async (file: string, options) => setExitCode(await (await import('./export-command.ts')).exportCommand('k6', file, options, io)));
-  exporter
-    .command('k6-operator')
-    .description('a ConfigMap with the k6 script and a k6-operator TestRun (k6.io/v1alpha1) that runs it on N pods')
-    .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
-    .requiredOption('--parallelism <n>', 'number of k6 runner pods', parsePositiveInt)
-    .option('--out <file>', 'write here instead of stdout')
-    .option('--base-url <url>', "the target as the pods see it (the runner's BASE_URL)")
-    .option('--name <name>', 'name of the ConfigMap and TestRun (default ordeal-<scenario>)')
-    .option('--namespace <namespace>', 'Kubernetes namespace')
-    .action(async (file: string, options) => setExitCode(await (await import('./export-command.ts')).exportCommand('k6-operator', file, options, io)));
-
   program
     .command('cleanup')
     .description('remove faults (toxics, downed proxies) left in Toxiproxy by ordeal runs that are no longer alive')
@@ -152,15 +156,45 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
       const { cleanupCommand } = await import('./cleanup-command.ts');
       setExitCode(await cleanupCommand(options, io));
     });
-
   program
     .command('schema')
-    .description('print the JSON Schema of the scenario format, every field described (for editors: see the README, "Editor help")')
+    .description(
+      'print the JSON Schema of the scenario format, every field described (for editors: see the README, "Editor help")',
+    )
     .action(async () => {
       const { scenarioJsonSchema } = await import('../scenario/scenario-json-schema.ts');
       io.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     });
-  return program;
+}
+
+function addExportCommands(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  const exporter = program
+    .command('export')
+    .description('write the load model of a scenario for another engine; sends nothing');
+  exporter
+    .command('k6')
+    .description(
+      'a k6 script in TypeScript: one k6 scenario per phase, a phase tag on every request, the SLOs as tag-filtered thresholds',
+    )
+    .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
+    .option('--out <file>', 'write here instead of stdout')
+    .option('--base-url <url>', 'default for __ENV.BASE_URL (default: target.baseUrl)')
+    .option('--time-scale <factor>', 'compress every phase by this factor', parseTimeScale)
+    .action(async (file: string, options) =>
+      setExitCode(await (await import('./export-command.ts')).exportCommand('k6', file, options, io)),
+    );
+  exporter
+    .command('k6-operator')
+    .description('a ConfigMap with the k6 script and a k6-operator TestRun (k6.io/v1alpha1) that runs it on N pods')
+    .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
+    .requiredOption('--parallelism <n>', 'number of k6 runner pods', parsePositiveInt)
+    .option('--out <file>', 'write here instead of stdout')
+    .option('--base-url <url>', "the target as the pods see it (the runner's BASE_URL)")
+    .option('--name <name>', 'name of the ConfigMap and TestRun (default ordeal-<scenario>)')
+    .option('--namespace <namespace>', 'Kubernetes namespace')
+    .action(async (file: string, options) =>
+      setExitCode(await (await import('./export-command.ts')).exportCommand('k6-operator', file, options, io)),
+    );
 }
 
 /**

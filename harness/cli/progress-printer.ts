@@ -24,7 +24,12 @@ export interface TypedLine {
 }
 
 /** A live line per second on a terminal; plain lines when not a TTY or in CI. */
-export function attachProgressPrinter(events: RunEvents, stream: CliStream, style: OutputStyle, options: { typed?: TypedLine } = {}): void {
+export function attachProgressPrinter(
+  events: RunEvents,
+  stream: CliStream,
+  style: OutputStyle,
+  options: { typed?: TypedLine } = {},
+): void {
   let liveLineOpen = false;
   const line = (text: string): void => {
     const typing = options.typed?.typing === true;
@@ -35,14 +40,24 @@ export function attachProgressPrinter(events: RunEvents, stream: CliStream, styl
   };
   events.on('infrastructure', ({ message }) => line(style.dim(`ordeal: ${message}`)));
   events.on('runStarted', ({ runId, target, timeline }) =>
-    line(`ordeal: run ${runId} against ${target}: ${timeline.phases.length} phases, ${formatDurationMs(timeline.totalDurationMs)}`),
+    line(
+      `ordeal: run ${runId} against ${target}: ${timeline.phases.length} phases, ${formatDurationMs(timeline.totalDurationMs)}`,
+    ),
   );
-  events.on('phaseStarted', ({ phase }) => line(style.bold(`▶ phase ${phase.name} (${formatDurationMs(phase.durationMs)})`)));
-  events.on('faultApplied', ({ fault }) => line(style.yellow(`  ⚡ fault on: ${fault.fault.proxy} ${fault.fault.kind}`)));
+  events.on('phaseStarted', ({ phase }) =>
+    line(style.bold(`▶ phase ${phase.name} (${formatDurationMs(phase.durationMs)})`)),
+  );
+  events.on('faultApplied', ({ fault }) =>
+    line(style.yellow(`  ⚡ fault on: ${fault.fault.proxy} ${fault.fault.kind}`)),
+  );
   events.on('faultRemoved', ({ fault }) => line(style.dim(`  ✓ fault off: ${fault.fault.proxy} ${fault.fault.kind}`)));
-  events.on('guardTripped', ({ trip }) => line(style.red(`ordeal: guard "${trip.name}" tripped: ${trip.observed}; stopping load, removing faults`)));
+  events.on('guardTripped', ({ trip }) =>
+    line(style.red(`ordeal: guard "${trip.name}" tripped: ${trip.observed}; stopping load, removing faults`)),
+  );
   events.on('warning', ({ message }) => line(style.yellow(`ordeal: warning: ${message}`)));
-  events.on('annotation', ({ note }) => line(`  ✎ note${note.phase ? ` (${note.phase})` : ''}, from the ${note.source}: ${note.text}`));
+  events.on('annotation', ({ note }) =>
+    line(`  ✎ note${note.phase ? ` (${note.phase})` : ''}, from the ${note.source}: ${note.text}`),
+  );
   events.on('progress', (snapshot) => {
     const text = formatProgress(snapshot);
     if (style.live && options.typed?.typing) return;

@@ -23,13 +23,18 @@ export async function publishRun(
   const publishOptions = {
     baseline,
     compare: options.compare,
-    compareOptions: { ...DEFAULT_COMPARE_OPTIONS, latencyTolerancePercent: options.tolerance ?? DEFAULT_COMPARE_OPTIONS.latencyTolerancePercent },
+    compareOptions: {
+      ...DEFAULT_COMPARE_OPTIONS,
+      latencyTolerancePercent: options.tolerance ?? DEFAULT_COMPARE_OPTIONS.latencyTolerancePercent,
+    },
     stepSummaryFile: process.env.GITHUB_STEP_SUMMARY || undefined,
     onWarning: (message: string) => io.stderr.write(`ordeal: warning: ${message}\n`),
   };
   return publishReport(report, reportDir, publishOptions).catch(async (error: Error) => {
     const fallback = await mkdtemp(path.join(os.tmpdir(), 'ordeal-reports-'));
-    io.stderr.write(`ordeal: writing the report into ${reportDir} failed (${error.message}); writing it into ${fallback} instead\n`);
+    io.stderr.write(
+      `ordeal: writing the report into ${reportDir} failed (${error.message}); writing it into ${fallback} instead\n`,
+    );
     return publishReport(report, fallback, { ...publishOptions, compare: false, stepSummaryFile: undefined });
   });
 }

@@ -37,7 +37,11 @@ const DEFAULT_CONFIRM_MS = 5 * 60_000;
  * anything is sent; if writing still fails at the end, the report goes to a
  * fallback folder and ordeal says where.
  */
-export async function runCommand(scenarioFile: string, options: RunCommandOptions, rawIo: CliIo = processIo): Promise<number> {
+export async function runCommand(
+  scenarioFile: string,
+  options: RunCommandOptions,
+  rawIo: CliIo = processIo,
+): Promise<number> {
   const scenario = await loadScenario(scenarioFile);
   // Templates, data and environment first (exit 2 before anything): and what is secret, so nothing printed shows it.
   const flowInputs = await prepareFlowInputs(scenario, { scenarioFile });
@@ -50,7 +54,13 @@ export async function runCommand(scenarioFile: string, options: RunCommandOption
   }
 }
 
-async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: FlowInputs, options: RunCommandOptions, io: CliIo): Promise<number> {
+async function runChecked(
+  scenario: Scenario,
+  scenarioFile: string,
+  flowInputs: FlowInputs,
+  options: RunCommandOptions,
+  io: CliIo,
+): Promise<number> {
   // Bad input is refused before anything is sent: a bad --baseline, a report folder ordeal cannot write, an add-on that cannot start.
   const baseline = options.baseline ? await readReportFile(options.baseline, '--baseline') : undefined;
   const reportDir = path.resolve(options.reportDir);
@@ -92,7 +102,10 @@ async function runChecked(scenario: Scenario, scenarioFile: string, flowInputs: 
 function chosenAddOns(options: RunCommandOptions, io: CliIo): RunAddOn[] {
   const useKeys = terminalKeysUsable(options.json, io.stderr.isTTY === true);
   if (options.confirmFaults !== undefined && options.ui === undefined && !useKeys) {
-    throw new OrdealError('ORDEAL_ERR_USAGE', '--confirm-faults needs --ui or a terminal: the confirm is a button on the live console, or the c key where ordeal runs');
+    throw new OrdealError(
+      'ORDEAL_ERR_USAGE',
+      '--confirm-faults needs --ui or a terminal: the confirm is a button on the live console, or the c key where ordeal runs',
+    );
   }
   return [
     ...(options.pushgateway ? [new PushgatewayAddOn(options.pushgateway)] : []),
@@ -102,7 +115,13 @@ function chosenAddOns(options: RunCommandOptions, io: CliIo): RunAddOn[] {
   ];
 }
 
-function addOnContext(scenario: Scenario, options: RunCommandOptions, io: CliIo, stop: StopSignals, controls: () => OperatorControls | undefined): AddOnContext {
+function addOnContext(
+  scenario: Scenario,
+  options: RunCommandOptions,
+  io: CliIo,
+  stop: StopSignals,
+  controls: () => OperatorControls | undefined,
+): AddOnContext {
   const confirmMs = options.confirmFaults === true ? DEFAULT_CONFIRM_MS : options.confirmFaults;
   return {
     scenario,
@@ -117,13 +136,22 @@ function addOnContext(scenario: Scenario, options: RunCommandOptions, io: CliIo,
 }
 
 /** The summary (or the report as JSON), and the exit code: the report's, one truth. */
-function finalWords(published: RunReport, files: readonly string[], options: RunCommandOptions, io: CliIo, stop: StopSignals): number {
+function finalWords(
+  published: RunReport,
+  files: readonly string[],
+  options: RunCommandOptions,
+  io: CliIo,
+  stop: StopSignals,
+): number {
   if (options.json) io.stdout.write(`${JSON.stringify(published, null, 2)}\n`);
   else io.stdout.write(renderSummary(published, files, createOutputStyle(io.stdout)));
   // A signal that came after the last phase ended did not interrupt the run.
   if (stop.interruptedBy && published.verdict !== 'aborted') {
-    io.stderr.write(`ordeal: ${stop.interruptedBy} came after the run had finished: its report is complete (verdict ${published.verdict})\n`);
+    io.stderr.write(
+      `ordeal: ${stop.interruptedBy} came after the run had finished: its report is complete (verdict ${published.verdict})\n`,
+    );
   }
-  if (options.failOnRegression && published.verdict === 'pass' && (published.comparison?.regressions ?? 0) > 0) return 1;
+  if (options.failOnRegression && published.verdict === 'pass' && (published.comparison?.regressions ?? 0) > 0)
+    return 1;
   return published.exitCode;
 }

@@ -12,7 +12,9 @@ export class StopSignals {
   readonly controller = new AbortController();
   /** The signal that stopped the run, if one did. */
   interruptedBy?: StopSignal;
-  private readonly handlers = (Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]).map((signal) => [signal, (): void => this.interrupt(signal)] as const);
+  private readonly handlers = (Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]).map(
+    (signal) => [signal, (): void => this.interrupt(signal)] as const,
+  );
 
   constructor(private readonly stderr: CliStream) {}
 

@@ -30,18 +30,70 @@ export interface TerminalKeys {
 /** A second press of the same key within this long carries out a key that cannot be undone. */
 const AGAIN_WITHIN_MS = 3_000;
 
-export const KEYS_HELP = 'keys: s skip the rest of the phase · c confirm faults · n add a note · q abort (like Ctrl-C) · ? help';
+export const KEYS_HELP =
+  'keys: s skip the rest of the phase · c confirm faults · n add a note · q abort (like Ctrl-C) · ? help';
+
+/** The one-line note being typed after n: Enter hands it over, Esc drops it, Backspace takes a character back. */
+class NoteLine {
+  private text?: string;
+
+  constructor(
+    private readonly output: CliStream,
+    private readonly say: (text: string) => void,
+    private readonly add: (text: string) => string | undefined,
+  ) {}
+
+  get open(): boolean {
+    return this.text !== undefined;
+  }
+
+  begin(): void {
+    this.text = '';
+    this.draw();
+  }
+
+  draw(): void {
+    if (this.text !== undefined) this.output.write(`\r\u001b[2K✎ note (Enter adds it, Esc drops it): ${this.text}`);
+  }
+
+  /** Clears the line being typed, if any, and forgets it. */
+  close(): void {
+    if (this.text !== undefined) this.output.write('\r\u001b[2K');
+    this.text = undefined;
+  }
+
+  key(text: string | undefined, key: { name?: string; ctrl?: boolean }): void {
+    const typed = this.text ?? '';
+    if (key.name === 'return' || key.name === 'enter') {
+      this.close();
+      const refused = typed.trim() ? this.add(typed) : 'empty';
+      if (refused) this.say(`ordeal: note not added: ${refused}`);
+    } else if (key.name === 'escape') {
+      this.text = undefined;
+      this.say('ordeal: note dropped');
+    } else if (key.name === 'backspace') {
+      this.text = typed.slice(0, -1);
+      this.draw();
+    } else if (text && !key.ctrl && text >= ' ' && typed.length < MAX_NOTE_CHARS) {
+      this.text = typed + text;
+      this.draw();
+    }
+  }
+}
 
 /**
  * An operator's hand on the run from the terminal that started it (stdin a
  * TTY): skip and abort ask for a second press; `n` opens a one-line note
  * (Enter adds it, Esc drops it). Ctrl-C keeps its meaning.
  */
-export function attachTerminalKeys(input: NodeJS.ReadStream, output: CliStream, actions: TerminalActions): TerminalKeys {
-  let note: string | undefined;
+export function attachTerminalKeys(
+  input: NodeJS.ReadStream,
+  output: CliStream,
+  actions: TerminalActions,
+): TerminalKeys {
   let armed: { key: string; atMs: number } | undefined;
   const say = (text: string): void => void output.write(`\r\u001b[2K${text}\n`);
-  const drawNote = (): void => void output.write(`\r\u001b[2K✎ note (Enter adds it, Esc drops it): ${note}`);
+  const note = new NoteLine(output, say, actions.note);
   const pressedTwice = (key: string, first: string): boolean => {
     const now = performance.now();
     if (armed?.key === key && now - armed.atMs <= AGAIN_WITHIN_MS) {
@@ -54,25 +106,7 @@ export function attachTerminalKeys(input: NodeJS.ReadStream, output: CliStream, 
   };
   const onKey = (text: string | undefined, key: { name?: string; ctrl?: boolean; sequence?: string } = {}): void => {
     if (key.ctrl && key.name === 'c') return actions.interrupt();
-    if (note !== undefined) {
-      if (key.name === 'return' || key.name === 'enter') {
-        const typed = note;
-        note = undefined;
-        output.write('\r\u001b[2K');
-        const refused = typed.trim() ? actions.note(typed) : 'empty';
-        if (refused) say(`ordeal: note not added: ${refused}`);
-      } else if (key.name === 'escape') {
-        note = undefined;
-        say('ordeal: note dropped');
-      } else if (key.name === 'backspace') {
-        note = note.slice(0, -1);
-        drawNote();
-      } else if (text && !key.ctrl && text >= ' ' && note.length < MAX_NOTE_CHARS) {
-        note += text;
-        drawNote();
-      }
-      return;
-    }
+    if (note.open) return note.key(text, key);
     switch (text) {
       case 's': {
         const phase = actions.phase();
@@ -83,15 +117,19 @@ export function attachTerminalKeys(input: NodeJS.ReadStream, output: CliStream, 
         return;
       }
       case 'q':
-        if (pressedTwice('q', 'ordeal: press q again within 3 s to abort the run (load stops, faults are removed, the report is written)')) actions.interrupt();
+        if (
+          pressedTwice(
+            'q',
+            'ordeal: press q again within 3 s to abort the run (load stops, faults are removed, the report is written)',
+          )
+        )
+          actions.interrupt();
         return;
       case 'c':
         if (!actions.confirm()) say('ordeal: no fault is waiting for a confirm');
         return;
       case 'n':
-        note = '';
-        drawNote();
-        return;
+        return note.begin();
       case '?':
       case 'h':
         say(`ordeal: ${KEYS_HELP}`);
@@ -106,14 +144,13 @@ export function attachTerminalKeys(input: NodeJS.ReadStream, output: CliStream, 
   say(`ordeal: ${KEYS_HELP}`);
   return {
     get typing() {
-      return note !== undefined;
+      return note.open;
     },
     redraw() {
-      if (note !== undefined) drawNote();
+      note.draw();
     },
     detach() {
-      if (note !== undefined) output.write('\r\u001b[2K');
-      note = undefined;
+      note.close();
       input.off('keypress', onKey);
       input.setRawMode(false);
       input.pause();
@@ -135,7 +172,12 @@ export function inTerminalForeground(): boolean {
     return pgrp === tpgid;
   } catch {
     try {
-      const [tpgid, pgid] = execFileSync('ps', ['-o', 'tpgid=', '-o', 'pgid=', '-p', String(process.pid)], { encoding: 'utf8', timeout: 2_000 }).trim().split(/\s+/);
+      const [tpgid, pgid] = execFileSync('ps', ['-o', 'tpgid=', '-o', 'pgid=', '-p', String(process.pid)], {
+        encoding: 'utf8',
+        timeout: 2_000,
+      })
+        .trim()
+        .split(/\s+/);
       return tpgid !== undefined && tpgid === pgid;
     } catch {
       return false;

@@ -26,7 +26,10 @@ export async function waitUntil(
     }
     if (options.signal?.aborted) throw new WaitTimeoutError(`stopped waiting for ${options.what ?? 'the condition'}`);
     if (clock.nowMs() >= deadlineMs) {
-      throw new WaitTimeoutError(`${options.what ?? 'the condition'} did not hold within ${options.timeoutMs} ms${lastError ? ` (last: ${lastError.message})` : ''}`, { cause: lastError });
+      throw new WaitTimeoutError(
+        `${options.what ?? 'the condition'} did not hold within ${options.timeoutMs} ms${lastError ? ` (last: ${lastError.message})` : ''}`,
+        { cause: lastError },
+      );
     }
     await clock.sleep(Math.min(options.intervalMs, Math.max(0, deadlineMs - clock.nowMs())), options.signal);
   }

@@ -12,7 +12,12 @@ export interface CompareOptions {
   minSeconds: number;
 }
 
-export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { latencyTolerancePercent: 10, errorRateTolerance: 0.005, alpha: 0.05, minSeconds: 5 };
+export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
+  latencyTolerancePercent: 10,
+  errorRateTolerance: 0.005,
+  alpha: 0.05,
+  minSeconds: 5,
+};
 
 export interface ComparisonFinding {
   phase: string;
@@ -51,22 +56,67 @@ function phaseValue(phase: RunReport['phases'][number] | undefined, metric: Metr
 
 const round = (value: number): number => Math.round(value * 1_000) / 1_000;
 
-function judge(phase: string, metric: Metric, baselineReport: RunReport, currentReport: RunReport, options: CompareOptions): ComparisonFinding {
-  const baseline = phaseValue(baselineReport.phases.find((p) => p.name === phase), metric);
-  const current = phaseValue(currentReport.phases.find((p) => p.name === phase), metric);
-  const base = { phase, metric, baseline: baseline === null ? null : round(baseline), current: current === null ? null : round(current) };
+function judge(
+  phase: string,
+  metric: Metric,
+  baselineReport: RunReport,
+  currentReport: RunReport,
+  options: CompareOptions,
+): ComparisonFinding {
+  const baseline = phaseValue(
+    baselineReport.phases.find((p) => p.name === phase),
+    metric,
+  );
+  const current = phaseValue(
+    currentReport.phases.find((p) => p.name === phase),
+    metric,
+  );
+  const base = {
+    phase,
+    metric,
+    baseline: baseline === null ? null : round(baseline),
+    current: current === null ? null : round(current),
+  };
   if (baseline === null || current === null) {
-    return { ...base, changePercent: null, pValue: null, status: 'inconclusive', regression: false, reason: 'no data on one side' };
+    return {
+      ...base,
+      changePercent: null,
+      pValue: null,
+      status: 'inconclusive',
+      regression: false,
+      reason: 'no data on one side',
+    };
   }
   const changePercent = baseline > 0 ? ((current - baseline) / baseline) * 100 : current > 0 ? Infinity : 0;
-  const beyondTolerance = metric === 'error rate' ? current - baseline > options.errorRateTolerance : changePercent > options.latencyTolerancePercent;
-  const toleranceText = metric === 'error rate' ? `+${(options.errorRateTolerance * 100).toFixed(2)} pp` : `+${options.latencyTolerancePercent}%`;
+  const beyondTolerance =
+    metric === 'error rate'
+      ? current - baseline > options.errorRateTolerance
+      : changePercent > options.latencyTolerancePercent;
+  const toleranceText =
+    metric === 'error rate'
+      ? `+${(options.errorRateTolerance * 100).toFixed(2)} pp`
+      : `+${options.latencyTolerancePercent}%`;
   const finite = Number.isFinite(changePercent) ? changePercent : null;
-  if (!beyondTolerance) return { ...base, changePercent: finite, pValue: null, status: 'ok', regression: false, reason: `within tolerance (${toleranceText})` };
+  if (!beyondTolerance)
+    return {
+      ...base,
+      changePercent: finite,
+      pValue: null,
+      status: 'ok',
+      regression: false,
+      reason: `within tolerance (${toleranceText})`,
+    };
   const currentSeconds = perSecond(currentReport, phase, metric);
   const baselineSeconds = perSecond(baselineReport, phase, metric);
   if (currentSeconds.length < options.minSeconds || baselineSeconds.length < options.minSeconds) {
-    return { ...base, changePercent: finite, pValue: null, status: 'inconclusive', regression: false, reason: `beyond tolerance, but ${Math.min(currentSeconds.length, baselineSeconds.length)} seconds are too few to tell from noise` };
+    return {
+      ...base,
+      changePercent: finite,
+      pValue: null,
+      status: 'inconclusive',
+      regression: false,
+      reason: `beyond tolerance, but ${Math.min(currentSeconds.length, baselineSeconds.length)} seconds are too few to tell from noise`,
+    };
   }
   const test = mannWhitneyGreater(currentSeconds, baselineSeconds)!;
   const significant = test.pValue < options.alpha;
@@ -83,13 +133,23 @@ function judge(phase: string, metric: Metric, baselineReport: RunReport, current
 }
 
 /** Per phase present in both runs: p95, p99 and error rate, current vs baseline. */
-export function compareRuns(current: RunReport, baseline: RunReport, options: CompareOptions = DEFAULT_COMPARE_OPTIONS, baselineFile?: string): ComparisonReport {
+export function compareRuns(
+  current: RunReport,
+  baseline: RunReport,
+  options: CompareOptions = DEFAULT_COMPARE_OPTIONS,
+  baselineFile?: string,
+): ComparisonReport {
   const phases = current.phases.map((p) => p.name).filter((name) => baseline.phases.some((p) => p.name === name));
-  const findings = phases.flatMap((phase) => (['p95', 'p99', 'error rate'] as const).map((metric) => judge(phase, metric, baseline, current, options)));
+  const findings = phases.flatMap((phase) =>
+    (['p95', 'p99', 'error rate'] as const).map((metric) => judge(phase, metric, baseline, current, options)),
+  );
   const regressions = findings.filter((f) => f.regression).length;
   const summary =
     regressions > 0
-      ? `${regressions} regression(s) against ${baseline.runId}: ${findings.filter((f) => f.regression).map((f) => `${f.phase} ${f.metric}`).join(', ')}`
+      ? `${regressions} regression(s) against ${baseline.runId}: ${findings
+          .filter((f) => f.regression)
+          .map((f) => `${f.phase} ${f.metric}`)
+          .join(', ')}`
       : `no regression against ${baseline.runId} (${findings.length} comparisons over ${phases.length} phase${phases.length === 1 ? '' : 's'})`;
   return { baselineRunId: baseline.runId, baselineFile, options, regressions, summary, findings };
 }

@@ -16,20 +16,27 @@ export interface MannWhitneyResult {
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.327_591_1 * x);
-  const poly = t * (0.254_829_592 + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+  const poly =
+    t * (0.254_829_592 + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
   const erf = 1 - poly * Math.exp(-x * x);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
-export function mannWhitneyGreater(current: readonly number[], baseline: readonly number[]): MannWhitneyResult | undefined {
+export function mannWhitneyGreater(
+  current: readonly number[],
+  baseline: readonly number[],
+): MannWhitneyResult | undefined {
   const n1 = current.length;
   const n2 = baseline.length;
   if (n1 === 0 || n2 === 0) return undefined;
-  const pooled = [...current.map((value) => ({ value, current: true })), ...baseline.map((value) => ({ value, current: false }))].sort((a, b) => a.value - b.value);
+  const pooled = [
+    ...current.map((value) => ({ value, current: true })),
+    ...baseline.map((value) => ({ value, current: false })),
+  ].sort((a, b) => a.value - b.value);
   const n = pooled.length;
   let rankSumCurrent = 0;
   let tieTerm = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && pooled[j + 1]!.value === pooled[i]!.value) j++;
     const averageRank = (i + j) / 2 + 1;

@@ -10,6 +10,7 @@ import type { ConfirmGate } from '../run/confirm-gate.ts';
 import { liveConsolePage } from './live-console-page.ts';
 import { consoleRequestRefusal } from './console-request-guard.ts';
 import { renderLiveBody, renderFinalBody, SnapshotPacer } from './live-snapshot.ts';
+import { PageFeed } from './page-feed.ts';
 
 export interface LiveConsole {
   url: string;
@@ -35,8 +36,6 @@ export interface LiveConsoleOptions {
 
 /** What may wait in memory for one page of the console before it is dropped. */
 const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
-/** Warnings a late page is sent (a long run may say the same thing every second). */
-const MAX_REPLAYED_WARNINGS = 200;
 /** A note's body is a few hundred characters; more is refused before it is read. */
 const MAX_NOTE_BODY_BYTES = 4_096;
 /** At most this many pages follow a run at once (each holds a connection and a backlog). */
@@ -54,131 +53,149 @@ const MAX_PAGES = 8;
  */
 export async function startLiveConsole(events: RunEvents, options: LiveConsoleOptions): Promise<LiveConsole> {
   const assets = await loadHtmlAssets();
-  const token = randomBytes(18).toString('base64url');
-  const clients = new Set<http.ServerResponse>();
-  let controls: OperatorControls | undefined;
-  // What a page opened late is sent first: every event of the run's structure, and the last warnings.
-  const history: string[] = [];
-  const recentWarnings: string[] = [];
-  let lastSnapshot: string | undefined;
-  let finished = false;
+  const state: ConsoleState = {
+    token: randomBytes(18).toString('base64url'),
+    feed: new PageFeed(options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES),
+    finished: false,
+    options,
+  };
+  const { feed } = state;
+  followRun(events, feed, options.confirmGate);
   let snapshotFailures = 0;
-  let stopping: Promise<void> | undefined;
-  const frame = (type: string, data: unknown): string => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
-  // A page that stops reading (a frozen tab, a stalled client) must not make ordeal hold the run's snapshots for it.
-  const maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
-  const broadcast = (text: string): void => {
-    // Each page's backlog is bounded, and so is what all of them hold together: the slowest page goes first.
-    let total = 0;
-    for (const client of clients) total += client.writableLength;
-    for (const client of [...clients].sort((a, b) => b.writableLength - a.writableLength)) {
-      if (client.writableLength > maxQueuedBytes || total > maxQueuedBytes * 2) {
-        total -= client.writableLength;
-        clients.delete(client);
-        client.destroy();
-      } else client.write(text);
-    }
-  };
-  const publish = (type: string, data: unknown): void => {
-    const text = frame(type, data);
-    if (type !== 'warning') history.push(text);
-    else if (recentWarnings.push(text) > MAX_REPLAYED_WARNINGS) recentWarnings.shift();
-    broadcast(text);
-  };
-  events.on('runStarted', (e) => publish('run', { runId: e.runId, target: e.target, phases: e.timeline.phases.map((p) => p.name) }));
-  events.on('phaseStarted', ({ phase }) => publish('phase', { name: phase.name, index: phase.index }));
-  events.on('faultApplied', ({ fault }) => publish('fault', { id: fault.id, phase: fault.phase, description: describeFault(fault.fault), open: true }));
-  events.on('faultRemoved', ({ fault }) => publish('fault', { id: fault.id, phase: fault.phase, description: describeFault(fault.fault), open: false }));
-  events.on('progress', (p) => broadcast(frame('progress', p)));
-  events.on('guardTripped', ({ trip }) => publish('guard', trip));
-  events.on('annotation', ({ note }) => publish('note', note));
-  events.on('warning', ({ message }) => publish('warning', { message }));
-  events.on('runEnded', ({ report }) => publish('verdict', { verdict: report.verdict, reason: report.verdictReason }));
-  options.confirmGate?.onWaiting(({ phase, timeoutMs }) => publish('confirm', { phase: phase.name, faults: phase.faults.map(describeFault), timeoutMs }));
-  options.confirmGate?.onSettled(({ phase }, confirmed) => publish('confirmed', { phase: phase.name, confirmed }));
-
   // The report so far, while a page watches: paced so that rendering never takes more than a tenth of the time.
-  const pacer = new SnapshotPacer(async () => {
-    if (!controls || finished || clients.size === 0) return;
-    const body = renderLiveBody(await controls.snapshot());
-    if (finished) return;
-    lastSnapshot = frame('snapshot', body);
-    broadcast(lastSnapshot);
-  }, (error) => {
-    if (snapshotFailures++ === 0) publish('warning', { message: `the live report could not be updated (${error.message}); trying again` });
-  });
-
+  const pacer = new SnapshotPacer(
+    async () => {
+      if (!state.controls || state.finished || feed.size === 0) return;
+      const body = renderLiveBody(await state.controls.snapshot());
+      if (!state.finished) feed.snapshot(body);
+    },
+    (error) => {
+      if (snapshotFailures++ === 0)
+        feed.publish('warning', { message: `the live report could not be updated (${error.message}); trying again` });
+    },
+  );
+  state.pacer = pacer;
   // What changes the picture is shown at once, not at the next tick.
-  for (const name of ['phaseStarted', 'faultApplied', 'faultRemoved', 'guardTripped', 'annotation'] as const) events.on(name, () => pacer.wake());
-
-  const server = http.createServer((req, res) => {
-    const refusal = consoleRequestRefusal(req, (server.address() as AddressInfo).port, token);
-    if (refusal) {
-      res.writeHead(refusal.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${refusal.reason}\n`);
-      return;
-    }
-    const pathname = new URL(req.url ?? '/', 'http://console').pathname;
-    if (req.method === 'GET' && pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(liveConsolePage(assets, token));
-    } else if (req.method === 'GET' && pathname === '/events') {
-      if (clients.size >= MAX_PAGES) {
-        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end(`the live console already serves ${MAX_PAGES} pages; close one\n`);
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-      // Headers now, not with the first event: a page opened before the run has begun knows it is connected.
-      res.flushHeaders();
-      // A page opened late sees the whole run so far.
-      for (const text of [...history, ...recentWarnings]) res.write(text);
-      if (lastSnapshot) res.write(lastSnapshot);
-      clients.add(res);
-      req.on('close', () => clients.delete(res));
-      pacer.wake();
-    } else if (req.method === 'POST' && req.url === '/confirm') {
-      const confirmed = options.confirmGate?.confirm() ?? false;
-      res.writeHead(confirmed ? 202 : 409).end(confirmed ? 'confirmed' : 'nothing to confirm');
-    } else if (req.method === 'POST' && req.url === '/skip') {
-      const skipped = controls?.skipPhase('skipped from the live console') ?? false;
-      res.writeHead(skipped ? 202 : 409).end(skipped ? 'skipping' : 'no phase is running');
-    } else if (req.method === 'POST' && req.url === '/abort') {
-      publish('warning', { message: 'abort pressed in the live console: stopping load, removing faults, writing the report' });
-      options.onAbort();
-      res.writeHead(202).end('aborting');
-    } else if (req.method === 'POST' && req.url === '/note') {
-      readNote(req)
-        .then((text) => {
-          if (!controls) throw new RangeError('the run has not started yet');
-          controls.annotate(text, 'console');
-          res.writeHead(201).end('noted');
-        })
-        .catch((error: Error) => res.writeHead(error instanceof RangeError ? 400 : 413, { 'content-type': 'text/plain; charset=utf-8' }).end(`${error.message}\n`));
-    } else res.writeHead(404).end();
-  });
+  for (const name of ['phaseStarted', 'faultApplied', 'faultRemoved', 'guardTripped', 'annotation'] as const)
+    events.on(name, () => pacer.wake());
+  const page = liveConsolePage(assets, state.token);
+  const server = http.createServer((req, res) => answer(req, res, state, page, (server.address() as AddressInfo).port));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', resolve);
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let stopping: Promise<void> | undefined;
   return {
     url,
-    pageUrl: `${url}/?key=${token}`,
+    pageUrl: `${url}/?key=${state.token}`,
     attach(given) {
-      controls = given;
+      state.controls = given;
       pacer.start();
     },
     async reportWritten(report, htmlFile) {
-      finished = true;
+      state.finished = true;
       pacer.stop();
-      publish('final', { ...renderFinalBody(report), file: htmlFile ?? null });
+      feed.publish('final', { ...renderFinalBody(report), file: htmlFile ?? null });
     },
     stop: () =>
       (stopping ??= new Promise<void>((resolve) => {
         pacer.stop();
-        for (const client of clients) client.end();
+        feed.endAll();
         server.closeAllConnections();
         server.close(() => resolve());
       })),
   };
+}
+
+interface ConsoleState {
+  /** The per-run token: only pages this console served can press its buttons. */
+  token: string;
+  feed: PageFeed;
+  controls?: OperatorControls;
+  pacer?: SnapshotPacer;
+  finished: boolean;
+  options: LiveConsoleOptions;
+}
+
+/** What a page is told as the run goes: its structure (replayed to late pages), progress, warnings, confirms. */
+function followRun(events: RunEvents, feed: PageFeed, confirmGate: ConfirmGate | undefined): void {
+  const publish = (type: string, data: unknown): void => feed.publish(type, data);
+  events.on('runStarted', (e) =>
+    publish('run', { runId: e.runId, target: e.target, phases: e.timeline.phases.map((p) => p.name) }),
+  );
+  events.on('phaseStarted', ({ phase }) => publish('phase', { name: phase.name, index: phase.index }));
+  events.on('faultApplied', ({ fault }) =>
+    publish('fault', { id: fault.id, phase: fault.phase, description: describeFault(fault.fault), open: true }),
+  );
+  events.on('faultRemoved', ({ fault }) =>
+    publish('fault', { id: fault.id, phase: fault.phase, description: describeFault(fault.fault), open: false }),
+  );
+  events.on('progress', (p) => feed.send('progress', p));
+  events.on('guardTripped', ({ trip }) => publish('guard', trip));
+  events.on('annotation', ({ note }) => publish('note', note));
+  events.on('warning', ({ message }) => publish('warning', { message }));
+  events.on('runEnded', ({ report }) => publish('verdict', { verdict: report.verdict, reason: report.verdictReason }));
+  confirmGate?.onWaiting(({ phase, timeoutMs }) =>
+    publish('confirm', { phase: phase.name, faults: phase.faults.map(describeFault), timeoutMs }),
+  );
+  confirmGate?.onSettled(({ phase }, confirmed) => publish('confirmed', { phase: phase.name, confirmed }));
+}
+
+/** One request to the console: the page, its events, and its buttons (skip, abort, confirm, notes). */
+function answer(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  state: ConsoleState,
+  page: string,
+  port: number,
+): void {
+  const refusal = consoleRequestRefusal(req, port, state.token);
+  if (refusal) {
+    res.writeHead(refusal.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${refusal.reason}\n`);
+    return;
+  }
+  const { feed, controls, options } = state;
+  const pathname = new URL(req.url ?? '/', 'http://console').pathname;
+  if (req.method === 'GET' && pathname === '/') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
+  } else if (req.method === 'GET' && pathname === '/events') {
+    if (feed.size >= MAX_PAGES) {
+      res
+        .writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(`the live console already serves ${MAX_PAGES} pages; close one\n`);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    // Headers now, not with the first event: a page opened before the run has begun knows it is connected.
+    res.flushHeaders();
+    feed.add(res, req);
+    state.pacer?.wake();
+  } else if (req.method === 'POST' && req.url === '/confirm') {
+    const confirmed = options.confirmGate?.confirm() ?? false;
+    res.writeHead(confirmed ? 202 : 409).end(confirmed ? 'confirmed' : 'nothing to confirm');
+  } else if (req.method === 'POST' && req.url === '/skip') {
+    const skipped = controls?.skipPhase('skipped from the live console') ?? false;
+    res.writeHead(skipped ? 202 : 409).end(skipped ? 'skipping' : 'no phase is running');
+  } else if (req.method === 'POST' && req.url === '/abort') {
+    feed.publish('warning', {
+      message: 'abort pressed in the live console: stopping load, removing faults, writing the report',
+    });
+    options.onAbort();
+    res.writeHead(202).end('aborting');
+  } else if (req.method === 'POST' && req.url === '/note') {
+    readNote(req)
+      .then((text) => {
+        if (!state.controls) throw new RangeError('the run has not started yet');
+        state.controls.annotate(text, 'console');
+        res.writeHead(201).end('noted');
+      })
+      .catch((error: Error) =>
+        res
+          .writeHead(error instanceof RangeError ? 400 : 413, { 'content-type': 'text/plain; charset=utf-8' })
+          .end(`${error.message}\n`),
+      );
+  } else res.writeHead(404).end();
 }
 
 function readNote(req: http.IncomingMessage): Promise<string> {
@@ -191,7 +208,8 @@ function readNote(req: http.IncomingMessage): Promise<string> {
       if (bytes <= MAX_NOTE_BODY_BYTES) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (bytes > MAX_NOTE_BODY_BYTES) return reject(new Error(`a note's body is at most ${MAX_NOTE_BODY_BYTES} bytes`));
+      if (bytes > MAX_NOTE_BODY_BYTES)
+        return reject(new Error(`a note's body is at most ${MAX_NOTE_BODY_BYTES} bytes`));
       try {
         resolve((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text?: unknown }).text as string);
       } catch {
@@ -201,4 +219,3 @@ function readNote(req: http.IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
-

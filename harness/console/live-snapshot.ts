@@ -63,7 +63,8 @@ export class SnapshotPacer {
   }
 
   wake(): void {
-    if (!this.stopped && !this.running) this.schedule(Math.max(0, this.lastStartMs + MIN_WAKE_GAP_MS - performance.now()));
+    if (!this.stopped && !this.running)
+      this.schedule(Math.max(0, this.lastStartMs + MIN_WAKE_GAP_MS - performance.now()));
   }
 
   stop(): void {

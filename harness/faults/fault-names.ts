@@ -41,5 +41,12 @@ export interface ParsedFaultName {
 /** The run a toxic belongs to, or undefined when ordeal did not make it. */
 export function parseFaultName(name: string): ParsedFaultName | undefined {
   const match = NAME_PATTERN.exec(name);
-  return match ? { runId: match[1]!, downMarker: match[2] !== undefined, heartbeat: match[3] !== undefined, owner: match[4] !== undefined } : undefined;
+  return match
+    ? {
+        runId: match[1]!,
+        downMarker: match[2] !== undefined,
+        heartbeat: match[3] !== undefined,
+        owner: match[4] !== undefined,
+      }
+    : undefined;
 }

@@ -7,12 +7,17 @@ import type { Scenario } from '../scenario/scenario-schema.ts';
  * does not have is a mistake in the scenario (exit 2, nothing sent), named by
  * its path, with what the Toxiproxy has and what to do.
  */
-export async function assertFaultProxiesExist(scenario: Scenario, existing: readonly string[], where: string): Promise<void> {
+export async function assertFaultProxiesExist(
+  scenario: Scenario,
+  existing: readonly string[],
+  where: string,
+): Promise<void> {
   const declared = new Set((scenario.toxiproxy?.proxies ?? []).map((p) => p.name));
   const missing: string[] = [];
   scenario.phases.forEach((phase, phaseIndex) =>
     phase.faults.forEach((fault, faultIndex) => {
-      if (!existing.includes(fault.proxy) && !declared.has(fault.proxy)) missing.push(`phases[${phaseIndex}].faults[${faultIndex}].proxy: "${fault.proxy}"`);
+      if (!existing.includes(fault.proxy) && !declared.has(fault.proxy))
+        missing.push(`phases[${phaseIndex}].faults[${faultIndex}].proxy: "${fault.proxy}"`);
     }),
   );
   if (missing.length > 0) {
@@ -34,7 +39,8 @@ export function assertFaultProxiesDeclared(scenario: Scenario, overrides: RunOve
   const missing: string[] = [];
   scenario.phases.forEach((phase, phaseIndex) =>
     phase.faults.forEach((fault, faultIndex) => {
-      if (!declared.has(fault.proxy)) missing.push(`phases[${phaseIndex}].faults[${faultIndex}].proxy: "${fault.proxy}"`);
+      if (!declared.has(fault.proxy))
+        missing.push(`phases[${phaseIndex}].faults[${faultIndex}].proxy: "${fault.proxy}"`);
     }),
   );
   if (missing.length > 0) {

@@ -31,7 +31,10 @@ let released = false;
 let cleaning: Promise<void> | undefined;
 
 async function log(line: string): Promise<void> {
-  await appendPrivateLine(path.join(leaseDirectory(), 'watchdog.log'), `${new Date().toISOString()} ${runId} ${line}\n`).catch(() => undefined);
+  await appendPrivateLine(
+    path.join(leaseDirectory(), 'watchdog.log'),
+    `${new Date().toISOString()} ${runId} ${line}\n`,
+  ).catch(() => undefined);
 }
 
 /**
@@ -56,13 +59,19 @@ async function removeFaults(url: string, http: GuardedHttp): Promise<void> {
         changes.push(...removed.flatMap((r) => r.changes));
         break;
       } catch (error) {
-        if (performance.now() > deadlineMs) return log(`harness ${parentPid} gone; ${shown}: could not remove faults: ${(error as Error).message}`);
+        if (performance.now() > deadlineMs)
+          return log(`harness ${parentPid} gone; ${shown}: could not remove faults: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
   }
   // The proxies this run created go too, unless another run still uses one (its toxics or a fresh heartbeat there).
-  const deleted = await removeOwnedProxies(http, url, (id) => id === runId, (proxy) => runsAliveByHeartbeat([proxy], Date.now())).catch((error: Error) => {
+  const deleted = await removeOwnedProxies(
+    http,
+    url,
+    (id) => id === runId,
+    (proxy) => runsAliveByHeartbeat([proxy], Date.now()),
+  ).catch((error: Error) => {
     changes.push(`could not delete the proxies it created: ${error.message}`);
     return [];
   });
@@ -85,14 +94,16 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 async function stopOwnedProcesses(): Promise<void> {
   for (const pid of ownedPids) signalGroup(pid, 'SIGTERM');
   const deadlineMs = performance.now() + STOP_GRACE_MS;
-  while (performance.now() < deadlineMs && [...ownedPids].some(isProcessAlive)) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (performance.now() < deadlineMs && [...ownedPids].some(isProcessAlive))
+    await new Promise((resolve) => setTimeout(resolve, 100));
   for (const pid of ownedPids) if (isProcessAlive(pid)) signalGroup(pid, 'SIGKILL');
 }
 
 async function removeOwnedContainers(): Promise<void> {
   await Promise.all(
     [...ownedContainers].map(
-      (id) => new Promise<void>((resolve) => execFile('docker', ['rm', '-f', id], { timeout: 10_000 }, () => resolve())),
+      (id) =>
+        new Promise<void>((resolve) => execFile('docker', ['rm', '-f', id], { timeout: 10_000 }, () => resolve())),
     ),
   );
 }
@@ -107,7 +118,11 @@ function cleanUp(): Promise<void> {
 }
 
 function handle(message: WatchdogMessage): void {
-  if (message.type === 'toxiproxy') toxiproxies.set(message.url, new GuardedHttp({ allowlist: message.allowlist, allowNonLoopback: message.allowNonLoopback }));
+  if (message.type === 'toxiproxy')
+    toxiproxies.set(
+      message.url,
+      new GuardedHttp({ allowlist: message.allowlist, allowNonLoopback: message.allowNonLoopback }),
+    );
   else if (message.type === 'own') ownedPids.add(message.pid);
   else if (message.type === 'own-container') ownedContainers.add(message.id);
   else if (message.type === 'release') {

@@ -86,13 +86,24 @@ export async function startFaultWatchdog(runId: string, startTimeoutMs = 10_000)
     });
   } catch (cause) {
     child.kill('SIGKILL');
-    throw new OrdealError('ORDEAL_ERR_WATCHDOG', `the fault watchdog did not start (${(cause as Error).message}); no fault was applied`, { cause });
+    throw new OrdealError(
+      'ORDEAL_ERR_WATCHDOG',
+      `the fault watchdog did not start (${(cause as Error).message}); no fault was applied`,
+      { cause },
+    );
   }
   child.removeAllListeners('exit');
   child.stdout!.destroy();
   child.unref();
   (child.stdin as unknown as { unref(): void }).unref();
-  const lease: FaultLease = { runId, pid: process.pid, watchdogPid: child.pid, toxiproxyUrl: '', hostname: os.hostname(), startedAt: new Date().toISOString() };
+  const lease: FaultLease = {
+    runId,
+    pid: process.pid,
+    watchdogPid: child.pid,
+    toxiproxyUrl: '',
+    hostname: os.hostname(),
+    startedAt: new Date().toISOString(),
+  };
   await writeLease(lease);
   return new StartedFaultWatchdog(child, lease);
 }

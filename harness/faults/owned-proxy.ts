@@ -11,5 +11,11 @@ import { ownerMarkerName } from './fault-names.ts';
  */
 export async function markOwned(toxiproxy: Toxiproxy, proxyName: string, runId: string): Promise<void> {
   const proxy = await toxiproxy.get(proxyName);
-  await proxy.addToxic({ name: ownerMarkerName(runId), type: 'latency', stream: 'downstream', toxicity: 0, attributes: { latency: 0, jitter: 0 } } as never);
+  await proxy.addToxic({
+    name: ownerMarkerName(runId),
+    type: 'latency',
+    stream: 'downstream',
+    toxicity: 0,
+    attributes: { latency: 0, jitter: 0 },
+  } as never);
 }

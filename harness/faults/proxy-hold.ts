@@ -16,7 +16,11 @@ export interface ProxyHold {
  * controller keeps the same heartbeat on the proxies it faults; both refresh
  * the same toxic, idempotently.
  */
-export async function holdProxies(toxiproxy: Toxiproxy, proxyNames: readonly string[], runId: string): Promise<ProxyHold> {
+export async function holdProxies(
+  toxiproxy: Toxiproxy,
+  proxyNames: readonly string[],
+  runId: string,
+): Promise<ProxyHold> {
   const names = [...new Set(proxyNames)];
   const beat = async (): Promise<void> => {
     const body = heartbeatToxic(runId, wallClockMs() + HEARTBEAT_TTL_MS);
@@ -36,7 +40,10 @@ export async function holdProxies(toxiproxy: Toxiproxy, proxyNames: readonly str
       clearInterval(timer);
       for (const name of names) {
         const proxy = await toxiproxy.get(name).catch(() => undefined);
-        await proxy?.getToxic(heartbeatName(runId)).then((toxic) => toxic.remove()).catch(() => undefined);
+        await proxy
+          ?.getToxic(heartbeatName(runId))
+          .then((toxic) => toxic.remove())
+          .catch(() => undefined);
       }
     },
   };

@@ -21,7 +21,14 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
  * process that runs it starts fast and has nothing to load; through the
  * guarded client like every other request.
  */
-async function toxiproxyRequest(http: GuardedHttp, baseUrl: string, method: 'GET' | 'POST' | 'DELETE', pathName: string, body?: unknown, timeoutMs = 1_500): Promise<unknown> {
+async function toxiproxyRequest(
+  http: GuardedHttp,
+  baseUrl: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  pathName: string,
+  body?: unknown,
+  timeoutMs = 1_500,
+): Promise<unknown> {
   const url = new URL(pathName.slice(1), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   const response = await http.request(url, {
     method,
@@ -32,7 +39,8 @@ async function toxiproxyRequest(http: GuardedHttp, baseUrl: string, method: 'GET
   });
   const text = response.text();
   const ok = response.status >= 200 && response.status < 300;
-  if (!ok && response.status !== 404) throw new Error(`${method} ${pathName} answered ${response.status}: ${text.trim()}`);
+  if (!ok && response.status !== 404)
+    throw new Error(`${method} ${pathName} answered ${response.status}: ${text.trim()}`);
   return text.length > 0 && response.status !== 404 ? JSON.parse(text) : undefined;
 }
 
@@ -68,7 +76,9 @@ export async function removeRunFaults(
   await Promise.all(
     proxies.map(async (proxy) => {
       // Owner markers are not faults: they say whose proxy it is, and go only with the proxy (removeOwnedProxies).
-      const ours = proxy.toxics.map((toxic) => ({ toxic, parsed: parseFaultName(toxic.name) })).filter(({ parsed }) => !parsed?.owner);
+      const ours = proxy.toxics
+        .map((toxic) => ({ toxic, parsed: parseFaultName(toxic.name) }))
+        .filter(({ parsed }) => !parsed?.owner);
       const owned = ours.filter(({ parsed }) => parsed && isTarget(parsed.runId));
       const markers = owned.filter(({ parsed }) => parsed!.downMarker);
       for (const { parsed } of markers) downSeen.set(proxy.name, parsed!.runId);
@@ -85,7 +95,8 @@ export async function removeRunFaults(
       }
       for (const { toxic, parsed } of owned) {
         await toxiproxyRequest(http, toxiproxyUrl, 'DELETE', `${proxyPath}/toxics/${encodeURIComponent(toxic.name)}`);
-        if (!parsed!.downMarker && !parsed!.heartbeat) note(parsed!.runId, `${proxy.name}: removed toxic ${toxic.name}`);
+        if (!parsed!.downMarker && !parsed!.heartbeat)
+          note(parsed!.runId, `${proxy.name}: removed toxic ${toxic.name}`);
       }
     }),
   );
@@ -100,7 +111,12 @@ export async function removeRunFaults(
  * A proxy without an owner marker is a user's own and is never deleted.
  * Returns what it deleted, grouped by the run that created it.
  */
-export async function removeOwnedProxies(http: GuardedHttp, toxiproxyUrl: string, isGone: (runId: string) => boolean, aliveByHeartbeat: (proxy: ProxyState) => Set<string>): Promise<RemovedFaults[]> {
+export async function removeOwnedProxies(
+  http: GuardedHttp,
+  toxiproxyUrl: string,
+  isGone: (runId: string) => boolean,
+  aliveByHeartbeat: (proxy: ProxyState) => Set<string>,
+): Promise<RemovedFaults[]> {
   const byRun = new Map<string, string[]>();
   for (const proxy of await listProxies(http, toxiproxyUrl)) {
     const parsed = proxy.toxics.map((toxic) => parseFaultName(toxic.name)).filter((p) => p !== undefined);

@@ -10,8 +10,17 @@ export const HEARTBEAT_TTL_MS = 30_000;
  * bandwidth toxic whose `rate` is the epoch second until which the run is
  * alive — a value that, even if it were ever applied, would throttle nothing.
  */
-export function heartbeatToxic(runId: string, aliveUntilMs: number): { name: string; type: 'bandwidth'; stream: 'downstream'; toxicity: 0; attributes: { rate: number } } {
-  return { name: heartbeatName(runId), type: 'bandwidth', stream: 'downstream', toxicity: 0, attributes: { rate: Math.ceil(aliveUntilMs / 1_000) } };
+export function heartbeatToxic(
+  runId: string,
+  aliveUntilMs: number,
+): { name: string; type: 'bandwidth'; stream: 'downstream'; toxicity: 0; attributes: { rate: number } } {
+  return {
+    name: heartbeatName(runId),
+    type: 'bandwidth',
+    stream: 'downstream',
+    toxicity: 0,
+    attributes: { rate: Math.ceil(aliveUntilMs / 1_000) },
+  };
 }
 
 interface ListedToxic {
@@ -20,7 +29,10 @@ interface ListedToxic {
 }
 
 /** Runs whose heartbeat, on any of these proxies, is still fresh at `nowMs`. */
-export function runsAliveByHeartbeat(proxies: readonly { toxics: readonly ListedToxic[] }[], nowMs: number): Set<string> {
+export function runsAliveByHeartbeat(
+  proxies: readonly { toxics: readonly ListedToxic[] }[],
+  nowMs: number,
+): Set<string> {
   const alive = new Set<string>();
   for (const proxy of proxies) {
     for (const toxic of proxy.toxics) {

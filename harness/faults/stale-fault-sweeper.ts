@@ -29,22 +29,45 @@ export async function sweepStaleFaults(
 ): Promise<SweepResult> {
   const leases = await readLeases();
   const proxies = await listProxies(http, toxiproxyUrl);
-  const live = new Set([...leases.filter(isLeaseAlive).map((lease) => lease.runId), ...runsAliveByHeartbeat(proxies, options.nowMs ?? Date.now())]);
-  const isGone = (runId: string): boolean => runId !== options.exceptRunId && (options.includeLive === true || !live.has(runId));
+  const live = new Set([
+    ...leases.filter(isLeaseAlive).map((lease) => lease.runId),
+    ...runsAliveByHeartbeat(proxies, options.nowMs ?? Date.now()),
+  ]);
+  const isGone = (runId: string): boolean =>
+    runId !== options.exceptRunId && (options.includeLive === true || !live.has(runId));
   const removed = await removeRunFaults(http, toxiproxyUrl, isGone);
   // The proxies those runs created go too, once no live run uses them (a rerun creates them again).
   const nowMs = options.nowMs ?? Date.now();
-  const deletedProxies = await removeOwnedProxies(http, toxiproxyUrl, isGone, (proxy) => runsAliveByHeartbeat([proxy], nowMs));
+  const deletedProxies = await removeOwnedProxies(http, toxiproxyUrl, isGone, (proxy) =>
+    runsAliveByHeartbeat([proxy], nowMs),
+  );
   const deadLeases = leases.filter((lease) => !live.has(lease.runId) && lease.runId !== options.exceptRunId);
-  await Promise.all(deadLeases.filter((lease) => lease.toxiproxyUrl === toxiproxyUrl || lease.toxiproxyUrl === '').map((lease) => removeLease(lease.runId)));
-  const runsHere = new Set(proxies.flatMap((p) => p.toxics.map((t) => parseFaultName(t.name)?.runId)).filter((id): id is string => id !== undefined));
-  return { removed, deletedProxies, live: options.includeLive ? [] : [...runsHere].filter((runId) => live.has(runId) && runId !== options.exceptRunId) };
+  await Promise.all(
+    deadLeases
+      .filter((lease) => lease.toxiproxyUrl === toxiproxyUrl || lease.toxiproxyUrl === '')
+      .map((lease) => removeLease(lease.runId)),
+  );
+  const runsHere = new Set(
+    proxies
+      .flatMap((p) => p.toxics.map((t) => parseFaultName(t.name)?.runId))
+      .filter((id): id is string => id !== undefined),
+  );
+  return {
+    removed,
+    deletedProxies,
+    live: options.includeLive ? [] : [...runsHere].filter((runId) => live.has(runId) && runId !== options.exceptRunId),
+  };
 }
 
 export function describeSweep(result: SweepResult): string[] {
   return [
-    ...result.removed.map(({ runId, changes }) => `removed faults left by run ${runId} (no longer alive): ${changes.join('; ')}`),
-    ...result.deletedProxies.map(({ runId, changes }) => `deleted proxies created by run ${runId} (no longer alive, used by no live run): ${changes.join('; ')}`),
+    ...result.removed.map(
+      ({ runId, changes }) => `removed faults left by run ${runId} (no longer alive): ${changes.join('; ')}`,
+    ),
+    ...result.deletedProxies.map(
+      ({ runId, changes }) =>
+        `deleted proxies created by run ${runId} (no longer alive, used by no live run): ${changes.join('; ')}`,
+    ),
   ];
 }
 
@@ -57,19 +80,36 @@ export async function releaseOwnedProxies(http: GuardedHttp, toxiproxyUrl: strin
   const leases = await readLeases();
   const proxies = await listProxies(http, toxiproxyUrl);
   const nowMs = Date.now();
-  const live = new Set([...leases.filter(isLeaseAlive).map((lease) => lease.runId), ...runsAliveByHeartbeat(proxies, nowMs)]);
+  const live = new Set([
+    ...leases.filter(isLeaseAlive).map((lease) => lease.runId),
+    ...runsAliveByHeartbeat(proxies, nowMs),
+  ]);
   live.delete(runId);
-  const deleted = await removeOwnedProxies(http, toxiproxyUrl, (id) => id === runId || !live.has(id), (proxy) => runsAliveByHeartbeat([proxy], nowMs));
+  const deleted = await removeOwnedProxies(
+    http,
+    toxiproxyUrl,
+    (id) => id === runId || !live.has(id),
+    (proxy) => runsAliveByHeartbeat([proxy], nowMs),
+  );
   return deleted.flatMap((d) => d.changes);
 }
 
 /** Before a run touches a Toxiproxy: faults left there by dead runs go, and the user is told; a Toxiproxy that does not answer stops the run (exit 3). */
-export async function sweepBeforeRun(http: GuardedHttp, toxiproxyUrl: string, runId: string, onMessage: (message: string) => void): Promise<void> {
+export async function sweepBeforeRun(
+  http: GuardedHttp,
+  toxiproxyUrl: string,
+  runId: string,
+  onMessage: (message: string) => void,
+): Promise<void> {
   let result: SweepResult;
   try {
     result = await sweepStaleFaults(http, toxiproxyUrl, { exceptRunId: runId });
   } catch (cause) {
-    throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `Toxiproxy at ${redactUrl(toxiproxyUrl)} does not answer (${(cause as Error).message}; start toxiproxy-server, or set toxiproxy.url)`, { cause });
+    throw new OrdealError(
+      'ORDEAL_ERR_TOXIPROXY',
+      `Toxiproxy at ${redactUrl(toxiproxyUrl)} does not answer (${(cause as Error).message}; start toxiproxy-server, or set toxiproxy.url)`,
+      { cause },
+    );
   }
   describeSweep(result).forEach(onMessage);
 }

@@ -22,10 +22,16 @@ export async function ensurePrivateFolder(folder: string): Promise<void> {
     const info = await lstat(dir);
     const uid = process.getuid?.();
     if (!info.isDirectory() || info.isSymbolicLink()) {
-      throw new OrdealError('ORDEAL_ERR_USAGE', `state folder "${dir}" is not a folder (a symlink or a file); set ORDEAL_STATE_DIR to a folder of your own`);
+      throw new OrdealError(
+        'ORDEAL_ERR_USAGE',
+        `state folder "${dir}" is not a folder (a symlink or a file); set ORDEAL_STATE_DIR to a folder of your own`,
+      );
     }
     if (uid !== undefined && info.uid !== uid) {
-      throw new OrdealError('ORDEAL_ERR_USAGE', `state folder "${dir}" belongs to another user (uid ${info.uid}); set ORDEAL_STATE_DIR to a folder of your own`);
+      throw new OrdealError(
+        'ORDEAL_ERR_USAGE',
+        `state folder "${dir}" belongs to another user (uid ${info.uid}); set ORDEAL_STATE_DIR to a folder of your own`,
+      );
     }
     if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
   }
@@ -34,7 +40,11 @@ export async function ensurePrivateFolder(folder: string): Promise<void> {
 /** Appends a line to a file in a private folder without following a symlink planted at its name. */
 export async function appendPrivateLine(file: string, line: string): Promise<void> {
   await ensurePrivateFolder(path.dirname(file));
-  const handle = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+  const handle = await open(
+    file,
+    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+    0o600,
+  );
   try {
     await handle.appendFile(line);
   } finally {

@@ -45,7 +45,10 @@ export class ToxiproxyFaultController implements FaultController {
 
   /** The server's own view, toxics included (the client library's models leave them out). */
   private async listing(proxyName?: string): Promise<ProxyListing[]> {
-    if (proxyName) return [(await this.client.api.get<ProxyListing>(`${this.client.host}/proxies/${encodeURIComponent(proxyName)}`)).data];
+    if (proxyName)
+      return [
+        (await this.client.api.get<ProxyListing>(`${this.client.host}/proxies/${encodeURIComponent(proxyName)}`)).data,
+      ];
     return Object.values((await this.client.api.get<Record<string, ProxyListing>>(`${this.client.host}/proxies`)).data);
   }
 
@@ -58,7 +61,11 @@ export class ToxiproxyFaultController implements FaultController {
     try {
       existing = Object.keys(await this.client.getAll());
     } catch (cause) {
-      throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `${this.where} does not answer (start toxiproxy-server, or set toxiproxy.url)`, { cause });
+      throw new OrdealError(
+        'ORDEAL_ERR_TOXIPROXY',
+        `${this.where} does not answer (start toxiproxy-server, or set toxiproxy.url)`,
+        { cause },
+      );
     }
     const missing = [...new Set(proxyNames)].filter((name) => !existing.includes(name));
     if (missing.length > 0) {
@@ -79,13 +86,29 @@ export class ToxiproxyFaultController implements FaultController {
       const proxy = await this.client.get(fault.proxy);
       await this.ensureHeartbeat(fault.proxy);
       if (fault.kind === 'down') {
-        await proxy.addToxic({ name: id, type: 'latency', stream: 'downstream', toxicity: 0, attributes: { latency: 0, jitter: 0 } });
+        await proxy.addToxic({
+          name: id,
+          type: 'latency',
+          stream: 'downstream',
+          toxicity: 0,
+          attributes: { latency: 0, jitter: 0 },
+        });
         await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
       } else {
-        await proxy.addToxic({ name: id, type: fault.kind, stream: fault.stream, toxicity: fault.toxicity, attributes: toxicAttributes(fault) as never });
+        await proxy.addToxic({
+          name: id,
+          type: fault.kind,
+          stream: fault.stream,
+          toxicity: fault.toxicity,
+          attributes: toxicAttributes(fault) as never,
+        });
       }
     } catch (cause) {
-      throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `applying ${fault.kind} to proxy "${fault.proxy}" failed: ${(cause as Error).message}`, { cause });
+      throw new OrdealError(
+        'ORDEAL_ERR_TOXIPROXY',
+        `applying ${fault.kind} to proxy "${fault.proxy}" failed: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     const applied: AppliedFault = { id, phase, fault, appliedAtMs: this.clock.nowMs() };
     this.applied.set(id, applied);
@@ -140,9 +163,16 @@ export class ToxiproxyFaultController implements FaultController {
         await current.update({ enabled: true, listen: current.listen, upstream: current.upstream });
       }
       const proxy = await this.client.get(fault.proxy);
-      await proxy.getToxic(applied.id).then((toxic) => toxic.remove()).catch(ignoreNotFound);
+      await proxy
+        .getToxic(applied.id)
+        .then((toxic) => toxic.remove())
+        .catch(ignoreNotFound);
     } catch (cause) {
-      throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `removing ${fault.kind} from proxy "${fault.proxy}" failed: ${(cause as Error).message}`, { cause });
+      throw new OrdealError(
+        'ORDEAL_ERR_TOXIPROXY',
+        `removing ${fault.kind} from proxy "${fault.proxy}" failed: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     const removedAtMs = this.clock.nowMs();
     this.removedAt.set(applied.id, removedAtMs);
@@ -173,14 +203,19 @@ export class ToxiproxyFaultController implements FaultController {
           .then((toxic) => toxic.remove())
           .then(
             () => this.heartbeatProxies.delete(proxyName),
-            (error: Error) => (/status code 404/.test(error.message) ? this.heartbeatProxies.delete(proxyName) : failures.push(error)),
+            (error: Error) =>
+              /status code 404/.test(error.message) ? this.heartbeatProxies.delete(proxyName) : failures.push(error),
           );
       }
     }
     if (failures.length > 0) {
-      throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `${failures.length} fault(s) could not be removed: ${failures.map((f) => f.message).join('; ')}`, {
-        cause: failures[0],
-      });
+      throw new OrdealError(
+        'ORDEAL_ERR_TOXIPROXY',
+        `${failures.length} fault(s) could not be removed: ${failures.map((f) => f.message).join('; ')}`,
+        {
+          cause: failures[0],
+        },
+      );
     }
   }
 
@@ -197,13 +232,18 @@ export class ToxiproxyFaultController implements FaultController {
     const byName = new Map(proxies.map((p) => [p.name, p]));
     const found: VanishedFault[] = [];
     for (const applied of this.applied.values()) {
-      if (this.vanished.has(applied.id) || this.removing.has(applied.id) || applied.appliedAtMs >= listedFromMs) continue;
+      if (this.vanished.has(applied.id) || this.removing.has(applied.id) || applied.appliedAtMs >= listedFromMs)
+        continue;
       const proxy = byName.get(applied.fault.proxy);
       const toxicThere = proxy?.toxics.some((t) => t.name === applied.id) ?? false;
       const stillDown = applied.fault.kind !== 'down' || proxy?.enabled === false;
       if (toxicThere && stillDown) continue;
       this.vanished.add(applied.id);
-      found.push({ applied, detectedAtMs: this.clock.nowMs(), how: !proxy ? 'its proxy was deleted' : !toxicThere ? 'its toxic was deleted' : 'the proxy was re-enabled' });
+      found.push({
+        applied,
+        detectedAtMs: this.clock.nowMs(),
+        how: !proxy ? 'its proxy was deleted' : !toxicThere ? 'its toxic was deleted' : 'the proxy was re-enabled',
+      });
     }
     return found;
   }

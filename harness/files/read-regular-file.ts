@@ -29,15 +29,28 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<s
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    throw new UnreadableFileError(code === 'ENOENT' ? 'no such file' : `cannot be opened (${code ?? (cause as Error).message})`, 'unreadable', { cause });
+    throw new UnreadableFileError(
+      code === 'ENOENT' ? 'no such file' : `cannot be opened (${code ?? (cause as Error).message})`,
+      'unreadable',
+      { cause },
+    );
   }
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
-      const kind = info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isDirectory() ? 'a folder' : info.isSocket() ? 'a socket' : 'not a regular file';
+      const kind = info.isFIFO()
+        ? 'a FIFO'
+        : info.isCharacterDevice() || info.isBlockDevice()
+          ? 'a device'
+          : info.isDirectory()
+            ? 'a folder'
+            : info.isSocket()
+              ? 'a socket'
+              : 'not a regular file';
       throw new UnreadableFileError(`is ${kind}, not a regular file`, 'not-regular');
     }
-    if (info.size > maxBytes) throw new UnreadableFileError(`is ${mib(info.size)}, over the ${mib(maxBytes)} ordeal reads`, 'too-large');
+    if (info.size > maxBytes)
+      throw new UnreadableFileError(`is ${mib(info.size)}, over the ${mib(maxBytes)} ordeal reads`, 'too-large');
     const chunks: Buffer[] = [];
     let length = 0;
     while (length <= maxBytes) {

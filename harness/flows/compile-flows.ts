@@ -10,7 +10,6 @@ import { compileTemplate, isStatic, refsOf, type Template, type TemplateEscape, 
 type StepInput = Scenario['flows'][number]['steps'][number];
 type RequestInput = Scenario['requests'][number];
 
-
 export interface CompileContext {
   /** Variables set (or not) in the environment, by name. */
   env: Readonly<Record<string, string | undefined>>;
@@ -49,18 +48,30 @@ class FlowCompiler {
   /** Checks every reference before any load: the variable is captured earlier, the env var set, the column present. */
   private check(field: string, ref: TemplateRef, captured: ReadonlySet<string>): void {
     if (ref.kind === 'var' && !captured.has(ref.name)) {
-      fail(field, `"{{ ${ref.name} }}" is captured by no earlier step${this.scenario.setup ? ' and not by setup' : ''} (captured so far: ${[...captured].join(', ') || 'none'}); capture it first, or use {{ env.${ref.name} }} or {{ data.${ref.name} }}`);
+      fail(
+        field,
+        `"{{ ${ref.name} }}" is captured by no earlier step${this.scenario.setup ? ' and not by setup' : ''} (captured so far: ${[...captured].join(', ') || 'none'}); capture it first, or use {{ env.${ref.name} }} or {{ data.${ref.name} }}`,
+      );
     }
     if (ref.kind === 'env') {
       const value = this.context.env[ref.name];
-      if (value === undefined) fail(field, `"{{ env.${ref.name} }}" names an environment variable that is not set (set ${ref.name} before running; nothing was sent)`);
+      if (value === undefined)
+        fail(
+          field,
+          `"{{ env.${ref.name} }}" names an environment variable that is not set (set ${ref.name} before running; nothing was sent)`,
+        );
       this.env[ref.name] = value;
       // Shorter values are no secret worth the name, and replacing them would garble every line printed.
       if (!this.publicEnv.has(ref.name) && value.length >= 4) this.secrets.add(value);
     }
     if (ref.kind === 'data') {
-      if (!this.context.dataColumns) fail(field, `"{{ data.${ref.column} }}" needs a data file (add data: { file: "rows.csv" })`);
-      if (!this.context.dataColumns.includes(ref.column)) fail(field, `"{{ data.${ref.column} }}" names no column of ${this.context.dataFile} (${shownColumns(this.context.dataColumns)})`);
+      if (!this.context.dataColumns)
+        fail(field, `"{{ data.${ref.column} }}" needs a data file (add data: { file: "rows.csv" })`);
+      if (!this.context.dataColumns.includes(ref.column))
+        fail(
+          field,
+          `"{{ data.${ref.column} }}" names no column of ${this.context.dataFile} (${shownColumns(this.context.dataColumns)})`,
+        );
     }
   }
 
@@ -76,9 +87,15 @@ class FlowCompiler {
   }
 
   step(field: string, input: StepInput | RequestInput, name: string, captured: Set<string>): CompiledStep {
-    const bodyText = input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
+    const bodyText =
+      input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
     const headers = Object.entries(input.headers ?? {});
-    if (input.body !== undefined && typeof input.body !== 'string' && !headers.some(([h]) => h.toLowerCase() === 'content-type')) headers.push(['content-type', 'application/json']);
+    if (
+      input.body !== undefined &&
+      typeof input.body !== 'string' &&
+      !headers.some(([h]) => h.toLowerCase() === 'content-type')
+    )
+      headers.push(['content-type', 'application/json']);
     for (const [header, value] of headers) {
       if (isSecretHeader(header) && !/\{\{/.test(value)) {
         this.secrets.add(value);
@@ -90,13 +107,24 @@ class FlowCompiler {
       name,
       method: input.method,
       path: this.template(`${field}.path`, input.path, captured, 'uri'),
-      headers: headers.map(([header, value]) => [header, this.template(`${field}.headers.${header}`, value, captured, 'header')]),
-      ...(bodyText === undefined ? {} : { body: this.template(`${field}.body`, bodyText, captured, typeof input.body === 'string' ? 'none' : 'json') }),
+      headers: headers.map(([header, value]) => [
+        header,
+        this.template(`${field}.headers.${header}`, value, captured, 'header'),
+      ]),
+      ...(bodyText === undefined
+        ? {}
+        : {
+            body: this.template(`${field}.body`, bodyText, captured, typeof input.body === 'string' ? 'none' : 'json'),
+          }),
       captures: this.captures(field, 'capture' in input ? input.capture : undefined),
       ...(input.expect ? { expectStatus: ([] as number[]).concat(input.expect.status) } : {}),
     };
     for (const capture of compiled.captures) captured.add(capture.variable);
-    const fixed = isStatic(compiled.path) && compiled.headers.every(([, t]) => isStatic(t)) && (!compiled.body || isStatic(compiled.body)) && compiled.captures.length === 0;
+    const fixed =
+      isStatic(compiled.path) &&
+      compiled.headers.every(([, t]) => isStatic(t)) &&
+      (!compiled.body || isStatic(compiled.body)) &&
+      compiled.captures.length === 0;
     return fixed ? { ...compiled, fixed: prepareRequest({ ...input, weight: 1 } as RequestInput) } : compiled;
   }
 
@@ -104,10 +132,15 @@ class FlowCompiler {
     return Object.entries(capture ?? {}).map(([variable, spec]): CompiledCapture => {
       if ('json' in spec) {
         const path = parseJsonPath(spec.json);
-        if (!path) fail(`${field}.capture.${variable}.json`, `"${spec.json}" is not a JSON path (use "token", "$.data.id" or "items[0].id")`);
+        if (!path)
+          fail(
+            `${field}.capture.${variable}.json`,
+            `"${spec.json}" is not a JSON path (use "token", "$.data.id" or "items[0].id")`,
+          );
         return { variable, from: 'json', path, source: `json ${spec.json}` };
       }
-      if ('header' in spec) return { variable, from: 'header', header: spec.header.toLowerCase(), source: `header ${spec.header}` };
+      if ('header' in spec)
+        return { variable, from: 'header', header: spec.header.toLowerCase(), source: `header ${spec.header}` };
       return { variable, from: 'regex', regex: spec.regex, group: spec.group, source: `regex /${spec.regex}/` };
     });
   }
@@ -137,7 +170,12 @@ export function compileFlows(scenario: TrafficSpec, context: CompileContext): Co
   const shared = new Set<string>();
   const setup = scenario.setup?.steps.map((step, i) => compiler.step(`setup.steps[${i}]`, step, step.name, shared));
   const flows: CompiledFlow[] = [
-    ...scenario.requests.map((request, i): CompiledFlow => ({ name: requestName(request), weight: request.weight, steps: [compiler.step(`requests[${i}]`, request, requestName(request), new Set(shared))], plain: true })),
+    ...scenario.requests.map((request, i): CompiledFlow => ({
+      name: requestName(request),
+      weight: request.weight,
+      steps: [compiler.step(`requests[${i}]`, request, requestName(request), new Set(shared))],
+      plain: true,
+    })),
     ...scenario.flows.map((flow, i): CompiledFlow => {
       const captured = new Set(shared);
       const steps = flow.steps.map((step, j) => compiler.step(`flows[${i}].steps[${j}]`, step, step.name, captured));
@@ -145,7 +183,12 @@ export function compileFlows(scenario: TrafficSpec, context: CompileContext): Co
       return { name: flow.name, weight: flow.weight, steps, ...(thinkTime ? { thinkTime } : {}), plain: false };
     }),
   ];
-  return { flows, ...(setup ? { setup } : {}), env: compiler.env, secrets: [...compiler.secrets].sort((a, b) => b.length - a.length) };
+  return {
+    flows,
+    ...(setup ? { setup } : {}),
+    env: compiler.env,
+    secrets: [...compiler.secrets].sort((a, b) => b.length - a.length),
+  };
 }
 
 /** Plain requests only (no environment, no data): what a driver runs when it was given no compiled flows. */

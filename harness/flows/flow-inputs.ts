@@ -22,8 +22,13 @@ function parseRows(file: string, text: string): Record<string, string>[] {
     } catch (error) {
       throw bad(`${file} is not JSON: ${(error as Error).message}`, error);
     }
-    if (!Array.isArray(parsed) || parsed.some((row) => row === null || typeof row !== 'object' || Array.isArray(row))) throw bad(`${file} must hold an array of objects (e.g. [{ "user": "ann" }])`);
-    return parsed.map((row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)])));
+    if (!Array.isArray(parsed) || parsed.some((row) => row === null || typeof row !== 'object' || Array.isArray(row)))
+      throw bad(`${file} must hold an array of objects (e.g. [{ "user": "ann" }])`);
+    return parsed.map((row: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(row).map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]),
+      ),
+    );
   }
   try {
     return parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
@@ -39,7 +44,10 @@ export async function loadDataRows(data: NonNullable<Scenario['data']>, scenario
   try {
     text = await readRegularFile(file, MAX_DATA_FILE_BYTES);
   } catch (error) {
-    throw bad(`"${data.file}" ${(error as Error).message} (looked for ${file}, relative to ${scenarioFile ? 'the scenario file' : 'the working directory'}; give a CSV or JSON file of at most 64 MiB)`, error);
+    throw bad(
+      `"${data.file}" ${(error as Error).message} (looked for ${file}, relative to ${scenarioFile ? 'the scenario file' : 'the working directory'}; give a CSV or JSON file of at most 64 MiB)`,
+      error,
+    );
   }
   const rows = parseRows(data.file, text);
   if (rows.length === 0) throw bad(`"${data.file}" has no rows (add at least one under the header)`);
@@ -52,8 +60,14 @@ export async function loadDataRows(data: NonNullable<Scenario['data']>, scenario
  * data rows, the environment values the templates name (a missing one is
  * exit 2), compiled flows, and the secrets no output may show.
  */
-export async function prepareFlowInputs(scenario: Scenario, options: { scenarioFile?: string; env?: Readonly<Record<string, string | undefined>> } = {}): Promise<FlowInputs> {
+export async function prepareFlowInputs(
+  scenario: Scenario,
+  options: { scenarioFile?: string; env?: Readonly<Record<string, string | undefined>> } = {},
+): Promise<FlowInputs> {
   const data = scenario.data ? await loadDataRows(scenario.data, options.scenarioFile) : undefined;
-  const compiled = compileFlows(scenario, { env: options.env ?? process.env, ...(data ? { dataColumns: data.columns, dataFile: data.file } : {}) });
+  const compiled = compileFlows(scenario, {
+    env: options.env ?? process.env,
+    ...(data ? { dataColumns: data.columns, dataFile: data.file } : {}),
+  });
   return { ...compiled, ...(data ? { data } : {}) };
 }

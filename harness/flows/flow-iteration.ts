@@ -120,7 +120,14 @@ export class FlowIteration implements ResponseListener {
       wire = compileWire(step, this.context.hostHeader);
       wires.set(step, wire);
     }
-    return { method: step.method, path: step.name, headers: {}, wire: renderWire(wire, this.scope), oneOff: true, readResponse: step.captures.length > 0 };
+    return {
+      method: step.method,
+      path: step.name,
+      headers: {},
+      wire: renderWire(wire, this.scope),
+      oneOff: true,
+      readResponse: step.captures.length > 0,
+    };
   }
 
   private paced = false;
@@ -205,7 +212,8 @@ export class FlowIteration implements ResponseListener {
   private statusError(status: number): ErrorKind | undefined {
     const expected = this.step.expectStatus;
     const error = expected ? (expected.includes(status) ? undefined : 'unexpected_status') : errorKindOfStatus(status);
-    if (error) this.failure = `step ${this.step.name}: HTTP ${status}${expected ? ` (expected ${expected.join(' or ')})` : ''}`;
+    if (error)
+      this.failure = `step ${this.step.name}: HTTP ${status}${expected ? ` (expected ${expected.join(' or ')})` : ''}`;
     return error;
   }
 

@@ -27,12 +27,34 @@ export async function runSetup(inputs: FlowInputs, target: SetupTarget): Promise
   try {
     const iteration = await new Promise<FlowIteration>((resolve) => {
       const flow = { name: 'setup', weight: 1, steps: inputs.setup!, plain: false };
-      const context = { sender, buckets: new WorkerBuckets(), steps: new StepStats('recording'), env: inputs.env, shared: new Map<string, string>(), recordPlainSteps: false, hostHeader: target.baseUrl.host, maxCaptureBytes };
+      const context = {
+        sender,
+        buckets: new WorkerBuckets(),
+        steps: new StepStats('recording'),
+        env: inputs.env,
+        shared: new Map<string, string>(),
+        recordPlainSteps: false,
+        hostHeader: target.baseUrl.host,
+        maxCaptureBytes,
+      };
       const row = inputs.data?.rows[0];
-      const it: FlowIteration = new FlowIteration(context, { phase: 'setup', flow, startEpochMs: epochNowMs(), row, think: false, stopAtEpochMs: Number.POSITIVE_INFINITY, stopped: () => false, onEnd: () => resolve(it) });
+      const it: FlowIteration = new FlowIteration(context, {
+        phase: 'setup',
+        flow,
+        startEpochMs: epochNowMs(),
+        row,
+        think: false,
+        stopAtEpochMs: Number.POSITIVE_INFINITY,
+        stopped: () => false,
+        onEnd: () => resolve(it),
+      });
       it.start();
     });
-    if (iteration.failure) throw new OrdealError('ORDEAL_ERR_LOAD', `setup failed before any load: ${iteration.failure}; nothing was sent to any phase`);
+    if (iteration.failure)
+      throw new OrdealError(
+        'ORDEAL_ERR_LOAD',
+        `setup failed before any load: ${iteration.failure}; nothing was sent to any phase`,
+      );
     return Object.fromEntries(iteration.variables);
   } finally {
     await sender.close();

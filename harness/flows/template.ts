@@ -34,7 +34,8 @@ const TEMPLATE = /\{\{\s*(.*?)\s*\}\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RANDOM_INT = /^randomInt\(\s*(-?\d+)\s*,\s*(-?\d+)\s*\)$/;
 
-export const TEMPLATE_FORMS = '{{ name }} (a capture), {{ env.NAME }}, {{ data.column }}, {{ uuid }}, {{ randomInt(1, 100) }} or {{ isoTime }}';
+export const TEMPLATE_FORMS =
+  '{{ name }} (a capture), {{ env.NAME }}, {{ data.column }}, {{ uuid }}, {{ randomInt(1, 100) }} or {{ isoTime }}';
 
 /** One `{{ … }}` body as a reference, or a message saying what is wrong with it. */
 export function parseRef(text: string): TemplateRef | string {
@@ -43,7 +44,9 @@ export function parseRef(text: string): TemplateRef | string {
   const random = RANDOM_INT.exec(text);
   if (random) {
     const [min, max] = [Number(random[1]), Number(random[2])];
-    return min <= max ? { kind: 'randomInt', min, max } : `randomInt(${min}, ${max}) has its bounds the wrong way round`;
+    return min <= max
+      ? { kind: 'randomInt', min, max }
+      : `randomInt(${min}, ${max}) has its bounds the wrong way round`;
   }
   const [head, ...rest] = text.split('.');
   if (rest.length === 1 && head === 'env' && NAME.test(rest[0]!)) return { kind: 'env', name: rest[0]! };
@@ -84,12 +87,18 @@ export interface TemplateScope {
 
 export function valueOf(ref: TemplateRef, scope: TemplateScope): string {
   switch (ref.kind) {
-    case 'var': return scope.vars.get(ref.name) ?? '';
-    case 'env': return scope.env[ref.name] ?? '';
-    case 'data': return scope.row?.[ref.column] ?? '';
-    case 'uuid': return randomUUID();
-    case 'isoTime': return new Date().toISOString();
-    case 'randomInt': return String(randomInt(ref.min, ref.max + 1));
+    case 'var':
+      return scope.vars.get(ref.name) ?? '';
+    case 'env':
+      return scope.env[ref.name] ?? '';
+    case 'data':
+      return scope.row?.[ref.column] ?? '';
+    case 'uuid':
+      return randomUUID();
+    case 'isoTime':
+      return new Date().toISOString();
+    case 'randomInt':
+      return String(randomInt(ref.min, ref.max + 1));
   }
 }
 
@@ -114,10 +123,15 @@ export function renderTemplate(template: Template, scope: TemplateScope): string
 /** How a reference reads in plans and messages. */
 export function describeRef(ref: TemplateRef): string {
   switch (ref.kind) {
-    case 'var': return ref.name;
-    case 'env': return `env.${ref.name}`;
-    case 'data': return `data.${ref.column}`;
-    case 'randomInt': return `randomInt(${ref.min}, ${ref.max})`;
-    default: return ref.kind;
+    case 'var':
+      return ref.name;
+    case 'env':
+      return `env.${ref.name}`;
+    case 'data':
+      return `data.${ref.column}`;
+    case 'randomInt':
+      return `randomInt(${ref.min}, ${ref.max})`;
+    default:
+      return ref.kind;
   }
 }

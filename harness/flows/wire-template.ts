@@ -46,7 +46,11 @@ export function compileWire(step: CompiledStep, hostHeader: string): WireTemplat
     if (FRAMING.has(name.toLowerCase())) continue;
     head.push(`${name}: `, ...partsOf(template), '\r\n');
   }
-  return { head: merged(head), ...(step.body ? { body: merged(partsOf(step.body)) } : {}), lengthAlways: BODY_METHODS.has(step.method) };
+  return {
+    head: merged(head),
+    ...(step.body ? { body: merged(partsOf(step.body)) } : {}),
+    lengthAlways: BODY_METHODS.has(step.method),
+  };
 }
 
 function fill(parts: readonly WirePart[], scope: TemplateScope): string {
@@ -71,9 +75,15 @@ export class RenderedTooLargeError extends Error {}
 
 export function renderWire(wire: WireTemplate, scope: TemplateScope): Buffer {
   const head = fill(wire.head, scope);
-  if (head.length > MAX_RENDERED_HEAD_BYTES) throw new RenderedTooLargeError(`its request line and headers would be ${head.length} bytes, over the ${MAX_RENDERED_HEAD_BYTES} ordeal sends (a captured or data value too large for a path or header)`);
+  if (head.length > MAX_RENDERED_HEAD_BYTES)
+    throw new RenderedTooLargeError(
+      `its request line and headers would be ${head.length} bytes, over the ${MAX_RENDERED_HEAD_BYTES} ordeal sends (a captured or data value too large for a path or header)`,
+    );
   if (!wire.body) return Buffer.from(wire.lengthAlways ? `${head}content-length: 0\r\n\r\n` : `${head}\r\n`);
   const body = fill(wire.body, scope);
-  if (body.length > MAX_RENDERED_BODY_BYTES) throw new RenderedTooLargeError(`its body would be over the ${MAX_RENDERED_BODY_BYTES / 1_048_576} MiB ordeal sends (a captured or data value too large)`);
+  if (body.length > MAX_RENDERED_BODY_BYTES)
+    throw new RenderedTooLargeError(
+      `its body would be over the ${MAX_RENDERED_BODY_BYTES / 1_048_576} MiB ordeal sends (a captured or data value too large)`,
+    );
   return Buffer.from(`${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }

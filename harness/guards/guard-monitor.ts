@@ -52,7 +52,10 @@ export class GuardMonitor {
   private warned = false;
   private tripped = false;
 
-  constructor(guards: readonly Guard[], private readonly options: GuardMonitorOptions) {
+  constructor(
+    guards: readonly Guard[],
+    private readonly options: GuardMonitorOptions,
+  ) {
     this.watched = guards.map((guard, index) => {
       const forMs = parseDurationMs(guard.for) ?? 0;
       return {
@@ -79,7 +82,13 @@ export class GuardMonitor {
 
   /** Each guard's outcome so far. */
   outcomes(): GuardOutcome[] {
-    return this.watched.map((w) => ({ name: w.name, condition: w.condition, tripped: w.trip !== undefined, trippedAtMs: w.trip?.trippedAtMs, observed: w.trip?.observed }));
+    return this.watched.map((w) => ({
+      name: w.name,
+      condition: w.condition,
+      tripped: w.trip !== undefined,
+      trippedAtMs: w.trip?.trippedAtMs,
+      observed: w.trip?.observed,
+    }));
   }
 
   /** One evaluation round (the timer calls it; tests may too). */
@@ -103,12 +112,17 @@ export class GuardMonitor {
     const lastSecond = lastCompleteSecond(recorder, clock.nowMs());
     for (; watched.nextSecond <= lastSecond && !this.tripped; watched.nextSecond++) {
       const second = watched.nextSecond;
-      const buckets = recorder.bucketsAt(second).filter((b) => !watched.guard.phases || watched.guard.phases.includes(b.phase));
+      const buckets = recorder
+        .bucketsAt(second)
+        .filter((b) => !watched.guard.phases || watched.guard.phases.includes(b.phase));
       const value = loadGuardValue(watched.guard.metric!, threshold.aggregation, buckets);
       const holds = value === undefined ? undefined : compare(value, threshold.operator, threshold.value);
       if (watched.streak.observe(second * 1_000, (second + 1) * 1_000, holds)) {
         const shown = Number.isInteger(value) ? String(value) : value!.toFixed(3);
-        this.fire(watched, `${aggregationName(threshold.aggregation)} ${shown} ${threshold.operator} ${threshold.value} in every second for ${Math.round((second + 1) * 1_000 - watched.streak.heldSinceMs!) / 1_000}s`);
+        this.fire(
+          watched,
+          `${aggregationName(threshold.aggregation)} ${shown} ${threshold.operator} ${threshold.value} in every second for ${Math.round((second + 1) * 1_000 - watched.streak.heldSinceMs!) / 1_000}s`,
+        );
       }
     }
   }
@@ -121,14 +135,19 @@ export class GuardMonitor {
     try {
       samples = await instantQuery(prometheus, expression, 900);
     } catch (error) {
-      if (!this.warned) this.options.onWarning?.(`guard "${watched.name}": Prometheus did not answer (${(error as Error).message}); the guard cannot trip while it does not`);
+      if (!this.warned)
+        this.options.onWarning?.(
+          `guard "${watched.name}": Prometheus did not answer (${(error as Error).message}); the guard cannot trip while it does not`,
+        );
       this.warned = true;
       return;
     }
     if (this.tripped) return;
     if (watched.streak.observe(nowMs, nowMs, samples.length > 0)) {
       const first = samples[0]!;
-      const labels = Object.entries(first.metric).map(([k, v]) => `${k}="${v}"`).join(',');
+      const labels = Object.entries(first.metric)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',');
       this.fire(watched, `${expression} returned ${samples.length} sample(s), e.g. {${labels}} = ${first.value[1]}`);
     }
   }
@@ -136,7 +155,12 @@ export class GuardMonitor {
   private fire(watched: WatchedGuard, observed: string): void {
     if (this.tripped) return;
     this.tripped = true;
-    watched.trip = { name: watched.name, condition: watched.condition, trippedAtMs: this.options.clock.nowMs(), observed };
+    watched.trip = {
+      name: watched.name,
+      condition: watched.condition,
+      trippedAtMs: this.options.clock.nowMs(),
+      observed,
+    };
     clearInterval(this.timer);
     this.options.onTrip(watched.trip);
   }

@@ -15,7 +15,10 @@ const ANY_ENV = new Proxy({}, { get: () => '' }) as Record<string, string>;
 export async function k6FlowParts(scenario: Scenario, scenarioFile?: string): Promise<FlowScriptParts | undefined> {
   if (!usesFlowFeatures(scenario)) return undefined;
   const data = scenario.data ? await loadDataRows(scenario.data, scenarioFile) : undefined;
-  const compiled = compileFlows(scenario, { env: ANY_ENV, ...(data ? { dataColumns: data.columns, dataFile: data.file } : {}) });
+  const compiled = compileFlows(scenario, {
+    env: ANY_ENV,
+    ...(data ? { dataColumns: data.columns, dataFile: data.file } : {}),
+  });
   return {
     flows: compiled.flows,
     ...(compiled.setup ? { setup: compiled.setup } : {}),

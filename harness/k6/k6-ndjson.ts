@@ -2,10 +2,17 @@ import { errorKindOfStatus, type ErrorKind } from '../metrics/error-kind.ts';
 
 /** One line of `k6 run --out json=…` (NDJSON), as k6's documentation describes it. */
 export type K6Line =
-  | { type: 'Metric'; metric: string; data: { type: 'gauge' | 'rate' | 'counter' | 'trend'; contains: string; thresholds?: string[] } }
+  | {
+      type: 'Metric';
+      metric: string;
+      data: { type: 'gauge' | 'rate' | 'counter' | 'trend'; contains: string; thresholds?: string[] };
+    }
   | { type: 'Point'; metric: string; data: { time: string; value: number; tags: Record<string, string> | null } };
 
-export type ParsedK6Line = { kind: 'metric'; name: string; metricType: string } | { kind: 'point'; metric: string; timeMs: number; value: number; tags: Record<string, string> } | { kind: 'invalid'; reason: string };
+export type ParsedK6Line =
+  | { kind: 'metric'; name: string; metricType: string }
+  | { kind: 'point'; metric: string; timeMs: number; value: number; tags: Record<string, string> }
+  | { kind: 'invalid'; reason: string };
 
 export function parseK6Line(line: string): ParsedK6Line | undefined {
   if (line.trim() === '') return undefined;
@@ -15,17 +22,30 @@ export function parseK6Line(line: string): ParsedK6Line | undefined {
   } catch (error) {
     return { kind: 'invalid', reason: `not JSON: ${(error as Error).message}` };
   }
-  if (parsed?.type === 'Metric' && typeof parsed.metric === 'string') return { kind: 'metric', name: parsed.metric, metricType: parsed.data?.type ?? 'unknown' };
-  if (parsed?.type === 'Point' && typeof parsed.metric === 'string' && parsed.data && typeof parsed.data.value === 'number') {
+  if (parsed?.type === 'Metric' && typeof parsed.metric === 'string')
+    return { kind: 'metric', name: parsed.metric, metricType: parsed.data?.type ?? 'unknown' };
+  if (
+    parsed?.type === 'Point' &&
+    typeof parsed.metric === 'string' &&
+    parsed.data &&
+    typeof parsed.data.value === 'number'
+  ) {
     const timeMs = Date.parse(parsed.data.time);
-    if (Number.isNaN(timeMs)) return { kind: 'invalid', reason: `Point with a bad time ${JSON.stringify(parsed.data.time)}` };
+    if (Number.isNaN(timeMs))
+      return { kind: 'invalid', reason: `Point with a bad time ${JSON.stringify(parsed.data.time)}` };
     return { kind: 'point', metric: parsed.metric, timeMs, value: parsed.data.value, tags: parsed.data.tags ?? {} };
   }
   return { kind: 'invalid', reason: 'neither a Metric nor a Point line' };
 }
 
 /** k6's error codes (lib/netext/httpext/error_codes.go) by ordeal's kinds; other codes (network, DNS, TLS…) are connection failures. */
-const K6_ERROR_KINDS: Record<string, ErrorKind> = { '1050': 'timeout', '1211': 'timeout', '1212': 'refused', '1220': 'reset', '1201': 'reset' };
+const K6_ERROR_KINDS: Record<string, ErrorKind> = {
+  '1050': 'timeout',
+  '1211': 'timeout',
+  '1212': 'refused',
+  '1220': 'reset',
+  '1201': 'reset',
+};
 
 export function errorKindOfK6Tags(tags: Record<string, string>): ErrorKind | undefined {
   const status = Number(tags.status ?? '0');
@@ -78,15 +98,28 @@ export class K6PointReader {
 }
 
 /** k6's exit codes (errext/exitcodes), and what they mean for an ordeal run. */
-export function describeK6Exit(code: number | null, signal: NodeJS.Signals | null): { outcome: 'ok' | 'thresholds' | 'config' | 'aborted' | 'failed'; message: string } {
+export function describeK6Exit(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): { outcome: 'ok' | 'thresholds' | 'config' | 'aborted' | 'failed'; message: string } {
   if (signal) return { outcome: 'aborted', message: `k6 was stopped by ${signal}` };
   switch (code) {
-    case 0: return { outcome: 'ok', message: 'k6 finished' };
-    case 99: return { outcome: 'thresholds', message: 'k6: one or more thresholds have failed (exit 99); ordeal judges the same SLOs per phase' };
-    case 104: return { outcome: 'config', message: 'k6: invalid configuration (exit 104)' };
-    case 107: return { outcome: 'config', message: 'k6: the script threw an exception (exit 107)' };
-    case 105: return { outcome: 'aborted', message: 'k6: aborted by an external signal (exit 105)' };
-    case 108: return { outcome: 'aborted', message: 'k6: aborted by the script (test.abort(), exit 108)' };
-    default: return { outcome: 'failed', message: `k6 exited with code ${code}` };
+    case 0:
+      return { outcome: 'ok', message: 'k6 finished' };
+    case 99:
+      return {
+        outcome: 'thresholds',
+        message: 'k6: one or more thresholds have failed (exit 99); ordeal judges the same SLOs per phase',
+      };
+    case 104:
+      return { outcome: 'config', message: 'k6: invalid configuration (exit 104)' };
+    case 107:
+      return { outcome: 'config', message: 'k6: the script threw an exception (exit 107)' };
+    case 105:
+      return { outcome: 'aborted', message: 'k6: aborted by an external signal (exit 105)' };
+    case 108:
+      return { outcome: 'aborted', message: 'k6: aborted by the script (test.abort(), exit 108)' };
+    default:
+      return { outcome: 'failed', message: `k6 exited with code ${code}` };
   }
 }

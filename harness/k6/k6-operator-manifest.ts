@@ -11,7 +11,13 @@ export interface K6OperatorOptions extends K6ScriptOptions {
 
 /** A DNS-1123 label from a scenario name. */
 function kubeName(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'ordeal';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 63) || 'ordeal'
+  );
 }
 
 /**
@@ -22,8 +28,17 @@ function kubeName(text: string): string {
 export function renderK6OperatorManifest(scenario: Scenario, options: K6OperatorOptions): string {
   const name = options.name ?? kubeName(`ordeal-${scenario.name}`);
   const file = `${kubeName(scenario.name)}.ts`;
-  const metadata = { name, ...(options.namespace ? { namespace: options.namespace } : {}), labels: { 'app.kubernetes.io/managed-by': 'ordeal', 'ordeal/scenario': kubeName(scenario.name) } };
-  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { [file]: renderK6Script(scenario, options) } };
+  const metadata = {
+    name,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    labels: { 'app.kubernetes.io/managed-by': 'ordeal', 'ordeal/scenario': kubeName(scenario.name) },
+  };
+  const configMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata,
+    data: { [file]: renderK6Script(scenario, options) },
+  };
   const testRun = {
     apiVersion: 'k6.io/v1alpha1',
     kind: 'TestRun',

@@ -27,15 +27,29 @@ export function k6Duration(ms: number): string {
 const q = (value: unknown): string => JSON.stringify(value);
 
 function executorOf(phase: PlannedPhase, scenario: Scenario): Record<string, unknown> {
-  const common = { startTime: k6Duration(phase.startOffsetMs), gracefulStop: '0s', exec: 'traffic', tags: { phase: phase.name } };
-  if (phase.vus !== undefined) return { executor: 'constant-vus', vus: phase.vus, duration: k6Duration(phase.durationMs), ...common };
+  const common = {
+    startTime: k6Duration(phase.startOffsetMs),
+    gracefulStop: '0s',
+    exec: 'traffic',
+    tags: { phase: phase.name },
+  };
+  if (phase.vus !== undefined)
+    return { executor: 'constant-vus', vus: phase.vus, duration: k6Duration(phase.durationMs), ...common };
   const peak = Math.max(phase.fromRatePerSec, phase.toRatePerSec);
   // Enough VUs for the peak rate at the request timeout, capped like ordeal's in-flight cap.
   const timeoutSec = (parseDurationMs(scenario.load.timeout) ?? 5_000) / 1_000;
   const maxVUs = Math.max(1, Math.min(scenario.load.maxInFlight, Math.ceil(peak * timeoutSec)));
   const preAllocatedVUs = Math.max(1, Math.min(maxVUs, Math.ceil(peak / 10)));
   if (phase.fromRatePerSec === phase.toRatePerSec) {
-    return { executor: 'constant-arrival-rate', rate: phase.fromRatePerSec, timeUnit: '1s', duration: k6Duration(phase.durationMs), preAllocatedVUs, maxVUs, ...common };
+    return {
+      executor: 'constant-arrival-rate',
+      rate: phase.fromRatePerSec,
+      timeUnit: '1s',
+      duration: k6Duration(phase.durationMs),
+      preAllocatedVUs,
+      maxVUs,
+      ...common,
+    };
   }
   return {
     executor: 'ramping-arrival-rate',
@@ -48,7 +62,10 @@ function executorOf(phase: PlannedPhase, scenario: Scenario): Record<string, unk
   };
 }
 
-function thresholdsOf(timeline: ReturnType<typeof buildTimeline>): { thresholds: Record<string, string[]>; notExpressible: string[] } {
+function thresholdsOf(timeline: ReturnType<typeof buildTimeline>): {
+  thresholds: Record<string, string[]>;
+  notExpressible: string[];
+} {
   const thresholds: Record<string, string[]> = {};
   const notExpressible: string[] = [];
   for (const check of timeline.checks) {
@@ -59,7 +76,10 @@ function thresholdsOf(timeline: ReturnType<typeof buildTimeline>): { thresholds:
     const key = `${check.metric}{phase:${check.phase}${check.step !== undefined ? `,name:${check.step}` : ''}}`;
     thresholds[key] = [...new Set([...(thresholds[key] ?? []), check.threshold.source])];
   }
-  const ratioNote = notExpressible.length > 0 ? [`http_reqs ratio (achieved/target rate, no k6 aggregation) in ${[...new Set(notExpressible)].join(', ')}`] : [];
+  const ratioNote =
+    notExpressible.length > 0
+      ? [`http_reqs ratio (achieved/target rate, no k6 aggregation) in ${[...new Set(notExpressible)].join(', ')}`]
+      : [];
   return { thresholds, notExpressible: ratioNote };
 }
 
@@ -71,10 +91,21 @@ function thresholdsOf(timeline: ReturnType<typeof buildTimeline>): { thresholds:
  * resilience checks are not in it: they stay with ordeal.
  */
 /** The k6 `options` (scenarios and thresholds) for a scenario, and the SLOs k6 cannot express. */
-export function k6Options(scenario: Scenario, timeScale?: number): { scenarios: Record<string, Record<string, unknown>>; thresholds: Record<string, string[]>; notExpressible: string[] } {
+export function k6Options(
+  scenario: Scenario,
+  timeScale?: number,
+): {
+  scenarios: Record<string, Record<string, unknown>>;
+  thresholds: Record<string, string[]>;
+  notExpressible: string[];
+} {
   const timeline = buildTimeline(scenario, timeScale);
   const { thresholds, notExpressible } = thresholdsOf(timeline);
-  return { scenarios: Object.fromEntries(timeline.phases.map((phase) => [phase.name, executorOf(phase, scenario)])), thresholds, notExpressible };
+  return {
+    scenarios: Object.fromEntries(timeline.phases.map((phase) => [phase.name, executorOf(phase, scenario)])),
+    thresholds,
+    notExpressible,
+  };
 }
 
 export function renderK6Script(scenario: Scenario, options: K6ScriptOptions = {}): string {
@@ -85,10 +116,20 @@ export function renderK6Script(scenario: Scenario, options: K6ScriptOptions = {}
     path: r.path,
     weight: r.weight,
     body: r.body === undefined ? null : typeof r.body === 'string' ? r.body : JSON.stringify(r.body),
-    headers: { ...(r.body !== undefined && typeof r.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...(r.headers ?? {}) },
+    headers: {
+      ...(r.body !== undefined && typeof r.body !== 'string' ? { 'content-type': 'application/json' } : {}),
+      ...(r.headers ?? {}),
+    },
   }));
   const lines = [
-    ...scriptHead(scenario, options, notExpressible, ["import http from 'k6/http';", "import type { Options } from 'k6/options';"], scenarios, thresholds),
+    ...scriptHead(
+      scenario,
+      options,
+      notExpressible,
+      ["import http from 'k6/http';", "import type { Options } from 'k6/options';"],
+      scenarios,
+      thresholds,
+    ),
     '',
     'interface WeightedRequest {',
     '  method: string;',
@@ -113,7 +154,14 @@ export function renderK6Script(scenario: Scenario, options: K6ScriptOptions = {}
 }
 
 /** The script's head: where it came from, its imports, BASE_URL and the k6 options. */
-function scriptHead(scenario: Scenario, options: K6ScriptOptions, notExpressible: string[], imports: string[], scenarios: Record<string, unknown>, thresholds: Record<string, string[]>): string[] {
+function scriptHead(
+  scenario: Scenario,
+  options: K6ScriptOptions,
+  notExpressible: string[],
+  imports: string[],
+  scenarios: Record<string, unknown>,
+  thresholds: Record<string, string[]>,
+): string[] {
   const baseUrl = options.baseUrl ?? scenario.target.baseUrl ?? 'http://127.0.0.1:8080';
   return [
     `// Generated by \`ordeal export k6${options.sourceName ? ` ${options.sourceName}` : ''}\` (ordeal ${ORDEAL_VERSION}); scenario "${scenario.name}".`,
@@ -140,7 +188,13 @@ function renderK6FlowScript(scenario: Scenario, options: K6ScriptOptions, flows:
       scenario,
       options,
       notExpressible,
-      ["import { check, sleep } from 'k6';", "import { SharedArray } from 'k6/data';", "import exec from 'k6/execution';", "import http, { type RefinedResponse, type ResponseType } from 'k6/http';", "import type { Options } from 'k6/options';"],
+      [
+        "import { check, sleep } from 'k6';",
+        "import { SharedArray } from 'k6/data';",
+        "import exec from 'k6/execution';",
+        "import http, { type RefinedResponse, type ResponseType } from 'k6/http';",
+        "import type { Options } from 'k6/options';",
+      ],
       scenarios,
       thresholds,
     ),

@@ -1,4 +1,3 @@
-
 import type { Clock } from '../clock/clock.ts';
 import { systemClock } from '../clock/clock.ts';
 import { errorKindOfFailure, errorKindOfStatus } from '../metrics/error-kind.ts';
@@ -37,7 +36,13 @@ export class AutocannonDriver implements LoadDriver {
     }
   }
 
-  private async runStep(load: PhaseLoad, ratePerSec: number, stepMs: number, recorder: PhaseRecorder, signal: AbortSignal): Promise<void> {
+  private async runStep(
+    load: PhaseLoad,
+    ratePerSec: number,
+    stepMs: number,
+    recorder: PhaseRecorder,
+    signal: AbortSignal,
+  ): Promise<void> {
     // Loaded when this driver runs: it is heavy, and the default driver does not need it.
     const { default: autocannon } = await import('autocannon');
     const pick = createRequestPicker(load.requests);

@@ -57,7 +57,16 @@ class VirtualUser {
  * a slot from one SendPacer (`command.maxRatePerSec`): together they never
  * exceed it. Resolves when every virtual user is done.
  */
-export async function runClosedPhase(command: PhaseCommand, startIteration: StartIteration, stopped: () => boolean): Promise<void> {
+export async function runClosedPhase(
+  command: PhaseCommand,
+  startIteration: StartIteration,
+  stopped: () => boolean,
+): Promise<void> {
   await sleepUntilEpochMs(command.startEpochMs);
-  await Promise.all(Array.from({ length: command.vus }, () => new Promise<void>((resolve) => new VirtualUser(command, startIteration, stopped, resolve).next())));
+  await Promise.all(
+    Array.from(
+      { length: command.vus },
+      () => new Promise<void>((resolve) => new VirtualUser(command, startIteration, stopped, resolve).next()),
+    ),
+  );
 }

@@ -9,5 +9,10 @@ import { ThreadedDriver } from './threaded-driver.ts';
 export function createDriver(scenario: Scenario, clock: Clock, timeScale = 1): LoadDriver {
   if (scenario.load.driver === 'autocannon') return new AutocannonDriver(clock);
   if (scenario.load.driver === 'k6') return new K6Driver(scenario, { timeScale, clock });
-  return new ThreadedDriver({ model: scenario.load.model, workers: scenario.load.workers, maxInFlight: scenario.load.maxInFlight, maxRatePerSec: scenario.limits.maxRatePerSec });
+  return new ThreadedDriver({
+    model: scenario.load.model,
+    workers: scenario.load.workers,
+    maxInFlight: scenario.load.maxInFlight,
+    maxRatePerSec: scenario.limits.maxRatePerSec,
+  });
 }

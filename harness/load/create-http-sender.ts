@@ -7,6 +7,12 @@ import { RawHttpSender } from './raw-http-sender.ts';
  * connection, the whole response bounded by `timeoutMs`. `connectAddress` is
  * the checked address the origin's host resolved to.
  */
-export function createHttpSender(origin: URL, maxConnections: number, timeoutMs: number, connectAddress?: string, maxCaptureBytes = DEFAULT_MAX_CAPTURE_BYTES): HttpSender {
+export function createHttpSender(
+  origin: URL,
+  maxConnections: number,
+  timeoutMs: number,
+  connectAddress?: string,
+  maxCaptureBytes = DEFAULT_MAX_CAPTURE_BYTES,
+): HttpSender {
   return new RawHttpSender(origin, maxConnections, timeoutMs, connectAddress, maxCaptureBytes);
 }

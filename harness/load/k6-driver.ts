@@ -57,27 +57,51 @@ export class K6Driver implements LoadDriver {
   async prepare(target: LoadTarget): Promise<void> {
     if (this.scriptFile) return;
     const binary = this.options.binary ?? findK6Binary();
-    if (!binary) throw new OrdealError('ORDEAL_ERR_LOAD', 'load.driver "k6" needs a k6 binary: set K6_BINARY, or put k6 on PATH (or use driver "ordeal")');
+    if (!binary)
+      throw new OrdealError(
+        'ORDEAL_ERR_LOAD',
+        'load.driver "k6" needs a k6 binary: set K6_BINARY, or put k6 on PATH (or use driver "ordeal")',
+      );
     this.dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-k6-'));
     this.scriptFile = path.join(this.dir, 'script.ts');
-    await writeFile(this.scriptFile, renderK6Script(this.scenario, { baseUrl: target.baseUrl.origin, timeScale: this.options.timeScale }));
+    await writeFile(
+      this.scriptFile,
+      renderK6Script(this.scenario, { baseUrl: target.baseUrl.origin, timeScale: this.options.timeScale }),
+    );
     this.pipe = path.join(this.dir, 'points.ndjson');
     const made = spawnSync('mkfifo', [this.pipe]);
-    if (made.status !== 0) throw new OrdealError('ORDEAL_ERR_LOAD', `could not create a named pipe for k6's output: ${made.stderr?.toString() ?? made.error?.message}`);
+    if (made.status !== 0)
+      throw new OrdealError(
+        'ORDEAL_ERR_LOAD',
+        `could not create a named pipe for k6's output: ${made.stderr?.toString() ?? made.error?.message}`,
+      );
     this.options.binary ??= binary;
   }
 
   private start(recorder: PhaseRecorder, signal: AbortSignal): Promise<void> {
     this.reader = new K6PointReader(recorder);
-    const child = spawn(this.options.binary!, ['run', '--quiet', '--out', `json=${this.pipe}`, this.scriptFile!], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.options.binary!, ['run', '--quiet', '--out', `json=${this.pipe}`, this.scriptFile!], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     child.stdout!.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4_000)));
     child.stderr!.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4_000)));
-    this.exited = new Promise((resolve) => child.once('exit', (code, exitSignal) => resolve({ code, signal: exitSignal })));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, exitSignal) => resolve({ code, signal: exitSignal })),
+    );
     signal.addEventListener('abort', () => this.stop(), { once: true });
     const lines = createInterface({ input: createReadStream(this.pipe!) });
     this.firstSample = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new OrdealError('ORDEAL_ERR_LOAD', `k6 sent no sample within ${START_TIMEOUT_MS} ms: ${this.output.trim() || '(no output)'}`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new OrdealError(
+              'ORDEAL_ERR_LOAD',
+              `k6 sent no sample within ${START_TIMEOUT_MS} ms: ${this.output.trim() || '(no output)'}`,
+            ),
+          ),
+        START_TIMEOUT_MS,
+      );
       lines.on('line', (line) => {
         this.reader!.line(line);
         if (this.reader!.points > 0) {
@@ -110,7 +134,11 @@ export class K6Driver implements LoadDriver {
       if (!this.child) return;
       const { code, signal } = await this.exited!;
       const exit = describeK6Exit(code, signal);
-      if (exit.outcome === 'config' || (exit.outcome === 'failed' && !this.aborted) || (exit.outcome === 'aborted' && !this.aborted)) {
+      if (
+        exit.outcome === 'config' ||
+        (exit.outcome === 'failed' && !this.aborted) ||
+        (exit.outcome === 'aborted' && !this.aborted)
+      ) {
         throw new OrdealError('ORDEAL_ERR_LOAD', `${exit.message}: ${this.output.trim() || '(no output)'}`);
       }
     } finally {

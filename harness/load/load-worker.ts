@@ -31,14 +31,30 @@ const running = { count: 0 };
 let stopRequested = false;
 const stopped = (): boolean => stopRequested;
 const pickFlow = createWeightedPicker(setup.flows);
-const sender = createHttpSender(new URL(setup.origin), setup.maxInFlight, setup.timeoutMs, setup.connectAddress, setup.maxCaptureBytes);
+const sender = createHttpSender(
+  new URL(setup.origin),
+  setup.maxInFlight,
+  setup.timeoutMs,
+  setup.connectAddress,
+  setup.maxCaptureBytes,
+);
 const steps = new StepStats('recording');
 const rows = setup.data ? new RowSource(setup.data, setup.workerIndex, setup.workerCount) : undefined;
 const shared = new Map(Object.entries(setup.shared));
 
 /** Iterations of the scenario's flows into `into` (the phase's record, or a warm-up's scratch one). */
 function iterationStarter(into: WorkerBuckets, intoSteps: StepStats, pacer?: SendPacer): StartIteration {
-  const context: FlowRunContext = { sender, buckets: into, steps: intoSteps, env: setup.env, shared, recordPlainSteps: setup.recordPlainSteps, hostHeader: new URL(setup.origin).host, maxCaptureBytes: setup.maxCaptureBytes, ...(pacer ? { pacer } : {}) };
+  const context: FlowRunContext = {
+    sender,
+    buckets: into,
+    steps: intoSteps,
+    env: setup.env,
+    shared,
+    recordPlainSteps: setup.recordPlainSteps,
+    hostHeader: new URL(setup.origin).host,
+    maxCaptureBytes: setup.maxCaptureBytes,
+    ...(pacer ? { pacer } : {}),
+  };
   return (phase, startEpochMs, turn, onEnd) => {
     const row = rows?.take();
     if (rows && row === undefined) return false;
@@ -47,7 +63,16 @@ function iterationStarter(into: WorkerBuckets, intoSteps: StepStats, pacer?: Sen
       running.count -= 1;
       onEnd();
     };
-    new FlowIteration(context, { phase, flow: pickFlow(), startEpochMs, row, think: turn.think, stopAtEpochMs: turn.stopAtEpochMs, stopped: turn.stopped, onEnd: ended }).start();
+    new FlowIteration(context, {
+      phase,
+      flow: pickFlow(),
+      startEpochMs,
+      row,
+      think: turn.think,
+      stopAtEpochMs: turn.stopAtEpochMs,
+      stopped: turn.stopped,
+      onEnd: ended,
+    }).start();
     return true;
   };
 }
@@ -64,7 +89,10 @@ const flushTimer = setInterval(flush, 1_000);
 
 /** Opens (without sending anything) the connections a phase needs, bounded in time. */
 async function openConnections(command: { model: 'open' | 'closed'; ratePerSec: number; vus: number }): Promise<void> {
-  const needed = command.model === 'closed' ? command.vus : connectionsNeeded(command.ratePerSec / worker.count, latencyEstimateMs, worker.maxInFlight);
+  const needed =
+    command.model === 'closed'
+      ? command.vus
+      : connectionsNeeded(command.ratePerSec / worker.count, latencyEstimateMs, worker.maxInFlight);
   sender.growTo?.(needed);
   const boundMs = Math.min(setup.timeoutMs, 1_000);
   let timer: NodeJS.Timeout | undefined;
@@ -92,10 +120,22 @@ async function warmUp(command: WarmUpCommand): Promise<void> {
     };
     scratch.runStartMs = phase.runStartEpochMs;
     // Warm-up draws rows too ("unique" rows used here are not used again): it is real traffic, only unrecorded.
-    if (command.model === 'open') await runOpenPhase(phase, worker, iterationStarter(scratch, new StepStats('recording')), scratch, inFlight, stopped);
+    if (command.model === 'open')
+      await runOpenPhase(
+        phase,
+        worker,
+        iterationStarter(scratch, new StepStats('recording')),
+        scratch,
+        inFlight,
+        stopped,
+      );
     else {
       sender.growTo?.(command.vus);
-      await runClosedPhase(phase, iterationStarter(scratch, new StepStats('recording'), new SendPacer(command.maxRatePerSec)), stopped);
+      await runClosedPhase(
+        phase,
+        iterationStarter(scratch, new StepStats('recording'), new SendPacer(command.maxRatePerSec)),
+        stopped,
+      );
     }
     sent = scratch.requestCount();
     latencyEstimateMs = scratch.medianLatencyMs() ?? latencyEstimateMs;
@@ -125,7 +165,8 @@ async function runPhase(command: PhaseCommand): Promise<void> {
 
 async function drain(): Promise<void> {
   const deadlineMs = epochNowMs() + setup.timeoutMs + 1_000;
-  while ((inFlight.count > 0 || running.count > 0) && epochNowMs() < deadlineMs) await new Promise((resolve) => setTimeout(resolve, 5));
+  while ((inFlight.count > 0 || running.count > 0) && epochNowMs() < deadlineMs)
+    await new Promise((resolve) => setTimeout(resolve, 5));
   clearInterval(flushTimer);
   flush();
   await sender.close().catch(() => undefined);
@@ -139,6 +180,7 @@ port.on('message', (message: MainToWorker) => {
     stopRequested = true;
     return;
   }
-  const task = message.type === 'phase' ? () => runPhase(message) : message.type === 'warmUp' ? () => warmUp(message) : drain;
+  const task =
+    message.type === 'phase' ? () => runPhase(message) : message.type === 'warmUp' ? () => warmUp(message) : drain;
   queue = queue.then(task).catch((error: Error) => post({ type: 'error', message: error.message }));
 });

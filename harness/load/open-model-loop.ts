@@ -8,7 +8,12 @@ import type { PhaseCommand } from './worker-protocol.ts';
  * phase at `startEpochMs`; `onEnd` when it is over. False: nothing to start
  * with (a "unique" data source has run out of rows).
  */
-export type StartIteration = (phase: string, startEpochMs: number, turn: { think: boolean; stopAtEpochMs: number; stopped: () => boolean }, onEnd: () => void) => boolean;
+export type StartIteration = (
+  phase: string,
+  startEpochMs: number,
+  turn: { think: boolean; stopAtEpochMs: number; stopped: () => boolean },
+  onEnd: () => void,
+) => boolean;
 
 /** At most this many arrivals go out per turn of the event loop, so responses are read between batches when the generator is behind. */
 const MAX_BATCH = 256;
@@ -55,7 +60,11 @@ class OpenPhaseRun {
     private readonly stopped: () => boolean,
     private readonly resolve: (result: OpenPhaseResult) => void,
   ) {
-    this.plan = { durationMs: command.durationMs, fromRatePerSec: command.fromRatePerSec, toRatePerSec: command.toRatePerSec };
+    this.plan = {
+      durationMs: command.durationMs,
+      fromRatePerSec: command.fromRatePerSec,
+      toRatePerSec: command.toRatePerSec,
+    };
     this.count = arrivalCount(this.plan);
     this.giveUpEpochMs = command.startEpochMs + command.durationMs + SEND_GRACE_MS;
     this.turn = { think: false, stopAtEpochMs: this.giveUpEpochMs, stopped };
@@ -150,5 +159,7 @@ export function runOpenPhase(
   inFlight: InFlight,
   stopped: () => boolean,
 ): Promise<OpenPhaseResult> {
-  return new Promise((resolve) => new OpenPhaseRun(command, worker, startIteration, buckets, inFlight, stopped, resolve).tick());
+  return new Promise((resolve) =>
+    new OpenPhaseRun(command, worker, startIteration, buckets, inFlight, stopped, resolve).tick(),
+  );
 }

@@ -28,7 +28,12 @@ export class ResponseTimeoutError extends Error {
 export class ConnectionClosedError extends Error {
   readonly code = 'ORDEAL_CONNECTION_CLOSED';
   constructor(cause?: Error) {
-    super(cause ? `connection failed before the response completed: ${cause.message}` : 'the server closed the connection before the response completed', { cause });
+    super(
+      cause
+        ? `connection failed before the response completed: ${cause.message}`
+        : 'the server closed the connection before the response completed',
+      { cause },
+    );
   }
 }
 
@@ -110,7 +115,11 @@ export class RawHttpConnection {
     this.socket.destroy();
   }
 
-  private readonly onHeadersComplete = (info: { statusCode: number; shouldKeepAlive: boolean; headers: string[] }): number => {
+  private readonly onHeadersComplete = (info: {
+    statusCode: number;
+    shouldKeepAlive: boolean;
+    headers: string[];
+  }): number => {
     this.status = info.statusCode;
     this.keepAlive = info.shouldKeepAlive;
     if (this.bodyChunks) {
@@ -130,7 +139,9 @@ export class RawHttpConnection {
     this.request = undefined;
     this.completed += 1;
     const chunks = this.bodyChunks;
-    const body = this.overCaptureBound ? undefined : chunks && (chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    const body = this.overCaptureBound
+      ? undefined
+      : chunks && (chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     const read = chunks && listener.onResponse ? { headers: this.responseHeaders ?? [], body } : undefined;
     this.bodyChunks = undefined;
     if (this.keepAlive) this.owner.release(this);
@@ -194,7 +205,8 @@ export class RawHttpConnection {
     if (!listener || !request) return;
     // A kept-alive connection the server closed just as we reused it: nothing of the request was processed.
     const stale = this.completed > 0 && this.receivedBytes === 0 && error instanceof ConnectionClosedError;
-    if (stale && !this.retried && IDEMPOTENT.has(request.method)) this.owner.resend(request, listener, this.sentEpochMs);
+    if (stale && !this.retried && IDEMPOTENT.has(request.method))
+      this.owner.resend(request, listener, this.sentEpochMs);
     else listener.onFailure(error);
   }
 
@@ -205,4 +217,3 @@ export class RawHttpConnection {
     this.owner.retire(this);
   }
 }
-

@@ -14,7 +14,10 @@ export function serializeRequest(request: PreparedRequest, hostHeader: string): 
   const headers = Object.entries(request.headers);
   for (const [name, value] of [['path', request.path], ...headers]) {
     if (UNSAFE_HEADER_TEXT.test(name!) || UNSAFE_HEADER_TEXT.test(value!)) {
-      throw new OrdealError('ORDEAL_ERR_SCENARIO', `request ${request.method} ${JSON.stringify(request.path)}: ${JSON.stringify(name)} contains a line break or NUL, which would split the request`);
+      throw new OrdealError(
+        'ORDEAL_ERR_SCENARIO',
+        `request ${request.method} ${JSON.stringify(request.path)}: ${JSON.stringify(name)} contains a line break or NUL, which would split the request`,
+      );
     }
   }
   const has = (name: string): boolean => headers.some(([key]) => key.toLowerCase() === name);
@@ -157,7 +160,8 @@ export class RawHttpSender implements HttpSender, ConnectionOwner {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const waiting of this.waiting.splice(0)) waiting.listener.onFailure(new Error('the run ended before the request could be sent'));
+    for (const waiting of this.waiting.splice(0))
+      waiting.listener.onFailure(new Error('the run ended before the request could be sent'));
     for (const connection of [...this.all]) connection.destroy();
   }
 }

@@ -25,7 +25,10 @@ export function prepareRequest(spec: RequestSpec): PreparedRequest {
 }
 
 /** Picks items at random in proportion to their weights. */
-export function createWeightedPicker<T extends { weight: number }>(items: readonly T[], random: () => number = Math.random): () => T {
+export function createWeightedPicker<T extends { weight: number }>(
+  items: readonly T[],
+  random: () => number = Math.random,
+): () => T {
   const cumulative: number[] = [];
   let total = 0;
   for (const item of items) cumulative.push((total += item.weight));
@@ -38,7 +41,13 @@ export function createWeightedPicker<T extends { weight: number }>(items: readon
 }
 
 /** Picks requests at random in proportion to their weights (the autocannon driver's mix). */
-export function createRequestPicker(specs: readonly RequestSpec[], random: () => number = Math.random): () => PreparedRequest {
-  const pick = createWeightedPicker(specs.map((spec) => ({ weight: spec.weight, request: prepareRequest(spec) })), random);
+export function createRequestPicker(
+  specs: readonly RequestSpec[],
+  random: () => number = Math.random,
+): () => PreparedRequest {
+  const pick = createWeightedPicker(
+    specs.map((spec) => ({ weight: spec.weight, request: prepareRequest(spec) })),
+    random,
+  );
   return () => pick().request;
 }

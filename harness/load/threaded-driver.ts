@@ -82,7 +82,11 @@ export class ThreadedDriver implements LoadDriver {
   private onMessage(message: WorkerToMain): void {
     if (message.type === 'buckets') {
       for (const bucket of message.buckets) {
-        this.recorder!.merge(bucket.phase, bucket.second, { ...bucket, latency: decodeLatencyHistogram(bucket.latency), sendLag: decodeLatencyHistogram(bucket.sendLag) });
+        this.recorder!.merge(bucket.phase, bucket.second, {
+          ...bucket,
+          latency: decodeLatencyHistogram(bucket.latency),
+          sendLag: decodeLatencyHistogram(bucket.sendLag),
+        });
       }
       for (const step of message.steps) this.recorder!.steps.merge(step);
     } else if (message.type === 'error') {
@@ -195,7 +199,9 @@ export class ThreadedDriver implements LoadDriver {
 
   async close(): Promise<void> {
     if (this.workers.length === 0) return;
-    await Promise.all(this.workers.map((worker) => this.request(worker, { type: 'drain' }, (reply) => reply.type === 'drained')));
+    await Promise.all(
+      this.workers.map((worker) => this.request(worker, { type: 'drain' }, (reply) => reply.type === 'drained')),
+    );
     await Promise.all(this.workers.map((worker) => worker.terminate()));
     this.workers = [];
   }

@@ -27,6 +27,10 @@ export class WorkerBuckets extends SecondBuckets {
   }
 
   flush(): EncodedBucket[] {
-    return this.drain().map((b) => ({ ...b, latency: encodeLatencyHistogram(b.latency), sendLag: encodeLatencyHistogram(b.sendLag) }));
+    return this.drain().map((b) => ({
+      ...b,
+      latency: encodeLatencyHistogram(b.latency),
+      sendLag: encodeLatencyHistogram(b.sendLag),
+    }));
   }
 }

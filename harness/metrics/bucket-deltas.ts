@@ -63,7 +63,15 @@ export class BucketDeltas {
         latency: minus(bucket.latency, before?.latency),
         sendLag: minus(bucket.sendLag, before?.sendLag),
       });
-      this.sent.set(key, { requests: bucket.requests, iterations: bucket.iterations, dropped: bucket.dropped, unsent: bucket.unsent, errors: { ...bucket.errors }, latency: copy(bucket.latency), sendLag: copy(bucket.sendLag) });
+      this.sent.set(key, {
+        requests: bucket.requests,
+        iterations: bucket.iterations,
+        dropped: bucket.dropped,
+        unsent: bucket.unsent,
+        errors: { ...bucket.errors },
+        latency: copy(bucket.latency),
+        sendLag: copy(bucket.sendLag),
+      });
     }
     return deltas;
   }

@@ -5,12 +5,30 @@
  * connection: any other network failure. A flow step's own: unexpected_status
  * (a status its expect does not list), capture (a value it was to capture was not there).
  */
-export const ERROR_KINDS = ['http_4xx', 'http_5xx', 'timeout', 'refused', 'reset', 'connection', 'unexpected_status', 'capture'] as const;
+export const ERROR_KINDS = [
+  'http_4xx',
+  'http_5xx',
+  'timeout',
+  'refused',
+  'reset',
+  'connection',
+  'unexpected_status',
+  'capture',
+] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 export type ErrorCounts = Record<ErrorKind, number>;
 
 export function emptyErrorCounts(): ErrorCounts {
-  return { http_4xx: 0, http_5xx: 0, timeout: 0, refused: 0, reset: 0, connection: 0, unexpected_status: 0, capture: 0 };
+  return {
+    http_4xx: 0,
+    http_5xx: 0,
+    timeout: 0,
+    refused: 0,
+    reset: 0,
+    connection: 0,
+    unexpected_status: 0,
+    capture: 0,
+  };
 }
 
 export function totalErrors(counts: ErrorCounts): number {
@@ -24,12 +42,23 @@ export function errorKindOfStatus(status: number): ErrorKind | undefined {
   return undefined;
 }
 
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ORDEAL_CONNECTION_CLOSED', 'UND_ERR_SOCKET', 'HPE_INVALID_EOF_STATE']);
+const RESET_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ORDEAL_CONNECTION_CLOSED',
+  'UND_ERR_SOCKET',
+  'HPE_INVALID_EOF_STATE',
+]);
 
 /** The codes of an error and of its causes, outermost first. */
 function codesOf(error: unknown): string[] {
   const codes: string[] = [];
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === 'string') codes.push(e.code);
   }
   return codes;

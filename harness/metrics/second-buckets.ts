@@ -45,7 +45,17 @@ export class SecondBuckets {
     const key = `${phase}\u0000${second}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = { phase, second, requests: 0, iterations: 0, dropped: 0, unsent: 0, errors: emptyErrorCounts(), latency: createLatencyHistogram(this.purpose), sendLag: createLatencyHistogram(this.purpose) };
+      bucket = {
+        phase,
+        second,
+        requests: 0,
+        iterations: 0,
+        dropped: 0,
+        unsent: 0,
+        errors: emptyErrorCounts(),
+        latency: createLatencyHistogram(this.purpose),
+        sendLag: createLatencyHistogram(this.purpose),
+      };
       this.buckets.set(key, bucket);
     }
     this.last = bucket;

@@ -1,5 +1,11 @@
 import { emptyErrorCounts, ERROR_KINDS, type ErrorCounts, type ErrorKind } from './error-kind.ts';
-import { createLatencyHistogram, decodeLatencyHistogram, encodeLatencyHistogram, recordLatencyMs, type LatencyHistogram } from './latency-histogram.ts';
+import {
+  createLatencyHistogram,
+  decodeLatencyHistogram,
+  encodeLatencyHistogram,
+  recordLatencyMs,
+  type LatencyHistogram,
+} from './latency-histogram.ts';
 
 /**
  * One flow step's (or one whole flow's) outcomes in one phase: what k6
@@ -36,19 +42,36 @@ export class StepStats {
     }
     let record = byKind[kind].get(name);
     if (!record) {
-      record = { phase, kind, name, requests: 0, errors: emptyErrorCounts(), latency: createLatencyHistogram(this.purpose), unexpectedStatuses: {}, incomplete: 0 };
+      record = {
+        phase,
+        kind,
+        name,
+        requests: 0,
+        errors: emptyErrorCounts(),
+        latency: createLatencyHistogram(this.purpose),
+        unexpectedStatuses: {},
+        incomplete: 0,
+      };
       byKind[kind].set(name, record);
     }
     return record;
   }
 
   /** A step's request ended: with a response (`latencyMs`) or without (undefined). */
-  record(phase: string, kind: StepRecord['kind'], name: string, latencyMs: number | undefined, errorKind?: ErrorKind, status?: number): void {
+  record(
+    phase: string,
+    kind: StepRecord['kind'],
+    name: string,
+    latencyMs: number | undefined,
+    errorKind?: ErrorKind,
+    status?: number,
+  ): void {
     const record = this.recordOf(phase, kind, name);
     record.requests += 1;
     if (latencyMs !== undefined) recordLatencyMs(record.latency, latencyMs);
     if (errorKind) record.errors[errorKind] += 1;
-    if (errorKind === 'unexpected_status' && status !== undefined) record.unexpectedStatuses[status] = (record.unexpectedStatuses[status] ?? 0) + 1;
+    if (errorKind === 'unexpected_status' && status !== undefined)
+      record.unexpectedStatuses[status] = (record.unexpectedStatuses[status] ?? 0) + 1;
   }
 
   incomplete(phase: string, flow: string): void {
@@ -71,7 +94,8 @@ export class StepStats {
     record.requests += part.requests;
     record.incomplete += part.incomplete;
     for (const kind of ERROR_KINDS) record.errors[kind] += part.errors[kind];
-    for (const [status, count] of Object.entries(part.unexpectedStatuses)) record.unexpectedStatuses[status] = (record.unexpectedStatuses[status] ?? 0) + count;
+    for (const [status, count] of Object.entries(part.unexpectedStatuses))
+      record.unexpectedStatuses[status] = (record.unexpectedStatuses[status] ?? 0) + count;
     record.latency.add(decodeLatencyHistogram(part.latency));
   }
 }

@@ -79,7 +79,11 @@ export class GuardedHttp {
 
   async request(target: string | URL, init: GuardedRequestInit): Promise<GuardedResponse> {
     const url = new URL(target);
-    if (url.protocol !== 'http:') throw new OrdealError('ORDEAL_ERR_TARGET_NOT_ALLOWED', `${redactUrl(url.href)}: ordeal speaks plain http:// only`);
+    if (url.protocol !== 'http:')
+      throw new OrdealError(
+        'ORDEAL_ERR_TARGET_NOT_ALLOWED',
+        `${redactUrl(url.href)}: ordeal speaks plain http:// only`,
+      );
     const host = bareHost(url.hostname);
     if (isIP(host) && !this.trusted.has(url.origin)) {
       const refused = refusalOf(url.hostname, host, this.policy);
@@ -93,13 +97,22 @@ export class GuardedHttp {
     }
     const signal = AbortSignal.timeout(init.timeoutMs);
     const { agent, request } = await this.undici();
-    const response = await request(url, { method: init.method ?? 'GET', headers, body: init.body, signal, dispatcher: agent });
+    const response = await request(url, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body,
+      signal,
+      dispatcher: agent,
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     try {
       for await (const chunk of response.body) {
         size += (chunk as Buffer).length;
-        if (size > init.maxBodyBytes) throw new ResponseTooLargeError(`${redactUrl(url.href)} answered more than ${init.maxBodyBytes} bytes; ordeal stopped reading`);
+        if (size > init.maxBodyBytes)
+          throw new ResponseTooLargeError(
+            `${redactUrl(url.href)} answered more than ${init.maxBodyBytes} bytes; ordeal stopped reading`,
+          );
         chunks.push(chunk as Buffer);
       }
     } finally {

@@ -14,7 +14,8 @@ export interface ResolvedAddress {
   family: 4 | 6;
 }
 
-export const bareHost = (host: string): string => (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host);
+export const bareHost = (host: string): string =>
+  host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 
 /**
  * Why `address` (an IP literal that `host` resolved to) may not be dialled
@@ -47,9 +48,16 @@ export async function resolveAllowed(field: string, host: string, policy: Networ
   if (family !== 0) addresses = [{ address: bare, family: family as 4 | 6 }];
   else {
     try {
-      addresses = (await lookup(bare, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family as 4 | 6 }));
+      addresses = (await lookup(bare, { all: true, verbatim: true })).map((a) => ({
+        address: a.address,
+        family: a.family as 4 | 6,
+      }));
     } catch (cause) {
-      throw new OrdealError('ORDEAL_ERR_TARGET_NOT_ALLOWED', `${field}: host "${host}" does not resolve (${(cause as Error).message})`, { cause });
+      throw new OrdealError(
+        'ORDEAL_ERR_TARGET_NOT_ALLOWED',
+        `${field}: host "${host}" does not resolve (${(cause as Error).message})`,
+        { cause },
+      );
     }
   }
   for (const { address } of addresses) {
@@ -65,10 +73,17 @@ export async function resolveHostPort(field: string, hostPort: string, policy: N
   try {
     url = new URL(`http://${hostPort}`);
   } catch (cause) {
-    throw new OrdealError('ORDEAL_ERR_SCENARIO', `${field}: "${hostPort}" is not host:port (use e.g. "127.0.0.1:18090")`, { cause });
+    throw new OrdealError(
+      'ORDEAL_ERR_SCENARIO',
+      `${field}: "${hostPort}" is not host:port (use e.g. "127.0.0.1:18090")`,
+      { cause },
+    );
   }
   if (!url.port || url.pathname !== '/' || url.search || url.username) {
-    throw new OrdealError('ORDEAL_ERR_SCENARIO', `${field}: "${hostPort}" is not host:port (use e.g. "127.0.0.1:18090")`);
+    throw new OrdealError(
+      'ORDEAL_ERR_SCENARIO',
+      `${field}: "${hostPort}" is not host:port (use e.g. "127.0.0.1:18090")`,
+    );
   }
   const [first] = await resolveAllowed(field, url.hostname, policy);
   return first!.family === 6 ? `[${first!.address}]:${url.port}` : `${first!.address}:${url.port}`;

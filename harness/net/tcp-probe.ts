@@ -12,7 +12,9 @@ export function tcpRefusal(host: string, port: number, timeoutMs = 2_000): Promi
     };
     const timer = setTimeout(() => done(`no answer within ${timeoutMs} ms`), timeoutMs);
     socket.once('connect', () => done(undefined));
-    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code === 'ECONNREFUSED' ? 'connection refused' : error.message));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      done(error.code === 'ECONNREFUSED' ? 'connection refused' : error.message),
+    );
   });
 }
 
@@ -26,6 +28,9 @@ export async function assertListening(field: string, host: string, port: number)
   const why = await tcpRefusal(host, port);
   if (why) {
     const shown = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-    throw new OrdealError('ORDEAL_ERR_TARGET_UNREACHABLE', `${field}: nothing answers at ${shown} (${why}); start the service or fix the address; nothing was sent`);
+    throw new OrdealError(
+      'ORDEAL_ERR_TARGET_UNREACHABLE',
+      `${field}: nothing answers at ${shown} (${why}); start the service or fix the address; nothing was sent`,
+    );
   }
 }

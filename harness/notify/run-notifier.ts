@@ -13,7 +13,13 @@ export interface RunNotice {
   at: string;
   summary: string;
   /** Alertmanager: the alert this notice fires or resolves, with its own labels. */
-  alert: { name: string; labels: Record<string, string>; severity: 'info' | 'warning' | 'critical'; startsAt: string; endsAt?: string };
+  alert: {
+    name: string;
+    labels: Record<string, string>;
+    severity: 'info' | 'warning' | 'critical';
+    startsAt: string;
+    endsAt?: string;
+  };
 }
 
 export interface NotificationOutcome {
@@ -32,7 +38,14 @@ function alertmanagerBody(notice: RunNotice): unknown {
   const { alert } = notice;
   return [
     {
-      labels: { alertname: alert.name, run: notice.runId, scenario: notice.scenario, severity: alert.severity, source: 'ordeal', ...alert.labels },
+      labels: {
+        alertname: alert.name,
+        run: notice.runId,
+        scenario: notice.scenario,
+        severity: alert.severity,
+        source: 'ordeal',
+        ...alert.labels,
+      },
       annotations: { summary: notice.summary },
       startsAt: alert.startsAt,
       ...(alert.endsAt ? { endsAt: alert.endsAt } : {}),
@@ -70,10 +83,26 @@ export class RunNotifier {
     if (this.channels.length === 0) return;
     events.on('runStarted', (e) => {
       this.runStartedAt = new Date().toISOString();
-      this.send(this.notice('run-started', `load run started against ${e.target}: ${e.timeline.phases.length} phases`, { name: 'OrdealRunInProgress', labels: {}, severity: 'info', startsAt: this.runStartedAt }));
+      this.send(
+        this.notice('run-started', `load run started against ${e.target}: ${e.timeline.phases.length} phases`, {
+          name: 'OrdealRunInProgress',
+          labels: {},
+          severity: 'info',
+          startsAt: this.runStartedAt,
+        }),
+      );
     });
     events.on('faultApplied', ({ fault }) => {
-      const notice = this.notice('fault-applied', `fault applied in phase ${fault.phase}: ${describeFault(fault.fault)}`, { name: 'OrdealFaultActive', labels: { phase: fault.phase, proxy: fault.fault.proxy, fault: fault.fault.kind }, severity: 'warning', startsAt: new Date(fault.appliedAtMs).toISOString() });
+      const notice = this.notice(
+        'fault-applied',
+        `fault applied in phase ${fault.phase}: ${describeFault(fault.fault)}`,
+        {
+          name: 'OrdealFaultActive',
+          labels: { phase: fault.phase, proxy: fault.fault.proxy, fault: fault.fault.kind },
+          severity: 'warning',
+          startsAt: new Date(fault.appliedAtMs).toISOString(),
+        },
+      );
       this.openFaults.set(fault.id, notice);
       this.send(notice);
     });
@@ -81,11 +110,24 @@ export class RunNotifier {
       const open = this.openFaults.get(fault.id);
       this.openFaults.delete(fault.id);
       const endsAt = new Date(fault.removedAtMs ?? Date.now()).toISOString();
-      if (open) this.send({ ...open, event: 'fault-removed', at: endsAt, summary: `fault removed in phase ${fault.phase}: ${describeFault(fault.fault)}`, alert: { ...open.alert, endsAt } });
+      if (open)
+        this.send({
+          ...open,
+          event: 'fault-removed',
+          at: endsAt,
+          summary: `fault removed in phase ${fault.phase}: ${describeFault(fault.fault)}`,
+          alert: { ...open.alert, endsAt },
+        });
     });
     events.on('guardTripped', ({ trip }) => {
       const at = new Date(trip.trippedAtMs).toISOString();
-      this.send(this.notice('guard-tripped', `guard ${trip.name} tripped (${trip.condition}: ${trip.observed}); load stopped, faults removed`, { name: 'OrdealGuardTripped', labels: { guard: trip.name }, severity: 'critical', startsAt: at }));
+      this.send(
+        this.notice(
+          'guard-tripped',
+          `guard ${trip.name} tripped (${trip.condition}: ${trip.observed}); load stopped, faults removed`,
+          { name: 'OrdealGuardTripped', labels: { guard: trip.name }, severity: 'critical', startsAt: at },
+        ),
+      );
     });
   }
 
@@ -96,9 +138,28 @@ export class RunNotifier {
     const severity = report.verdict === 'pass' ? 'info' : 'critical';
     // Fired, not sent resolved (Alertmanager passes on nothing about an alert that never fired); it resolves by itself.
     const endsAt = new Date(Date.now() + VERDICT_ALERT_MS).toISOString();
-    this.send(this.notice('verdict', `verdict ${report.verdict.toUpperCase()}: ${report.verdictReason}`, { name: 'OrdealRunVerdict', labels: { verdict: report.verdict }, severity, startsAt: now, endsAt }));
+    this.send(
+      this.notice('verdict', `verdict ${report.verdict.toUpperCase()}: ${report.verdictReason}`, {
+        name: 'OrdealRunVerdict',
+        labels: { verdict: report.verdict },
+        severity,
+        startsAt: now,
+        endsAt,
+      }),
+    );
     // The run is over: its in-progress alert resolves (Alertmanager then sends "resolved" where routes ask for it).
-    this.send({ ...this.notice('verdict', 'load run ended', { name: 'OrdealRunInProgress', labels: {}, severity: 'info', startsAt: this.runStartedAt, endsAt: now }) }, ['alertmanager']);
+    this.send(
+      {
+        ...this.notice('verdict', 'load run ended', {
+          name: 'OrdealRunInProgress',
+          labels: {},
+          severity: 'info',
+          startsAt: this.runStartedAt,
+          endsAt: now,
+        }),
+      },
+      ['alertmanager'],
+    );
     await Promise.all(this.pending);
     return this.outcomes;
   }
@@ -115,14 +176,25 @@ export class RunNotifier {
       const shown = `${channel.kind} ${redactWebhookUrl(channel.url)}`;
       this.pending.push(
         this.http
-          .request(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), timeoutMs: DELIVERY_TIMEOUT_MS, maxBodyBytes: 64 * 1024 })
+          .request(target, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+            timeoutMs: DELIVERY_TIMEOUT_MS,
+            maxBodyBytes: 64 * 1024,
+          })
           .then((response) => {
             if (response.status >= 300) throw new Error(`HTTP ${response.status}`);
             this.outcomes.push({ channel: shown, event: notice.event, ok: true });
           })
           .catch((error: Error) => {
             // An error may quote the URL it was sent to: its path and query secrets are hidden there too.
-            const message = redactUrlsIn([channel.url, target.href].reduce((text, url) => text.split(url).join(redactWebhookUrl(url)), error.message));
+            const message = redactUrlsIn(
+              [channel.url, target.href].reduce(
+                (text, url) => text.split(url).join(redactWebhookUrl(url)),
+                error.message,
+              ),
+            );
             this.outcomes.push({ channel: shown, event: notice.event, ok: false, error: message });
             this.warn(`notifying ${shown} of ${notice.event} failed: ${message} (the verdict does not depend on it)`);
           }),

@@ -76,9 +76,17 @@ export class PrometheusServer {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-prometheus-'));
     const port = await findFreePort();
     const config = {
-      global: { scrape_interval: `${this.intervalSec}s`, evaluation_interval: `${this.intervalSec}s`, scrape_timeout: `${this.intervalSec}s` },
+      global: {
+        scrape_interval: `${this.intervalSec}s`,
+        evaluation_interval: `${this.intervalSec}s`,
+        scrape_timeout: `${this.intervalSec}s`,
+      },
       rule_files: this.rules ? [path.join(dir, 'rules.yml')] : [],
-      scrape_configs: this.targets.map((t) => ({ job_name: t.job, metrics_path: t.metricsPath ?? '/metrics', static_configs: [{ targets: [t.target] }] })),
+      scrape_configs: this.targets.map((t) => ({
+        job_name: t.job,
+        metrics_path: t.metricsPath ?? '/metrics',
+        static_configs: [{ targets: [t.target] }],
+      })),
     };
     if (this.rules) await writeFile(path.join(dir, 'rules.yml'), this.rules);
     await writeFile(path.join(dir, 'prometheus.yml'), stringify(config));
@@ -109,7 +117,11 @@ export class PrometheusServer {
       return started;
     } catch (cause) {
       await started.stop();
-      throw new OrdealError('ORDEAL_ERR_PROMETHEUS', `Prometheus did not become ready on ${started.url}: ${output.text() || '(no output)'}`, { cause });
+      throw new OrdealError(
+        'ORDEAL_ERR_PROMETHEUS',
+        `Prometheus did not become ready on ${started.url}: ${output.text() || '(no output)'}`,
+        { cause },
+      );
     }
   }
 }

@@ -52,8 +52,15 @@ export async function provideProxies(
       () => true,
       async (cause: Error) => {
         // Created by another run in the meantime (Toxiproxy answers 409): that one is judged like any existing proxy.
-        const raced = /status code 409/.test(cause.message) ? await toxiproxy.get(proxy.name).catch(() => undefined) : undefined;
-        if (!raced) throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `creating proxy "${proxy.name}" (${listen} → ${upstream}) failed: ${cause.message}`, { cause });
+        const raced = /status code 409/.test(cause.message)
+          ? await toxiproxy.get(proxy.name).catch(() => undefined)
+          : undefined;
+        if (!raced)
+          throw new OrdealError(
+            'ORDEAL_ERR_TOXIPROXY',
+            `creating proxy "${proxy.name}" (${listen} → ${upstream}) failed: ${cause.message}`,
+            { cause },
+          );
         useExisting(raced);
         return false;
       },
@@ -61,7 +68,9 @@ export async function provideProxies(
     if (created) {
       // Marked as ordeal's: deleted by the last live run that uses it, or by a cleanup once its run is dead.
       await markOwned(toxiproxy, proxy.name, runId);
-      onMessage(`created proxy "${proxy.name}" (${listen} → ${upstream}); ordeal deletes it when no live run uses it any more`);
+      onMessage(
+        `created proxy "${proxy.name}" (${listen} → ${upstream}); ordeal deletes it when no live run uses it any more`,
+      );
     }
   }
 }
@@ -87,9 +96,15 @@ export async function provideUserTarget(scenario: Scenario, context: ProviderCon
     const declared = scenario.toxiproxy?.proxies ?? [];
     await provideProxies(toxiproxy, declared, context.http.policy, context.onMessage, context.runId);
     // Faults or not, this run uses its declared proxies until it ends: no other run deletes one under it.
-    const hold = await holdProxies(toxiproxy, declared.map((p) => p.name), context.runId);
+    const hold = await holdProxies(
+      toxiproxy,
+      declared.map((p) => p.name),
+      context.runId,
+    );
     context.cleanup.push('the heartbeats on the proxies it uses', () => hold.stop());
   }
-  const prometheusUrl = scenarioNeedsPrometheus(scenario) ? (overrides.prometheusUrl ?? scenario.prometheus?.url) : undefined;
+  const prometheusUrl = scenarioNeedsPrometheus(scenario)
+    ? (overrides.prometheusUrl ?? scenario.prometheus?.url)
+    : undefined;
   return { targetUrl, toxiproxyUrl, prometheusUrl };
 }

@@ -12,7 +12,10 @@ export type { RecordedRun } from '../verdict/recorded-run.ts';
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The span a phase's load was planned over (epoch ms): the schedule's anchor and its planned length, cut short by an abort. */
-function loadSpan(run: RecordedRun, phaseName: string): { phase: RecordedRun['timeline']['phases'][number]; startMs: number; endMs: number } | undefined {
+function loadSpan(
+  run: RecordedRun,
+  phaseName: string,
+): { phase: RecordedRun['timeline']['phases'][number]; startMs: number; endMs: number } | undefined {
   const phase = run.timeline.phases.find((p) => p.name === phaseName);
   const window = run.windows.get(phaseName);
   if (!phase || !window) return undefined;
@@ -27,7 +30,11 @@ function loadSpan(run: RecordedRun, phaseName: string): { phase: RecordedRun['ti
  * phase edge two phases share a second; the last second of a run is partial:
  * a chart divides by the coverage so that neither looks like a dip.
  */
-function secondShare(run: RecordedRun, phaseName: string, second: number): { coveredMs: number; targetRate: number | null } {
+function secondShare(
+  run: RecordedRun,
+  phaseName: string,
+  second: number,
+): { coveredMs: number; targetRate: number | null } {
   const span = loadSpan(run, phaseName);
   if (!span) return { coveredMs: 0, targetRate: null };
   const fromMs = Math.max(span.startMs, run.startedAtMs + second * 1_000);
@@ -35,7 +42,10 @@ function secondShare(run: RecordedRun, phaseName: string, second: number): { cov
   const coveredMs = Math.max(0, toMs - fromMs);
   if (span.phase.vus !== undefined) return { coveredMs: Math.round(coveredMs), targetRate: null };
   const middleMs = coveredMs > 0 ? (fromMs + toMs) / 2 : run.startedAtMs + second * 1_000 + 500;
-  return { coveredMs: Math.round(coveredMs), targetRate: Math.round(targetRateAt(span.phase, middleMs - span.startMs) * 10) / 10 };
+  return {
+    coveredMs: Math.round(coveredMs),
+    targetRate: Math.round(targetRateAt(span.phase, middleMs - span.startMs) * 10) / 10,
+  };
 }
 
 function vanishedAt(run: RecordedRun, faultId: string): { removedExternallyAt?: string } {
@@ -58,7 +68,9 @@ function stepsOf(run: RecordedRun, phase: string): { steps?: StepReport[] } {
         errors,
         errorRate: r.requests > 0 ? Math.round((errors / r.requests) * 1e6) / 1e6 : null,
         errorsByKind: r.errors,
-        latencyMs: latency ? { p50: latency.p50, p90: latency.p90, p95: latency.p95, p99: latency.p99, max: latency.max } : null,
+        latencyMs: latency
+          ? { p50: latency.p50, p90: latency.p90, p95: latency.p95, p99: latency.p99, max: latency.max }
+          : null,
         ...(Object.keys(r.unexpectedStatuses).length > 0 ? { unexpectedStatuses: r.unexpectedStatuses } : {}),
         ...(r.kind === 'flow' ? { incomplete: r.incomplete } : {}),
       };
@@ -80,32 +92,67 @@ export function buildReport(run: RecordedRun): RunReport {
     warnings,
     scenario: { name: run.scenario.name, file: run.scenarioFile, description: run.scenario.description },
     target: run.target,
-    load: { driver: run.driver.name, model: run.driver.model, connections: run.scenario.load.connections, timeScale: run.timeScale, warmupRequests: run.warmupRequests ?? 0, ...(run.readinessWaitMs !== undefined ? { readinessWaitMs: Math.round(run.readinessWaitMs) } : {}) },
+    load: {
+      driver: run.driver.name,
+      model: run.driver.model,
+      connections: run.scenario.load.connections,
+      timeScale: run.timeScale,
+      warmupRequests: run.warmupRequests ?? 0,
+      ...(run.readinessWaitMs !== undefined ? { readinessWaitMs: Math.round(run.readinessWaitMs) } : {}),
+    },
     startedAt: iso(run.startedAtMs),
     endedAt: iso(run.endedAtMs),
     durationMs: run.endedAtMs - run.startedAtMs,
-    phases: stats.map((s, index) => ({
-      name: s.name,
-      start: s.ran ? iso(s.startMs) : null,
-      end: s.ran ? iso(s.endMs) : null,
-      requests: s.requests,
-      dropped: s.dropped,
-      unsent: s.unsent,
-      errors: s.errors,
-      errorRate: s.errorRate,
-      errorsByKind: s.errorsByKind,
-      targetRate: s.targetRate,
-      achievedRate: s.achievedRate,
-      latencyMs: s.latencyMs && { p50: s.latencyMs.p50, p90: s.latencyMs.p90, p95: s.latencyMs.p95, p99: s.latencyMs.p99, max: s.latencyMs.max },
-      sendLagMs: s.sendLagMs && { p50: s.sendLagMs.p50, p99: s.sendLagMs.p99, max: s.sendLagMs.max },
-      ...(generatorBehind.has(s.name) ? { generatorBehind: generatorBehind.get(s.name) } : {}),
-      ...(s.iterations !== s.requests ? { iterations: s.iterations } : {}),
-      ...stepsOf(run, s.name),
-      ...(run.recorder.rowsRanOut.has(s.name) ? { endedEarly: 'the data rows ran out (data.order "unique" uses each row at most once)' } : {}),
-      ...(run.skippedPhases?.has(s.name) ? { endedEarly: run.skippedPhases.get(s.name) } : {}),
-      faults: run.timeline.phases[index]!.faults.map(describeFault),
-    })),
+    phases: phasesOf(run, stats, generatorBehind),
     checks,
+    ...recordsOf(run),
+    errorsByKind,
+    resilience,
+    timeseries: timeseriesOf(run),
+    environment: run.environment,
+    ...(run.infrastructureError ? { error: run.infrastructureError } : {}),
+  };
+}
+
+function phasesOf(
+  run: RecordedRun,
+  stats: ReturnType<typeof judgeRun>['stats'],
+  generatorBehind: ReturnType<typeof judgeRun>['generatorBehind'],
+): RunReport['phases'] {
+  return stats.map((s, index) => ({
+    name: s.name,
+    start: s.ran ? iso(s.startMs) : null,
+    end: s.ran ? iso(s.endMs) : null,
+    requests: s.requests,
+    dropped: s.dropped,
+    unsent: s.unsent,
+    errors: s.errors,
+    errorRate: s.errorRate,
+    errorsByKind: s.errorsByKind,
+    targetRate: s.targetRate,
+    achievedRate: s.achievedRate,
+    latencyMs: s.latencyMs && {
+      p50: s.latencyMs.p50,
+      p90: s.latencyMs.p90,
+      p95: s.latencyMs.p95,
+      p99: s.latencyMs.p99,
+      max: s.latencyMs.max,
+    },
+    sendLagMs: s.sendLagMs && { p50: s.sendLagMs.p50, p99: s.sendLagMs.p99, max: s.sendLagMs.max },
+    ...(generatorBehind.has(s.name) ? { generatorBehind: generatorBehind.get(s.name) } : {}),
+    ...(s.iterations !== s.requests ? { iterations: s.iterations } : {}),
+    ...stepsOf(run, s.name),
+    ...(run.recorder.rowsRanOut.has(s.name)
+      ? { endedEarly: 'the data rows ran out (data.order "unique" uses each row at most once)' }
+      : {}),
+    ...(run.skippedPhases?.has(s.name) ? { endedEarly: run.skippedPhases.get(s.name) } : {}),
+    faults: run.timeline.phases[index]!.faults.map(describeFault),
+  }));
+}
+
+/** What happened around the load: faults, ordeal's clocks, notes, guards and the service's signals. */
+function recordsOf(run: RecordedRun): Pick<RunReport, 'faults' | 'clock' | 'annotations' | 'guards' | 'signals'> {
+  return {
     faults: run.faults.map((f) => ({
       id: f.id,
       phase: f.phase,
@@ -119,14 +166,25 @@ export function buildReport(run: RecordedRun): RunReport {
     ...(run.clock
       ? {
           clock: {
-            stalls: run.clock.stalls.map((s) => ({ from: iso(s.fromMs), to: iso(s.toMs), durationMs: Math.round(s.toMs - s.fromMs) })),
+            stalls: run.clock.stalls.map((s) => ({
+              from: iso(s.fromMs),
+              to: iso(s.toMs),
+              durationMs: Math.round(s.toMs - s.fromMs),
+            })),
             steps: run.clock.steps.map((s) => ({ at: iso(s.atMs), byMs: Math.round(s.byMs) })),
             driftMs: Math.round(run.clock.driftMs),
           },
         }
       : {}),
     ...(run.annotations && run.annotations.length > 0
-      ? { annotations: run.annotations.map((n) => ({ at: iso(n.atMs), phase: n.phase ?? null, text: n.text, source: n.source })) }
+      ? {
+          annotations: run.annotations.map((n) => ({
+            at: iso(n.atMs),
+            phase: n.phase ?? null,
+            text: n.text,
+            source: n.source,
+          })),
+        }
       : {}),
     guards: (run.guards ?? []).map((g) => ({
       name: g.name,
@@ -141,32 +199,43 @@ export function buildReport(run: RecordedRun): RunReport {
         unit: series.unit,
         points: series.points.map((p) => ({ at: iso(p.atMs), value: p.value })),
       })),
-      alerts: firingIntervals(run.signals).map((a) => ({ alert: a.alert, severity: a.severity, start: iso(a.startMs), end: iso(a.endMs) })),
+      alerts: firingIntervals(run.signals).map((a) => ({
+        alert: a.alert,
+        severity: a.severity,
+        start: iso(a.startMs),
+        end: iso(a.endMs),
+      })),
       health: [...run.signals.health].map(([probe, samples]) => ({
         probe,
         path: samples[0]?.path ?? probe,
-        samples: samples.map((s) => ({ at: iso(s.atMs), ok: s.ok, status: s.status, latencyMs: Math.round(s.latencyMs * 10) / 10, ...(s.note ? { note: s.note } : {}) })),
+        samples: samples.map((s) => ({
+          at: iso(s.atMs),
+          ok: s.ok,
+          status: s.status,
+          latencyMs: Math.round(s.latencyMs * 10) / 10,
+          ...(s.note ? { note: s.note } : {}),
+        })),
       })),
     },
-    errorsByKind,
-    resilience,
-    timeseries: run.recorder.allSeconds().map((b) => {
-      const hasLatency = b.latency.totalCount > 0;
-      return {
-        second: b.second,
-        phase: b.phase,
-        ...secondShare(run, b.phase, b.second),
-        requests: b.requests,
-        dropped: b.dropped,
-        unsent: b.unsent,
-        errors: totalErrors(b.errors),
-        p50Ms: hasLatency ? percentileMs(b.latency, 50) : null,
-        p95Ms: hasLatency ? percentileMs(b.latency, 95) : null,
-        p99Ms: hasLatency ? percentileMs(b.latency, 99) : null,
-        sendLagP99Ms: b.sendLag.totalCount > 0 ? percentileMs(b.sendLag, 99) : null,
-      };
-    }),
-    environment: run.environment,
-    ...(run.infrastructureError ? { error: run.infrastructureError } : {}),
   };
+}
+
+/** Per second of the run: its counts and latency percentiles (the charts' data). */
+function timeseriesOf(run: RecordedRun): RunReport['timeseries'] {
+  return run.recorder.allSeconds().map((b) => {
+    const hasLatency = b.latency.totalCount > 0;
+    return {
+      second: b.second,
+      phase: b.phase,
+      ...secondShare(run, b.phase, b.second),
+      requests: b.requests,
+      dropped: b.dropped,
+      unsent: b.unsent,
+      errors: totalErrors(b.errors),
+      p50Ms: hasLatency ? percentileMs(b.latency, 50) : null,
+      p95Ms: hasLatency ? percentileMs(b.latency, 95) : null,
+      p99Ms: hasLatency ? percentileMs(b.latency, 99) : null,
+      sendLagP99Ms: b.sendLag.totalCount > 0 ? percentileMs(b.sendLag, 99) : null,
+    };
+  });
 }

@@ -26,7 +26,12 @@ export function formatObserved(value: number | null, metric: string, expected = 
   if (metric === 'http_req_duration') return `${formatMs(value)} ms`;
   if (metric === 'http_req_failed') return formatPercent(value);
   const rounded = Math.round(value * 1_000) / 1_000;
-  if (metric === 'http_reqs') return /^ratio/.test(expected) ? `${rounded}× target` : /^rate/.test(expected) ? `${rounded} req/s` : `${rounded} requests`;
+  if (metric === 'http_reqs')
+    return /^ratio/.test(expected)
+      ? `${rounded}× target`
+      : /^rate/.test(expected)
+        ? `${rounded} req/s`
+        : `${rounded} requests`;
   if (metric === 'health') return `${rounded} failed samples`;
   if (metric === 'no-alert') return `${rounded} alerts firing`;
   if (metric === 'autoscaling' && /direction/.test(expected)) return `${rounded} direction changes`;

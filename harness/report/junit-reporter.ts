@@ -8,7 +8,8 @@ import type { RunReport } from './run-report.ts';
 
 /** XML 1.0 cannot carry most control characters, even escaped. */
 // eslint-disable-next-line no-control-regex -- these control characters are exactly what XML cannot carry
-const xmlText = (text: string): string => escapeXml(text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '?'));
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+const xmlText = (text: string): string => escapeXml(text.replace(NOT_XML, '?'));
 
 /**
  * JUnit XML as GitHub Actions (test reporters), GitLab (artifacts:reports:junit)
@@ -33,7 +34,8 @@ export function renderJunit(report: RunReport): string {
         const message = `observed ${observed}, expected ${c.expected}${kinds ? ` (errors: ${kinds})` : ''}`;
         return `${open}\n      <failure message="${xmlText(message)}" type="${xmlText(c.metric)}">${xmlText(`${c.name} during ${phase}: ${message}${c.reason ? ` (${c.reason})` : ''}`)}</failure>\n    </testcase>`;
       }
-      if (c.status === 'inconclusive') return `${open}\n      <skipped message="${xmlText(`inconclusive: ${c.reason ?? 'no evidence'}`)}"/>\n    </testcase>`;
+      if (c.status === 'inconclusive')
+        return `${open}\n      <skipped message="${xmlText(`inconclusive: ${c.reason ?? 'no evidence'}`)}"/>\n    </testcase>`;
       return `${open}<system-out>${xmlText(`observed ${observed}, expected ${c.expected}`)}</system-out></testcase>`;
     });
     const failures = checks.filter((c) => c.status === 'fail').length;

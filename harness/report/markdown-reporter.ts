@@ -16,34 +16,50 @@ export function renderMarkdown(report: RunReport, context: ReportContext = {}): 
     `${report.verdictReason}${decidingChecks(report) ? `: ${decidingChecks(report)}` : ''}. Run \`${report.runId}\`, started ${utcTime(report.startedAt)}, ${(report.durationMs / 1_000).toFixed(1)} s${report.load.timeScale !== 1 ? ` (time scale ${report.load.timeScale}×)` : ''}, target ${report.target}, ${report.load.driver} (${report.load.model} model).`,
     '',
     ...(report.warnings ?? []).flatMap((w) => [`> ⚠️ ${w}`, '']),
-    ...(errorKindLines(report).length > 0 ? ['**Errors by kind:** ' + errorKindLines(report).join('; ') + '.', ''] : []),
+    ...(errorKindLines(report).length > 0
+      ? ['**Errors by kind:** ' + errorKindLines(report).join('; ') + '.', '']
+      : []),
     '| phase | requests | dropped | target/s | achieved/s | errors | p50 ms | p95 ms | p99 ms | max ms | faults |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...report.phases.map(
       (p) =>
         `| ${p.name} | ${p.requests} | ${p.dropped} | ${formatRate(p.targetRate)} | ${formatRate(p.achievedRate)} | ${formatPercent(p.errorRate)} | ${formatMs(p.latencyMs?.p50)} | ${formatMs(p.latencyMs?.p95)} | ${formatMs(p.latencyMs?.p99)} | ${formatMs(p.latencyMs?.max)} | ${p.faults.join('; ') || '—'} |`,
     ),
-    ...(stepRows(report).length > 0 ? ['', `| ${STEP_ROW_HEADERS.join(' | ')} |`, `|---|---|${'---:|'.repeat(5)}---|`, ...stepRows(report).map((row) => `| ${row.join(' | ')} |`)] : []),
+    ...(stepRows(report).length > 0
+      ? [
+          '',
+          `| ${STEP_ROW_HEADERS.join(' | ')} |`,
+          `|---|---|${'---:|'.repeat(5)}---|`,
+          ...stepRows(report).map((row) => `| ${row.join(' | ')} |`),
+        ]
+      : []),
     '',
     '| check | phase | observed | expected | result |',
     '|---|---|---:|---|---|',
     ...report.checks.map(
-      (c) => `| ${c.name} | ${c.phase} | ${formatObserved(c.observed, c.metric, c.expected, c.unit)} | \`${c.expected}\` | ${STATUS_MARK[c.status]}${c.reason ? ` (${c.reason})` : ''} |`,
+      (c) =>
+        `| ${c.name} | ${c.phase} | ${formatObserved(c.observed, c.metric, c.expected, c.unit)} | \`${c.expected}\` | ${STATUS_MARK[c.status]}${c.reason ? ` (${c.reason})` : ''} |`,
     ),
   ];
   if (report.resilience.length > 0) {
     lines.push('', '| reaction | detect | recover | failover gap | scale-up |', '|---|---:|---:|---:|---:|');
     for (const r of report.resilience) {
-      lines.push(`| ${r.phase}${r.faults.length ? ` (${r.faults.join('; ')})` : ''} | ${formatSeconds(r.timeToDetectMs)} | ${formatSeconds(r.timeToRecoverMs)} | ${formatSeconds(r.failoverGapMs)} | ${formatSeconds(r.scaleUpLatencyMs)} |`);
+      lines.push(
+        `| ${r.phase}${r.faults.length ? ` (${r.faults.join('; ')})` : ''} | ${formatSeconds(r.timeToDetectMs)} | ${formatSeconds(r.timeToRecoverMs)} | ${formatSeconds(r.failoverGapMs)} | ${formatSeconds(r.scaleUpLatencyMs)} |`,
+      );
     }
   }
   if (report.guards.length > 0) {
     lines.push('', '| guard | condition | result |', '|---|---|---|');
-    for (const g of report.guards) lines.push(`| ${g.name} | \`${g.condition}\` | ${g.tripped ? `🛑 tripped at ${g.trippedAt ? sinceStart(report, g.trippedAt) : '?'}: ${g.observed}` : 'never tripped'} |`);
+    for (const g of report.guards)
+      lines.push(
+        `| ${g.name} | \`${g.condition}\` | ${g.tripped ? `🛑 tripped at ${g.trippedAt ? sinceStart(report, g.trippedAt) : '?'}: ${g.observed}` : 'never tripped'} |`,
+      );
   }
   if (report.annotations?.length) {
     lines.push('', '| at | phase | operator note |', '|---:|---|---|');
-    for (const note of report.annotations) lines.push(`| ${sinceStart(report, note.at)} | ${note.phase ?? '—'} | ${markdownText(note.text)} |`);
+    for (const note of report.annotations)
+      lines.push(`| ${sinceStart(report, note.at)} | ${note.phase ?? '—'} | ${markdownText(note.text)} |`);
   }
   if (report.error) lines.push('', `**Harness error:** ${report.error}`);
   const comparison = report.comparison;
@@ -51,9 +67,15 @@ export function renderMarkdown(report: RunReport, context: ReportContext = {}): 
     lines.push('', `**Compared with ${comparison.baselineRunId}:** ${comparison.summary}.`);
     const shown = comparison.findings.filter((f) => f.status !== 'ok');
     if (shown.length > 0) {
-      lines.push('', '| phase | metric | baseline | this run | change | p | result |', '|---|---|---:|---:|---:|---:|---|');
+      lines.push(
+        '',
+        '| phase | metric | baseline | this run | change | p | result |',
+        '|---|---|---:|---:|---:|---:|---|',
+      );
       for (const f of shown) {
-        lines.push(`| ${f.phase} | ${f.metric} | ${f.baseline ?? '—'} | ${f.current ?? '—'} | ${f.changePercent === null ? '—' : `${f.changePercent > 0 ? '+' : ''}${f.changePercent.toFixed(1)}%`} | ${f.pValue ?? '—'} | ${f.regression ? '❌ regression' : '⚠️ ' + f.reason} |`);
+        lines.push(
+          `| ${f.phase} | ${f.metric} | ${f.baseline ?? '—'} | ${f.current ?? '—'} | ${f.changePercent === null ? '—' : `${f.changePercent > 0 ? '+' : ''}${f.changePercent.toFixed(1)}%`} | ${f.pValue ?? '—'} | ${f.regression ? '❌ regression' : '⚠️ ' + f.reason} |`,
+        );
       }
     }
   }

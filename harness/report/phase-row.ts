@@ -1,7 +1,21 @@
 import { formatMs, formatPercent, formatRate } from './format-number.ts';
 import type { PhaseReport, RunReport } from './run-report.ts';
 
-export const PHASE_ROW_HEADERS = ['phase', 'requests', 'dropped', 'unsent', 'target/s', 'achieved/s', 'errors', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms', 'send lag p99 ms'] as const;
+export const PHASE_ROW_HEADERS = [
+  'phase',
+  'requests',
+  'dropped',
+  'unsent',
+  'target/s',
+  'achieved/s',
+  'errors',
+  'p50 ms',
+  'p90 ms',
+  'p95 ms',
+  'p99 ms',
+  'max ms',
+  'send lag p99 ms',
+] as const;
 
 /** A phase's figures as text, in PHASE_ROW_HEADERS order: one row for the terminal table and the HTML page. */
 export function phaseRow(p: PhaseReport): string[] {
@@ -23,7 +37,16 @@ export function phaseRow(p: PhaseReport): string[] {
   ];
 }
 
-export const STEP_ROW_HEADERS = ['phase', 'step or flow', 'requests', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'notes'] as const;
+export const STEP_ROW_HEADERS = [
+  'phase',
+  'step or flow',
+  'requests',
+  'errors',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'notes',
+] as const;
 
 /** Every phase's per-step and per-flow figures (flows: the whole iteration), in STEP_ROW_HEADERS order; none without flows. */
 export function stepRows(report: RunReport): string[][] {
@@ -38,9 +61,15 @@ export function stepRows(report: RunReport): string[][] {
       formatMs(s.latencyMs?.p99),
       [
         s.incomplete ? `${s.incomplete} incomplete` : '',
-        s.unexpectedStatuses ? `unexpected ${Object.entries(s.unexpectedStatuses).map(([status, n]) => `${n}× ${status}`).join(', ')}` : '',
+        s.unexpectedStatuses
+          ? `unexpected ${Object.entries(s.unexpectedStatuses)
+              .map(([status, n]) => `${n}× ${status}`)
+              .join(', ')}`
+          : '',
         s.errorsByKind.capture ? `${s.errorsByKind.capture} captures failed` : '',
-      ].filter(Boolean).join('; ') || '—',
+      ]
+        .filter(Boolean)
+        .join('; ') || '—',
     ]),
   );
 }

@@ -14,18 +14,36 @@ export async function readReportFile(file: string, field = 'report'): Promise<St
     report = JSON.parse(await readRegularFile(file, MAX_REPORT_BYTES)) as RunReport;
   } catch (cause) {
     const reason = (cause as Error).message;
-    throw new OrdealError('ORDEAL_ERR_USAGE', `${field}: "${file}" cannot be read as a report.json (${reason}; give a reports/<run-id>/report.json)`, { cause });
+    throw new OrdealError(
+      'ORDEAL_ERR_USAGE',
+      `${field}: "${file}" cannot be read as a report.json (${reason}; give a reports/<run-id>/report.json)`,
+      { cause },
+    );
   }
   if (report?.schemaVersion !== 1 || !Array.isArray(report.phases) || !Array.isArray(report.timeseries)) {
-    throw new OrdealError('ORDEAL_ERR_USAGE', `${field}: "${file}" is not an ordeal report.json (expected schemaVersion 1 with phases and timeseries)`);
+    throw new OrdealError(
+      'ORDEAL_ERR_USAGE',
+      `${field}: "${file}" is not an ordeal report.json (expected schemaVersion 1 with phases and timeseries)`,
+    );
   }
   // Operators' notes are free text typed by people: a hand-edited file gets a clear answer, not a renderer's crash.
   const notes: unknown = (report as { annotations?: unknown }).annotations;
   if (notes !== undefined) {
-    const bad = Array.isArray(notes) ? notes.findIndex((n) => typeof n?.text !== 'string' || typeof n?.at !== 'string' || Number.isNaN(Date.parse(n.at)) || !(n.phase === null || typeof n.phase === 'string')) : -1;
+    const bad = Array.isArray(notes)
+      ? notes.findIndex(
+          (n) =>
+            typeof n?.text !== 'string' ||
+            typeof n?.at !== 'string' ||
+            Number.isNaN(Date.parse(n.at)) ||
+            !(n.phase === null || typeof n.phase === 'string'),
+        )
+      : -1;
     if (!Array.isArray(notes) || bad >= 0) {
       const shown = JSON.stringify(Array.isArray(notes) ? notes[bad] : notes).slice(0, 120);
-      throw new OrdealError('ORDEAL_ERR_USAGE', `${field}: "${file}" annotations${Array.isArray(notes) ? `[${bad}]` : ''} is ${shown}, not a note (expected { at: an ISO time, phase: a name or null, text: text }); fix or remove it`);
+      throw new OrdealError(
+        'ORDEAL_ERR_USAGE',
+        `${field}: "${file}" annotations${Array.isArray(notes) ? `[${bad}]` : ''} is ${shown}, not a note (expected { at: an ISO time, phase: a name or null, text: text }); fix or remove it`,
+      );
     }
   }
   return { file: path.resolve(file), report };
@@ -44,16 +62,31 @@ export interface PublishOptions {
 }
 
 /** Compares with the baseline, writes every format, appends the step summary and rewrites the run index. */
-export async function publishReport(report: RunReport, reportDir: string, options: PublishOptions = {}): Promise<{ files: string[]; report: RunReport }> {
+export async function publishReport(
+  report: RunReport,
+  reportDir: string,
+  options: PublishOptions = {},
+): Promise<{ files: string[]; report: RunReport }> {
   let published = report;
   if (options.compare !== false) {
     // An explicit baseline is compared even when it is this very run (a sanity check: no regression).
     const baseline = options.baseline ?? previousPassingRun(await readRunHistory(reportDir, skipped(options)), report);
     if (baseline) {
-      published = { ...report, comparison: compareRuns(report, baseline.report, options.compareOptions ?? DEFAULT_COMPARE_OPTIONS, baseline.file) };
+      published = {
+        ...report,
+        comparison: compareRuns(
+          report,
+          baseline.report,
+          options.compareOptions ?? DEFAULT_COMPARE_OPTIONS,
+          baseline.file,
+        ),
+      };
     }
   }
-  const files = await writeReports(published, reportDir, { stepSummaryFile: options.stepSummaryFile, runDir: options.runDir });
+  const files = await writeReports(published, reportDir, {
+    stepSummaryFile: options.stepSummaryFile,
+    runDir: options.runDir,
+  });
   files.push(await writeRunIndex(reportDir));
   return { files, report: published };
 }

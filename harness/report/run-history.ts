@@ -17,7 +17,10 @@ export const MAX_REPORT_BYTES = 256 * 1024 * 1024;
  * FIFO planted in a sibling folder would hang a plain read) or over the bound
  * is skipped and `onSkip` hears why.
  */
-export async function readRunHistory(reportDir: string, onSkip: (file: string, why: string) => void = () => undefined): Promise<StoredRun[]> {
+export async function readRunHistory(
+  reportDir: string,
+  onSkip: (file: string, why: string) => void = () => undefined,
+): Promise<StoredRun[]> {
   const entries = await readdir(reportDir, { withFileTypes: true }).catch(() => []);
   const runs = await Promise.all(
     entries
@@ -34,10 +37,20 @@ export async function readRunHistory(reportDir: string, onSkip: (file: string, w
         }
       }),
   );
-  return runs.filter((run): run is StoredRun => run !== undefined).sort((a, b) => a.report.startedAt.localeCompare(b.report.startedAt));
+  return runs
+    .filter((run): run is StoredRun => run !== undefined)
+    .sort((a, b) => a.report.startedAt.localeCompare(b.report.startedAt));
 }
 
 /** The latest earlier passing run of the same scenario: the default baseline. */
 export function previousPassingRun(history: readonly StoredRun[], current: RunReport): StoredRun | undefined {
-  return [...history].reverse().find((run) => run.report.runId !== current.runId && run.report.scenario.name === current.scenario.name && run.report.verdict === 'pass' && run.report.startedAt < current.startedAt);
+  return [...history]
+    .reverse()
+    .find(
+      (run) =>
+        run.report.runId !== current.runId &&
+        run.report.scenario.name === current.scenario.name &&
+        run.report.verdict === 'pass' &&
+        run.report.startedAt < current.startedAt,
+    );
 }

@@ -10,9 +10,19 @@ import { readRunHistory, type StoredRun } from './run-history.ts';
 const VERDICT_MARK = { pass: '✔ PASS', fail: '✖ FAIL', inconclusive: '⚠ INCONCLUSIVE', aborted: '■ ABORTED' } as const;
 
 /** The worst phase's p95/p99 (and which phase) and the whole run's error rate: the key figures of a run. */
-export function keyFigures(report: RunReport): { p95Ms: number | null; p99Ms: number | null; worstPhase: string | null; errorRate: number | null } {
-  const measured = report.phases.filter((p): p is typeof p & { latencyMs: NonNullable<typeof p.latencyMs> } => p.latencyMs !== null);
-  const worst = measured.reduce<(typeof measured)[number] | undefined>((a, b) => (a === undefined || b.latencyMs.p95 > a.latencyMs.p95 ? b : a), undefined);
+export function keyFigures(report: RunReport): {
+  p95Ms: number | null;
+  p99Ms: number | null;
+  worstPhase: string | null;
+  errorRate: number | null;
+} {
+  const measured = report.phases.filter(
+    (p): p is typeof p & { latencyMs: NonNullable<typeof p.latencyMs> } => p.latencyMs !== null,
+  );
+  const worst = measured.reduce<(typeof measured)[number] | undefined>(
+    (a, b) => (a === undefined || b.latencyMs.p95 > a.latencyMs.p95 ? b : a),
+    undefined,
+  );
   const requests = report.phases.reduce((sum, p) => sum + p.requests, 0);
   const errors = report.phases.reduce((sum, p) => sum + p.errors, 0);
   return {
@@ -50,13 +60,17 @@ function trendChart(points: TrendPoint[], label: string, format: (v: number | nu
   const top = 8;
   const bottom = 20;
   const present = points.filter((p): p is TrendPoint & { value: number } => p.value !== null);
-  if (present.length === 0) return `<svg class="trend" width="${width}" height="${height}" role="img" aria-label="${e(label)}: no data"><text x="${left}" y="${height / 2}" class="axis">no data</text></svg>`;
+  if (present.length === 0)
+    return `<svg class="trend" width="${width}" height="${height}" role="img" aria-label="${e(label)}: no data"><text x="${left}" y="${height / 2}" class="axis">no data</text></svg>`;
   const peak = Math.max(...present.map((p) => p.value));
   const max = peak || 1;
   const plotWidth = width - left - right;
   const xOf = (i: number): number => left + (points.length > 1 ? (i * plotWidth) / (points.length - 1) : plotWidth / 2);
   const yOf = (v: number): number => top + (1 - v / max) * (height - top - bottom);
-  const line = points.map((p, i) => (p.value === null ? null : `${xOf(i).toFixed(1)},${yOf(p.value).toFixed(1)}`)).filter(Boolean).join(' ');
+  const line = points
+    .map((p, i) => (p.value === null ? null : `${xOf(i).toFixed(1)},${yOf(p.value).toFixed(1)}`))
+    .filter(Boolean)
+    .join(' ');
   const marks = points
     .map((p, i) => {
       if (p.value === null) return '';
@@ -65,7 +79,10 @@ function trendChart(points: TrendPoint[], label: string, format: (v: number | nu
       const scaled = p.report.load.timeScale !== 1;
       const colour = p.report.verdict === 'pass' ? '#007a4d' : '#b3261e';
       const paint = scaled ? `fill="#fff" stroke="${colour}" stroke-width="1.5"` : `fill="${colour}"`;
-      const shape = p.report.verdict === 'pass' ? `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3.5" ${paint}/>` : `<rect x="${(x - 3.5).toFixed(1)}" y="${(y - 3.5).toFixed(1)}" width="7" height="7" ${paint}/>`;
+      const shape =
+        p.report.verdict === 'pass'
+          ? `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3.5" ${paint}/>`
+          : `<rect x="${(x - 3.5).toFixed(1)}" y="${(y - 3.5).toFixed(1)}" width="7" height="7" ${paint}/>`;
       const hover = `${p.report.runId}: ${format(p.value)} — ${p.report.verdict.toUpperCase()}, started ${utcTime(p.report.startedAt)}, time scale ${p.report.load.timeScale}×`;
       return `<a href="${e(p.href)}" data-run="${e(p.report.runId)}"><title>${e(hover)}</title>${shape}</a>`;
     })
@@ -82,22 +99,39 @@ function trendChart(points: TrendPoint[], label: string, format: (v: number | nu
 }
 
 export function renderRunIndex(runs: readonly StoredRun[], reportDir: string): string {
-  const hrefOf = (file: string): string => `${path.relative(reportDir, path.dirname(file)).split(path.sep).join('/')}/report.html`;
+  const hrefOf = (file: string): string =>
+    `${path.relative(reportDir, path.dirname(file)).split(path.sep).join('/')}/report.html`;
   const byScenario = new Map<string, StoredRun[]>();
-  for (const run of runs) byScenario.set(run.report.scenario.name, [...(byScenario.get(run.report.scenario.name) ?? []), run]);
+  for (const run of runs)
+    byScenario.set(run.report.scenario.name, [...(byScenario.get(run.report.scenario.name) ?? []), run]);
   const trends = [...byScenario].map(([scenario, list]) => {
-    const points = (pick: (f: ReturnType<typeof keyFigures>) => number | null): TrendPoint[] => list.map((r) => ({ value: pick(keyFigures(r.report)), report: r.report, href: hrefOf(r.file) }));
+    const points = (pick: (f: ReturnType<typeof keyFigures>) => number | null): TrendPoint[] =>
+      list.map((r) => ({ value: pick(keyFigures(r.report)), report: r.report, href: hrefOf(r.file) }));
     return `<section data-scenario="${e(scenario)}"><h2>${e(scenario)} — ${list.length} run(s)</h2><div class="trends">
-<figure><figcaption>p95 of the worst phase (ms)</figcaption>${trendChart(points((f) => f.p95Ms), `${scenario} worst-phase p95`, (v) => `${formatMs(v)} ms`)}</figure>
-<figure><figcaption>p99 of the worst phase (ms)</figcaption>${trendChart(points((f) => f.p99Ms), `${scenario} worst-phase p99`, (v) => `${formatMs(v)} ms`)}</figure>
-<figure><figcaption>error rate, whole run</figcaption>${trendChart(points((f) => f.errorRate), `${scenario} error rate`, formatPercent)}</figure>
+<figure><figcaption>p95 of the worst phase (ms)</figcaption>${trendChart(
+      points((f) => f.p95Ms),
+      `${scenario} worst-phase p95`,
+      (v) => `${formatMs(v)} ms`,
+    )}</figure>
+<figure><figcaption>p99 of the worst phase (ms)</figcaption>${trendChart(
+      points((f) => f.p99Ms),
+      `${scenario} worst-phase p99`,
+      (v) => `${formatMs(v)} ms`,
+    )}</figure>
+<figure><figcaption>error rate, whole run</figcaption>${trendChart(
+      points((f) => f.errorRate),
+      `${scenario} error rate`,
+      formatPercent,
+    )}</figure>
 </div></section>`;
   });
   const rows = [...runs].reverse().map(({ file, report }) => {
     const f = keyFigures(report);
     const href = hrefOf(file);
     const check = worstCheck(report);
-    const why = check ? `<a href="${e(href)}#went-wrong" data-worst-check>${e(describeCheck(check))}</a>` : e(report.verdictReason);
+    const why = check
+      ? `<a href="${e(href)}#went-wrong" data-worst-check>${e(describeCheck(check))}</a>`
+      : e(report.verdictReason);
     return `<tr data-verdict="${report.verdict}"><td><a href="${e(href)}">${e(report.runId)}</a></td><td>${e(report.scenario.name)}</td><td>${e(utcTime(report.startedAt).replace(/ UTC$/, ''))}</td><td class="num">${(report.durationMs / 1_000).toFixed(1)} s${report.load.timeScale !== 1 ? ` <span class="scaled" title="phases shortened: figures are not comparable with a full run">at ${report.load.timeScale}×</span>` : ''}</td><td class="v-${report.verdict}">${VERDICT_MARK[report.verdict]}</td><td class="num">${formatMs(f.p95Ms)}${f.worstPhase ? ` <span class="phase">(${e(f.worstPhase)})</span>` : ''}</td><td class="num">${formatMs(f.p99Ms)}</td><td class="num">${formatPercent(f.errorRate)}</td><td>${why}</td></tr>`;
   });
   return `<!doctype html>

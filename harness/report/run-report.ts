@@ -47,7 +47,11 @@ export interface RunReport {
     series: { name: string; unit: string; points: { at: string; value: number }[] }[];
     alerts: { alert: string; severity: string; start: string; end: string }[];
     /** Every health probe sample: when, the HTTP status (null: no answer), how long it took, and whether it counted as healthy. */
-    health?: { probe: string; path: string; samples: { at: string; ok: boolean; status: number | null; latencyMs: number; note?: string }[] }[];
+    health?: {
+      probe: string;
+      path: string;
+      samples: { at: string; ok: boolean; status: number | null; latencyMs: number; note?: string }[];
+    }[];
   };
   /** Per second of the run: the data behind charts and live progress. */
   timeseries: SecondReport[];
@@ -60,7 +64,11 @@ export interface RunReport {
    * over 1 s: SIGSTOP, a frozen VM, a blocked event loop), steps of the wall
    * clock against its monotonic time base, and the wall clock's slow drift (ms).
    */
-  clock?: { stalls: { from: string; to: string; durationMs: number }[]; steps: { at: string; byMs: number }[]; driftMs: number };
+  clock?: {
+    stalls: { from: string; to: string; durationMs: number }[];
+    steps: { at: string; byMs: number }[];
+    driftMs: number;
+  };
   /** Notes operators typed during the run (the live console, the terminal), in order: when, during which phase, what. */
   annotations?: { at: string; phase: string | null; text: string; source: 'console' | 'terminal' | 'api' }[];
   /** What the notification channels were told and whether it arrived (a failed delivery never changes the verdict). */

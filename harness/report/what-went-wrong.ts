@@ -28,14 +28,23 @@ export function describeErrorKinds(counts: Partial<ErrorCounts>): string {
 /** One line per phase that had errors: "ledger-primary-down: 497 connection refused or reset, 3 timed out". */
 export function errorKindLines(report: RunReport): string[] {
   return report.phases
-    .map((p) => ({ name: p.name, parts: [describeErrorKinds(p.errorsByKind), p.dropped > 0 ? `${p.dropped} dropped (not sent: the in-flight cap was full)` : ''].filter(Boolean) }))
+    .map((p) => ({
+      name: p.name,
+      parts: [
+        describeErrorKinds(p.errorsByKind),
+        p.dropped > 0 ? `${p.dropped} dropped (not sent: the in-flight cap was full)` : '',
+      ].filter(Boolean),
+    }))
     .filter((p) => p.parts.length > 0)
     .map((p) => `${p.name}: ${p.parts.join('; ')}`);
 }
 
 /** A check as one clause: "peak http_req_duration p(95)<500: observed 812 ms (the reason)". */
 export function describeCheck(check: RunReport['checks'][number]): string {
-  const observed = check.observed === null ? '' : `: observed ${formatObserved(check.observed, check.metric, check.expected, check.unit)}`;
+  const observed =
+    check.observed === null
+      ? ''
+      : `: observed ${formatObserved(check.observed, check.metric, check.expected, check.unit)}`;
   return `${check.phase} ${check.name}${observed}${check.reason ? ` (${check.reason})` : ''}`;
 }
 

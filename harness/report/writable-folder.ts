@@ -10,7 +10,11 @@ import { OrdealError } from '../errors/ordeal-error.ts';
  */
 export async function assertWritableFolder(field: string, folder: string): Promise<void> {
   const fail = (why: string, cause?: unknown): never => {
-    throw new OrdealError('ORDEAL_ERR_USAGE', `${field}: "${folder}" ${why} (give a folder ordeal can write, e.g. --report-dir reports); nothing was sent`, { cause });
+    throw new OrdealError(
+      'ORDEAL_ERR_USAGE',
+      `${field}: "${folder}" ${why} (give a folder ordeal can write, e.g. --report-dir reports); nothing was sent`,
+      { cause },
+    );
   };
   // /proc, /sys and /dev are the kernel's, not folders for files (Node's recursive mkdir loops forever on /proc).
   const within = await realpathOfNearest(folder);
@@ -18,8 +22,13 @@ export async function assertWritableFolder(field: string, folder: string): Promi
   if (pseudo) fail(`is under ${pseudo}, the kernel's pseudo-filesystem, not a place for files`);
   const existing = await stat(folder).catch(() => undefined);
   if (existing && !existing.isDirectory()) fail('is a file, not a folder');
-  if (!existing) await mkdir(folder, { recursive: true }).catch((cause: NodeJS.ErrnoException) => fail(`cannot be created (${cause.code ?? cause.message})`, cause));
-  await access(folder, constants.W_OK | constants.X_OK).catch((cause: NodeJS.ErrnoException) => fail(`is not writable (${cause.code ?? cause.message})`, cause));
+  if (!existing)
+    await mkdir(folder, { recursive: true }).catch((cause: NodeJS.ErrnoException) =>
+      fail(`cannot be created (${cause.code ?? cause.message})`, cause),
+    );
+  await access(folder, constants.W_OK | constants.X_OK).catch((cause: NodeJS.ErrnoException) =>
+    fail(`is not writable (${cause.code ?? cause.message})`, cause),
+  );
 }
 
 const PSEUDO_FILESYSTEMS = ['/proc', '/sys', '/dev'];

@@ -19,16 +19,25 @@ export interface WriteReportsOptions {
 }
 
 /** Writes every format into `<reportDir>/<run-id>/`; returns the files written. */
-export async function writeReports(report: RunReport, reportDir: string, options: WriteReportsOptions = {}): Promise<string[]> {
+export async function writeReports(
+  report: RunReport,
+  reportDir: string,
+  options: WriteReportsOptions = {},
+): Promise<string[]> {
   const reporters = options.reporters ?? DEFAULT_REPORTERS;
   const runDir = options.runDir ?? path.join(reportDir, report.runId);
   const context: ReportContext = { siblings: reporters.map((r) => r.fileName) };
   try {
     const files: string[] = [];
     for (const reporter of reporters) files.push(await reporter.write(report, runDir, context));
-    if (options.stepSummaryFile) await appendFile(options.stepSummaryFile, `${renderMarkdown(report, { ...context, siblings: [] })}\n`);
+    if (options.stepSummaryFile)
+      await appendFile(options.stepSummaryFile, `${renderMarkdown(report, { ...context, siblings: [] })}\n`);
     return files;
   } catch (cause) {
-    throw new OrdealError('ORDEAL_ERR_REPORT', `writing the report to ${runDir} failed: ${(cause as Error).message} (check --report-dir)`, { cause });
+    throw new OrdealError(
+      'ORDEAL_ERR_REPORT',
+      `writing the report to ${runDir} failed: ${(cause as Error).message} (check --report-dir)`,
+      { cause },
+    );
   }
 }

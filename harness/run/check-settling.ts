@@ -4,7 +4,10 @@ import { PROMETHEUS_SETTLE_MS } from '../signals/signal-collection.ts';
 
 /** Every duration a check names (firesWithin, resolvesWithin, after, …), summed: how far past its phase it may look. */
 function durationsNamedMs(check: Record<string, unknown>): number {
-  return Object.values(check).reduce<number>((sum, value) => sum + (typeof value === 'string' ? (parseDurationMs(value) ?? 0) : 0), 0);
+  return Object.values(check).reduce<number>(
+    (sum, value) => sum + (typeof value === 'string' ? (parseDurationMs(value) ?? 0) : 0),
+    0,
+  );
 }
 
 /**
@@ -15,6 +18,8 @@ function durationsNamedMs(check: Record<string, unknown>): number {
  */
 export function settleMarginMs(scenario: Scenario, phase: string): number {
   const requestsMs = parseDurationMs(scenario.load.timeout) ?? 5_000;
-  const signalsMs = scenario.checks.filter((check) => ('phase' in check ? check.phase === phase : (check.phases?.includes(phase) ?? true))).map((check) => durationsNamedMs(check) + PROMETHEUS_SETTLE_MS);
+  const signalsMs = scenario.checks
+    .filter((check) => ('phase' in check ? check.phase === phase : (check.phases?.includes(phase) ?? true)))
+    .map((check) => durationsNamedMs(check) + PROMETHEUS_SETTLE_MS);
   return Math.max(requestsMs, ...signalsMs);
 }

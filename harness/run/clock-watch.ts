@@ -80,7 +80,10 @@ export class ClockWatch {
       this.timer.unref();
       return;
     }
-    this.worker = new Worker(LOOKER_SOURCE, { eval: true, workerData: { anchorMs: timeBaseAnchorMs(), intervalMs: this.intervalMs } });
+    this.worker = new Worker(LOOKER_SOURCE, {
+      eval: true,
+      workerData: { anchorMs: timeBaseAnchorMs(), intervalMs: this.intervalMs },
+    });
     this.worker.on('message', ([atMs, offsetMs]: [number, number]) => this.sample(atMs, offsetMs));
     this.worker.on('error', () => undefined);
     this.worker.unref();
@@ -113,7 +116,13 @@ export class ClockWatch {
     if (this.timer) this.sample();
     const stepsMs = this.steps.reduce((sum, s) => sum + s.byMs, 0);
     const driftMs = this.last ? this.last.offsetMs - this.firstOffsetMs - stepsMs : 0;
-    return { stalls: [...this.stalls], steps: [...this.steps], driftMs, stallBoundMs: this.stallBoundMs, driftBoundMs: this.driftBoundMs };
+    return {
+      stalls: [...this.stalls],
+      steps: [...this.steps],
+      driftMs,
+      stallBoundMs: this.stallBoundMs,
+      driftBoundMs: this.driftBoundMs,
+    };
   }
 
   stop(): ClockRecord {

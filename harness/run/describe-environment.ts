@@ -2,7 +2,14 @@ import os from 'node:os';
 import { ORDEAL_VERSION } from '../report/version.ts';
 
 /** Where the run ran: read here, at the end of the run, so that building the report stays pure. */
-export function describeEnvironment(): { ordeal: string; node: string; platform: string; cpus: number; hostname: string; maxRssBytes: number } {
+export function describeEnvironment(): {
+  ordeal: string;
+  node: string;
+  platform: string;
+  cpus: number;
+  hostname: string;
+  maxRssBytes: number;
+} {
   return {
     ordeal: ORDEAL_VERSION,
     node: process.version,

@@ -14,7 +14,11 @@ import type { RunEvents } from './run-events.ts';
 import type { RunWatch } from './run-watch.ts';
 
 /** The fields of a RecordedRun that differ between a live snapshot and the end of the run. */
-export type RecordedFields = Pick<RecordedRun, 'endedAtMs' | 'windows' | 'faults' | 'guards' | 'signals' | 'observedUntilMs'> & Partial<RecordedRun>;
+export type RecordedFields = Pick<
+  RecordedRun,
+  'endedAtMs' | 'windows' | 'faults' | 'guards' | 'signals' | 'observedUntilMs'
+> &
+  Partial<RecordedRun>;
 
 /** What the operator's hand reaches in a running run. */
 export interface RunningRun {
@@ -48,7 +52,12 @@ export function operatorControls(run: RunningRun): OperatorControls {
       if (run.ended()) throw new RangeError('the run has ended');
       if (notes.length >= MAX_NOTES) throw new RangeError(`this run already holds ${MAX_NOTES} notes`);
       const phase = runner.currentPhase();
-      const note: OperatorNote = { atMs: clock.nowMs(), ...(phase ? { phase } : {}), text: cleanNoteText(text), source };
+      const note: OperatorNote = {
+        atMs: clock.nowMs(),
+        ...(phase ? { phase } : {}),
+        text: cleanNoteText(text),
+        source,
+      };
       notes.push(note);
       events.emit('annotation', { note });
       return note;
@@ -73,7 +82,9 @@ async function liveSnapshot(run: RunningRun): Promise<LiveSnapshot> {
     signals: live.signals,
     observedUntilMs: Math.min(live.observedUntilMs, nowMs),
   });
-  const settledAtMs = Object.fromEntries([...run.windows].map(([name, window]) => [name, window.endMs + settleMarginMs(scenario, name)]));
+  const settledAtMs = Object.fromEntries(
+    [...run.windows].map(([name, window]) => [name, window.endMs + settleMarginMs(scenario, name)]),
+  );
   const report = redactDeep(buildReport(recorded), run.secrets);
   // The charts end at the last second the workers have handed over: a second still arriving is not a dip.
   const complete = lastCompleteSecond(recorder, nowMs);

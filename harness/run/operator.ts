@@ -39,11 +39,13 @@ export interface Operator {
   attach?: (controls: OperatorControls) => void;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters (and line separators) are what a note must not carry
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
 /** A note's text as kept: control characters become spaces, runs of space one, trimmed, cut at MAX_NOTE_CHARS. */
 export function cleanNoteText(text: unknown): string {
   if (typeof text !== 'string') throw new RangeError('a note is text');
-  // eslint-disable-next-line no-control-regex -- control characters are what a note must not carry
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = text.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
   if (clean.length === 0) throw new RangeError('a note needs some text');
   return clean.length > MAX_NOTE_CHARS ? `${clean.slice(0, MAX_NOTE_CHARS - 1)}…` : clean;
 }

@@ -89,7 +89,8 @@ export class PhaseRunner {
     try {
       // Connections this phase needs beyond those open, opened before its faults (nothing is sent).
       if (phase.index > 0) await driver.warmUp?.({ ...load, phase, vus: phase.vus }, 0, signal);
-      if (phase.faults.length > 0 && this.context.confirmFaults && !signal.aborted) await this.context.confirmFaults(phase, signal);
+      if (phase.faults.length > 0 && this.context.confirmFaults && !signal.aborted)
+        await this.context.confirmFaults(phase, signal);
       for (const fault of phase.faults) {
         if (signal.aborted) break;
         const done = await faults!.apply(fault, phase.name);
@@ -97,7 +98,8 @@ export class PhaseRunner {
         this.active = [...applied];
         events.emit('faultApplied', { fault: done });
       }
-      if (!phaseSignal.aborted) loadWindow = await driver.runPhase({ ...load, phase, vus: phase.vus }, recorder, phaseSignal);
+      if (!phaseSignal.aborted)
+        loadWindow = await driver.runPhase({ ...load, phase, vus: phase.vus }, recorder, phaseSignal);
     } catch (failure) {
       error = failure as Error;
     }
@@ -112,6 +114,11 @@ export class PhaseRunner {
     }
     this.running = undefined;
     this.skip = undefined;
-    return { window, faults: records, ...(error ? { error } : {}), ...(skip.reason && !signal.aborted ? { skipped: skip.reason } : {}) };
+    return {
+      window,
+      faults: records,
+      ...(error ? { error } : {}),
+      ...(skip.reason && !signal.aborted ? { skipped: skip.reason } : {}),
+    };
   }
 }

@@ -25,7 +25,10 @@ export async function checkPlanAddresses(scenario: Scenario, overrides: RunOverr
   await checkResolvedAddresses(scenario, overrides, policyOf(scenario, overrides));
 }
 
-const policyOf = (scenario: Scenario, overrides: RunOverrides): NetworkPolicy => ({ allowlist: scenario.target.allowlist, allowNonLoopback: overrides.allowNonLoopback === true });
+const policyOf = (scenario: Scenario, overrides: RunOverrides): NetworkPolicy => ({
+  allowlist: scenario.target.allowlist,
+  allowNonLoopback: overrides.allowNonLoopback === true,
+});
 
 export async function preflight(scenario: Scenario, overrides: RunOverrides = {}): Promise<string[]> {
   await checkPlanAddresses(scenario, overrides);
@@ -39,7 +42,10 @@ export async function preflight(scenario: Scenario, overrides: RunOverrides = {}
 
 async function lookAtInfrastructure(scenario: Scenario, overrides: RunOverrides, http: GuardedHttp): Promise<string[]> {
   const lines: string[] = [];
-  if (scenario.stack) lines.push('bundled stack: started by `ordeal run` on free loopback ports (with its own Toxiproxy and, for signal checks, Prometheus)');
+  if (scenario.stack)
+    lines.push(
+      'bundled stack: started by `ordeal run` on free loopback ports (with its own Toxiproxy and, for signal checks, Prometheus)',
+    );
   else {
     // Something must listen where the load will go (a TCP handshake, no request).
     const field = overrides.targetUrl ? '--target' : 'target.baseUrl';
@@ -52,27 +58,54 @@ async function lookAtInfrastructure(scenario: Scenario, overrides: RunOverrides,
   if (toxiproxyUrl) {
     const toxiproxy = guardedToxiproxy(toxiproxyUrl, http);
     const proxies = await toxiproxy.getAll().catch((cause: Error) => {
-      throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `Toxiproxy at ${redactUrl(toxiproxyUrl)} does not answer: ${cause.message} (start toxiproxy-server, or fix toxiproxy.url)`, { cause });
+      throw new OrdealError(
+        'ORDEAL_ERR_TOXIPROXY',
+        `Toxiproxy at ${redactUrl(toxiproxyUrl)} does not answer: ${cause.message} (start toxiproxy-server, or fix toxiproxy.url)`,
+        { cause },
+      );
     });
-    lines.push(`toxiproxy at ${redactUrl(toxiproxyUrl)}: answers (proxies: ${Object.keys(proxies).join(', ') || 'none'})`);
+    lines.push(
+      `toxiproxy at ${redactUrl(toxiproxyUrl)}: answers (proxies: ${Object.keys(proxies).join(', ') || 'none'})`,
+    );
     await assertFaultProxiesExist(scenario, Object.keys(proxies), redactUrl(toxiproxyUrl));
     if (!scenario.stack) await assertUpstreamsListen(scenario, toxiproxy, http.policy);
   }
   const prometheusUrl = overrides.prometheusUrl ?? scenario.prometheus?.url;
   if (prometheusUrl && scenarioNeedsPrometheus(scenario)) {
     await assertPrometheusAnswers({ http, url: prometheusUrl }).catch((cause: Error) => {
-      throw new OrdealError('ORDEAL_ERR_PROMETHEUS', `Prometheus at ${redactUrl(prometheusUrl)} does not answer: ${cause.message} (start Prometheus, or fix prometheus.url)`, { cause });
+      throw new OrdealError(
+        'ORDEAL_ERR_PROMETHEUS',
+        `Prometheus at ${redactUrl(prometheusUrl)} does not answer: ${cause.message} (start Prometheus, or fix prometheus.url)`,
+        { cause },
+      );
     });
     lines.push(`prometheus at ${redactUrl(prometheusUrl)}: answers`);
   }
-  if (!scenario.stack) lines.push(...(await namesFound(scenario, overrides, http, prometheusUrl && scenarioNeedsPrometheus(scenario) ? prometheusUrl : undefined)));
+  if (!scenario.stack)
+    lines.push(
+      ...(await namesFound(
+        scenario,
+        overrides,
+        http,
+        prometheusUrl && scenarioNeedsPrometheus(scenario) ? prometheusUrl : undefined,
+      )),
+    );
   return lines;
 }
 
 /** Every name the scenario uses, looked up in the live system: a name it does not have is exit 2, with what it has. */
-async function namesFound(scenario: Scenario, overrides: RunOverrides, http: GuardedHttp, prometheusUrl: string | undefined): Promise<string[]> {
+async function namesFound(
+  scenario: Scenario,
+  overrides: RunOverrides,
+  http: GuardedHttp,
+  prometheusUrl: string | undefined,
+): Promise<string[]> {
   const targetUrl = new URL(overrides.targetUrl ?? scenario.target.baseUrl!);
-  const found = await lookUpNames(scenario, { http, targetUrl, ...(prometheusUrl ? { prometheus: { http, url: prometheusUrl } } : {}) });
+  const found = await lookUpNames(scenario, {
+    http,
+    targetUrl,
+    ...(prometheusUrl ? { prometheus: { http, url: prometheusUrl } } : {}),
+  });
   assertNamesFound(found);
   return [...found.findings, ...found.warnings.map((w) => `warning: ${w}`)];
 }

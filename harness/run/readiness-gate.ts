@@ -26,15 +26,20 @@ export async function waitUntilReady(
   const ready = async (): Promise<boolean> => {
     if (gate.path) {
       const url = new URL(gate.path, context.targetUrl);
-      const response = await context.http.request(url, { timeoutMs: 2_000, maxBodyBytes: 64 * 1024 }).catch((error: Error) => error);
+      const response = await context.http
+        .request(url, { timeoutMs: 2_000, maxBodyBytes: 64 * 1024 })
+        .catch((error: Error) => error);
       if (response instanceof Error || response.status < 200 || response.status >= 400) {
         last = `GET ${gate.path} ${response instanceof Error ? `failed: ${response.message}` : `answered ${response.status}`}`;
         return false;
       }
     }
     if (gate.promql) {
-      if (!context.prometheusUrl) throw new OrdealError('ORDEAL_ERR_SCENARIO', 'readiness.promql needs a Prometheus (set prometheus.url)');
-      const result = await instantQuery({ http: context.http, url: context.prometheusUrl }, gate.promql).catch((error: Error) => error);
+      if (!context.prometheusUrl)
+        throw new OrdealError('ORDEAL_ERR_SCENARIO', 'readiness.promql needs a Prometheus (set prometheus.url)');
+      const result = await instantQuery({ http: context.http, url: context.prometheusUrl }, gate.promql).catch(
+        (error: Error) => error,
+      );
       if (result instanceof Error || result.length === 0 || !result.every((s) => Number(s.value[1]) > 0)) {
         last = `${gate.promql} ${result instanceof Error ? `failed on ${redactUrl(context.prometheusUrl)}: ${result.message}` : result.length === 0 ? 'returned no series' : `was ${result.map((s) => s.value[1]).join(', ')}`}`;
         return false;
@@ -44,10 +49,20 @@ export async function waitUntilReady(
   };
   const timeoutMs = parseDurationMs(gate.timeout)!;
   try {
-    await waitUntil(ready, { timeoutMs, intervalMs: parseDurationMs(gate.interval)!, clock, signal: context.signal, what: 'readiness' });
+    await waitUntil(ready, {
+      timeoutMs,
+      intervalMs: parseDurationMs(gate.interval)!,
+      clock,
+      signal: context.signal,
+      what: 'readiness',
+    });
   } catch (cause) {
     if (cause instanceof OrdealError) throw cause;
-    throw new OrdealError('ORDEAL_ERR_TARGET_UNREACHABLE', `readiness: the service was not ready within ${gate.timeout} (last: ${last}); nothing was sent`, { cause });
+    throw new OrdealError(
+      'ORDEAL_ERR_TARGET_UNREACHABLE',
+      `readiness: the service was not ready within ${gate.timeout} (last: ${last}); nothing was sent`,
+      { cause },
+    );
   }
   return clock.nowMs() - startedMs;
 }

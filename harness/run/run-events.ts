@@ -62,7 +62,8 @@ export class RunEvents {
       try {
         listener(event);
       } catch (error) {
-        if (name !== 'warning') this.emit('warning', { message: `a listener of "${name}" threw: ${(error as Error).message}` });
+        if (name !== 'warning')
+          this.emit('warning', { message: `a listener of "${name}" threw: ${(error as Error).message}` });
       }
     }
   }

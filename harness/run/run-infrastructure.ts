@@ -50,14 +50,20 @@ export function checkAddresses(scenario: Scenario, overrides: RunOverrides): voi
   const allowlist = scenario.target.allowlist;
   const guard = { allowNonLoopback: overrides.allowNonLoopback };
   const baseUrl = overrides.targetUrl ?? scenario.target.baseUrl;
-  if (baseUrl && !scenario.stack) assertTargetAllowed(overrides.targetUrl ? '--target' : 'target.baseUrl', baseUrl, allowlist, guard);
+  if (baseUrl && !scenario.stack)
+    assertTargetAllowed(overrides.targetUrl ? '--target' : 'target.baseUrl', baseUrl, allowlist, guard);
   const toxiproxyUrl = overrides.toxiproxyUrl ?? scenario.toxiproxy?.url;
-  if (toxiproxyUrl) assertTargetAllowed(overrides.toxiproxyUrl ? '--toxiproxy' : 'toxiproxy.url', toxiproxyUrl, allowlist, guard);
+  if (toxiproxyUrl)
+    assertTargetAllowed(overrides.toxiproxyUrl ? '--toxiproxy' : 'toxiproxy.url', toxiproxyUrl, allowlist, guard);
   if (scenario.scrape?.url) assertTargetAllowed('scrape.url', scenario.scrape.url, allowlist, guard);
-  for (const [name, probe] of Object.entries(scenario.health?.probes ?? {})) if (!probe.url.startsWith('/')) assertTargetAllowed(`health.probes.${name}.url`, probe.url, allowlist, guard);
+  for (const [name, probe] of Object.entries(scenario.health?.probes ?? {}))
+    if (!probe.url.startsWith('/')) assertTargetAllowed(`health.probes.${name}.url`, probe.url, allowlist, guard);
   const prometheusUrl = overrides.prometheusUrl ?? scenario.prometheus?.url;
-  if (prometheusUrl) assertTargetAllowed(overrides.prometheusUrl ? '--prometheus' : 'prometheus.url', prometheusUrl, allowlist, guard);
-  scenario.notify.forEach((channel, index) => assertTargetAllowed(`notify[${index}].url`, channel.url, allowlist, guard));
+  if (prometheusUrl)
+    assertTargetAllowed(overrides.prometheusUrl ? '--prometheus' : 'prometheus.url', prometheusUrl, allowlist, guard);
+  scenario.notify.forEach((channel, index) =>
+    assertTargetAllowed(`notify[${index}].url`, channel.url, allowlist, guard),
+  );
   scenario.toxiproxy?.proxies.forEach((proxy, index) => {
     assertTargetAllowed(`toxiproxy.proxies[${index}].listen`, `http://${proxy.listen}`, allowlist, guard);
     assertTargetAllowed(`toxiproxy.proxies[${index}].upstream`, `http://${proxy.upstream}`, allowlist, guard);
@@ -69,13 +75,23 @@ export function checkAddresses(scenario: Scenario, overrides: RunOverrides): voi
  * allowlist before anything starts: names (localhost included) through the
  * system resolver, so a name that resolves elsewhere is refused (exit 2).
  */
-export async function checkResolvedAddresses(scenario: Scenario, overrides: RunOverrides, policy: NetworkPolicy): Promise<void> {
+export async function checkResolvedAddresses(
+  scenario: Scenario,
+  overrides: RunOverrides,
+  policy: NetworkPolicy,
+): Promise<void> {
   const urls: [string, string | undefined][] = [
-    [overrides.targetUrl ? '--target' : 'target.baseUrl', scenario.stack ? undefined : (overrides.targetUrl ?? scenario.target.baseUrl)],
+    [
+      overrides.targetUrl ? '--target' : 'target.baseUrl',
+      scenario.stack ? undefined : (overrides.targetUrl ?? scenario.target.baseUrl),
+    ],
     [overrides.toxiproxyUrl ? '--toxiproxy' : 'toxiproxy.url', overrides.toxiproxyUrl ?? scenario.toxiproxy?.url],
     [overrides.prometheusUrl ? '--prometheus' : 'prometheus.url', overrides.prometheusUrl ?? scenario.prometheus?.url],
     ['scrape.url', scenario.scrape?.url],
-    ...Object.entries(scenario.health?.probes ?? {}).map(([name, probe]): [string, string | undefined] => [`health.probes.${name}.url`, probe.url.startsWith('/') ? undefined : probe.url]),
+    ...Object.entries(scenario.health?.probes ?? {}).map(([name, probe]): [string, string | undefined] => [
+      `health.probes.${name}.url`,
+      probe.url.startsWith('/') ? undefined : probe.url,
+    ]),
   ];
   for (const [field, url] of urls) if (url) await resolveAllowed(field, new URL(url).hostname, policy);
   for (const [index, proxy] of (scenario.toxiproxy?.proxies ?? []).entries()) {
@@ -101,17 +117,26 @@ async function waitForPrometheus(http: GuardedHttp, url: string): Promise<void> 
 }
 
 /** Every proxy a fault names forwards to something that listens (those whose upstream the allowlist admits: only those ordeal may dial). */
-export async function assertUpstreamsListen(scenario: Scenario, toxiproxy: Toxiproxy, policy: NetworkPolicy): Promise<void> {
+export async function assertUpstreamsListen(
+  scenario: Scenario,
+  toxiproxy: Toxiproxy,
+  policy: NetworkPolicy,
+): Promise<void> {
   const proxies = await toxiproxy.getAll();
   for (const [phaseIndex, phase] of scenario.phases.entries()) {
     for (const [faultIndex, fault] of phase.faults.entries()) {
       // A proxy ordeal will create (declared, not there yet) is checked at its declared upstream, like an existing one.
-      const upstream = proxies[fault.proxy]?.upstream ?? scenario.toxiproxy?.proxies.find((p) => p.name === fault.proxy)?.upstream;
+      const upstream =
+        proxies[fault.proxy]?.upstream ?? scenario.toxiproxy?.proxies.find((p) => p.name === fault.proxy)?.upstream;
       if (!upstream) continue;
       const checked = await resolveHostPort('upstream', upstream, policy).catch(() => undefined);
       if (!checked) continue;
       const url = new URL(`http://${checked}`);
-      await assertListening(`phases[${phaseIndex}].faults[${faultIndex}].proxy "${fault.proxy}" (its upstream)`, url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port));
+      await assertListening(
+        `phases[${phaseIndex}].faults[${faultIndex}].proxy "${fault.proxy}" (its upstream)`,
+        url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        Number(url.port),
+      );
     }
   }
 }
@@ -122,23 +147,31 @@ export async function assertUpstreamsListen(scenario: Scenario, toxiproxy: Toxip
  * fault controller on its Toxiproxy and a look at its Prometheus. A
  * half-started set-up is stopped before the error is rethrown.
  */
-export async function startRunInfrastructure(scenario: Scenario, options: InfrastructureOptions): Promise<StartedRunInfrastructure> {
+export async function startRunInfrastructure(
+  scenario: Scenario,
+  options: InfrastructureOptions,
+): Promise<StartedRunInfrastructure> {
   const cleanup = new CleanupStack();
   const context: ProviderContext = { ...options, cleanup, onMessage: options.onMessage ?? (() => undefined) };
   try {
-    const provided = scenario.stack ? await provideBundledStack(scenario.stack, scenario, context) : await provideUserTarget(scenario, context);
+    const provided = scenario.stack
+      ? await provideBundledStack(scenario.stack, scenario, context)
+      : await provideUserTarget(scenario, context);
     const toxiproxy = provided.toxiproxyUrl ? guardedToxiproxy(provided.toxiproxyUrl, options.http) : undefined;
     if (provided.toxiproxyUrl) await options.owner.guardToxiproxy(provided.toxiproxyUrl, options.http.policy);
     const faults = toxiproxy ? new ToxiproxyFaultController(toxiproxy, options.runId, options.clock) : undefined;
     if (scenarioUsesFaults(scenario)) {
-      if (!faults) throw new OrdealError('ORDEAL_ERR_TOXIPROXY', 'the scenario has faults but no Toxiproxy (set toxiproxy.url)');
+      if (!faults)
+        throw new OrdealError('ORDEAL_ERR_TOXIPROXY', 'the scenario has faults but no Toxiproxy (set toxiproxy.url)');
       await faults.preflight(scenario.phases.flatMap((phase) => phase.faults.map((fault) => fault.proxy)));
     }
     if (provided.prometheusUrl) await waitForPrometheus(options.http, provided.prometheusUrl);
     // The bundled stack is ordeal's own, on 127.0.0.1; the user's target is resolved and checked once more, and pinned.
     const { targetUrl } = provided;
     const targetField = options.overrides.targetUrl ? '--target' : 'target.baseUrl';
-    const targetAddress = scenario.stack ? targetUrl.hostname : (await resolveAllowed(targetField, targetUrl.hostname, options.http.policy))[0]!.address;
+    const targetAddress = scenario.stack
+      ? targetUrl.hostname
+      : (await resolveAllowed(targetField, targetUrl.hostname, options.http.policy))[0]!.address;
     if (!scenario.stack) {
       await assertListening(targetField, targetAddress, Number(targetUrl.port || 80));
       if (toxiproxy) await assertUpstreamsListen(scenario, toxiproxy, options.http.policy);

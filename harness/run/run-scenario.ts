@@ -63,15 +63,25 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   // The input form (defineScenario's) is validated here, like a file; a validated scenario is used as it is.
   const scenario = validateScenario(input, options.scenarioFile ?? 'scenario');
   const events = options.events ?? new RunEvents();
-  const flowInputs = options.flowInputs ?? (await prepareFlowInputs(scenario, { scenarioFile: options.scenarioFile, env: options.env ?? process.env }));
+  const flowInputs =
+    options.flowInputs ??
+    (await prepareFlowInputs(scenario, { scenarioFile: options.scenarioFile, env: options.env ?? process.env }));
   const runId = options.runId ?? createRunId(scenario.name, (options.clock ?? systemClock).nowMs());
   // Notification channels hear the run as it goes; their URLs passed the allowlist with every other address.
-  const notifyHttp = new GuardedHttp({ allowlist: scenario.target.allowlist, allowNonLoopback: options.allowNonLoopback === true });
-  const notifier = new RunNotifier(scenario.notify, notifyHttp, { runId, scenario: scenario.name }, (message) => events.emit('warning', { message }));
+  const notifyHttp = new GuardedHttp({
+    allowlist: scenario.target.allowlist,
+    allowNonLoopback: options.allowNonLoopback === true,
+  });
+  const notifier = new RunNotifier(scenario.notify, notifyHttp, { runId, scenario: scenario.name }, (message) =>
+    events.emit('warning', { message }),
+  );
   notifier.follow(events);
   try {
     // Nothing a report holds comes from a request; a secret in an error message or a probe's note is replaced all the same.
-    const built = redactDeep(buildReport(await recordRun(scenario, { ...options, runId, events, flowInputs })), flowInputs.secrets);
+    const built = redactDeep(
+      buildReport(await recordRun(scenario, { ...options, runId, events, flowInputs })),
+      flowInputs.secrets,
+    );
     const notifications = await notifier.finish(built);
     const report = notifications.length > 0 ? { ...built, notifications } : built;
     events.emit('runEnded', { report });
@@ -96,14 +106,19 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
   const runId = options.runId ?? createRunId(scenario.name, clock.nowMs());
   const timeline = buildTimeline(scenario, timeScale);
   // Templates, data and environment checked before anything starts: a missing variable or column is exit 2, nothing sent.
-  const flowInputs = options.flowInputs ?? (await prepareFlowInputs(scenario, { scenarioFile: options.scenarioFile, env: options.env ?? process.env }));
+  const flowInputs =
+    options.flowInputs ??
+    (await prepareFlowInputs(scenario, { scenarioFile: options.scenarioFile, env: options.env ?? process.env }));
   const driver = options.driver ?? createDriver(scenario, clock, timeScale);
   // ordeal's own clocks: a stall (it did not run) or a wall-clock step, said at once; a stall also looks at the faults first thing.
   // Its looking thread starts before the session opens: its own start-up stays out of every measured phase.
   const onClock: { stall?: (stall: Stall) => void } = {};
   const clockWatch = new ClockWatch({
     onStall: (stall) => onClock.stall?.(stall),
-    onStep: (step) => events.emit('warning', { message: `the wall clock stepped ${step.byMs >= 0 ? '+' : '−'}${(Math.abs(step.byMs) / 1_000).toFixed(1)} s: ordeal times everything on its monotonic clock; checks on Prometheus' signals will be inconclusive` }),
+    onStep: (step) =>
+      events.emit('warning', {
+        message: `the wall clock stepped ${step.byMs >= 0 ? '+' : '−'}${(Math.abs(step.byMs) / 1_000).toFixed(1)} s: ordeal times everything on its monotonic clock; checks on Prometheus' signals will be inconclusive`,
+      }),
   });
   clockWatch.start();
   // What a failure part-way must undo, pushed right after each thing starts (k6's defer): a throw anywhere
@@ -129,9 +144,22 @@ export async function recordRun(scenario: Scenario, options: RunOptions = {}): P
     for (const problem of await session.close()) events.emit('warning', { message: problem });
   });
   try {
-    return await runPhases(scenario, options, { session, clockWatch, onClock, undo, events, clock, runId, timeline, timeScale, flowInputs, driver });
+    return await runPhases(scenario, options, {
+      session,
+      clockWatch,
+      onClock,
+      undo,
+      events,
+      clock,
+      runId,
+      timeline,
+      timeScale,
+      flowInputs,
+      driver,
+    });
   } catch (error) {
-    for (const problem of await undo.run()) events.emit('warning', { message: `cleaning up after a failure: ${problem}` });
+    for (const problem of await undo.run())
+      events.emit('warning', { message: `cleaning up after a failure: ${problem}` });
     throw error;
   }
 }
@@ -177,11 +205,20 @@ async function runPhases(scenario: Scenario, options: RunOptions, open: OpenRun)
   const run = buildRecording(scenario, options, open);
   const { signals, watch, feed, startedAtMs } = run;
   options.operator?.attach?.(
-    operatorControls({ ...run, clock: open.clock, events, ended: () => run.ended, recorded: (fields) => recordedRun(run, fields), secrets: open.flowInputs.secrets }),
+    operatorControls({
+      ...run,
+      clock: open.clock,
+      events,
+      ended: () => run.ended,
+      recorded: (fields) => recordedRun(run, fields),
+      secrets: open.flowInputs.secrets,
+    }),
   );
   for (const message of scenarioWarnings(scenario)) events.emit('warning', { message });
   onClock.stall = (stall) => {
-    events.emit('warning', { message: `ordeal was not running for ${((stall.toMs - stall.fromMs) / 1_000).toFixed(1)} s (+${((stall.fromMs - startedAtMs) / 1_000).toFixed(1)} s to +${((stall.toMs - startedAtMs) / 1_000).toFixed(1)} s): the phases it overlaps will be inconclusive` });
+    events.emit('warning', {
+      message: `ordeal was not running for ${((stall.toMs - stall.fromMs) / 1_000).toFixed(1)} s (+${((stall.fromMs - startedAtMs) / 1_000).toFixed(1)} s to +${((stall.toMs - startedAtMs) / 1_000).toFixed(1)} s): the phases it overlaps will be inconclusive`,
+    });
     void watch.verifyFaults();
   };
   signals.start();
@@ -201,7 +238,10 @@ function buildRecording(scenario: Scenario, options: RunOptions, open: OpenRun):
   const { infrastructure, http } = session;
   const faults = infrastructure.faults;
   const removeAllFaults = (): Promise<void> =>
-    faults?.removeAll().catch((error: Error) => (stop.noteError(error.message), events.emit('warning', { message: error.message }))) ?? Promise.resolve();
+    faults
+      ?.removeAll()
+      .catch((error: Error) => (stop.noteError(error.message), events.emit('warning', { message: error.message }))) ??
+    Promise.resolve();
   // Faults go the moment the run stops, not after the load loops have wound down.
   const stop = new StopController(() => void removeAllFaults());
   const unfollow = stop.follow(options.signal);
@@ -213,7 +253,8 @@ function buildRecording(scenario: Scenario, options: RunOptions, open: OpenRun):
   const operator = options.operator;
   const confirmFaults = operator?.confirmFaults
     ? async (phase: PlannedPhase, signal: AbortSignal): Promise<void> => {
-        if (!(await operator.confirmFaults!(phase, signal))) stop.stop({ kind: 'user', detail: `no operator confirmed the faults of phase ${phase.name} in time` });
+        if (!(await operator.confirmFaults!(phase, signal)))
+          stop.stop({ kind: 'user', detail: `no operator confirmed the faults of phase ${phase.name} in time` });
       }
     : undefined;
   const runner: PhaseRunner = new PhaseRunner({
@@ -227,9 +268,43 @@ function buildRecording(scenario: Scenario, options: RunOptions, open: OpenRun):
     beforeRemovingFaults: (): Promise<void> => watch.verifyFaults(),
     ...(confirmFaults ? { confirmFaults } : {}),
   });
-  const watch = new RunWatch({ scenario, faults, recorder, clock, prometheus, events, stop, currentPhase: () => runner.currentPhase() });
-  const feed = new LiveFeed({ events, recorder, clock, timeline, maxSendLagMs: parseDurationMs(scenario.load.maxSendLag) ?? 10, activeFaults: () => runner.activeFaults() });
-  return { scenario, options, open, stop, runner, watch, signals, feed, recorder, startedAtMs, windows: new Map(), faultRecords: [], skippedPhases: new Map(), notes: [], ended: false, removeAllFaults, unfollow };
+  const watch = new RunWatch({
+    scenario,
+    faults,
+    recorder,
+    clock,
+    prometheus,
+    events,
+    stop,
+    currentPhase: () => runner.currentPhase(),
+  });
+  const feed = new LiveFeed({
+    events,
+    recorder,
+    clock,
+    timeline,
+    maxSendLagMs: parseDurationMs(scenario.load.maxSendLag) ?? 10,
+    activeFaults: () => runner.activeFaults(),
+  });
+  return {
+    scenario,
+    options,
+    open,
+    stop,
+    runner,
+    watch,
+    signals,
+    feed,
+    recorder,
+    startedAtMs,
+    windows: new Map(),
+    faultRecords: [],
+    skippedPhases: new Map(),
+    notes: [],
+    ended: false,
+    removeAllFaults,
+    unfollow,
+  };
 }
 
 /** Each phase in turn, until the last or until the run stops. */
@@ -240,7 +315,10 @@ async function playPhases(run: Recording): Promise<void> {
     const outcome = await runner.run(phase, (startMs) => feed.phaseStarted(phase, startMs));
     feed.phaseEnded();
     windows.set(phase.name, outcome.window);
-    open.events.emit('phaseEnded', { phase, stats: computePhaseStats(phase, outcome.window, recorder.seconds(phase.name)) });
+    open.events.emit('phaseEnded', {
+      phase,
+      stats: computePhaseStats(phase, outcome.window, recorder.seconds(phase.name)),
+    });
     if (outcome.skipped) run.skippedPhases.set(phase.name, outcome.skipped);
     run.faultRecords.push(...outcome.faults);
     if (outcome.error && !stop.stopped) stop.stop({ kind: 'infrastructure', detail: outcome.error.message });

@@ -11,7 +11,12 @@ import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';
 import { NOBODY, type ResourceOwner } from './resource-owner.ts';
 import type { RunEvents } from './run-events.ts';
-import { checkAddresses, checkResolvedAddresses, startRunInfrastructure, type StartedRunInfrastructure } from './run-infrastructure.ts';
+import {
+  checkAddresses,
+  checkResolvedAddresses,
+  startRunInfrastructure,
+  type StartedRunInfrastructure,
+} from './run-infrastructure.ts';
 import type { RunOverrides } from './run-overrides.ts';
 import { waitUntilReady } from './readiness-gate.ts';
 import { assertNamesFound, lookUpNames } from '../signals/name-lookup.ts';
@@ -75,10 +80,14 @@ export class RunSession {
   static async open(scenario: Scenario, options: SessionOptions): Promise<RunSession> {
     const { overrides, events } = options;
     checkAddresses(scenario, overrides);
-    const policy: NetworkPolicy = { allowlist: scenario.target.allowlist, allowNonLoopback: overrides.allowNonLoopback === true };
+    const policy: NetworkPolicy = {
+      allowlist: scenario.target.allowlist,
+      allowNonLoopback: overrides.allowNonLoopback === true,
+    };
     await checkResolvedAddresses(scenario, overrides, policy);
     const http = new GuardedHttp(policy);
-    const needsWatchdog = scenario.stack !== undefined || scenarioUsesFaults(scenario) || scenarioNeedsPrometheus(scenario);
+    const needsWatchdog =
+      scenario.stack !== undefined || scenarioUsesFaults(scenario) || scenarioNeedsPrometheus(scenario);
     let watchdog: Watchdog | undefined;
     let infrastructure: StartedRunInfrastructure | undefined;
     try {
@@ -102,19 +111,41 @@ export class RunSession {
       };
       let readinessWaitMs: number | undefined;
       if (scenario.readiness) {
-        events.emit('infrastructure', { message: `waiting for the service to be ready (${[scenario.readiness.path && `GET ${scenario.readiness.path}`, scenario.readiness.promql].filter(Boolean).join(' and ')}, at most ${scenario.readiness.timeout})` });
-        readinessWaitMs = await waitUntilReady(scenario.readiness, { http, targetUrl: infrastructure.targetUrl, prometheusUrl: infrastructure.prometheusUrl, clock: options.clock, signal: options.signal });
+        events.emit('infrastructure', {
+          message: `waiting for the service to be ready (${[scenario.readiness.path && `GET ${scenario.readiness.path}`, scenario.readiness.promql].filter(Boolean).join(' and ')}, at most ${scenario.readiness.timeout})`,
+        });
+        readinessWaitMs = await waitUntilReady(scenario.readiness, {
+          http,
+          targetUrl: infrastructure.targetUrl,
+          prometheusUrl: infrastructure.prometheusUrl,
+          clock: options.clock,
+          signal: options.signal,
+        });
         events.emit('infrastructure', { message: `ready after ${(readinessWaitMs / 1_000).toFixed(1)} s` });
       }
       // Every name the checks use, looked up in the live system before any load: a typo is exit 2, never read as a broken service.
-      const lookupNotes = scenario.stack ? new Map<number, string[]>() : await lookUpRunNames(scenario, http, infrastructure, events);
+      const lookupNotes = scenario.stack
+        ? new Map<number, string[]>()
+        : await lookUpRunNames(scenario, http, infrastructure, events);
       if (options.flowInputs) {
-        if (options.flowInputs.setup) events.emit('infrastructure', { message: `running setup (${options.flowInputs.setup.map((s) => s.name).join(' → ')}), before any phase and counted in none` });
+        if (options.flowInputs.setup)
+          events.emit('infrastructure', {
+            message: `running setup (${options.flowInputs.setup.map((s) => s.name).join(' → ')}), before any phase and counted in none`,
+          });
         const shared = await runSetup(options.flowInputs, load);
         load.flows = { inputs: options.flowInputs, shared, recordPlainSteps: recordsPlainSteps(scenario) };
       }
       const warmupRequests = await prepareDriver(scenario, options, load);
-      return new RunSession(http, infrastructure, options.driver, load, warmupRequests, watchdog, readinessWaitMs, lookupNotes);
+      return new RunSession(
+        http,
+        infrastructure,
+        options.driver,
+        load,
+        warmupRequests,
+        watchdog,
+        readinessWaitMs,
+        lookupNotes,
+      );
     } catch (error) {
       // Undone newest first, each step whatever the last did; the original error is the one thrown.
       await options.driver.close?.().catch(() => undefined);
@@ -139,16 +170,31 @@ export class RunSession {
         .catch((error: unknown) => problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`));
     };
     await attempt('stopping the load driver', () => this.driver.close?.());
-    await attempt('stopping the infrastructure', async () => problems.push(...(await this.infrastructure.stop()).map((failure) => `stopping ${failure}`)));
-    if ((this.infrastructure.faults?.active().length ?? 0) === 0) await attempt('releasing the watchdog', () => this.watchdog?.release());
+    await attempt('stopping the infrastructure', async () =>
+      problems.push(...(await this.infrastructure.stop()).map((failure) => `stopping ${failure}`)),
+    );
+    if ((this.infrastructure.faults?.active().length ?? 0) === 0)
+      await attempt('releasing the watchdog', () => this.watchdog?.release());
     await attempt('closing the HTTP client', () => this.http.close());
     return problems;
   }
 }
 
-async function lookUpRunNames(scenario: Scenario, http: GuardedHttp, infrastructure: StartedRunInfrastructure, events: RunEvents): Promise<Map<number, string[]>> {
-  const prometheus = infrastructure.prometheusUrl && scenarioNeedsPrometheus(scenario) ? { http, url: infrastructure.prometheusUrl } : undefined;
-  const found = await lookUpNames(scenario, { http, targetUrl: infrastructure.targetUrl, ...(prometheus ? { prometheus } : {}) });
+async function lookUpRunNames(
+  scenario: Scenario,
+  http: GuardedHttp,
+  infrastructure: StartedRunInfrastructure,
+  events: RunEvents,
+): Promise<Map<number, string[]>> {
+  const prometheus =
+    infrastructure.prometheusUrl && scenarioNeedsPrometheus(scenario)
+      ? { http, url: infrastructure.prometheusUrl }
+      : undefined;
+  const found = await lookUpNames(scenario, {
+    http,
+    targetUrl: infrastructure.targetUrl,
+    ...(prometheus ? { prometheus } : {}),
+  });
   assertNamesFound(found);
   for (const warning of found.warnings) events.emit('warning', { message: warning });
   return found.notes;
@@ -161,6 +207,17 @@ async function prepareDriver(scenario: Scenario, options: SessionOptions, load: 
   if (!driver.warmUp) return 0;
   const first = timeline.phases[0]!;
   const warmupMs = scenario.load.warmup === false ? 0 : (parseDurationMs(scenario.load.warmup) ?? 0);
-  events.emit('infrastructure', { message: warmupMs > 0 ? `warming up the generator for ${scenario.load.warmup} (untimed requests, not recorded)` : 'opening connections' });
-  return (await driver.warmUp({ ...load, phase: first, vus: first.vus }, warmupMs, options.signal ?? new AbortController().signal)).requests;
+  events.emit('infrastructure', {
+    message:
+      warmupMs > 0
+        ? `warming up the generator for ${scenario.load.warmup} (untimed requests, not recorded)`
+        : 'opening connections',
+  });
+  return (
+    await driver.warmUp(
+      { ...load, phase: first, vus: first.vus },
+      warmupMs,
+      options.signal ?? new AbortController().signal,
+    )
+  ).requests;
 }

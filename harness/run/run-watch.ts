@@ -48,11 +48,17 @@ export class RunWatch {
       this.verify = async () => {
         for (const gone of await faults.verify()) {
           this.vanished.push(gone);
-          events.emit('warning', { message: `fault ${describeFault(gone.applied.fault)} (phase ${gone.applied.phase}) was removed by someone else: ${gone.how}; that phase's checks will be inconclusive` });
+          events.emit('warning', {
+            message: `fault ${describeFault(gone.applied.fault)} (phase ${gone.applied.phase}) was removed by someone else: ${gone.how}; that phase's checks will be inconclusive`,
+          });
         }
       };
       this.faultWatch = watchLiveness(this.verify, {
-        onLost: (message) => stop.stop({ kind: 'infrastructure', detail: `Toxiproxy stopped answering mid-run (${message}); load stopped, the run cannot be judged` }),
+        onLost: (message) =>
+          stop.stop({
+            kind: 'infrastructure',
+            detail: `Toxiproxy stopped answering mid-run (${message}); load stopped, the run cannot be judged`,
+          }),
       });
     }
   }

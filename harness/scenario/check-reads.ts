@@ -18,7 +18,13 @@ export interface SeriesRead {
   mayAppearLater: boolean;
 }
 
-const read = (source: SeriesRead['source'], text: string, role: string, field: string, mayAppearLater = false): SeriesRead => ({ key: source === 'scrape' ? scrapeKey(text) : text, source, text, role, field, mayAppearLater });
+const read = (
+  source: SeriesRead['source'],
+  text: string,
+  role: string,
+  field: string,
+  mayAppearLater = false,
+): SeriesRead => ({ key: source === 'scrape' ? scrapeKey(text) : text, source, text, role, field, mayAppearLater });
 
 /** The per-state series a breaker check reads (one-hot gauges), or undefined when it reads one state number. */
 export function breakerStateReads(check: BreakerCheck): { open: SeriesRead; halfOpen?: SeriesRead } | undefined {
@@ -27,11 +33,21 @@ export function breakerStateReads(check: BreakerCheck): { open: SeriesRead; half
     // Micrometer's TaggedCircuitBreakerMetrics: one gauge per state, 1 for the current one.
     const name = JSON.stringify(check.breaker ?? '');
     const selector = (state: string) =>
-      source === 'scrape' ? `resilience4j_circuitbreaker_state{name=${name},state="${state}"}` : `max(resilience4j_circuitbreaker_state{name=${name},state=~"${state === 'open' ? 'open|forced_open' : state}"})`;
-    return { open: read(source, selector('open'), 'open', 'breaker'), halfOpen: read(source, selector('half_open'), 'half-open', 'breaker') };
+      source === 'scrape'
+        ? `resilience4j_circuitbreaker_state{name=${name},state="${state}"}`
+        : `max(resilience4j_circuitbreaker_state{name=${name},state=~"${state === 'open' ? 'open|forced_open' : state}"})`;
+    return {
+      open: read(source, selector('open'), 'open', 'breaker'),
+      halfOpen: read(source, selector('half_open'), 'half-open', 'breaker'),
+    };
   }
   if (check.states) {
-    return { open: read(source, check.states.open, 'open', 'states.open'), ...(check.states.halfOpen ? { halfOpen: read(source, check.states.halfOpen, 'half-open', 'states.halfOpen') } : {}) };
+    return {
+      open: read(source, check.states.open, 'open', 'states.open'),
+      ...(check.states.halfOpen
+        ? { halfOpen: read(source, check.states.halfOpen, 'half-open', 'states.halfOpen') }
+        : {}),
+    };
   }
   return undefined;
 }
@@ -46,14 +62,26 @@ export function readsOf(check: ResilienceCheck): SeriesRead[] {
       return text ? [read(check.source, text, 'state', check.source === 'scrape' ? 'metric' : 'query')] : [];
     }
     // A backup's traffic may not exist before the first failover (a counter appears on first use).
-    case 'failover': return [...(check.replicaQuery ? [read('prometheus', check.replicaQuery, 'replica traffic', 'replicaQuery', true)] : []), ...(check.totalQuery ? [read('prometheus', check.totalQuery, 'all traffic', 'totalQuery', true)] : [])];
+    case 'failover':
+      return [
+        ...(check.replicaQuery
+          ? [read('prometheus', check.replicaQuery, 'replica traffic', 'replicaQuery', true)]
+          : []),
+        ...(check.totalQuery ? [read('prometheus', check.totalQuery, 'all traffic', 'totalQuery', true)] : []),
+      ];
     case 'autoscaling': {
       const text = check.source === 'scrape' ? check.metric : check.query;
       return text ? [read(check.source, text, 'replicas', check.source === 'scrape' ? 'metric' : 'query')] : [];
     }
-    case 'resources': return [...(check.cpuQuery ? [read('prometheus', check.cpuQuery, 'CPU %', 'cpuQuery')] : []), ...(check.memoryQuery ? [read('prometheus', check.memoryQuery, 'memory %', 'memoryQuery')] : [])];
-    case 'promql': return [read('prometheus', check.query, 'value', 'query', check.appearsLater)];
-    default: return [];
+    case 'resources':
+      return [
+        ...(check.cpuQuery ? [read('prometheus', check.cpuQuery, 'CPU %', 'cpuQuery')] : []),
+        ...(check.memoryQuery ? [read('prometheus', check.memoryQuery, 'memory %', 'memoryQuery')] : []),
+      ];
+    case 'promql':
+      return [read('prometheus', check.query, 'value', 'query', check.appearsLater)];
+    default:
+      return [];
   }
 }
 
@@ -61,22 +89,74 @@ export function readsOf(check: ResilienceCheck): SeriesRead[] {
 export function missingRead(check: ResilienceCheck): { field: string; message: string } | undefined {
   switch (check.kind) {
     case 'breaker': {
-      if (check.preset) return check.breaker ? undefined : { field: 'breaker', message: `is required by preset "${check.preset}" (the breaker's name label, e.g. breaker: "payments")` };
+      if (check.preset)
+        return check.breaker
+          ? undefined
+          : {
+              field: 'breaker',
+              message: `is required by preset "${check.preset}" (the breaker's name label, e.g. breaker: "payments")`,
+            };
       if (check.states) return undefined;
       if (check.source === 'scrape') {
-        return check.metric ? undefined : { field: 'metric', message: 'is required to read a breaker from /metrics on your own service (e.g. metric: \'circuit_breaker_state{name="payments"}\', or states: { open: \'…{state="open"}\' }, or preset: "resilience4j")' };
+        return check.metric
+          ? undefined
+          : {
+              field: 'metric',
+              message:
+                'is required to read a breaker from /metrics on your own service (e.g. metric: \'circuit_breaker_state{name="payments"}\', or states: { open: \'…{state="open"}\' }, or preset: "resilience4j")',
+            };
       }
-      return check.query ? undefined : { field: 'query', message: 'is required for a breaker check on your own service: the PromQL of its state (e.g. query: \'max(circuit_breaker_state{name="payments"})\' with values: { open: 2, halfOpen: 1 }), or states: { open: \'max(…{state="open"})\' } for one-hot gauges, or preset: "resilience4j"' };
+      return check.query
+        ? undefined
+        : {
+            field: 'query',
+            message:
+              'is required for a breaker check on your own service: the PromQL of its state (e.g. query: \'max(circuit_breaker_state{name="payments"})\' with values: { open: 2, halfOpen: 1 }), or states: { open: \'max(…{state="open"})\' } for one-hot gauges, or preset: "resilience4j"',
+          };
     }
     case 'failover':
-      if (check.replicaQuery && check.minShare !== undefined && !check.totalQuery) return { field: 'totalQuery', message: 'is required by minShare: PromQL of all the traffic in the unit of replicaQuery (e.g. totalQuery: \'sum(rate(bank_calls_total[10s]))\')' };
-      return check.replicaQuery ? undefined : { field: 'replicaQuery', message: 'is required for a failover check on your own service: PromQL that is > 0 while the backup serves (e.g. replicaQuery: \'sum(rate(bank_calls_total{target="secondary"}[10s]))\')' };
+      if (check.replicaQuery && check.minShare !== undefined && !check.totalQuery)
+        return {
+          field: 'totalQuery',
+          message:
+            "is required by minShare: PromQL of all the traffic in the unit of replicaQuery (e.g. totalQuery: 'sum(rate(bank_calls_total[10s]))')",
+        };
+      return check.replicaQuery
+        ? undefined
+        : {
+            field: 'replicaQuery',
+            message:
+              'is required for a failover check on your own service: PromQL that is > 0 while the backup serves (e.g. replicaQuery: \'sum(rate(bank_calls_total{target="secondary"}[10s]))\')',
+          };
     case 'autoscaling':
-      if (check.source === 'scrape') return check.metric ? undefined : { field: 'metric', message: 'is required to read replicas from /metrics on your own service (e.g. metric: "app_replicas")' };
-      return check.query ? undefined : { field: 'query', message: 'is required for an autoscaling check on your own service: PromQL of the replica count (e.g. query: \'kube_deployment_status_replicas_available{deployment="payments"}\')' };
+      if (check.source === 'scrape')
+        return check.metric
+          ? undefined
+          : {
+              field: 'metric',
+              message: 'is required to read replicas from /metrics on your own service (e.g. metric: "app_replicas")',
+            };
+      return check.query
+        ? undefined
+        : {
+            field: 'query',
+            message:
+              'is required for an autoscaling check on your own service: PromQL of the replica count (e.g. query: \'kube_deployment_status_replicas_available{deployment="payments"}\')',
+          };
     case 'resources':
-      if (!check.cpuQuery) return { field: 'cpuQuery', message: 'is required for a resources check on your own service: PromQL of CPU in percent of its budget (e.g. cpuQuery: \'100 * max(rate(process_cpu_seconds_total{job="payments"}[10s]))\')' };
-      return check.memoryQuery ? undefined : { field: 'memoryQuery', message: 'is required for a resources check on your own service: PromQL of memory in percent of its budget (e.g. memoryQuery: \'100 * max(process_resident_memory_bytes{job="payments"}) / 536870912\')' };
+      if (!check.cpuQuery)
+        return {
+          field: 'cpuQuery',
+          message:
+            'is required for a resources check on your own service: PromQL of CPU in percent of its budget (e.g. cpuQuery: \'100 * max(rate(process_cpu_seconds_total{job="payments"}[10s]))\')',
+        };
+      return check.memoryQuery
+        ? undefined
+        : {
+            field: 'memoryQuery',
+            message:
+              'is required for a resources check on your own service: PromQL of memory in percent of its budget (e.g. memoryQuery: \'100 * max(process_resident_memory_bytes{job="payments"}) / 536870912\')',
+          };
     default:
       return undefined;
   }

@@ -1,10 +1,21 @@
 import { z } from 'zod';
 
-const proxy = z.string().min(1).describe('The Toxiproxy proxy to break (a name from toxiproxy.proxies, or one the stack provides).');
+const proxy = z
+  .string()
+  .min(1)
+  .describe('The Toxiproxy proxy to break (a name from toxiproxy.proxies, or one the stack provides).');
 const common = {
   proxy,
-  stream: z.enum(['upstream', 'downstream']).default('downstream').describe('Which direction the toxic acts on: "downstream" (responses, the default) or "upstream" (requests).'),
-  toxicity: z.number().min(0).max(1).default(1).describe('Share of connections the toxic applies to, 0 to 1 (Toxiproxy\'s toxicity; 1: all).'),
+  stream: z
+    .enum(['upstream', 'downstream'])
+    .default('downstream')
+    .describe('Which direction the toxic acts on: "downstream" (responses, the default) or "upstream" (requests).'),
+  toxicity: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .describe("Share of connections the toxic applies to, 0 to 1 (Toxiproxy's toxicity; 1: all)."),
 };
 const nonNegativeInt = z.int().min(0);
 const kind = <const K extends string>(name: K, meaning: string) => z.literal(name).describe(`"${name}": ${meaning}`);
@@ -17,10 +28,26 @@ export const faultSchema = z.discriminatedUnion('kind', [
     latencyMs: nonNegativeInt.describe('Delay added, in ms.'),
     jitterMs: nonNegativeInt.default(0).describe('Random variation of the delay, ± ms.'),
   }),
-  z.strictObject({ kind: kind('bandwidth', 'limits throughput'), ...common, rateKBps: nonNegativeInt.describe('Throughput cap, in KB/s.') }),
-  z.strictObject({ kind: kind('timeout', 'stops all data and closes the connection after a time (0: never closes)'), ...common, timeoutMs: nonNegativeInt.describe('When the connection is closed, in ms (0: held open, no data).') }),
-  z.strictObject({ kind: kind('reset_peer', 'resets connections (TCP RST)'), ...common, timeoutMs: nonNegativeInt.default(0).describe('Reset after this many ms (0: at once).') }),
-  z.strictObject({ kind: kind('slow_close', 'delays closing the connection'), ...common, delayMs: nonNegativeInt.describe('Delay before the close, in ms.') }),
+  z.strictObject({
+    kind: kind('bandwidth', 'limits throughput'),
+    ...common,
+    rateKBps: nonNegativeInt.describe('Throughput cap, in KB/s.'),
+  }),
+  z.strictObject({
+    kind: kind('timeout', 'stops all data and closes the connection after a time (0: never closes)'),
+    ...common,
+    timeoutMs: nonNegativeInt.describe('When the connection is closed, in ms (0: held open, no data).'),
+  }),
+  z.strictObject({
+    kind: kind('reset_peer', 'resets connections (TCP RST)'),
+    ...common,
+    timeoutMs: nonNegativeInt.default(0).describe('Reset after this many ms (0: at once).'),
+  }),
+  z.strictObject({
+    kind: kind('slow_close', 'delays closing the connection'),
+    ...common,
+    delayMs: nonNegativeInt.describe('Delay before the close, in ms.'),
+  }),
   z.strictObject({
     kind: kind('slicer', 'slices data into small packets'),
     ...common,
@@ -28,7 +55,11 @@ export const faultSchema = z.discriminatedUnion('kind', [
     sizeVariationBytes: nonNegativeInt.default(0).describe('Variation of the packet size, ± bytes.'),
     delayUs: nonNegativeInt.default(0).describe('Delay between packets, in µs.'),
   }),
-  z.strictObject({ kind: kind('limit_data', 'closes the connection after some bytes'), ...common, bytes: nonNegativeInt.describe('Bytes let through before the close.') }),
+  z.strictObject({
+    kind: kind('limit_data', 'closes the connection after some bytes'),
+    ...common,
+    bytes: nonNegativeInt.describe('Bytes let through before the close.'),
+  }),
   z.strictObject({ kind: kind('down', 'the dependency is unreachable (the proxy is disabled)'), proxy }),
 ]);
 
@@ -36,18 +67,33 @@ export type FaultInput = z.input<typeof faultSchema>;
 export type Fault = z.output<typeof faultSchema>;
 export type FaultKind = Fault['kind'];
 export const FAULT_KINDS: readonly FaultKind[] = [
-  'latency', 'bandwidth', 'timeout', 'reset_peer', 'slow_close', 'slicer', 'limit_data', 'down',
+  'latency',
+  'bandwidth',
+  'timeout',
+  'reset_peer',
+  'slow_close',
+  'slicer',
+  'limit_data',
+  'down',
 ];
 
 export function describeFault(fault: Fault): string {
   switch (fault.kind) {
-    case 'latency': return `${fault.proxy}: latency ${fault.latencyMs}ms ±${fault.jitterMs}ms`;
-    case 'bandwidth': return `${fault.proxy}: bandwidth ${fault.rateKBps} KB/s`;
-    case 'timeout': return `${fault.proxy}: timeout after ${fault.timeoutMs}ms`;
-    case 'reset_peer': return `${fault.proxy}: reset_peer after ${fault.timeoutMs}ms`;
-    case 'slow_close': return `${fault.proxy}: slow_close ${fault.delayMs}ms`;
-    case 'slicer': return `${fault.proxy}: slicer ${fault.averageSizeBytes}B ±${fault.sizeVariationBytes}B`;
-    case 'limit_data': return `${fault.proxy}: limit_data ${fault.bytes}B`;
-    case 'down': return `${fault.proxy}: down`;
+    case 'latency':
+      return `${fault.proxy}: latency ${fault.latencyMs}ms ±${fault.jitterMs}ms`;
+    case 'bandwidth':
+      return `${fault.proxy}: bandwidth ${fault.rateKBps} KB/s`;
+    case 'timeout':
+      return `${fault.proxy}: timeout after ${fault.timeoutMs}ms`;
+    case 'reset_peer':
+      return `${fault.proxy}: reset_peer after ${fault.timeoutMs}ms`;
+    case 'slow_close':
+      return `${fault.proxy}: slow_close ${fault.delayMs}ms`;
+    case 'slicer':
+      return `${fault.proxy}: slicer ${fault.averageSizeBytes}B ±${fault.sizeVariationBytes}B`;
+    case 'limit_data':
+      return `${fault.proxy}: limit_data ${fault.bytes}B`;
+    case 'down':
+      return `${fault.proxy}: down`;
   }
 }

@@ -19,20 +19,36 @@ export type GuardMetric = keyof typeof GUARD_METRICS;
 export const guardSchema = z
   .strictObject({
     name: z.string().min(1).optional().describe('A name for the guard in the report (default: "guard <n>").'),
-    metric: z.enum(Object.keys(GUARD_METRICS) as [GuardMetric, ...GuardMetric[]]).optional().describe('A load metric to watch each second: "http_req_failed" or "http_req_duration" (with trip).'),
+    metric: z
+      .enum(Object.keys(GUARD_METRICS) as [GuardMetric, ...GuardMetric[]])
+      .optional()
+      .describe('A load metric to watch each second: "http_req_failed" or "http_req_duration" (with trip).'),
     trip: z.string().optional().describe('When the metric trips the guard, k6 syntax: "rate>0.2", "p(99)>3000" (ms).'),
-    promql: z.string().min(1).optional().describe('Or: PromQL that trips the guard when it returns any sample (e.g. \'ALERTS{alertstate="firing",severity="critical"}\').'),
+    promql: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Or: PromQL that trips the guard when it returns any sample (e.g. \'ALERTS{alertstate="firing",severity="critical"}\').',
+      ),
     for: z
       .string()
-      .refine((text) => parseDurationMs(text) !== undefined, { error: 'is not a duration of at most 30 days (use "0s", "10s", "1m")' })
+      .refine((text) => parseDurationMs(text) !== undefined, {
+        error: 'is not a duration of at most 30 days (use "0s", "10s", "1m")',
+      })
       .default('0s')
-      .describe('How long the condition must hold without a break before the guard trips (like an alert\'s for).'),
+      .describe("How long the condition must hold without a break before the guard trips (like an alert's for)."),
     phases: z.array(z.string().min(1)).min(1).optional().describe('Only watch during these phases (default: all).'),
   })
   .superRefine((guard, ctx) => {
     if (guard.promql !== undefined) {
       if (guard.metric !== undefined || guard.trip !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['promql'], input: guard.promql, message: 'cannot be combined with metric/trip (a guard watches either a load metric or a PromQL expression)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['promql'],
+          input: guard.promql,
+          message: 'cannot be combined with metric/trip (a guard watches either a load metric or a PromQL expression)',
+        });
       }
       return;
     }
@@ -41,21 +57,28 @@ export const guardSchema = z
         code: 'custom',
         path: ['metric'],
         input: undefined,
-        message: 'is required (use metric: "http_req_failed" with trip: "rate>0.2", metric: "http_req_duration" with trip: "p(99)>3000", or promql: "…")',
+        message:
+          'is required (use metric: "http_req_failed" with trip: "rate>0.2", metric: "http_req_duration" with trip: "p(99)>3000", or promql: "…")',
       });
       return;
     }
     const threshold = guard.trip === undefined ? undefined : parseThreshold(guard.trip);
     const { aggregations, example } = GUARD_METRICS[guard.metric];
     if (!threshold || !(aggregations as readonly string[]).includes(threshold.aggregation.kind)) {
-      ctx.addIssue({ code: 'custom', path: ['trip'], input: guard.trip, message: `is not a trip condition for ${guard.metric} (use e.g. ${example})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trip'],
+        input: guard.trip,
+        message: `is not a trip condition for ${guard.metric} (use e.g. ${example})`,
+      });
     }
   });
 
 export type Guard = z.output<typeof guardSchema>;
 
 export function describeGuard(guard: Guard): string {
-  const condition = guard.promql !== undefined ? `PromQL ${guard.promql} returns a sample` : `${guard.metric} ${guard.trip}`;
+  const condition =
+    guard.promql !== undefined ? `PromQL ${guard.promql} returns a sample` : `${guard.metric} ${guard.trip}`;
   const hold = (parseDurationMs(guard.for) ?? 0) > 0 ? ` for ${guard.for}` : '';
   const phases = guard.phases ? ` (during ${guard.phases.join(', ')})` : '';
   return `${condition}${hold}${phases}`;

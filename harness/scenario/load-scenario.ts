@@ -28,14 +28,21 @@ async function readRawScenario(filePath: string): Promise<unknown> {
     if (TYPESCRIPT.has(extension)) await registerTsx();
     const module = (await import(pathToFileURL(path.resolve(filePath)).href)) as { default?: unknown };
     if (module.default === undefined) {
-      throw new OrdealError('ORDEAL_ERR_SCENARIO', `${filePath}: has no default export (end the file with \`export default defineScenario({ ... })\`)`);
+      throw new OrdealError(
+        'ORDEAL_ERR_SCENARIO',
+        `${filePath}: has no default export (end the file with \`export default defineScenario({ ... })\`)`,
+      );
     }
     return module.default;
   }
   const text = await readRegularFile(filePath, MAX_SCENARIO_BYTES).catch((cause: UnreadableFileError) => {
     // Not there, or not readable: said below as before. A FIFO, a device, a folder or a huge file: said here.
     if (cause.reason === 'unreadable') throw cause.cause;
-    throw new OrdealError('ORDEAL_ERR_USAGE', `${filePath}: ${cause.message} (give a scenario file: .ts, .js, .json, .yaml or .yml)`, { cause });
+    throw new OrdealError(
+      'ORDEAL_ERR_USAGE',
+      `${filePath}: ${cause.message} (give a scenario file: .ts, .js, .json, .yaml or .yml)`,
+      { cause },
+    );
   });
   if (extension === '.json') return JSON.parse(text);
   if (extension === '.yaml' || extension === '.yml') return parseYaml(text);
@@ -54,9 +61,17 @@ export async function loadScenario(filePath: string): Promise<Scenario> {
     if (error instanceof OrdealError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ERR_MODULE_NOT_FOUND') {
-      throw new OrdealError('ORDEAL_ERR_USAGE', `${filePath}: no such scenario file (check the path; bundled ones are in scenarios/)`, { cause: error });
+      throw new OrdealError(
+        'ORDEAL_ERR_USAGE',
+        `${filePath}: no such scenario file (check the path; bundled ones are in scenarios/)`,
+        { cause: error },
+      );
     }
-    throw new OrdealError('ORDEAL_ERR_SCENARIO', `${filePath}: cannot be read as a scenario: ${(error as Error).message}`, { cause: error });
+    throw new OrdealError(
+      'ORDEAL_ERR_SCENARIO',
+      `${filePath}: cannot be read as a scenario: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   return validateScenario(raw, filePath);
 }

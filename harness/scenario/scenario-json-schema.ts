@@ -13,6 +13,7 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   return {
     ...schema,
     title: 'ordeal scenario',
-    description: 'A load-and-chaos run: the requests, the phases (load levels, faults), the SLOs judged per phase, checks on the service\'s own signals, and guards that stop the run. See the README\'s "Scenarios" section.',
+    description:
+      'A load-and-chaos run: the requests, the phases (load levels, faults), the SLOs judged per phase, checks on the service\'s own signals, and guards that stop the run. See the README\'s "Scenarios" section.',
   };
 }

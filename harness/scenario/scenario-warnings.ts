@@ -12,7 +12,9 @@ export function scenarioWarnings(scenario: Scenario): string[] {
     (slo.http_req_duration ?? []).forEach((source, index) => {
       const threshold = parseThreshold(source);
       if (threshold && threshold.value < 1 && (threshold.operator === '<' || threshold.operator === '<=')) {
-        warnings.push(`slos[${sloIndex}].http_req_duration[${index}]: "${source}" asks for under ${threshold.value} ms; latencies are in milliseconds (did you mean "${source.replace(/[\d.]+$/, String(threshold.value * 1_000))}"?)`);
+        warnings.push(
+          `slos[${sloIndex}].http_req_duration[${index}]: "${source}" asks for under ${threshold.value} ms; latencies are in milliseconds (did you mean "${source.replace(/[\d.]+$/, String(threshold.value * 1_000))}"?)`,
+        );
       }
     }),
   );
@@ -31,7 +33,9 @@ function backToBackFaultWarnings(scenario: Scenario): string[] {
   scenario.phases.forEach((phase, index) => {
     const previous = scenario.phases[index - 1];
     if (!previous) return;
-    const shared = (phase.faults ?? []).map((f) => f.proxy).filter((proxy) => (previous.faults ?? []).some((f) => f.proxy === proxy));
+    const shared = (phase.faults ?? [])
+      .map((f) => f.proxy)
+      .filter((proxy) => (previous.faults ?? []).some((f) => f.proxy === proxy));
     const checked = scenario.checks.filter((c) => 'phase' in c && c.phase === phase.name);
     if (shared.length === 0 || checked.length === 0) return;
     warnings.push(

@@ -15,10 +15,17 @@ export function assertTargetAllowed(
   try {
     url = new URL(urlText);
   } catch (cause) {
-    throw new OrdealError('ORDEAL_ERR_SCENARIO', `${field}: "${urlText}" is not a URL (use e.g. "http://127.0.0.1:8080")`, { cause });
+    throw new OrdealError(
+      'ORDEAL_ERR_SCENARIO',
+      `${field}: "${urlText}" is not a URL (use e.g. "http://127.0.0.1:8080")`,
+      { cause },
+    );
   }
   if (url.protocol !== 'http:') {
-    throw new OrdealError('ORDEAL_ERR_SCENARIO', `${field}: "${urlText}" uses ${url.protocol} (ordeal drives plain http://)`);
+    throw new OrdealError(
+      'ORDEAL_ERR_SCENARIO',
+      `${field}: "${urlText}" uses ${url.protocol} (ordeal drives plain http://)`,
+    );
   }
   const host = url.hostname;
   if (!isHostAllowed(host, allowlist)) {

@@ -3,8 +3,7 @@
  * Hand-written: k6's own parser lives in Go, and no npm package parses this grammar.
  */
 export type Aggregation =
-  | { kind: 'percentile'; percentile: number }
-  | { kind: 'avg' | 'min' | 'max' | 'med' | 'rate' | 'count' | 'ratio' };
+  { kind: 'percentile'; percentile: number } | { kind: 'avg' | 'min' | 'max' | 'med' | 'rate' | 'count' | 'ratio' };
 
 export type ThresholdOperator = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
@@ -39,11 +38,17 @@ export function aggregationName(aggregation: Aggregation): string {
 
 export function compare(observed: number, operator: ThresholdOperator, expected: number): boolean {
   switch (operator) {
-    case '<': return observed < expected;
-    case '<=': return observed <= expected;
-    case '>': return observed > expected;
-    case '>=': return observed >= expected;
-    case '==': return observed === expected;
-    case '!=': return observed !== expected;
+    case '<':
+      return observed < expected;
+    case '<=':
+      return observed <= expected;
+    case '>':
+      return observed > expected;
+    case '>=':
+      return observed >= expected;
+    case '==':
+      return observed === expected;
+    case '!=':
+      return observed !== expected;
   }
 }

@@ -50,9 +50,23 @@ export function buildTimeline(scenario: Scenario, timeScale = 1): Timeline {
   let offsetMs = 0;
   const phases = scenario.phases.map((phase, index): PlannedPhase => {
     const durationMs = effectivePhaseMs((parseDurationMs(phase.duration) ?? 0) * timeScale);
-    const rate = phase.rate === undefined ? { from: 0, to: 0 } : typeof phase.rate === 'number' ? { from: phase.rate, to: phase.rate } : phase.rate;
+    const rate =
+      phase.rate === undefined
+        ? { from: 0, to: 0 }
+        : typeof phase.rate === 'number'
+          ? { from: phase.rate, to: phase.rate }
+          : phase.rate;
     const vus = scenario.load.model === 'closed' ? (phase.vus ?? scenario.load.connections) : undefined;
-    const planned = { index, name: phase.name, startOffsetMs: offsetMs, durationMs, fromRatePerSec: rate.from, toRatePerSec: rate.to, vus, faults: phase.faults };
+    const planned = {
+      index,
+      name: phase.name,
+      startOffsetMs: offsetMs,
+      durationMs,
+      fromRatePerSec: rate.from,
+      toRatePerSec: rate.to,
+      vus,
+      faults: phase.faults,
+    };
     offsetMs += durationMs;
     return planned;
   });
@@ -64,7 +78,14 @@ export function buildTimeline(scenario: Scenario, timeScale = 1): Timeline {
       for (const { metric, step, sources } of sloEntries(slo).entries) {
         for (const source of sources) {
           const threshold = parseThreshold(source);
-          if (threshold) checks.push({ phase: phaseName, metric, threshold, ...(afterMs ? { afterMs } : {}), ...(step !== undefined ? { step } : {}) });
+          if (threshold)
+            checks.push({
+              phase: phaseName,
+              metric,
+              threshold,
+              ...(afterMs ? { afterMs } : {}),
+              ...(step !== undefined ? { step } : {}),
+            });
         }
       }
     }

@@ -57,7 +57,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         : withHint(`${formatValue(input)} is not ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`);
     case 'unrecognized_keys': {
       // k6 users write `thresholds`; ordeal judges the same expressions per phase under `slos`.
-      const k6Hint = issue.path.length === 0 && issue.keys.includes('thresholds') ? ' (did you mean `slos`? ordeal takes k6\'s threshold expressions per phase: slos: [{ phases: ["peak"], http_req_duration: ["p(95)<500"] }])' : '';
+      const k6Hint =
+        issue.path.length === 0 && issue.keys.includes('thresholds')
+          ? ' (did you mean `slos`? ordeal takes k6\'s threshold expressions per phase: slos: [{ phases: ["peak"], http_req_duration: ["p(95)<500"] }])'
+          : '';
       return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${k6Hint || ' (check the spelling; `ordeal schema` prints every field)'}`;
     }
     case 'invalid_value':
@@ -71,7 +74,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'too_big': {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
       const relation = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
-      const what = issue.origin === 'array' ? 'must have a length' : issue.origin === 'string' ? 'must have a length' : 'must be';
+      const what =
+        issue.origin === 'array' ? 'must have a length' : issue.origin === 'string' ? 'must have a length' : 'must be';
       return issue.message.startsWith('Too')
         ? withHint(`${formatValue(input)} ${what} ${relation} ${String(bound)}`)
         : `${formatValue(input)} ${issue.message}`;
@@ -99,7 +103,8 @@ function tooDeep(data: unknown, limit: number): readonly PropertyKey[] | undefin
     const { value, path } = stack.pop()!;
     if (value === null || typeof value !== 'object') continue;
     if (path.length >= limit) return path;
-    for (const [key, child] of Object.entries(value)) stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
+    for (const [key, child] of Object.entries(value))
+      stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
   }
   return undefined;
 }
@@ -110,7 +115,10 @@ export function validateScenario(data: unknown, sourceName = 'scenario'): Scenar
   if (deep) {
     // Named by its field (requests[0].body), not by the 64 keys under it.
     const field = formatPath(deep.slice(0, deep.findIndex((key) => key === 'body') + 1 || 3));
-    throw new OrdealError('ORDEAL_ERR_SCENARIO', `${sourceName} is not a valid scenario:\n  ${field}: nests deeper than ${MAX_SCENARIO_DEPTH} levels (ordeal reads at most ${MAX_SCENARIO_DEPTH}; flatten it, or send it as a string)`);
+    throw new OrdealError(
+      'ORDEAL_ERR_SCENARIO',
+      `${sourceName} is not a valid scenario:\n  ${field}: nests deeper than ${MAX_SCENARIO_DEPTH} levels (ordeal reads at most ${MAX_SCENARIO_DEPTH}; flatten it, or send it as a string)`,
+    );
   }
   const result = scenarioSchema.safeParse(data, { reportInput: true });
   if (result.success) {
@@ -118,9 +126,7 @@ export function validateScenario(data: unknown, sourceName = 'scenario'): Scenar
     return result.data;
   }
   const lines = result.error.issues.map((issue) => `  ${formatPath(issue.path)}: ${describeIssue(issue)}`);
-  throw new OrdealError(
-    'ORDEAL_ERR_SCENARIO',
-    `${sourceName} is not a valid scenario:\n${lines.join('\n')}`,
-    { cause: result.error },
-  );
+  throw new OrdealError('ORDEAL_ERR_SCENARIO', `${sourceName} is not a valid scenario:\n${lines.join('\n')}`, {
+    cause: result.error,
+  });
 }

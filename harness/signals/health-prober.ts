@@ -41,9 +41,18 @@ export class HealthProber {
         const latencyMs = () => Math.max(0, this.clock.nowMs() - atMs);
         this.http.request(spec.url, { timeoutMs: this.timeoutMs, maxBodyBytes: MAX_HEALTH_BODY_BYTES }).then(
           (response) => {
-            const statusOk = spec.statuses ? spec.statuses.includes(response.status) : response.status >= 200 && response.status < 400;
+            const statusOk = spec.statuses
+              ? spec.statuses.includes(response.status)
+              : response.status >= 200 && response.status < 400;
             const bodyOk = spec.body === undefined || response.text().includes(spec.body);
-            this.record(probe, { atMs, ok: statusOk && bodyOk, status: response.status, path: spec.shownAs, latencyMs: latencyMs(), ...(statusOk && !bodyOk ? { note: `body without "${spec.body}"` } : {}) });
+            this.record(probe, {
+              atMs,
+              ok: statusOk && bodyOk,
+              status: response.status,
+              path: spec.shownAs,
+              latencyMs: latencyMs(),
+              ...(statusOk && !bodyOk ? { note: `body without "${spec.body}"` } : {}),
+            });
           },
           () => this.record(probe, { atMs, ok: false, status: null, path: spec.shownAs, latencyMs: latencyMs() }),
         );
@@ -72,15 +81,23 @@ export class HealthProber {
 }
 
 /** The probes a scenario's health section names: live/ready/startup on the target's origin, then its named probes. */
-export function probeSpecs(baseUrl: URL, health: { paths: Record<string, string>; probes?: Record<string, { url: string; status?: number | number[]; body?: string }> }): Map<string, ProbeSpec> {
+export function probeSpecs(
+  baseUrl: URL,
+  health: {
+    paths: Record<string, string>;
+    probes?: Record<string, { url: string; status?: number | number[]; body?: string }>;
+  },
+): Map<string, ProbeSpec> {
   const specs = new Map<string, ProbeSpec>();
   const onTarget = (path: string, probe: string): URL => {
     const url = new URL(path, baseUrl);
     // The schema accepts paths only here; this keeps it so for any caller.
-    if (url.origin !== baseUrl.origin) throw new Error(`health probe "${probe}": ${path} leaves the target's origin ${baseUrl.origin}`);
+    if (url.origin !== baseUrl.origin)
+      throw new Error(`health probe "${probe}": ${path} leaves the target's origin ${baseUrl.origin}`);
     return url;
   };
-  for (const [probe, path] of Object.entries(health.paths)) specs.set(probe, { url: onTarget(path, probe), shownAs: path });
+  for (const [probe, path] of Object.entries(health.paths))
+    specs.set(probe, { url: onTarget(path, probe), shownAs: path });
   for (const [probe, spec] of Object.entries(health.probes ?? {})) {
     const url = spec.url.startsWith('/') ? onTarget(spec.url, probe) : new URL(spec.url);
     specs.set(probe, {

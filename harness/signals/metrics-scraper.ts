@@ -6,7 +6,6 @@ import { matchesSelector, parseMetricSelector, type MetricSelector } from './met
 import type { SeriesResult, TimePoint } from './recorded-signals.ts';
 import { scrapeKey } from './scrape-key.ts';
 
-
 /** Prometheus' own default scrape body limit is unlimited; a big service exposes a few MB. Beyond this, the scrape fails. */
 const MAX_SCRAPE_BYTES = 16 * 1024 * 1024;
 
@@ -29,7 +28,11 @@ export class MetricsScraper {
     private readonly timeoutMs: number,
     private readonly clock: Clock = systemClock,
   ) {
-    this.selectors = [...new Set(selectors)].map((text) => ({ text, selector: parseMetricSelector(text)!, points: [] }));
+    this.selectors = [...new Set(selectors)].map((text) => ({
+      text,
+      selector: parseMetricSelector(text)!,
+      points: [],
+    }));
   }
 
   start(): void {
@@ -51,7 +54,11 @@ export class MetricsScraper {
     const families = parsePrometheusTextFormat(text);
     for (const entry of this.selectors) {
       const family = families.filter((f) => f.name === entry.selector.name);
-      const values = family.flatMap((f) => f.metrics.filter((m) => matchesSelector(entry.selector, f.name, m.labels)).map((m) => Number(m.value))).filter(Number.isFinite);
+      const values = family
+        .flatMap((f) =>
+          f.metrics.filter((m) => matchesSelector(entry.selector, f.name, m.labels)).map((m) => Number(m.value)),
+        )
+        .filter(Number.isFinite);
       // The metric is exported but no sample has these labels (a state or target never seen): 0, as Prometheus would count it.
       if (values.length > 0) entry.points.push({ atMs, value: Math.max(...values) });
       else if (family.length > 0) entry.points.push({ atMs, value: 0 });

@@ -1,12 +1,21 @@
 import { redactUrl } from '../net/redact-url.ts';
-import { instantQuery, metricNames, prometheusOffsetMs, rangeQuery, type PrometheusEndpoint, type RangeSeries } from './prometheus-api.ts';
+import {
+  instantQuery,
+  metricNames,
+  prometheusOffsetMs,
+  rangeQuery,
+  type PrometheusEndpoint,
+  type RangeSeries,
+} from './prometheus-api.ts';
 import { metricNamesIn } from './promql-metric-names.ts';
 import type { FiringAlert, RecordedSignals, SeriesResult, TimePoint } from './recorded-signals.ts';
 
 const STEP_SEC = 1;
 
 function pointsOf(series: RangeSeries): TimePoint[] {
-  return series.values.map(([atSec, value]) => ({ atMs: Math.round(atSec * 1_000), value: Number(value) })).filter((p) => Number.isFinite(p.value));
+  return series.values
+    .map(([atSec, value]) => ({ atMs: Math.round(atSec * 1_000), value: Number(value) }))
+    .filter((p) => Number.isFinite(p.value));
 }
 
 /**
@@ -21,7 +30,8 @@ function absentOrMissing(query: string, known: ReadonlySet<string>, startMs: num
   if (names.length === 0) return { points: [] };
   if (missing.length > 0) return { points: [], missingMetrics: missing };
   const points: TimePoint[] = [];
-  for (let atMs = Math.ceil(startMs / 1_000) * 1_000; atMs <= endMs; atMs += STEP_SEC * 1_000) points.push({ atMs, value: 0 });
+  for (let atMs = Math.ceil(startMs / 1_000) * 1_000; atMs <= endMs; atMs += STEP_SEC * 1_000)
+    points.push({ atMs, value: 0 });
   return { points, absentSeries: true };
 }
 
@@ -71,13 +81,23 @@ export async function collectPrometheusSignals(
       }
       series.set(query, { points });
     } catch (error) {
-      series.set(query, { error: `Prometheus at ${redactUrl(endpoint.url)} did not answer "${query}": ${(error as Error).message}` });
+      series.set(query, {
+        error: `Prometheus at ${redactUrl(endpoint.url)} did not answer "${query}": ${(error as Error).message}`,
+      });
     }
   }
   let alerts: RecordedSignals['alerts'];
   try {
     const firing = new Map<string, FiringAlert>();
-    for (const s of await rangeQuery(endpoint, 'ALERTS{alertstate="firing"}', startMs, endMs, STEP_SEC, undefined, offsetMs)) {
+    for (const s of await rangeQuery(
+      endpoint,
+      'ALERTS{alertstate="firing"}',
+      startMs,
+      endMs,
+      STEP_SEC,
+      undefined,
+      offsetMs,
+    )) {
       const name = s.metric.alertname ?? 'unknown';
       const entry = firing.get(name) ?? { severity: s.metric.severity ?? 'none', points: [], series: [] };
       entry.points.push(...pointsOf(s));
@@ -86,7 +106,9 @@ export async function collectPrometheusSignals(
     }
     alerts = { firing };
   } catch (error) {
-    alerts = { error: `Prometheus at ${redactUrl(endpoint.url)} did not answer the alerts query: ${(error as Error).message}` };
+    alerts = {
+      error: `Prometheus at ${redactUrl(endpoint.url)} did not answer the alerts query: ${(error as Error).message}`,
+    };
   }
   return { series, alerts };
 }

@@ -11,7 +11,8 @@ export function metricNamesIn(promql: string): string[] {
   const text = (from: number, to: number) => promql.slice(from, to);
   parser.parse(promql).iterate({
     enter(node) {
-      if (node.name === 'Identifier' && node.node.parent?.name === 'VectorSelector') names.add(text(node.from, node.to));
+      if (node.name === 'Identifier' && node.node.parent?.name === 'VectorSelector')
+        names.add(text(node.from, node.to));
       if (node.name === 'UnquotedLabelMatcher') {
         const label = node.node.getChild('LabelName');
         const op = node.node.getChild('MatchOp');

@@ -9,7 +9,8 @@ export interface VectorSelector {
   matchers: { label: string; op: MatchOp; value: string }[];
 }
 
-const unquote = (literal: string): string => (literal.startsWith('"') ? (JSON.parse(literal) as string) : literal.slice(1, -1).replace(/\\(.)/g, '$1'));
+const unquote = (literal: string): string =>
+  literal.startsWith('"') ? (JSON.parse(literal) as string) : literal.slice(1, -1).replace(/\\(.)/g, '$1');
 
 /**
  * The vector selectors a PromQL expression reads, from the Prometheus
@@ -31,7 +32,11 @@ export function selectorsIn(promql: string): VectorSelector[] {
         const op = matcher.getChild('MatchOp');
         const value = matcher.getChild('StringLiteral');
         if (!label || !op || !value) continue;
-        const entry = { label: text(label.from, label.to), op: text(op.from, op.to) as MatchOp, value: unquote(text(value.from, value.to)) };
+        const entry = {
+          label: text(label.from, label.to),
+          op: text(op.from, op.to) as MatchOp,
+          value: unquote(text(value.from, value.to)),
+        };
         if (entry.label === '__name__' && entry.op === '=') selector.name = entry.value;
         else selector.matchers.push(entry);
       }
@@ -67,5 +72,7 @@ export function labelsKeptBy(promql: string): string[] | undefined {
   const modifier = top.getChild('AggregateModifier');
   if (!modifier) return [];
   if (!modifier.getChild('By')) return undefined;
-  return (modifier.getChild('GroupingLabels')?.getChildren('LabelName') ?? []).map((label) => promql.slice(label.from, label.to));
+  return (modifier.getChild('GroupingLabels')?.getChildren('LabelName') ?? []).map((label) =>
+    promql.slice(label.from, label.to),
+  );
 }

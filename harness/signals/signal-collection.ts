@@ -12,7 +12,11 @@ import { emptySignals, type RecordedSignals } from './recorded-signals.ts';
 /** Prometheus scrapes and evaluates the last seconds after the load ends; they are read back after this. */
 export const PROMETHEUS_SETTLE_MS = 2_000;
 
-const DEFAULT_HEALTH = { interval: '1s', timeout: '3s', paths: { live: '/health/live', ready: '/health/ready', startup: '/health/startup' } };
+const DEFAULT_HEALTH = {
+  interval: '1s',
+  timeout: '3s',
+  paths: { live: '/health/live', ready: '/health/ready', startup: '/health/startup' },
+};
 
 export interface SignalSources {
   scenario: Scenario;
@@ -35,12 +39,25 @@ export class SignalCollection {
     const { scenario, http, targetUrl } = sources;
     if (scenario.health !== undefined || scenario.checks.some((c) => c.kind === 'health')) {
       const health = scenario.health ?? DEFAULT_HEALTH;
-      this.prober = new HealthProber(http, probeSpecs(targetUrl, health), parseDurationMs(health.interval)!, parseDurationMs(health.timeout)!, sources.clock);
+      this.prober = new HealthProber(
+        http,
+        probeSpecs(targetUrl, health),
+        parseDurationMs(health.interval)!,
+        parseDurationMs(health.timeout)!,
+        sources.clock,
+      );
     }
     const selectors = scrapeSelectorsFor(scenario.checks);
     if (selectors.length > 0) {
       const url = new URL(scenario.scrape?.url ?? '/metrics', targetUrl);
-      this.scraper = new MetricsScraper(http, url, selectors, parseDurationMs(scenario.scrape?.interval ?? '1s')!, 3_000, sources.clock);
+      this.scraper = new MetricsScraper(
+        http,
+        url,
+        selectors,
+        parseDurationMs(scenario.scrape?.interval ?? '1s')!,
+        3_000,
+        sources.clock,
+      );
     }
   }
 
@@ -61,7 +78,10 @@ export class SignalCollection {
     const nowMs = clock.nowMs();
     if (!prometheus) return { signals: { ...emptySignals(), series: scraped, health }, observedUntilMs: nowMs };
     const fromPrometheus = await collectPrometheusSignals(prometheus, queriesFor(scenario.checks), fromMs, nowMs);
-    return { signals: { ...fromPrometheus, series: new Map([...fromPrometheus.series, ...scraped]), health }, observedUntilMs: nowMs - PROMETHEUS_SETTLE_MS };
+    return {
+      signals: { ...fromPrometheus, series: new Map([...fromPrometheus.series, ...scraped]), health },
+      observedUntilMs: nowMs - PROMETHEUS_SETTLE_MS,
+    };
   }
 
   /** Stops probing and scraping, and reads nothing more (a run that failed part-way). */
@@ -78,7 +98,15 @@ export class SignalCollection {
     const observedUntilMs = clock.nowMs();
     if (!prometheus) return { signals: { ...emptySignals(), series: scraped, health }, observedUntilMs };
     await clock.sleep(PROMETHEUS_SETTLE_MS);
-    const fromPrometheus = await collectPrometheusSignals(prometheus, queriesFor(scenario.checks), fromMs, clock.nowMs());
-    return { signals: { ...fromPrometheus, series: new Map([...fromPrometheus.series, ...scraped]), health }, observedUntilMs };
+    const fromPrometheus = await collectPrometheusSignals(
+      prometheus,
+      queriesFor(scenario.checks),
+      fromMs,
+      clock.nowMs(),
+    );
+    return {
+      signals: { ...fromPrometheus, series: new Map([...fromPrometheus.series, ...scraped]), health },
+      observedUntilMs,
+    };
   }
 }

@@ -55,7 +55,9 @@ export class HdrHistogramMetric {
   get(): { name: string; help: string; type: 'histogram'; aggregator: 'sum'; values: MetricValueWithName<string>[] } {
     const values: MetricValueWithName<string>[] = [];
     for (const [phase, entry] of this.series) {
-      this.boundsSec.forEach((bound, i) => values.push({ metricName: `${this.name}_bucket`, labels: { phase, le: bound }, value: entry.buckets[i]! }));
+      this.boundsSec.forEach((bound, i) =>
+        values.push({ metricName: `${this.name}_bucket`, labels: { phase, le: bound }, value: entry.buckets[i]! }),
+      );
       values.push({ metricName: `${this.name}_bucket`, labels: { phase, le: '+Inf' }, value: entry.count });
       values.push({ metricName: `${this.name}_sum`, labels: { phase }, value: entry.sum });
       values.push({ metricName: `${this.name}_count`, labels: { phase }, value: entry.count });

@@ -28,5 +28,9 @@ export async function startMetricsEndpoint(registry: Registry, port: number): Pr
       server.closeAllConnections();
       server.close(() => resolve());
     });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`, stop, [Symbol.asyncDispose]: stop };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }

@@ -11,15 +11,57 @@ import { HdrHistogramMetric } from './hdr-histogram-metric.ts';
  */
 export class RunTelemetry {
   readonly registry = new Registry();
-  private readonly requests = new Counter({ name: 'ordeal_requests_total', help: 'Requests completed (or failed), by phase', labelNames: ['phase'], registers: [this.registry] });
-  private readonly errors = new Counter({ name: 'ordeal_errors_total', help: 'Failed requests, by phase and kind (http_4xx, http_5xx, timeout, connection)', labelNames: ['phase', 'kind'], registers: [this.registry] });
-  private readonly dropped = new Counter({ name: 'ordeal_dropped_arrivals_total', help: 'Open-model arrivals not sent because the in-flight cap was full, by phase', labelNames: ['phase'], registers: [this.registry] });
-  private readonly latency = new HdrHistogramMetric('ordeal_request_duration_seconds', 'Request latency from the intended send time, by phase', this.registry);
-  private readonly phase = new Gauge({ name: 'ordeal_phase_active', help: '1 for the phase running now, 0 for the others', labelNames: ['phase', 'index'], registers: [this.registry] });
-  private readonly targetRate = new Gauge({ name: 'ordeal_target_rate_per_second', help: 'Intended arrivals per second now', registers: [this.registry] });
-  private readonly achievedRate = new Gauge({ name: 'ordeal_achieved_rate_per_second', help: 'Requests completed in the last whole second', registers: [this.registry] });
-  private readonly faults = new Gauge({ name: 'ordeal_fault_active', help: '1 while a fault is in place, by proxy and kind', labelNames: ['proxy', 'kind', 'fault'], registers: [this.registry] });
-  private readonly info = new Gauge({ name: 'ordeal_run_info', help: 'The run in progress (value 1)', labelNames: ['run_id', 'scenario'], registers: [this.registry] });
+  private readonly requests = new Counter({
+    name: 'ordeal_requests_total',
+    help: 'Requests completed (or failed), by phase',
+    labelNames: ['phase'],
+    registers: [this.registry],
+  });
+  private readonly errors = new Counter({
+    name: 'ordeal_errors_total',
+    help: 'Failed requests, by phase and kind (http_4xx, http_5xx, timeout, connection)',
+    labelNames: ['phase', 'kind'],
+    registers: [this.registry],
+  });
+  private readonly dropped = new Counter({
+    name: 'ordeal_dropped_arrivals_total',
+    help: 'Open-model arrivals not sent because the in-flight cap was full, by phase',
+    labelNames: ['phase'],
+    registers: [this.registry],
+  });
+  private readonly latency = new HdrHistogramMetric(
+    'ordeal_request_duration_seconds',
+    'Request latency from the intended send time, by phase',
+    this.registry,
+  );
+  private readonly phase = new Gauge({
+    name: 'ordeal_phase_active',
+    help: '1 for the phase running now, 0 for the others',
+    labelNames: ['phase', 'index'],
+    registers: [this.registry],
+  });
+  private readonly targetRate = new Gauge({
+    name: 'ordeal_target_rate_per_second',
+    help: 'Intended arrivals per second now',
+    registers: [this.registry],
+  });
+  private readonly achievedRate = new Gauge({
+    name: 'ordeal_achieved_rate_per_second',
+    help: 'Requests completed in the last whole second',
+    registers: [this.registry],
+  });
+  private readonly faults = new Gauge({
+    name: 'ordeal_fault_active',
+    help: '1 while a fault is in place, by proxy and kind',
+    labelNames: ['proxy', 'kind', 'fault'],
+    registers: [this.registry],
+  });
+  private readonly info = new Gauge({
+    name: 'ordeal_run_info',
+    help: 'The run in progress (value 1)',
+    labelNames: ['run_id', 'scenario'],
+    registers: [this.registry],
+  });
 
   constructor(events: RunEvents, scenarioName: string) {
     let phases: { name: string; index: number }[] = [];
@@ -37,8 +79,12 @@ export class RunTelemetry {
       for (const p of phases) this.phase.set({ phase: p.name, index: String(p.index) }, p.name === phase.name ? 1 : 0);
     });
     events.on('phaseEnded', ({ phase }) => this.phase.set({ phase: phase.name, index: String(phase.index) }, 0));
-    events.on('faultApplied', ({ fault }) => this.faults.set({ proxy: fault.fault.proxy, kind: fault.fault.kind, fault: fault.id }, 1));
-    events.on('faultRemoved', ({ fault }) => this.faults.set({ proxy: fault.fault.proxy, kind: fault.fault.kind, fault: fault.id }, 0));
+    events.on('faultApplied', ({ fault }) =>
+      this.faults.set({ proxy: fault.fault.proxy, kind: fault.fault.kind, fault: fault.id }, 1),
+    );
+    events.on('faultRemoved', ({ fault }) =>
+      this.faults.set({ proxy: fault.fault.proxy, kind: fault.fault.kind, fault: fault.id }, 0),
+    );
     events.on('progress', (p) => {
       this.targetRate.set(p.targetRatePerSec);
       this.achievedRate.set(p.achievedRatePerSec);
@@ -47,7 +93,8 @@ export class RunTelemetry {
       for (const bucket of buckets) {
         this.requests.inc({ phase: bucket.phase }, bucket.requests);
         this.dropped.inc({ phase: bucket.phase }, bucket.dropped);
-        for (const kind of ERROR_KINDS) if (bucket.errors[kind] > 0) this.errors.inc({ phase: bucket.phase, kind }, bucket.errors[kind]);
+        for (const kind of ERROR_KINDS)
+          if (bucket.errors[kind] > 0) this.errors.inc({ phase: bucket.phase, kind }, bucket.errors[kind]);
         this.latency.add(bucket.phase, bucket.latency);
       }
     });

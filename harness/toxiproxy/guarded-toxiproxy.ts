@@ -87,4 +87,3 @@ export function guardedToxiproxy(url: string, http: GuardedHttp, timeoutMs = 5_0
   client.api = new GuardedToxiproxyApi(http, credentials, timeoutMs) as unknown as Toxiproxy['api'];
   return client;
 }
-

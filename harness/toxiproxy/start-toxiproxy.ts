@@ -21,12 +21,28 @@ export interface StartedToxiproxy {
  * host network. "auto": the binary if one is installed, else a container if
  * Docker answers, else the binary built with Go.
  */
-export async function startToxiproxy(provider: ToxiproxyProvider = 'auto', onSpawn?: (pid: number | undefined) => void): Promise<StartedToxiproxy> {
-  const useContainer = provider === 'container' || (provider === 'auto' && !(await findToxiproxyServer()) && (await dockerAnswers()));
+export async function startToxiproxy(
+  provider: ToxiproxyProvider = 'auto',
+  onSpawn?: (pid: number | undefined) => void,
+): Promise<StartedToxiproxy> {
+  const useContainer =
+    provider === 'container' || (provider === 'auto' && !(await findToxiproxyServer()) && (await dockerAnswers()));
   if (useContainer) {
     const container = await new ToxiproxyContainer().start();
-    return { url: container.url, client: container.client, description: `container ${container.containerId.slice(0, 12)}`, containerId: container.containerId, stop: () => container.stop() };
+    return {
+      url: container.url,
+      client: container.client,
+      description: `container ${container.containerId.slice(0, 12)}`,
+      containerId: container.containerId,
+      stop: () => container.stop(),
+    };
   }
   const server = await new ToxiproxyServer().withOnSpawn((pid) => onSpawn?.(pid)).start();
-  return { url: server.url, client: server.client, description: `toxiproxy-server (pid ${server.pid})`, pid: server.pid, stop: () => server.stop() };
+  return {
+    url: server.url,
+    client: server.client,
+    description: `toxiproxy-server (pid ${server.pid})`,
+    pid: server.pid,
+    stop: () => server.stop(),
+  };
 }

@@ -48,7 +48,9 @@ export interface ToxiproxyLookup {
 }
 
 /** Finds toxiproxy-server: explicit path, then $ORDEAL_TOXIPROXY_SERVER, then PATH, then the project cache. */
-export async function findToxiproxyServer(lookup: ToxiproxyLookup = {}): Promise<{ path: string; source: ToxiproxySource } | undefined> {
+export async function findToxiproxyServer(
+  lookup: ToxiproxyLookup = {},
+): Promise<{ path: string; source: ToxiproxySource } | undefined> {
   const env = lookup.env ?? process.env;
   const named: [string | undefined, ToxiproxySource, string][] = [
     [lookup.explicitPath, 'option', 'the --toxiproxy-server option'],
@@ -57,7 +59,10 @@ export async function findToxiproxyServer(lookup: ToxiproxyLookup = {}): Promise
   for (const [candidate, source, label] of named) {
     if (!candidate) continue;
     if (await isExecutable(candidate)) return { path: candidate, source };
-    throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `${label}: "${candidate}" is not an executable file (unset it, or point it at toxiproxy-server)`);
+    throw new OrdealError(
+      'ORDEAL_ERR_TOXIPROXY',
+      `${label}: "${candidate}" is not an executable file (unset it, or point it at toxiproxy-server)`,
+    );
   }
   for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(dir, BINARY_NAME);
@@ -96,7 +101,9 @@ export async function buildToxiproxyServer(cacheDir = projectCacheDir()): Promis
   }
 }
 
-export async function ensureToxiproxyServer(lookup: ToxiproxyLookup = {}): Promise<{ path: string; source: ToxiproxySource }> {
+export async function ensureToxiproxyServer(
+  lookup: ToxiproxyLookup = {},
+): Promise<{ path: string; source: ToxiproxySource }> {
   const found = await findToxiproxyServer(lookup);
   if (found) return found;
   return { path: await buildToxiproxyServer(lookup.cacheDir ?? projectCacheDir(lookup.env)), source: 'built' };

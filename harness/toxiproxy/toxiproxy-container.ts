@@ -37,7 +37,11 @@ async function testcontainers(): Promise<typeof import('testcontainers')> {
     return await import('testcontainers');
   } catch (cause) {
     // An optional dependency: installed with --omit=optional, the container provider is not there.
-    throw new OrdealError('ORDEAL_ERR_TOXIPROXY', 'the container provider needs the testcontainers package (npm install testcontainers), or build toxiproxy-server with Go (scripts/setup.sh)', { cause });
+    throw new OrdealError(
+      'ORDEAL_ERR_TOXIPROXY',
+      'the container provider needs the testcontainers package (npm install testcontainers), or build toxiproxy-server with Go (scripts/setup.sh)',
+      { cause },
+    );
   }
 }
 
@@ -116,16 +120,27 @@ export class ToxiproxyContainer {
     } catch (cause) {
       await started?.stop({ timeout: 0, remove: true }).catch(() => undefined);
       await removeLabelled(getContainerRuntimeClient, id);
-      throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `Toxiproxy container (${this.image}) did not start: ${(cause as Error).message} (is the image available? docker pull ${this.image})`, { cause });
+      throw new OrdealError(
+        'ORDEAL_ERR_TOXIPROXY',
+        `Toxiproxy container (${this.image}) did not start: ${(cause as Error).message} (is the image available? docker pull ${this.image})`,
+        { cause },
+      );
     }
   }
 }
 
 async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
-  await waitUntil(async () => (await fetch(`${url}/version`, { signal: AbortSignal.timeout(1_000) })).ok, { timeoutMs, intervalMs: 100, what: `an answer on ${url}` });
+  await waitUntil(async () => (await fetch(`${url}/version`, { signal: AbortSignal.timeout(1_000) })).ok, {
+    timeoutMs,
+    intervalMs: 100,
+    what: `an answer on ${url}`,
+  });
 }
 
-async function removeLabelled(getClient: typeof import('testcontainers').getContainerRuntimeClient, id: string): Promise<void> {
+async function removeLabelled(
+  getClient: typeof import('testcontainers').getContainerRuntimeClient,
+  id: string,
+): Promise<void> {
   try {
     const client = await getClient();
     const containers = await client.container.list();

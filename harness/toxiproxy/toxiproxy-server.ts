@@ -85,7 +85,11 @@ export class ToxiproxyServer {
     }
   }
 
-  private async waitUntilAnswering(started: StartedToxiproxyServer, child: ChildProcess, output: OutputTail): Promise<void> {
+  private async waitUntilAnswering(
+    started: StartedToxiproxyServer,
+    child: ChildProcess,
+    output: OutputTail,
+  ): Promise<void> {
     let spawnError: Error | undefined;
     child.once('error', (error) => (spawnError = error));
     const exited = (): OrdealError =>
@@ -105,7 +109,11 @@ export class ToxiproxyServer {
       );
     } catch (error) {
       if (spawnError || child.exitCode !== null) throw exited();
-      throw new OrdealError('ORDEAL_ERR_TOXIPROXY', `toxiproxy-server did not answer on ${started.url} within ${this.startTimeoutMs}ms: ${output.text() || '(no output)'}`, { cause: error });
+      throw new OrdealError(
+        'ORDEAL_ERR_TOXIPROXY',
+        `toxiproxy-server did not answer on ${started.url} within ${this.startTimeoutMs}ms: ${output.text() || '(no output)'}`,
+        { cause: error },
+      );
     }
   }
 }

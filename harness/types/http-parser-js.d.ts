@@ -9,7 +9,12 @@ declare module 'http-parser-js' {
     initialize(type: 'RESPONSE'): void;
     execute(chunk: Buffer): number | Error;
     finish(): void | Error;
-    [HTTPParser.kOnHeadersComplete]: (info: { statusCode: number; shouldKeepAlive: boolean; upgrade: boolean; headers: string[] }) => number | boolean | void;
+    [HTTPParser.kOnHeadersComplete]: (info: {
+      statusCode: number;
+      shouldKeepAlive: boolean;
+      upgrade: boolean;
+      headers: string[];
+    }) => number | boolean | void;
     [HTTPParser.kOnBody]: (chunk: Buffer, start: number, length: number) => void;
     [HTTPParser.kOnMessageComplete]: () => void;
   }

@@ -56,7 +56,12 @@ const inconclusive = (check: CheckResult, reason: string): CheckResult =>
   check.status === 'inconclusive' ? check : { ...check, status: 'inconclusive', passed: false, reason };
 
 /** A signal check's results, made inconclusive when the wall clock moved under what it reads. Pure. */
-export function withWallClockEvidence(check: ResilienceCheck, results: CheckResult[], record: ClockRecord | undefined, startedAtMs: number): CheckResult[] {
+export function withWallClockEvidence(
+  check: ResilienceCheck,
+  results: CheckResult[],
+  record: ClockRecord | undefined,
+  startedAtMs: number,
+): CheckResult[] {
   const doubt = readsWallStamped(check) ? wallClockDoubt(record, startedAtMs) : undefined;
   return doubt ? results.map((r) => inconclusive(r, doubt)) : results;
 }
@@ -66,13 +71,23 @@ export function withWallClockEvidence(check: ResilienceCheck, results: CheckResu
  * inconclusive: evidence is missing for that stretch (no sends, no probes, no
  * look at the faults), whatever the numbers say. Pure.
  */
-export function withoutStalls(checks: CheckResult[], windows: ReadonlyMap<string, PhaseWindow>, record: ClockRecord | undefined, startedAtMs: number): CheckResult[] {
+export function withoutStalls(
+  checks: CheckResult[],
+  windows: ReadonlyMap<string, PhaseWindow>,
+  record: ClockRecord | undefined,
+  startedAtMs: number,
+): CheckResult[] {
   return checks.map((check) => {
     const stalls = stallsIn(record, windows.get(check.phase));
     if (stalls.length === 0) return check;
     const when = stalls.map((s) => `from ${since(s.fromMs, startedAtMs)} to ${since(s.toMs, startedAtMs)}`).join(', ');
     // The root cause of whatever else is missing there (a generator behind, a signal without data): said instead.
-    return { ...check, status: 'inconclusive', passed: false, reason: `ordeal was not running ${when} (its process stalled: a SIGSTOP, a frozen VM, CPU starvation): this phase has a hole in its evidence` };
+    return {
+      ...check,
+      status: 'inconclusive',
+      passed: false,
+      reason: `ordeal was not running ${when} (its process stalled: a SIGSTOP, a frozen VM, CPU starvation): this phase has a hole in its evidence`,
+    };
   });
 }
 
@@ -81,9 +96,14 @@ export function clockWarnings(record: ClockRecord | undefined, startedAtMs: numb
   if (!record) return [];
   const warnings: string[] = [];
   for (const s of record.stalls) {
-    warnings.push(`ordeal was not running from ${since(s.fromMs, startedAtMs)} to ${since(s.toMs, startedAtMs)} (${seconds(s.toMs - s.fromMs)}; a stall over ${seconds(record.stallBoundMs)}): the checks of the phases it overlaps are inconclusive`);
+    warnings.push(
+      `ordeal was not running from ${since(s.fromMs, startedAtMs)} to ${since(s.toMs, startedAtMs)} (${seconds(s.toMs - s.fromMs)}; a stall over ${seconds(record.stallBoundMs)}): the checks of the phases it overlaps are inconclusive`,
+    );
   }
   const doubt = wallClockDoubt(record, startedAtMs);
-  if (doubt) warnings.push(`${doubt}; checks on Prometheus' signals are inconclusive. ordeal's own timing (phases, schedules, latencies) runs on the monotonic clock and is unaffected`);
+  if (doubt)
+    warnings.push(
+      `${doubt}; checks on Prometheus' signals are inconclusive. ordeal's own timing (phases, schedules, latencies) runs on the monotonic clock and is unaffected`,
+    );
   return warnings;
 }

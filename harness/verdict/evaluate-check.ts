@@ -33,19 +33,27 @@ function observe(metric: SloMetric, threshold: Threshold, stats: PhaseStats): Ob
   if (metric === 'http_reqs') {
     if (aggregation.kind === 'count') return { value: stats.requests };
     if (aggregation.kind === 'rate') return { value: stats.achievedRate ?? 0 };
-    return stats.targetRate ? { value: (stats.achievedIterationRate ?? 0) / stats.targetRate } : { missing: 'the phase has no target rate' };
+    return stats.targetRate
+      ? { value: (stats.achievedIterationRate ?? 0) / stats.targetRate }
+      : { missing: 'the phase has no target rate' };
   }
   if (stats.requests === 0) return { missing: 'no request completed in this phase' };
   if (metric === 'http_req_failed') return { value: stats.errorRate ?? 0 };
   const latency = stats.latencyMs;
   if (!latency) return { missing: 'no response arrived in this phase, so there is no latency to judge' };
   switch (aggregation.kind) {
-    case 'percentile': return { value: percentileMs(stats.latency, aggregation.percentile) };
-    case 'avg': return { value: latency.avg };
-    case 'min': return { value: latency.min };
-    case 'max': return { value: latency.max };
-    case 'med': return { value: latency.p50 };
-    default: return { missing: `${aggregationName(aggregation)} does not apply to ${metric}` };
+    case 'percentile':
+      return { value: percentileMs(stats.latency, aggregation.percentile) };
+    case 'avg':
+      return { value: latency.avg };
+    case 'min':
+      return { value: latency.min };
+    case 'max':
+      return { value: latency.max };
+    case 'med':
+      return { value: latency.p50 };
+    default:
+      return { missing: `${aggregationName(aggregation)} does not apply to ${metric}` };
   }
 }
 
@@ -100,7 +108,12 @@ function failsWithoutTimeouts(stats: PhaseStats, threshold: Threshold): boolean 
  * (achieved below 95 % of the target through the in-flight cap), a passing
  * latency cannot vouch for it (INCONCLUSIVE); a failing one stays a FAIL.
  */
-export function evaluateCheck(check: PlannedCheck, stats: PhaseStats, maxSendLagMs = 10, step?: StepRecord): CheckResult {
+export function evaluateCheck(
+  check: PlannedCheck,
+  stats: PhaseStats,
+  maxSendLagMs = 10,
+  step?: StepRecord,
+): CheckResult {
   const { metric, threshold } = check;
   const grace = check.afterMs ? ` from +${check.afterMs / 1_000}s` : '';
   const subject = check.step === undefined ? metric : `${metric}{name:${check.step}}`;
@@ -112,9 +125,18 @@ export function evaluateCheck(check: PlannedCheck, stats: PhaseStats, maxSendLag
     return { ...base, status: 'inconclusive', passed: false, observed: null, reason: observation.missing };
   }
   const observed = Math.round(observation.value * 1_000_000) / 1_000_000;
-  const inconclusive = (reason: string): CheckResult => ({ ...base, status: 'inconclusive', passed: false, observed, reason });
+  const inconclusive = (reason: string): CheckResult => ({
+    ...base,
+    status: 'inconclusive',
+    passed: false,
+    observed,
+    reason,
+  });
   const failed: CheckResult = { ...base, status: 'fail', passed: false, observed };
-  if (loadNotOffered(stats)) return metric === 'http_req_failed' && failsWithoutTimeouts(view, threshold) ? failed : inconclusive(notOfferedReason(stats, maxSendLagMs));
+  if (loadNotOffered(stats))
+    return metric === 'http_req_failed' && failsWithoutTimeouts(view, threshold)
+      ? failed
+      : inconclusive(notOfferedReason(stats, maxSendLagMs));
   let outcome: BarOutcome = compare(observed, threshold.operator, threshold.value) ? 'pass' : 'fail';
   if (metric === 'http_req_duration') {
     const barMs = lagErrorBarMs(stats.sendLagMs, threshold.aggregation);

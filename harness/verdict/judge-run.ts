@@ -43,12 +43,22 @@ function resilienceContextOf(run: RecordedRun): ResilienceContext {
     errors: totalErrors(b.errors),
     p95Ms: b.latency.totalCount > 0 ? percentileMs(b.latency, 95) : null,
   }));
-  return { windows: run.windows, faults: run.faults, load, signals: run.signals, observedUntilMs: run.observedUntilMs, startedAtMs: run.startedAtMs };
+  return {
+    windows: run.windows,
+    faults: run.faults,
+    load,
+    signals: run.signals,
+    observedUntilMs: run.observedUntilMs,
+    startedAtMs: run.startedAtMs,
+  };
 }
 
 /** The p95 the scenario asks for (first one stated), for time-to-recover; else the published target. */
 function p95TargetMs(scenario: Scenario): number {
-  const stated = scenario.slos.flatMap((slo) => slo.http_req_duration ?? []).map(parseThreshold).find((t) => t?.aggregation.kind === 'percentile' && t.aggregation.percentile === 95);
+  const stated = scenario.slos
+    .flatMap((slo) => slo.http_req_duration ?? [])
+    .map(parseThreshold)
+    .find((t) => t?.aggregation.kind === 'percentile' && t.aggregation.percentile === 95);
   return stated?.value ?? PUBLISHED_TARGETS.latencyP95Ms;
 }
 
@@ -69,7 +79,9 @@ function withoutVanishedFaults(checks: CheckResult[], vanished: readonly Vanishe
  */
 function withLookupNotes(checks: CheckResult[], notes: readonly string[] | undefined): CheckResult[] {
   if (!notes || notes.length === 0) return checks;
-  return checks.map((c) => (c.status === 'pass' ? c : { ...c, reason: `${c.reason ? `${c.reason}; ` : ''}note: ${notes.join('; ')}` }));
+  return checks.map((c) =>
+    c.status === 'pass' ? c : { ...c, reason: `${c.reason ? `${c.reason}; ` : ''}note: ${notes.join('; ')}` },
+  );
 }
 
 /** A phase's figures from its start + a grace on (whole seconds of the run after it), for SLOs with `after`. */
@@ -81,34 +93,62 @@ function statsAfterGrace(run: RecordedRun, phaseName: string, afterMs: number): 
   const fromMs = run.startedAtMs + Math.ceil((window.startMs + afterMs - run.startedAtMs) / 1_000) * 1_000;
   const buckets = run.recorder.seconds(phaseName).filter((b) => run.startedAtMs + b.second * 1_000 >= fromMs);
   const load = window.load ? { startMs: Math.max(window.load.startMs, fromMs), endMs: window.load.endMs } : undefined;
-  return computePhaseStats({ ...phase, durationMs: Math.max(0, window.startMs + phase.durationMs - fromMs) }, { startMs: fromMs, endMs: window.endMs, ...(load ? { load } : {}) }, buckets);
+  return computePhaseStats(
+    { ...phase, durationMs: Math.max(0, window.startMs + phase.durationMs - fromMs) },
+    { startMs: fromMs, endMs: window.endMs, ...(load ? { load } : {}) },
+    buckets,
+  );
 }
 
 /** A step's record in a phase (a flow's when no step has the name); an empty one when nothing was recorded under it. */
 function stepRecordOf(run: RecordedRun, phase: string, name: string): StepRecord {
   const records = run.recorder.steps.all().filter((r) => r.phase === phase && r.name === name);
-  return records.find((r) => r.kind === 'step') ?? records[0] ?? { phase, kind: 'step', name, requests: 0, errors: emptyErrorCounts(), latency: createLatencyHistogram(), unexpectedStatuses: {}, incomplete: 0 };
+  return (
+    records.find((r) => r.kind === 'step') ??
+    records[0] ?? {
+      phase,
+      kind: 'step',
+      name,
+      requests: 0,
+      errors: emptyErrorCounts(),
+      latency: createLatencyHistogram(),
+      unexpectedStatuses: {},
+      incomplete: 0,
+    }
+  );
 }
 
 /** Pure: a recorded run in; per-phase figures, every check, the verdict and the reaction timings out. */
 export function judgeRun(run: RecordedRun): JudgedRun {
-  const stats = run.timeline.phases.map((phase) => computePhaseStats(phase, run.windows.get(phase.name), run.recorder.seconds(phase.name)));
+  const stats = run.timeline.phases.map((phase) =>
+    computePhaseStats(phase, run.windows.get(phase.name), run.recorder.seconds(phase.name)),
+  );
   const statsByName = new Map(stats.map((s) => [s.name, s]));
   const context = resilienceContextOf(run);
   const maxSendLagMs = parseDurationMs(run.scenario.load.maxSendLag) ?? 10;
-  const generatorBehind = new Map(stats.flatMap((s) => {
-    const why = generatorShortfall(s, maxSendLagMs);
-    return why ? [[s.name, why] as const] : [];
-  }));
+  const generatorBehind = new Map(
+    stats.flatMap((s) => {
+      const why = generatorShortfall(s, maxSendLagMs);
+      return why ? [[s.name, why] as const] : [];
+    }),
+  );
   // A stall explains missing evidence first; a fault someone removed, after it (the phase did not run as described).
   const checks = withoutVanishedFaults(
     withoutStalls(
       [
         ...run.timeline.checks.map((check) =>
-          evaluateCheck(check, check.afterMs ? statsAfterGrace(run, check.phase, check.afterMs) : statsByName.get(check.phase)!, maxSendLagMs, check.step === undefined ? undefined : stepRecordOf(run, check.phase, check.step)),
+          evaluateCheck(
+            check,
+            check.afterMs ? statsAfterGrace(run, check.phase, check.afterMs) : statsByName.get(check.phase)!,
+            maxSendLagMs,
+            check.step === undefined ? undefined : stepRecordOf(run, check.phase, check.step),
+          ),
         ),
         ...run.scenario.checks.flatMap((check, index) =>
-          withLookupNotes(withWallClockEvidence(check, evaluateResilienceCheck(check, context), run.clock, run.startedAtMs), run.lookupNotes?.get(index)),
+          withLookupNotes(
+            withWallClockEvidence(check, evaluateResilienceCheck(check, context), run.clock, run.startedAtMs),
+            run.lookupNotes?.get(index),
+          ),
         ),
       ],
       run.windows,
@@ -118,8 +158,24 @@ export function judgeRun(run: RecordedRun): JudgedRun {
     run.vanishedFaults ?? [],
   );
 
-  const { verdict, reason } = decideVerdict({ checks, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
+  const { verdict, reason } = decideVerdict({
+    checks,
+    abortedBy: run.abortedBy,
+    infrastructureError: run.infrastructureError,
+  });
   const exitCode = exitCodeOf({ verdict, abortedBy: run.abortedBy, infrastructureError: run.infrastructureError });
-  const warnings = [...clockWarnings(run.clock, run.startedAtMs), busyHostWarning(stats, maxSendLagMs)].filter((w): w is string => w !== undefined);
-  return { stats, generatorBehind, checks, verdict, reason, exitCode, warnings, resilience: resilienceTimings(context, run.scenario.checks, p95TargetMs(run.scenario)), context };
+  const warnings = [...clockWarnings(run.clock, run.startedAtMs), busyHostWarning(stats, maxSendLagMs)].filter(
+    (w): w is string => w !== undefined,
+  );
+  return {
+    stats,
+    generatorBehind,
+    checks,
+    verdict,
+    reason,
+    exitCode,
+    warnings,
+    resilience: resilienceTimings(context, run.scenario.checks, p95TargetMs(run.scenario)),
+    context,
+  };
 }

@@ -28,7 +28,10 @@ import { compare, type Aggregation, type ThresholdOperator } from '../scenario/t
  */
 export type BarOutcome = 'pass' | 'fail' | 'within-lag';
 
-export function lagErrorBarMs(sendLagMs: Pick<LatencySummaryMs, 'p99' | 'max'> | null, aggregation: Aggregation): number {
+export function lagErrorBarMs(
+  sendLagMs: Pick<LatencySummaryMs, 'p99' | 'max'> | null,
+  aggregation: Aggregation,
+): number {
   if (!sendLagMs) return 0;
   const atTheTail = aggregation.kind === 'max' || (aggregation.kind === 'percentile' && aggregation.percentile > 99);
   // Late on both sides: when it sent, and when it read the answer.
@@ -36,7 +39,12 @@ export function lagErrorBarMs(sendLagMs: Pick<LatencySummaryMs, 'p99' | 'max'> |
 }
 
 /** Judges `observed` (which may overstate the truth by up to `barMs`) against a threshold. */
-export function judgeWithinBar(observed: number, barMs: number, operator: ThresholdOperator, expected: number): BarOutcome {
+export function judgeWithinBar(
+  observed: number,
+  barMs: number,
+  operator: ThresholdOperator,
+  expected: number,
+): BarOutcome {
   const high = compare(observed, operator, expected);
   const low = compare(Math.max(0, observed - barMs), operator, expected);
   if (high && low) return 'pass';

@@ -1,5 +1,10 @@
 import { emptyErrorCounts, ERROR_KINDS, totalErrors, type ErrorCounts } from '../metrics/error-kind.ts';
-import { createLatencyHistogram, summarizeLatencyMs, type LatencyHistogram, type LatencySummaryMs } from '../metrics/latency-histogram.ts';
+import {
+  createLatencyHistogram,
+  summarizeLatencyMs,
+  type LatencyHistogram,
+  type LatencySummaryMs,
+} from '../metrics/latency-histogram.ts';
 import type { SecondBucket } from '../metrics/phase-recorder.ts';
 import { meanTargetRate, type PlannedPhase } from '../scenario/timeline.ts';
 
@@ -42,7 +47,11 @@ export interface PhaseStats {
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Merges a phase's per-second buckets (exactly: HDR histograms add) into its summary. */
-export function computePhaseStats(phase: PlannedPhase, window: PhaseWindow | undefined, buckets: readonly SecondBucket[]): PhaseStats {
+export function computePhaseStats(
+  phase: PlannedPhase,
+  window: PhaseWindow | undefined,
+  buckets: readonly SecondBucket[],
+): PhaseStats {
   const latency = createLatencyHistogram();
   const errorsByKind = emptyErrorCounts();
   let requests = 0;
@@ -62,7 +71,11 @@ export function computePhaseStats(phase: PlannedPhase, window: PhaseWindow | und
   const errors = totalErrors(errorsByKind);
   // Sends over the time they really took (a generator that fell behind took longer); without that, the
   // planned length, or what ran of it if the phase was cut short.
-  const elapsedMs = window?.load ? window.load.endMs - window.load.startMs : window ? Math.min(window.endMs - window.startMs, phase.durationMs) : 0;
+  const elapsedMs = window?.load
+    ? window.load.endMs - window.load.startMs
+    : window
+      ? Math.min(window.endMs - window.startMs, phase.durationMs)
+      : 0;
   const elapsedSec = Math.max(0.001, elapsedMs / 1_000);
   // Drivers without flows (autocannon, k6) count no iterations: each request is one.
   const arrivals = iterations > 0 ? iterations : requests;

@@ -40,11 +40,17 @@ export const EXIT_CODES = { pass: 0, fail: 1, usage: 2, harness: 3, aborted: 4, 
 export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 /** Exit code per verdict, when nothing more is known (an inconclusive run without a harness failure). */
-export const EXIT_CODE_OF_VERDICT: Record<Verdict, number> = { pass: EXIT_CODES.pass, fail: EXIT_CODES.fail, inconclusive: EXIT_CODES.inconclusive, aborted: EXIT_CODES.aborted };
+export const EXIT_CODE_OF_VERDICT: Record<Verdict, number> = {
+  pass: EXIT_CODES.pass,
+  fail: EXIT_CODES.fail,
+  inconclusive: EXIT_CODES.inconclusive,
+  aborted: EXIT_CODES.aborted,
+};
 
 /** The exit code a run ends with: a signal's own code, a harness failure's 3, else its verdict's. */
 export function exitCodeOf(input: { verdict: Verdict; abortedBy?: string; infrastructureError?: string }): number {
-  if (input.verdict === 'aborted' && input.abortedBy && input.abortedBy in SIGNAL_EXIT_CODES) return SIGNAL_EXIT_CODES[input.abortedBy as keyof typeof SIGNAL_EXIT_CODES];
+  if (input.verdict === 'aborted' && input.abortedBy && input.abortedBy in SIGNAL_EXIT_CODES)
+    return SIGNAL_EXIT_CODES[input.abortedBy as keyof typeof SIGNAL_EXIT_CODES];
   if (input.verdict === 'inconclusive' && input.infrastructureError) return EXIT_CODES.harness;
   return EXIT_CODE_OF_VERDICT[input.verdict];
 }

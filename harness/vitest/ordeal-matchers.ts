@@ -29,11 +29,19 @@ function describe(check: Check): string {
 }
 
 function isReport(value: unknown): value is RunReport {
-  return typeof value === 'object' && value !== null && (value as RunReport).schemaVersion === 1 && Array.isArray((value as RunReport).checks);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as RunReport).schemaVersion === 1 &&
+    Array.isArray((value as RunReport).checks)
+  );
 }
 
 function notAReport(value: unknown): Result {
-  return { pass: false, message: () => `expected an ordeal report (runScenario's result, or report.json parsed), got ${typeof value}` };
+  return {
+    pass: false,
+    message: () => `expected an ordeal report (runScenario's result, or report.json parsed), got ${typeof value}`,
+  };
 }
 
 export const ordealMatchers = {
@@ -58,32 +66,62 @@ export const ordealMatchers = {
   toMeetSlo(received: unknown, phaseName: string, threshold: string): Result {
     if (!isReport(received)) return notAReport(received);
     const phase = received.phases.find((p) => p.name === phaseName);
-    if (!phase) return { pass: false, message: () => `no phase "${phaseName}" in the run (phases: ${received.phases.map((p) => p.name).join(', ')}); ${where(received)}` };
+    if (!phase)
+      return {
+        pass: false,
+        message: () =>
+          `no phase "${phaseName}" in the run (phases: ${received.phases.map((p) => p.name).join(', ')}); ${where(received)}`,
+      };
     const parsed = parseThreshold(threshold);
-    if (!parsed) return { pass: false, message: () => `"${threshold}" is not a threshold (use e.g. "p(99)<1000", "avg<200", "rate<0.01")` };
+    if (!parsed)
+      return {
+        pass: false,
+        message: () => `"${threshold}" is not a threshold (use e.g. "p(99)<1000", "avg<200", "rate<0.01")`,
+      };
     const { aggregation } = parsed;
     const observed =
-      aggregation.kind === 'rate' ? phase.errorRate
-      : aggregation.kind === 'percentile' ? percentileMsOfSummary(phase.latencyMs, aggregation.percentile)
-      : aggregation.kind === 'max' ? (phase.latencyMs?.max ?? null)
-      : aggregation.kind === 'med' ? (phase.latencyMs?.p50 ?? null)
-      : null;
-    if (observed === null) return { pass: false, message: () => `phase ${phaseName} has no evidence for ${threshold} (it recorded no ${aggregation.kind === 'rate' ? 'request' : 'latency'}, or the report does not keep that aggregation); ${where(received)}` };
+      aggregation.kind === 'rate'
+        ? phase.errorRate
+        : aggregation.kind === 'percentile'
+          ? percentileMsOfSummary(phase.latencyMs, aggregation.percentile)
+          : aggregation.kind === 'max'
+            ? (phase.latencyMs?.max ?? null)
+            : aggregation.kind === 'med'
+              ? (phase.latencyMs?.p50 ?? null)
+              : null;
+    if (observed === null)
+      return {
+        pass: false,
+        message: () =>
+          `phase ${phaseName} has no evidence for ${threshold} (it recorded no ${aggregation.kind === 'rate' ? 'request' : 'latency'}, or the report does not keep that aggregation); ${where(received)}`,
+      };
     const pass = compare(observed, parsed.operator, parsed.value);
     const shown = aggregation.kind === 'rate' ? `${(observed * 100).toFixed(2)}%` : `${observed} ms`;
-    return { pass, message: () => `expected phase ${phaseName} ${pass ? 'not ' : ''}to meet ${threshold}: observed ${shown}; ${where(received)}` };
+    return {
+      pass,
+      message: () =>
+        `expected phase ${phaseName} ${pass ? 'not ' : ''}to meet ${threshold}: observed ${shown}; ${where(received)}`,
+    };
   },
 
   /** A check of this kind (metric, or a name it contains) has this status in the run. */
   toHaveCheck(received: unknown, kindOrName: string, status: Check['status'] = 'pass'): Result {
     if (!isReport(received)) return notAReport(received);
     const matching = received.checks.filter((c) => c.metric === kindOrName || c.name.includes(kindOrName));
-    if (matching.length === 0) return { pass: false, message: () => `no check "${kindOrName}" in the run (checks: ${[...new Set(received.checks.map((c) => c.metric))].join(', ')}); ${where(received)}` };
+    if (matching.length === 0)
+      return {
+        pass: false,
+        message: () =>
+          `no check "${kindOrName}" in the run (checks: ${[...new Set(received.checks.map((c) => c.metric))].join(', ')}); ${where(received)}`,
+      };
     const pass = matching.every((c) => c.status === status);
     const off = matching.filter((c) => c.status !== status);
     return {
       pass,
-      message: () => (pass ? `expected check ${kindOrName} not to be ${status}, and every one is: ${matching.map(describe).join('; ')}` : `expected check ${kindOrName} to be ${status}: ${off.map(describe).join('; ')}; ${where(received)}`),
+      message: () =>
+        pass
+          ? `expected check ${kindOrName} not to be ${status}, and every one is: ${matching.map(describe).join('; ')}`
+          : `expected check ${kindOrName} to be ${status}: ${off.map(describe).join('; ')}; ${where(received)}`,
     };
   },
 };

@@ -10,11 +10,21 @@ import { writeTempScenario } from '../support/temp-scenario.ts';
 describe('mistakes caught before any load', () => {
   it('nothing listening at the target: plan and run exit 3 naming the address and the setting, nothing sent', async () => {
     const port = await findFreePort();
-    const { file, reportDir } = await writeTempScenario({ name: 'void', target: { baseUrl: `http://127.0.0.1:${port}` }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5 }] });
-    for (const args of [['plan', file], ['run', file, '--report-dir', reportDir]]) {
+    const { file, reportDir } = await writeTempScenario({
+      name: 'void',
+      target: { baseUrl: `http://127.0.0.1:${port}` },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'p', duration: '1s', rate: 5 }],
+    });
+    for (const args of [
+      ['plan', file],
+      ['run', file, '--report-dir', reportDir],
+    ]) {
       const result = await runCli(args);
       expect(result.code, result.stderr).toBe(3);
-      expect(result.stderr).toContain(`target.baseUrl: nothing answers at 127.0.0.1:${port} (connection refused); start the service or fix the address; nothing was sent`);
+      expect(result.stderr).toContain(
+        `target.baseUrl: nothing answers at 127.0.0.1:${port} (connection refused); start the service or fix the address; nothing was sent`,
+      );
     }
   });
 
@@ -26,13 +36,18 @@ describe('mistakes caught before any load', () => {
       const { file, reportDir } = await writeTempScenario({
         name: 'dead-upstream',
         target: { baseUrl: target.url },
-        toxiproxy: { url: toxiproxy.url, proxies: [{ name: 'db', listen: `127.0.0.1:${await findFreePort()}`, upstream: `127.0.0.1:${deadPort}` }] },
+        toxiproxy: {
+          url: toxiproxy.url,
+          proxies: [{ name: 'db', listen: `127.0.0.1:${await findFreePort()}`, upstream: `127.0.0.1:${deadPort}` }],
+        },
         requests: [{ path: '/' }],
         phases: [{ name: 'p', duration: '1s', rate: 5, faults: [{ proxy: 'db', kind: 'latency', latencyMs: 10 }] }],
       });
       const result = await runCli(['run', file, '--report-dir', reportDir]);
       expect(result.code).toBe(3);
-      expect(result.stderr).toContain(`phases[0].faults[0].proxy "db" (its upstream): nothing answers at 127.0.0.1:${deadPort} (connection refused)`);
+      expect(result.stderr).toContain(
+        `phases[0].faults[0].proxy "db" (its upstream): nothing answers at 127.0.0.1:${deadPort} (connection refused)`,
+      );
       expect(target.requests()).toBe(0);
     } finally {
       await target.close();
@@ -42,9 +57,17 @@ describe('mistakes caught before any load', () => {
   it('a fault on a proxy that is declared nowhere: exit 2 at plan and run, naming the field, nothing sent', async () => {
     const target = await startCountingServer();
     try {
-      const scenario = { name: 'undeclared', target: { baseUrl: target.url }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5, faults: [{ proxy: 'ghost', kind: 'down' }] }] };
+      const scenario = {
+        name: 'undeclared',
+        target: { baseUrl: target.url },
+        requests: [{ path: '/' }],
+        phases: [{ name: 'p', duration: '1s', rate: 5, faults: [{ proxy: 'ghost', kind: 'down' }] }],
+      };
       const { file, reportDir } = await writeTempScenario(scenario);
-      for (const args of [['plan', file], ['run', file, '--report-dir', reportDir]]) {
+      for (const args of [
+        ['plan', file],
+        ['run', file, '--report-dir', reportDir],
+      ]) {
         const result = await runCli(args);
         expect(result.code).toBe(2);
         expect(result.stderr).toContain('phases[0].faults[0].proxy: "ghost" is not declared in toxiproxy.proxies');
@@ -71,7 +94,10 @@ describe('mistakes caught before any load', () => {
       const { file, reportDir } = await writeTempScenario({
         name: 'port-taken',
         target: { baseUrl: target.url },
-        toxiproxy: { url: toxiproxy.url, proxies: [{ name: 'api', listen: `127.0.0.1:${taken}`, upstream: new URL(target.url).host }] },
+        toxiproxy: {
+          url: toxiproxy.url,
+          proxies: [{ name: 'api', listen: `127.0.0.1:${taken}`, upstream: new URL(target.url).host }],
+        },
         requests: [{ path: '/' }],
         phases: [{ name: 'p', duration: '1s', rate: 5, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 10 }] }],
       });
@@ -86,16 +112,29 @@ describe('mistakes caught before any load', () => {
 
   it('plan reports a bad address before printing the timeline, and warns of thresholds that look like seconds', async () => {
     // A non-loopback target, refused (not on the allowlist) before anything is printed or sent.
-    const bad = await writeTempScenario({ name: 'bad-url', target: { baseUrl: 'http://10.1.2.3:80' }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5 }] }); // refused
+    const bad = await writeTempScenario({
+      name: 'bad-url',
+      target: { baseUrl: 'http://10.1.2.3:80' },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'p', duration: '1s', rate: 5 }],
+    }); // refused
     const refused = await runCli(['plan', bad.file]);
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
     const target = await startCountingServer();
     try {
-      const odd = await writeTempScenario({ name: 'seconds', target: { baseUrl: target.url }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5 }], slos: [{ http_req_duration: ['p(95)<0.2'] }] });
+      const odd = await writeTempScenario({
+        name: 'seconds',
+        target: { baseUrl: target.url },
+        requests: [{ path: '/' }],
+        phases: [{ name: 'p', duration: '1s', rate: 5 }],
+        slos: [{ http_req_duration: ['p(95)<0.2'] }],
+      });
       const planned = await runCli(['plan', odd.file]);
       expect(planned.code).toBe(0);
-      expect(planned.stdout).toContain('slos[0].http_req_duration[0]: "p(95)<0.2" asks for under 0.2 ms; latencies are in milliseconds (did you mean "p(95)<200"?)');
+      expect(planned.stdout).toContain(
+        'slos[0].http_req_duration[0]: "p(95)<0.2" asks for under 0.2 ms; latencies are in milliseconds (did you mean "p(95)<200"?)',
+      );
       expect(target.requests()).toBe(0);
     } finally {
       await target.close();
@@ -103,7 +142,13 @@ describe('mistakes caught before any load', () => {
   });
 
   it("answers k6's `thresholds` with where ordeal's go (exit 2)", async () => {
-    const { file } = await writeTempScenario({ name: 'k6-habit', target: { baseUrl: 'http://127.0.0.1:1' }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5 }], thresholds: { http_req_duration: ['p(95)<500'] } });
+    const { file } = await writeTempScenario({
+      name: 'k6-habit',
+      target: { baseUrl: 'http://127.0.0.1:1' },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'p', duration: '1s', rate: 5 }],
+      thresholds: { http_req_duration: ['p(95)<500'] },
+    });
     const result = await runCli(['plan', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('has unknown field "thresholds" (did you mean `slos`?');
@@ -112,12 +157,27 @@ describe('mistakes caught before any load', () => {
   it('a check on your own service that does not say what it reads: exit 2 naming the field, nothing sent; plan prints every series and probe it will read', async () => {
     const target = await startCountingServer();
     try {
-      const base = { target: { baseUrl: target.url }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5 }], slos: [] };
-      const bare = await writeTempScenario({ ...base, name: 'bare-check', scrape: {}, checks: [{ kind: 'breaker', phase: 'p', opensWithin: '5s', source: 'scrape' }] });
-      for (const args of [['plan', bare.file], ['run', bare.file, '--report-dir', bare.reportDir]]) {
+      const base = {
+        target: { baseUrl: target.url },
+        requests: [{ path: '/' }],
+        phases: [{ name: 'p', duration: '1s', rate: 5 }],
+        slos: [],
+      };
+      const bare = await writeTempScenario({
+        ...base,
+        name: 'bare-check',
+        scrape: {},
+        checks: [{ kind: 'breaker', phase: 'p', opensWithin: '5s', source: 'scrape' }],
+      });
+      for (const args of [
+        ['plan', bare.file],
+        ['run', bare.file, '--report-dir', bare.reportDir],
+      ]) {
         const result = await runCli(args);
         expect(result.code, result.stderr).toBe(2);
-        expect(result.stderr).toContain('checks[0].metric: is required to read a breaker from /metrics on your own service');
+        expect(result.stderr).toContain(
+          'checks[0].metric: is required to read a breaker from /metrics on your own service',
+        );
       }
       const named = await writeTempScenario({
         ...base,
@@ -133,8 +193,12 @@ describe('mistakes caught before any load', () => {
       const planned = await runCli(['plan', named.file, '--offline']);
       expect(planned.code, planned.stderr).toBe(0);
       expect(planned.stdout).toContain('check: breaker bank opens within 5s');
-      expect(planned.stdout).toContain(`open: scrape ${new URL("/metrics", target.url).href}: resilience4j_circuitbreaker_state{name="bank",state="open"}`);
-      expect(planned.stdout).toContain(`half-open: scrape ${new URL("/metrics", target.url).href}: resilience4j_circuitbreaker_state{name="bank",state="half_open"}`);
+      expect(planned.stdout).toContain(
+        `open: scrape ${new URL('/metrics', target.url).href}: resilience4j_circuitbreaker_state{name="bank",state="open"}`,
+      );
+      expect(planned.stdout).toContain(
+        `half-open: scrape ${new URL('/metrics', target.url).href}: resilience4j_circuitbreaker_state{name="bank",state="half_open"}`,
+      );
       expect(planned.stdout).toContain('ready probe GET /actuator/health/readiness answers 2xx/3xx');
       expect(target.requests()).toBe(0);
     } finally {
@@ -155,9 +219,16 @@ describe('mistakes caught before any load', () => {
     expect((await runCli(['plan', file])).code).toBe(3);
     const offline = await runCli(['plan', file, '--offline']);
     expect(offline.code, offline.stderr).toBe(0);
-    expect(offline.stdout).toContain('infrastructure: not checked (--offline): the target listening; Prometheus answering; `ordeal run` checks them before any load');
+    expect(offline.stdout).toContain(
+      'infrastructure: not checked (--offline): the target listening; Prometheus answering; `ordeal run` checks them before any load',
+    );
     // The address policy still holds offline.
-    const bad = await writeTempScenario({ name: 'bad-offline', target: { baseUrl: 'http://10.1.2.3:80' }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5 }] }); // refused
+    const bad = await writeTempScenario({
+      name: 'bad-offline',
+      target: { baseUrl: 'http://10.1.2.3:80' },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'p', duration: '1s', rate: 5 }],
+    }); // refused
     expect((await runCli(['plan', bad.file, '--offline'])).code).toBe(2);
   });
 });

@@ -25,13 +25,19 @@ describe('ordeal run', () => {
       toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
       load: notAboutTheGenerator(),
       requests: [{ path: '/' }],
-      phases: [{ name: 'steady', duration: '2s', rate: 30, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 20 }] }],
+      phases: [
+        { name: 'steady', duration: '2s', rate: 30, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 20 }] },
+      ],
       slos: [{ http_req_duration: ['p(99)<1'] }],
     });
     const run = await runCli(['run', file, '--report-dir', reportDir]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/verdict: FAIL/);
-    expect((await readReport(reportDir)).checks[0]).toMatchObject({ phase: 'steady', passed: false, expected: 'p(99)<1' });
+    expect((await readReport(reportDir)).checks[0]).toMatchObject({
+      phase: 'steady',
+      passed: false,
+      expected: 'p(99)<1',
+    });
   });
 
   it('exits 2 on a malformed scenario, naming the field, and sends no request', async () => {
@@ -71,7 +77,10 @@ describe('ordeal run', () => {
       name: 'interrupted',
       target: { baseUrl: stack.gatewayUrl },
       toxiproxy: { url: stack.toxiproxyUrl },
-      requests: [{ path: '/api/quotes/ACME' }, { method: 'POST', path: '/api/orders', body: { symbol: 'ACME', quantity: 1 } }],
+      requests: [
+        { path: '/api/quotes/ACME' },
+        { method: 'POST', path: '/api/orders', body: { symbol: 'ACME', quantity: 1 } },
+      ],
       phases: [
         { name: 'warm', duration: '1s', rate: 20 },
         {
@@ -89,12 +98,12 @@ describe('ordeal run', () => {
     await cli.waitForOutput(/fault on: ledger-primary down/);
     const during = await toxiproxyState(stack.toxiproxyUrl);
     // The latency toxic, the inert marker that records who took ledger-primary down, and the run's heartbeat on both proxies.
-    expect(during.flatMap((p) => p.toxics.map((t) => t.name)).map((name) => name.replace(/^ordeal-.+-(\d+(-down)?|heartbeat)$/, 'ordeal-<run>-$1')).sort()).toEqual([
-      'ordeal-<run>-1',
-      'ordeal-<run>-2-down',
-      'ordeal-<run>-heartbeat',
-      'ordeal-<run>-heartbeat',
-    ]);
+    expect(
+      during
+        .flatMap((p) => p.toxics.map((t) => t.name))
+        .map((name) => name.replace(/^ordeal-.+-(\d+(-down)?|heartbeat)$/, 'ordeal-<run>-$1'))
+        .sort(),
+    ).toEqual(['ordeal-<run>-1', 'ordeal-<run>-2-down', 'ordeal-<run>-heartbeat', 'ordeal-<run>-heartbeat']);
     expect(during.find((p) => p.name === 'ledger-primary')!.enabled).toBe(false);
     cli.child.kill('SIGINT');
     // A second Ctrl-C during clean-up is ignored: clean-up finishes.
@@ -106,7 +115,7 @@ describe('ordeal run', () => {
     expect(after.flatMap((p) => p.toxics)).toEqual([]);
     expect(after.every((p) => p.enabled)).toBe(true);
     const report = await readReport(reportDir);
-    expect(report.verdict).toBe('aborted');
+    expect(report.verdict, report.verdictReason).toBe('aborted');
     expect(report.verdictReason).toBe('stopped by SIGINT');
   });
 });
@@ -140,7 +149,12 @@ describe('ordeal plan', () => {
   it('checks that the Toxiproxy a scenario names answers, and exits 3 when it does not', async () => {
     await using toxiproxy = await new ToxiproxyServer().start();
     const target = await startCountingServer();
-    const scenario = { name: 'checked', target: { baseUrl: target.url }, requests: [{ path: '/' }], phases: [{ name: 'a', duration: '1s', rate: 1 }] };
+    const scenario = {
+      name: 'checked',
+      target: { baseUrl: target.url },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'a', duration: '1s', rate: 1 }],
+    };
     const up = await writeTempScenario({ ...scenario, toxiproxy: { url: toxiproxy.url } });
     const answered = await runCli(['plan', up.file]);
     expect(answered.code).toBe(0);

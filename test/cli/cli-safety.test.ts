@@ -21,7 +21,12 @@ describe('ordeal run keeps what it promises', () => {
   it('refuses a --report-dir that is a file before sending anything (exit 2)', async () => {
     const target = await startCountingServer();
     try {
-      const { file, reportDir } = await writeTempScenario({ name: 'nowhere', target: { baseUrl: target.url }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5 }] });
+      const { file, reportDir } = await writeTempScenario({
+        name: 'nowhere',
+        target: { baseUrl: target.url },
+        requests: [{ path: '/' }],
+        phases: [{ name: 'p', duration: '1s', rate: 5 }],
+      });
       await writeFile(reportDir, 'not a folder');
       const run = await runCli(['run', file, '--report-dir', reportDir]);
       expect(run.code).toBe(2);
@@ -36,7 +41,13 @@ describe('ordeal run keeps what it promises', () => {
     const target = await startCountingServer();
     try {
       // About the report folder, not the generator (the file shares the machine): send lag is judged loosely.
-      const { file, reportDir } = await writeTempScenario({ name: 'lost-folder', target: { baseUrl: target.url }, requests: [{ path: '/' }], load: notAboutTheGenerator({ warmup: false }), phases: [{ name: 'p', duration: '2s', rate: 5 }] });
+      const { file, reportDir } = await writeTempScenario({
+        name: 'lost-folder',
+        target: { baseUrl: target.url },
+        requests: [{ path: '/' }],
+        load: notAboutTheGenerator({ warmup: false }),
+        phases: [{ name: 'p', duration: '2s', rate: 5 }],
+      });
       const run = startCli(['run', file, '--report-dir', reportDir]);
       await run.waitForOutput(/▶ phase p/);
       await rm(reportDir, { recursive: true, force: true });
@@ -60,7 +71,9 @@ describe('ordeal run keeps what it promises', () => {
       target: { baseUrl: target.baseUrl },
       toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
       requests: [{ path: '/' }],
-      phases: [{ name: 'chaos', duration: '20s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 10 }] }],
+      phases: [
+        { name: 'chaos', duration: '20s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 10 }] },
+      ],
     });
     const run = startCli(['run', file, '--report-dir', reportDir]);
     await run.waitForOutput(/fault on: api latency/);
@@ -68,7 +81,7 @@ describe('ordeal run keeps what it promises', () => {
     expect(await run.exit).toBe(129);
     expect(run.stderr()).toContain('SIGHUP: stopping load, removing faults, writing the report');
     const report = await readOnlyReport(reportDir);
-    expect(report.verdict).toBe('aborted');
+    expect(report.verdict, report.verdictReason).toBe('aborted');
     expect(report.verdictReason).toBe('stopped by SIGHUP');
     expect((await toxiproxyState(target.toxiproxy.url)).flatMap((p) => p.toxics)).toEqual([]);
   });
@@ -86,8 +99,14 @@ describe('ordeal run keeps what it promises', () => {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks);
-      const upstream = await fetch(`${target.toxiproxy.url}${request.url}`, { method: request.method, headers: { 'content-type': 'application/json' }, body: body.length > 0 ? body : undefined });
-      response.writeHead(upstream.status, { 'content-type': 'application/json' }).end(Buffer.from(await upstream.arrayBuffer()));
+      const upstream = await fetch(`${target.toxiproxy.url}${request.url}`, {
+        method: request.method,
+        headers: { 'content-type': 'application/json' },
+        body: body.length > 0 ? body : undefined,
+      });
+      response
+        .writeHead(upstream.status, { 'content-type': 'application/json' })
+        .end(Buffer.from(await upstream.arrayBuffer()));
     });
     await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
     try {
@@ -101,10 +120,14 @@ describe('ordeal run keeps what it promises', () => {
         requests: [{ path: '/' }],
         // Not a test of the generator: it shares the machine with other test files, so its send lag may be judged loosely.
         load: notAboutTheGenerator({ warmup: false }),
-        phases: [{ name: 'chaos', duration: '1s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 5 }] }],
+        phases: [
+          { name: 'chaos', duration: '1s', rate: 10, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 5 }] },
+        ],
         slos: [{ http_req_failed: ['rate<0.1'] }],
       });
-      const run = await runCli(['run', file, '--report-dir', reportDir, '--toxiproxy', gateUrl], { ORDEAL_STATE_DIR: stateDir });
+      const run = await runCli(['run', file, '--report-dir', reportDir, '--toxiproxy', gateUrl], {
+        ORDEAL_STATE_DIR: stateDir,
+      });
       expect(run.code, run.stderr).toBe(0);
       expect(refused).toBe(0);
       expect((await toxiproxyState(target.toxiproxy.url)).flatMap((p) => p.toxics)).toEqual([]);
@@ -113,7 +136,10 @@ describe('ordeal run keeps what it promises', () => {
         expect(await readFile(written, 'utf8'), written).not.toContain('s3cr3t-pa55');
       }
       // A wrong password is refused by the gate, and the message shows the URL without it.
-      const wrong = await runCli(['run', file, '--report-dir', reportDir, '--toxiproxy', gateUrl.replace('s3cr3t-pa55', 'guess-me')], { ORDEAL_STATE_DIR: stateDir });
+      const wrong = await runCli(
+        ['run', file, '--report-dir', reportDir, '--toxiproxy', gateUrl.replace('s3cr3t-pa55', 'guess-me')],
+        { ORDEAL_STATE_DIR: stateDir },
+      );
       expect(wrong.code).toBe(3);
       expect(wrong.stderr).toContain('ordeal:***@127.0.0.1');
       expect(wrong.stderr).not.toContain('guess-me');
@@ -125,10 +151,17 @@ describe('ordeal run keeps what it promises', () => {
 
   it('refuses a baseline that is not a report before sending anything (exit 2)', async () => {
     const target = await startCountingServer();
-    const { file } = await writeTempScenario({ name: 'with-baseline', target: { baseUrl: target.url }, requests: [{ path: '/' }], phases: [{ name: 'a', duration: '1s', rate: 5 }] });
+    const { file } = await writeTempScenario({
+      name: 'with-baseline',
+      target: { baseUrl: target.url },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'a', duration: '1s', rate: 5 }],
+    });
     const run = await runCli(['run', file, '--baseline', '/nonexistent/report.json']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--baseline: "/nonexistent/report.json" cannot be read as a report.json (no such file');
+    expect(run.stderr).toContain(
+      '--baseline: "/nonexistent/report.json" cannot be read as a report.json (no such file',
+    );
     expect(target.connections()).toBe(0);
     await target.close();
   });

@@ -26,13 +26,34 @@ describe('the game day (scenarios/game-day.ts against the bundled stack)', () =>
       expect(run.code, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toMatch(/verdict: PASS/);
     }
-    const runIds = (await readdir(reportDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const runIds = (await readdir(reportDir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     const report = JSON.parse(await readFile(path.join(reportDir, runIds.at(-1)!, 'report.json'), 'utf8'));
-    expect(report.verdict).toBe('pass');
+    expect(report.verdict, report.verdictReason).toBe('pass');
     expect(report.load.timeScale).toBe(0.5);
-    expect(report.phases.map((p: { name: string }) => p.name)).toEqual(['baseline', 'ramp', 'peak', 'market-data-slow', 'ledger-primary-down', 'recovery']);
+    expect(report.phases.map((p: { name: string }) => p.name)).toEqual([
+      'baseline',
+      'ramp',
+      'peak',
+      'market-data-slow',
+      'ledger-primary-down',
+      'recovery',
+    ]);
     for (const phase of report.phases) {
-      expect(Object.keys(phase)).toEqual(expect.arrayContaining(['name', 'start', 'end', 'requests', 'errors', 'targetRate', 'achievedRate', 'latencyMs']));
+      expect(Object.keys(phase)).toEqual(
+        expect.arrayContaining([
+          'name',
+          'start',
+          'end',
+          'requests',
+          'errors',
+          'targetRate',
+          'achievedRate',
+          'latencyMs',
+        ]),
+      );
       expect(Object.keys(phase.latencyMs)).toEqual(['p50', 'p90', 'p95', 'p99', 'max']);
       expect(new Date(phase.start).toISOString()).toBe(phase.start);
       expect(phase.requests).toBeGreaterThan(0);
@@ -42,9 +63,27 @@ describe('the game day (scenarios/game-day.ts against the bundled stack)', () =>
     expect(report.checks.filter((c: { metric: string }) => c.metric.startsWith('http_')).length).toBe(24);
     expect(report.checks.some((c: { metric: string }) => c.metric === 'breaker')).toBe(true);
     // Every check passes on the healthy stack (their FAIL cases: test/signals/resilience-run.test.ts, test/run/dependency-faults.test.ts).
-    const notPassed = report.checks.filter((c: { status: string }) => c.status !== 'pass').map((c: { phase: string; name: string; status: string; reason?: string }) => `${c.phase} ${c.name}: ${c.status} ${c.reason ?? ''}`);
+    const notPassed = report.checks
+      .filter((c: { status: string }) => c.status !== 'pass')
+      .map(
+        (c: { phase: string; name: string; status: string; reason?: string }) =>
+          `${c.phase} ${c.name}: ${c.status} ${c.reason ?? ''}`,
+      );
     expect(notPassed).toEqual([]);
-    expect(new Set(report.checks.map((c: { metric: string }) => c.metric))).toEqual(new Set(['http_req_duration', 'http_req_failed', 'http_reqs', 'autoscaling', 'breaker', 'alert', 'failover', 'no-alert', 'resources', 'health']));
+    expect(new Set(report.checks.map((c: { metric: string }) => c.metric))).toEqual(
+      new Set([
+        'http_req_duration',
+        'http_req_failed',
+        'http_reqs',
+        'autoscaling',
+        'breaker',
+        'alert',
+        'failover',
+        'no-alert',
+        'resources',
+        'health',
+      ]),
+    );
     // The reaction times are in the report.
     const reaction = (phase: string) => report.resilience.find((r: { phase: string }) => r.phase === phase);
     expect(reaction('market-data-slow').timeToDetectMs).toBeGreaterThanOrEqual(0);

@@ -57,10 +57,17 @@ describe('compareRuns', () => {
       { name: 'warm', p95PerSecondMs: noisy(50, 10, 20, 7) },
       { name: 'peak', p95PerSecondMs: noisy(200, 30, 30, 8), errorsPerSecond: Array(30).fill(0) },
     ]);
-    const comparison = compareRuns(again, baseline, { latencyTolerancePercent: 0, errorRateTolerance: 0, alpha: 0.05, minSeconds: 5 });
+    const comparison = compareRuns(again, baseline, {
+      latencyTolerancePercent: 0,
+      errorRateTolerance: 0,
+      alpha: 0.05,
+      minSeconds: 5,
+    });
     expect(comparison.regressions).toBe(0);
     // The test, not the tolerance, said no: at least one rise was beyond tolerance and judged noise by Mann-Whitney.
-    const judgedNoise = comparison.findings.filter((f) => /^beyond tolerance \(\+0%\) but within noise \(Mann-Whitney p = [\d.e-]+ ≥ 0\.05\)$/.test(f.reason));
+    const judgedNoise = comparison.findings.filter((f) =>
+      /^beyond tolerance \(\+0%\) but within noise \(Mann-Whitney p = [\d.e-]+ ≥ 0\.05\)$/.test(f.reason),
+    );
     expect(judgedNoise.length).toBeGreaterThan(0);
     for (const finding of judgedNoise) expect(finding.pValue!).toBeGreaterThanOrEqual(0.05);
   });

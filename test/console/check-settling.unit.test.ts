@@ -44,13 +44,37 @@ describe('when a live check is settled', () => {
   it('mid-run, a check judged so far on too little evidence waits: it is not shown inconclusive, and its reason (about a run that ended) is not shown', () => {
     const report = syntheticReport('live', [{ name: 'outage', p95PerSecondMs: noisy(100, 5, 10) }], {
       checks: [
-        { name: 'alert ServiceDown fires within 30s', phase: 'outage', metric: 'alert', expected: 'firing within 30s', status: 'inconclusive', passed: false, observed: null, reason: 'the run ended before the deadline' },
-        { name: 'http_req_failed rate<0.01', phase: 'outage', metric: 'http_req_failed', expected: 'rate<0.01', status: 'pass', passed: true, observed: 0 },
+        {
+          name: 'alert ServiceDown fires within 30s',
+          phase: 'outage',
+          metric: 'alert',
+          expected: 'firing within 30s',
+          status: 'inconclusive',
+          passed: false,
+          observed: null,
+          reason: 'the run ended before the deadline',
+        },
+        {
+          name: 'http_req_failed rate<0.01',
+          phase: 'outage',
+          metric: 'http_req_failed',
+          expected: 'rate<0.01',
+          status: 'pass',
+          passed: true,
+          observed: 0,
+        },
       ],
     });
-    const live = liveViewOf({ report, nowMs: Date.parse(report.phases[0]!.end!), settledAtMs: {}, runningPhase: 'outage' });
+    const live = liveViewOf({
+      report,
+      nowMs: Date.parse(report.phases[0]!.end!),
+      settledAtMs: {},
+      runningPhase: 'outage',
+    });
     const { html } = renderReportBody(report, live);
-    expect(html).toContain('data-check-status="waiting" data-check-state="provisional"><td>alert ServiceDown fires within 30s');
+    expect(html).toContain(
+      'data-check-status="waiting" data-check-state="provisional"><td>alert ServiceDown fires within 30s',
+    );
     expect(html).not.toContain('the run ended before the deadline');
     expect(html).toContain('1 passed');
     // The finished report says it as it is.

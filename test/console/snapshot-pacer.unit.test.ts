@@ -14,12 +14,15 @@ describe('the live console paces its snapshots', () => {
     const startsMs: number[] = [];
     let running = 0;
     let overlapped = false;
-    const pacer = new SnapshotPacer(async () => {
-      if (running++ > 0) overlapped = true;
-      startsMs.push(Date.now());
-      await new Promise((resolve) => setTimeout(resolve, workMs));
-      running -= 1;
-    }, () => undefined);
+    const pacer = new SnapshotPacer(
+      async () => {
+        if (running++ > 0) overlapped = true;
+        startsMs.push(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, workMs));
+        running -= 1;
+      },
+      () => undefined,
+    );
     return { pacer, startsMs, overlapped: () => overlapped };
   }
 
@@ -79,10 +82,13 @@ describe('the live console paces its snapshots', () => {
   it('a failing snapshot is reported and the next one still comes', async () => {
     const errors: string[] = [];
     let calls = 0;
-    const pacer = new SnapshotPacer(async () => {
-      calls += 1;
-      if (calls === 1) throw new Error('Prometheus did not answer');
-    }, (error) => errors.push(error.message));
+    const pacer = new SnapshotPacer(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('Prometheus did not answer');
+      },
+      (error) => errors.push(error.message),
+    );
     pacer.start();
     await vi.advanceTimersByTimeAsync(4_500);
     pacer.stop();

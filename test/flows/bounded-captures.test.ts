@@ -29,7 +29,8 @@ async function hostileService(): Promise<{ url: string; close: () => Promise<voi
       pump();
       return;
     }
-    if (request.url === '/huge-id') return void response.writeHead(200, { 'content-type': 'application/json' }).end(huge);
+    if (request.url === '/huge-id')
+      return void response.writeHead(200, { 'content-type': 'application/json' }).end(huge);
     response.end('{"ok":true}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -49,40 +50,58 @@ const scenario = (url: string, steps: unknown[], maxCaptureBytes: number) => ({
 });
 
 describe('captures and templates are bounded', () => {
-  it('a body over load.maxCaptureBytes fails its step as "capture" and is drained, not kept: memory stays flat over 10 × 256 MiB', { timeout: 60_000 }, async () => {
-    const service = await hostileService();
-    try {
-      const rssBefore = process.memoryUsage().rss;
-      let rssPeak = rssBefore;
-      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
-      const report = await runScenario(scenario(service.url, [{ name: 'stream', path: '/stream', capture: { id: { json: '$.id' } } }], 1024 * 1024) as never);
-      clearInterval(sampler);
-      const step = report.phases[0]!.steps!.find((s) => s.name === 'stream')!;
-      expect(step.requests).toBeGreaterThanOrEqual(8);
-      expect(step.errorsByKind.capture).toBe(step.requests);
-      // 10 × 256 MiB streamed through; ordeal's own memory rose by far less than one of them.
-      expect((rssPeak - rssBefore) / 1_048_576).toBeLessThan(150);
-    } finally {
-      await service.close();
-    }
-  });
+  it(
+    'a body over load.maxCaptureBytes fails its step as "capture" and is drained, not kept: memory stays flat over 10 × 256 MiB',
+    { timeout: 60_000 },
+    async () => {
+      const service = await hostileService();
+      try {
+        const rssBefore = process.memoryUsage().rss;
+        let rssPeak = rssBefore;
+        const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+        const report = await runScenario(
+          scenario(
+            service.url,
+            [{ name: 'stream', path: '/stream', capture: { id: { json: '$.id' } } }],
+            1024 * 1024,
+          ) as never,
+        );
+        clearInterval(sampler);
+        const step = report.phases[0]!.steps!.find((s) => s.name === 'stream')!;
+        expect(step.requests).toBeGreaterThanOrEqual(8);
+        expect(step.errorsByKind.capture).toBe(step.requests);
+        // 10 × 256 MiB streamed through; ordeal's own memory rose by far less than one of them.
+        expect((rssPeak - rssBefore) / 1_048_576).toBeLessThan(150);
+      } finally {
+        await service.close();
+      }
+    },
+  );
 
-  it('a captured value too large for a path is not sent: the next step fails as "capture", naming the step and the bound', { timeout: 30_000 }, async () => {
-    const service = await hostileService();
-    try {
-      const report = await runScenario(
-        scenario(service.url, [
-          { name: 'get-id', path: '/huge-id', capture: { id: { json: '$.id' } } },
-          { name: 'use-id', path: '/items/{{ id }}' },
-        ], 8 * 1024 * 1024) as never,
-      );
-      const steps = report.phases[0]!.steps!;
-      expect(steps.find((s) => s.name === 'get-id')!.errors).toBe(0);
-      const use = steps.find((s) => s.name === 'use-id')!;
-      expect(use.requests).toBeGreaterThan(0);
-      expect(use.errorsByKind.capture).toBe(use.requests);
-    } finally {
-      await service.close();
-    }
-  });
+  it(
+    'a captured value too large for a path is not sent: the next step fails as "capture", naming the step and the bound',
+    { timeout: 30_000 },
+    async () => {
+      const service = await hostileService();
+      try {
+        const report = await runScenario(
+          scenario(
+            service.url,
+            [
+              { name: 'get-id', path: '/huge-id', capture: { id: { json: '$.id' } } },
+              { name: 'use-id', path: '/items/{{ id }}' },
+            ],
+            8 * 1024 * 1024,
+          ) as never,
+        );
+        const steps = report.phases[0]!.steps!;
+        expect(steps.find((s) => s.name === 'get-id')!.errors).toBe(0);
+        const use = steps.find((s) => s.name === 'use-id')!;
+        expect(use.requests).toBeGreaterThan(0);
+        expect(use.errorsByKind.capture).toBe(use.requests);
+      } finally {
+        await service.close();
+      }
+    },
+  );
 });

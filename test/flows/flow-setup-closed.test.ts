@@ -14,7 +14,13 @@ afterEach(async () => {
 });
 
 const headers = { Authorization: 'Bearer {{ adminToken }}', 'x-api-key': '{{ env.KEY }}' };
-const login = { name: 'admin-login', method: 'POST', path: '/login', body: { user: 'admin', password: 'root-pw' }, capture: { adminToken: { json: 'token' } } } as const;
+const login = {
+  name: 'admin-login',
+  method: 'POST',
+  path: '/login',
+  body: { user: 'admin', password: 'root-pw' },
+  capture: { adminToken: { json: 'token' } },
+} as const;
 
 function scenario(extra: Record<string, unknown>) {
   return validateScenario({
@@ -28,10 +34,17 @@ function scenario(extra: Record<string, unknown>) {
 }
 
 describe('setup, the closed model with think time, and expectations', () => {
-  it("setup runs once, before the first phase and counted in none; its captures reach every iteration", async () => {
+  it('setup runs once, before the first phase and counted in none; its captures reach every iteration', async () => {
     const report = await runScenario(
       scenario({
-        flows: [{ name: 'order', steps: [{ name: 'place', method: 'POST', path: '/orders', headers, body: { item: 1 }, expect: { status: 201 } }] }],
+        flows: [
+          {
+            name: 'order',
+            steps: [
+              { name: 'place', method: 'POST', path: '/orders', headers, body: { item: 1 }, expect: { status: 201 } },
+            ],
+          },
+        ],
         phases: [{ name: 'p', duration: '1s', rate: 20 }],
       }),
       { env: { KEY } },
@@ -40,7 +53,7 @@ describe('setup, the closed model with think time, and expectations', () => {
     expect(shop.ordersWithValidToken).toBe(20);
     expect(shop.ordersRejected).toBe(0);
     expect(report.phases[0]!.requests).toBe(20);
-    expect(report.verdict).toBe('pass');
+    expect(report.verdict, report.verdictReason).toBe('pass');
   });
 
   it('setup that fails stops the run before any load, saying which step and why', async () => {
@@ -61,7 +74,23 @@ describe('setup, the closed model with think time, and expectations', () => {
     const report = await runScenario(
       scenario({
         load: { model: 'closed', warmup: false },
-        flows: [{ name: 'order', thinkTime: '100ms', steps: [{ name: 'place', method: 'POST', path: '/orders', headers, body: { item: 1 }, capture: { id: { json: 'order.id' } } }, { name: 'poll', path: '/orders/{{ id }}', headers }] }],
+        flows: [
+          {
+            name: 'order',
+            thinkTime: '100ms',
+            steps: [
+              {
+                name: 'place',
+                method: 'POST',
+                path: '/orders',
+                headers,
+                body: { item: 1 },
+                capture: { id: { json: 'order.id' } },
+              },
+              { name: 'poll', path: '/orders/{{ id }}', headers },
+            ],
+          },
+        ],
         phases: [{ name: 'p', duration: '1500ms', vus: 2 }],
       }),
       { env: { KEY } },
@@ -80,7 +109,14 @@ describe('setup, the closed model with think time, and expectations', () => {
   it('a status the step does not expect is error kind "unexpected_status", with the status in the report', async () => {
     const report = await runScenario(
       scenario({
-        flows: [{ name: 'order', steps: [{ name: 'place', method: 'POST', path: '/orders', headers, body: { item: 1 }, expect: { status: 202 } }] }],
+        flows: [
+          {
+            name: 'order',
+            steps: [
+              { name: 'place', method: 'POST', path: '/orders', headers, body: { item: 1 }, expect: { status: 202 } },
+            ],
+          },
+        ],
         phases: [{ name: 'p', duration: '1s', rate: 10 }],
       }),
       { env: { KEY } },
@@ -88,6 +124,6 @@ describe('setup, the closed model with think time, and expectations', () => {
     const place = report.phases[0]!.steps!.find((s) => s.name === 'place')!;
     expect(place.errorsByKind.unexpected_status).toBe(10);
     expect(place.unexpectedStatuses).toEqual({ 201: 10 });
-    expect(report.verdict).toBe('fail');
+    expect(report.verdict, report.verdictReason).toBe('fail');
   });
 });

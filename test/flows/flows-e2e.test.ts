@@ -8,11 +8,23 @@ import { writeTempScenario } from '../support/temp-scenario.ts';
 import { notAboutTheGeneratorYaml } from '../support/not-about-the-generator.ts';
 
 const SECRET = 'sk-live-7f3a9c21-DO-NOT-LEAK';
-const ACCOUNTS: Record<string, string> = { ann: 'pw-ann', bob: 'pw-bob', cyd: 'pw-cyd', dee: 'pw-dee', eve: 'pw-eve', fay: 'pw-fay' };
-const CSV = `user,password\n${Object.entries(ACCOUNTS).map(([u, p]) => `${u},${p}`).join('\n')}\n`;
+const ACCOUNTS: Record<string, string> = {
+  ann: 'pw-ann',
+  bob: 'pw-bob',
+  cyd: 'pw-cyd',
+  dee: 'pw-dee',
+  eve: 'pw-eve',
+  fay: 'pw-fay',
+};
+const CSV = `user,password\n${Object.entries(ACCOUNTS)
+  .map(([u, p]) => `${u},${p}`)
+  .join('\n')}\n`;
 
 /** A login → order → poll flow in YAML, as a user would write it. */
-function shopYaml(baseUrl: string, extra: { order?: string; phases?: string; loginPassword?: string; orderCapture?: string; load?: string } = {}): string {
+function shopYaml(
+  baseUrl: string,
+  extra: { order?: string; phases?: string; loginPassword?: string; orderCapture?: string; load?: string } = {},
+): string {
   return `# yaml-language-server: $schema=../ordeal.schema.json
 name: shop-flow
 target: { baseUrl: ${baseUrl} }
@@ -55,7 +67,11 @@ async function scenarioIn(yaml: string): Promise<{ file: string; reportDir: stri
 async function writtenFiles(dir: string): Promise<{ file: string; text: string }[]> {
   const out: { file: string; text: string }[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) out.push({ file: path.join(entry.parentPath, entry.name), text: await readFile(path.join(entry.parentPath, entry.name), 'utf8') });
+    if (entry.isFile())
+      out.push({
+        file: path.join(entry.parentPath, entry.name),
+        text: await readFile(path.join(entry.parentPath, entry.name), 'utf8'),
+      });
   }
   return out;
 }
@@ -93,22 +109,32 @@ describe('flows with captures, a CSV of accounts and a secret from the environme
     expect(steps.get('step:login')!.requests).toBe(logins.reduce((a, b) => a + b, 0));
     expect(steps.get('step:status')!.requests).toBe(shop.statusPolls);
     // On a loaded machine the last arrivals may not finish their three steps by the phase's end + 100 ms: counted incomplete.
-    expect(steps.get('flow:buy')).toMatchObject({ incomplete: logins.reduce((a, b) => a + b, 0) - shop.statusPolls, errors: 0 });
+    expect(steps.get('flow:buy')).toMatchObject({
+      incomplete: logins.reduce((a, b) => a + b, 0) - shop.statusPolls,
+      errors: 0,
+    });
     // How many: the arrivals of the iteration time before the phase's end (+100 ms), at 15/s, and a few more for
     // arrivals held by a busy machine. A fixed bound (6) was a false failure under CI's load: 9 cut, each 0.6 s long.
     const flow = steps.get('flow:buy')!;
-    expect(flow.incomplete).toBeLessThanOrEqual(Math.ceil(15 * ((flow.latencyMs?.max ?? 0) + 100) / 1_000) + 3);
+    expect(flow.incomplete).toBeLessThanOrEqual(Math.ceil((15 * ((flow.latencyMs?.max ?? 0) + 100)) / 1_000) + 3);
     expect(phase.iterations).toBe(steps.get('step:login')!.requests);
-    expect(phase.requests).toBe(steps.get('step:login')!.requests + steps.get('step:order')!.requests + steps.get('step:status')!.requests);
-    expect(report.checks.find((c) => c.name === 'http_req_duration{name:order} p(95)<1000')).toMatchObject({ status: 'pass' });
+    expect(phase.requests).toBe(
+      steps.get('step:login')!.requests + steps.get('step:order')!.requests + steps.get('step:status')!.requests,
+    );
+    expect(report.checks.find((c) => c.name === 'http_req_duration{name:order} p(95)<1000')).toMatchObject({
+      status: 'pass',
+    });
     // 30 arrivals asked for, 30 iterations made: the ratio compares iterations, not requests, with the target.
     expect(phase.iterations).toBe(30);
 
     // Per step and per flow in what people read: the terminal, summary.md, the HTML.
     expect(run.stdout).toMatch(/shop +flow buy +30 +0\.00%/);
-    expect(files.find((f) => f.file.endsWith('summary.md'))!.text).toMatch(new RegExp(`\\| shop \\| order \\| ${shop.ordersWithValidToken} \\| 0\\.00% \\|`));
+    expect(files.find((f) => f.file.endsWith('summary.md'))!.text).toMatch(
+      new RegExp(`\\| shop \\| order \\| ${shop.ordersWithValidToken} \\| 0\\.00% \\|`),
+    );
     expect(files.find((f) => f.file.endsWith('report.html'))!.text).toContain('<h2>Steps and flows</h2>');
-    for (const { file: written, text } of files) expect(text.includes(SECRET), `${written} contains the secret`).toBe(false);
+    for (const { file: written, text } of files)
+      expect(text.includes(SECRET), `${written} contains the secret`).toBe(false);
     expect(run.stdout + run.stderr).not.toContain(SECRET);
   });
 
@@ -117,8 +143,12 @@ describe('flows with captures, a CSV of accounts and a secret from the environme
     const plan = await runCli(['plan', file, '--offline'], { SHOP_API_KEY: SECRET });
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('flow buy (weight 1): login → order → status');
-    expect(plan.stdout).toMatch(/login +POST \/login {2}expects 200\n +uses data\.user, data\.password\n +captures token ← json \$\.token/);
-    expect(plan.stdout).toContain('uses token (captured by step login), env.SHOP_API_KEY (secret: never shown), randomInt(1, 9) (helper), uuid (helper)');
+    expect(plan.stdout).toMatch(
+      /login +POST \/login {2}expects 200\n +uses data\.user, data\.password\n +captures token ← json \$\.token/,
+    );
+    expect(plan.stdout).toContain(
+      'uses token (captured by step login), env.SHOP_API_KEY (secret: never shown), randomInt(1, 9) (helper), uuid (helper)',
+    );
     expect(plan.stdout).toContain('status         GET /orders/{{ orderId }}');
     expect(plan.stdout).toContain('data: accounts.csv, 6 rows (columns user, password), order sequential');
     expect(plan.stdout + plan.stderr).not.toContain(SECRET);
@@ -132,14 +162,18 @@ describe('flows with captures, a CSV of accounts and a secret from the environme
     const unset = await runCli(['run', file, '--report-dir', reportDir], { SHOP_API_KEY: undefined });
     expect(unset.code).toBe(2);
     expect(shop.requests).toBe(0);
-    expect(unset.stderr).toMatch(/flows\[0\]\.steps\[1\]\.headers\.x-api-key: "\{\{ env\.SHOP_API_KEY \}\}" names an environment variable that is not set \(set SHOP_API_KEY/);
+    expect(unset.stderr).toMatch(
+      /flows\[0\]\.steps\[1\]\.headers\.x-api-key: "\{\{ env\.SHOP_API_KEY \}\}" names an environment variable that is not set \(set SHOP_API_KEY/,
+    );
   });
 
   it('a column the CSV does not have: exit 2 naming it and the columns there are, nothing sent', async () => {
     const { file, reportDir } = await scenarioIn(shopYaml(shop.url, { loginPassword: 'data.pasword' }));
     const run = await runCli(['run', file, '--report-dir', reportDir], { SHOP_API_KEY: SECRET });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('flows[0].steps[0].body: "{{ data.pasword }}" names no column of accounts.csv (its columns: user, password)');
+    expect(run.stderr).toContain(
+      'flows[0].steps[0].body: "{{ data.pasword }}" names no column of accounts.csv (its columns: user, password)',
+    );
     expect(shop.requests).toBe(0);
   });
 
@@ -147,7 +181,9 @@ describe('flows with captures, a CSV of accounts and a secret from the environme
     const { file, reportDir } = await scenarioIn(shopYaml(shop.url, { orderCapture: 'order.number' }));
     const run = await runCli(['run', file, '--report-dir', reportDir], { SHOP_API_KEY: SECRET });
     expect(run.code).toBe(1);
-    const report = JSON.parse(await readFile((await writtenFiles(reportDir)).find((f) => f.file.endsWith('report.json'))!.file, 'utf8')) as RunReport;
+    const report = JSON.parse(
+      await readFile((await writtenFiles(reportDir)).find((f) => f.file.endsWith('report.json'))!.file, 'utf8'),
+    ) as RunReport;
     const phase = report.phases[0]!;
     const steps = new Map(phase.steps!.map((s) => [`${s.kind}:${s.name}`, s]));
     expect(steps.get('step:order')!.errorsByKind.capture).toBe(steps.get('step:order')!.requests);
@@ -158,10 +194,14 @@ describe('flows with captures, a CSV of accounts and a secret from the environme
   });
 
   it('"unique" rows: each account used once, and a phase that runs out ends early, saying why', async () => {
-    const { file, reportDir } = await scenarioIn(shopYaml(shop.url, { order: 'unique', phases: '  - { name: shop, duration: 3s, rate: 5 }' }));
+    const { file, reportDir } = await scenarioIn(
+      shopYaml(shop.url, { order: 'unique', phases: '  - { name: shop, duration: 3s, rate: 5 }' }),
+    );
     const run = await runCli(['run', file, '--report-dir', reportDir], { SHOP_API_KEY: SECRET });
     expect([...shop.logins.values()]).toEqual(Array(6).fill(1));
-    const report = JSON.parse(await readFile((await writtenFiles(reportDir)).find((f) => f.file.endsWith('report.json'))!.file, 'utf8')) as RunReport;
+    const report = JSON.parse(
+      await readFile((await writtenFiles(reportDir)).find((f) => f.file.endsWith('report.json'))!.file, 'utf8'),
+    ) as RunReport;
     expect(report.phases[0]!.endedEarly).toBe('the data rows ran out (data.order "unique" uses each row at most once)');
     expect(run.code).not.toBe(0);
   });

@@ -13,7 +13,14 @@ function fakeClock(): Clock & { set(ms: number): void } {
 }
 
 /** Records `perSecond` requests in each of `seconds`, a share of them failing, at `latencyMs`. */
-function record(recorder: PhaseRecorder, phase: string, seconds: number[], perSecond: number, failShare: number, latencyMs = 10): void {
+function record(
+  recorder: PhaseRecorder,
+  phase: string,
+  seconds: number[],
+  perSecond: number,
+  failShare: number,
+  latencyMs = 10,
+): void {
   for (const second of seconds) {
     for (let i = 0; i < perSecond; i++) {
       const atMs = RUN_START_MS + second * 1_000 + i;
@@ -26,7 +33,12 @@ function record(recorder: PhaseRecorder, phase: string, seconds: number[], perSe
 async function judgeUpTo(guards: Guard[], recorder: PhaseRecorder, untilSecond: number): Promise<GuardTrip[]> {
   const clock = fakeClock();
   const trips: GuardTrip[] = [];
-  const monitor = new GuardMonitor(guards, { recorder, clock, currentPhase: () => 'peak', onTrip: (trip) => trips.push(trip) });
+  const monitor = new GuardMonitor(guards, {
+    recorder,
+    clock,
+    currentPhase: () => 'peak',
+    onTrip: (trip) => trips.push(trip),
+  });
   // Evaluate second by second, as the timer would.
   for (let second = 0; second <= untilSecond + 2; second++) {
     clock.set(RUN_START_MS + (second + 1) * 1_000);
@@ -58,7 +70,11 @@ describe('GuardMonitor', () => {
     const recorder = new PhaseRecorder(RUN_START_MS);
     record(recorder, 'peak', [0, 1, 2, 3, 4], 100, 0.01);
     record(recorder, 'peak', [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], 100, 0.5);
-    const trips = await judgeUpTo([guard({ name: 'errors', metric: 'http_req_failed', trip: 'rate>0.2', for: '10s' })], recorder, 15);
+    const trips = await judgeUpTo(
+      [guard({ name: 'errors', metric: 'http_req_failed', trip: 'rate>0.2', for: '10s' })],
+      recorder,
+      15,
+    );
     expect(trips).toHaveLength(1);
     expect(trips[0]!.name).toBe('errors');
     expect(trips[0]!.observed).toMatch(/^rate 0\.500 > 0\.2 in every second for 10s$/);
@@ -69,7 +85,9 @@ describe('GuardMonitor', () => {
     record(recorder, 'peak', [0, 1, 2, 3, 4, 5, 6, 7, 8], 100, 0.5);
     record(recorder, 'peak', [9], 100, 0);
     record(recorder, 'peak', [10, 11, 12, 13, 14, 15, 16, 17, 18], 100, 0.5);
-    expect(await judgeUpTo([guard({ metric: 'http_req_failed', trip: 'rate>0.2', for: '10s' })], recorder, 40)).toEqual([]);
+    expect(await judgeUpTo([guard({ metric: 'http_req_failed', trip: 'rate>0.2', for: '10s' })], recorder, 40)).toEqual(
+      [],
+    );
   });
 
   it('trips "p99 > 3 s for 2 s" on slow seconds, and only in the phases it watches', async () => {

@@ -25,7 +25,7 @@ describe('a guard on a deliberately broken target', () => {
     const startedMs = Date.now();
     const report = await runScenario(scenario);
     expect(Date.now() - startedMs).toBeLessThan(20_000);
-    expect(report.verdict).toBe('aborted');
+    expect(report.verdict, report.verdictReason).toBe('aborted');
     // Its own exit code: not a failed check (1), not a broken harness (3).
     expect(report.exitCode).toBe(4);
     expect(report.verdictReason).toMatch(/^stopped by guard "error storm" \(rate 1 > 0\.2 in every second for 2s\)$/);
@@ -40,7 +40,12 @@ describe('a guard on a deliberately broken target', () => {
     expect(report.phases.find((p) => p.name === 'chaos')!.requests).toBeGreaterThan(0);
     const { reportDir } = await writeTempScenario({});
     const files = await writeReports(report, reportDir);
-    const written = JSON.parse(await readFile(files.find((f) => path.basename(f) === 'report.json')!, 'utf8'));
+    const written = JSON.parse(
+      await readFile(
+        files.find((f) => path.basename(f) === 'report.json')!,
+        'utf8',
+      ),
+    );
     expect(written.verdict).toBe('aborted');
     expect(written.guards[0]).toMatchObject({ name: 'error storm', tripped: true });
   });

@@ -8,39 +8,56 @@ import { startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
 
 /** A real service whose /metrics says whether it is broken; `breakAfterMs` flips it. */
-async function startFlagService(breakAfterMs: number): Promise<{ url: string; host: string; close: () => Promise<void> }> {
+async function startFlagService(
+  breakAfterMs: number,
+): Promise<{ url: string; host: string; close: () => Promise<void> }> {
   const startedMs = Date.now();
   const server = http.createServer((request, response) => {
-    if (request.url === '/metrics') response.end(`# TYPE service_broken gauge\nservice_broken ${Date.now() - startedMs > breakAfterMs ? 1 : 0}\n`);
+    if (request.url === '/metrics')
+      response.end(`# TYPE service_broken gauge\nservice_broken ${Date.now() - startedMs > breakAfterMs ? 1 : 0}\n`);
     else response.end('ok');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url: `http://${host}`, host, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+  return {
+    url: `http://${host}`,
+    host,
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
 }
 
 describe('a PromQL guard', () => {
-  it('trips when its expression starts returning samples on a real Prometheus: faults removed, verdict aborted', { timeout: 90_000 }, async () => {
-    await using target = await startTargetBehindToxiproxy(200);
-    const flag = await startFlagService(8_000);
-    await using prometheus = await new PrometheusServer().withScrapeTargets([{ job: 'service', target: flag.host }]).start();
-    const scenario = validateScenario({
-      name: 'promql-guarded',
-      target: { baseUrl: target.baseUrl },
-      toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
-      prometheus: { url: prometheus.url },
-      requests: [{ path: '/' }],
-      phases: [{ name: 'chaos', duration: '60s', rate: 20, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 5 }] }],
-      guards: [{ name: 'service broke', promql: 'service_broken == 1', for: '1s' }],
-      slos: [],
-    });
-    const report = await runScenario(scenario);
-    await flag.close();
-    expect(report.verdict).toBe('aborted');
-    expect(report.verdictReason).toMatch(/^stopped by guard "service broke" \(service_broken == 1 returned 1 sample\(s\)/);
-    expect(report.durationMs).toBeLessThan(30_000);
-    const trippedAtMs = Date.parse(report.guards[0]!.trippedAt!);
-    expect(Date.parse(report.faults[0]!.removedAt!) - trippedAtMs).toBeLessThanOrEqual(1_000);
-    expect((await toxiproxyState(target.toxiproxy.url)).flatMap((p) => p.toxics)).toEqual([]);
-  });
+  it(
+    'trips when its expression starts returning samples on a real Prometheus: faults removed, verdict aborted',
+    { timeout: 90_000 },
+    async () => {
+      await using target = await startTargetBehindToxiproxy(200);
+      const flag = await startFlagService(8_000);
+      await using prometheus = await new PrometheusServer()
+        .withScrapeTargets([{ job: 'service', target: flag.host }])
+        .start();
+      const scenario = validateScenario({
+        name: 'promql-guarded',
+        target: { baseUrl: target.baseUrl },
+        toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
+        prometheus: { url: prometheus.url },
+        requests: [{ path: '/' }],
+        phases: [
+          { name: 'chaos', duration: '60s', rate: 20, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 5 }] },
+        ],
+        guards: [{ name: 'service broke', promql: 'service_broken == 1', for: '1s' }],
+        slos: [],
+      });
+      const report = await runScenario(scenario);
+      await flag.close();
+      expect(report.verdict, report.verdictReason).toBe('aborted');
+      expect(report.verdictReason).toMatch(
+        /^stopped by guard "service broke" \(service_broken == 1 returned 1 sample\(s\)/,
+      );
+      expect(report.durationMs).toBeLessThan(30_000);
+      const trippedAtMs = Date.parse(report.guards[0]!.trippedAt!);
+      expect(Date.parse(report.faults[0]!.removedAt!) - trippedAtMs).toBeLessThanOrEqual(1_000);
+      expect((await toxiproxyState(target.toxiproxy.url)).flatMap((p) => p.toxics)).toEqual([]);
+    },
+  );
 });

@@ -19,14 +19,21 @@ const BUNDLED = ['game-day', 'peak-load', 'dependency-latency', 'primary-failove
 async function typeCheck(dir: string): Promise<{ ok: boolean; output: string }> {
   await copyFile(K6_TSCONFIG, path.join(dir, 'tsconfig.json'));
   // @types/k6 is found through this project's node_modules.
-  const result = spawnSync(process.execPath, [TSC, '-p', path.join(dir, 'tsconfig.json'), '--typeRoots', path.resolve('node_modules/@types')], { encoding: 'utf8' });
+  const result = spawnSync(
+    process.execPath,
+    [TSC, '-p', path.join(dir, 'tsconfig.json'), '--typeRoots', path.resolve('node_modules/@types')],
+    { encoding: 'utf8' },
+  );
   return { ok: result.status === 0, output: result.stdout + result.stderr };
 }
 
 const mixed = validateScenario({
   name: 'mixed',
   target: { baseUrl: 'http://127.0.0.1:8080' },
-  requests: [{ path: '/api/quotes/ACME', weight: 3 }, { method: 'POST', path: '/api/orders', body: { symbol: 'ACME', quantity: 1 } }],
+  requests: [
+    { path: '/api/quotes/ACME', weight: 3 },
+    { method: 'POST', path: '/api/orders', body: { symbol: 'ACME', quantity: 1 } },
+  ],
   phases: [
     { name: 'warm', duration: '30s', rate: { from: 10, to: 200 } },
     { name: 'peak', duration: '1m30s', rate: 200, faults: [{ proxy: 'market-data', kind: 'latency', latencyMs: 500 }] },
@@ -40,7 +47,10 @@ describe('k6 scenarios in TypeScript', () => {
     for (const name of BUNDLED) {
       const scenario = await loadScenario(`scenarios/${name}.ts`);
       const committed = await readFile(`scenarios/k6/${name}.ts`, 'utf8');
-      expect(committed, `scenarios/k6/${name}.ts is stale: run ordeal export k6 scenarios/${name}.ts --out scenarios/k6/${name}.ts`).toBe(renderK6Script(scenario, { sourceName: `scenarios/${name}.ts` }));
+      expect(
+        committed,
+        `scenarios/k6/${name}.ts is stale: run ordeal export k6 scenarios/${name}.ts --out scenarios/k6/${name}.ts`,
+      ).toBe(renderK6Script(scenario, { sourceName: `scenarios/${name}.ts` }));
     }
     const result = spawnSync(process.execPath, [TSC, '-p', K6_TSCONFIG], { encoding: 'utf8' });
     expect(result.stdout + result.stderr).toBe('');
@@ -61,15 +71,40 @@ describe('ordeal export k6', () => {
   it('one k6 scenario per phase at its startTime, arrival-rate executors, a phase tag, SLOs as tag-filtered thresholds', () => {
     const { scenarios, thresholds } = k6Options(mixed);
     expect(Object.keys(scenarios)).toEqual(['warm', 'peak']);
-    expect(scenarios.warm).toMatchObject({ executor: 'ramping-arrival-rate', startTime: '0s', startRate: 10, stages: [{ duration: '30s', target: 200 }], tags: { phase: 'warm' } });
-    expect(scenarios.peak).toMatchObject({ executor: 'constant-arrival-rate', startTime: '30s', rate: 200, timeUnit: '1s', duration: '1m30s', tags: { phase: 'peak' } });
-    expect(thresholds).toEqual({ 'http_req_duration{phase:peak}': ['p(95)<500', 'p(99)<1000'], 'http_req_failed{phase:peak}': ['rate<0.01'] });
+    expect(scenarios.warm).toMatchObject({
+      executor: 'ramping-arrival-rate',
+      startTime: '0s',
+      startRate: 10,
+      stages: [{ duration: '30s', target: 200 }],
+      tags: { phase: 'warm' },
+    });
+    expect(scenarios.peak).toMatchObject({
+      executor: 'constant-arrival-rate',
+      startTime: '30s',
+      rate: 200,
+      timeUnit: '1s',
+      duration: '1m30s',
+      tags: { phase: 'peak' },
+    });
+    expect(thresholds).toEqual({
+      'http_req_duration{phase:peak}': ['p(95)<500', 'p(99)<1000'],
+      'http_req_failed{phase:peak}': ['rate<0.01'],
+    });
   });
 
   it('writes a script that type-checks against @types/k6 (open and closed model)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-k6-'));
     const file = path.join(dir, 'scenario.json');
-    await writeFile(file, JSON.stringify({ name: 'closed', target: { baseUrl: 'http://127.0.0.1:8080' }, load: { model: 'closed' }, requests: [{ path: '/' }], phases: [{ name: 'hold', duration: '10s', vus: 20 }] }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        name: 'closed',
+        target: { baseUrl: 'http://127.0.0.1:8080' },
+        load: { model: 'closed' },
+        requests: [{ path: '/' }],
+        phases: [{ name: 'hold', duration: '10s', vus: 20 }],
+      }),
+    );
     const io = bufferIo();
     expect(await runCli(['export', 'k6', file, '--out', path.join(dir, 'closed.ts')], io)).toBe(0);
     await writeFile(path.join(dir, 'mixed.ts'), renderK6Script(mixed));
@@ -82,10 +117,14 @@ describe('ordeal export k6', () => {
 
 describe('ordeal export k6-operator', () => {
   it('writes a ConfigMap with the script and a TestRun with the documented fields', async () => {
-    const docs = parseAllDocuments(renderK6OperatorManifest(mixed, { parallelism: 4, baseUrl: 'http://trading-gateway.default.svc:8080' })).map((d) => d.toJS());
+    const docs = parseAllDocuments(
+      renderK6OperatorManifest(mixed, { parallelism: 4, baseUrl: 'http://trading-gateway.default.svc:8080' }),
+    ).map((d) => d.toJS());
     const [configMap, testRun] = docs;
     expect(configMap).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ordeal-mixed' } });
-    expect(configMap.data['mixed.ts']).toBe(renderK6Script(mixed, { baseUrl: 'http://trading-gateway.default.svc:8080' }));
+    expect(configMap.data['mixed.ts']).toBe(
+      renderK6Script(mixed, { baseUrl: 'http://trading-gateway.default.svc:8080' }),
+    );
     expect(testRun).toEqual({
       apiVersion: 'k6.io/v1alpha1',
       kind: 'TestRun',

@@ -49,7 +49,7 @@ describe('ordeal export k6 of flows', () => {
     expect(run.code).toBe(0);
     const script = await readFile(out, 'utf8');
     expect(script).not.toContain(SECRET);
-    expect(script).toContain("env(\"ADMIN_PASSWORD\")");
+    expect(script).toContain('env("ADMIN_PASSWORD")');
     expect(script).toContain('"Cookie": env("ORDEAL_HEADER_COOKIE")');
     expect(script).toContain('-e ORDEAL_HEADER_COOKIE=…');
     expect(script).toContain('new SharedArray("accounts.csv"');
@@ -58,7 +58,11 @@ describe('ordeal export k6 of flows', () => {
     expect(script).toContain('responseCallback: http.expectedStatuses(200)');
     expect(script).toMatch(/sleep\(0\.100 \+ Math\.random\(\) \* 0\.200\)/);
     await copyFile(path.resolve('scenarios/k6/tsconfig.json'), path.join(dir, 'tsconfig.json'));
-    const check = spawnSync(process.execPath, [TSC, '-p', path.join(dir, 'tsconfig.json'), '--typeRoots', path.resolve('node_modules/@types')], { encoding: 'utf8' });
+    const check = spawnSync(
+      process.execPath,
+      [TSC, '-p', path.join(dir, 'tsconfig.json'), '--typeRoots', path.resolve('node_modules/@types')],
+      { encoding: 'utf8' },
+    );
     expect(check.stdout + check.stderr).toBe('');
     expect(check.status).toBe(0);
   });

@@ -35,9 +35,19 @@ const tags = (phase: string, status: string, extra: Record<string, string> = {})
 describe('k6 NDJSON output', () => {
   it('parses Metric and Point lines, with nanosecond timestamps and zone offsets', () => {
     expect(parseK6Line(METRIC_LINES[1]!)).toEqual({ kind: 'metric', name: 'http_req_duration', metricType: 'trend' });
-    const parsed = parseK6Line('{"type":"Point","data":{"time":"2017-05-09T14:34:45.239531499+02:00","value":459.865729,"tags":{"status":"200"}},"metric":"http_req_duration"}');
-    expect(parsed).toEqual({ kind: 'point', metric: 'http_req_duration', timeMs: Date.parse('2017-05-09T12:34:45.239Z'), value: 459.865729, tags: { status: '200' } });
-    expect(parseK6Line('{"type":"Point","data":{"time":"yesterday","value":1,"tags":null},"metric":"vus"}')).toMatchObject({ kind: 'invalid' });
+    const parsed = parseK6Line(
+      '{"type":"Point","data":{"time":"2017-05-09T14:34:45.239531499+02:00","value":459.865729,"tags":{"status":"200"}},"metric":"http_req_duration"}',
+    );
+    expect(parsed).toEqual({
+      kind: 'point',
+      metric: 'http_req_duration',
+      timeMs: Date.parse('2017-05-09T12:34:45.239Z'),
+      value: 459.865729,
+      tags: { status: '200' },
+    });
+    expect(
+      parseK6Line('{"type":"Point","data":{"time":"yesterday","value":1,"tags":null},"metric":"vus"}'),
+    ).toMatchObject({ kind: 'invalid' });
     expect(parseK6Line('{"type":"Point","da')).toMatchObject({ kind: 'invalid' });
     expect(parseK6Line('')).toBeUndefined();
   });
@@ -52,7 +62,9 @@ describe('k6 NDJSON output', () => {
       ...Array.from({ length: 100 }, (_, i) => point('http_req_duration', 10 + i * 9 + 12, 12, tags('warm', '200'))),
       point('http_req_failed', 30, 0, tags('warm', '200')),
       // "peak" second 1: 8 slow, one 503, one timeout (status 0, error_code 1050), one refused (1212), one reset by peer (1220), one DNS failure (1100).
-      ...Array.from({ length: 8 }, (_, i) => point('http_req_duration', 1_100 + i * 50 + 400, 400, tags('peak', '200'))),
+      ...Array.from({ length: 8 }, (_, i) =>
+        point('http_req_duration', 1_100 + i * 50 + 400, 400, tags('peak', '200')),
+      ),
       point('http_req_duration', 1_600, 5, tags('peak', '503')),
       point('http_req_duration', 1_700 + 5_000, 5_000, tags('peak', '0', { error_code: '1050' })),
       point('http_req_duration', 1_800, 1, tags('peak', '0', { error_code: '1212' })),
@@ -68,7 +80,16 @@ describe('k6 NDJSON output', () => {
     expect(percentileMs(warm!.latency, 50)).toBeCloseTo(12, 0);
     const peak = recorder.seconds('peak').find((b) => b.second === 1)!;
     expect(peak.requests).toBe(13);
-    expect(peak.errors).toEqual({ http_4xx: 0, http_5xx: 1, timeout: 1, refused: 1, reset: 1, connection: 1, unexpected_status: 0, capture: 0 });
+    expect(peak.errors).toEqual({
+      http_4xx: 0,
+      http_5xx: 1,
+      timeout: 1,
+      refused: 1,
+      reset: 1,
+      connection: 1,
+      unexpected_status: 0,
+      capture: 0,
+    });
     expect(totalErrors(peak.errors)).toBe(5);
     expect(peak.dropped).toBe(2);
     expect(percentileMs(peak.latency, 50)).toBeCloseTo(400, -1);
@@ -89,25 +110,31 @@ describe('k6 NDJSON output', () => {
 });
 
 const k6 = findK6Binary();
-describe.skipIf(!k6)(`the k6 driver end to end${k6 ? '' : ' (skipped: no k6 binary on PATH or in K6_BINARY; k6 cannot be installed on this machine)'}`, () => {
-  it('drives a scenario through k6 and judges it per phase', { timeout: 120_000 }, async () => {
-    const target = await startCountingServer();
-    const scenario = validateScenario({
-      name: 'through-k6',
-      target: { baseUrl: target.url },
-      load: { driver: 'k6' },
-      requests: [{ path: '/' }],
-      phases: [{ name: 'warm', duration: '3s', rate: 20 }, { name: 'hold', duration: '3s', rate: 40 }],
+describe.skipIf(!k6)(
+  `the k6 driver end to end${k6 ? '' : ' (skipped: no k6 binary on PATH or in K6_BINARY; k6 cannot be installed on this machine)'}`,
+  () => {
+    it('drives a scenario through k6 and judges it per phase', { timeout: 120_000 }, async () => {
+      const target = await startCountingServer();
+      const scenario = validateScenario({
+        name: 'through-k6',
+        target: { baseUrl: target.url },
+        load: { driver: 'k6' },
+        requests: [{ path: '/' }],
+        phases: [
+          { name: 'warm', duration: '3s', rate: 20 },
+          { name: 'hold', duration: '3s', rate: 40 },
+        ],
+      });
+      const report = await runScenario(scenario);
+      expect(report.load.driver).toBe('k6');
+      // constant-arrival-rate: 20/s × 3 s and 40/s × 3 s, each request tagged with its phase.
+      expect(report.phases[0]!.requests).toBeGreaterThanOrEqual(58);
+      expect(report.phases[1]!.requests).toBeGreaterThanOrEqual(118);
+      expect(target.requests()).toBeGreaterThanOrEqual(170);
+      await target.close();
     });
-    const report = await runScenario(scenario);
-    expect(report.load.driver).toBe('k6');
-    // constant-arrival-rate: 20/s × 3 s and 40/s × 3 s, each request tagged with its phase.
-    expect(report.phases[0]!.requests).toBeGreaterThanOrEqual(58);
-    expect(report.phases[1]!.requests).toBeGreaterThanOrEqual(118);
-    expect(target.requests()).toBeGreaterThanOrEqual(170);
-    await target.close();
-  });
-});
+  },
+);
 
 describe.skipIf(k6 !== undefined)('engine "k6" without a k6 binary', () => {
   it('exits 3 before any load, saying how to provide k6', async () => {
@@ -115,7 +142,13 @@ describe.skipIf(k6 !== undefined)('engine "k6" without a k6 binary', () => {
     const { bufferIo } = await import('../support/buffer-io.ts');
     const { writeTempScenario } = await import('../support/temp-scenario.ts');
     const target = await startCountingServer();
-    const { file, reportDir } = await writeTempScenario({ name: 'no-k6', engine: 'k6', target: { baseUrl: target.url }, requests: [{ path: '/' }], phases: [{ name: 'a', duration: '2s', rate: 5 }] });
+    const { file, reportDir } = await writeTempScenario({
+      name: 'no-k6',
+      engine: 'k6',
+      target: { baseUrl: target.url },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'a', duration: '2s', rate: 5 }],
+    });
     const io = bufferIo();
     expect(await runCli(['run', file, '--report-dir', reportDir], io)).toBe(3);
     expect(io.err()).toContain('load.driver "k6" needs a k6 binary: set K6_BINARY, or put k6 on PATH');

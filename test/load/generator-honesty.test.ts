@@ -3,6 +3,7 @@ import { RunEvents } from '../../harness/run/run-events.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { startCountingServerProcess, type CountingServerProcess } from '../support/counting-server-process.ts';
+import { skipWhenHostBusy, watchHost } from '../support/host-watch.ts';
 
 let server: CountingServerProcess | undefined;
 afterEach(async () => {
@@ -11,7 +12,13 @@ afterEach(async () => {
 });
 
 function scenarioAt(baseUrl: string, extra: Record<string, unknown>) {
-  return validateScenario({ name: 'generator', target: { baseUrl }, requests: [{ path: '/' }], limits: { maxRatePerSec: 1_000_000 }, ...extra });
+  return validateScenario({
+    name: 'generator',
+    target: { baseUrl },
+    requests: [{ path: '/' }],
+    limits: { maxRatePerSec: 1_000_000 },
+    ...extra,
+  });
 }
 
 describe('the open-model generator', () => {
@@ -39,12 +46,14 @@ describe('the open-model generator', () => {
     // The phase ended on time (plus the short grace for what was due at its end), not when the backlog was sent.
     expect(realSec).toBeLessThan(3);
 
-    expect(phase.generatorBehind).toMatch(/^the generator could not keep up \(send lag p99 [\d.]+ ms > 10 ms.*\): add workers, or run the load from more machines \(ordeal export k6-operator\)$/);
+    expect(phase.generatorBehind).toMatch(
+      /^the generator could not keep up \(send lag p99 [\d.]+ ms > 10 ms.*\): add workers, or run the load from more machines \(ordeal export k6-operator\)$/,
+    );
     for (const check of report.checks) {
       expect(check.status).toBe('inconclusive');
       expect(check.reason).toBe(phase.generatorBehind);
     }
-    expect(report.verdict).toBe('inconclusive');
+    expect(report.verdict, report.verdictReason).toBe('inconclusive');
   });
 
   it('keeps warm-up requests out of every phase and histogram, and says how many went to the target', async () => {
@@ -61,13 +70,17 @@ describe('the open-model generator', () => {
     expect(received).toBe(300);
     expect(report.phases[0]!.requests).toBe(200);
     expect(report.timeseries.reduce((sum, s) => sum + s.requests, 0)).toBe(200);
-    expect(report.verdict).toBe('pass');
+    expect(report.verdict, report.verdictReason).toBe('pass');
   });
 
   it('sends no warm-up request when the scenario turns warm-up off', async () => {
     server = await startCountingServerProcess();
     const report = await runScenario(
-      scenarioAt(server.url, { load: { workers: 1, warmup: false }, phases: [{ name: 'steady', duration: '1s', rate: 50 }], slos: [{ http_reqs: ['count==50'] }] }),
+      scenarioAt(server.url, {
+        load: { workers: 1, warmup: false },
+        phases: [{ name: 'steady', duration: '1s', rate: 50 }],
+        slos: [{ http_reqs: ['count==50'] }],
+      }),
     );
     expect(report.load.warmupRequests).toBe(0);
     expect(await server.received()).toBe(50);
@@ -76,7 +89,14 @@ describe('the open-model generator', () => {
   it('holds a sparse phase for its planned length, not until its last arrival', async () => {
     server = await startCountingServerProcess();
     const report = await runScenario(
-      scenarioAt(server.url, { load: { workers: 1, warmup: false }, phases: [{ name: 'sparse', duration: '2s', rate: 1 }, { name: 'next', duration: '1s', rate: 1 }], slos: [] }),
+      scenarioAt(server.url, {
+        load: { workers: 1, warmup: false },
+        phases: [
+          { name: 'sparse', duration: '2s', rate: 1 },
+          { name: 'next', duration: '1s', rate: 1 },
+        ],
+        slos: [],
+      }),
     );
     const [sparse, next] = report.phases as [(typeof report.phases)[0], (typeof report.phases)[0]];
     expect(sparse.requests).toBe(2);
@@ -84,8 +104,9 @@ describe('the open-model generator', () => {
     expect(Date.parse(next.start!)).toBeGreaterThanOrEqual(Date.parse(sparse.end!));
   });
 
-  it('sleeps between arrivals: at 2,000 req/s it uses a small share of a core, and sends on time', async () => {
+  it('sleeps between arrivals: at 2,000 req/s it uses a small share of a core, and sends on time', async (context) => {
     server = await startCountingServerProcess();
+    const host = watchHost([server.pid]);
     // The CPU of the phase itself (every thread of this process): start-up (compiling the worker, opening connections) is not the generator's rhythm.
     let before: NodeJS.CpuUsage | undefined;
     let startedMs = 0;
@@ -97,15 +118,22 @@ describe('the open-model generator', () => {
         coreShare = (cpu.user + cpu.system) / 1_000 / (performance.now() - startedMs);
       });
     const report = await runScenario(
-      scenarioAt(server.url, { load: { workers: 1, warmup: false }, phases: [{ name: 'steady', duration: '3s', rate: 2_000 }], slos: [{ http_reqs: ['count==6000'] }] }),
+      scenarioAt(server.url, {
+        load: { workers: 1, warmup: false },
+        phases: [{ name: 'steady', duration: '3s', rate: 2_000 }],
+        slos: [{ http_reqs: ['count==6000'] }],
+      }),
       { events },
     );
+    const reading = host.stop();
     // A generator that spins between arrivals holds a whole core (share ≈ 1); one that sleeps needs a few percent.
     expect(coreShare).toBeLessThan(0.5);
     const phase = report.phases[0]!;
     expect(phase.requests).toBe(6_000);
+    // Late on a busy host says nothing of the generator; late on a quiet one is the generator's own fault.
+    if (phase.generatorBehind) skipWhenHostBusy(context, reading, `the generator said: ${phase.generatorBehind}`);
     expect(phase.sendLagMs!.p50).toBeLessThan(5);
     expect(phase.generatorBehind).toBeUndefined();
-    expect(report.verdict).toBe('pass');
+    expect(report.verdict, report.verdictReason).toBe('pass');
   });
 });

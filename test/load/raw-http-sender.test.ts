@@ -92,17 +92,27 @@ describe('RawHttpSender', () => {
   });
 
   // Never early; late only by timer lag (a few ms when quiet, up to tens of ms on a busy 2-core machine).
-  it.each([50, 500, 2_000])('times out a response at %i ms, never early and late only by timer lag', async (timeoutMs) => {
-    const url = await rawServer((socket) => setTimeout(() => !socket.destroyed && socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'), timeoutMs * 2));
-    const outcome = await sendOnce(newSender(url, timeoutMs), GET);
-    expect(outcome.error).toBeDefined();
-    expect(errorKindOfSendFailure(outcome.error)).toBe('timeout');
-    expect(outcome.elapsedMs).toBeGreaterThanOrEqual(timeoutMs - 0.5);
-    expect(outcome.elapsedMs).toBeLessThan(timeoutMs + 75);
-  });
+  it.each([50, 500, 2_000])(
+    'times out a response at %i ms, never early and late only by timer lag',
+    async (timeoutMs) => {
+      const url = await rawServer((socket) =>
+        setTimeout(
+          () => !socket.destroyed && socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'),
+          timeoutMs * 2,
+        ),
+      );
+      const outcome = await sendOnce(newSender(url, timeoutMs), GET);
+      expect(outcome.error).toBeDefined();
+      expect(errorKindOfSendFailure(outcome.error)).toBe('timeout');
+      expect(outcome.elapsedMs).toBeGreaterThanOrEqual(timeoutMs - 0.5);
+      expect(outcome.elapsedMs).toBeLessThan(timeoutMs + 75);
+    },
+  );
 
   it('answers just inside the timeout as a success', async () => {
-    const url = await rawServer((socket) => setTimeout(() => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'), 150));
+    const url = await rawServer((socket) =>
+      setTimeout(() => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'), 150),
+    );
     expect((await sendOnce(newSender(url, 500), GET)).status).toBe(200);
   });
 
@@ -129,7 +139,10 @@ describe('RawHttpSender', () => {
     const sender = newSender(url, 1_000, 1);
     expect((await sendOnce(sender, GET)).status).toBe(200);
     expect((await sendOnce(sender, GET)).status).toBe(200);
-    const post = await sendOnce(sender, prepareRequest({ method: 'POST', path: '/orders', body: { qty: 1 }, weight: 1 }));
+    const post = await sendOnce(
+      sender,
+      prepareRequest({ method: 'POST', path: '/orders', body: { qty: 1 }, weight: 1 }),
+    );
     expect(post.error).toBeDefined();
     expect(errorKindOfSendFailure(post.error)).toBe('reset');
   });
@@ -148,7 +161,13 @@ describe('RawHttpSender', () => {
       seenHead = head;
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
     });
-    const request = prepareRequest({ method: 'POST', path: '/api/orders?x=1', headers: { 'x-trace': 'abc', 'content-length': '999' }, body: { symbol: 'ACME' }, weight: 1 });
+    const request = prepareRequest({
+      method: 'POST',
+      path: '/api/orders?x=1',
+      headers: { 'x-trace': 'abc', 'content-length': '999' },
+      body: { symbol: 'ACME' },
+      weight: 1,
+    });
     await sendOnce(newSender(url), request);
     expect(seenHead.split('\r\n')[0]).toBe('POST /api/orders?x=1 HTTP/1.1');
     expect(seenHead).toContain(`host: ${url.host}`);
@@ -159,7 +178,9 @@ describe('RawHttpSender', () => {
 
   it('refuses a header or path with a line break instead of splitting the request', () => {
     const sender = newSender(new URL('http://127.0.0.1:1'));
-    expect(() => sender.wireOf(prepareRequest({ method: 'GET', path: '/', headers: { 'x-a': 'b\r\nx-evil: 1' }, weight: 1 }))).toThrow(/line break/);
+    expect(() =>
+      sender.wireOf(prepareRequest({ method: 'GET', path: '/', headers: { 'x-a': 'b\r\nx-evil: 1' }, weight: 1 })),
+    ).toThrow(/line break/);
     expect(() => sender.wireOf(prepareRequest({ method: 'GET', path: '/a\r\nb', weight: 1 }))).toThrow(/line break/);
   });
 

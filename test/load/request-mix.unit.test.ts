@@ -17,7 +17,8 @@ describe('createRequestPicker', () => {
     for (let i = 0; i < 10_000; i++) {
       const request = pick();
       counts[request.path] = (counts[request.path] ?? 0) + 1;
-      if (request.path === '/b') expect(request).toMatchObject({ body: '{"x":1}', headers: { 'content-type': 'application/json' } });
+      if (request.path === '/b')
+        expect(request).toMatchObject({ body: '{"x":1}', headers: { 'content-type': 'application/json' } });
     }
     expect(counts['/a']! / 10_000).toBeCloseTo(0.6, 1);
     expect(counts['/b']! / 10_000).toBeCloseTo(0.3, 1);

@@ -15,10 +15,12 @@ describe('BucketDeltas', () => {
     recorder.recordResponse('peak', 900, 2_400, 'http_5xx');
     recorder.recordFailure('peak', 950, 'timeout');
     const later = deltas.take(recorder.allSeconds(), Number.POSITIVE_INFINITY);
-    expect(later.map((b) => [b.second, b.requests, b.latency.totalCount, b.errors.http_5xx, b.errors.timeout])).toEqual([
-      [0, 2, 1, 1, 1],
-      [1, 1, 1, 0, 0],
-    ]);
+    expect(later.map((b) => [b.second, b.requests, b.latency.totalCount, b.errors.http_5xx, b.errors.timeout])).toEqual(
+      [
+        [0, 2, 1, 1, 1],
+        [1, 1, 1, 0, 0],
+      ],
+    );
     expect(later[0]!.latency.maxValue).toBeGreaterThan(2_000_000);
     const total = [...first, ...later].reduce((sum, b) => sum + b.requests, 0);
     expect(total).toBe(recorder.allSeconds().reduce((sum, b) => sum + b.requests, 0));

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createLatencyHistogram, recordLatencyMs, summarizeLatencyMs } from '../../harness/metrics/latency-histogram.ts';
+import {
+  createLatencyHistogram,
+  recordLatencyMs,
+  summarizeLatencyMs,
+} from '../../harness/metrics/latency-histogram.ts';
 import { PhaseRecorder } from '../../harness/metrics/phase-recorder.ts';
 import { computePhaseStats } from '../../harness/verdict/phase-stats.ts';
 
@@ -22,7 +26,15 @@ describe('PhaseRecorder', () => {
       recorder.recordResponse('peak', i, latencyMs);
       recordLatencyMs(whole, latencyMs);
     }
-    const phase = { index: 0, name: 'peak', startOffsetMs: 0, durationMs: 20_000, fromRatePerSec: 1_000, toRatePerSec: 1_000, faults: [] };
+    const phase = {
+      index: 0,
+      name: 'peak',
+      startOffsetMs: 0,
+      durationMs: 20_000,
+      fromRatePerSec: 1_000,
+      toRatePerSec: 1_000,
+      faults: [],
+    };
     const stats = computePhaseStats(phase, { startMs: 0, endMs: 20_000 }, recorder.seconds('peak'));
     expect(recorder.seconds('peak')).toHaveLength(20);
     expect(stats.latencyMs).toEqual(summarizeLatencyMs(whole));

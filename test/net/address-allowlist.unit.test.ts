@@ -22,8 +22,12 @@ describe('target allowlist', () => {
   });
 
   it('refuses a non-allowlisted host, and a non-loopback one without confirmation', () => {
-    expect(() => assertTargetAllowed('target.baseUrl', 'http://192.168.1.10:80', LOOPBACK_ONLY)).toThrow(/not on the allowlist/);
-    expect(() => assertTargetAllowed('target.baseUrl', 'http://api.internal', ['api.internal'])).toThrow(/--allow-non-loopback/);
+    expect(() => assertTargetAllowed('target.baseUrl', 'http://192.168.1.10:80', LOOPBACK_ONLY)).toThrow(
+      /not on the allowlist/,
+    );
+    expect(() => assertTargetAllowed('target.baseUrl', 'http://api.internal', ['api.internal'])).toThrow(
+      /--allow-non-loopback/,
+    );
     expect(assertTargetAllowed('target.baseUrl', 'http://127.0.0.1:8080', LOOPBACK_ONLY).port).toBe('8080');
   });
 });
@@ -31,9 +35,17 @@ describe('target allowlist', () => {
 describe('redactWebhookUrl', () => {
   it('shows a webhook URL without the secrets in its path, its query values or its password', async () => {
     const { redactWebhookUrl } = await import('../../harness/net/redact-url.ts');
-    expect(redactWebhookUrl('https://hooks.slack.com/services/T000/B000/XXXXSECRET')).toBe('https://hooks.slack.com/services/…');
-    expect(redactWebhookUrl('http://127.0.0.1:9000/hook?token=s3cr3t&channel=ops')).toBe('http://127.0.0.1:9000/hook?token=***&channel=***');
+    expect(redactWebhookUrl('https://hooks.slack.com/services/T000/B000/XXXXSECRET')).toBe(
+      'https://hooks.slack.com/services/…',
+    );
+    expect(redactWebhookUrl('http://127.0.0.1:9000/hook?token=s3cr3t&channel=ops')).toBe(
+      'http://127.0.0.1:9000/hook?token=***&channel=***',
+    );
     expect(redactWebhookUrl('http://user:pass@127.0.0.1:9093/')).toBe('http://user:***@127.0.0.1:9093');
-    for (const shown of [redactWebhookUrl('https://hooks.slack.com/services/T000/B000/XXXXSECRET'), redactWebhookUrl('http://127.0.0.1:9000/hook?token=s3cr3t')]) expect(shown).not.toMatch(/SECRET|s3cr3t/);
+    for (const shown of [
+      redactWebhookUrl('https://hooks.slack.com/services/T000/B000/XXXXSECRET'),
+      redactWebhookUrl('http://127.0.0.1:9000/hook?token=s3cr3t'),
+    ])
+      expect(shown).not.toMatch(/SECRET|s3cr3t/);
   });
 });

@@ -13,7 +13,9 @@ import { runScenario } from '../../harness/run/run-scenario.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
-const missing = existsSync(ALERTMANAGER) ? undefined : `no ${ALERTMANAGER} (npm test installs Debian's prometheus-alertmanager as root)`;
+const missing = existsSync(ALERTMANAGER)
+  ? undefined
+  : `no ${ALERTMANAGER} (npm test installs Debian's prometheus-alertmanager as root)`;
 
 interface Received {
   path: string;
@@ -45,9 +47,22 @@ beforeAll(async () => {
     path.join(dir, 'alertmanager.yml'),
     `route:\n  receiver: hook\n  group_by: [alertname, run]\n  group_wait: 0s\n  group_interval: 1s\n  repeat_interval: 1h\nreceivers:\n  - name: hook\n    webhook_configs:\n      - url: ${urlOf(receiver)}/from-alertmanager\n        send_resolved: true\n`,
   );
-  alertmanager = spawn(ALERTMANAGER, [`--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], { stdio: 'ignore' });
+  alertmanager = spawn(
+    ALERTMANAGER,
+    [
+      `--config.file=${path.join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${dir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
+    { stdio: 'ignore' },
+  );
   alertmanagerUrl = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => (await fetch(`${alertmanagerUrl}/api/v2/status`)).ok, { timeoutMs: 15_000, intervalMs: 100, what: 'Alertmanager answering' });
+  await waitUntil(async () => (await fetch(`${alertmanagerUrl}/api/v2/status`)).ok, {
+    timeoutMs: 15_000,
+    intervalMs: 100,
+    what: 'Alertmanager answering',
+  });
 });
 
 afterAll(async () => {
@@ -64,7 +79,9 @@ describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${
       target: { baseUrl: urlOf(target) },
       // Not a test of the generator's timing: it shares the machine.
       load: notAboutTheGenerator({ warmup: false }),
-      toxiproxy: { proxies: [{ name: 'dep', listen: `127.0.0.1:${proxyPort}`, upstream: urlOf(target).slice('http://'.length) }] },
+      toxiproxy: {
+        proxies: [{ name: 'dep', listen: `127.0.0.1:${proxyPort}`, upstream: urlOf(target).slice('http://'.length) }],
+      },
       requests: [{ path: '/' }],
       phases: [
         { name: 'calm', duration: '1s', rate: 10 },
@@ -79,22 +96,45 @@ describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${
         { kind: 'webhook', url: `http://127.0.0.1:${deadPort}/hooks/T0SECRET/B0SECRET?token=Q0SECRET` },
       ],
     });
-    expect(report.verdict).toBe('pass');
+    expect(report.verdict, report.verdictReason).toBe('pass');
     // Alertmanager routed the run's alerts to the receiver its config names.
     await waitUntil(
       () => {
-        const names = received.filter((r) => r.path === '/from-alertmanager').flatMap((r) => r.body.alerts.map((a: any) => `${a.labels.alertname}:${a.status}`));
-        return names.includes('OrdealFaultActive:firing') && names.includes('OrdealRunVerdict:firing') && names.includes('OrdealRunInProgress:resolved');
+        const names = received
+          .filter((r) => r.path === '/from-alertmanager')
+          .flatMap((r) => r.body.alerts.map((a: any) => `${a.labels.alertname}:${a.status}`));
+        return (
+          names.includes('OrdealFaultActive:firing') &&
+          names.includes('OrdealRunVerdict:firing') &&
+          names.includes('OrdealRunInProgress:resolved')
+        );
       },
-      { timeoutMs: 15_000, intervalMs: 100, what: 'the run\'s alerts through Alertmanager' },
+      { timeoutMs: 15_000, intervalMs: 100, what: "the run's alerts through Alertmanager" },
     );
     const routed = received.filter((r) => r.path === '/from-alertmanager').flatMap((r) => r.body.alerts);
     const fault = routed.find((a: any) => a.labels.alertname === 'OrdealFaultActive');
-    expect(fault.labels).toMatchObject({ run: report.runId, scenario: 'notify', phase: 'slow-dep', proxy: 'dep', fault: 'latency', source: 'ordeal' });
+    expect(fault.labels).toMatchObject({
+      run: report.runId,
+      scenario: 'notify',
+      phase: 'slow-dep',
+      proxy: 'dep',
+      fault: 'latency',
+      source: 'ordeal',
+    });
     const slack = received.filter((r) => r.path === '/slack').map((r) => r.body);
     expect(slack.map((b) => Object.keys(b))).toEqual(Array(slack.length).fill(['text']));
-    expect(slack.map((b) => b.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^\*ordeal\* notify \(.+\): verdict PASS: /), expect.stringMatching(/fault applied in phase slow-dep: dep: latency 100ms/)]));
-    expect(received.filter((r) => r.path === '/json').map((r) => r.body.event)).toEqual(['run-started', 'fault-applied', 'fault-removed', 'verdict']);
+    expect(slack.map((b) => b.text)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\*ordeal\* notify \(.+\): verdict PASS: /),
+        expect.stringMatching(/fault applied in phase slow-dep: dep: latency 100ms/),
+      ]),
+    );
+    expect(received.filter((r) => r.path === '/json').map((r) => r.body.event)).toEqual([
+      'run-started',
+      'fault-applied',
+      'fault-removed',
+      'verdict',
+    ]);
     // Every delivery is accounted for; the dead one failed without touching the verdict.
     const dead = report.notifications!.filter((n) => n.channel.includes(String(deadPort)));
     expect(dead.length).toBe(4);
@@ -122,16 +162,28 @@ describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${
           { kind: 'webhook', url: `${urlOf(receiver)}/guard-json` },
         ],
       });
-      expect(report.verdict).toBe('aborted');
+      expect(report.verdict, report.verdictReason).toBe('aborted');
       await waitUntil(
-        () => received.some((r) => r.path === '/from-alertmanager' && r.body.alerts.some((a: any) => a.labels.alertname === 'OrdealGuardTripped' && a.labels.run === report.runId)),
+        () =>
+          received.some(
+            (r) =>
+              r.path === '/from-alertmanager' &&
+              r.body.alerts.some(
+                (a: any) => a.labels.alertname === 'OrdealGuardTripped' && a.labels.run === report.runId,
+              ),
+          ),
         { timeoutMs: 15_000, intervalMs: 100, what: 'OrdealGuardTripped through Alertmanager' },
       );
-      const tripped = received.filter((r) => r.path === '/from-alertmanager').flatMap((r) => r.body.alerts).find((a: any) => a.labels.alertname === 'OrdealGuardTripped' && a.labels.run === report.runId);
+      const tripped = received
+        .filter((r) => r.path === '/from-alertmanager')
+        .flatMap((r) => r.body.alerts)
+        .find((a: any) => a.labels.alertname === 'OrdealGuardTripped' && a.labels.run === report.runId);
       expect(tripped.labels).toMatchObject({ severity: 'critical', guard: 'guard 1', scenario: 'notify-guard' });
       const events = received.filter((r) => r.path === '/guard-json').map((r) => r.body);
       expect(events.map((e) => e.event)).toEqual(['run-started', 'guard-tripped', 'verdict']);
-      expect(events[1].summary).toMatch(/guard guard 1 tripped \(http_req_failed rate>0\.5 for 1s: .+\); load stopped, faults removed/);
+      expect(events[1].summary).toMatch(
+        /guard guard 1 tripped \(http_req_failed rate>0\.5 for 1s: .+\); load stopped, faults removed/,
+      );
       expect(events[2].summary).toMatch(/ABORTED/i);
       expect(report.notifications!.every((n) => n.ok)).toBe(true);
     } finally {
@@ -141,7 +193,13 @@ describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${
 
   it('a notification URL outside the allowlist is refused before anything is sent', async () => {
     await expect(
-      runScenario({ name: 'notify-bad', target: { baseUrl: urlOf(target) }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 1 }], notify: [{ kind: 'webhook', url: 'http://hooks.example.com/x' }] }),
+      runScenario({
+        name: 'notify-bad',
+        target: { baseUrl: urlOf(target) },
+        requests: [{ path: '/' }],
+        phases: [{ name: 'p', duration: '1s', rate: 1 }],
+        notify: [{ kind: 'webhook', url: 'http://hooks.example.com/x' }],
+      }),
     ).rejects.toThrow(/notify\[0\]\.url/);
   });
 });

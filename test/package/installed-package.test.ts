@@ -9,7 +9,14 @@ import { notAboutTheGeneratorYaml } from '../support/not-about-the-generator.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NPM = 'npm';
-const VITEST_VERSION = (JSON.parse(execFileSync(process.execPath, ['-p', 'JSON.stringify(require("vitest/package.json"))'], { cwd: ROOT, encoding: 'utf8' })) as { version: string }).version;
+const VITEST_VERSION = (
+  JSON.parse(
+    execFileSync(process.execPath, ['-p', 'JSON.stringify(require("vitest/package.json"))'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }),
+  ) as { version: string }
+).version;
 
 /** Files under `dir` modified after `sinceMs`. */
 async function changedSince(dir: string, sinceMs: number): Promise<string[]> {
@@ -22,9 +29,18 @@ async function changedSince(dir: string, sinceMs: number): Promise<string[]> {
 }
 
 /** Runs a command without blocking this process (the test's own servers answer meanwhile). */
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string }> {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env }, timeout: 120_000 });
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env },
+      timeout: 120_000,
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -46,11 +62,21 @@ beforeAll(async () => {
   [fast, slow] = await Promise.all([listen(0), listen(150)]);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-package-'));
   // npm pack runs the build (prepare): the tarball holds dist/, bin/, the schema and the README.
-  const packed = execFileSync(NPM, ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const packed = execFileSync(NPM, ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
   project = path.join(dir, 'consumer');
   await mkdir(project);
-  await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  const install = await run(NPM, ['install', path.join(dir, packed), '--omit=dev', '--omit=optional', '--no-audit', '--no-fund', '--prefer-offline'], project);
+  await writeFile(
+    path.join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  );
+  const install = await run(
+    NPM,
+    ['install', path.join(dir, packed), '--omit=dev', '--omit=optional', '--no-audit', '--no-fund', '--prefer-offline'],
+    project,
+  );
   expect(install.code, install.out).toBe(0);
 }, 240_000);
 
@@ -73,7 +99,10 @@ describe('ordeal installed from its tarball into a fresh project (--omit=dev --o
     expect(result.code).toBe(0);
     expect(await changedSince(path.join(project, 'node_modules'), start)).toEqual([]);
     // The demo stack needs the optional opossum: without it, a message saying so before anything starts (exit 3).
-    await writeFile(path.join(project, 'demo.yaml'), `name: demo\nstack: { kind: bundled }\nrequests: [{ path: /api/quotes/ACME }]\nphases: [{ name: p, duration: 1s, rate: 5 }]\nslos: []\n`);
+    await writeFile(
+      path.join(project, 'demo.yaml'),
+      `name: demo\nstack: { kind: bundled }\nrequests: [{ path: /api/quotes/ACME }]\nphases: [{ name: p, duration: 1s, rate: 5 }]\nslos: []\n`,
+    );
     const demo = await run('npx', ['ordeal', 'run', 'demo.yaml', '--report-dir', 'reports'], project);
     expect(demo.out).toContain('the bundled stack needs opossum');
     expect(demo.code).toBe(3);
@@ -92,26 +121,52 @@ describe('ordeal installed from its tarball into a fresh project (--omit=dev --o
     );
     await writeFile(
       path.join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [path.join(ROOT, 'node_modules/@types')] }, files: ['gate.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+          typeRoots: [path.join(ROOT, 'node_modules/@types')],
+        },
+        files: ['gate.ts'],
+      }),
     );
-    const tsc = await run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
+    const tsc = await run(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      project,
+    );
     expect(tsc.out.trim()).toBe('');
     expect(tsc.code).toBe(0);
   });
 
   // An npm install and two vitest runs: 26 s alone, over 60 s beside two other slow files.
-  it('ordeal/vitest: a gate passes on a healthy target and fails on a slow one, saying observed vs expected and where', { timeout: 150_000 }, async () => {
-    const install = await run(NPM, ['install', `vitest@${VITEST_VERSION}`, '--no-save', '--no-audit', '--no-fund', '--prefer-offline'], project);
-    expect(install.code, install.out).toBe(0);
-    const gate = (name: string, url: string) =>
-      `import { expect, it } from 'vitest';\nimport 'ordeal/vitest';\nimport { runScenario } from 'ordeal';\nit('${name}', async () => {\n  const report = await runScenario({ name: '${name}', target: { baseUrl: '${url}' }, load: ${notAboutTheGeneratorYaml({ warmup: false })}, requests: [{ path: '/' }], phases: [{ name: 'peak', duration: '1s', rate: 10 }], slos: [{ http_req_duration: ['p(99)<100'] }] });\n  expect(report).toHaveCheck('http_req_duration', 'pass');\n  expect(report).toMeetSlo('peak', 'p(99)<100');\n  expect(report).toPass();\n}, 30_000);\n`;
-    await writeFile(path.join(project, 'healthy.test.mjs'), gate('healthy', urlOf(fast)));
-    await writeFile(path.join(project, 'slow.test.mjs'), gate('slow', urlOf(slow)));
-    const healthy = await run('npx', ['vitest', 'run', 'healthy.test.mjs'], project);
-    expect(healthy.out).toMatch(/1 passed/);
-    expect(healthy.code).toBe(0);
-    const failing = await run('npx', ['vitest', 'run', 'slow.test.mjs'], project);
-    expect(failing.code).toBe(1);
-    expect(failing.out).toMatch(/expected check http_req_duration to be pass: peak http_req_duration p\(99\)<100: observed \d+(\.\d)? ms, expected p\(99\)<100 — FAIL; run \S+-slow-/);
-  });
+  it(
+    'ordeal/vitest: a gate passes on a healthy target and fails on a slow one, saying observed vs expected and where',
+    { timeout: 150_000 },
+    async () => {
+      const install = await run(
+        NPM,
+        ['install', `vitest@${VITEST_VERSION}`, '--no-save', '--no-audit', '--no-fund', '--prefer-offline'],
+        project,
+      );
+      expect(install.code, install.out).toBe(0);
+      const gate = (name: string, url: string) =>
+        `import { expect, it } from 'vitest';\nimport 'ordeal/vitest';\nimport { runScenario } from 'ordeal';\nit('${name}', async () => {\n  const report = await runScenario({ name: '${name}', target: { baseUrl: '${url}' }, load: ${notAboutTheGeneratorYaml({ warmup: false })}, requests: [{ path: '/' }], phases: [{ name: 'peak', duration: '1s', rate: 10 }], slos: [{ http_req_duration: ['p(99)<100'] }] });\n  expect(report).toHaveCheck('http_req_duration', 'pass');\n  expect(report).toMeetSlo('peak', 'p(99)<100');\n  expect(report).toPass();\n}, 30_000);\n`;
+      await writeFile(path.join(project, 'healthy.test.mjs'), gate('healthy', urlOf(fast)));
+      await writeFile(path.join(project, 'slow.test.mjs'), gate('slow', urlOf(slow)));
+      const healthy = await run('npx', ['vitest', 'run', 'healthy.test.mjs'], project);
+      expect(healthy.out).toMatch(/1 passed/);
+      expect(healthy.code).toBe(0);
+      const failing = await run('npx', ['vitest', 'run', 'slow.test.mjs'], project);
+      expect(failing.code).toBe(1);
+      expect(failing.out).toMatch(
+        /expected check http_req_duration to be pass: peak http_req_duration p\(99\)<100: observed \d+(\.\d)? ms, expected p\(99\)<100 — FAIL; run \S+-slow-/,
+      );
+    },
+  );
 });

@@ -14,14 +14,27 @@ async function promtoolCheck(rulesYaml: string): Promise<{ ok: boolean; output: 
   const promtool = await findPrometheus('promtool');
   return run(promtool, ['check', 'rules', file]).then(
     ({ stdout, stderr }) => ({ ok: true, output: stdout + stderr }),
-    (error: { stdout?: string; stderr?: string }) => ({ ok: false, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }),
+    (error: { stdout?: string; stderr?: string }) => ({
+      ok: false,
+      output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+    }),
   );
 }
 
 describe('the bundled alert rules', () => {
-  it('encode the service\'s alert table and pass `promtool check rules`', async () => {
+  it("encode the service's alert table and pass `promtool check rules`", async () => {
     expect(TRADING_ALERT_RULES.map((r) => r.alert)).toEqual(
-      expect.arrayContaining(['ServiceDown', 'HighErrorRateWarning', 'HighErrorRateCritical', 'HighLatencyP95', 'HighCpuWarning', 'HighCpuCritical', 'HighMemoryWarning', 'HighMemoryCritical', 'CircuitBreakerOpen']),
+      expect.arrayContaining([
+        'ServiceDown',
+        'HighErrorRateWarning',
+        'HighErrorRateCritical',
+        'HighLatencyP95',
+        'HighCpuWarning',
+        'HighCpuCritical',
+        'HighMemoryWarning',
+        'HighMemoryCritical',
+        'CircuitBreakerOpen',
+      ]),
     );
     const result = await promtoolCheck(renderAlertRules());
     expect(result.output).toContain(`SUCCESS: ${TRADING_ALERT_RULES.length} rules found`);
@@ -29,7 +42,17 @@ describe('the bundled alert rules', () => {
   });
 
   it('a broken rule fails promtool (so the check above can fail)', async () => {
-    const broken = renderAlertRules({ extra: [{ alert: 'Broken', expr: 'sum(rate(x[5s]) >', for: '1s', labels: { severity: 'warning' }, annotations: { summary: 'bad' } }] });
+    const broken = renderAlertRules({
+      extra: [
+        {
+          alert: 'Broken',
+          expr: 'sum(rate(x[5s]) >',
+          for: '1s',
+          labels: { severity: 'warning' },
+          annotations: { summary: 'bad' },
+        },
+      ],
+    });
     expect((await promtoolCheck(broken)).ok).toBe(false);
   });
 });

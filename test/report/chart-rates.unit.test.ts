@@ -25,9 +25,19 @@ function withSeconds(timeseries: Second[], durationMs: number): RunReport {
 }
 
 describe('the rate chart at phase edges and at the end of a run', () => {
-  it('a second two phases share: both phases\' requests over the time-weighted target, not one phase\'s target', () => {
+  it("a second two phases share: both phases' requests over the time-weighted target, not one phase's target", () => {
     // 0.3 s of a 100 req/s phase, then 0.7 s of a 300 req/s phase, each sending exactly its share.
-    const data = chartData(withSeconds([second(0, 'a', 100, 1_000, 100), second(1, 'a', 30, 300, 100), second(1, 'b', 210, 700, 300), second(2, 'b', 300, 1_000, 300)], 3_000));
+    const data = chartData(
+      withSeconds(
+        [
+          second(0, 'a', 100, 1_000, 100),
+          second(1, 'a', 30, 300, 100),
+          second(1, 'b', 210, 700, 300),
+          second(2, 'b', 300, 1_000, 300),
+        ],
+        3_000,
+      ),
+    );
     expect(data.targetRate).toEqual([100, 240, 300]);
     expect(data.achievedRate).toEqual([100, 240, 300]);
   });

@@ -6,7 +6,13 @@ import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
-const plain = { bold: (t: string) => t, red: (t: string) => t, green: (t: string) => t, yellow: (t: string) => t, dim: (t: string) => t } as never;
+const plain = {
+  bold: (t: string) => t,
+  red: (t: string) => t,
+  green: (t: string) => t,
+  yellow: (t: string) => t,
+  dim: (t: string) => t,
+} as never;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -38,7 +44,7 @@ describe('a failed run says why requests failed, from real sockets', () => {
     const phase = report.phases[0]!;
     expect(phase.requests).toBeGreaterThan(10);
     expect(phase.errorsByKind).toMatchObject({ refused: phase.requests, reset: 0, timeout: 0, connection: 0 });
-    expect(report.verdict).toBe('fail');
+    expect(report.verdict, report.verdictReason).toBe('fail');
     expect(renderSummary(report, [], plain)).toContain(`only: ${phase.requests} connection refused`);
     expect(renderMarkdown(report)).toContain(`only: ${phase.requests} connection refused`);
   });
@@ -50,6 +56,8 @@ describe('a failed run says why requests failed, from real sockets', () => {
     const report = await shortRun(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
     const phase = report.phases[0]!;
     expect(phase.errorsByKind.reset).toBe(phase.requests);
-    expect(renderSummary(report, [], plain)).toContain(`only: ${phase.requests} connection reset or closed mid-response`);
+    expect(renderSummary(report, [], plain)).toContain(
+      `only: ${phase.requests} connection reset or closed mid-response`,
+    );
   });
 });

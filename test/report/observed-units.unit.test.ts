@@ -21,13 +21,33 @@ describe('every observed value says its unit', () => {
 });
 
 describe('the live progress line', () => {
-  const snapshot = { phase: 'peak', phaseIndex: 2, phaseCount: 6, elapsedMs: 3_000, remainingMs: 17_000, targetRatePerSec: 260, achievedRatePerSec: 258, p95Ms: 6.6, sendLagP99Ms: 0.4, phaseErrors: 0, phaseRequests: 700, activeFaults: [] };
+  const snapshot = {
+    phase: 'peak',
+    phaseIndex: 2,
+    phaseCount: 6,
+    elapsedMs: 3_000,
+    remainingMs: 17_000,
+    targetRatePerSec: 260,
+    achievedRatePerSec: 258,
+    p95Ms: 6.6,
+    sendLagP99Ms: 0.4,
+    phaseErrors: 0,
+    phaseRequests: 700,
+    activeFaults: [],
+  };
   const printed = (columns: number | undefined): string => {
     const stream = Object.assign(new PassThrough(), { isTTY: true, columns });
     let text = '';
     stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
     const events = new RunEvents();
-    attachProgressPrinter(events, stream, { live: true, bold: (t) => t, dim: (t) => t, green: (t) => t, red: (t) => t, yellow: (t) => t });
+    attachProgressPrinter(events, stream, {
+      live: true,
+      bold: (t) => t,
+      dim: (t) => t,
+      green: (t) => t,
+      red: (t) => t,
+      yellow: (t) => t,
+    });
     events.emit('progress', snapshot);
     return text;
   };

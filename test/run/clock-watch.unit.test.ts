@@ -37,7 +37,10 @@ describe('ClockWatch', () => {
     const watch = new ClockWatch();
     look(watch, 0, 10_000, (t) => (t >= 4_000 && t < 8_000 ? 5_000 : 0) + t * 0.000_2);
     const record = watch.record();
-    expect(record.steps.map((s) => [s.atMs, Math.round(s.byMs)])).toEqual([[4_000, 5_000], [8_000, -5_000]]);
+    expect(record.steps.map((s) => [s.atMs, Math.round(s.byMs)])).toEqual([
+      [4_000, 5_000],
+      [8_000, -5_000],
+    ]);
     expect(record.driftMs).toBeCloseTo(2, 0);
   });
 
@@ -52,30 +55,57 @@ describe('ClockWatch', () => {
 });
 
 describe('the judge and the clock evidence', () => {
-  const check = (phase: string, status: CheckResult['status'] = 'pass'): CheckResult => ({ name: `p95 of ${phase}`, phase, metric: 'http_req_duration', status, passed: status === 'pass', observed: 10, expected: 'p(95)<500' });
+  const check = (phase: string, status: CheckResult['status'] = 'pass'): CheckResult => ({
+    name: `p95 of ${phase}`,
+    phase,
+    metric: 'http_req_duration',
+    status,
+    passed: status === 'pass',
+    observed: 10,
+    expected: 'p(95)<500',
+  });
   const windows = new Map([
     ['before', { startMs: 0, endMs: 10_000 }],
     ['fault', { startMs: 10_000, endMs: 30_000 }],
     ['after', { startMs: 30_000, endMs: 40_000 }],
   ]);
-  const record = { stalls: [{ fromMs: 25_000, toMs: 35_000 }], steps: [], driftMs: 0, stallBoundMs: 1_000, driftBoundMs: 1_000 };
+  const record = {
+    stalls: [{ fromMs: 25_000, toMs: 35_000 }],
+    steps: [],
+    driftMs: 0,
+    stallBoundMs: 1_000,
+    driftBoundMs: 1_000,
+  };
 
   it('makes every check of a phase a stall overlaps INCONCLUSIVE, naming the stretch; others keep their result', () => {
     const judged = withoutStalls([check('before'), check('fault', 'fail'), check('after')], windows, record, 0);
     expect(judged.map((c) => c.status)).toEqual(['pass', 'inconclusive', 'inconclusive']);
-    expect(judged[1]!.reason).toBe('ordeal was not running from +25.0 s to +35.0 s (its process stalled: a SIGSTOP, a frozen VM, CPU starvation): this phase has a hole in its evidence');
+    expect(judged[1]!.reason).toBe(
+      'ordeal was not running from +25.0 s to +35.0 s (its process stalled: a SIGSTOP, a frozen VM, CPU starvation): this phase has a hole in its evidence',
+    );
   });
 
-  it('makes checks on Prometheus\' signals INCONCLUSIVE after a wall-clock step; a check on ordeal\'s own probes stands', () => {
-    const stepped = { stalls: [], steps: [{ atMs: 12_000, byMs: 5_000 }], driftMs: 0, stallBoundMs: 1_000, driftBoundMs: 1_000 };
+  it("makes checks on Prometheus' signals INCONCLUSIVE after a wall-clock step; a check on ordeal's own probes stands", () => {
+    const stepped = {
+      stalls: [],
+      steps: [{ atMs: 12_000, byMs: 5_000 }],
+      driftMs: 0,
+      stallBoundMs: 1_000,
+      driftBoundMs: 1_000,
+    };
     const alert = { kind: 'alert', alert: 'HighLatency', phases: ['fault'] } as unknown as ResilienceCheck;
     const health = { kind: 'health', probe: 'ready', phases: ['fault'] } as unknown as ResilienceCheck;
-    expect(withWallClockEvidence(alert, [check('fault')], stepped, 0)[0]).toMatchObject({ status: 'inconclusive', reason: expect.stringMatching(/^the wall clock stepped \+5\.0 s at \+12\.0 s: Prometheus stamps its samples by the wall clock/) });
+    expect(withWallClockEvidence(alert, [check('fault')], stepped, 0)[0]).toMatchObject({
+      status: 'inconclusive',
+      reason: expect.stringMatching(
+        /^the wall clock stepped \+5\.0 s at \+12\.0 s: Prometheus stamps its samples by the wall clock/,
+      ),
+    });
     expect(withWallClockEvidence(health, [check('fault')], stepped, 0)[0]!.status).toBe('pass');
     expect(withWallClockEvidence(alert, [check('fault')], { ...stepped, steps: [] }, 0)[0]!.status).toBe('pass');
   });
 
-  it('says each stall and step once, in the report\'s warnings', () => {
+  it("says each stall and step once, in the report's warnings", () => {
     const warnings = clockWarnings({ ...record, steps: [{ atMs: 12_000, byMs: -5_000 }] }, 0);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/^ordeal was not running from \+25\.0 s to \+35\.0 s \(10\.0 s; a stall over 1\.0 s\)/);

@@ -30,9 +30,21 @@ const withScrapedBreakerCheck = {
 
 describe('the gateway replicas', () => {
   it('share the load between them', async () => {
-    await runScenario(againstStack({ name: 'spread', requests: [{ path: '/api/quotes/ACME' }], phases: [{ name: 'steady', duration: '3s', rate: 100 }], slos: [] }, stack));
+    await runScenario(
+      againstStack(
+        {
+          name: 'spread',
+          requests: [{ path: '/api/quotes/ACME' }],
+          phases: [{ name: 'steady', duration: '3s', rate: 100 }],
+          slos: [],
+        },
+        stack,
+      ),
+    );
     const text = await (await fetch(stack.gatewayMetricsUrl)).text();
-    const perReplica = [...text.matchAll(/^gateway_replica_requests_total\{replica="(\d+)"\} (\d+)/gm)].map((m) => Number(m[2]));
+    const perReplica = [...text.matchAll(/^gateway_replica_requests_total\{replica="(\d+)"\} (\d+)/gm)].map((m) =>
+      Number(m[2]),
+    );
     expect(perReplica).toHaveLength(2);
     expect(Math.min(...perReplica)).toBeGreaterThan(300 * 0.2);
   });
@@ -71,8 +83,10 @@ describe('a latency fault on market-data', () => {
 
 describe('the circuit breaker (scenarios/dependency-latency.ts)', () => {
   it('opens when market-data is slower than its timeout, so quotes stay fast via the fallback: PASS', async () => {
-    const report = await runScenario(againstStack(withScrapedBreakerCheck, stack, NOT_ABOUT_THE_GENERATOR), { timeScale: TIME_SCALE });
-    expect(report.verdict).toBe('pass');
+    const report = await runScenario(againstStack(withScrapedBreakerCheck, stack, NOT_ABOUT_THE_GENERATOR), {
+      timeScale: TIME_SCALE,
+    });
+    expect(report.verdict, report.verdictReason).toBe('pass');
     expect(await gatewayMetric(stack, 'quote_fallbacks_total')).toBeGreaterThan(0);
     // Read straight from the gateway's /metrics, no Prometheus: the breaker opened within 5 s of the fault.
     expect(report.checks.find((c) => c.metric === 'breaker')).toMatchObject({ status: 'pass' });
@@ -83,8 +97,10 @@ describe('the circuit breaker (scenarios/dependency-latency.ts)', () => {
 
 describe('failover (scenarios/primary-failover.ts)', () => {
   it('keeps orders succeeding through the replica while ledger-primary is down: PASS', async () => {
-    const report = await runScenario(againstStack(primaryFailover, stack, NOT_ABOUT_THE_GENERATOR), { timeScale: TIME_SCALE });
-    expect(report.verdict).toBe('pass');
+    const report = await runScenario(againstStack(primaryFailover, stack, NOT_ABOUT_THE_GENERATOR), {
+      timeScale: TIME_SCALE,
+    });
+    expect(report.verdict, report.verdictReason).toBe('pass');
     expect(report.phases.find((p) => p.name === 'ledger-primary-down')!.requests).toBeGreaterThan(100);
     expect(await gatewayMetric(stack, 'ledger_failovers_total')).toBeGreaterThan(0);
     expect((await toxiproxyState(stack.toxiproxyUrl)).every((p) => p.enabled)).toBe(true);

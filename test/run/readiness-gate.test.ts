@@ -48,7 +48,7 @@ describe('the readiness gate', () => {
       expect(service.loadTimesMs.length).toBeGreaterThan(0);
       // Nothing of the load (warm-up included) came before the service was ready.
       expect(Math.min(...service.loadTimesMs)).toBeGreaterThanOrEqual(service.readyAtMs);
-      expect(report.verdict).toBe('pass');
+      expect(report.verdict, report.verdictReason).toBe('pass');
     } finally {
       await service.close();
     }
@@ -60,7 +60,9 @@ describe('the readiness gate', () => {
       const error = await runScenario(scenarioFor(service.url, '1s')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OrdealError);
       expect((error as OrdealError).exitCode).toBe(3);
-      expect((error as Error).message).toBe('readiness: the service was not ready within 1s (last: GET /ready answered 503); nothing was sent');
+      expect((error as Error).message).toBe(
+        'readiness: the service was not ready within 1s (last: GET /ready answered 503); nothing was sent',
+      );
       expect(service.loadTimesMs).toEqual([]);
     } finally {
       await service.close();
@@ -68,6 +70,14 @@ describe('the readiness gate', () => {
   });
 
   it('needs a path or a condition', () => {
-    expect(() => validateScenario({ name: 'g', target: { baseUrl: 'http://127.0.0.1:1' }, readiness: {}, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 1 }] })).toThrow(/readiness: .*needs a path \(e.g. "\/actuator\/health\/readiness"\) or a promql condition/);
+    expect(() =>
+      validateScenario({
+        name: 'g',
+        target: { baseUrl: 'http://127.0.0.1:1' },
+        readiness: {},
+        requests: [{ path: '/' }],
+        phases: [{ name: 'p', duration: '1s', rate: 1 }],
+      }),
+    ).toThrow(/readiness: .*needs a path \(e.g. "\/actuator\/health\/readiness"\) or a promql condition/);
   });
 });

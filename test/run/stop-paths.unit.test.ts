@@ -10,9 +10,17 @@ import type { Fault } from '../../harness/scenario/fault-schema.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 
 /** Fakes for the pure logic of stopping: no sockets, no processes. What each saw, in order. */
-type Part = 'watchdog' | 'infrastructure' | 'prepare' | 'apply' | 'runPhase' | 'infrastructure.stop' | 'driver.close' | 'release';
+type Part =
+  'watchdog' | 'infrastructure' | 'prepare' | 'apply' | 'runPhase' | 'infrastructure.stop' | 'driver.close' | 'release';
 
-function fakes(options: { removeFails?: boolean; verify?: () => Promise<VanishedFault[]>; phaseMs?: number | ((phase: string) => number); throwIn?: Part } = {}) {
+function fakes(
+  options: {
+    removeFails?: boolean;
+    verify?: () => Promise<VanishedFault[]>;
+    phaseMs?: number | ((phase: string) => number);
+    throwIn?: Part;
+  } = {},
+) {
   const log: string[] = [];
   let sequence = 0;
   const broken = (part: Part): void => {
@@ -34,7 +42,10 @@ function fakes(options: { removeFails?: boolean; verify?: () => Promise<Vanished
       log.push('removeAll');
       if (options.removeFails) throw new Error('1 fault(s) could not be removed: Toxiproxy said no');
     },
-    active: () => (options.removeFails ? [{ id: 'f1', phase: 'chaos', fault: { proxy: 'api', kind: 'down' } as Fault, appliedAtMs: 0 }] : []),
+    active: () =>
+      options.removeFails
+        ? [{ id: 'f1', phase: 'chaos', fault: { proxy: 'api', kind: 'down' } as Fault, appliedAtMs: 0 }]
+        : [],
     verify: options.verify ?? (async () => []),
   };
   const driver: LoadDriver = {
@@ -49,7 +60,11 @@ function fakes(options: { removeFails?: boolean; verify?: () => Promise<Vanished
         recorder.recordResponse(load.phase.name, Date.now(), 5);
         const ms = typeof options.phaseMs === 'function' ? options.phaseMs(load.phase.name) : (options.phaseMs ?? 50);
         const timer = setTimeout(resolve, ms);
-        signal.addEventListener('abort', () => (clearTimeout(timer), log.push(`load stopped ${load.phase.name}`), resolve()), { once: true });
+        signal.addEventListener(
+          'abort',
+          () => (clearTimeout(timer), log.push(`load stopped ${load.phase.name}`), resolve()),
+          { once: true },
+        );
       }),
   };
   const released: string[] = [];
@@ -109,7 +124,7 @@ describe('stopping a run (fakes: no sockets, no processes, fake timers)', () => 
     const abort = new AbortController();
     const events = new RunEvents().on('faultApplied', () => setTimeout(() => abort.abort('SIGINT'), 20));
     const report = await onFakeTime(runScenario(scenario, { ...options, events, signal: abort.signal }));
-    expect(report.verdict).toBe('aborted');
+    expect(report.verdict, report.verdictReason).toBe('aborted');
     expect(report.verdictReason).toBe('stopped by SIGINT');
     expect(log.indexOf('removeAll')).toBeLessThan(log.indexOf('load stopped chaos'));
     expect(log).not.toContain('load after');
@@ -118,10 +133,15 @@ describe('stopping a run (fakes: no sockets, no processes, fake timers)', () => 
   });
 
   it('when Toxiproxy stops answering: the load stops and the run is inconclusive, saying why', async () => {
-    const { log, options } = fakes({ phaseMs: 10_000, verify: async () => Promise.reject(new Error('connect ECONNREFUSED')) });
+    const { log, options } = fakes({
+      phaseMs: 10_000,
+      verify: async () => Promise.reject(new Error('connect ECONNREFUSED')),
+    });
     const report = await onFakeTime(runScenario(scenario, options));
-    expect(report.verdict).toBe('inconclusive');
-    expect(report.verdictReason).toBe('Toxiproxy stopped answering mid-run (connect ECONNREFUSED); load stopped, the run cannot be judged');
+    expect(report.verdict, report.verdictReason).toBe('inconclusive');
+    expect(report.verdictReason).toBe(
+      'Toxiproxy stopped answering mid-run (connect ECONNREFUSED); load stopped, the run cannot be judged',
+    );
     // Watched from the start: the first phase (10 s long here) is cut short, and no later phase runs.
     expect(log).toContain('load stopped calm');
     expect(log).not.toContain('load chaos');
@@ -130,8 +150,13 @@ describe('stopping a run (fakes: no sockets, no processes, fake timers)', () => 
   it('when a fault cannot be removed: the run is inconclusive and the watchdog keeps its lease, to retry when ordeal exits', async () => {
     const { released, options } = fakes({ removeFails: true });
     const warnings: string[] = [];
-    const report = await onFakeTime(runScenario(scenario, { ...options, events: new RunEvents().on('warning', ({ message }) => warnings.push(message)) }));
-    expect(report.verdict).toBe('inconclusive');
+    const report = await onFakeTime(
+      runScenario(scenario, {
+        ...options,
+        events: new RunEvents().on('warning', ({ message }) => warnings.push(message)),
+      }),
+    );
+    expect(report.verdict, report.verdictReason).toBe('inconclusive');
     expect(report.verdictReason).toMatch(/Toxiproxy said no/);
     expect(released).toEqual([]);
     expect(warnings.some((w) => w.includes('could not be removed'))).toBe(true);
@@ -142,12 +167,22 @@ describe('stopping a run (fakes: no sockets, no processes, fake timers)', () => 
     const verify = async (): Promise<VanishedFault[]> => {
       if (reported) return [];
       reported = true;
-      return [{ applied: { id: 'f1', phase: 'chaos', fault: { proxy: 'api', kind: 'down' } as Fault, appliedAtMs: 0 }, detectedAtMs: Date.now(), how: 'the proxy was re-enabled' }];
+      return [
+        {
+          applied: { id: 'f1', phase: 'chaos', fault: { proxy: 'api', kind: 'down' } as Fault, appliedAtMs: 0 },
+          detectedAtMs: Date.now(),
+          how: 'the proxy was re-enabled',
+        },
+      ];
     };
     const { options } = fakes({ verify, phaseMs: 1_200 });
     const report = await onFakeTime(runScenario(scenario, options));
-    expect(report.checks.map((c) => `${c.phase} ${c.status}`)).toEqual(['calm pass', 'chaos inconclusive', 'after pass']);
-    expect(report.verdict).toBe('inconclusive');
+    expect(report.checks.map((c) => `${c.phase} ${c.status}`)).toEqual([
+      'calm pass',
+      'chaos inconclusive',
+      'after pass',
+    ]);
+    expect(report.verdict, report.verdictReason).toBe('inconclusive');
   });
 
   it('a progress listener that throws does not end the run: it becomes a warning', async () => {
@@ -159,27 +194,50 @@ describe('stopping a run (fakes: no sockets, no processes, fake timers)', () => 
       })
       .on('warning', ({ message }) => warnings.push(message));
     const report = await onFakeTime(runScenario(scenario, { ...options, events }));
-    expect(report.verdict).toBe('pass');
+    expect(report.verdict, report.verdictReason).toBe('pass');
     expect(warnings).toContain('a listener of "progress" threw: a broken dashboard');
   });
 
   it.each([
-    ['an operator whose attach throws', (): Partial<Parameters<typeof runScenario>[1]> => ({ operator: { attach: () => { throw new Error('the console broke'); } } })],
-    ['a phase-start listener that throws past the events (a confirm that rejects)', (): Partial<Parameters<typeof runScenario>[1]> => ({ operator: { confirmFaults: async () => { throw new Error('the console broke'); } } })],
-  ])('%s: the run rejects, and stops the infrastructure, closes the driver and releases the watchdog first', async (_what, extra) => {
-    const { log, released, options } = fakes();
-    const warnings: string[] = [];
-    const events = new RunEvents().on('warning', ({ message }) => warnings.push(message));
-    const outcome = await onFakeTime(runScenario(scenario, { ...options, ...extra(), events }).then(
-      (report) => `resolved ${report.verdict}`,
-      (error: Error) => `rejected: ${error.message}`,
-    ));
-    // Whatever the outcome, nothing the run opened is left open.
-    expect(log).toContain('driver closed');
-    expect(log).toContain('infrastructure stopped');
-    expect(released).toEqual(['released']);
-    if (outcome.startsWith('rejected')) expect(outcome).toBe('rejected: the console broke');
-  });
+    [
+      'an operator whose attach throws',
+      (): Partial<Parameters<typeof runScenario>[1]> => ({
+        operator: {
+          attach: () => {
+            throw new Error('the console broke');
+          },
+        },
+      }),
+    ],
+    [
+      'a phase-start listener that throws past the events (a confirm that rejects)',
+      (): Partial<Parameters<typeof runScenario>[1]> => ({
+        operator: {
+          confirmFaults: async () => {
+            throw new Error('the console broke');
+          },
+        },
+      }),
+    ],
+  ])(
+    '%s: the run rejects, and stops the infrastructure, closes the driver and releases the watchdog first',
+    async (_what, extra) => {
+      const { log, released, options } = fakes();
+      const warnings: string[] = [];
+      const events = new RunEvents().on('warning', ({ message }) => warnings.push(message));
+      const outcome = await onFakeTime(
+        runScenario(scenario, { ...options, ...extra(), events }).then(
+          (report) => `resolved ${report.verdict}`,
+          (error: Error) => `rejected: ${error.message}`,
+        ),
+      );
+      // Whatever the outcome, nothing the run opened is left open.
+      expect(log).toContain('driver closed');
+      expect(log).toContain('infrastructure stopped');
+      expect(released).toEqual(['released']);
+      if (outcome.startsWith('rejected')) expect(outcome).toBe('rejected: the console broke');
+    },
+  );
 
   // Each part the run opens, broken in turn. Whatever the outcome, what was opened before the break is closed.
   it.each<[Part, { infrastructureStarted: boolean; watchdogStarted: boolean }]>([
@@ -191,18 +249,21 @@ describe('stopping a run (fakes: no sockets, no processes, fake timers)', () => 
     ['infrastructure.stop', { infrastructureStarted: true, watchdogStarted: true }],
     ['driver.close', { infrastructureStarted: true, watchdogStarted: true }],
     ['release', { infrastructureStarted: true, watchdogStarted: true }],
-  ])('a throw in %s: the driver is closed, and what started before it is stopped and released', async (part, started) => {
-    const { log, released, options } = fakes({ throwIn: part });
-    const outcome = await onFakeTime(runScenario(scenario, options)).then(
-      (report) => `resolved ${report.verdict}`,
-      (error: Error) => `rejected: ${error.message}`,
-    );
-    expect(log, outcome).toContain('driver closed');
-    if (started.infrastructureStarted) expect(log, outcome).toContain('infrastructure stopped');
-    else expect(log, outcome).not.toContain('infrastructure stopped');
-    expect(released, outcome).toEqual(started.watchdogStarted ? ['released'] : []);
-    // A throw before any load is the run's error; after load started, the run ends judged, never as a pass.
-    if (['watchdog', 'infrastructure', 'prepare'].includes(part)) expect(outcome).toBe(`rejected: ${part} broke`);
-    else expect(outcome).not.toBe('resolved pass');
-  });
+  ])(
+    'a throw in %s: the driver is closed, and what started before it is stopped and released',
+    async (part, started) => {
+      const { log, released, options } = fakes({ throwIn: part });
+      const outcome = await onFakeTime(runScenario(scenario, options)).then(
+        (report) => `resolved ${report.verdict}`,
+        (error: Error) => `rejected: ${error.message}`,
+      );
+      expect(log, outcome).toContain('driver closed');
+      if (started.infrastructureStarted) expect(log, outcome).toContain('infrastructure stopped');
+      else expect(log, outcome).not.toContain('infrastructure stopped');
+      expect(released, outcome).toEqual(started.watchdogStarted ? ['released'] : []);
+      // A throw before any load is the run's error; after load started, the run ends judged, never as a pass.
+      if (['watchdog', 'infrastructure', 'prepare'].includes(part)) expect(outcome).toBe(`rejected: ${part} broke`);
+      else expect(outcome).not.toBe('resolved pass');
+    },
+  );
 });

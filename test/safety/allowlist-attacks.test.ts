@@ -19,7 +19,10 @@ afterEach(async () => {
 });
 
 /** A real server on `host` (any 127.x address is this machine's loopback) that counts requests and answers as `respond` says. */
-async function serverOn(host: string, respond: (request: http.IncomingMessage, response: http.ServerResponse) => void = (_q, s) => s.end('ok')) {
+async function serverOn(
+  host: string,
+  respond: (request: http.IncomingMessage, response: http.ServerResponse) => void = (_q, s) => s.end('ok'),
+) {
   const seen: string[] = [];
   const server = http.createServer((request, response) => {
     seen.push(request.url ?? '');
@@ -27,7 +30,11 @@ async function serverOn(host: string, respond: (request: http.IncomingMessage, r
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  return { url: `http://${host}:${(server.address() as AddressInfo).port}`, port: (server.address() as AddressInfo).port, seen };
+  return {
+    url: `http://${host}:${(server.address() as AddressInfo).port}`,
+    port: (server.address() as AddressInfo).port,
+    seen,
+  };
 }
 
 describe('nothing leaves the allowlist', () => {
@@ -63,7 +70,10 @@ describe('nothing leaves the allowlist', () => {
         load: { warmup: false },
         requests: [{ path: '/' }],
         phases: [{ name: 'p', duration: '2s', rate: 5 }],
-        health: { interval: '200ms', paths: { live: '/health/live', ready: '/health/ready', startup: '/health/startup' } },
+        health: {
+          interval: '200ms',
+          paths: { live: '/health/live', ready: '/health/ready', startup: '/health/startup' },
+        },
         checks: [{ kind: 'health', probe: 'live' }],
       }),
     );
@@ -78,13 +88,18 @@ describe('nothing leaves the allowlist', () => {
     // Read while the run holds it (the run deletes the proxy it created at its end).
     let upstreamSeen: Promise<string> | undefined;
     const events = new RunEvents().on('faultApplied', () => {
-      upstreamSeen ??= toxiproxyState(toxiproxy.url).then(([proxy]) => (proxy as unknown as { upstream: string }).upstream);
+      upstreamSeen ??= toxiproxyState(toxiproxy.url).then(
+        ([proxy]) => (proxy as unknown as { upstream: string }).upstream,
+      );
     });
     const report = await runScenario(
       validateScenario({
         name: 'hex',
         target: { baseUrl: `${upstream.url}` },
-        toxiproxy: { url: toxiproxy.url, proxies: [{ name: 'dep', listen: '127.0.0.1:0', upstream: `0x7f.1:${upstream.port}` }] },
+        toxiproxy: {
+          url: toxiproxy.url,
+          proxies: [{ name: 'dep', listen: '127.0.0.1:0', upstream: `0x7f.1:${upstream.port}` }],
+        },
         load: { warmup: false },
         requests: [{ path: '/' }],
         phases: [{ name: 'p', duration: '1s', rate: 5, faults: [{ proxy: 'dep', kind: 'latency', latencyMs: 1 }] }],
@@ -98,14 +113,24 @@ describe('nothing leaves the allowlist', () => {
 
   it('refuses a name that does not resolve, before anything is sent', async () => {
     const base = { requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 5 }], slos: [] };
-    const scenario = validateScenario({ name: 'nx', target: { baseUrl: 'http://no-such-host.invalid:8080', allowlist: ['no-such-host.invalid'] }, ...base });
-    await expect(runScenario(scenario, { allowNonLoopback: true })).rejects.toThrow(/target.baseUrl: host "no-such-host.invalid" does not resolve/);
+    const scenario = validateScenario({
+      name: 'nx',
+      target: { baseUrl: 'http://no-such-host.invalid:8080', allowlist: ['no-such-host.invalid'] },
+      ...base,
+    });
+    await expect(runScenario(scenario, { allowNonLoopback: true })).rejects.toThrow(
+      /target.baseUrl: host "no-such-host.invalid" does not resolve/,
+    );
   });
 
   it('judges a name by every address it resolves to: an allowlisted name that resolves off loopback still needs --allow-non-loopback', () => {
     const policy = { allowlist: ['localhost', '127.0.0.0/8'], allowNonLoopback: false };
     expect(refusalOf('localhost', '127.0.0.1', policy)).toBeUndefined();
-    expect(refusalOf('localhost', '10.1.2.3', policy)).toMatch(/^address 10\.1\.2\.3 \(localhost resolves to it\) is not a loopback address/);
-    expect(refusalOf('api.internal', '127.0.0.9', { allowlist: ['127.0.0.77'], allowNonLoopback: true })).toMatch(/is not on the allowlist \[127\.0\.0\.77\]/);
+    expect(refusalOf('localhost', '10.1.2.3', policy)).toMatch(
+      /^address 10\.1\.2\.3 \(localhost resolves to it\) is not a loopback address/,
+    );
+    expect(refusalOf('api.internal', '127.0.0.9', { allowlist: ['127.0.0.77'], allowNonLoopback: true })).toMatch(
+      /is not on the allowlist \[127\.0\.0\.77\]/,
+    );
   });
 });

@@ -22,7 +22,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  console.info(`fuzz: ${seen.runs} invalid scenarios through \`ordeal run\`, ${target.connections()} connections reached the target`);
+  console.info(
+    `fuzz: ${seen.runs} invalid scenarios through \`ordeal run\`, ${target.connections()} connections reached the target`,
+  );
   expect(target.connections()).toBe(0);
   await target.close();
 });
@@ -31,9 +33,15 @@ function baseScenario(): { [key: string]: Json } {
   return {
     name: 'fuzzed',
     target: { baseUrl: target.url },
-    toxiproxy: { url: 'http://127.0.0.1:9', proxies: [{ name: 'api', listen: '127.0.0.1:1', upstream: '127.0.0.1:2' }] },
+    toxiproxy: {
+      url: 'http://127.0.0.1:9',
+      proxies: [{ name: 'api', listen: '127.0.0.1:1', upstream: '127.0.0.1:2' }],
+    },
     load: { model: 'open', maxInFlight: 10, timeout: '1s' },
-    requests: [{ method: 'GET', path: '/', weight: 1 }, { method: 'POST', path: '/orders', body: { symbol: 'ACME' } }],
+    requests: [
+      { method: 'GET', path: '/', weight: 1 },
+      { method: 'POST', path: '/orders', body: { symbol: 'ACME' } },
+    ],
     phases: [
       { name: 'warm', duration: '1s', rate: { from: 1, to: 2 } },
       { name: 'chaos', duration: '1s', rate: 2, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 10 }] },
@@ -51,7 +59,10 @@ function pathsOf(value: Json, prefix: (string | number)[] = []): (string | numbe
   return [prefix, ...keys.flatMap((key) => pathsOf((value as Record<string, Json>)[key]!, [...prefix, key]))];
 }
 
-type Mutation = { op: 'set'; at: number; value: Json } | { op: 'delete'; at: number } | { op: 'add'; at: number; key: string; value: Json };
+type Mutation =
+  | { op: 'set'; at: number; value: Json }
+  | { op: 'delete'; at: number }
+  | { op: 'add'; at: number; key: string; value: Json };
 
 function mutate(scenario: { [key: string]: Json }, mutations: Mutation[]): Json {
   let root: Json = structuredClone(scenario);
@@ -62,7 +73,8 @@ function mutate(scenario: { [key: string]: Json }, mutations: Mutation[]): Json 
       if (mutation.op === 'set') root = mutation.value;
       continue;
     }
-    const parent = at.slice(0, -1).reduce<Json>((node, key) => (node as Record<string, Json>)[key]!, root) as Record<string | number, Json> | Json[];
+    const parent = at.slice(0, -1).reduce<Json>((node, key) => (node as Record<string, Json>)[key]!, root) as
+      Record<string | number, Json> | Json[];
     const key = at[at.length - 1]!;
     if (mutation.op === 'set') (parent as Record<string | number, Json>)[key] = mutation.value;
     else if (mutation.op === 'delete') {
@@ -70,17 +82,50 @@ function mutate(scenario: { [key: string]: Json }, mutations: Mutation[]): Json 
       else delete (parent as Record<string, Json>)[key];
     } else {
       const node = (parent as Record<string | number, Json>)[key];
-      if (node && typeof node === 'object' && !Array.isArray(node)) (node as Record<string, Json>)[mutation.key] = mutation.value;
+      if (node && typeof node === 'object' && !Array.isArray(node))
+        (node as Record<string, Json>)[mutation.key] = mutation.value;
     }
   }
   return root;
 }
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ op: fc.constant('set' as const), at: fc.nat(), value: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> }),
-  fc.record({ op: fc.constant('set' as const), at: fc.nat(), value: fc.oneof(fc.constantFrom<Json>('', '0s', '-1s', '10x', 'p(95)<', 'rate>', 'down', 'http://10.0.0.1', 'http://[::1]:1', -1, 0, 1e308, -0, 2 ** 53, 'NaN', '__proto__')) }), // a non-loopback URL must be refused
+  fc.record({
+    op: fc.constant('set' as const),
+    at: fc.nat(),
+    value: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
+  }),
+  fc.record({
+    op: fc.constant('set' as const),
+    at: fc.nat(),
+    value: fc.oneof(
+      fc.constantFrom<Json>(
+        '',
+        '0s',
+        '-1s',
+        '10x',
+        'p(95)<',
+        'rate>',
+        'down',
+        'http://10.0.0.1',
+        'http://[::1]:1',
+        -1,
+        0,
+        1e308,
+        -0,
+        2 ** 53,
+        'NaN',
+        '__proto__',
+      ),
+    ),
+  }), // a non-loopback URL must be refused
   fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('add' as const), at: fc.nat(), key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'rate', 'faults')), value: fc.jsonValue({ maxDepth: 1 }) as fc.Arbitrary<Json> }),
+  fc.record({
+    op: fc.constant('add' as const),
+    at: fc.nat(),
+    key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'rate', 'faults')),
+    value: fc.jsonValue({ maxDepth: 1 }) as fc.Arbitrary<Json>,
+  }),
 );
 
 function isValid(data: unknown): boolean {
@@ -105,52 +150,70 @@ async function expectRefused(file: string): Promise<void> {
 }
 
 describe('fuzzing `ordeal run` with bad scenarios (fast-check)', () => {
-  it('mutated scenarios (JSON): always exit 2 with a message naming the field, never a stack trace, never a request', { timeout: 240_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(mutationArb, { minLength: 1, maxLength: 4 }), async (mutations) => {
-        const text = JSON.stringify(mutate(baseScenario(), mutations));
-        // Judge what ordeal will read: serialising drops what JSON cannot hold (a "__proto__" set by assignment, undefined).
-        fc.pre(text !== undefined && !isValid(JSON.parse(text)));
-        const file = path.join(dir, `mutated-${fileCounter++}.json`);
-        await writeFile(file, text);
-        await expectRefused(file);
-      }),
-      { numRuns: 2_000 },
-    );
-  });
+  it(
+    'mutated scenarios (JSON): always exit 2 with a message naming the field, never a stack trace, never a request',
+    { timeout: 240_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutationArb, { minLength: 1, maxLength: 4 }), async (mutations) => {
+          const text = JSON.stringify(mutate(baseScenario(), mutations));
+          // Judge what ordeal will read: serialising drops what JSON cannot hold (a "__proto__" set by assignment, undefined).
+          fc.pre(text !== undefined && !isValid(JSON.parse(text)));
+          const file = path.join(dir, `mutated-${fileCounter++}.json`);
+          await writeFile(file, text);
+          await expectRefused(file);
+        }),
+        { numRuns: 2_000 },
+      );
+    },
+  );
 
   it('mutated scenarios (YAML) and random documents: the same', { timeout: 240_000 }, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.array(mutationArb, { minLength: 1, maxLength: 3 }).map((m) => mutate(baseScenario(), m)), fc.jsonValue() as fc.Arbitrary<Json>), async (scenario) => {
-        const text = toYaml(scenario);
-        fc.pre(!isValid(parseYaml(text)));
-        const file = path.join(dir, `random-${fileCounter++}.yaml`);
-        await writeFile(file, text);
-        await expectRefused(file);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.array(mutationArb, { minLength: 1, maxLength: 3 }).map((m) => mutate(baseScenario(), m)),
+          fc.jsonValue() as fc.Arbitrary<Json>,
+        ),
+        async (scenario) => {
+          const text = toYaml(scenario);
+          fc.pre(!isValid(parseYaml(text)));
+          const file = path.join(dir, `random-${fileCounter++}.yaml`);
+          await writeFile(file, text);
+          await expectRefused(file);
+        },
+      ),
       { numRuns: 1_000 },
     );
   });
 
   it('files that are not JSON or YAML at all: the same', { timeout: 120_000 }, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('.json', '.yaml'), async (text, extension) => {
-        const file = path.join(dir, `garbage-${fileCounter++}${extension}`);
-        await writeFile(file, text);
-        fc.pre(!isValid(tryParse(text, extension)));
-        await expectRefused(file);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.constantFrom('.json', '.yaml'),
+        async (text, extension) => {
+          const file = path.join(dir, `garbage-${fileCounter++}${extension}`);
+          await writeFile(file, text);
+          fc.pre(!isValid(tryParse(text, extension)));
+          await expectRefused(file);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('names the path, the value, and a hint, for typical mistakes', async () => {
-    const scenario = mutate(baseScenario(), [{ op: 'set', at: pathsOf(baseScenario()).findIndex((p) => p.join('.') === 'phases.0.duration'), value: '10x' }]);
+    const scenario = mutate(baseScenario(), [
+      { op: 'set', at: pathsOf(baseScenario()).findIndex((p) => p.join('.') === 'phases.0.duration'), value: '10x' },
+    ]);
     const file = path.join(dir, 'typical.json');
     await writeFile(file, JSON.stringify(scenario));
     const io = bufferIo();
     expect(await runCli(['run', file], io)).toBe(2);
-    expect(io.err()).toContain('phases[0].duration: "10x" is not a duration of at most 30 days (use "500ms", "30s", "2m" or "1m30s")');
+    expect(io.err()).toContain(
+      'phases[0].duration: "10x" is not a duration of at most 30 days (use "500ms", "30s", "2m" or "1m30s")',
+    );
   });
 });
 

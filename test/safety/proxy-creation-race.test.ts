@@ -13,7 +13,10 @@ const POLICY = { allowlist: ['127.0.0.1'], allowNonLoopback: false };
  * (what two ordeal runs starting at once against a shared Toxiproxy do).
  */
 class RacedToxiproxy extends Toxiproxy {
-  constructor(url: string, private readonly other: { name: string; listen: string; upstream: string }) {
+  constructor(
+    url: string,
+    private readonly other: { name: string; listen: string; upstream: string },
+  ) {
     super(url);
   }
 
@@ -26,19 +29,31 @@ class RacedToxiproxy extends Toxiproxy {
 }
 
 describe('two runs declaring the same proxy start at once', () => {
-  it('the run that loses the creation uses the proxy the other created; one with another upstream is still refused', { timeout: 30_000 }, async () => {
-    await using target = await startTargetBehindToxiproxy(200);
-    const declared = { name: 'shared', listen: `127.0.0.1:${await findFreePort()}`, upstream: target.proxy.upstream };
-    const messages: string[] = [];
-    await provideProxies(new RacedToxiproxy(target.toxiproxy.url, declared), [declared], POLICY, (m) => messages.push(m), 'race-test');
-    expect(messages).toEqual([expect.stringMatching(/^using the existing proxy "shared" \(127\.0\.0\.1:\d+ → /)]);
-    expect((await toxiproxyState(target.toxiproxy.url)).filter((p) => p.name === 'shared')).toHaveLength(1);
+  it(
+    'the run that loses the creation uses the proxy the other created; one with another upstream is still refused',
+    { timeout: 30_000 },
+    async () => {
+      await using target = await startTargetBehindToxiproxy(200);
+      const declared = { name: 'shared', listen: `127.0.0.1:${await findFreePort()}`, upstream: target.proxy.upstream };
+      const messages: string[] = [];
+      await provideProxies(
+        new RacedToxiproxy(target.toxiproxy.url, declared),
+        [declared],
+        POLICY,
+        (m) => messages.push(m),
+        'race-test',
+      );
+      expect(messages).toEqual([expect.stringMatching(/^using the existing proxy "shared" \(127\.0\.0\.1:\d+ → /)]);
+      expect((await toxiproxyState(target.toxiproxy.url)).filter((p) => p.name === 'shared')).toHaveLength(1);
 
-    // The other run created it towards something else: that is someone else's proxy, refused (exit 3), not taken over.
-    const theirs = { name: 'theirs', listen: `127.0.0.1:${await findFreePort()}`, upstream: '127.0.0.1:9' };
-    const mine = { ...theirs, upstream: target.proxy.upstream };
-    await expect(provideProxies(new RacedToxiproxy(target.toxiproxy.url, theirs), [mine], POLICY, () => undefined, 'race-test')).rejects.toThrow(
-      /toxiproxy\.proxies\[0\]: Toxiproxy already has a proxy "theirs" \(127\.0\.0\.1:\d+ → 127\.0\.0\.1:9\)/,
-    );
-  });
+      // The other run created it towards something else: that is someone else's proxy, refused (exit 3), not taken over.
+      const theirs = { name: 'theirs', listen: `127.0.0.1:${await findFreePort()}`, upstream: '127.0.0.1:9' };
+      const mine = { ...theirs, upstream: target.proxy.upstream };
+      await expect(
+        provideProxies(new RacedToxiproxy(target.toxiproxy.url, theirs), [mine], POLICY, () => undefined, 'race-test'),
+      ).rejects.toThrow(
+        /toxiproxy\.proxies\[0\]: Toxiproxy already has a proxy "theirs" \(127\.0\.0\.1:\d+ → 127\.0\.0\.1:9\)/,
+      );
+    },
+  );
 });

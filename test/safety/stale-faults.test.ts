@@ -15,7 +15,11 @@ function deadPid(): number {
 }
 
 async function toxiproxyPost(url: string, pathName: string, body: unknown): Promise<void> {
-  const response = await fetch(`${url}${pathName}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}${pathName}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(response.ok, await response.text()).toBe(true);
 }
 
@@ -28,18 +32,50 @@ async function leaveFaults(target: TargetBehindToxiproxy): Promise<void> {
   const url = target.toxiproxy.url;
   await toxiproxyPost(url, '/proxies', target.proxy);
   await toxiproxyPost(url, '/proxies', { name: 'dependency', listen: '127.0.0.1:0', upstream: target.proxy.upstream });
-  await writeLease({ runId: 'R-dead-lease', pid: deadPid(), toxiproxyUrl: url, hostname: os.hostname(), startedAt: new Date().toISOString() });
-  await toxiproxyPost(url, '/proxies/api/toxics', { name: 'ordeal-R-dead-lease-1', type: 'latency', attributes: { latency: 2_000 } });
-  await toxiproxyPost(url, '/proxies/dependency/toxics', { name: 'ordeal-R-no-lease-1-down', type: 'latency', toxicity: 0, attributes: { latency: 0 } });
+  await writeLease({
+    runId: 'R-dead-lease',
+    pid: deadPid(),
+    toxiproxyUrl: url,
+    hostname: os.hostname(),
+    startedAt: new Date().toISOString(),
+  });
+  await toxiproxyPost(url, '/proxies/api/toxics', {
+    name: 'ordeal-R-dead-lease-1',
+    type: 'latency',
+    attributes: { latency: 2_000 },
+  });
+  await toxiproxyPost(url, '/proxies/dependency/toxics', {
+    name: 'ordeal-R-no-lease-1-down',
+    type: 'latency',
+    toxicity: 0,
+    attributes: { latency: 0 },
+  });
   await toxiproxyPost(url, '/proxies/dependency', { enabled: false });
-  await writeLease({ runId: 'R-alive', pid: process.pid, toxiproxyUrl: url, hostname: os.hostname(), startedAt: new Date().toISOString() });
-  await toxiproxyPost(url, '/proxies/api/toxics', { name: 'ordeal-R-alive-1', type: 'latency', attributes: { latency: 1 } });
-  await toxiproxyPost(url, '/proxies/api/toxics', { name: 'someone-elses', type: 'latency', attributes: { latency: 1 } });
+  await writeLease({
+    runId: 'R-alive',
+    pid: process.pid,
+    toxiproxyUrl: url,
+    hostname: os.hostname(),
+    startedAt: new Date().toISOString(),
+  });
+  await toxiproxyPost(url, '/proxies/api/toxics', {
+    name: 'ordeal-R-alive-1',
+    type: 'latency',
+    attributes: { latency: 1 },
+  });
+  await toxiproxyPost(url, '/proxies/api/toxics', {
+    name: 'someone-elses',
+    type: 'latency',
+    attributes: { latency: 1 },
+  });
 }
 
 async function remainingFaults(url: string): Promise<{ toxics: string[]; disabled: string[] }> {
   const proxies = await toxiproxyState(url);
-  return { toxics: proxies.flatMap((p) => p.toxics.map((t) => t.name)).sort(), disabled: proxies.filter((p) => !p.enabled).map((p) => p.name) };
+  return {
+    toxics: proxies.flatMap((p) => p.toxics.map((t) => t.name)).sort(),
+    disabled: proxies.filter((p) => !p.enabled).map((p) => p.name),
+  };
 }
 
 describe('faults left by runs that died', () => {
@@ -57,9 +93,16 @@ describe('faults left by runs that died', () => {
       slos: [],
     });
     await runScenario(scenario, { events });
-    expect(await remainingFaults(target.toxiproxy.url)).toEqual({ toxics: ['ordeal-R-alive-1', 'someone-elses'], disabled: [] });
-    expect(messages).toContain('removed faults left by run R-dead-lease (no longer alive): api: removed toxic ordeal-R-dead-lease-1');
-    expect(messages).toContain('removed faults left by run R-no-lease (no longer alive): dependency: re-enabled (was down)');
+    expect(await remainingFaults(target.toxiproxy.url)).toEqual({
+      toxics: ['ordeal-R-alive-1', 'someone-elses'],
+      disabled: [],
+    });
+    expect(messages).toContain(
+      'removed faults left by run R-dead-lease (no longer alive): api: removed toxic ordeal-R-dead-lease-1',
+    );
+    expect(messages).toContain(
+      'removed faults left by run R-no-lease (no longer alive): dependency: re-enabled (was down)',
+    );
   });
 
   it('are removed by `ordeal cleanup --toxiproxy URL`, and by --all for live runs too', async () => {
@@ -70,7 +113,10 @@ describe('faults left by runs that died', () => {
     expect(cleanup.stdout).toContain('removed faults left by run R-dead-lease');
     expect(cleanup.stdout).toContain('removed faults left by run R-no-lease');
     expect(cleanup.stdout).toContain('removed the faults of 2 run(s)');
-    expect(await remainingFaults(target.toxiproxy.url)).toEqual({ toxics: ['ordeal-R-alive-1', 'someone-elses'], disabled: [] });
+    expect(await remainingFaults(target.toxiproxy.url)).toEqual({
+      toxics: ['ordeal-R-alive-1', 'someone-elses'],
+      disabled: [],
+    });
     const all = await runCli(['cleanup', '--toxiproxy', target.toxiproxy.url, '--all']);
     expect(all.code).toBe(0);
     expect(await remainingFaults(target.toxiproxy.url)).toEqual({ toxics: ['someone-elses'], disabled: [] });

@@ -17,18 +17,22 @@ describe('the state folder (leases, watchdog.log)', () => {
     expect((await lstat(folder)).mode & 0o777).toBe(0o700);
   });
 
-  it("refuses a folder that belongs to another user, or that is a symlink", async () => {
+  it('refuses a folder that belongs to another user, or that is a symlink', async () => {
     const base = await scratch();
     const theirs = path.join(base, 'theirs');
     await mkdir(theirs, { mode: 0o700 });
     if (process.getuid?.() === 0) {
       await chown(theirs, 65_534, 65_534);
-      await expect(ensurePrivateFolder(path.join(theirs, 'leases'))).rejects.toThrow(/state folder ".*theirs" belongs to another user \(uid 65534\); set ORDEAL_STATE_DIR/);
+      await expect(ensurePrivateFolder(path.join(theirs, 'leases'))).rejects.toThrow(
+        /state folder ".*theirs" belongs to another user \(uid 65534\); set ORDEAL_STATE_DIR/,
+      );
     }
     const real = path.join(base, 'real');
     await mkdir(real);
     await symlink(real, path.join(base, 'link'));
-    await expect(ensurePrivateFolder(path.join(base, 'link', 'leases'))).rejects.toThrow(/is not a folder \(a symlink or a file\)/);
+    await expect(ensurePrivateFolder(path.join(base, 'link', 'leases'))).rejects.toThrow(
+      /is not a folder \(a symlink or a file\)/,
+    );
   });
 
   it('appends to watchdog.log without following a symlink planted at its name', async () => {
@@ -38,7 +42,9 @@ describe('the state folder (leases, watchdog.log)', () => {
     const victim = path.join(base, 'victim.txt');
     await writeFile(victim, 'untouched\n');
     await symlink(victim, path.join(folder, 'watchdog.log'));
-    await expect(appendPrivateLine(path.join(folder, 'watchdog.log'), 'a line\n')).rejects.toMatchObject({ code: 'ELOOP' });
+    await expect(appendPrivateLine(path.join(folder, 'watchdog.log'), 'a line\n')).rejects.toMatchObject({
+      code: 'ELOOP',
+    });
     expect(await readFile(victim, 'utf8')).toBe('untouched\n');
     await appendPrivateLine(path.join(folder, 'other.log'), 'a line\n');
     expect((await lstat(path.join(folder, 'other.log'))).mode & 0o777).toBe(0o600);

@@ -11,7 +11,18 @@ describe("the README's own-service example", () => {
     const code = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
     const literal = code.slice(code.indexOf('defineScenario(') + 'defineScenario('.length, code.lastIndexOf(');'));
     const scenario = validateScenario(new Function(`return (${literal});`)());
-    expect(scenario.checks.map((c) => c.kind)).toEqual(['breaker', 'alert', 'failover', 'autoscaling', 'promql', 'no-alert', 'health']);
-    for (const check of scenario.checks.filter((c) => ['breaker', 'failover', 'autoscaling', 'promql'].includes(c.kind))) expect(readsOf(check).length).toBeGreaterThan(0);
+    expect(scenario.checks.map((c) => c.kind)).toEqual([
+      'breaker',
+      'alert',
+      'failover',
+      'autoscaling',
+      'promql',
+      'no-alert',
+      'health',
+    ]);
+    for (const check of scenario.checks.filter((c) =>
+      ['breaker', 'failover', 'autoscaling', 'promql'].includes(c.kind),
+    ))
+      expect(readsOf(check).length).toBeGreaterThan(0);
   });
 });

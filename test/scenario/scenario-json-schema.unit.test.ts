@@ -16,7 +16,9 @@ function properties(node: unknown, at = ''): { path: string; schema: Node }[] {
     out.push({ path: `${at}.${name}`, schema: child }, ...properties(child, `${at}.${name}`));
   }
   for (const key of ['items', 'additionalProperties']) out.push(...properties(n[key], `${at}[]`));
-  for (const key of ['anyOf', 'oneOf', 'allOf']) for (const [i, child] of ((n[key] as unknown[] | undefined) ?? []).entries()) out.push(...properties(child, `${at}|${i}`));
+  for (const key of ['anyOf', 'oneOf', 'allOf'])
+    for (const [i, child] of ((n[key] as unknown[] | undefined) ?? []).entries())
+      out.push(...properties(child, `${at}|${i}`));
   return out;
 }
 
@@ -26,7 +28,9 @@ describe('the scenario JSON Schema', () => {
   it('describes every property, for editor hover help', () => {
     const all = properties(scenarioJsonSchema());
     expect(all.length).toBeGreaterThan(150);
-    expect(all.filter((p) => typeof p.schema.description !== 'string' || p.schema.description.length < 8).map((p) => p.path)).toEqual([]);
+    expect(
+      all.filter((p) => typeof p.schema.description !== 'string' || p.schema.description.length < 8).map((p) => p.path),
+    ).toEqual([]);
   });
 
   it('scenarios/ordeal.schema.json is the schema ordeal validates with (regenerate: npm run ordeal -- schema > scenarios/ordeal.schema.json)', () => {
@@ -45,7 +49,13 @@ describe('the scenario JSON Schema', () => {
   });
 
   it('a JSON scenario may name its schema with "$schema" (ignored by ordeal)', () => {
-    const scenario = validateScenario({ $schema: './ordeal.schema.json', name: 'with-schema', target: { baseUrl: 'http://127.0.0.1:8080' }, requests: [{ path: '/' }], phases: [{ name: 'p', duration: '1s', rate: 1 }] });
+    const scenario = validateScenario({
+      $schema: './ordeal.schema.json',
+      name: 'with-schema',
+      target: { baseUrl: 'http://127.0.0.1:8080' },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'p', duration: '1s', rate: 1 }],
+    });
     expect(scenario.name).toBe('with-schema');
   });
 });

@@ -29,7 +29,10 @@ const DEAD_RULE = 'max by (server) (haproxy_server_state{proxy="be",state="DOWN"
 
 async function runOn(variant: HaproxyVariant, rule = LIVE_RULE): Promise<RunReport> {
   await using lb = await startHaproxyFailover(variant);
-  await using prometheus = await new PrometheusServer().withScrapeTargets([{ job: 'haproxy', target: lb.metricsHost }]).withRules(rules(rule)).start();
+  await using prometheus = await new PrometheusServer()
+    .withScrapeTargets([{ job: 'haproxy', target: lb.metricsHost }])
+    .withRules(rules(rule))
+    .start();
   const scenario = validateScenario({
     name: 'haproxy-failover',
     target: { baseUrl: lb.url },
@@ -38,7 +41,12 @@ async function runOn(variant: HaproxyVariant, rule = LIVE_RULE): Promise<RunRepo
     // ordeal creates the primary's proxy; HAProxy then needs two good checks to mark it up, and Prometheus a rule evaluation to stop the alert.
     // About the load balancer, not the generator (the file shares the machine): send lag is judged loosely.
     load: notAboutTheGenerator(),
-    readiness: { promql: 'max(haproxy_server_status{proxy="be",server="primary",state="UP"}) and on() absent(ALERTS{alertstate="firing"})', timeout: '20s', interval: '250ms' },
+    readiness: {
+      promql:
+        'max(haproxy_server_status{proxy="be",server="primary",state="UP"}) and on() absent(ALERTS{alertstate="firing"})',
+      timeout: '20s',
+      interval: '250ms',
+    },
     requests: [{ path: '/' }],
     phases: [
       { name: 'baseline', duration: '3s', rate: 30 },
@@ -47,7 +55,13 @@ async function runOn(variant: HaproxyVariant, rule = LIVE_RULE): Promise<RunRepo
     ],
     slos: [{ phases: ['primary-down'], http_req_failed: ['rate<0.01'], after: '2s' }],
     checks: [
-      { kind: 'alert', alert: 'HAProxyServerDown{server="primary"}', phase: 'primary-down', firesWithin: '4s', resolvesWithin: '4s' },
+      {
+        kind: 'alert',
+        alert: 'HAProxyServerDown{server="primary"}',
+        phase: 'primary-down',
+        firesWithin: '4s',
+        resolvesWithin: '4s',
+      },
       {
         kind: 'failover',
         phase: 'primary-down',
@@ -64,7 +78,10 @@ async function runOn(variant: HaproxyVariant, rule = LIVE_RULE): Promise<RunRepo
   return await runScenario(scenario);
 }
 
-const outcome = (report: RunReport) => Object.fromEntries(report.checks.map((c) => [`${c.phase} ${c.name}`, `${c.status}${c.reason ? ` (${c.reason})` : ''}`]));
+const outcome = (report: RunReport) =>
+  Object.fromEntries(
+    report.checks.map((c) => [`${c.phase} ${c.name}`, `${c.status}${c.reason ? ` (${c.reason})` : ''}`]),
+  );
 
 describe.skipIf(haproxyMissing())('a real HAProxy doing active/backup failover, judged on its own exporter', () => {
   let healthy: RunReport;
@@ -72,11 +89,15 @@ describe.skipIf(haproxyMissing())('a real HAProxy doing active/backup failover, 
   let noHealthChecks: RunReport;
   beforeAll(async () => {
     // Three load balancers, three Prometheuses: independent, so side by side.
-    [healthy, noBackupDeadRule, noHealthChecks] = await Promise.all([runOn({}), runOn({ withoutBackup: true }, DEAD_RULE), runOn({ withoutHealthChecks: true })]);
+    [healthy, noBackupDeadRule, noHealthChecks] = await Promise.all([
+      runOn({}),
+      runOn({ withoutBackup: true }, DEAD_RULE),
+      runOn({ withoutHealthChecks: true }),
+    ]);
   }, 120_000);
 
   it('PASS when it is configured right: readiness waited, the switch, its share, the alert on the primary, the return', () => {
-    expect(Object.entries(outcome(healthy)).filter(([, status]) => !status.startsWith("pass"))).toEqual([]);
+    expect(Object.entries(outcome(healthy)).filter(([, status]) => !status.startsWith('pass'))).toEqual([]);
     expect(healthy.verdict).toBe('pass');
     // The gate ran (it may find HAProxy ready at its first look: 0 ms waited).
     expect(healthy.load.readinessWaitMs).toBeGreaterThanOrEqual(0);
@@ -85,10 +106,14 @@ describe.skipIf(haproxyMissing())('a real HAProxy doing active/backup failover, 
 
   it('FAIL with the backup removed and a dead alert rule', () => {
     const checks = outcome(noBackupDeadRule);
-    expect(checks['primary-down failover to the replica within 3s']).toMatch(/^fail \(the replica served no traffic while the primary was down; note: before the run, .*server="backup" matches nothing/);
+    expect(checks['primary-down failover to the replica within 3s']).toMatch(
+      /^fail \(the replica served no traffic while the primary was down; note: before the run, .*server="backup" matches nothing/,
+    );
     expect(checks['primary-down failover error window <= 2s']).toMatch(/^fail/);
     // The lookup before the run saw the rule's metric typo and says so beside the verdict.
-    expect(checks['primary-down alert HAProxyServerDown{server="primary"} fires within 4s']).toBe('fail (HAProxyServerDown{server="primary"} never fired (is the rule loaded?); note: the rule HAProxyServerDown reads `haproxy_server_state`, a metric Prometheus does not have (did you mean `haproxy_server_status`?): it cannot fire as written)');
+    expect(checks['primary-down alert HAProxyServerDown{server="primary"} fires within 4s']).toBe(
+      'fail (HAProxyServerDown{server="primary"} never fired (is the rule loaded?); note: the rule HAProxyServerDown reads `haproxy_server_state`, a metric Prometheus does not have (did you mean `haproxy_server_status`?): it cannot fire as written)',
+    );
     expect(checks['primary-down http_req_failed rate<0.01 from +2s']).toMatch(/^fail/);
     expect(noBackupDeadRule.verdict).toBe('fail');
   });
@@ -105,7 +130,9 @@ describe.skipIf(haproxyMissing())('a real HAProxy doing active/backup failover, 
 /** Two fault phases back to back on the primary (no fault-free phase between): the backup carries the traffic through both. */
 async function runBackToBack(variant: HaproxyVariant): Promise<RunReport> {
   await using lb = await startHaproxyFailover(variant);
-  await using prometheus = await new PrometheusServer().withScrapeTargets([{ job: 'haproxy', target: lb.metricsHost }]).start();
+  await using prometheus = await new PrometheusServer()
+    .withScrapeTargets([{ job: 'haproxy', target: lb.metricsHost }])
+    .start();
   const failover = (phase: string) => ({
     kind: 'failover',
     phase,
@@ -122,7 +149,11 @@ async function runBackToBack(variant: HaproxyVariant): Promise<RunReport> {
       toxiproxy: { url: lb.toxiproxy.url, proxies: [lb.primaryProxy] },
       prometheus: { url: prometheus.url },
       load: notAboutTheGenerator(),
-      readiness: { promql: 'max(haproxy_server_status{proxy="be",server="primary",state="UP"})', timeout: '20s', interval: '250ms' },
+      readiness: {
+        promql: 'max(haproxy_server_status{proxy="be",server="primary",state="UP"})',
+        timeout: '20s',
+        interval: '250ms',
+      },
       requests: [{ path: '/' }],
       phases: [
         { name: 'baseline', duration: '3s', rate: 30 },
@@ -146,16 +177,23 @@ describe.skipIf(haproxyMissing())('a real HAProxy through two faults back to bac
   it('PASSES both failover checks with a healthy backup: the second as a continuation, its share ~100 %, the return after the last fault', () => {
     expect(Object.entries(outcome(healthy)).filter(([, status]) => !status.startsWith('pass'))).toEqual([]);
     const second = healthy.checks.filter((c) => c.phase === 'down-2');
-    expect(second.find((c) => c.name === 'failover to the replica within 3s')!.reason).toMatch(/^already serving when the fault began, since the previous phase down-1 faulted the same dependency back to back/);
-    for (const share of healthy.checks.filter((c) => c.name.startsWith('failover share'))) expect(share.observed).toBeGreaterThanOrEqual(95);
+    expect(second.find((c) => c.name === 'failover to the replica within 3s')!.reason).toMatch(
+      /^already serving when the fault began, since the previous phase down-1 faulted the same dependency back to back/,
+    );
+    for (const share of healthy.checks.filter((c) => c.name.startsWith('failover share')))
+      expect(share.observed).toBeGreaterThanOrEqual(95);
     expect(healthy.verdict).toBe('pass');
   });
 
   it('FAILS both with the backup removed', () => {
     const checks = outcome(noBackup);
     // Each with the lookup's note beside it: before the run, HAProxy had no backup server's series.
-    expect(checks['down-1 failover to the replica within 3s']).toMatch(/^fail \(the replica served no traffic while the primary was down; note: before the run, .*server="backup" matches nothing: `server` has: primary/);
-    expect(checks['down-2 failover to the replica within 3s']).toMatch(/^fail \(the replica served no traffic while the primary was down; note: before the run/);
+    expect(checks['down-1 failover to the replica within 3s']).toMatch(
+      /^fail \(the replica served no traffic while the primary was down; note: before the run, .*server="backup" matches nothing: `server` has: primary/,
+    );
+    expect(checks['down-2 failover to the replica within 3s']).toMatch(
+      /^fail \(the replica served no traffic while the primary was down; note: before the run/,
+    );
     expect(noBackup.verdict).toBe('fail');
   });
 });

@@ -14,7 +14,11 @@ async function answering(status: number, body: string) {
     response.writeHead(status).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => requests, [Symbol.asyncDispose]: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: () => requests,
+    [Symbol.asyncDispose]: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 const scenarioWith = (target: string, probes: Record<string, unknown>, probe = 'db') =>
@@ -34,7 +38,9 @@ describe('named health probes with their own URL, status and body', () => {
   it("PASS when the dependency's health URL answers the expected status with the expected text; the report names the URL", async () => {
     await using target = await answering(200, 'ok');
     await using db = await answering(200, '{"status":"UP","db":"reachable"}');
-    const report = await runScenario(scenarioWith(target.url, { db: { url: `${db.url}/health`, status: 200, body: '"db":"reachable"' } }));
+    const report = await runScenario(
+      scenarioWith(target.url, { db: { url: `${db.url}/health`, status: 200, body: '"db":"reachable"' } }),
+    );
     expect(report.checks[0]).toMatchObject({ status: 'pass', expected: `${db.url}/health OK in every sample` });
     expect(db.requests()).toBeGreaterThanOrEqual(4);
   });
@@ -42,13 +48,23 @@ describe('named health probes with their own URL, status and body', () => {
   it('FAIL when the status is right but the body lacks the text, saying so', async () => {
     await using target = await answering(200, 'ok');
     await using db = await answering(200, '{"status":"DOWN"}');
-    const report = await runScenario(scenarioWith(target.url, { db: { url: `${db.url}/health`, body: '"status":"UP"' } }));
-    expect(report.checks[0]).toMatchObject({ status: 'fail', reason: expect.stringMatching(/samples of .*\/health failed \(first: HTTP 200, body without ""status":"UP""/) });
+    const report = await runScenario(
+      scenarioWith(target.url, { db: { url: `${db.url}/health`, body: '"status":"UP"' } }),
+    );
+    expect(report.checks[0]).toMatchObject({
+      status: 'fail',
+      reason: expect.stringMatching(/samples of .*\/health failed \(first: HTTP 200, body without ""status":"UP""/),
+    });
     // Every sample is in report.json: when, the status, the latency, why it failed.
     const probed = report.signals.health!.find((h) => h.probe === 'db');
     expect(probed).toMatchObject({ probe: 'db', path: expect.stringMatching(/\/health$/) });
     expect(probed!.samples.length).toBeGreaterThanOrEqual(4);
-    expect(probed!.samples[0]).toMatchObject({ ok: false, status: 200, note: 'body without ""status":"UP""', latencyMs: expect.any(Number) });
+    expect(probed!.samples[0]).toMatchObject({
+      ok: false,
+      status: 200,
+      note: 'body without ""status":"UP""',
+      latencyMs: expect.any(Number),
+    });
   });
 
   it('FAIL on a status outside the expected ones (a 301 is not "200")', async () => {
@@ -60,11 +76,15 @@ describe('named health probes with their own URL, status and body', () => {
 
   it('refuses a probe URL outside the allowlist (exit 2, naming the field), and a check naming an unknown probe, before anything is sent', async () => {
     await using target = await answering(200, 'ok');
-    const outside = await runScenario(scenarioWith(target.url, { db: { url: 'http://10.20.30.40/health' } })).catch((e: unknown) => e); // refused
+    const outside = await runScenario(scenarioWith(target.url, { db: { url: 'http://10.20.30.40/health' } })).catch(
+      (e: unknown) => e,
+    ); // refused
     expect(outside).toBeInstanceOf(OrdealError);
     expect((outside as OrdealError).exitCode).toBe(2);
     expect((outside as Error).message).toContain('health.probes.db.url');
-    expect(() => scenarioWith(target.url, {}, 'db')).toThrow(/checks\[0\]\.probe: "db" names no probe \(probes are: live, ready, startup; add it under health\.probes\)/);
+    expect(() => scenarioWith(target.url, {}, 'db')).toThrow(
+      /checks\[0\]\.probe: "db" names no probe \(probes are: live, ready, startup; add it under health\.probes\)/,
+    );
     expect(target.requests()).toBe(0);
   });
 });

@@ -23,7 +23,10 @@ const RULES = `groups:
 
 async function runOn(options: PaymentsOptions): Promise<RunReport> {
   await using payments = await startPaymentsService(options);
-  await using prometheus = await new PrometheusServer().withScrapeTargets([{ job: 'payments', target: payments.metricsHost }]).withRules(RULES).start();
+  await using prometheus = await new PrometheusServer()
+    .withScrapeTargets([{ job: 'payments', target: payments.metricsHost }])
+    .withRules(RULES)
+    .start();
   const scenario = validateScenario({
     name: 'payments',
     target: { baseUrl: payments.url },
@@ -35,7 +38,12 @@ async function runOn(options: PaymentsOptions): Promise<RunReport> {
       { name: 'baseline', duration: '3s', rate: 30 },
       { name: 'peak', duration: '5s', rate: 80 },
       // Slower than the breaker's 1 s timeout: calls fail, the breaker opens, payments go to the secondary.
-      { name: 'bank-slow', duration: '5s', rate: 40, faults: [{ proxy: 'bank-primary', kind: 'latency', latencyMs: 2_500 }] },
+      {
+        name: 'bank-slow',
+        duration: '5s',
+        rate: 40,
+        faults: [{ proxy: 'bank-primary', kind: 'latency', latencyMs: 2_500 }],
+      },
       { name: 'settle', duration: '5s', rate: 30 },
       { name: 'bank-down', duration: '5s', rate: 40, faults: [{ proxy: 'bank-primary', kind: 'down' }] },
     ],
@@ -44,17 +52,36 @@ async function runOn(options: PaymentsOptions): Promise<RunReport> {
       { kind: 'breaker', phase: 'bank-slow', breaker: 'bank', preset: 'resilience4j', opensWithin: '5s' },
       { kind: 'alert', alert: 'PaymentsBreakerOpen', phase: 'bank-slow', firesWithin: '6s' },
       // irate: the secondary's traffic from bank-slow's fallback has ended by bank-down (a switch is credited only to the fault that caused it).
-      { kind: 'failover', phase: 'bank-down', replicaQuery: 'sum(irate(payments_bank_calls_total{target="secondary",outcome="ok"}[3s]))', maxFailedRequests: 5 },
-      { kind: 'autoscaling', phase: 'peak', atLeast: 2, within: '4s', query: 'max(kube_deployment_status_replicas_available{deployment="payments"})' },
+      {
+        kind: 'failover',
+        phase: 'bank-down',
+        replicaQuery: 'sum(irate(payments_bank_calls_total{target="secondary",outcome="ok"}[3s]))',
+        maxFailedRequests: 5,
+      },
+      {
+        kind: 'autoscaling',
+        phase: 'peak',
+        atLeast: 2,
+        within: '4s',
+        query: 'max(kube_deployment_status_replicas_available{deployment="payments"})',
+      },
       // Its counter appears with the first payment (the service starts fresh here): said so, plan warns instead of refusing.
-      { kind: 'promql', name: 'payment error ratio', query: 'sum(rate(payments_requests_total{outcome="error"}[3s])) / sum(rate(payments_requests_total[3s]))', phases: ['baseline', 'peak'], expect: '<0.05', appearsLater: true },
+      {
+        kind: 'promql',
+        name: 'payment error ratio',
+        query: 'sum(rate(payments_requests_total{outcome="error"}[3s])) / sum(rate(payments_requests_total[3s]))',
+        phases: ['baseline', 'peak'],
+        expect: '<0.05',
+        appearsLater: true,
+      },
       { kind: 'health', probe: 'ready', phases: ['baseline'] },
     ],
   });
   return await runScenario(scenario);
 }
 
-const statuses = (report: RunReport) => report.checks.map((c) => `${c.phase} ${c.name}: ${c.status}${c.reason ? ` (${c.reason})` : ''}`);
+const statuses = (report: RunReport) =>
+  report.checks.map((c) => `${c.phase} ${c.name}: ${c.status}${c.reason ? ` (${c.reason})` : ''}`);
 
 describe("checks in a Spring-Boot-shaped service's own vocabulary (real Prometheus, real Toxiproxy)", () => {
   let healthy: RunReport;
@@ -67,16 +94,23 @@ describe("checks in a Spring-Boot-shaped service's own vocabulary (real Promethe
   it('PASS on the healthy service: every check, read in its own metric names', () => {
     expect(statuses(healthy).filter((s) => !s.includes(': pass'))).toEqual([]);
     expect(healthy.verdict).toBe('pass');
-    expect(healthy.checks.find((c) => c.metric === 'health')!.expected).toBe('/actuator/health/readiness OK in every sample');
+    expect(healthy.checks.find((c) => c.metric === 'health')!.expected).toBe(
+      '/actuator/health/readiness OK in every sample',
+    );
   });
 
   it('FAIL with breaker, failover and autoscaler broken, each on its own signal', () => {
-    const of = (metric: string, part = '') => broken.checks.filter((c) => c.metric === metric && c.name.includes(part)).map((c) => `${c.status}${c.reason ? ` (${c.reason})` : ''}`);
+    const of = (metric: string, part = '') =>
+      broken.checks
+        .filter((c) => c.metric === metric && c.name.includes(part))
+        .map((c) => `${c.status}${c.reason ? ` (${c.reason})` : ''}`);
     expect(of('breaker')).toEqual(['fail (the breaker never opened)']);
     expect(of('alert')).toEqual(['fail (PaymentsBreakerOpen never fired (is the rule loaded?))']);
     // The secondary was never called, so its series never existed: that is 0, a FAIL, not "no data".
     // …and the lookup before the run said so beside the verdict (a FAIL that could read like a label typo says what was there).
-    expect(of('failover', 'replica')).toEqual(['fail (the replica served no traffic while the primary was down; note: before the run, no metric named `payments_bank_calls_total` in Prometheus)']);
+    expect(of('failover', 'replica')).toEqual([
+      'fail (the replica served no traffic while the primary was down; note: before the run, no metric named `payments_bank_calls_total` in Prometheus)',
+    ]);
     expect(of('failover', 'failed requests')[0]).toMatch(/^fail/);
     expect(of('autoscaling', 'reaches')[0]).toMatch(/^fail \(at most 1 replicas/);
     // Payments fail once the bank is slow and there is no failover; before it, none did.

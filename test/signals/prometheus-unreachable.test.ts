@@ -16,7 +16,9 @@ describe('an unreachable Prometheus', () => {
     });
     const run = await runCli(['run', file, '--report-dir', reportDir]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/inconclusive: Prometheus at http:\/\/127\.0\.0\.1:9 does not answer .*start Prometheus, or set prometheus\.url/);
+    expect(run.stderr).toMatch(
+      /inconclusive: Prometheus at http:\/\/127\.0\.0\.1:9 does not answer .*start Prometheus, or set prometheus\.url/,
+    );
     expect(target.requests()).toBe(0);
     await target.close();
   });
@@ -45,13 +47,26 @@ describe('a Prometheus that disappears mid-run', () => {
           { name: 'second', duration: '3s', rate: 20 },
         ],
         slos: [],
-        checks: [{ kind: 'no-alert', phases: ['first', 'second'], severity: 'critical' }, { kind: 'resources', phases: ['first'], cpuQuery: 'max(gateway_cpu_utilisation_ratio)', memoryQuery: 'max(gateway_memory_utilisation_ratio)' }],
+        checks: [
+          { kind: 'no-alert', phases: ['first', 'second'], severity: 'critical' },
+          {
+            kind: 'resources',
+            phases: ['first'],
+            cpuQuery: 'max(gateway_cpu_utilisation_ratio)',
+            memoryQuery: 'max(gateway_memory_utilisation_ratio)',
+          },
+        ],
       }),
       { events },
     );
-    expect(report.checks.map((c) => c.status)).toEqual(['inconclusive', 'inconclusive', 'inconclusive', 'inconclusive']);
+    expect(report.checks.map((c) => c.status)).toEqual([
+      'inconclusive',
+      'inconclusive',
+      'inconclusive',
+      'inconclusive',
+    ]);
     expect(report.checks[0]!.reason).toMatch(/did not answer/);
-    expect(report.verdict).toBe('inconclusive');
+    expect(report.verdict, report.verdictReason).toBe('inconclusive');
     // Evidence missing, not a broken harness: exit 5, apart from 3.
     expect(report.exitCode).toBe(5);
   });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AutoscalerDecision, DEFAULT_AUTOSCALER_POLICY } from '../../fixtures/autoscaler/autoscaler-policy.ts';
 
-const policy = { ...DEFAULT_AUTOSCALER_POLICY, minReplicas: 1, maxReplicas: 4, targetUtilisation: 0.5, scaleUpStabilisationMs: 2_000, scaleDownStabilisationMs: 10_000 };
+const policy = {
+  ...DEFAULT_AUTOSCALER_POLICY,
+  minReplicas: 1,
+  maxReplicas: 4,
+  targetUtilisation: 0.5,
+  scaleUpStabilisationMs: 2_000,
+  scaleDownStabilisationMs: 10_000,
+};
 
 describe('AutoscalerDecision (HPA-like)', () => {
   it('scales up to ceil(current × utilisation ÷ target) once the rise has held for the scale-up window', () => {

@@ -9,7 +9,13 @@ import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
  */
 export function againstStack(scenario: ScenarioInput, stack: StartedBundledStack, extra: Partial<ScenarioInput> = {}) {
   const { stack: _bundled, ...rest } = scenario;
-  return validateScenario({ ...rest, checks: rest.checks?.map(withBundledReads), target: { baseUrl: stack.gatewayUrl }, toxiproxy: { url: stack.toxiproxyUrl }, ...extra });
+  return validateScenario({
+    ...rest,
+    checks: rest.checks?.map(withBundledReads),
+    target: { baseUrl: stack.gatewayUrl },
+    toxiproxy: { url: stack.toxiproxyUrl },
+    ...extra,
+  });
 }
 
 export async function gatewayMetric(stack: StartedBundledStack, name: string): Promise<number> {

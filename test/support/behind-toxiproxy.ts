@@ -49,7 +49,12 @@ export async function startTargetBehindToxiproxy(status = 200): Promise<TargetBe
  * GET / at the phases' rates, loose on the generator's timing (these tests
  * share the machine and are not about it). `extra` adds or replaces keys.
  */
-export function scenarioBehindToxiproxy(target: TargetBehindToxiproxy, name: string, phases: unknown[], extra: Record<string, unknown> = {}): Promise<{ file: string; reportDir: string }> {
+export function scenarioBehindToxiproxy(
+  target: TargetBehindToxiproxy,
+  name: string,
+  phases: unknown[],
+  extra: Record<string, unknown> = {},
+): Promise<{ file: string; reportDir: string }> {
   return writeTempScenario({
     name,
     target: { baseUrl: target.baseUrl },
@@ -64,5 +69,7 @@ export function scenarioBehindToxiproxy(target: TargetBehindToxiproxy, name: str
 
 /** The fault toxics on `target`'s "api" proxy, read from Toxiproxy itself (beside the heartbeat that says a run is alive, and the marker that says ordeal created the proxy). */
 export async function faultToxicsOn(target: TargetBehindToxiproxy): Promise<string[]> {
-  return ((await toxiproxyState(target.toxiproxy.url)).find((p) => p.name === target.proxy.name)?.toxics ?? []).map((t) => t.name).filter((name) => !name.endsWith('-heartbeat') && !name.endsWith('-owner'));
+  return ((await toxiproxyState(target.toxiproxy.url)).find((p) => p.name === target.proxy.name)?.toxics ?? [])
+    .map((t) => t.name)
+    .filter((name) => !name.endsWith('-heartbeat') && !name.endsWith('-owner'));
 }

@@ -6,10 +6,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
  * by itself after `maxMs` (default 2 min), so a test that dies cannot leave
  * them spinning.
  */
-export function startBusyLoops(count: number, options: { cpu?: number; maxMs?: number } = {}): AsyncDisposable & { pids: number[] } {
+export function startBusyLoops(
+  count: number,
+  options: { cpu?: number; maxMs?: number } = {},
+): AsyncDisposable & { pids: number[] } {
   const loops: ChildProcess[] = [];
   for (let i = 0; i < count; i++) {
-    const spin = [process.execPath, '-e', `for (const end = Date.now() + ${options.maxMs ?? 120_000}; Date.now() < end; );`];
+    const spin = [
+      process.execPath,
+      '-e',
+      `for (const end = Date.now() + ${options.maxMs ?? 120_000}; Date.now() < end; );`,
+    ];
     const [command, ...args] = options.cpu === undefined ? spin : ['taskset', '-c', String(options.cpu), ...spin];
     loops.push(spawn(command!, args, { stdio: 'ignore' }));
   }

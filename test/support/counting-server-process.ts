@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface CountingServerProcess {
   url: string;
+  /** The server's process (the taskset wrapper execs node: the same pid). */
+  pid: number;
   /** Requests the server has received so far. */
   received(): Promise<number>;
   stop(): Promise<void>;
@@ -13,17 +15,23 @@ export interface CountingServerProcess {
  * process of its own; `delayMs` holds every answer that long (a known
  * service time); `cpu` pins it to one core (taskset).
  */
-export async function startCountingServerProcess(options: { delayMs?: number; cpu?: number } = {}): Promise<CountingServerProcess> {
+export async function startCountingServerProcess(
+  options: { delayMs?: number; cpu?: number } = {},
+): Promise<CountingServerProcess> {
   const script = fileURLToPath(new URL('./counting-server-process.mjs', import.meta.url));
   const args = [script, String(options.delayMs ?? 0)];
   const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
-  const child = options.cpu === undefined ? fork(script, args.slice(1), { stdio, execArgv: [] }) : spawn('taskset', ['-c', String(options.cpu), process.execPath, ...args], { stdio });
+  const child =
+    options.cpu === undefined
+      ? fork(script, args.slice(1), { stdio, execArgv: [] })
+      : spawn('taskset', ['-c', String(options.cpu), process.execPath, ...args], { stdio });
   const { port } = await new Promise<{ port: number }>((resolve, reject) => {
     child.once('message', (message) => resolve(message as { port: number }));
     child.once('exit', (code) => reject(new Error(`counting server exited with ${code}`)));
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     received: () =>
       new Promise((resolve) => {
         child.once('message', (message) => resolve((message as { received: number }).received));

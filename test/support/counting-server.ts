@@ -2,7 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A real HTTP server on loopback that counts every connection and request it sees. */
-export async function startCountingServer(): Promise<{ url: string; connections: () => number; requests: () => number; close: () => Promise<void> }> {
+export async function startCountingServer(): Promise<{
+  url: string;
+  connections: () => number;
+  requests: () => number;
+  close: () => Promise<void>;
+}> {
   let connections = 0;
   let requests = 0;
   const server = http.createServer((_request, response) => {

@@ -9,7 +9,8 @@ export interface DockerEngine {
   stop(): Promise<void>;
 }
 
-const answers = (): boolean => spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).status === 0;
+const answers = (): boolean =>
+  spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).status === 0;
 
 /**
  * A Docker engine for the testcontainers tests: the running one, or dockerd
@@ -18,11 +19,19 @@ const answers = (): boolean => spawnSync('docker', ['version', '--format', '{{.S
  */
 export async function ensureDockerEngine(): Promise<DockerEngine> {
   const none = { stop: async () => undefined };
-  if (spawnSync('docker', ['--version']).status !== 0) return { ...none, missing: 'no docker CLI (npm test installs Debian\'s docker.io as root)' };
+  if (spawnSync('docker', ['--version']).status !== 0)
+    return { ...none, missing: "no docker CLI (npm test installs Debian's docker.io as root)" };
   if (answers()) return none;
-  if (process.getuid?.() !== 0 || !existsSync('/usr/sbin/dockerd')) return { ...none, missing: 'no Docker engine answers and dockerd cannot be started here (needs root and Debian\'s docker.io)' };
+  if (process.getuid?.() !== 0 || !existsSync('/usr/sbin/dockerd'))
+    return {
+      ...none,
+      missing: "no Docker engine answers and dockerd cannot be started here (needs root and Debian's docker.io)",
+    };
   const log = path.join(os.tmpdir(), 'ordeal-dockerd.log');
-  const child = spawn('/usr/sbin/dockerd', ['--bridge=none', '--iptables=false', '--ip-masq=false'], { detached: true, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
+  const child = spawn('/usr/sbin/dockerd', ['--bridge=none', '--iptables=false', '--ip-masq=false'], {
+    detached: true,
+    stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')],
+  });
   child.unref();
   const deadlineMs = Date.now() + 30_000;
   while (!answers()) {

@@ -48,7 +48,11 @@ export async function startHaproxyFailover(variant: HaproxyVariant = {}): Promis
   const primary = await backend('primary');
   const backup = await backend('backup');
   const toxiproxy = await new ToxiproxyServer().start();
-  const primaryProxy = { name: 'primary', listen: `127.0.0.1:${await findFreePort()}`, upstream: `127.0.0.1:${(primary.address() as AddressInfo).port}` };
+  const primaryProxy = {
+    name: 'primary',
+    listen: `127.0.0.1:${await findFreePort()}`,
+    upstream: `127.0.0.1:${(primary.address() as AddressInfo).port}`,
+  };
   // Bound at once (ordeal reuses a declared proxy that exists as declared): a free port left unbound for seconds can be taken meanwhile.
   await toxiproxy.client.createProxy(primaryProxy);
   const [frontendPort, metricsPort] = [await findFreePort(), await findFreePort()];
@@ -72,12 +76,16 @@ export async function startHaproxyFailover(variant: HaproxyVariant = {}): Promis
     '  option httpchk GET /',
     '  default-server inter 300ms fall 2 rise 2',
     `  server primary ${primaryProxy.listen}${check}`,
-    ...(variant.withoutBackup ? [] : [`  server backup 127.0.0.1:${(backup.address() as AddressInfo).port}${check} backup`]),
+    ...(variant.withoutBackup
+      ? []
+      : [`  server backup 127.0.0.1:${(backup.address() as AddressInfo).port}${check} backup`]),
     '',
   ].join('\n');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-haproxy-'));
   await writeFile(path.join(dir, 'haproxy.cfg'), config);
-  const child = spawn(HAPROXY_BINARY, ['-db', '-f', path.join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(HAPROXY_BINARY, ['-db', '-f', path.join(dir, 'haproxy.cfg')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const stop = async () => {
@@ -88,10 +96,20 @@ export async function startHaproxyFailover(variant: HaproxyVariant = {}): Promis
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntil(async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok, { timeoutMs: 10_000, intervalMs: 100, what: `HAProxy (${stderr.trim()})` });
+    await waitUntil(async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: `HAProxy (${stderr.trim()})`,
+    });
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${frontendPort}`, metricsHost: `127.0.0.1:${metricsPort}`, toxiproxy, primaryProxy, [Symbol.asyncDispose]: stop };
+  return {
+    url: `http://127.0.0.1:${frontendPort}`,
+    metricsHost: `127.0.0.1:${metricsPort}`,
+    toxiproxy,
+    primaryProxy,
+    [Symbol.asyncDispose]: stop,
+  };
 }

@@ -40,12 +40,21 @@ async function listen(server: http.Server): Promise<string> {
 
 function callBank(hostPort: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: hostPort.split(':')[0], port: Number(hostPort.split(':')[1]), path: '/charge', method: 'POST', timeout: timeoutMs, agent: false });
+    const request = http.request({
+      host: hostPort.split(':')[0],
+      port: Number(hostPort.split(':')[1]),
+      path: '/charge',
+      method: 'POST',
+      timeout: timeoutMs,
+      agent: false,
+    });
     request.on('timeout', () => request.destroy(new Error('bank timed out')));
     request.on('error', reject);
     request.on('response', (response) => {
       response.resume();
-      response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`bank answered ${response.statusCode}`))));
+      response.on('end', () =>
+        response.statusCode === 200 ? resolve() : reject(new Error(`bank answered ${response.statusCode}`)),
+      );
     });
     request.end();
   });
@@ -64,11 +73,32 @@ export async function startPaymentsService(options: PaymentsOptions = {}): Promi
   await toxiproxy.client.createProxy(proxies[0]!);
 
   const registry = new Registry();
-  const state = new Gauge({ name: 'resilience4j_circuitbreaker_state', help: 'The states of the circuit breaker', labelNames: ['name', 'state'], registers: [registry] });
-  const calls = new Counter({ name: 'payments_bank_calls_total', help: 'Calls to the banks', labelNames: ['target', 'outcome'], registers: [registry] });
-  const requests = new Counter({ name: 'payments_requests_total', help: 'Payments served', labelNames: ['outcome'], registers: [registry] });
-  const replicas = new Gauge({ name: 'kube_deployment_status_replicas_available', help: 'Available replicas', labelNames: ['deployment'], registers: [registry] });
-  const setState = (current: (typeof STATES)[number]) => STATES.forEach((s) => state.set({ name: 'bank', state: s }, s === current ? 1 : 0));
+  const state = new Gauge({
+    name: 'resilience4j_circuitbreaker_state',
+    help: 'The states of the circuit breaker',
+    labelNames: ['name', 'state'],
+    registers: [registry],
+  });
+  const calls = new Counter({
+    name: 'payments_bank_calls_total',
+    help: 'Calls to the banks',
+    labelNames: ['target', 'outcome'],
+    registers: [registry],
+  });
+  const requests = new Counter({
+    name: 'payments_requests_total',
+    help: 'Payments served',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const replicas = new Gauge({
+    name: 'kube_deployment_status_replicas_available',
+    help: 'Available replicas',
+    labelNames: ['deployment'],
+    registers: [registry],
+  });
+  const setState = (current: (typeof STATES)[number]) =>
+    STATES.forEach((s) => state.set({ name: 'bank', state: s }, s === current ? 1 : 0));
   setState('closed');
   replicas.set({ deployment: 'payments' }, 1);
 
@@ -81,7 +111,14 @@ export async function startPaymentsService(options: PaymentsOptions = {}): Promi
       throw error;
     }
   };
-  const breaker = new CircuitBreaker(primary, { timeout: 1_000, resetTimeout: 2_000, errorThresholdPercentage: 50, volumeThreshold: 5, rollingCountTimeout: 1_000, rollingCountBuckets: 2 });
+  const breaker = new CircuitBreaker(primary, {
+    timeout: 1_000,
+    resetTimeout: 2_000,
+    errorThresholdPercentage: 50,
+    volumeThreshold: 5,
+    rollingCountTimeout: 1_000,
+    rollingCountBuckets: 2,
+  });
   breaker.on('open', () => setState('open'));
   breaker.on('halfOpen', () => setState('half_open'));
   breaker.on('close', () => setState('closed'));
@@ -93,7 +130,9 @@ export async function startPaymentsService(options: PaymentsOptions = {}): Promi
   let recent: number[] = [];
   const service = http.createServer((request, response) => {
     if (request.url === '/metrics') {
-      void registry.metrics().then((text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text));
+      void registry
+        .metrics()
+        .then((text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text));
       return;
     }
     if (request.url === '/actuator/health/readiness') {
@@ -142,7 +181,9 @@ export async function startPaymentsService(options: PaymentsOptions = {}): Promi
       clearInterval(hpa);
       breaker.shutdown();
       for (const server of [service, bank, backupBank]) server.closeAllConnections();
-      await Promise.all([service, bank, backupBank].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+      await Promise.all(
+        [service, bank, backupBank].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      );
       await toxiproxy.stop();
     },
   };

@@ -8,7 +8,9 @@ import { writeReports } from '../../harness/report/write-reports.ts';
 import { syntheticReport } from './synthetic-report.ts';
 
 const reportDir = process.argv[2]!;
-const base = syntheticReport('killed-while-writing', [{ name: 'peak', p95PerSecondMs: Array.from({ length: 60_000 }, (_, i) => 3 + (i % 7)) }]);
+const base = syntheticReport('killed-while-writing', [
+  { name: 'peak', p95PerSecondMs: Array.from({ length: 60_000 }, (_, i) => 3 + (i % 7)) },
+]);
 let lastWriteMs = 0;
 for (let generation = 1; ; generation++) {
   const report = { ...base, verdictReason: `generation ${generation}` };

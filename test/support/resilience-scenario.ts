@@ -16,7 +16,12 @@ export const RESILIENCE_SCENARIO: ScenarioInput = {
   phases: [
     { name: 'baseline', duration: '4s', rate: 40 },
     { name: 'peak', duration: '5s', rate: 260 },
-    { name: 'market-data-slow', duration: '8s', rate: 80, faults: [{ proxy: 'market-data', kind: 'latency', latencyMs: 800 }] },
+    {
+      name: 'market-data-slow',
+      duration: '8s',
+      rate: 80,
+      faults: [{ proxy: 'market-data', kind: 'latency', latencyMs: 800 }],
+    },
     { name: 'ledger-primary-down', duration: '10s', rate: 80, faults: [{ proxy: 'ledger-primary', kind: 'down' }] },
     { name: 'recovery', duration: '4s', rate: 40 },
   ],

@@ -15,7 +15,10 @@ export interface CliRun {
 /** Starts `ordeal <args>`; `wrapper` runs it under another command (e.g. ['nice', '-n', '19']). */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, wrapper: string[] = []): CliRun {
   const [command, ...prefix] = [...wrapper, process.execPath];
-  const child = spawn(command!, [...prefix, ORDEAL_BIN, ...args], { env: { ...process.env, ...env, NO_COLOR: '1', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command!, [...prefix, ORDEAL_BIN, ...args], {
+    env: { ...process.env, ...env, NO_COLOR: '1', CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
@@ -37,14 +40,20 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, wrapper: s
     exit,
     waitForOutput: (pattern, timeoutMs = 60_000) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no output matching ${pattern} within ${timeoutMs}ms:\n${stdout}\n${stderr}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no output matching ${pattern} within ${timeoutMs}ms:\n${stdout}\n${stderr}`)),
+          timeoutMs,
+        );
         waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
         check();
       }),
   };
 }
 
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const run = startCli(args, env);
   const code = await run.exit;
   return { code, stdout: run.stdout(), stderr: run.stderr() };

@@ -23,11 +23,23 @@ export interface ShopService {
   stop(): Promise<void>;
 }
 
-export async function startShopService(options: { accounts: Record<string, string>; apiKey: string; orderBody?: (id: string) => unknown }): Promise<ShopService> {
+export async function startShopService(options: {
+  accounts: Record<string, string>;
+  apiKey: string;
+  orderBody?: (id: string) => unknown;
+}): Promise<ShopService> {
   const tokens = new Map<string, string>();
   const orders = new Set<string>();
   let next = 1;
-  const state = { logins: new Map<string, number>(), ordersWithValidToken: 0, ordersRejected: 0, statusPolls: 0, badApiKey: 0, requests: 0, headerValues: new Set<string>() };
+  const state = {
+    logins: new Map<string, number>(),
+    ordersWithValidToken: 0,
+    ordersRejected: 0,
+    statusPolls: 0,
+    badApiKey: 0,
+    requests: 0,
+    headerValues: new Set<string>(),
+  };
   const server = http.createServer((req, res) => {
     state.requests += 1;
     for (const value of Object.values(req.headers)) if (typeof value === 'string') state.headerValues.add(value);
@@ -47,7 +59,8 @@ export async function startShopService(options: { accounts: Record<string, strin
         } catch {
           return send(400, { error: 'not json' });
         }
-        if (!credentials.user || options.accounts[credentials.user] !== credentials.password) return send(401, { error: 'bad credentials' });
+        if (!credentials.user || options.accounts[credentials.user] !== credentials.password)
+          return send(401, { error: 'bad credentials' });
         const issued = `tok-${credentials.user}-${next++}`;
         tokens.set(issued, credentials.user);
         state.logins.set(credentials.user, (state.logins.get(credentials.user) ?? 0) + 1);
@@ -71,7 +84,9 @@ export async function startShopService(options: { accounts: Record<string, strin
       if (req.method === 'GET' && poll) {
         if (!authorized) return send(401, { error: 'no valid token' });
         state.statusPolls += 1;
-        return orders.has(decodeURIComponent(poll[1]!)) ? send(200, { status: 'accepted' }) : send(404, { error: 'no such order' });
+        return orders.has(decodeURIComponent(poll[1]!))
+          ? send(200, { status: 'accepted' })
+          : send(404, { error: 'no such order' });
       }
       send(404, { error: 'not found' });
     });
@@ -80,9 +95,10 @@ export async function startShopService(options: { accounts: Record<string, strin
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return Object.assign(state, {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   });
 }

@@ -14,7 +14,11 @@ export interface SyntheticPhase {
  * tests of comparison and rendering (the figures of a phase are the
  * per-second values' maxima, which is all those tests need).
  */
-export function syntheticReport(runId: string, phases: SyntheticPhase[], overrides: Partial<RunReport> = {}): RunReport {
+export function syntheticReport(
+  runId: string,
+  phases: SyntheticPhase[],
+  overrides: Partial<RunReport> = {},
+): RunReport {
   const startMs = Date.parse('2026-11-27T10:00:00Z');
   let second = 0;
   const timeseries: RunReport['timeseries'] = [];
@@ -25,7 +29,19 @@ export function syntheticReport(runId: string, phases: SyntheticPhase[], overrid
     phase.p95PerSecondMs.forEach((p95, i) => {
       const e = phase.errorsPerSecond?.[i] ?? 0;
       errors += e;
-      timeseries.push({ second, phase: phase.name, targetRate: requestsPerSecond, requests: requestsPerSecond, dropped: 0, unsent: 0, errors: e, p50Ms: p95 / 2, p95Ms: p95, p99Ms: p95 * 1.5, sendLagP99Ms: 0.5 });
+      timeseries.push({
+        second,
+        phase: phase.name,
+        targetRate: requestsPerSecond,
+        requests: requestsPerSecond,
+        dropped: 0,
+        unsent: 0,
+        errors: e,
+        p50Ms: p95 / 2,
+        p95Ms: p95,
+        p99Ms: p95 * 1.5,
+        sendLagP99Ms: 0.5,
+      });
       second += 1;
     });
     const requests = requestsPerSecond * phase.p95PerSecondMs.length;
@@ -69,7 +85,14 @@ export function syntheticReport(runId: string, phases: SyntheticPhase[], overrid
     errorsByKind: emptyErrorCounts(),
     resilience: [],
     timeseries,
-    environment: { ordeal: '0.1.0', node: process.version, platform: 'linux x64', cpus: 2, hostname: 'test', maxRssBytes: 0 },
+    environment: {
+      ordeal: '0.1.0',
+      node: process.version,
+      platform: 'linux x64',
+      cpus: 2,
+      hostname: 'test',
+      maxRssBytes: 0,
+    },
     ...overrides,
   };
 }

@@ -18,7 +18,10 @@ export async function ensureLocalToxiproxyImage(): Promise<'present' | 'built'> 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-image-'));
   try {
     await copyFile(binary, path.join(dir, 'toxiproxy'));
-    await promisify(execFile)('sh', ['-c', `tar -C "${dir}" -c toxiproxy | docker import --change 'ENTRYPOINT ["/toxiproxy"]' - ${TOXIPROXY_IMAGE}`]);
+    await promisify(execFile)('sh', [
+      '-c',
+      `tar -C "${dir}" -c toxiproxy | docker import --change 'ENTRYPOINT ["/toxiproxy"]' - ${TOXIPROXY_IMAGE}`,
+    ]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

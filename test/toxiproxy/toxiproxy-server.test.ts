@@ -34,7 +34,15 @@ describe('ToxiproxyFaultController', () => {
     { kind: 'timeout', proxy: 'svc', timeoutMs: 500, stream: 'upstream', toxicity: 0.5 },
     { kind: 'reset_peer', proxy: 'svc', timeoutMs: 0, stream: 'downstream', toxicity: 1 },
     { kind: 'slow_close', proxy: 'svc', delayMs: 100, stream: 'downstream', toxicity: 1 },
-    { kind: 'slicer', proxy: 'svc', averageSizeBytes: 64, sizeVariationBytes: 8, delayUs: 10, stream: 'downstream', toxicity: 1 },
+    {
+      kind: 'slicer',
+      proxy: 'svc',
+      averageSizeBytes: 64,
+      sizeVariationBytes: 8,
+      delayUs: 10,
+      stream: 'downstream',
+      toxicity: 1,
+    },
     { kind: 'limit_data', proxy: 'svc', bytes: 1_000, stream: 'downstream', toxicity: 1 },
     { kind: 'down', proxy: 'svc' },
   ];
@@ -42,7 +50,11 @@ describe('ToxiproxyFaultController', () => {
   it('applies every fault kind to a real proxy, and removeAll leaves nothing behind', async () => {
     await using server = await new ToxiproxyServer().start();
     const upstream = await startCountingServer();
-    await server.client.createProxy({ name: 'svc', listen: '127.0.0.1:0', upstream: upstream.url.replace('http://', '') });
+    await server.client.createProxy({
+      name: 'svc',
+      listen: '127.0.0.1:0',
+      upstream: upstream.url.replace('http://', ''),
+    });
     const controller = new ToxiproxyFaultController(server.client, 'run1');
     await controller.preflight(['svc']);
     for (const fault of faults) await controller.apply(fault, 'chaos');

@@ -11,7 +11,13 @@ const scenario = validateScenario({
   target: { baseUrl: 'http://127.0.0.1:1' },
   requests: [{ path: '/' }],
   phases: [{ name: 'peak', duration: '10s', rate: 100 }],
-  slos: [{ http_req_duration: ['p(95)<500', 'p(99)<1000', 'max<2000'], http_req_failed: ['rate<0.01'], http_reqs: ['ratio>=0.95'] }],
+  slos: [
+    {
+      http_req_duration: ['p(95)<500', 'p(99)<1000', 'max<2000'],
+      http_req_failed: ['rate<0.01'],
+      http_reqs: ['ratio>=0.95'],
+    },
+  ],
 });
 const timeline = buildTimeline(scenario);
 const phase = timeline.phases[0]!;
@@ -25,7 +31,11 @@ function judge(options: { slow?: number; failed?: number; requests?: number; ran
     if (i < (options.failed ?? 0)) recorder.recordResponse('peak', atMs, 20, 'http_5xx');
     else recorder.recordResponse('peak', atMs, i % 100 < (options.slow ?? 0) ? 900 : 20);
   }
-  const stats = computePhaseStats(phase, options.ran === false ? undefined : { startMs: 0, endMs: 10_000 }, recorder.seconds('peak'));
+  const stats = computePhaseStats(
+    phase,
+    options.ran === false ? undefined : { startMs: 0, endMs: 10_000 },
+    recorder.seconds('peak'),
+  );
   const checks = timeline.checks.map((check) => evaluateCheck(check, stats));
   return { checks, stats, byName: Object.fromEntries(checks.map((c) => [c.expected, c])) };
 }
@@ -75,7 +85,10 @@ describe('decideVerdict', () => {
   });
 
   it('puts an abort before everything and a harness error before checks', () => {
-    expect(decideVerdict({ checks: pass, abortedBy: 'SIGINT' })).toEqual({ verdict: 'aborted', reason: 'stopped by SIGINT' });
+    expect(decideVerdict({ checks: pass, abortedBy: 'SIGINT' })).toEqual({
+      verdict: 'aborted',
+      reason: 'stopped by SIGINT',
+    });
     expect(decideVerdict({ checks: fail, infrastructureError: 'toxiproxy vanished' }).verdict).toBe('inconclusive');
   });
 });

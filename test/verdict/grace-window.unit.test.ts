@@ -23,7 +23,8 @@ function runWith(after: string | undefined, slowSeconds: number[]): RecordedRun 
   const startedAtMs = 1_000_000;
   const recorder = new PhaseRecorder(startedAtMs);
   for (let second = 0; second < 10; second++) {
-    for (let i = 0; i < 50; i++) recorder.recordResponse('switch', startedAtMs + second * 1_000 + i * 20, slowSeconds.includes(second) ? 900 : 10);
+    for (let i = 0; i < 50; i++)
+      recorder.recordResponse('switch', startedAtMs + second * 1_000 + i * 20, slowSeconds.includes(second) ? 900 : 10);
     recorder.recordSendLag('switch', startedAtMs + second * 1_000, 0.5);
   }
   const endMs = startedAtMs + 10_000;
@@ -41,7 +42,14 @@ function runWith(after: string | undefined, slowSeconds: number[]): RecordedRun 
     recorder,
     signals: emptySignals(),
     observedUntilMs: endMs,
-    environment: { ordeal: 'test', node: process.version, platform: 'linux', cpus: 2, hostname: 'test', maxRssBytes: 0 },
+    environment: {
+      ordeal: 'test',
+      node: process.version,
+      platform: 'linux',
+      cpus: 2,
+      hostname: 'test',
+      maxRssBytes: 0,
+    },
   };
 }
 

@@ -43,7 +43,9 @@ describe('evaluateCheck on a phase sent late by a busy host', () => {
     target: { baseUrl: 'http://127.0.0.1:1' },
     requests: [{ path: '/' }],
     phases: [{ name: 'peak', duration: '10s', rate: 50 }],
-    slos: [{ http_req_duration: ['p(95)<500', 'p(95)<30'], http_req_failed: ['rate<0.01'], http_reqs: ['ratio>=0.95'] }],
+    slos: [
+      { http_req_duration: ['p(95)<500', 'p(95)<30'], http_req_failed: ['rate<0.01'], http_reqs: ['ratio>=0.95'] },
+    ],
   });
   const timeline = buildTimeline(scenario);
   const phase = timeline.phases[0]!;
@@ -55,7 +57,8 @@ describe('evaluateCheck on a phase sent late by a busy host', () => {
       const atMs = i * 20;
       recorder.recordIteration('peak', atMs);
       recorder.recordSendLag('peak', atMs, options.lagMs);
-      if (i < (options.failed ?? 0)) recorder.recordResponse('peak', atMs, options.serviceMs + options.lagMs, 'http_5xx');
+      if (i < (options.failed ?? 0))
+        recorder.recordResponse('peak', atMs, options.serviceMs + options.lagMs, 'http_5xx');
       else if (i < (options.failed ?? 0) + (options.timeouts ?? 0)) recorder.recordFailure('peak', atMs, 'timeout');
       else recorder.recordResponse('peak', atMs, options.serviceMs + options.lagMs);
     }
@@ -74,7 +77,9 @@ describe('evaluateCheck on a phase sent late by a busy host', () => {
   it('is INCONCLUSIVE when the observed value lies within the lag of its threshold, with the numbers', () => {
     const checks = judge({ serviceMs: 10, lagMs: 28 });
     expect(checks['p(95)<30']!.status).toBe('inconclusive');
-    expect(checks['p(95)<30']!.reason).toMatch(/^observed 38\.\d ms is within the generator's own lateness \(5\d\.\d ms: twice its send lag, for sending and for reading the answer\) of p\(95\)<30: the service's own value lies between 0\.0 and 38\.\d ms/);
+    expect(checks['p(95)<30']!.reason).toMatch(
+      /^observed 38\.\d ms is within the generator's own lateness \(5\d\.\d ms: twice its send lag, for sending and for reading the answer\) of p\(95\)<30: the service's own value lies between 0\.0 and 38\.\d ms/,
+    );
   });
 
   it('FAILS when the observed value minus twice the lag still breaks the threshold', () => {
@@ -83,7 +88,10 @@ describe('evaluateCheck on a phase sent late by a busy host', () => {
   });
 
   it('FAILS an error rate on a busy host (the lag causes no error)', () => {
-    expect(judge({ serviceMs: 10, lagMs: 28, failed: 25 })['rate<0.01']).toMatchObject({ status: 'fail', observed: 0.05 });
+    expect(judge({ serviceMs: 10, lagMs: 28, failed: 25 })['rate<0.01']).toMatchObject({
+      status: 'fail',
+      observed: 0.05,
+    });
   });
 
   it('where the generator left arrivals unsent: no pass, no latency or rate failure; an error rate fails only without its timeouts', () => {

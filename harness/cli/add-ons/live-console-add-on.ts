@@ -13,11 +13,17 @@ export class LiveConsoleAddOn implements RunAddOn {
 
   async start({ events, confirmGate, interrupt, io }: AddOnContext): Promise<void> {
     const { startLiveConsole } = await import('../../console/live-console.ts');
-    this.console = await startLiveConsole(events, { port: this.port, onAbort: () => interrupt('the live console'), ...(confirmGate ? { confirmGate } : {}) }).catch(
-      (cause: Error) => {
-        throw new OrdealError('ORDEAL_ERR_USAGE', `--ui ${this.port}: cannot listen on 127.0.0.1 (${cause.message}; pick a free port, or leave it out)`, { cause });
-      },
-    );
+    this.console = await startLiveConsole(events, {
+      port: this.port,
+      onAbort: () => interrupt('the live console'),
+      ...(confirmGate ? { confirmGate } : {}),
+    }).catch((cause: Error) => {
+      throw new OrdealError(
+        'ORDEAL_ERR_USAGE',
+        `--ui ${this.port}: cannot listen on 127.0.0.1 (${cause.message}; pick a free port, or leave it out)`,
+        { cause },
+      );
+    });
     io.stderr.write(`ordeal: live console at ${this.console.pageUrl}\n`);
   }
 
@@ -27,7 +33,10 @@ export class LiveConsoleAddOn implements RunAddOn {
 
   /** The page becomes the final report (it keeps it after ordeal exits; report.html is the same). */
   async published(report: RunReport, files: readonly string[]): Promise<void> {
-    await this.console?.reportWritten(report, files.find((file) => file.endsWith('report.html')));
+    await this.console?.reportWritten(
+      report,
+      files.find((file) => file.endsWith('report.html')),
+    );
     await this.stop();
   }
 

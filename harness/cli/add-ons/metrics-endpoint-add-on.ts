@@ -11,10 +11,17 @@ export class MetricsEndpointAddOn implements RunAddOn {
 
   async start({ events, scenario, io }: AddOnContext): Promise<void> {
     // prom-client is loaded only when ordeal serves or pushes its own metrics.
-    const [{ RunTelemetry }, { startMetricsEndpoint }] = await Promise.all([import('../../telemetry/run-telemetry.ts'), import('../../telemetry/metrics-endpoint.ts')]);
+    const [{ RunTelemetry }, { startMetricsEndpoint }] = await Promise.all([
+      import('../../telemetry/run-telemetry.ts'),
+      import('../../telemetry/metrics-endpoint.ts'),
+    ]);
     const telemetry = new RunTelemetry(events, scenario.name);
     this.endpoint = await startMetricsEndpoint(telemetry.registry, this.port).catch((cause: Error) => {
-      throw new OrdealError('ORDEAL_ERR_USAGE', `--metrics-port ${this.port}: cannot listen on 127.0.0.1 (${cause.message}; pick a free port, or 0)`, { cause });
+      throw new OrdealError(
+        'ORDEAL_ERR_USAGE',
+        `--metrics-port ${this.port}: cannot listen on 127.0.0.1 (${cause.message}; pick a free port, or 0)`,
+        { cause },
+      );
     });
     io.stderr.write(`ordeal: serving its own metrics at ${this.endpoint.url}\n`);
   }

@@ -16,7 +16,9 @@ export class PushgatewayAddOn implements RunAddOn {
   async start(context: AddOnContext): Promise<void> {
     const { scenario, options } = context;
     this.policy = { allowlist: scenario.target.allowlist, allowNonLoopback: options.allowNonLoopback === true };
-    const pushgateway = assertTargetAllowed('--pushgateway', this.url, scenario.target.allowlist, { allowNonLoopback: options.allowNonLoopback });
+    const pushgateway = assertTargetAllowed('--pushgateway', this.url, scenario.target.allowlist, {
+      allowNonLoopback: options.allowNonLoopback,
+    });
     await resolveAllowed('--pushgateway', pushgateway.hostname, this.policy);
     this.context = context;
   }
@@ -31,7 +33,8 @@ export class PushgatewayAddOn implements RunAddOn {
     await pushRunSummary(report, this.url, http)
       .then(
         () => io.stderr.write(`ordeal: pushed the run summary to ${shown}\n`),
-        (error: Error) => io.stderr.write(`ordeal: warning: pushing to ${shown} failed: ${redactUrlsIn(error.message)}\n`),
+        (error: Error) =>
+          io.stderr.write(`ordeal: warning: pushing to ${shown} failed: ${redactUrlsIn(error.message)}\n`),
       )
       .finally(() => http.close());
   }

@@ -35,9 +35,15 @@ export function withBundledReads<C extends CheckLike>(check: C): C {
     case 'failover':
       return { ...check, replicaQuery: check.replicaQuery ?? BUNDLED_READS.replicaTraffic };
     case 'autoscaling':
-      return check.source === 'scrape' ? { ...check, metric: check.metric ?? BUNDLED_READS.replicasMetric } : { ...check, query: check.query ?? BUNDLED_READS.replicas };
+      return check.source === 'scrape'
+        ? { ...check, metric: check.metric ?? BUNDLED_READS.replicasMetric }
+        : { ...check, query: check.query ?? BUNDLED_READS.replicas };
     case 'resources':
-      return { ...check, cpuQuery: check.cpuQuery ?? BUNDLED_READS.cpuPercent, memoryQuery: check.memoryQuery ?? BUNDLED_READS.memoryPercent };
+      return {
+        ...check,
+        cpuQuery: check.cpuQuery ?? BUNDLED_READS.cpuPercent,
+        memoryQuery: check.memoryQuery ?? BUNDLED_READS.memoryPercent,
+      };
     default:
       return check;
   }

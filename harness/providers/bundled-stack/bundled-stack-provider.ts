@@ -13,7 +13,10 @@ function assertStackDependencies(): void {
   try {
     createRequire(import.meta.url).resolve('opossum');
   } catch {
-    throw new OrdealError('ORDEAL_ERR_STACK', 'the bundled stack needs opossum (its gateway\'s circuit breaker), an optional dependency that is not installed: npm install opossum, or point the scenario at your own service (target.baseUrl)');
+    throw new OrdealError(
+      'ORDEAL_ERR_STACK',
+      "the bundled stack needs opossum (its gateway's circuit breaker), an optional dependency that is not installed: npm install opossum, or point the scenario at your own service (target.baseUrl)",
+    );
   }
 }
 
@@ -23,10 +26,16 @@ function assertStackDependencies(): void {
  * starts the stack (with its own Toxiproxy, or the given one), and a
  * Prometheus scraping it with its alert rules when the checks need signals.
  */
-export async function provideBundledStack(stack: NonNullable<Scenario['stack']>, scenario: Scenario, context: ProviderContext): Promise<ProvidedTarget> {
+export async function provideBundledStack(
+  stack: NonNullable<Scenario['stack']>,
+  scenario: Scenario,
+  context: ProviderContext,
+): Promise<ProvidedTarget> {
   const { overrides } = context;
   assertStackDependencies();
-  context.onMessage(`starting the bundled trading stack${stack.breaker ? '' : ' (breaker disabled)'}${stack.failover ? '' : ' (failover disabled)'}`);
+  context.onMessage(
+    `starting the bundled trading stack${stack.breaker ? '' : ' (breaker disabled)'}${stack.failover ? '' : ' (failover disabled)'}`,
+  );
   let toxiproxyUrl = overrides.toxiproxyUrl ?? scenario.toxiproxy?.url;
   if (toxiproxyUrl) {
     // Faults and proxies a dead run left go first (a rerun after a crash creates its proxies again).
@@ -35,8 +44,8 @@ export async function provideBundledStack(stack: NonNullable<Scenario['stack']>,
     context.cleanup.push('the proxies ordeal created', async () => {
       for (const change of await releaseOwnedProxies(context.http, url, context.runId)) context.onMessage(change);
     });
-  }
-  else if (overrides.toxiproxyProvider && overrides.toxiproxyProvider !== 'binary') toxiproxyUrl = await startOwnedToxiproxy(context);
+  } else if (overrides.toxiproxyProvider && overrides.toxiproxyProvider !== 'binary')
+    toxiproxyUrl = await startOwnedToxiproxy(context);
   const started = await startBundledStack({
     onProcessStarted: (pid) => context.owner.ownProcess(pid),
     onWarning: context.onMessage,
@@ -49,7 +58,9 @@ export async function provideBundledStack(stack: NonNullable<Scenario['stack']>,
   started.pids().forEach((pid) => context.owner.ownProcess(pid));
   context.http.trustOwnServer(started.gatewayUrl);
   context.http.trustOwnServer(started.toxiproxyUrl);
-  let prometheusUrl = scenarioNeedsPrometheus(scenario) ? (overrides.prometheusUrl ?? scenario.prometheus?.url) : undefined;
+  let prometheusUrl = scenarioNeedsPrometheus(scenario)
+    ? (overrides.prometheusUrl ?? scenario.prometheus?.url)
+    : undefined;
   if (scenarioNeedsPrometheus(scenario) && !prometheusUrl) {
     context.onMessage('starting Prometheus (scraping the stack every second, with its alert rules)');
     const prometheus = await startStackPrometheus(started, {}, (pid) => context.owner.ownProcess(pid));

@@ -82,19 +82,7 @@ function sumSecond(second: number, entries: RunReport['timeseries']): SecondSum 
  */
 export function chartData(report: RunReport): ChartData {
   const runStartSec = sec(report.startedAt);
-  const bySecond = new Map<number, RunReport['timeseries']>();
-  for (const entry of report.timeseries) bySecond.set(entry.second, [...(bySecond.get(entry.second) ?? []), entry]);
-  const sums: SecondSum[] = [];
-  for (const second of [...bySecond.keys()].sort((a, b) => a - b)) {
-    const sum = sumSecond(second, bySecond.get(second)!);
-    const previous = sums[sums.length - 1];
-    if (sum.coveredMs < FOLD_BELOW_MS && previous && previous.second === second - 1) {
-      previous.coveredMs += sum.coveredMs;
-      previous.targetIntegral += sum.targetIntegral;
-      previous.requests += sum.requests;
-      previous.errors += sum.errors;
-    } else sums.push(sum);
-  }
+  const sums = foldedSeconds(report);
   const data: ChartData = {
     x: [],
     targetRate: [],
@@ -111,7 +99,8 @@ export function chartData(report: RunReport): ChartData {
     endSec: Math.max(0, sec(report.endedAt) - runStartSec),
     startedAt: report.startedAt,
   };
-  const perSecond = (count: number, coveredMs: number): number | null => (coveredMs > 0 ? Math.round((count * 1_000 * 10) / coveredMs) / 10 : null);
+  const perSecond = (count: number, coveredMs: number): number | null =>
+    coveredMs > 0 ? Math.round((count * 1_000 * 10) / coveredMs) / 10 : null;
   for (const s of sums) {
     data.x.push(s.second + 0.5);
     data.targetRate.push(s.targeted ? perSecond(s.targetIntegral / 1_000, s.coveredMs) : null);
@@ -123,15 +112,64 @@ export function chartData(report: RunReport): ChartData {
     data.errorRatePercent.push(s.requests > 0 ? Math.round((s.errors / s.requests) * 10_000) / 100 : null);
   }
   const rel = (iso: string): number => Math.round((sec(iso) - runStartSec) * 1_000) / 1_000;
-  data.signals = report.signals.series.map((s) => ({ name: s.name, unit: s.unit, x: s.points.map((p) => rel(p.at)), y: s.points.map((p) => p.value) }));
+  data.signals = report.signals.series.map((s) => ({
+    name: s.name,
+    unit: s.unit,
+    x: s.points.map((p) => rel(p.at)),
+    y: s.points.map((p) => p.value),
+  }));
+  data.bands = timeBands(report, rel);
+  data.sloLines = sloLines(report, rel);
+  return data;
+}
+
+/** The run's seconds summed across phases, a sliver of a second (under FOLD_BELOW_MS of load) folded into the one before. */
+function foldedSeconds(report: RunReport): SecondSum[] {
+  const bySecond = new Map<number, RunReport['timeseries']>();
+  for (const entry of report.timeseries) bySecond.set(entry.second, [...(bySecond.get(entry.second) ?? []), entry]);
+  const sums: SecondSum[] = [];
+  for (const second of [...bySecond.keys()].sort((a, b) => a - b)) {
+    const sum = sumSecond(second, bySecond.get(second)!);
+    const previous = sums[sums.length - 1];
+    if (sum.coveredMs < FOLD_BELOW_MS && previous && previous.second === second - 1) {
+      previous.coveredMs += sum.coveredMs;
+      previous.targetIntegral += sum.targetIntegral;
+      previous.requests += sum.requests;
+      previous.errors += sum.errors;
+    } else sums.push(sum);
+  }
+  return sums;
+}
+
+/** What the charts shade: phases, faults, alerts firing, failing health probes, guard trips, stalls and notes. */
+function timeBands(report: RunReport, rel: (iso: string) => number): TimeBand[] {
+  const bands: TimeBand[] = [];
   report.phases.forEach((phase, index) => {
-    if (phase.start && phase.end) data.bands.push({ label: phase.name, startSec: rel(phase.start), endSec: rel(phase.end), kind: 'phase', detail: String(index) });
+    if (phase.start && phase.end)
+      bands.push({
+        label: phase.name,
+        startSec: rel(phase.start),
+        endSec: rel(phase.end),
+        kind: 'phase',
+        detail: String(index),
+      });
   });
   for (const fault of report.faults) {
-    data.bands.push({ label: fault.description, startSec: rel(fault.appliedAt), endSec: rel(fault.removedAt ?? report.endedAt), kind: 'fault' });
+    bands.push({
+      label: fault.description,
+      startSec: rel(fault.appliedAt),
+      endSec: rel(fault.removedAt ?? report.endedAt),
+      kind: 'fault',
+    });
   }
   for (const alert of report.signals.alerts) {
-    data.bands.push({ label: `${alert.alert} (${alert.severity})`, startSec: rel(alert.start), endSec: rel(alert.end), kind: 'alert', detail: alert.severity });
+    bands.push({
+      label: `${alert.alert} (${alert.severity})`,
+      startSec: rel(alert.start),
+      endSec: rel(alert.end),
+      kind: 'alert',
+      detail: alert.severity,
+    });
   }
   // Failed health samples, consecutive ones (a probe interval apart, give or take) as one band.
   for (const probe of report.signals.health ?? []) {
@@ -141,23 +179,38 @@ export function chartData(report: RunReport): ChartData {
       const at = rel(sample.at);
       if (!sample.ok && band && at - lastSec <= 2.5) band.endSec = at;
       else if (!sample.ok) {
-        band = { label: `${probe.path} failing`, startSec: at, endSec: at, kind: 'health', detail: sample.status === null ? 'no answer' : `HTTP ${sample.status}` };
-        data.bands.push(band);
+        band = {
+          label: `${probe.path} failing`,
+          startSec: at,
+          endSec: at,
+          kind: 'health',
+          detail: sample.status === null ? 'no answer' : `HTTP ${sample.status}`,
+        };
+        bands.push(band);
       } else band = undefined;
       lastSec = at;
     }
   }
   for (const guard of report.guards.filter((g) => g.tripped && g.trippedAt)) {
-    data.bands.push({ label: `guard ${guard.name} tripped`, startSec: rel(guard.trippedAt!), endSec: rel(guard.trippedAt!), kind: 'guard' });
+    bands.push({
+      label: `guard ${guard.name} tripped`,
+      startSec: rel(guard.trippedAt!),
+      endSec: rel(guard.trippedAt!),
+      kind: 'guard',
+    });
   }
   for (const stall of report.clock?.stalls ?? []) {
-    data.bands.push({ label: `ordeal not running (${(stall.durationMs / 1_000).toFixed(1)} s)`, startSec: rel(stall.from), endSec: rel(stall.to), kind: 'stall' });
+    bands.push({
+      label: `ordeal not running (${(stall.durationMs / 1_000).toFixed(1)} s)`,
+      startSec: rel(stall.from),
+      endSec: rel(stall.to),
+      kind: 'stall',
+    });
   }
   for (const note of report.annotations ?? []) {
-    data.bands.push({ label: note.text, startSec: rel(note.at), endSec: rel(note.at), kind: 'note' });
+    bands.push({ label: note.text, startSec: rel(note.at), endSec: rel(note.at), kind: 'note' });
   }
-  data.sloLines = sloLines(report, rel);
-  return data;
+  return bands;
 }
 
 /** Each latency percentile threshold of a phase that ran, as a line over that phase (from its grace on). */
@@ -168,7 +221,14 @@ function sloLines(report: RunReport, rel: (iso: string) => number): SloLine[] {
     const threshold = parseThreshold(check.expected);
     const phase = report.phases.find((p) => p.name === check.phase);
     if (!threshold || threshold.aggregation.kind !== 'percentile' || !phase?.start || !phase.end) continue;
-    lines.push({ label: `${check.phase} ${check.expected}`, startSec: rel(phase.start), endSec: rel(phase.end), ms: threshold.value, percentile: threshold.aggregation.percentile, status: check.status });
+    lines.push({
+      label: `${check.phase} ${check.expected}`,
+      startSec: rel(phase.start),
+      endSec: rel(phase.end),
+      ms: threshold.value,
+      percentile: threshold.aggregation.percentile,
+      status: check.status,
+    });
   }
   return lines;
 }

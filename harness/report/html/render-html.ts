@@ -22,7 +22,11 @@ const STATUS_MARK = { pass: '✔ pass', fail: '✖ FAIL', inconclusive: '? incon
 
 function table(headers: string[], rows: string[][], numeric: ReadonlySet<number> = new Set()): string {
   const th = headers.map((h, i) => `<th${numeric.has(i) ? ' class="num"' : ''}>${e(h)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${numeric.has(i) ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`).join('\n');
+  const body = rows
+    .map(
+      (row) => `<tr>${row.map((cell, i) => `<td${numeric.has(i) ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
@@ -41,27 +45,40 @@ const STATUS_ORDER = { fail: 0, inconclusive: 1, pass: 2 } as const;
  * run) or waiting (judged so far on too little evidence: not a verdict yet,
  * and its reason may speak of a run that ended).
  */
-function shownStatus(c: RunReport['checks'][number], live: LiveView | undefined): RunReport['checks'][number]['status'] | 'pending' | 'waiting' {
+function shownStatus(
+  c: RunReport['checks'][number],
+  live: LiveView | undefined,
+): RunReport['checks'][number]['status'] | 'pending' | 'waiting' {
   const state = live?.checkState(c) ?? 'settled';
   if (state === 'pending') return 'pending';
   return state === 'provisional' && c.status === 'inconclusive' ? 'waiting' : c.status;
 }
 
 const WAITING_TEXT = {
-  pending: '<span class="status status-pending" data-status="pending">… pending</span> <span class="reason">its phase has not run yet</span>',
-  waiting: '<span class="status status-pending" data-status="waiting">… waiting</span> <span class="reason">not enough evidence yet</span>',
+  pending:
+    '<span class="status status-pending" data-status="pending">… pending</span> <span class="reason">its phase has not run yet</span>',
+  waiting:
+    '<span class="status status-pending" data-status="waiting">… waiting</span> <span class="reason">not enough evidence yet</span>',
 } as const;
 
 /** Checks grouped by phase, in the run's phase order; in each group failures first, highlighted. */
 function checksTable(report: RunReport, live?: LiveView): string {
   const order = new Map(report.phases.map((p, i) => [p.name, i]));
-  const phases = [...new Set(report.checks.map((c) => c.phase))].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
+  const phases = [...new Set(report.checks.map((c) => c.phase))].sort(
+    (a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9),
+  );
   const groups = phases.map((phase) => {
-    const checks = report.checks.filter((c) => c.phase === phase).sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
+    const checks = report.checks
+      .filter((c) => c.phase === phase)
+      .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
     const shown = checks.map((c) => shownStatus(c, live));
     const count = (...statuses: string[]): number => shown.filter((s) => statuses.includes(s)).length;
     const [failed, open] = [count('fail', 'inconclusive'), count('pending', 'waiting')];
-    const tally = failed ? `${failed} of ${checks.length} not passed` : open ? `${count('pass')} passed, ${open} still open` : `${checks.length} passed`;
+    const tally = failed
+      ? `${failed} of ${checks.length} not passed`
+      : open
+        ? `${count('pass')} passed, ${open} still open`
+        : `${checks.length} passed`;
     const head = `<tr class="phase-group" data-phase-group="${e(phase)}"><th colspan="4">${e(phase)}</th><th class="group-tally">${tally}</th></tr>`;
     const rows = checks.map((c, i) => {
       const state = live?.checkState(c) ?? 'settled';
@@ -103,41 +120,24 @@ function momentLink(report: RunReport, phaseName: string): string {
 /** Connections are the closed model's virtual users; an open model sends at a rate instead. */
 function loadLine(report: RunReport): string {
   const { driver, model, connections, timeScale } = report.load;
-  const shape = model === 'open' ? 'open model (arrivals at the target rate)' : `closed model, ${connections} virtual users`;
+  const shape =
+    model === 'open' ? 'open model (arrivals at the target rate)' : `closed model, ${connections} virtual users`;
   return `${driver}, ${shape}, time scale ${timeScale}`;
 }
 
 /** The report's sections (all but the page around them), and the charts' data: the report page and the live console both show these. */
-export function renderReportBody(report: RunReport, live?: LiveView): { html: string; chartData: ReturnType<typeof chartData> } {
-  const data = live ? { ...chartData(report), emptyNote: 'Nothing recorded yet: each second appears about 2 s after it ends.' } : chartData(report);
-  const resilience = report.resilience.length
-    ? `<h2>Resilience timings</h2>${table(
-        ['reaction', 'detect', 'recover', 'failover gap', 'scale-up'],
-        report.resilience.map((r) => [e(`${r.phase}${r.faults.length ? ` (${r.faults.join('; ')})` : ''}`), formatSeconds(r.timeToDetectMs), formatSeconds(r.timeToRecoverMs), formatSeconds(r.failoverGapMs), formatSeconds(r.scaleUpLatencyMs)]),
-        new Set([1, 2, 3, 4]),
-      )}`
-    : '';
-  const since = (iso: string): string => sinceStart(report, iso);
-  const guards = report.guards.length
-    ? `<h2>Guards</h2>${table(['guard', 'condition', 'result'], report.guards.map((g) => [e(g.name), `<code>${e(g.condition)}</code>`, g.tripped ? `<span class="status status-fail">■ tripped</span> at ${g.trippedAt ? since(g.trippedAt) : '?'}: ${e(g.observed ?? '')}` : `<span class="status status-pass">✔ ${live ? 'not tripped' : 'never tripped'}</span>`]))}`
-    : '';
-  const faults = report.faults.length
-    ? `<h2>Faults</h2>${table(['phase', 'fault', 'applied', 'removed'], report.faults.map((f) => [e(f.phase), e(f.description), since(f.appliedAt), f.removedAt ? since(f.removedAt) : live ? '<strong data-fault-active>● in place now</strong>' : '<strong>not removed</strong>']), new Set([2, 3]))}`
-    : '';
-  const notes = report.annotations?.length
-    ? `<h2>Operator notes</h2>${table(['at', 'phase', 'note'], report.annotations.map((a) => [since(a.at), e(a.phase ?? '—'), e(a.text)]), new Set([0]))}`
-    : '';
-  // Failure first: what decided a verdict that is not a pass, above every chart; live, the failures settled so far.
-  const deciding = live
-    ? report.checks.filter((c) => c.status === 'fail' && live.checkState(c) === 'settled')
-    : report.checks.filter((c) => c.status === (report.verdict === 'inconclusive' ? 'inconclusive' : 'fail'));
-  const errorLines = live ? [] : errorKindLines(report);
-  const wentWrong = (live || report.verdict !== 'pass') && (deciding.length > 0 || errorLines.length > 0)
-    ? `<section class="went-wrong" id="went-wrong" data-went-wrong><h2>${live ? 'Failed so far' : 'What went wrong'}</h2><ul>${deciding
-        .map((c) => `<li data-check="${e(c.name)}"><strong>${e(c.phase)}</strong> — ${e(c.name)}: observed ${e(formatObserved(c.observed, c.metric, c.expected, c.unit))}, expected <code>${e(c.expected)}</code>${c.reason ? ` — ${e(c.reason)}` : ''}${momentLink(report, c.phase)}</li>`)
-        .join('')}</ul>${errorLines.length ? `<p data-error-kinds><strong>Errors by kind:</strong> ${e(errorLines.join('; '))}</p>` : ''}</section>`
-    : '';
-  const env = report.environment;
+export function renderReportBody(
+  report: RunReport,
+  live?: LiveView,
+): { html: string; chartData: ReturnType<typeof chartData> } {
+  const data = live
+    ? { ...chartData(report), emptyNote: 'Nothing recorded yet: each second appears about 2 s after it ends.' }
+    : chartData(report);
+  const resilience = resilienceSection(report);
+  const guards = guardsSection(report, live);
+  const faults = faultsSection(report, live);
+  const notes = notesSection(report);
+  const wentWrong = wentWrongSection(report, live);
   const header = live
     ? `<div class="verdict verdict-running" data-verdict="running">● RUNNING</div>
 <div class="reason">${live.runningPhase ? `phase ${e(live.runningPhase)}` : 'between phases'} · checks turn final as their phases end; the verdict comes at the end</div>`
@@ -156,7 +156,15 @@ ${renderTimelineSvg(data.bands, data.startSec, data.endSec)}
 <div id="charts"></div>
 <h2>Phases</h2>
 ${phasesTable(report)}
-${stepRows(report).length > 0 ? `<h2>Steps and flows</h2>${table([...STEP_ROW_HEADERS], stepRows(report).map((row) => row.map(e)), new Set([2, 3, 4, 5, 6]))}` : ''}
+${
+  stepRows(report).length > 0
+    ? `<h2>Steps and flows</h2>${table(
+        [...STEP_ROW_HEADERS],
+        stepRows(report).map((row) => row.map(e)),
+        new Set([2, 3, 4, 5, 6]),
+      )}`
+    : ''
+}
 <h2>Checks</h2>
 ${checksTable(report, live)}
 ${resilience}
@@ -165,7 +173,97 @@ ${faults}
 ${notes}
 ${comparisonSection(report.comparison)}
 <h2>Run</h2>
-<dl class="meta">
+${runMeta(report, live)}`;
+  return { html, chartData: data };
+}
+
+/** How fast each fault was seen, recovered from, failed over and scaled up for. */
+function resilienceSection(report: RunReport): string {
+  return report.resilience.length
+    ? `<h2>Resilience timings</h2>${table(
+        ['reaction', 'detect', 'recover', 'failover gap', 'scale-up'],
+        report.resilience.map((r) => [
+          e(`${r.phase}${r.faults.length ? ` (${r.faults.join('; ')})` : ''}`),
+          formatSeconds(r.timeToDetectMs),
+          formatSeconds(r.timeToRecoverMs),
+          formatSeconds(r.failoverGapMs),
+          formatSeconds(r.scaleUpLatencyMs),
+        ]),
+        new Set([1, 2, 3, 4]),
+      )}`
+    : '';
+}
+
+function guardsSection(report: RunReport, live: LiveView | undefined): string {
+  const since = (iso: string): string => sinceStart(report, iso);
+  return report.guards.length
+    ? `<h2>Guards</h2>${table(
+        ['guard', 'condition', 'result'],
+        report.guards.map((g) => [
+          e(g.name),
+          `<code>${e(g.condition)}</code>`,
+          g.tripped
+            ? `<span class="status status-fail">■ tripped</span> at ${g.trippedAt ? since(g.trippedAt) : '?'}: ${e(g.observed ?? '')}`
+            : `<span class="status status-pass">✔ ${live ? 'not tripped' : 'never tripped'}</span>`,
+        ]),
+      )}`
+    : '';
+}
+
+function faultsSection(report: RunReport, live: LiveView | undefined): string {
+  const since = (iso: string): string => sinceStart(report, iso);
+  return report.faults.length
+    ? `<h2>Faults</h2>${table(
+        ['phase', 'fault', 'applied', 'removed'],
+        report.faults.map((f) => [
+          e(f.phase),
+          e(f.description),
+          since(f.appliedAt),
+          f.removedAt
+            ? since(f.removedAt)
+            : live
+              ? '<strong data-fault-active>● in place now</strong>'
+              : '<strong>not removed</strong>',
+        ]),
+        new Set([2, 3]),
+      )}`
+    : '';
+}
+
+function notesSection(report: RunReport): string {
+  const since = (iso: string): string => sinceStart(report, iso);
+  return report.annotations?.length
+    ? `<h2>Operator notes</h2>${table(
+        ['at', 'phase', 'note'],
+        report.annotations.map((a) => [since(a.at), e(a.phase ?? '—'), e(a.text)]),
+        new Set([0]),
+      )}`
+    : '';
+}
+
+/** Failure first: what decided a verdict that is not a pass, above every chart; live, the failures settled so far. */
+function wentWrongSection(report: RunReport, live: LiveView | undefined): string {
+  const deciding = live
+    ? report.checks.filter((c) => c.status === 'fail' && live.checkState(c) === 'settled')
+    : report.checks.filter((c) => c.status === (report.verdict === 'inconclusive' ? 'inconclusive' : 'fail'));
+  const errorLines = live ? [] : errorKindLines(report);
+  return (live || report.verdict !== 'pass') && (deciding.length > 0 || errorLines.length > 0)
+    ? `<section class="went-wrong" id="went-wrong" data-went-wrong><h2>${live ? 'Failed so far' : 'What went wrong'}</h2><ul>${deciding
+        .map(
+          (c) =>
+            `<li data-check="${e(c.name)}"><strong>${e(c.phase)}</strong> — ${e(c.name)}: observed ${e(formatObserved(c.observed, c.metric, c.expected, c.unit))}, expected <code>${e(c.expected)}</code>${c.reason ? ` — ${e(c.reason)}` : ''}${momentLink(report, c.phase)}</li>`,
+        )
+        .join(
+          '',
+        )}</ul>${errorLines.length ? `<p data-error-kinds><strong>Errors by kind:</strong> ${e(errorLines.join('; '))}</p>` : ''}</section>`
+    : '';
+}
+
+/** The run's identity: id, scenario, target, load, times, ordeal and the machine. */
+function runMeta(report: RunReport, live: LiveView | undefined): string {
+  const env = report.environment;
+  const since = (iso: string): string => sinceStart(report, iso);
+  return `<dl class="meta">
 <dt>run id</dt><dd>${e(report.runId)}</dd>
 <dt>scenario</dt><dd>${e(report.scenario.name)}${report.scenario.file ? ` (${e(report.scenario.file)})` : ''}${report.scenario.description ? ` — ${e(report.scenario.description)}` : ''}</dd>
 <dt>target</dt><dd>${e(report.target)}</dd>
@@ -175,7 +273,6 @@ ${comparisonSection(report.comparison)}
 <dt>ordeal</dt><dd>${e(env.ordeal)}</dd>
 <dt>machine</dt><dd>${e(`${env.hostname}, ${env.platform}, ${env.cpus} CPUs, Node ${env.node}`)}</dd>
 </dl>`;
-  return { html, chartData: data };
 }
 
 /** One self-contained page: no network, uPlot and the data inlined. */

@@ -6,7 +6,15 @@
   'use strict';
   var data;
   // Okabe-Ito: distinguishable with the common colour-vision deficiencies; lines also differ by dash and width.
-  var INK = { blue: '#0072B2', orange: '#E69F00', green: '#009E73', vermillion: '#D55E00', purple: '#CC79A7', sky: '#56B4E9', black: '#222222' };
+  var INK = {
+    blue: '#0072B2',
+    orange: '#E69F00',
+    green: '#009E73',
+    vermillion: '#D55E00',
+    purple: '#CC79A7',
+    sky: '#56B4E9',
+    black: '#222222',
+  };
   var plots = [];
 
   /** "+12 s", "+1:05", "+1:02:05": relative to the run's start. */
@@ -117,13 +125,22 @@
     var merged = [];
     data.sloLines
       .slice()
-      .sort(function (a, b) { return a.percentile - b.percentile || a.ms - b.ms || a.startSec - b.startSec; })
+      .sort(function (a, b) {
+        return a.percentile - b.percentile || a.ms - b.ms || a.startSec - b.startSec;
+      })
       .forEach(function (line) {
         var last = merged[merged.length - 1];
         if (last && last.percentile === line.percentile && last.ms === line.ms && line.startSec - last.endSec < 1) {
           last.endSec = Math.max(last.endSec, line.endSec);
           last.failed = last.failed || line.status === 'fail';
-        } else merged.push({ percentile: line.percentile, ms: line.ms, startSec: line.startSec, endSec: line.endSec, failed: line.status === 'fail' });
+        } else
+          merged.push({
+            percentile: line.percentile,
+            ms: line.ms,
+            startSec: line.startSec,
+            endSec: line.endSec,
+            failed: line.status === 'fail',
+          });
       });
     return merged;
   }
@@ -161,7 +178,9 @@
         value.textContent = '';
         return;
       }
-      var ys = (u.data[index] || []).filter(function (v) { return v !== null && v !== undefined; });
+      var ys = (u.data[index] || []).filter(function (v) {
+        return v !== null && v !== undefined;
+      });
       var unit = u.series[index].unit || '';
       value.textContent = ys.length ? 'peak ' + number(Math.max.apply(null, ys)) + (unit ? ' ' + unit : '') : 'no data';
     });
@@ -171,13 +190,15 @@
   function stateNames(unit) {
     var names = {};
     var found = false;
-    String(unit).split(' · ').forEach(function (part) {
-      var match = /^(\d+) (.+)$/.exec(part);
-      if (match) {
-        names[match[1]] = match[2];
-        found = true;
-      }
-    });
+    String(unit)
+      .split(' · ')
+      .forEach(function (part) {
+        var match = /^(\d+) (.+)$/.exec(part);
+        if (match) {
+          names[match[1]] = match[2];
+          found = true;
+        }
+      });
     return found ? names : null;
   }
 
@@ -188,23 +209,52 @@
     el.setAttribute('data-chart', title);
     container.appendChild(el);
     var hasData = columns.slice(1).some(function (column) {
-      return column.some(function (v) { return v !== null && v !== undefined; });
+      return column.some(function (v) {
+        return v !== null && v !== undefined;
+      });
     });
     var opts = {
       title: title,
       width: Math.max(320, container.clientWidth - 8),
       height: 200,
       scales: Object.assign({ x: { time: false, range: [data.startSec, Math.max(1, data.endSec)] } }, extra.scales),
-      series: [{ label: 'since start', value: function (u, v) { return v === null || v === undefined ? '' : sinceStart(v); } }].concat(series.map(function (s) {
-        return Object.assign({ value: function (u, v) { return v === null || v === undefined ? '' : number(v) + (s.unit ? ' ' + s.unit : ''); } }, s);
-      })),
+      series: [
+        {
+          label: 'since start',
+          value: function (u, v) {
+            return v === null || v === undefined ? '' : sinceStart(v);
+          },
+        },
+      ].concat(
+        series.map(function (s) {
+          return Object.assign(
+            {
+              value: function (u, v) {
+                return v === null || v === undefined ? '' : number(v) + (s.unit ? ' ' + s.unit : '');
+              },
+            },
+            s,
+          );
+        }),
+      ),
       axes: [
-        { values: function (u, ticks) { return ticks.map(sinceStart); }, space: 70, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200] },
+        {
+          values: function (u, ticks) {
+            return ticks.map(sinceStart);
+          },
+          space: 70,
+          incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200],
+        },
         Object.assign({ label: yLabel, size: 64 }, extra.yAxis),
       ],
       legend: { live: true },
       cursor: { sync: { key: 'ordeal' } },
-      hooks: { drawClear: [shadeBands], draw: [phaseNames].concat(extra.draw || []), setLegend: [staticLegend], ready: [staticLegend] },
+      hooks: {
+        drawClear: [shadeBands],
+        draw: [phaseNames].concat(extra.draw || []),
+        setLegend: [staticLegend],
+        ready: [staticLegend],
+      },
     };
     var plot = new uPlot(opts, columns, el);
     if (!hasData) {
@@ -225,53 +275,152 @@
     });
   });
 
-  function drawAll(newData) {
-    data = newData;
-    plots.forEach(function (plot) { plot.destroy(); });
-    plots = [];
-    var charts = document.getElementById('charts');
-    charts.innerHTML = '';
+  /** Request rate, latency (with ordeal's own send lag and the SLO lines) and error rate. */
+  function drawLoadCharts(charts) {
     var noRequests = data.emptyNote || 'No request completed in this run: nothing to draw.';
-    chart(charts, 'Request rate', 'req/s', [
-      { label: 'target', unit: 'req/s', stroke: INK.black, width: 1.5, dash: [8, 5], spanGaps: true },
-      { label: 'achieved', unit: 'req/s', stroke: INK.blue, width: 2 },
-    ], [data.x, data.targetRate, data.achievedRate], {
-      scales: { y: { range: function (u, min, max) { return [0, Math.max(1, (max || 0) * 1.08)]; } } },
-      emptyNote: noRequests,
-    });
-    var sloMax = data.sloLines.reduce(function (max, line) { return Math.max(max, line.ms); }, 0);
-    chart(charts, 'Latency', 'ms', [
-      { label: 'p50', unit: 'ms', stroke: INK.green, width: 1.5 },
-      { label: 'p95', unit: 'ms', stroke: INK.orange, width: 2, dash: [10, 4] },
-      { label: 'p99', unit: 'ms', stroke: INK.vermillion, width: 2.5, dash: [2, 3] },
-      // ordeal's own lateness, part of every latency above: the error bar the latency checks are judged with.
-      { label: 'send lag p99 (ordeal)', unit: 'ms', stroke: INK.sky, width: 1, fill: 'rgba(86,180,233,0.15)' },
-    ], [data.x, data.p50Ms, data.p95Ms, data.p99Ms, data.sendLagP99Ms || data.x.map(function () { return null; })], {
-      // The thresholds stay in view: the distance to them is the point.
-      scales: { y: { range: function (u, min, max) { return [0, Math.max(1, max || 0, sloMax * 1.12)]; } } },
-      draw: [sloLines],
-      emptyNote: noRequests,
-    });
-    chart(charts, 'Error rate', '%', [{ label: 'errors', unit: '%', stroke: INK.vermillion, width: 2, fill: 'rgba(213,94,0,0.12)' }], [data.x, data.errorRatePercent], {
-      scales: { y: { range: function (u, min, max) { return [0, Math.max(1, max || 0)]; } } },
-      emptyNote: noRequests,
-    });
+    chart(
+      charts,
+      'Request rate',
+      'req/s',
+      [
+        { label: 'target', unit: 'req/s', stroke: INK.black, width: 1.5, dash: [8, 5], spanGaps: true },
+        { label: 'achieved', unit: 'req/s', stroke: INK.blue, width: 2 },
+      ],
+      [data.x, data.targetRate, data.achievedRate],
+      {
+        scales: {
+          y: {
+            range: function (u, min, max) {
+              return [0, Math.max(1, (max || 0) * 1.08)];
+            },
+          },
+        },
+        emptyNote: noRequests,
+      },
+    );
+    var sloMax = data.sloLines.reduce(function (max, line) {
+      return Math.max(max, line.ms);
+    }, 0);
+    chart(
+      charts,
+      'Latency',
+      'ms',
+      [
+        { label: 'p50', unit: 'ms', stroke: INK.green, width: 1.5 },
+        { label: 'p95', unit: 'ms', stroke: INK.orange, width: 2, dash: [10, 4] },
+        { label: 'p99', unit: 'ms', stroke: INK.vermillion, width: 2.5, dash: [2, 3] },
+        // ordeal's own lateness, part of every latency above: the error bar the latency checks are judged with.
+        { label: 'send lag p99 (ordeal)', unit: 'ms', stroke: INK.sky, width: 1, fill: 'rgba(86,180,233,0.15)' },
+      ],
+      [
+        data.x,
+        data.p50Ms,
+        data.p95Ms,
+        data.p99Ms,
+        data.sendLagP99Ms ||
+          data.x.map(function () {
+            return null;
+          }),
+      ],
+      {
+        // The thresholds stay in view: the distance to them is the point.
+        scales: {
+          y: {
+            range: function (u, min, max) {
+              return [0, Math.max(1, max || 0, sloMax * 1.12)];
+            },
+          },
+        },
+        draw: [sloLines],
+        emptyNote: noRequests,
+      },
+    );
+    chart(
+      charts,
+      'Error rate',
+      '%',
+      [{ label: 'errors', unit: '%', stroke: INK.vermillion, width: 2, fill: 'rgba(213,94,0,0.12)' }],
+      [data.x, data.errorRatePercent],
+      {
+        scales: {
+          y: {
+            range: function (u, min, max) {
+              return [0, Math.max(1, max || 0)];
+            },
+          },
+        },
+        emptyNote: noRequests,
+      },
+    );
+  }
+
+  /** One chart per signal the checks read; a state (breaker, failover) by name, stepped. */
+  function drawSignalCharts(charts) {
     var palette = [INK.purple, INK.sky, INK.green, INK.orange];
     data.signals.forEach(function (signal, index) {
       var names = stateNames(signal.unit);
-      var integers = signal.y.every(function (v) { return Math.round(v) === v; });
-      var stepped = { label: signal.name, stroke: palette[index % palette.length], width: 2, paths: uPlot.paths.stepped({ align: 1 }) };
+      var integers = signal.y.every(function (v) {
+        return Math.round(v) === v;
+      });
+      var stepped = {
+        label: signal.name,
+        stroke: palette[index % palette.length],
+        width: 2,
+        paths: uPlot.paths.stepped({ align: 1 }),
+      };
       if (names) {
         // States read as names on whole-number ticks, never 0.5.
-        var top = Object.keys(names).reduce(function (max, k) { return Math.max(max, Number(k)); }, 0);
-        chart(charts, signal.name + ' — state', '', [Object.assign(stepped, { value: function (u, v) { return v === null || v === undefined ? '' : names[v] || number(v); } })], [signal.x, signal.y], {
-          scales: { y: { range: [-0.15, top + 0.15] } },
-          yAxis: { size: 80, incrs: [1], values: function (u, ticks) { return ticks.map(function (t) { return Number.isInteger(t) ? names[t] || String(t) : ''; }); } },
-        });
+        var top = Object.keys(names).reduce(function (max, k) {
+          return Math.max(max, Number(k));
+        }, 0);
+        chart(
+          charts,
+          signal.name + ' — state',
+          '',
+          [
+            Object.assign(stepped, {
+              value: function (u, v) {
+                return v === null || v === undefined ? '' : names[v] || number(v);
+              },
+            }),
+          ],
+          [signal.x, signal.y],
+          {
+            scales: { y: { range: [-0.15, top + 0.15] } },
+            yAxis: {
+              size: 80,
+              incrs: [1],
+              values: function (u, ticks) {
+                return ticks.map(function (t) {
+                  return Number.isInteger(t) ? names[t] || String(t) : '';
+                });
+              },
+            },
+          },
+        );
         return;
       }
-      chart(charts, signal.name, signal.unit, [Object.assign(stepped, { unit: signal.unit })], [signal.x, signal.y], integers ? { yAxis: { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } } : {});
+      chart(
+        charts,
+        signal.name,
+        signal.unit,
+        [Object.assign(stepped, { unit: signal.unit })],
+        [signal.x, signal.y],
+        integers ? { yAxis: { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } } : {},
+      );
     });
+  }
+
+  function drawAll(newData) {
+    data = newData;
+    plots.forEach(function (plot) {
+      plot.destroy();
+    });
+    plots = [];
+    var charts = document.getElementById('charts');
+    charts.innerHTML = '';
+    drawLoadCharts(charts);
+    drawSignalCharts(charts);
 
     // "What went wrong" links move every chart's cursor to the moment they name.
     document.querySelectorAll('a[data-at]').forEach(function (link) {

@@ -3,7 +3,22 @@ import { matchesSelector, parseMetricSelector } from '../../signals/metric-selec
 import type { FiringAlert, TimePoint } from '../../signals/recorded-signals.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { faultSpan, graceText, heldAtStart, holdWindow, inconclusive, nextFaultStartMs, nextFaultTooSoon, judged, judgedFromMs, seconds, sinceText, stableFrom, type ResilienceContext, type ResultBase } from './resilience-context.ts';
+import {
+  faultSpan,
+  graceText,
+  heldAtStart,
+  holdWindow,
+  inconclusive,
+  nextFaultStartMs,
+  nextFaultTooSoon,
+  judged,
+  judgedFromMs,
+  seconds,
+  sinceText,
+  stableFrom,
+  type ResilienceContext,
+  type ResultBase,
+} from './resilience-context.ts';
 
 type AlertCheck = Extract<ResilienceCheck, { kind: 'alert' }>;
 type NoAlertCheck = Extract<ResilienceCheck, { kind: 'no-alert' }>;
@@ -12,12 +27,23 @@ const STEP_MS = 1_000;
 
 /** A named alert fires within T of the fault starting, and resolves within T of it ending. */
 export function evaluateAlert(check: AlertCheck, context: ResilienceContext): CheckResult[] {
-  const fires = { name: `alert ${check.alert} fires within ${check.firesWithin}`, phase: check.phase, metric: 'alert' as const, expected: `firing within ${check.firesWithin}` };
-  const resolves = { name: `alert ${check.alert} resolves within ${check.resolvesWithin}`, phase: check.phase, metric: 'alert' as const, expected: `resolved within ${check.resolvesWithin} after the fault` };
+  const fires = {
+    name: `alert ${check.alert} fires within ${check.firesWithin}`,
+    phase: check.phase,
+    metric: 'alert' as const,
+    expected: `firing within ${check.firesWithin}`,
+  };
+  const resolves = {
+    name: `alert ${check.alert} resolves within ${check.resolvesWithin}`,
+    phase: check.phase,
+    metric: 'alert' as const,
+    expected: `resolved within ${check.resolvesWithin} after the fault`,
+  };
   const span = faultSpan(context, check.phase);
   if (!span) return [inconclusive(fires, 'the phase did not run')];
   const { alerts } = context.signals;
-  if ('error' in alerts) return [inconclusive(fires, alerts.error), ...(check.resolvesWithin ? [inconclusive(resolves, alerts.error)] : [])];
+  if ('error' in alerts)
+    return [inconclusive(fires, alerts.error), ...(check.resolvesWithin ? [inconclusive(resolves, alerts.error)] : [])];
   const firing = firingTimes(alerts.firing, check.alert);
   const results: CheckResult[] = [];
   const firesWithinMs = parseDurationMs(check.firesWithin)!;
@@ -25,10 +51,26 @@ export function evaluateAlert(check: AlertCheck, context: ResilienceContext): Ch
   const carried = heldAtStart(firingSeries(firing), span.startMs, (v) => v > 0, context);
   const firedAt = carried ? undefined : firing.find((t) => t >= span.startMs);
   const fireDelayMs = firedAt === undefined ? undefined : firedAt - span.startMs;
-  if (carried) results.push(inconclusive(fires, `${check.alert} was already firing when the fault began (${sinceText(carried, context)}): it cannot show this fault was detected`));
-  else if (fireDelayMs !== undefined && fireDelayMs <= firesWithinMs) results.push(judged(fires, true, seconds(fireDelayMs)));
-  else if (fireDelayMs === undefined && context.observedUntilMs < span.startMs + firesWithinMs) results.push(inconclusive(fires, 'the run ended before the deadline'));
-  else results.push(judged(fires, false, fireDelayMs === undefined ? null : seconds(fireDelayMs), fireDelayMs === undefined ? `${check.alert} never fired (is the rule loaded?)` : undefined));
+  if (carried)
+    results.push(
+      inconclusive(
+        fires,
+        `${check.alert} was already firing when the fault began (${sinceText(carried, context)}): it cannot show this fault was detected`,
+      ),
+    );
+  else if (fireDelayMs !== undefined && fireDelayMs <= firesWithinMs)
+    results.push(judged(fires, true, seconds(fireDelayMs)));
+  else if (fireDelayMs === undefined && context.observedUntilMs < span.startMs + firesWithinMs)
+    results.push(inconclusive(fires, 'the run ended before the deadline'));
+  else
+    results.push(
+      judged(
+        fires,
+        false,
+        fireDelayMs === undefined ? null : seconds(fireDelayMs),
+        fireDelayMs === undefined ? `${check.alert} never fired (is the rule loaded?)` : undefined,
+      ),
+    );
   if (check.resolvesWithin) results.push(judgeResolving(check, firing, span, context, resolves));
   return results;
 }
@@ -41,9 +83,10 @@ export function firingTimes(firing: ReadonlyMap<string, FiringAlert>, alert: str
   const selector = parseMetricSelector(alert);
   const entry = firing.get(selector?.name ?? alert);
   if (!entry) return [];
-  const matching = selector && Object.keys(selector.labels).length > 0
-    ? (entry.series ?? []).filter((s) => matchesSelector(selector, selector.name, s.labels)).flatMap((s) => s.points)
-    : entry.points;
+  const matching =
+    selector && Object.keys(selector.labels).length > 0
+      ? (entry.series ?? []).filter((s) => matchesSelector(selector, selector.name, s.labels)).flatMap((s) => s.points)
+      : entry.points;
   return [...new Set(matching.filter((p) => p.value > 0).map((p) => p.atMs))].sort((a, b) => a - b);
 }
 
@@ -52,16 +95,32 @@ export function evaluateNoAlert(check: NoAlertCheck, context: ResilienceContext)
   const { alerts } = context.signals;
   const what = check.alert ?? (check.severity ? `${check.severity} alert` : 'alert');
   return check.phases.map((phase) => {
-    const base = { name: `no ${what} during ${phase}`, phase, metric: 'no-alert' as const, expected: `no ${what} firing${graceText(check.after)}` };
+    const base = {
+      name: `no ${what} during ${phase}`,
+      phase,
+      metric: 'no-alert' as const,
+      expected: `no ${what} firing${graceText(check.after)}`,
+    };
     const window = context.windows.get(phase);
     if (!window) return inconclusive(base, 'the phase did not run');
     if ('error' in alerts) return inconclusive(base, alerts.error);
-    const wanted = check.alert ? parseMetricSelector(check.alert)?.name ?? check.alert : undefined;
+    const wanted = check.alert ? (parseMetricSelector(check.alert)?.name ?? check.alert) : undefined;
     const offenders = [...alerts.firing]
-      .filter(([name, a]) => (wanted ? name === wanted : true) && (check.severity ? a.severity === check.severity : true))
-      .filter(([name]) => firingTimes(alerts.firing, check.alert ?? name).some((t) => t >= judgedFromMs(window, check.after) && t <= window.endMs))
+      .filter(
+        ([name, a]) => (wanted ? name === wanted : true) && (check.severity ? a.severity === check.severity : true),
+      )
+      .filter(([name]) =>
+        firingTimes(alerts.firing, check.alert ?? name).some(
+          (t) => t >= judgedFromMs(window, check.after) && t <= window.endMs,
+        ),
+      )
       .map(([name]) => name);
-    return judged(base, offenders.length === 0, offenders.length, offenders.length ? `firing: ${offenders.join(', ')}` : undefined);
+    return judged(
+      base,
+      offenders.length === 0,
+      offenders.length,
+      offenders.length ? `firing: ${offenders.join(', ')}` : undefined,
+    );
   });
 }
 
@@ -87,10 +146,17 @@ function firingSeries(firing: readonly number[]): TimePoint[] {
  * fault's end and fires again (flapping with a breaker's half-open probes)
  * has not resolved.
  */
-function judgeResolving(check: AlertCheck, firing: readonly number[], span: { startMs: number; endMs: number }, context: ResilienceContext, base: ResultBase): CheckResult {
+function judgeResolving(
+  check: AlertCheck,
+  firing: readonly number[],
+  span: { startMs: number; endMs: number },
+  context: ResilienceContext,
+  base: ResultBase,
+): CheckResult {
   const resolvesWithinMs = parseDurationMs(check.resolvesWithin!)!;
   const deadlineMs = span.endMs + resolvesWithinMs;
-  if (!firing.some((t) => t >= span.startMs && t <= deadlineMs)) return judged(base, false, null, `${check.alert} never fired, so nothing resolved`);
+  if (!firing.some((t) => t >= span.startMs && t <= deadlineMs))
+    return judged(base, false, null, `${check.alert} never fired, so nothing resolved`);
   const series = firingSeries(firing);
   // Quiet at the fault's end unless a firing sample is within a step of it.
   const quietAtEnd = !firing.some((t) => t > span.endMs - 2 * STEP_MS && t <= span.endMs);
@@ -98,14 +164,44 @@ function judgeResolving(check: AlertCheck, firing: readonly number[], span: { st
   const tooSoon = nextFaultTooSoon(context, check.phase, span.endMs, 'the alert resolving');
   if (tooSoon) return inconclusive(base, tooSoon);
   const holdMs = check.stableFor ? parseDurationMs(check.stableFor)! : undefined;
-  const resolved = stableFrom(points, span.endMs, (v) => v === 0, holdWindow(context, check.phase, span.endMs, deadlineMs, holdMs), context.observedUntilMs, nextFaultStartMs(context, span.endMs, check.phase));
-  const flapped = resolved.flappedAtMs !== undefined ? `it went quiet and fired again at +${seconds(resolved.flappedAtMs - span.endMs)} s after the fault` : undefined;
+  const resolved = stableFrom(
+    points,
+    span.endMs,
+    (v) => v === 0,
+    holdWindow(context, check.phase, span.endMs, deadlineMs, holdMs),
+    context.observedUntilMs,
+    nextFaultStartMs(context, span.endMs, check.phase),
+  );
+  const flapped =
+    resolved.flappedAtMs !== undefined
+      ? `it went quiet and fired again at +${seconds(resolved.flappedAtMs - span.endMs)} s after the fault`
+      : undefined;
   if (resolved.atMs !== undefined && !(resolved.unsure && resolved.atMs - span.endMs > resolvesWithinMs)) {
     const delayMs = resolved.atMs - span.endMs;
     const late = delayMs > resolvesWithinMs;
-    if (resolved.unsure && !late) return inconclusive(base, flapped ? `${flapped}; the run ended before it could be seen staying resolved` : 'the run ended before the alert could be seen staying resolved');
-    return judged(base, !late, seconds(delayMs), late && flapped ? `${flapped}; resolved for good only after ${seconds(delayMs)} s` : undefined);
+    if (resolved.unsure && !late)
+      return inconclusive(
+        base,
+        flapped
+          ? `${flapped}; the run ended before it could be seen staying resolved`
+          : 'the run ended before the alert could be seen staying resolved',
+      );
+    return judged(
+      base,
+      !late,
+      seconds(delayMs),
+      late && flapped ? `${flapped}; resolved for good only after ${seconds(delayMs)} s` : undefined,
+    );
   }
-  if (context.observedUntilMs < deadlineMs) return inconclusive(base, flapped ? `${flapped}; the run ended before the deadline` : 'the run ended while the alert was still firing');
-  return judged(base, false, null, flapped ? `${flapped}: it never stayed resolved` : 'still firing at the end of the run');
+  if (context.observedUntilMs < deadlineMs)
+    return inconclusive(
+      base,
+      flapped ? `${flapped}; the run ended before the deadline` : 'the run ended while the alert was still firing',
+    );
+  return judged(
+    base,
+    false,
+    null,
+    flapped ? `${flapped}: it never stayed resolved` : 'still firing at the end of the run',
+  );
 }

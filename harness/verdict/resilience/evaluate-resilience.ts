@@ -12,23 +12,45 @@ import type { ResilienceContext } from './resilience-context.ts';
 
 export function evaluateResilienceCheck(check: ResilienceCheck, context: ResilienceContext): CheckResult[] {
   switch (check.kind) {
-    case 'breaker': return evaluateBreaker(check, context);
-    case 'failover': return evaluateFailover(check, context);
-    case 'autoscaling': return evaluateAutoscaling(check, context);
-    case 'alert': return evaluateAlert(check, context);
-    case 'no-alert': return evaluateNoAlert(check, context);
-    case 'resources': return evaluateResources(check, context);
-    case 'health': return evaluateHealth(check, context);
-    case 'promql': return evaluatePromql(check, context);
+    case 'breaker':
+      return evaluateBreaker(check, context);
+    case 'failover':
+      return evaluateFailover(check, context);
+    case 'autoscaling':
+      return evaluateAutoscaling(check, context);
+    case 'alert':
+      return evaluateAlert(check, context);
+    case 'no-alert':
+      return evaluateNoAlert(check, context);
+    case 'resources':
+      return evaluateResources(check, context);
+    case 'health':
+      return evaluateHealth(check, context);
+    case 'promql':
+      return evaluatePromql(check, context);
   }
 }
 
 /** The PromQL a set of checks needs over the run. */
 export function queriesFor(checks: readonly ResilienceCheck[]): string[] {
-  return [...new Set(checks.flatMap(readsOf).filter((r) => r.source === 'prometheus').map((r) => r.text))];
+  return [
+    ...new Set(
+      checks
+        .flatMap(readsOf)
+        .filter((r) => r.source === 'prometheus')
+        .map((r) => r.text),
+    ),
+  ];
 }
 
 /** The metric selectors a set of checks reads from a direct /metrics scrape. */
 export function scrapeSelectorsFor(checks: readonly ResilienceCheck[]): string[] {
-  return [...new Set(checks.flatMap(readsOf).filter((r) => r.source === 'scrape').map((r) => r.text))];
+  return [
+    ...new Set(
+      checks
+        .flatMap(readsOf)
+        .filter((r) => r.source === 'scrape')
+        .map((r) => r.text),
+    ),
+  ];
 }

@@ -3,12 +3,26 @@ import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { faultSpan, firstAt, heldAtStart, inconclusive, judged, seconds, seriesPoints, sinceText, type ResilienceContext } from './resilience-context.ts';
+import {
+  faultSpan,
+  firstAt,
+  heldAtStart,
+  inconclusive,
+  judged,
+  seconds,
+  seriesPoints,
+  sinceText,
+  type ResilienceContext,
+  type ResultBase,
+} from './resilience-context.ts';
 
 type FailoverCheck = Extract<ResilienceCheck, { kind: 'failover' }>;
 
 /** How long clients saw errors in a phase: first failing second to last, inclusive (0 when none). */
-export function errorWindowMs(context: ResilienceContext, phase: string): { failed: number; windowMs: number; requests: number } {
+export function errorWindowMs(
+  context: ResilienceContext,
+  phase: string,
+): { failed: number; windowMs: number; requests: number } {
   const seconds = context.load.filter((s) => s.phase === phase);
   const failing = seconds.filter((s) => s.errors > 0);
   return {
@@ -32,7 +46,12 @@ const median = (values: readonly number[]): number => {
  * (`rate(…[10s])`) ramps up after a switch: a backup that carries all the
  * traffic reads ~100 %, not the 91–98 % an average from the switch gives.
  */
-export function replicaShare(replica: readonly TimePoint[], totals: readonly TimePoint[], fromMs: number, toMs: number): number | undefined {
+export function replicaShare(
+  replica: readonly TimePoint[],
+  totals: readonly TimePoint[],
+  fromMs: number,
+  toMs: number,
+): number | undefined {
   // Joined by step: series read together share their instants (one clock offset per read).
   const totalAt = new Map(totals.map((p) => [Math.round(p.atMs), p.value]));
   const totalNear = (atMs: number): number => totalAt.get(Math.round(atMs)) ?? 0;
@@ -49,10 +68,15 @@ export function replicaShare(replica: readonly TimePoint[], totals: readonly Tim
  * previous one, if this phase continues it, and when the last of the run of
  * such faults ends (the primary can only come back after it).
  */
-export function consecutiveFaults(context: Pick<ResilienceContext, 'windows' | 'faults'>, phase: string): { previous?: string; lastEndMs: number } | undefined {
+export function consecutiveFaults(
+  context: Pick<ResilienceContext, 'windows' | 'faults'>,
+  phase: string,
+): { previous?: string; lastEndMs: number } | undefined {
   const order = [...context.windows].sort((a, b) => a[1].startMs - b[1].startMs).map(([name]) => name);
-  const proxiesOf = (name: string | undefined): Set<string> => new Set(context.faults.filter((f) => f.phase === name).map((f) => f.fault.proxy));
-  const shares = (a: string | undefined, b: string | undefined): boolean => [...proxiesOf(a)].some((proxy) => proxiesOf(b).has(proxy));
+  const proxiesOf = (name: string | undefined): Set<string> =>
+    new Set(context.faults.filter((f) => f.phase === name).map((f) => f.fault.proxy));
+  const shares = (a: string | undefined, b: string | undefined): boolean =>
+    [...proxiesOf(a)].some((proxy) => proxiesOf(b).has(proxy));
   const index = order.indexOf(phase);
   if (index < 0 || proxiesOf(phase).size === 0) return undefined;
   let last = index;
@@ -60,6 +84,23 @@ export function consecutiveFaults(context: Pick<ResilienceContext, 'windows' | '
   const lastSpan = faultSpan(context as ResilienceContext, order[last]!)!;
   const previous = index > 0 && shares(order[index - 1], phase) ? order[index - 1] : undefined;
   return { ...(previous ? { previous } : {}), lastEndMs: lastSpan.endMs };
+}
+
+type Base = (what: string, expected: string, unit?: string) => ResultBase;
+
+/** What the replica's series says about this fault: when it took over, or why no switch can be credited. */
+interface Takeover {
+  points: TimePoint[];
+  span: { startMs: number; endMs: number };
+  /** The faults back to back on this dependency, if any. */
+  run: ReturnType<typeof consecutiveFaults>;
+  /** Serving when the fault began (the point that shows it), if it was. */
+  carried: ReturnType<typeof heldAtStart>;
+  /** The previous phase this one continues (the replica took over there), if any. */
+  continues?: string;
+  /** Where the replica stopped serving mid-fault while continuing, if it did. */
+  stopped?: TimePoint;
+  tookOverAtMs?: number;
 }
 
 /**
@@ -73,75 +114,176 @@ export function consecutiveFaults(context: Pick<ResilienceContext, 'windows' | '
 export function evaluateFailover(check: FailoverCheck, context: ResilienceContext): CheckResult[] {
   const window = context.windows.get(check.phase);
   const span = faultSpan(context, check.phase);
-  const base = (what: string, expected: string, unit?: string) => ({ name: `failover ${what}`, phase: check.phase, metric: 'failover' as const, expected, ...(unit ? { unit } : {}) });
-  const results: CheckResult[] = [];
-  const served = base(check.switchWithin ? `to the replica within ${check.switchWithin}` : 'to the replica', check.switchWithin ? `replica serves within ${check.switchWithin}` : 'replica serves traffic', check.switchWithin ? 's' : '(replicaQuery peak)');
+  const base: Base = (what, expected, unit) => ({
+    name: `failover ${what}`,
+    phase: check.phase,
+    metric: 'failover' as const,
+    expected,
+    ...(unit ? { unit } : {}),
+  });
+  const served = base(
+    check.switchWithin ? `to the replica within ${check.switchWithin}` : 'to the replica',
+    check.switchWithin ? `replica serves within ${check.switchWithin}` : 'replica serves traffic',
+    check.switchWithin ? 's' : '(replicaQuery peak)',
+  );
   if (!window || !span) return [inconclusive(served, 'the phase did not run')];
+  const results = errorResults(check, context, base);
+  const [replica] = readsOf(check);
+  const points = replica
+    ? seriesPoints(context.signals.series.get(replica.key), replica.text)
+    : 'the check names no replicaQuery';
+  if (typeof points === 'string') return [...results, inconclusive(served, points)];
+  const takeover = takeoverOf(points, span, check.phase, context);
+  results.push(switchResult(check, takeover, served, context));
+  if (check.minShare !== undefined) results.push(shareResult(check, check.minShare, takeover, base, context));
+  if (check.returnsWithin) results.push(returnResult(check.returnsWithin, takeover, base, context));
+  return results;
+}
+
+/** What clients saw: failed requests and how long errors lasted, each against its bound if given. */
+function errorResults(check: FailoverCheck, context: ResilienceContext, base: Base): CheckResult[] {
+  const results: CheckResult[] = [];
   const errors = errorWindowMs(context, check.phase);
   if (check.maxFailedRequests !== undefined) {
-    const b = base(`failed requests <= ${check.maxFailedRequests}`, `<= ${check.maxFailedRequests} failed requests`, 'requests');
-    results.push(errors.requests === 0 ? inconclusive(b, 'no request completed in this phase') : judged(b, errors.failed <= check.maxFailedRequests, errors.failed));
+    const b = base(
+      `failed requests <= ${check.maxFailedRequests}`,
+      `<= ${check.maxFailedRequests} failed requests`,
+      'requests',
+    );
+    results.push(
+      errors.requests === 0
+        ? inconclusive(b, 'no request completed in this phase')
+        : judged(b, errors.failed <= check.maxFailedRequests, errors.failed),
+    );
   }
   if (check.maxErrorWindow) {
     const b = base(`error window <= ${check.maxErrorWindow}`, `errors for <= ${check.maxErrorWindow}`, 's');
-    results.push(errors.requests === 0 ? inconclusive(b, 'no request completed in this phase') : judged(b, errors.windowMs <= parseDurationMs(check.maxErrorWindow)!, seconds(errors.windowMs)));
+    results.push(
+      errors.requests === 0
+        ? inconclusive(b, 'no request completed in this phase')
+        : judged(b, errors.windowMs <= parseDurationMs(check.maxErrorWindow)!, seconds(errors.windowMs)),
+    );
   }
-  const [replica, total] = readsOf(check);
-  const points = replica ? seriesPoints(context.signals.series.get(replica.key), replica.text) : 'the check names no replicaQuery';
-  if (typeof points === 'string') {
-    results.push(inconclusive(served, points));
-    return results;
-  }
-  // A switch caused by this fault: the backup starts serving after it began. Already serving at its start is a
-  // continuation when the previous phase faulted the same dependency back to back (it must keep serving through
-  // this one), and otherwise a state carried over that no switch can be credited for.
-  const run = consecutiveFaults(context, check.phase);
+  return results;
+}
+
+/**
+ * A switch caused by this fault: the backup starts serving after it began. Already serving at its start is a
+ * continuation when the previous phase faulted the same dependency back to back (it must keep serving through
+ * this one), and otherwise a state carried over that no switch can be credited for.
+ */
+function takeoverOf(
+  points: TimePoint[],
+  span: { startMs: number; endMs: number },
+  phase: string,
+  context: ResilienceContext,
+): Takeover {
+  const run = consecutiveFaults(context, phase);
   const carried = heldAtStart(points, span.startMs, (v) => v > 0, context);
   const continues = carried && run?.previous ? run.previous : undefined;
-  const stopped = continues ? points.find((p) => p.atMs > span.startMs && p.atMs <= span.endMs && p.value <= 0) : undefined;
+  const stopped = continues
+    ? points.find((p) => p.atMs > span.startMs && p.atMs <= span.endMs && p.value <= 0)
+    : undefined;
   const switched = carried ? undefined : firstAt(points, span.startMs, (v) => v > 0);
   const switchedInFault = switched && switched.atMs <= span.endMs ? switched : undefined;
   const tookOverAtMs = continues && !stopped ? span.startMs : switchedInFault?.atMs;
+  return { points, span, run, carried, continues, stopped, tookOverAtMs };
+}
+
+/** Whether (and how fast) the replica took over. */
+function switchResult(
+  check: FailoverCheck,
+  takeover: Takeover,
+  served: ResultBase,
+  context: ResilienceContext,
+): CheckResult {
+  const { points, span, carried, continues, stopped, tookOverAtMs } = takeover;
   const continuation = `already serving when the fault began, since the previous phase ${continues} faulted the same dependency back to back; it kept serving through this one`;
   if (continues && stopped) {
-    results.push(judged(served, false, 0, `the replica stopped serving at +${seconds(stopped.atMs - span.startMs)} s into the fault while the primary was still down (it had taken over in ${continues})`));
-  } else if (carried && !continues) {
-    results.push(inconclusive(served, `the replica was already serving when the fault began (${sinceText(carried, context)}): no switch to credit to this fault`));
-  } else if (check.switchWithin) {
+    return judged(
+      served,
+      false,
+      0,
+      `the replica stopped serving at +${seconds(stopped.atMs - span.startMs)} s into the fault while the primary was still down (it had taken over in ${continues})`,
+    );
+  }
+  if (carried && !continues) {
+    return inconclusive(
+      served,
+      `the replica was already serving when the fault began (${sinceText(carried, context)}): no switch to credit to this fault`,
+    );
+  }
+  if (check.switchWithin) {
     const deadlineMs = parseDurationMs(check.switchWithin)!;
     const delayMs = tookOverAtMs === undefined ? undefined : tookOverAtMs - span.startMs;
-    if (delayMs !== undefined && delayMs <= deadlineMs) results.push(judged(served, true, seconds(delayMs), continues ? continuation : undefined));
-    else results.push(judged(served, false, delayMs === undefined ? null : seconds(delayMs), delayMs === undefined ? 'the replica served no traffic while the primary was down' : undefined));
-  } else if (tookOverAtMs !== undefined) {
+    if (delayMs !== undefined && delayMs <= deadlineMs)
+      return judged(served, true, seconds(delayMs), continues ? continuation : undefined);
+    return judged(
+      served,
+      false,
+      delayMs === undefined ? null : seconds(delayMs),
+      delayMs === undefined ? 'the replica served no traffic while the primary was down' : undefined,
+    );
+  }
+  if (tookOverAtMs !== undefined) {
     const peak = Math.max(...points.filter((p) => p.atMs >= tookOverAtMs && p.atMs <= span.endMs).map((p) => p.value));
-    results.push(judged(served, true, peak, continues ? continuation : undefined));
-  } else {
-    results.push(judged(served, false, 0, 'the replica served no traffic while the primary was down'));
+    return judged(served, true, peak, continues ? continuation : undefined);
   }
-  if (check.minShare !== undefined) {
-    const b = base(`share of traffic >= ${check.minShare}`, `replica >= ${check.minShare * 100}% of traffic once it took over (median of the later half of the steps)`, '%');
-    const totals = total ? seriesPoints(context.signals.series.get(total.key), total.text) : 'the check names no totalQuery';
-    if (typeof totals === 'string') results.push(inconclusive(b, totals));
-    else if (carried && !continues) results.push(inconclusive(b, `the replica was already serving when the fault began (${sinceText(carried, context)})`));
-    else if (tookOverAtMs === undefined) results.push(judged(b, false, 0, 'no switch to the replica'));
-    else {
-      // From the step after the switch: the switch's own step mixes the old path's traffic with the new one's.
-      const share = replicaShare(points, totals, tookOverAtMs, span.endMs);
-      results.push(share === undefined ? inconclusive(b, 'no traffic at all after the switch') : judged(b, share >= check.minShare, Math.round(share * 1_000) / 10));
-    }
-  }
-  if (check.returnsWithin) {
-    // Back to the primary after the last of the faults back to back on this dependency: not before it could be.
-    const fromMs = run?.lastEndMs ?? span.endMs;
-    const after = fromMs > span.endMs ? ` after the last of the back-to-back faults (+${seconds(fromMs - span.endMs)} s after this one)` : ' after the fault';
-    const b = base(`back to the primary within ${check.returnsWithin}`, `replica idle within ${check.returnsWithin}${after}`, 's');
-    const deadlineMs = parseDurationMs(check.returnsWithin)!;
-    const idle = firstAt(points, fromMs, (v) => v <= 0);
-    const delayMs = idle ? idle.atMs - fromMs : undefined;
-    if (tookOverAtMs === undefined) results.push(carried && !continues ? inconclusive(b, `the replica was already serving when the fault began (${sinceText(carried, context)})`) : judged(b, false, null, 'the replica never took over, so nothing returned'));
-    else if (delayMs !== undefined && delayMs <= deadlineMs) results.push(judged(b, true, seconds(delayMs)));
-    else if (delayMs === undefined && context.observedUntilMs < fromMs + deadlineMs) results.push(inconclusive(b, 'the run ended before the deadline'));
-    else results.push(judged(b, false, delayMs === undefined ? null : seconds(delayMs), delayMs === undefined ? 'the replica was still serving at the end of the run' : undefined));
-  }
-  return results;
+  return judged(served, false, 0, 'the replica served no traffic while the primary was down');
+}
+
+/** The replica's share of the traffic once it took over (with totalQuery). */
+function shareResult(
+  check: FailoverCheck,
+  minShare: number,
+  takeover: Takeover,
+  base: Base,
+  context: ResilienceContext,
+): CheckResult {
+  const { points, span, carried, continues, tookOverAtMs } = takeover;
+  const b = base(
+    `share of traffic >= ${minShare}`,
+    `replica >= ${minShare * 100}% of traffic once it took over (median of the later half of the steps)`,
+    '%',
+  );
+  const [, total] = readsOf(check);
+  const totals = total
+    ? seriesPoints(context.signals.series.get(total.key), total.text)
+    : 'the check names no totalQuery';
+  if (typeof totals === 'string') return inconclusive(b, totals);
+  if (carried && !continues)
+    return inconclusive(b, `the replica was already serving when the fault began (${sinceText(carried, context)})`);
+  if (tookOverAtMs === undefined) return judged(b, false, 0, 'no switch to the replica');
+  // From the step after the switch: the switch's own step mixes the old path's traffic with the new one's.
+  const share = replicaShare(points, totals, tookOverAtMs, span.endMs);
+  return share === undefined
+    ? inconclusive(b, 'no traffic at all after the switch')
+    : judged(b, share >= minShare, Math.round(share * 1_000) / 10);
+}
+
+/** Back to the primary after the last of the faults back to back on this dependency: not before it could be. */
+function returnResult(returnsWithin: string, takeover: Takeover, base: Base, context: ResilienceContext): CheckResult {
+  const { points, span, run, carried, continues, tookOverAtMs } = takeover;
+  const fromMs = run?.lastEndMs ?? span.endMs;
+  const after =
+    fromMs > span.endMs
+      ? ` after the last of the back-to-back faults (+${seconds(fromMs - span.endMs)} s after this one)`
+      : ' after the fault';
+  const b = base(`back to the primary within ${returnsWithin}`, `replica idle within ${returnsWithin}${after}`, 's');
+  const deadlineMs = parseDurationMs(returnsWithin)!;
+  const idle = firstAt(points, fromMs, (v) => v <= 0);
+  const delayMs = idle ? idle.atMs - fromMs : undefined;
+  if (tookOverAtMs === undefined)
+    return carried && !continues
+      ? inconclusive(b, `the replica was already serving when the fault began (${sinceText(carried, context)})`)
+      : judged(b, false, null, 'the replica never took over, so nothing returned');
+  if (delayMs !== undefined && delayMs <= deadlineMs) return judged(b, true, seconds(delayMs));
+  if (delayMs === undefined && context.observedUntilMs < fromMs + deadlineMs)
+    return inconclusive(b, 'the run ended before the deadline');
+  return judged(
+    b,
+    false,
+    delayMs === undefined ? null : seconds(delayMs),
+    delayMs === undefined ? 'the replica was still serving at the end of the run' : undefined,
+  );
 }

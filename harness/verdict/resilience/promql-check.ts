@@ -2,7 +2,15 @@ import { EXPECTATION, type ResilienceCheck } from '../../scenario/check-schema.t
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';
-import { graceText, inconclusive, judged, judgedFromMs, seconds, seriesPoints, type ResilienceContext } from './resilience-context.ts';
+import {
+  graceText,
+  inconclusive,
+  judged,
+  judgedFromMs,
+  seconds,
+  seriesPoints,
+  type ResilienceContext,
+} from './resilience-context.ts';
 
 type PromqlCheck = Extract<ResilienceCheck, { kind: 'promql' }>;
 
@@ -53,17 +61,37 @@ export function evaluatePromql(check: PromqlCheck, context: ResilienceContext): 
     const forMs = check.for ? parseDurationMs(check.for)! : 0;
     if (check.within) {
       const withinMs = parseDurationMs(check.within)!;
-      const first = inPhase.find((p) => ok(p.value) && p.atMs - fromMs <= withinMs && heldFrom(inPhase, ok, p.atMs) >= forMs);
+      const first = inPhase.find(
+        (p) => ok(p.value) && p.atMs - fromMs <= withinMs && heldFrom(inPhase, ok, p.atMs) >= forMs,
+      );
       if (first) return judged(base, true, seconds(first.atMs - fromMs));
-      if (context.observedUntilMs < fromMs + withinMs + forMs) return inconclusive(base, 'the run ended before the deadline');
-      return judged(base, false, null, `never ${check.expect.trim()}${forMs ? ` for ${check.for}` : ''} within ${check.within} (last value ${inPhase.at(-1)!.value})`);
+      if (context.observedUntilMs < fromMs + withinMs + forMs)
+        return inconclusive(base, 'the run ended before the deadline');
+      return judged(
+        base,
+        false,
+        null,
+        `never ${check.expect.trim()}${forMs ? ` for ${check.for}` : ''} within ${check.within} (last value ${inPhase.at(-1)!.value})`,
+      );
     }
     if (forMs > 0) {
       const longest = Math.max(...inPhase.map((p) => heldFrom(inPhase, ok, p.atMs)));
-      return judged(base, longest >= forMs, longest < 0 ? null : seconds(longest), longest >= forMs ? undefined : `held ${check.expect.trim()} for at most ${seconds(Math.max(longest, 0))} s`);
+      return judged(
+        base,
+        longest >= forMs,
+        longest < 0 ? null : seconds(longest),
+        longest >= forMs ? undefined : `held ${check.expect.trim()} for at most ${seconds(Math.max(longest, 0))} s`,
+      );
     }
     const failing = inPhase.filter((p) => !ok(p.value));
     const worst = failing[0] ?? inPhase.at(-1)!;
-    return judged(base, failing.length === 0, worst.value, failing.length === 0 ? undefined : `${failing.length} of ${inPhase.length} steps did not meet ${check.expect.trim()} (first at +${seconds(failing[0]!.atMs - window.startMs)} s into the phase: ${failing[0]!.value})`);
+    return judged(
+      base,
+      failing.length === 0,
+      worst.value,
+      failing.length === 0
+        ? undefined
+        : `${failing.length} of ${inPhase.length} steps did not meet ${check.expect.trim()} (first at +${seconds(failing[0]!.atMs - window.startMs)} s into the phase: ${failing[0]!.value})`,
+    );
   });
 }

@@ -27,7 +27,13 @@ export interface ResilienceContext {
 
 export type ResultBase = Pick<CheckResult, 'name' | 'phase' | 'metric' | 'expected'>;
 
-export const inconclusive = (base: ResultBase, reason: string): CheckResult => ({ ...base, status: 'inconclusive', passed: false, observed: null, reason });
+export const inconclusive = (base: ResultBase, reason: string): CheckResult => ({
+  ...base,
+  status: 'inconclusive',
+  passed: false,
+  observed: null,
+  reason,
+});
 export const judged = (base: ResultBase, passed: boolean, observed: number | null, reason?: string): CheckResult => ({
   ...base,
   status: passed ? 'pass' : 'fail',
@@ -51,19 +57,25 @@ export function faultSpan(context: ResilienceContext, phase: string): { startMs:
 export function seriesPoints(result: SeriesResult | undefined, query: string): TimePoint[] | string {
   if (!result) return `the query "${query}" was not run`;
   if ('error' in result) return result.error;
-  if (result.missingMetrics?.length) return `no metric named ${result.missingMetrics.join(', ')} was found for "${query}" (a typo, or a target that is not scraped?)`;
+  if (result.missingMetrics?.length)
+    return `no metric named ${result.missingMetrics.join(', ')} was found for "${query}" (a typo, or a target that is not scraped?)`;
   if (result.points.length === 0) return `the query "${query}" returned no data (is the metric exported and scraped?)`;
   return result.points;
 }
 
-export function firstAt(points: readonly TimePoint[], fromMs: number, predicate: (value: number) => boolean): TimePoint | undefined {
+export function firstAt(
+  points: readonly TimePoint[],
+  fromMs: number,
+  predicate: (value: number) => boolean,
+): TimePoint | undefined {
   return points.find((p) => p.atMs >= fromMs && predicate(p.value));
 }
 
 export const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
 /** Where a check with a grace (`after`) starts judging a phase: its start + the grace. */
-export const judgedFromMs = (window: { startMs: number }, after: string | undefined): number => window.startMs + (after ? parseDurationMs(after)! : 0);
+export const judgedFromMs = (window: { startMs: number }, after: string | undefined): number =>
+  window.startMs + (after ? parseDurationMs(after)! : 0);
 
 /** " from +2s" for a check with a grace, for its expected text. */
 export const graceText = (after: string | undefined): string => (after ? ` from +${after}` : '');
@@ -75,7 +87,12 @@ export const graceText = (after: string | undefined): string => (after ? ` from 
  * reaction to this fault: the check is INCONCLUSIVE with this, never a FAIL on
  * a later blip, never a PASS.
  */
-export function heldAtStart(points: readonly TimePoint[], atMs: number, predicate: (value: number) => boolean, context: Pick<ResilienceContext, 'windows'>): { sinceMs: number; phase?: string } | undefined {
+export function heldAtStart(
+  points: readonly TimePoint[],
+  atMs: number,
+  predicate: (value: number) => boolean,
+  context: Pick<ResilienceContext, 'windows'>,
+): { sinceMs: number; phase?: string } | undefined {
   let index = points.findLastIndex((p) => p.atMs <= atMs);
   if (index < 0 || !predicate(points[index]!.value)) return undefined;
   while (index > 0 && predicate(points[index - 1]!.value)) index -= 1;
@@ -85,7 +102,10 @@ export function heldAtStart(points: readonly TimePoint[], atMs: number, predicat
 }
 
 /** "since +12.0 s, during peak" (or "since before the run's first phase"). */
-export function sinceText(held: { sinceMs: number; phase?: string }, context: Pick<ResilienceContext, 'startedAtMs'>): string {
+export function sinceText(
+  held: { sinceMs: number; phase?: string },
+  context: Pick<ResilienceContext, 'startedAtMs'>,
+): string {
   const at = context.startedAtMs === undefined ? '' : `+${((held.sinceMs - context.startedAtMs) / 1_000).toFixed(1)} s`;
   const where = held.phase ? `during ${held.phase}` : 'before the first phase';
   return `since ${[at, where].filter(Boolean).join(', ')}`;
@@ -123,7 +143,8 @@ export function stableFrom(
       i = points.indexOf(broken);
       continue;
     }
-    if (untilMs > observedUntilMs) return { atMs: candidate.atMs, unsure: true, ...(flappedAtMs !== undefined ? { flappedAtMs } : {}) };
+    if (untilMs > observedUntilMs)
+      return { atMs: candidate.atMs, unsure: true, ...(flappedAtMs !== undefined ? { flappedAtMs } : {}) };
     return { atMs: candidate.atMs, ...(flappedAtMs !== undefined ? { flappedAtMs } : {}) };
   }
   return flappedAtMs !== undefined ? { flappedAtMs } : {};
@@ -134,9 +155,16 @@ export function stableFrom(
  * after `afterMs` (a resolution need not hold into it: reacting to that one is
  * right), if one did. A fault on another dependency does not count.
  */
-export function nextFaultStartMs(context: Pick<ResilienceContext, 'faults'>, afterMs: number, phase?: string): number | undefined {
+export function nextFaultStartMs(
+  context: Pick<ResilienceContext, 'faults'>,
+  afterMs: number,
+  phase?: string,
+): number | undefined {
   const proxies = new Set(context.faults.filter((f) => f.phase === phase).map((f) => f.fault.proxy));
-  const later = context.faults.filter((f) => phase === undefined || proxies.has(f.fault.proxy)).map((f) => f.appliedAtMs).filter((t) => t >= afterMs);
+  const later = context.faults
+    .filter((f) => phase === undefined || proxies.has(f.fault.proxy))
+    .map((f) => f.appliedAtMs)
+    .filter((t) => t >= afterMs);
   return later.length > 0 ? Math.min(...later) : undefined;
 }
 
@@ -147,13 +175,31 @@ export function nextFaultStartMs(context: Pick<ResilienceContext, 'faults'>, aft
  * what was observed if sooner — never into the next fault (reacting to that
  * one is right), and at least MIN_HOLD_MS (a blip is not a resolution).
  */
-export function holdWindow(context: Pick<ResilienceContext, 'faults' | 'observedUntilMs'>, phase: string, faultEndMs: number, deadlineMs: number, stableForMs: number | undefined): (t: number) => number {
+export function holdWindow(
+  context: Pick<ResilienceContext, 'faults' | 'observedUntilMs'>,
+  phase: string,
+  faultEndMs: number,
+  deadlineMs: number,
+  stableForMs: number | undefined,
+): (t: number) => number {
   const nextFaultMs = nextFaultStartMs(context, faultEndMs, phase) ?? Number.POSITIVE_INFINITY;
-  return (t) => Math.min(Math.max(stableForMs === undefined ? Math.min(deadlineMs, context.observedUntilMs) : t + stableForMs, t + MIN_HOLD_MS), nextFaultMs);
+  return (t) =>
+    Math.min(
+      Math.max(
+        stableForMs === undefined ? Math.min(deadlineMs, context.observedUntilMs) : t + stableForMs,
+        t + MIN_HOLD_MS,
+      ),
+      nextFaultMs,
+    );
 }
 
 /** Why a resolution cannot be judged when the next fault begins as this one ends (back to back): nothing is left to see it in. */
-export function nextFaultTooSoon(context: Pick<ResilienceContext, 'faults' | 'windows'>, phase: string, faultEndMs: number, what: string): string | undefined {
+export function nextFaultTooSoon(
+  context: Pick<ResilienceContext, 'faults' | 'windows'>,
+  phase: string,
+  faultEndMs: number,
+  what: string,
+): string | undefined {
   const nextMs = nextFaultStartMs(context, faultEndMs, phase);
   if (nextMs === undefined || nextMs >= faultEndMs + MIN_HOLD_MS) return undefined;
   const next = context.faults.find((f) => f.appliedAtMs === nextMs)?.phase;

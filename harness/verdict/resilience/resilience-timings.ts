@@ -22,14 +22,25 @@ export interface ResilienceTiming {
 const orNone = <T>(points: T[] | string): T[] => (typeof points === 'string' ? [] : points);
 
 /** How long each reaction took, per phase with faults or an autoscaling check. */
-export function resilienceTimings(context: ResilienceContext, checks: readonly ResilienceCheck[], p95TargetMs: number): ResilienceTiming[] {
+export function resilienceTimings(
+  context: ResilienceContext,
+  checks: readonly ResilienceCheck[],
+  p95TargetMs: number,
+): ResilienceTiming[] {
   const breakerSeries = checks.filter((c) => c.kind === 'breaker').map((c) => orNone(breakerStateSeries(c, context)));
   const breakerPoints = breakerSeries.flat();
   // Reactions are credited to a fault only when they start after it began: a breaker left open, or an
   // alert still firing, from an earlier phase's fault is not this fault's detection.
-  const breakerOpenings = breakerSeries.flatMap((series) => series.filter((p, i) => p.value === BREAKER_STATE.open && series[i - 1]?.value !== BREAKER_STATE.open).map((p) => p.atMs));
+  const breakerOpenings = breakerSeries.flatMap((series) =>
+    series
+      .filter((p, i) => p.value === BREAKER_STATE.open && series[i - 1]?.value !== BREAKER_STATE.open)
+      .map((p) => p.atMs),
+  );
   const alertStarts = firingIntervals(context.signals).map((interval) => interval.startMs);
-  const phases = new Set([...context.faults.map((f) => f.phase), ...checks.filter((c) => c.kind === 'autoscaling').map((c) => c.phase)]);
+  const phases = new Set([
+    ...context.faults.map((f) => f.phase),
+    ...checks.filter((c) => c.kind === 'autoscaling').map((c) => c.phase),
+  ]);
   return [...phases].flatMap((phase) => {
     const span = faultSpan(context, phase);
     const window = context.windows.get(phase);
@@ -37,19 +48,30 @@ export function resilienceTimings(context: ResilienceContext, checks: readonly R
     const faults = context.faults.filter((f) => f.phase === phase);
     // A breaker not closed, or an alert firing, when the fault began: no detection of this fault can be timed.
     const carried =
-      breakerSeries.some((series) => heldAtStart(series, span.startMs, (v) => v !== BREAKER_STATE.closed, context) !== undefined) ||
-      firingIntervals(context.signals).some((interval) => interval.startMs <= span.startMs && interval.endMs >= span.startMs - 2_000);
-    const detectedAt = carried ? Number.NaN : Math.min(
-      ...breakerOpenings.filter((t) => t >= span.startMs),
-      ...alertStarts.filter((t) => t >= span.startMs),
-    );
+      breakerSeries.some(
+        (series) => heldAtStart(series, span.startMs, (v) => v !== BREAKER_STATE.closed, context) !== undefined,
+      ) ||
+      firingIntervals(context.signals).some(
+        (interval) => interval.startMs <= span.startMs && interval.endMs >= span.startMs - 2_000,
+      );
+    const detectedAt = carried
+      ? Number.NaN
+      : Math.min(...breakerOpenings.filter((t) => t >= span.startMs), ...alertStarts.filter((t) => t >= span.startMs));
     const breakerClosedAt = (atMs: number): boolean => {
       const latest = breakerPoints.filter((p) => p.atMs <= atMs).at(-1);
       return latest === undefined || latest.value === 0;
     };
-    const recovered = context.load.find((s) => s.atMs >= span.endMs && s.p95Ms !== null && s.p95Ms <= p95TargetMs && breakerClosedAt(s.atMs));
-    const autoscaling = checks.find((c): c is Extract<ResilienceCheck, { kind: 'autoscaling' }> => c.kind === 'autoscaling' && c.phase === phase);
-    const scaled = autoscaling ? orNone(replicaPoints(autoscaling, context)).find((p) => p.atMs >= window.startMs && p.value >= autoscaling.atLeast) : undefined;
+    const recovered = context.load.find(
+      (s) => s.atMs >= span.endMs && s.p95Ms !== null && s.p95Ms <= p95TargetMs && breakerClosedAt(s.atMs),
+    );
+    const autoscaling = checks.find(
+      (c): c is Extract<ResilienceCheck, { kind: 'autoscaling' }> => c.kind === 'autoscaling' && c.phase === phase,
+    );
+    const scaled = autoscaling
+      ? orNone(replicaPoints(autoscaling, context)).find(
+          (p) => p.atMs >= window.startMs && p.value >= autoscaling.atLeast,
+        )
+      : undefined;
     return [
       {
         phase,

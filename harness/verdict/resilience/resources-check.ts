@@ -5,7 +5,6 @@ import { inconclusive, judged, seriesPoints, type ResilienceContext } from './re
 
 type ResourcesCheck = Extract<ResilienceCheck, { kind: 'resources' }>;
 
-
 /** The target's average CPU and memory (percent of its budget) stay under the published limits in each phase. */
 export function evaluateResources(check: ResourcesCheck, context: ResilienceContext): CheckResult[] {
   const reads = readsOf(check);
@@ -15,10 +14,17 @@ export function evaluateResources(check: ResourcesCheck, context: ResilienceCont
   ];
   return check.phases.flatMap((phase) =>
     limits.map(({ resource, read, below }) => {
-      const base = { name: `${resource} average < ${below}%`, phase, metric: 'resources' as const, expected: `average ${resource} < ${below}%` };
+      const base = {
+        name: `${resource} average < ${below}%`,
+        phase,
+        metric: 'resources' as const,
+        expected: `average ${resource} < ${below}%`,
+      };
       const window = context.windows.get(phase);
       if (!window) return inconclusive(base, 'the phase did not run');
-      const points = read ? seriesPoints(context.signals.series.get(read.key), read.text) : `the check names no ${resource} query`;
+      const points = read
+        ? seriesPoints(context.signals.series.get(read.key), read.text)
+        : `the check names no ${resource} query`;
       if (typeof points === 'string') return inconclusive(base, points);
       const inPhase = points.filter((p) => p.atMs >= window.startMs && p.atMs <= window.endMs);
       if (inPhase.length === 0) return inconclusive(base, `no ${resource} data during the phase`);

@@ -35,12 +35,33 @@ export function labelledSeries(checks: readonly ResilienceCheck[], signals: Reco
     if (check.kind === 'breaker') {
       // The state as ordeal reads it (0/1/2), whatever the service's own encoding.
       const states = breakerStateSeries(check, { signals });
-      add(`breaker:${readsOf(check).map((r) => r.key).join('|')}`, breakerLabel(check), '0 closed · 1 half-open · 2 open', typeof states === 'string' ? undefined : states);
+      add(
+        `breaker:${readsOf(check)
+          .map((r) => r.key)
+          .join('|')}`,
+        breakerLabel(check),
+        '0 closed · 1 half-open · 2 open',
+        typeof states === 'string' ? undefined : states,
+      );
       continue;
     }
     for (const read of readsOf(check)) {
-      const name = check.kind === 'promql' ? check.name : check.kind === 'failover' ? 'replica serving' : read.role === 'replicas' ? 'replicas' : read.role.replace(' %', '');
-      const unit = check.kind === 'promql' ? 'value' : check.kind === 'failover' ? 'req/s' : read.role === 'replicas' ? 'count' : '%';
+      const name =
+        check.kind === 'promql'
+          ? check.name
+          : check.kind === 'failover'
+            ? 'replica serving'
+            : read.role === 'replicas'
+              ? 'replicas'
+              : read.role.replace(' %', '');
+      const unit =
+        check.kind === 'promql'
+          ? 'value'
+          : check.kind === 'failover'
+            ? 'req/s'
+            : read.role === 'replicas'
+              ? 'count'
+              : '%';
       add(read.key, name, unit, recorded(read.key));
     }
   }
