@@ -1,4 +1,4 @@
-// The walls that keep ordeal easy to change (DESIGN.md), checked by
+// The walls that keep ordeal easy to change (CONTRIBUTING.md, "Walls"), checked by
 // dependency-cruiser in `npm test` (test/architecture/dependency-rules.test.ts).
 // Type-only imports do not count: they vanish at run time.
 const IO_MODULES =

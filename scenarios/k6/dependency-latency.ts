@@ -4,61 +4,76 @@
 import http from 'k6/http';
 import type { Options } from 'k6/options';
 
-const BASE_URL: string = __ENV.BASE_URL || 'http://127.0.0.1:8080';
+const BASE_URL: string = __ENV.BASE_URL || "http://127.0.0.1:8080";
 
 export const options: Options = {
   discardResponseBodies: true,
   scenarios: {
-    baseline: {
-      executor: 'constant-arrival-rate',
-      rate: 100,
-      timeUnit: '1s',
-      duration: '10s',
-      preAllocatedVUs: 10,
-      maxVUs: 500,
-      startTime: '0s',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'baseline',
-      },
+    "baseline": {
+      "executor": "constant-arrival-rate",
+      "rate": 100,
+      "timeUnit": "1s",
+      "duration": "10s",
+      "preAllocatedVUs": 10,
+      "maxVUs": 500,
+      "startTime": "0s",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "baseline"
+      }
     },
-    'market-data-slow': {
-      executor: 'constant-arrival-rate',
-      rate: 100,
-      timeUnit: '1s',
-      duration: '30s',
-      preAllocatedVUs: 10,
-      maxVUs: 500,
-      startTime: '10s',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'market-data-slow',
-      },
+    "market-data-slow": {
+      "executor": "constant-arrival-rate",
+      "rate": 100,
+      "timeUnit": "1s",
+      "duration": "30s",
+      "preAllocatedVUs": 10,
+      "maxVUs": 500,
+      "startTime": "10s",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "market-data-slow"
+      }
     },
-    recovery: {
-      executor: 'constant-arrival-rate',
-      rate: 100,
-      timeUnit: '1s',
-      duration: '10s',
-      preAllocatedVUs: 10,
-      maxVUs: 500,
-      startTime: '40s',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'recovery',
-      },
-    },
+    "recovery": {
+      "executor": "constant-arrival-rate",
+      "rate": 100,
+      "timeUnit": "1s",
+      "duration": "10s",
+      "preAllocatedVUs": 10,
+      "maxVUs": 500,
+      "startTime": "40s",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "recovery"
+      }
+    }
   },
   thresholds: {
-    'http_req_duration{phase:baseline}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:baseline}': ['rate<0.01'],
-    'http_req_duration{phase:market-data-slow}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:market-data-slow}': ['rate<0.01'],
-    'http_req_duration{phase:recovery}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:recovery}': ['rate<0.01'],
+    "http_req_duration{phase:baseline}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:baseline}": [
+      "rate<0.01"
+    ],
+    "http_req_duration{phase:market-data-slow}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:market-data-slow}": [
+      "rate<0.01"
+    ],
+    "http_req_duration{phase:recovery}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:recovery}": [
+      "rate<0.01"
+    ]
   },
 };
 
@@ -72,12 +87,12 @@ interface WeightedRequest {
 
 const REQUESTS: WeightedRequest[] = [
   {
-    method: 'GET',
-    path: '/api/quotes/ACME',
-    weight: 1,
-    body: null,
-    headers: {},
-  },
+    "method": "GET",
+    "path": "/api/quotes/ACME",
+    "weight": 1,
+    "body": null,
+    "headers": {}
+  }
 ];
 const TOTAL_WEIGHT = REQUESTS.reduce((sum, r) => sum + r.weight, 0);
 
@@ -85,5 +100,5 @@ const TOTAL_WEIGHT = REQUESTS.reduce((sum, r) => sum + r.weight, 0);
 export function traffic(): void {
   let pick = Math.random() * TOTAL_WEIGHT;
   const request = REQUESTS.find((r) => (pick -= r.weight) < 0) ?? REQUESTS[REQUESTS.length - 1]!;
-  http.request(request.method, BASE_URL + request.path, request.body, { headers: request.headers, timeout: '5s' });
+  http.request(request.method, BASE_URL + request.path, request.body, { headers: request.headers, timeout: "5s" });
 }

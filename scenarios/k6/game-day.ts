@@ -5,114 +5,144 @@
 import http from 'k6/http';
 import type { Options } from 'k6/options';
 
-const BASE_URL: string = __ENV.BASE_URL || 'http://127.0.0.1:8080';
+const BASE_URL: string = __ENV.BASE_URL || "http://127.0.0.1:8080";
 
 export const options: Options = {
   discardResponseBodies: true,
   scenarios: {
-    baseline: {
-      executor: 'constant-arrival-rate',
-      rate: 50,
-      timeUnit: '1s',
-      duration: '15s',
-      preAllocatedVUs: 5,
-      maxVUs: 250,
-      startTime: '0s',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'baseline',
-      },
+    "baseline": {
+      "executor": "constant-arrival-rate",
+      "rate": 50,
+      "timeUnit": "1s",
+      "duration": "15s",
+      "preAllocatedVUs": 5,
+      "maxVUs": 250,
+      "startTime": "0s",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "baseline"
+      }
     },
-    ramp: {
-      executor: 'ramping-arrival-rate',
-      startRate: 50,
-      timeUnit: '1s',
-      stages: [
+    "ramp": {
+      "executor": "ramping-arrival-rate",
+      "startRate": 50,
+      "timeUnit": "1s",
+      "stages": [
         {
-          duration: '15s',
-          target: 260,
-        },
+          "duration": "15s",
+          "target": 260
+        }
       ],
-      preAllocatedVUs: 26,
-      maxVUs: 1300,
-      startTime: '15s',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'ramp',
-      },
+      "preAllocatedVUs": 26,
+      "maxVUs": 1300,
+      "startTime": "15s",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "ramp"
+      }
     },
-    peak: {
-      executor: 'constant-arrival-rate',
-      rate: 260,
-      timeUnit: '1s',
-      duration: '20s',
-      preAllocatedVUs: 26,
-      maxVUs: 1300,
-      startTime: '30s',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'peak',
-      },
+    "peak": {
+      "executor": "constant-arrival-rate",
+      "rate": 260,
+      "timeUnit": "1s",
+      "duration": "20s",
+      "preAllocatedVUs": 26,
+      "maxVUs": 1300,
+      "startTime": "30s",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "peak"
+      }
     },
-    'market-data-slow': {
-      executor: 'constant-arrival-rate',
-      rate: 150,
-      timeUnit: '1s',
-      duration: '25s',
-      preAllocatedVUs: 15,
-      maxVUs: 750,
-      startTime: '50s',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'market-data-slow',
-      },
+    "market-data-slow": {
+      "executor": "constant-arrival-rate",
+      "rate": 150,
+      "timeUnit": "1s",
+      "duration": "25s",
+      "preAllocatedVUs": 15,
+      "maxVUs": 750,
+      "startTime": "50s",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "market-data-slow"
+      }
     },
-    'ledger-primary-down': {
-      executor: 'constant-arrival-rate',
-      rate: 150,
-      timeUnit: '1s',
-      duration: '25s',
-      preAllocatedVUs: 15,
-      maxVUs: 750,
-      startTime: '1m15s',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'ledger-primary-down',
-      },
+    "ledger-primary-down": {
+      "executor": "constant-arrival-rate",
+      "rate": 150,
+      "timeUnit": "1s",
+      "duration": "25s",
+      "preAllocatedVUs": 15,
+      "maxVUs": 750,
+      "startTime": "1m15s",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "ledger-primary-down"
+      }
     },
-    recovery: {
-      executor: 'constant-arrival-rate',
-      rate: 50,
-      timeUnit: '1s',
-      duration: '20s',
-      preAllocatedVUs: 5,
-      maxVUs: 250,
-      startTime: '1m40s',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'recovery',
-      },
-    },
+    "recovery": {
+      "executor": "constant-arrival-rate",
+      "rate": 50,
+      "timeUnit": "1s",
+      "duration": "20s",
+      "preAllocatedVUs": 5,
+      "maxVUs": 250,
+      "startTime": "1m40s",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "recovery"
+      }
+    }
   },
   thresholds: {
-    'http_req_duration{phase:baseline}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:baseline}': ['rate<0.01'],
-    'http_req_duration{phase:ramp}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:ramp}': ['rate<0.01'],
-    'http_req_duration{phase:peak}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:peak}': ['rate<0.01'],
-    'http_req_duration{phase:market-data-slow}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:market-data-slow}': ['rate<0.01'],
-    'http_req_duration{phase:ledger-primary-down}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:ledger-primary-down}': ['rate<0.01'],
-    'http_req_duration{phase:recovery}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:recovery}': ['rate<0.01'],
+    "http_req_duration{phase:baseline}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:baseline}": [
+      "rate<0.01"
+    ],
+    "http_req_duration{phase:ramp}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:ramp}": [
+      "rate<0.01"
+    ],
+    "http_req_duration{phase:peak}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:peak}": [
+      "rate<0.01"
+    ],
+    "http_req_duration{phase:market-data-slow}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:market-data-slow}": [
+      "rate<0.01"
+    ],
+    "http_req_duration{phase:ledger-primary-down}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:ledger-primary-down}": [
+      "rate<0.01"
+    ],
+    "http_req_duration{phase:recovery}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:recovery}": [
+      "rate<0.01"
+    ]
   },
 };
 
@@ -126,28 +156,28 @@ interface WeightedRequest {
 
 const REQUESTS: WeightedRequest[] = [
   {
-    method: 'GET',
-    path: '/api/quotes/ACME',
-    weight: 6,
-    body: null,
-    headers: {},
+    "method": "GET",
+    "path": "/api/quotes/ACME",
+    "weight": 6,
+    "body": null,
+    "headers": {}
   },
   {
-    method: 'POST',
-    path: '/api/orders',
-    weight: 3,
-    body: '{"symbol":"ACME","quantity":5,"side":"buy"}',
-    headers: {
-      'content-type': 'application/json',
-    },
+    "method": "POST",
+    "path": "/api/orders",
+    "weight": 3,
+    "body": "{\"symbol\":\"ACME\",\"quantity\":5,\"side\":\"buy\"}",
+    "headers": {
+      "content-type": "application/json"
+    }
   },
   {
-    method: 'GET',
-    path: '/api/portfolio',
-    weight: 1,
-    body: null,
-    headers: {},
-  },
+    "method": "GET",
+    "path": "/api/portfolio",
+    "weight": 1,
+    "body": null,
+    "headers": {}
+  }
 ];
 const TOTAL_WEIGHT = REQUESTS.reduce((sum, r) => sum + r.weight, 0);
 
@@ -155,5 +185,5 @@ const TOTAL_WEIGHT = REQUESTS.reduce((sum, r) => sum + r.weight, 0);
 export function traffic(): void {
   let pick = Math.random() * TOTAL_WEIGHT;
   const request = REQUESTS.find((r) => (pick -= r.weight) < 0) ?? REQUESTS[REQUESTS.length - 1]!;
-  http.request(request.method, BASE_URL + request.path, request.body, { headers: request.headers, timeout: '5s' });
+  http.request(request.method, BASE_URL + request.path, request.body, { headers: request.headers, timeout: "5s" });
 }

@@ -5,82 +5,102 @@
 import http from 'k6/http';
 import type { Options } from 'k6/options';
 
-const BASE_URL: string = __ENV.BASE_URL || 'http://127.0.0.1:8080';
+const BASE_URL: string = __ENV.BASE_URL || "http://127.0.0.1:8080";
 
 export const options: Options = {
   discardResponseBodies: true,
   scenarios: {
-    baseline: {
-      executor: 'constant-arrival-rate',
-      rate: 50,
-      timeUnit: '1s',
-      duration: '10s',
-      preAllocatedVUs: 5,
-      maxVUs: 250,
-      startTime: '0s',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'baseline',
-      },
+    "baseline": {
+      "executor": "constant-arrival-rate",
+      "rate": 50,
+      "timeUnit": "1s",
+      "duration": "10s",
+      "preAllocatedVUs": 5,
+      "maxVUs": 250,
+      "startTime": "0s",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "baseline"
+      }
     },
-    ramp: {
-      executor: 'ramping-arrival-rate',
-      startRate: 50,
-      timeUnit: '1s',
-      stages: [
+    "ramp": {
+      "executor": "ramping-arrival-rate",
+      "startRate": 50,
+      "timeUnit": "1s",
+      "stages": [
         {
-          duration: '20s',
-          target: 300,
-        },
+          "duration": "20s",
+          "target": 300
+        }
       ],
-      preAllocatedVUs: 30,
-      maxVUs: 1500,
-      startTime: '10s',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'ramp',
-      },
+      "preAllocatedVUs": 30,
+      "maxVUs": 1500,
+      "startTime": "10s",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "ramp"
+      }
     },
-    peak: {
-      executor: 'constant-arrival-rate',
-      rate: 300,
-      timeUnit: '1s',
-      duration: '30s',
-      preAllocatedVUs: 30,
-      maxVUs: 1500,
-      startTime: '30s',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'peak',
-      },
+    "peak": {
+      "executor": "constant-arrival-rate",
+      "rate": 300,
+      "timeUnit": "1s",
+      "duration": "30s",
+      "preAllocatedVUs": 30,
+      "maxVUs": 1500,
+      "startTime": "30s",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "peak"
+      }
     },
-    'cool-down': {
-      executor: 'constant-arrival-rate',
-      rate: 50,
-      timeUnit: '1s',
-      duration: '10s',
-      preAllocatedVUs: 5,
-      maxVUs: 250,
-      startTime: '1m',
-      gracefulStop: '0s',
-      exec: 'traffic',
-      tags: {
-        phase: 'cool-down',
-      },
-    },
+    "cool-down": {
+      "executor": "constant-arrival-rate",
+      "rate": 50,
+      "timeUnit": "1s",
+      "duration": "10s",
+      "preAllocatedVUs": 5,
+      "maxVUs": 250,
+      "startTime": "1m",
+      "gracefulStop": "0s",
+      "exec": "traffic",
+      "tags": {
+        "phase": "cool-down"
+      }
+    }
   },
   thresholds: {
-    'http_req_duration{phase:baseline}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:baseline}': ['rate<0.01'],
-    'http_req_duration{phase:ramp}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:ramp}': ['rate<0.01'],
-    'http_req_duration{phase:peak}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:peak}': ['rate<0.01'],
-    'http_req_duration{phase:cool-down}': ['p(95)<500', 'p(99)<1000'],
-    'http_req_failed{phase:cool-down}': ['rate<0.01'],
+    "http_req_duration{phase:baseline}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:baseline}": [
+      "rate<0.01"
+    ],
+    "http_req_duration{phase:ramp}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:ramp}": [
+      "rate<0.01"
+    ],
+    "http_req_duration{phase:peak}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:peak}": [
+      "rate<0.01"
+    ],
+    "http_req_duration{phase:cool-down}": [
+      "p(95)<500",
+      "p(99)<1000"
+    ],
+    "http_req_failed{phase:cool-down}": [
+      "rate<0.01"
+    ]
   },
 };
 
@@ -94,28 +114,28 @@ interface WeightedRequest {
 
 const REQUESTS: WeightedRequest[] = [
   {
-    method: 'GET',
-    path: '/api/quotes/ACME',
-    weight: 6,
-    body: null,
-    headers: {},
+    "method": "GET",
+    "path": "/api/quotes/ACME",
+    "weight": 6,
+    "body": null,
+    "headers": {}
   },
   {
-    method: 'POST',
-    path: '/api/orders',
-    weight: 3,
-    body: '{"symbol":"ACME","quantity":5,"side":"buy"}',
-    headers: {
-      'content-type': 'application/json',
-    },
+    "method": "POST",
+    "path": "/api/orders",
+    "weight": 3,
+    "body": "{\"symbol\":\"ACME\",\"quantity\":5,\"side\":\"buy\"}",
+    "headers": {
+      "content-type": "application/json"
+    }
   },
   {
-    method: 'GET',
-    path: '/api/portfolio',
-    weight: 1,
-    body: null,
-    headers: {},
-  },
+    "method": "GET",
+    "path": "/api/portfolio",
+    "weight": 1,
+    "body": null,
+    "headers": {}
+  }
 ];
 const TOTAL_WEIGHT = REQUESTS.reduce((sum, r) => sum + r.weight, 0);
 
@@ -123,5 +143,5 @@ const TOTAL_WEIGHT = REQUESTS.reduce((sum, r) => sum + r.weight, 0);
 export function traffic(): void {
   let pick = Math.random() * TOTAL_WEIGHT;
   const request = REQUESTS.find((r) => (pick -= r.weight) < 0) ?? REQUESTS[REQUESTS.length - 1]!;
-  http.request(request.method, BASE_URL + request.path, request.body, { headers: request.headers, timeout: '5s' });
+  http.request(request.method, BASE_URL + request.path, request.body, { headers: request.headers, timeout: "5s" });
 }

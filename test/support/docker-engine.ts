@@ -14,7 +14,7 @@ const answers = (): boolean =>
 
 /**
  * A Docker engine for the testcontainers tests: the running one, or dockerd
- * started here (as root) the way DESIGN.md says — no bridge, no iptables, no
+ * started here (as root) without a bridge: no iptables, no
  * masquerading: containers use the host network only. Stopped again by `stop()` if started here.
  */
 export async function ensureDockerEngine(): Promise<DockerEngine> {
