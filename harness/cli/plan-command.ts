@@ -1,3 +1,4 @@
+import { withBundledStackReads } from '../providers/bundled-stack/bundled-check-reads.ts';
 import type { CliIo } from './cli-io.ts';
 
 export interface PlanCommandOptions {
@@ -28,7 +29,8 @@ export async function planCommand(file: string, options: PlanCommandOptions, io:
     import('./render-plan.ts'),
     import('../net/redact-url.ts'),
   ]);
-  const scenario = await loadScenario(file);
+  // The bundled stack's provider fills in its own metric names (plan prints every read).
+  const scenario = withBundledStackReads(await loadScenario(file));
   const overrides = {
     targetUrl: options.target,
     toxiproxyUrl: options.toxiproxy,

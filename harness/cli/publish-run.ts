@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_COMPARE_OPTIONS } from '../compare/compare-runs.ts';
+import { DEFAULT_COMPARE_OPTIONS } from '../report/compare-runs.ts';
 import { publishReport } from '../report/publish-report.ts';
 import type { RunReport } from '../report/run-report.ts';
 import type { StoredRun } from '../report/run-history.ts';

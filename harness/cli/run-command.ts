@@ -8,7 +8,7 @@ import type { RunReport } from '../report/run-report.ts';
 import { assertWritableFolder } from '../report/writable-folder.ts';
 import { ConfirmGate } from '../run/confirm-gate.ts';
 import type { OperatorControls } from '../run/operator.ts';
-import { RunEvents } from '../run/run-events.ts';
+import { RunEvents } from '../events/run-events.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { loadHtmlAssets } from '../report/html/html-assets.ts';
 import type { RunReport } from '../report/run-report.ts';
 import type { OperatorControls } from '../run/operator.ts';
-import type { RunEvents } from '../run/run-events.ts';
+import type { RunEvents } from '../events/run-events.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
 import type { ConfirmGate } from '../run/confirm-gate.ts';
 import { liveConsolePage } from './live-console-page.ts';

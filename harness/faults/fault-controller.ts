@@ -1,27 +1,5 @@
 import type { Fault } from '../scenario/fault-schema.ts';
-
-/** A fault as applied: a record, never changed afterwards. */
-export interface AppliedFault {
-  /** Unique per run; the Toxiproxy toxic name for toxics. */
-  readonly id: string;
-  readonly phase: string;
-  readonly fault: Fault;
-  readonly appliedAtMs: number;
-}
-
-/** A fault's whole life in a run, as the report shows it. */
-export interface FaultRecord extends AppliedFault {
-  /** Unset when it could not be removed (the watchdog's job then). */
-  readonly removedAtMs?: number;
-}
-
-/** A fault of this run that disappeared while it should have been in place (someone removed it). */
-export interface VanishedFault {
-  applied: AppliedFault;
-  detectedAtMs: number;
-  /** "its toxic was deleted", "the proxy was re-enabled", "its proxy was deleted". */
-  how: string;
-}
+import type { AppliedFault, VanishedFault } from '../verdict/run-records.ts';
 
 /**
  * Applies and removes faults between the service and its dependencies.

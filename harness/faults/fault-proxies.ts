@@ -1,5 +1,5 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
-import type { RunOverrides } from '../run/run-overrides.ts';
+import type { RunOverrides } from '../scenario/run-overrides.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 
 /**

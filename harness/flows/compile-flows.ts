@@ -1,10 +1,10 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
-import { prepareRequest } from '../load/request-mix.ts';
+import { prepareRequest } from './request-mix.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { CompiledCapture, CompiledFlow, CompiledStep, FlowInputs } from './compiled-flow.ts';
 import { parseJsonPath } from './json-path.ts';
-import { isSecretHeader } from './secret-headers.ts';
+import { isSecretHeader } from '../scenario/secret-headers.ts';
 import { compileTemplate, isStatic, refsOf, type Template, type TemplateEscape, type TemplateRef } from './template.ts';
 
 type StepInput = Scenario['flows'][number]['steps'][number];

@@ -1,4 +1,4 @@
-import type { PreparedRequest } from '../load/request-mix.ts';
+import type { PreparedRequest } from './request-mix.ts';
 import type { Template } from './template.ts';
 
 /** How a capture takes its value out of a response. */

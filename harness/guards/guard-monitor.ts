@@ -4,24 +4,9 @@ import { parseDurationMs } from '../scenario/duration.ts';
 import { describeGuard, guardName, type Guard } from '../scenario/guard-schema.ts';
 import { aggregationName, compare, parseThreshold, type Threshold } from '../scenario/threshold.ts';
 import { instantQuery, type PrometheusEndpoint } from '../signals/prometheus-api.ts';
+import type { GuardOutcome, GuardTrip } from '../verdict/run-records.ts';
 import { GuardStreak } from './guard-streak.ts';
 import { loadGuardValue } from './load-guard-value.ts';
-
-export interface GuardTrip {
-  name: string;
-  condition: string;
-  trippedAtMs: number;
-  /** What was seen when it tripped: "rate 0.62 > 0.2 for 10s". */
-  observed: string;
-}
-
-export interface GuardOutcome {
-  name: string;
-  condition: string;
-  tripped: boolean;
-  trippedAtMs?: number;
-  observed?: string;
-}
 
 export interface GuardMonitorOptions {
   recorder: PhaseRecorder;

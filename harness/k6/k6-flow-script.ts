@@ -1,5 +1,5 @@
 import type { CompiledFlow, CompiledStep, DataRows } from '../flows/compiled-flow.ts';
-import { isSecretHeader } from '../flows/secret-headers.ts';
+import { isSecretHeader } from '../scenario/secret-headers.ts';
 import type { Template, TemplateRef } from '../flows/template.ts';
 
 const q = (value: unknown): string => JSON.stringify(value);

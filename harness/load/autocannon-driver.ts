@@ -4,7 +4,7 @@ import { errorKindOfFailure, errorKindOfStatus } from '../metrics/error-kind.ts'
 import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { targetRateAt } from '../scenario/timeline.ts';
 import type { LoadDriver, PhaseLoad } from './load-driver.ts';
-import { createRequestPicker } from './request-mix.ts';
+import { createRequestPicker } from '../flows/request-mix.ts';
 
 const RAMP_STEP_MS = 1_000;
 

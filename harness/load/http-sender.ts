@@ -1,5 +1,5 @@
 import { connectionErrorKind, type ErrorKind } from '../metrics/error-kind.ts';
-import type { PreparedRequest } from './request-mix.ts';
+import type { PreparedRequest } from '../flows/request-mix.ts';
 
 /** Told how a request ended. Callbacks, not promises: this is the load loop's hot path. */
 export interface ResponseListener {

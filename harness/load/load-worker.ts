@@ -5,15 +5,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { useTimeBaseAnchor } from '../clock/time-base.ts';
-import { FlowIteration, type FlowRunContext } from '../flows/flow-iteration.ts';
-import { RowSource } from '../flows/row-source.ts';
+import { FlowIteration, type FlowRunContext } from './flow-iteration.ts';
+import { RowSource } from './row-source.ts';
 import { StepStats } from '../metrics/step-stats.ts';
 import { runClosedPhase, SendPacer } from './closed-model-loop.ts';
 import { connectionsNeeded } from './connections-needed.ts';
 import { createHttpSender } from './create-http-sender.ts';
 import { runOpenPhase, type InFlight, type StartIteration } from './open-model-loop.ts';
 import { epochNowMs } from './precise-time.ts';
-import { createWeightedPicker } from './request-mix.ts';
+import { createWeightedPicker } from '../flows/request-mix.ts';
 import { WorkerBuckets } from './worker-buckets.ts';
 import type { MainToWorker, PhaseCommand, WarmUpCommand, WorkerSetup, WorkerToMain } from './worker-protocol.ts';
 

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { HTTPParser } from 'http-parser-js';
 import type { ResponseListener } from './http-sender.ts';
 import { epochNowMs } from './precise-time.ts';
-import type { PreparedRequest } from './request-mix.ts';
+import type { PreparedRequest } from '../flows/request-mix.ts';
 
 /** What a connection needs from its pool. */
 export interface ConnectionOwner {

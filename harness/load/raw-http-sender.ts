@@ -4,7 +4,7 @@ import type { HttpSender, ResponseListener } from './http-sender.ts';
 import { DEFAULT_MAX_CAPTURE_BYTES } from './http-sender.ts';
 import { epochNowMs } from './precise-time.ts';
 import { RawHttpConnection, ResponseTimeoutError, type ConnectionOwner } from './raw-http-connection.ts';
-import type { PreparedRequest } from './request-mix.ts';
+import type { PreparedRequest } from '../flows/request-mix.ts';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const UNSAFE_HEADER_TEXT = /[\r\n\0]/;

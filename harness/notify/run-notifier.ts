@@ -1,9 +1,9 @@
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrlsIn, redactWebhookUrl } from '../net/redact-url.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
-import type { RunEvents } from '../run/run-events.ts';
+import type { RunEvents } from '../events/run-events.ts';
 import type { RunReport } from '../report/run-report.ts';
-import type { NotifyChannel } from './notify-schema.ts';
+import type { NotifyChannel } from '../scenario/notify-schema.ts';
 
 /** One thing a run tells its channels. */
 export interface RunNotice {

@@ -1,7 +1,7 @@
 import type { GuardedHttp } from '../net/guarded-http.ts';
-import type { CleanupStack } from '../run/cleanup-stack.ts';
-import type { ResourceOwner } from '../run/resource-owner.ts';
-import type { RunOverrides } from '../run/run-overrides.ts';
+import type { CleanupStack } from '../lifecycle/cleanup-stack.ts';
+import type { ResourceOwner } from '../lifecycle/resource-owner.ts';
+import type { RunOverrides } from '../scenario/run-overrides.ts';
 
 /** What a target provider needs from the run. */
 export interface ProviderContext {

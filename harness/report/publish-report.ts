@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareOptions } from '../compare/compare-runs.ts';
+import { compareRuns, DEFAULT_COMPARE_OPTIONS } from './compare-runs.ts';
+import type { CompareOptions } from './run-report.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { readRegularFile } from '../files/read-regular-file.ts';
 import { MAX_REPORT_BYTES, previousPassingRun, readRunHistory, type StoredRun } from './run-history.ts';

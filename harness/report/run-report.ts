@@ -1,4 +1,3 @@
-import type { ComparisonReport } from '../compare/compare-runs.ts';
 import type { ErrorCounts } from '../metrics/error-kind.ts';
 import type { LatencySummaryMs } from '../metrics/latency-histogram.ts';
 import type { CheckResult } from '../verdict/evaluate-check.ts';
@@ -160,4 +159,37 @@ export interface SecondReport {
   p99Ms: number | null;
   /** Open model: p99 send lag of the requests due in this second. */
   sendLagP99Ms: number | null;
+}
+
+/** How a comparison with an earlier run is judged (compare-runs.ts). */
+export interface CompareOptions {
+  /** A latency percentile may rise this much (relative) before it can be a regression. */
+  latencyTolerancePercent: number;
+  /** The error rate may rise this much (absolute, 0.005 = half a percentage point). */
+  errorRateTolerance: number;
+  /** The Mann-Whitney p-value below which a rise is not noise. */
+  alpha: number;
+  /** Fewer seconds than this on either side: too little to tell from noise. */
+  minSeconds: number;
+}
+
+export interface ComparisonFinding {
+  phase: string;
+  metric: 'p95' | 'p99' | 'error rate';
+  baseline: number | null;
+  current: number | null;
+  changePercent: number | null;
+  pValue: number | null;
+  status: 'regression' | 'ok' | 'inconclusive';
+  regression: boolean;
+  reason: string;
+}
+
+export interface ComparisonReport {
+  baselineRunId: string;
+  baselineFile?: string;
+  options: CompareOptions;
+  regressions: number;
+  summary: string;
+  findings: ComparisonFinding[];
 }

@@ -5,7 +5,7 @@ import { lastSecondOf, phaseTotals } from '../metrics/progress-window.ts';
 import { formatMs } from '../report/format-number.ts';
 import { describeFault, type Fault } from '../scenario/fault-schema.ts';
 import { targetRateAt, type PlannedPhase, type Timeline } from '../scenario/timeline.ts';
-import type { RunEvents } from './run-events.ts';
+import type { RunEvents } from '../events/run-events.ts';
 
 export interface LiveFeedSources {
   events: RunEvents;

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.ts';
-import type { FaultRecord } from '../faults/fault-controller.ts';
+import type { FaultRecord } from '../verdict/run-records.ts';
 import { redactDeep } from '../flows/redact-secrets.ts';
 import { lastCompleteSecond, type PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { buildReport } from '../report/build-report.ts';
@@ -10,7 +10,7 @@ import type { OperatorNote, RecordedRun } from '../verdict/recorded-run.ts';
 import { settleMarginMs } from './check-settling.ts';
 import { cleanNoteText, MAX_NOTES, type LiveSnapshot, type OperatorControls } from './operator.ts';
 import type { PhaseRunner } from './phase-runner.ts';
-import type { RunEvents } from './run-events.ts';
+import type { RunEvents } from '../events/run-events.ts';
 import type { RunWatch } from './run-watch.ts';
 
 /** The fields of a RecordedRun that differ between a live snapshot and the end of the run. */

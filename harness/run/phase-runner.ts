@@ -1,10 +1,11 @@
 import type { Clock } from '../clock/clock.ts';
-import type { AppliedFault, FaultController, FaultRecord } from '../faults/fault-controller.ts';
+import type { FaultController } from '../faults/fault-controller.ts';
+import type { AppliedFault, FaultRecord } from '../verdict/run-records.ts';
 import type { LoadDriver, LoadTarget, PhaseSendWindow } from '../load/load-driver.ts';
 import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import type { PlannedPhase } from '../scenario/timeline.ts';
 import type { PhaseWindow } from '../verdict/phase-stats.ts';
-import type { RunEvents } from './run-events.ts';
+import type { RunEvents } from '../events/run-events.ts';
 
 export interface PhaseRunContext {
   driver: LoadDriver;

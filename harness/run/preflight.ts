@@ -10,7 +10,7 @@ import { assertListening } from '../net/tcp-probe.ts';
 import { assertFaultProxiesExist } from '../faults/fault-proxies.ts';
 import { assertNamesFound, lookUpNames } from '../signals/name-lookup.ts';
 import { assertUpstreamsListen, checkAddresses, checkResolvedAddresses } from './run-infrastructure.ts';
-import type { RunOverrides } from './run-overrides.ts';
+import type { RunOverrides } from '../scenario/run-overrides.ts';
 
 /**
  * The dry run's look at the infrastructure a scenario names: the addresses are

@@ -17,9 +17,9 @@ import type { Toxiproxy } from 'toxiproxy-node-client';
 import { assertListening } from '../net/tcp-probe.ts';
 import { assertFaultProxiesDeclared } from '../faults/fault-proxies.ts';
 import { waitUntil } from '../clock/wait-until.ts';
-import { CleanupStack } from './cleanup-stack.ts';
-import type { ResourceOwner } from './resource-owner.ts';
-import type { RunOverrides } from './run-overrides.ts';
+import { CleanupStack } from '../lifecycle/cleanup-stack.ts';
+import type { ResourceOwner } from '../lifecycle/resource-owner.ts';
+import type { RunOverrides } from '../scenario/run-overrides.ts';
 
 export interface InfrastructureOptions {
   runId: string;

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../clock/clock.ts';
-import type { FaultRecord } from '../faults/fault-controller.ts';
+import type { FaultRecord } from '../verdict/run-records.ts';
 import type { FlowInputs } from '../flows/compiled-flow.ts';
 import { prepareFlowInputs } from '../flows/flow-inputs.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
@@ -21,16 +21,17 @@ import type { OperatorNote, RecordedRun } from '../verdict/recorded-run.ts';
 import { describeEnvironment } from './describe-environment.ts';
 import { LiveFeed } from './live-feed.ts';
 import { PhaseRunner } from './phase-runner.ts';
-import { RunEvents } from './run-events.ts';
+import { RunEvents } from '../events/run-events.ts';
 import { createRunId } from './run-id.ts';
-import type { RunOverrides } from './run-overrides.ts';
+import { withBundledStackReads } from '../providers/bundled-stack/bundled-check-reads.ts';
+import type { RunOverrides } from '../scenario/run-overrides.ts';
 import { RunSession, type SessionOptions } from './run-session.ts';
 import { RunWatch } from './run-watch.ts';
 import type { Operator } from './operator.ts';
 import { operatorControls, type RecordedFields } from './operator-controls.ts';
 import { StopController } from './stop-controller.ts';
 import { ClockWatch } from './clock-watch.ts';
-import { CleanupStack } from './cleanup-stack.ts';
+import { CleanupStack } from '../lifecycle/cleanup-stack.ts';
 import type { Stall } from '../verdict/clock-evidence.ts';
 
 export interface RunOptions extends RunOverrides {
@@ -99,7 +100,9 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
  * are thrown; errors after load started end the run as inconclusive, with
  * everything recorded so far.
  */
-export async function recordRun(scenario: Scenario, options: RunOptions = {}): Promise<RecordedRun> {
+export async function recordRun(given: Scenario, options: RunOptions = {}): Promise<RecordedRun> {
+  // The bundled stack's provider fills in its own metric names; the scenario format assumes none.
+  const scenario = withBundledStackReads(given);
   const clock = options.clock ?? systemClock;
   const events = options.events ?? new RunEvents();
   const timeScale = options.timeScale ?? 1;

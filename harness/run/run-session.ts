@@ -1,5 +1,5 @@
 import type { FlowInputs } from '../flows/compiled-flow.ts';
-import { runSetup } from '../flows/run-setup.ts';
+import { runSetup } from '../load/run-setup.ts';
 import type { Clock } from '../clock/clock.ts';
 import { startFaultWatchdog, type StartedFaultWatchdog } from '../faults/fault-watchdog.ts';
 import type { LoadDriver, LoadTarget } from '../load/load-driver.ts';
@@ -9,15 +9,15 @@ import { parseDurationMs } from '../scenario/duration.ts';
 import { scenarioNeedsPrometheus, scenarioUsesFaults } from '../scenario/scenario-needs.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';
-import { NOBODY, type ResourceOwner } from './resource-owner.ts';
-import type { RunEvents } from './run-events.ts';
+import { NOBODY, type ResourceOwner } from '../lifecycle/resource-owner.ts';
+import type { RunEvents } from '../events/run-events.ts';
 import {
   checkAddresses,
   checkResolvedAddresses,
   startRunInfrastructure,
   type StartedRunInfrastructure,
 } from './run-infrastructure.ts';
-import type { RunOverrides } from './run-overrides.ts';
+import type { RunOverrides } from '../scenario/run-overrides.ts';
 import { waitUntilReady } from './readiness-gate.ts';
 import { assertNamesFound, lookUpNames } from '../signals/name-lookup.ts';
 

@@ -1,13 +1,15 @@
 import type { Clock } from '../clock/clock.ts';
-import type { FaultController, VanishedFault } from '../faults/fault-controller.ts';
-import { GuardMonitor, type GuardOutcome } from '../guards/guard-monitor.ts';
+import type { FaultController } from '../faults/fault-controller.ts';
+import type { VanishedFault } from '../verdict/run-records.ts';
+import { GuardMonitor } from '../guards/guard-monitor.ts';
+import type { GuardOutcome } from '../verdict/run-records.ts';
 import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
 import { scenarioUsesFaults } from '../scenario/scenario-needs.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { PrometheusEndpoint } from '../signals/prometheus-api.ts';
 import { watchLiveness } from './liveness-watch.ts';
-import type { RunEvents } from './run-events.ts';
+import type { RunEvents } from '../events/run-events.ts';
 import type { StopController } from './stop-controller.ts';
 
 export interface RunWatchSources {

@@ -1,4 +1,4 @@
-import { scrapeKey } from '../signals/scrape-key.ts';
+import { scrapeKey } from './scrape-key.ts';
 import type { ResilienceCheck } from './check-schema.ts';
 
 type BreakerCheck = Extract<ResilienceCheck, { kind: 'breaker' }>;
@@ -160,4 +160,28 @@ export function missingRead(check: ResilienceCheck): { field: string; message: s
     default:
       return undefined;
   }
+}
+
+/** The PromQL a set of checks needs over the run. */
+export function queriesFor(checks: readonly ResilienceCheck[]): string[] {
+  return [
+    ...new Set(
+      checks
+        .flatMap(readsOf)
+        .filter((r) => r.source === 'prometheus')
+        .map((r) => r.text),
+    ),
+  ];
+}
+
+/** The metric selectors a set of checks reads from a direct /metrics scrape. */
+export function scrapeSelectorsFor(checks: readonly ResilienceCheck[]): string[] {
+  return [
+    ...new Set(
+      checks
+        .flatMap(readsOf)
+        .filter((r) => r.source === 'scrape')
+        .map((r) => r.text),
+    ),
+  ];
 }

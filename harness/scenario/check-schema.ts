@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseMetricSelector } from '../signals/metric-selector.ts';
+import { parseMetricSelector } from './metric-selector.ts';
 import { parseDurationMs } from './duration.ts';
 
 const duration = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, {

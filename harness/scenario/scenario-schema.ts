@@ -3,10 +3,9 @@ import { z } from 'zod';
 import { effectivePhaseMs, formatDurationMs, parseDurationMs } from './duration.ts';
 import { checkSchema, needsPrometheus, phasesNamedBy } from './check-schema.ts';
 import { missingRead } from './check-reads.ts';
-import { withBundledReads } from '../providers/bundled-stack/bundled-check-reads.ts';
 import { faultSchema } from './fault-schema.ts';
 import { dataSchema, envSchema, stepExtras, thinkTimeSchema } from './flow-schema.ts';
-import { notifySchema } from '../notify/notify-schema.ts';
+import { notifySchema } from './notify-schema.ts';
 import { PUBLISHED_SLO } from './published-targets.ts';
 import { parseThreshold } from './threshold.ts';
 import { METRIC_AGGREGATIONS, sloEntries, type SloMetric } from './slo-keys.ts';
@@ -461,8 +460,6 @@ const scenarioFields = z.strictObject({
 export const scenarioSchema = scenarioFields.superRefine(refineScenario).transform((scenario) => ({
   ...scenario,
   ...(scenario.engine ? { load: { ...scenario.load, driver: scenario.engine } } : {}),
-  // The bundled stack's provider knows its metric names; nowhere else are they assumed.
-  ...(scenario.stack ? { checks: scenario.checks.map(withBundledReads) } : {}),
 }));
 
 type ScenarioFields = z.output<typeof scenarioFields>;

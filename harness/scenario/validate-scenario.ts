@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { OrdealError } from '../errors/ordeal-error.ts';
-import { isSecretHeader } from '../flows/secret-headers.ts';
+import { isSecretHeader } from './secret-headers.ts';
 import { FAULT_KINDS } from './fault-schema.ts';
 import { scenarioSchema, type Scenario } from './scenario-schema.ts';
 

@@ -6,7 +6,7 @@ import { readsOf, type SeriesRead } from '../scenario/check-reads.ts';
 import type { ResilienceCheck } from '../scenario/check-schema.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { probeSpecs } from './health-prober.ts';
-import { parseMetricSelector } from './metric-selector.ts';
+import { parseMetricSelector } from '../scenario/metric-selector.ts';
 import {
   alertingRules,
   allMetricNames,

@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
-import { queriesFor, scrapeSelectorsFor } from '../verdict/resilience/evaluate-resilience.ts';
+import { queriesFor, scrapeSelectorsFor } from '../scenario/check-reads.ts';
 import { HealthProber, probeSpecs } from './health-prober.ts';
 import { MetricsScraper } from './metrics-scraper.ts';
 import type { PrometheusEndpoint } from './prometheus-api.ts';

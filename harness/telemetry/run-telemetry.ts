@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { ERROR_KINDS } from '../metrics/error-kind.ts';
-import type { RunEvents } from '../run/run-events.ts';
+import type { RunEvents } from '../events/run-events.ts';
 import { HdrHistogramMetric } from './hdr-histogram-metric.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { emptyErrorCounts } from '../metrics/error-kind.ts';
 import { createLatencyHistogram } from '../metrics/latency-histogram.ts';
 import type { StepRecord } from '../metrics/step-stats.ts';
-import type { VanishedFault } from '../faults/fault-controller.ts';
+import type { VanishedFault } from './run-records.ts';
 import { totalErrors } from '../metrics/error-kind.ts';
 import { percentileMs } from '../metrics/latency-histogram.ts';
 import { parseDurationMs } from '../scenario/duration.ts';

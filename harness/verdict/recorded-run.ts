@@ -1,5 +1,5 @@
-import type { FaultRecord, VanishedFault } from '../faults/fault-controller.ts';
-import type { GuardOutcome } from '../guards/guard-monitor.ts';
+import type { FaultRecord, VanishedFault } from './run-records.ts';
+import type { GuardOutcome } from './run-records.ts';
 import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';

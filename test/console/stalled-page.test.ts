@@ -3,7 +3,7 @@ import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../../harness/clock/wait-until.ts';
 import { startLiveConsole } from '../../harness/console/live-console.ts';
-import { RunEvents } from '../../harness/run/run-events.ts';
+import { RunEvents } from '../../harness/events/run-events.ts';
 import type { OperatorControls } from '../../harness/run/operator.ts';
 import { noisy, syntheticReport } from '../support/synthetic-report.ts';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../harness/clock/clock.ts';
-import { GuardMonitor, type GuardTrip } from '../../harness/guards/guard-monitor.ts';
+import { GuardMonitor } from '../../harness/guards/guard-monitor.ts';
+import type { GuardTrip } from '../../harness/verdict/run-records.ts';
 import { GuardStreak } from '../../harness/guards/guard-streak.ts';
 import { PhaseRecorder } from '../../harness/metrics/phase-recorder.ts';
 import { guardSchema, type Guard } from '../../harness/scenario/guard-schema.ts';

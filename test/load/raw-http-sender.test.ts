@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { errorKindOfSendFailure } from '../../harness/load/http-sender.ts';
 import { epochNowMs } from '../../harness/load/precise-time.ts';
 import { RawHttpSender } from '../../harness/load/raw-http-sender.ts';
-import { prepareRequest, type PreparedRequest } from '../../harness/load/request-mix.ts';
+import { prepareRequest, type PreparedRequest } from '../../harness/flows/request-mix.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRequestPicker } from '../../harness/load/request-mix.ts';
+import { createRequestPicker } from '../../harness/flows/request-mix.ts';
 
 describe('createRequestPicker', () => {
   it('picks requests in proportion to their weights and serialises JSON bodies', () => {

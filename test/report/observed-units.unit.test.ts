@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { attachProgressPrinter } from '../../harness/cli/progress-printer.ts';
 import { formatObserved } from '../../harness/report/format-number.ts';
-import { RunEvents } from '../../harness/run/run-events.ts';
+import { RunEvents } from '../../harness/events/run-events.ts';
 
 describe('every observed value says its unit', () => {
   it.each([

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppliedFault, FaultController, VanishedFault } from '../../harness/faults/fault-controller.ts';
+import type { FaultController } from '../../harness/faults/fault-controller.ts';
+import type { AppliedFault, VanishedFault } from '../../harness/verdict/run-records.ts';
 import type { LoadDriver, PhaseLoad } from '../../harness/load/load-driver.ts';
 import type { PhaseRecorder } from '../../harness/metrics/phase-recorder.ts';
-import { RunEvents } from '../../harness/run/run-events.ts';
+import { RunEvents } from '../../harness/events/run-events.ts';
 import type { StartedRunInfrastructure } from '../../harness/run/run-infrastructure.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import type { Watchdog } from '../../harness/run/run-session.ts';

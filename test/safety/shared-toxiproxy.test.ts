@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readOnlyReport } from '../support/read-report.ts';
 import { describe, expect, it } from 'vitest';
-import { RunEvents } from '../../harness/run/run-events.ts';
+import { RunEvents } from '../../harness/events/run-events.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { startTargetBehindToxiproxy, type TargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';

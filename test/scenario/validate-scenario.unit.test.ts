@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OrdealError } from '../../harness/errors/ordeal-error.ts';
 import { loadScenario } from '../../harness/scenario/load-scenario.ts';
+import { withBundledStackReads } from '../../harness/providers/bundled-stack/bundled-check-reads.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 
@@ -181,8 +182,8 @@ describe('checks on your own service say what they read (no silent demo defaults
     ).toMatch(/checks\[0\]: "preset and query" are two ways of reading the same breaker/);
   });
 
-  it('the bundled stack fills in its own metric names, and only there', () => {
-    const bundled = validateScenario({
+  it("the bundled stack's provider fills in its own metric names, and only there; the schema fills in none", () => {
+    const validated = validateScenario({
       name: 'b',
       stack: { kind: 'bundled' },
       requests: [{ path: '/' }],
@@ -192,6 +193,9 @@ describe('checks on your own service say what they read (no silent demo defaults
         { kind: 'failover', phase: 'a' },
       ],
     });
+    // The scenario format assumes no demo: validated, the checks read nothing yet.
+    expect(validated.checks[1]).not.toHaveProperty('replicaQuery');
+    const bundled = withBundledStackReads(validated);
     expect(bundled.checks[0]).toMatchObject({
       breaker: 'market-data',
       query: 'max(circuit_breaker_state{breaker="market-data"})',
@@ -201,6 +205,7 @@ describe('checks on your own service say what they read (no silent demo defaults
       ...own,
       checks: [{ kind: 'failover', phase: 'a', replicaQuery: 'sum(rate(bank_calls_total{target="secondary"}[10s]))' }],
     });
+    expect(withBundledStackReads(mine)).toBe(mine);
     expect(mine.checks[0]).toMatchObject({ replicaQuery: 'sum(rate(bank_calls_total{target="secondary"}[10s]))' });
   });
 });

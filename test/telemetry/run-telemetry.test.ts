@@ -1,7 +1,7 @@
 import { GuardedHttp } from '../../harness/net/guarded-http.ts';
 import { describe, expect, it } from 'vitest';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { RunEvents } from '../../harness/run/run-events.ts';
+import { RunEvents } from '../../harness/events/run-events.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { startMetricsEndpoint } from '../../harness/telemetry/metrics-endpoint.ts';

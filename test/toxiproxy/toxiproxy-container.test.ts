@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RunEvents } from '../../harness/run/run-events.ts';
+import { RunEvents } from '../../harness/events/run-events.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { TOXIPROXY_IMAGE, ToxiproxyContainer } from '../../harness/toxiproxy/toxiproxy-container.ts';

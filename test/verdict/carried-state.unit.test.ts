@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FaultRecord } from '../../harness/faults/fault-controller.ts';
+import type { FaultRecord } from '../../harness/verdict/run-records.ts';
 import { readsOf } from '../../harness/scenario/check-reads.ts';
 import { checkSchema } from '../../harness/scenario/check-schema.ts';
 import type { RecordedSignals, SeriesResult, TimePoint } from '../../harness/signals/recorded-signals.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { FaultRecord } from '../../harness/faults/fault-controller.ts';
+import type { FaultRecord } from '../../harness/verdict/run-records.ts';
 import { readsOf } from '../../harness/scenario/check-reads.ts';
 import { checkSchema } from '../../harness/scenario/check-schema.ts';
 import type { RecordedSignals, SeriesResult, TimePoint } from '../../harness/signals/recorded-signals.ts';
-import { scrapeKey } from '../../harness/signals/scrape-key.ts';
+import { scrapeKey } from '../../harness/scenario/scrape-key.ts';
 import { evaluateResilienceCheck } from '../../harness/verdict/resilience/evaluate-resilience.ts';
 import type { ResilienceContext } from '../../harness/verdict/resilience/resilience-context.ts';
 import { resilienceTimings } from '../../harness/verdict/resilience/resilience-timings.ts';

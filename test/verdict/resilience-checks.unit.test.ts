@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FaultRecord } from '../../harness/faults/fault-controller.ts';
+import type { FaultRecord } from '../../harness/verdict/run-records.ts';
 import {
   BUNDLED_READS as DEFAULT_QUERIES,
   withBundledReads,

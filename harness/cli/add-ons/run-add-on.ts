@@ -2,7 +2,7 @@ import type { CliIo } from '../cli-io.ts';
 import type { OutputStyle } from '../output-style.ts';
 import type { ConfirmGate } from '../../run/confirm-gate.ts';
 import type { OperatorControls } from '../../run/operator.ts';
-import type { RunEvents } from '../../run/run-events.ts';
+import type { RunEvents } from '../../events/run-events.ts';
 import type { RunReport } from '../../report/run-report.ts';
 import type { Scenario } from '../../scenario/scenario-schema.ts';
 import type { RunCommandOptions } from '../run-command-options.ts';

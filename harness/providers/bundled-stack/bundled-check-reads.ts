@@ -1,3 +1,5 @@
+import type { Scenario } from '../../scenario/scenario-schema.ts';
+
 /**
  * What the bundled stack's checks read when a scenario does not say: its
  * services' metric names. Applied only to scenarios with stack: { kind:
@@ -47,4 +49,13 @@ export function withBundledReads<C extends CheckLike>(check: C): C {
     default:
       return check;
   }
+}
+
+/**
+ * The scenario as the bundled stack's provider reads it: with stack: { kind: "bundled" }, every check that names
+ * no read gets the stack's own metric names; any other scenario is returned as it is. Applied where a run or a
+ * plan begins (not by the schema): the scenario format knows nothing of the demo.
+ */
+export function withBundledStackReads(scenario: Scenario): Scenario {
+  return scenario.stack ? { ...scenario, checks: scenario.checks.map(withBundledReads) } : scenario;
 }

@@ -1,6 +1,6 @@
 import { formatObserved, formatSeconds } from '../format-number.ts';
 import type { RunReport } from '../run-report.ts';
-import type { ComparisonReport } from '../../compare/compare-runs.ts';
+import type { ComparisonReport } from '../run-report.ts';
 import { PHASE_ROW_HEADERS, phaseRow, STEP_ROW_HEADERS, stepRows } from '../phase-row.ts';
 import { chartData } from './chart-data.ts';
 import { escapeHtml as e, jsonForScript } from './escape-html.ts';

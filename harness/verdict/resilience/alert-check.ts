@@ -1,5 +1,5 @@
 import type { ResilienceCheck } from '../../scenario/check-schema.ts';
-import { matchesSelector, parseMetricSelector } from '../../signals/metric-selector.ts';
+import { matchesSelector, parseMetricSelector } from '../../scenario/metric-selector.ts';
 import type { FiringAlert, TimePoint } from '../../signals/recorded-signals.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { CheckResult } from '../evaluate-check.ts';

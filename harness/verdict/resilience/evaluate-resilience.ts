@@ -1,4 +1,3 @@
-import { readsOf } from '../../scenario/check-reads.ts';
 import type { ResilienceCheck } from '../../scenario/check-schema.ts';
 import type { CheckResult } from '../evaluate-check.ts';
 import { evaluateAlert, evaluateNoAlert } from './alert-check.ts';
@@ -29,28 +28,4 @@ export function evaluateResilienceCheck(check: ResilienceCheck, context: Resilie
     case 'promql':
       return evaluatePromql(check, context);
   }
-}
-
-/** The PromQL a set of checks needs over the run. */
-export function queriesFor(checks: readonly ResilienceCheck[]): string[] {
-  return [
-    ...new Set(
-      checks
-        .flatMap(readsOf)
-        .filter((r) => r.source === 'prometheus')
-        .map((r) => r.text),
-    ),
-  ];
-}
-
-/** The metric selectors a set of checks reads from a direct /metrics scrape. */
-export function scrapeSelectorsFor(checks: readonly ResilienceCheck[]): string[] {
-  return [
-    ...new Set(
-      checks
-        .flatMap(readsOf)
-        .filter((r) => r.source === 'scrape')
-        .map((r) => r.text),
-    ),
-  ];
 }

@@ -1,4 +1,4 @@
-import type { FaultRecord } from '../../faults/fault-controller.ts';
+import type { FaultRecord } from '../run-records.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { RecordedSignals, SeriesResult, TimePoint } from '../../signals/recorded-signals.ts';
 import type { CheckResult } from '../evaluate-check.ts';

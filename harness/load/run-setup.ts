@@ -1,10 +1,10 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
-import { DEFAULT_MAX_CAPTURE_BYTES } from '../load/http-sender.ts';
-import { createHttpSender } from '../load/create-http-sender.ts';
-import { epochNowMs } from '../load/precise-time.ts';
-import { WorkerBuckets } from '../load/worker-buckets.ts';
+import { DEFAULT_MAX_CAPTURE_BYTES } from './http-sender.ts';
+import { createHttpSender } from './create-http-sender.ts';
+import { epochNowMs } from './precise-time.ts';
+import { WorkerBuckets } from './worker-buckets.ts';
 import { StepStats } from '../metrics/step-stats.ts';
-import type { FlowInputs } from './compiled-flow.ts';
+import type { FlowInputs } from '../flows/compiled-flow.ts';
 import { FlowIteration } from './flow-iteration.ts';
 
 export interface SetupTarget {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns } from '../../harness/compare/compare-runs.ts';
-import { mannWhitneyGreater, normalCdf } from '../../harness/compare/mann-whitney.ts';
+import { compareRuns } from '../../harness/report/compare-runs.ts';
+import { mannWhitneyGreater, normalCdf } from '../../harness/report/mann-whitney.ts';
 import { noisy, syntheticReport } from '../support/synthetic-report.ts';
 
 describe('mannWhitneyGreater', () => {

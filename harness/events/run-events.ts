@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { AppliedFault, FaultRecord } from '../faults/fault-controller.ts';
+import type { AppliedFault, FaultRecord } from '../verdict/run-records.ts';
 import type { SecondBucket } from '../metrics/second-buckets.ts';
-import type { GuardTrip } from '../guards/guard-monitor.ts';
+import type { GuardTrip } from '../verdict/run-records.ts';
 import type { RunReport } from '../report/run-report.ts';
 import type { PlannedPhase, Timeline } from '../scenario/timeline.ts';
 import type { PhaseStats } from '../verdict/phase-stats.ts';

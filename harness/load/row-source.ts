@@ -1,4 +1,4 @@
-import type { DataRows } from './compiled-flow.ts';
+import type { DataRows } from '../flows/compiled-flow.ts';
 
 /**
  * One worker's way through the data rows. The rows are dealt out across

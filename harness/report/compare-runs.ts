@@ -1,16 +1,5 @@
-import type { RunReport } from '../report/run-report.ts';
+import type { CompareOptions, ComparisonFinding, ComparisonReport, RunReport } from './run-report.ts';
 import { mannWhitneyGreater } from './mann-whitney.ts';
-
-export interface CompareOptions {
-  /** A latency percentile may rise this much (relative) before it can be a regression. */
-  latencyTolerancePercent: number;
-  /** The error rate may rise this much (absolute, 0.005 = half a percentage point). */
-  errorRateTolerance: number;
-  /** The Mann-Whitney p-value below which a rise is not noise. */
-  alpha: number;
-  /** Fewer seconds than this on either side: too little to tell from noise. */
-  minSeconds: number;
-}
 
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
   latencyTolerancePercent: 10,
@@ -18,27 +7,6 @@ export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
   alpha: 0.05,
   minSeconds: 5,
 };
-
-export interface ComparisonFinding {
-  phase: string;
-  metric: 'p95' | 'p99' | 'error rate';
-  baseline: number | null;
-  current: number | null;
-  changePercent: number | null;
-  pValue: number | null;
-  status: 'regression' | 'ok' | 'inconclusive';
-  regression: boolean;
-  reason: string;
-}
-
-export interface ComparisonReport {
-  baselineRunId: string;
-  baselineFile?: string;
-  options: CompareOptions;
-  regressions: number;
-  summary: string;
-  findings: ComparisonFinding[];
-}
 
 type Metric = ComparisonFinding['metric'];
 

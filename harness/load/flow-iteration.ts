@@ -1,14 +1,14 @@
 import { errorKindOfStatus, type ErrorKind } from '../metrics/error-kind.ts';
 import type { StepStats } from '../metrics/step-stats.ts';
-import { errorKindOfSendFailure, type HttpSender, type ResponseListener } from '../load/http-sender.ts';
-import { epochNowMs } from '../load/precise-time.ts';
-import type { SendPacer } from '../load/closed-model-loop.ts';
-import type { PreparedRequest } from '../load/request-mix.ts';
-import type { WorkerBuckets } from '../load/worker-buckets.ts';
-import type { CompiledCapture, CompiledFlow, CompiledStep } from './compiled-flow.ts';
-import { valueAtPath } from './json-path.ts';
-import type { TemplateScope } from './template.ts';
-import { compileWire, RenderedTooLargeError, renderWire, type WireTemplate } from './wire-template.ts';
+import { errorKindOfSendFailure, type HttpSender, type ResponseListener } from './http-sender.ts';
+import { epochNowMs } from './precise-time.ts';
+import type { SendPacer } from './closed-model-loop.ts';
+import type { PreparedRequest } from '../flows/request-mix.ts';
+import type { WorkerBuckets } from './worker-buckets.ts';
+import type { CompiledCapture, CompiledFlow, CompiledStep } from '../flows/compiled-flow.ts';
+import { valueAtPath } from '../flows/json-path.ts';
+import type { TemplateScope } from '../flows/template.ts';
+import { compileWire, RenderedTooLargeError, renderWire, type WireTemplate } from '../flows/wire-template.ts';
 
 /** What every iteration of a worker shares. */
 export interface FlowRunContext {
