@@ -136,8 +136,10 @@ function addPlanCommand(program: Command, io: CliIo): void {
 function addReportCommands(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   program
     .command('report')
-    .description('re-render report.html, junit.xml and summary.md (and the run index) from a report.json')
-    .argument('<report.json>', 'a reports/<run-id>/report.json')
+    .description(
+      're-render report.html, junit.xml and summary.md (and the run index) from a report.json; a checkpoint left by a run that died becomes its final report (interrupted)',
+    )
+    .argument('<report.json|run folder>', 'a reports/<run-id>/report.json, or the reports/<run-id> folder')
     .option(
       '--baseline <report.json>',
       'compare with this run (default: the comparison stored in the report, else the previous passing run)',

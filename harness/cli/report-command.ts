@@ -1,14 +1,22 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { finishInterrupted } from '../report/checkpoint-report.ts';
 import { publishReport, readReportFile } from '../report/publish-report.ts';
 import type { CliIo } from './cli-io.ts';
 
-/** `ordeal report <report.json>`: every other format, re-rendered from the JSON into its folder. */
+/**
+ * `ordeal report <report.json | run folder>`: every other format, re-rendered from the JSON into its folder. A
+ * checkpoint left by a run that never finished is turned into that run's final report: interrupted (aborted).
+ */
 export async function reportCommand(
-  file: string,
+  given: string,
   options: { baseline?: string; compare?: boolean },
   io: CliIo,
 ): Promise<number> {
-  const { report } = await readReportFile(file, '<report.json>');
+  const file = (await stat(given).catch(() => undefined))?.isDirectory() ? path.join(given, 'report.json') : given;
+  const read = (await readReportFile(file, '<report.json>')).report;
+  const report = finishInterrupted(read);
+  if (report !== read) io.stderr.write(`ordeal: ${report.verdictReason}\n`);
   const baseline = options.baseline ? await readReportFile(options.baseline, '--baseline') : undefined;
   const runDir = path.dirname(path.resolve(file));
   const reportDir = path.dirname(runDir);

@@ -12,6 +12,7 @@ import { RunEvents } from '../events/run-events.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
+import { CheckpointAddOn } from './add-ons/checkpoint-add-on.ts';
 import { LiveConsoleAddOn } from './add-ons/live-console-add-on.ts';
 import { MetricsEndpointAddOn } from './add-ons/metrics-endpoint-add-on.ts';
 import { PushgatewayAddOn } from './add-ons/pushgateway-add-on.ts';
@@ -69,7 +70,7 @@ async function runChecked(
   const addOns = chosenAddOns(options, io);
   try {
     let controls: OperatorControls | undefined;
-    const context = addOnContext(scenario, options, io, stop, () => controls);
+    const context = addOnContext(scenario, options, io, stop, () => controls, reportDir);
     for (const addOn of addOns) await addOn.start?.(context);
     const keys = addOns.find((addOn) => addOn instanceof TerminalKeysAddOn)?.keys;
     attachProgressPrinter(context.events, io.stderr, context.style, keys ? { typed: keys } : {});
@@ -89,6 +90,7 @@ async function runChecked(
       prometheusUrl: options.prometheus,
       allowNonLoopback: options.allowNonLoopback,
     });
+    for (const addOn of addOns) await addOn.runEnded?.();
     const { files, report: published } = await publishRun(report, reportDir, options, baseline, io);
     for (const addOn of addOns) await addOn.published?.(published, files);
     return finalWords(published, files, options, io, stop);
@@ -112,6 +114,7 @@ function chosenAddOns(options: RunCommandOptions, io: CliIo): RunAddOn[] {
     ...(useKeys ? [new TerminalKeysAddOn()] : []),
     ...(options.ui !== undefined ? [new LiveConsoleAddOn(options.ui === true ? 0 : options.ui)] : []),
     ...(options.metricsPort !== undefined ? [new MetricsEndpointAddOn(options.metricsPort)] : []),
+    new CheckpointAddOn(),
   ];
 }
 
@@ -121,6 +124,7 @@ function addOnContext(
   io: CliIo,
   stop: StopSignals,
   controls: () => OperatorControls | undefined,
+  reportDir: string,
 ): AddOnContext {
   const confirmMs = options.confirmFaults === true ? DEFAULT_CONFIRM_MS : options.confirmFaults;
   return {
@@ -132,6 +136,7 @@ function addOnContext(
     ...(confirmMs !== undefined ? { confirmGate: new ConfirmGate(confirmMs) } : {}),
     controls,
     interrupt: (reason) => stop.interrupt(reason),
+    reportDir,
   };
 }
 

@@ -129,9 +129,11 @@ export function renderRunIndex(runs: readonly StoredRun[], reportDir: string): s
     const f = keyFigures(report);
     const href = hrefOf(file);
     const check = worstCheck(report);
-    const why = check
-      ? `<a href="${e(href)}#went-wrong" data-worst-check>${e(describeCheck(check))}</a>`
-      : e(report.verdictReason);
+    // A checkpoint says where the run stood (in progress, or interrupted), not the first "so far" check.
+    const why =
+      check && !report.checkpoint
+        ? `<a href="${e(href)}#went-wrong" data-worst-check>${e(describeCheck(check))}</a>`
+        : `${report.checkpoint && !report.checkpoint.interrupted ? '<span data-in-progress>● in progress</span> ' : ''}${e(report.verdictReason)}`;
     return `<tr data-verdict="${report.verdict}"><td><a href="${e(href)}">${e(report.runId)}</a></td><td>${e(report.scenario.name)}</td><td>${e(utcTime(report.startedAt).replace(/ UTC$/, ''))}</td><td class="num">${(report.durationMs / 1_000).toFixed(1)} s${report.load.timeScale !== 1 ? ` <span class="scaled" title="phases shortened: figures are not comparable with a full run">at ${report.load.timeScale}×</span>` : ''}</td><td class="v-${report.verdict}">${VERDICT_MARK[report.verdict]}</td><td class="num">${formatMs(f.p95Ms)}${f.worstPhase ? ` <span class="phase">(${e(f.worstPhase)})</span>` : ''}</td><td class="num">${formatMs(f.p99Ms)}</td><td class="num">${formatPercent(f.errorRate)}</td><td>${why}</td></tr>`;
   });
   return `<!doctype html>

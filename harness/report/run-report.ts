@@ -18,6 +18,12 @@ export interface RunReport {
   exitCode: number;
   /** What a reader must know to trust the verdict, each said once: a busy host (send lag), a wall-clock step or drift, a stretch when ordeal did not run. */
   warnings: string[];
+  /**
+   * Set on a checkpoint: the report of a run still going, written every report.checkpointEvery. Its verdict is
+   * inconclusive until the run ends and replaces it; `ordeal report` turns a checkpoint left by a run that died into
+   * a final report (interrupted: aborted, exit 4).
+   */
+  checkpoint?: CheckpointInfo;
   scenario: { name: string; file?: string; description?: string };
   target: string;
   load: {
@@ -192,4 +198,16 @@ export interface ComparisonReport {
   regressions: number;
   summary: string;
   findings: ComparisonFinding[];
+}
+
+/** Where a checkpoint stood. */
+export interface CheckpointInfo {
+  /** When it was written (ISO). */
+  at: string;
+  /** The phase running then (null: between phases). */
+  runningPhase: string | null;
+  /** The phases whose checks were settled then: judged as they will stay. */
+  settledPhases: string[];
+  /** Set by `ordeal report` on a checkpoint whose run never finished it. */
+  interrupted?: boolean;
 }

@@ -337,6 +337,16 @@ const scenarioFields = z.strictObject({
   data: dataSchema.optional(),
   env: envSchema.optional(),
   notify: notifySchema,
+  report: z
+    .strictObject({
+      checkpointEvery: durationSchema
+        .default('5m')
+        .describe(
+          'How often `ordeal run` writes the report so far (report.json, report.html, summary.md) into its run folder: a run that dies keeps everything up to its last checkpoint, and `ordeal report <folder>` finishes it as interrupted.',
+        ),
+    })
+    .default({ checkpointEvery: '5m' })
+    .describe('The report while the run goes.'),
   phases: z
     .array(phaseSchema)
     .min(1, { error: 'needs at least one phase (e.g. { name: "peak", duration: "30s", rate: 100 })' })

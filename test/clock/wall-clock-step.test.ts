@@ -71,7 +71,8 @@ describe.skipIf(!LIBFAKETIME)(
             ...run.stderr().matchAll(/\[(first|second) \d\/2\] ([2-8])s elapsed.*?\| rate (\d+)\/40 req\/s/g),
           ].map((m) => Number(m[3]));
           expect(liveRates.length).toBeGreaterThanOrEqual(4);
-          for (const rate of liveRates) expect(rate).toBeGreaterThanOrEqual(30);
+          // Half the target at least (the bug read 0); a busy host's generator may send a second's arrivals late (29 seen).
+          for (const rate of liveRates) expect(rate).toBeGreaterThanOrEqual(20);
           expect(run.stderr()).toMatch(/warning: the wall clock stepped \+5\.0 s/);
         } finally {
           await server.stop();

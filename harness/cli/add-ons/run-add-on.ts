@@ -20,6 +20,8 @@ export interface AddOnContext {
   controls: () => OperatorControls | undefined;
   /** Stops the run as a signal would (its report says why). */
   interrupt: (reason: string) => void;
+  /** Where the run's folder is written (--report-dir, resolved). */
+  reportDir: string;
 }
 
 /**
@@ -33,6 +35,8 @@ export interface RunAddOn {
   start?(context: AddOnContext): Promise<void>;
   /** The run has started: the operator's controls. */
   attach?(controls: OperatorControls): void;
+  /** The run has ended; its report is about to be written. */
+  runEnded?(): Promise<void>;
   /** The report is written (files: where). */
   published?(report: RunReport, files: readonly string[]): Promise<void>;
   stop(): Promise<void>;
