@@ -126,34 +126,48 @@ describe('two runs and a user sharing one Toxiproxy', () => {
 });
 
 describe('ordeal cleanup from another state folder', () => {
-  it("leaves a live run's fault alone (its heartbeat in Toxiproxy says it is alive), and the run still passes", async () => {
-    await using target = await startTargetBehindToxiproxy(200);
-    const { file, reportDir } = await writeTempScenario({
-      name: 'alive',
-      target: { baseUrl: target.baseUrl },
-      toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
-      // About cleanup, not the generator: warmed up (a cold one was seen 60 ms late at p99 here), loose on its lag.
-      load: notAboutTheGenerator(),
-      requests: [{ path: '/' }],
-      phases: [
-        { name: 'chaos', duration: '4s', rate: 20, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 500 }] },
-      ],
-      // Wide of the toxic's 500 ms (without it, ~1 ms): a latency is judged with the generator's own lateness as an error bar.
-      slos: [{ phases: ['chaos'], http_req_duration: ['p(50)>200'] }],
-    });
-    const run = startCli(['run', file, '--report-dir', reportDir]);
-    await run.waitForOutput(/fault on: api latency/);
-    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'ordeal-other-state-'));
-    const cleanup = await runCli(['cleanup', '--toxiproxy', target.toxiproxy.url], { ORDEAL_STATE_DIR: elsewhere });
-    expect(cleanup.code).toBe(0);
-    expect(cleanup.stdout).toMatch(/left alone: faults of 1 live run\(s\) \(\S+-alive-\S+;/);
-    expect((await toxicNames(target)).filter((n) => !n.endsWith('-heartbeat') && !n.endsWith('-owner'))).toHaveLength(
-      1,
-    );
-    const code = await run.exit;
-    expect(code, `${run.stderr()}\n${JSON.stringify((await readOnlyReport(reportDir)).checks)}`).toBe(0);
-    expect(await toxicNames(target)).toEqual([]);
-  });
+  it(
+    "leaves a live run's fault alone (its heartbeat in Toxiproxy says it is alive), and the run still passes",
+    { timeout: 90_000 },
+    async () => {
+      await using target = await startTargetBehindToxiproxy(200);
+      const { file, reportDir } = await writeTempScenario({
+        name: 'alive',
+        target: { baseUrl: target.baseUrl },
+        toxiproxy: { url: target.toxiproxy.url, proxies: [target.proxy] },
+        // About cleanup, not the generator: warmed up (a cold one was seen 60 ms late at p99 here), loose on its lag.
+        load: notAboutTheGenerator(),
+        requests: [{ path: '/' }],
+        phases: [
+          { name: 'chaos', duration: '4s', rate: 20, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 500 }] },
+        ],
+        // Wide of the toxic's 500 ms (without it, ~1 ms): a latency is judged with the generator's own lateness as an error bar.
+        slos: [{ phases: ['chaos'], http_req_duration: ['p(50)>200'] }],
+      });
+      const run = startCli(['run', file, '--report-dir', reportDir]);
+      // Each step with its own deadline inside the test's: a hang names the step, and what ordeal said so far.
+      await run.waitForOutput(/fault on: api latency/, 25_000);
+      const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'ordeal-other-state-'));
+      const cleanup = await runCli(
+        ['cleanup', '--toxiproxy', target.toxiproxy.url],
+        { ORDEAL_STATE_DIR: elsewhere },
+        20_000,
+      );
+      expect(cleanup.code).toBe(0);
+      expect(cleanup.stdout).toMatch(/left alone: faults of 1 live run\(s\) \(\S+-alive-\S+;/);
+      expect((await toxicNames(target)).filter((n) => !n.endsWith('-heartbeat') && !n.endsWith('-owner'))).toHaveLength(
+        1,
+      );
+      const code = await Promise.race([
+        run.exit,
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`the run did not end within 30 s:\n${run.stderr()}`)), 30_000).unref(),
+        ),
+      ]);
+      expect(code, `${run.stderr()}\n${JSON.stringify((await readOnlyReport(reportDir)).checks)}`).toBe(0);
+      expect(await toxicNames(target)).toEqual([]);
+    },
+  );
 
   it("re-enables a dead run's downed proxy only when no live run holds it down too", async () => {
     await using target = await startTargetBehindToxiproxy(200);

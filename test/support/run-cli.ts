@@ -53,8 +53,24 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, wrapper: s
 export async function runCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  /** A deadline: past it the command is killed and this rejects with what it printed (a hang names itself). */
+  timeoutMs?: number,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const run = startCli(args, env);
-  const code = await run.exit;
-  return { code, stdout: run.stdout(), stderr: run.stderr() };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    if (timeoutMs === undefined) return;
+    timer = setTimeout(() => {
+      run.child.kill('SIGKILL');
+      reject(
+        new Error(`ordeal ${args.join(' ')} did not end within ${timeoutMs} ms:\n${run.stdout()}\n${run.stderr()}`),
+      );
+    }, timeoutMs);
+  });
+  try {
+    const code = await Promise.race([run.exit, deadline]);
+    return { code, stdout: run.stdout(), stderr: run.stderr() };
+  } finally {
+    clearTimeout(timer);
+  }
 }
