@@ -1,4 +1,5 @@
 import type { RunReport } from './run-report.ts';
+import { sinceStart } from './run-time.ts';
 
 /** What a checkpoint is made from: the run as it stands (the live console's snapshot). */
 export interface RunSoFar {
@@ -9,15 +10,12 @@ export interface RunSoFar {
   nowMs: number;
 }
 
-const secondsSince = (startIso: string, atMs: number): string =>
-  `+${((atMs - Date.parse(startIso)) / 1_000).toFixed(0)} s`;
-
 /**
  * A checkpoint of a run still going: the checks of phases whose data is complete (settled) are kept as judged;
  * every other check is inconclusive "so far"; the verdict is inconclusive, saying where the run stood. Never a
  * PASS for a part that had not finished. Pure.
  */
-export function checkpointReport(soFar: RunSoFar, atIso: string): RunReport {
+export function checkpointReport(soFar: RunSoFar, atIso = new Date(soFar.nowMs).toISOString()): RunReport {
   const { report, runningPhase, settledAtMs, nowMs } = soFar;
   const settled = Object.entries(settledAtMs)
     .filter(([, atMs]) => atMs <= nowMs)
@@ -36,7 +34,7 @@ export function checkpointReport(soFar: RunSoFar, atIso: string): RunReport {
   return {
     ...report,
     verdict: 'inconclusive',
-    verdictReason: `checkpoint at ${secondsSince(report.startedAt, nowMs)} ${where}: the run was still going (${settled.length} of ${report.phases.length} phases settled)`,
+    verdictReason: `checkpoint at ${sinceStart(report, atIso)} ${where}: the run was still going (${settled.length} of ${report.phases.length} phases settled)`,
     exitCode: 5,
     checks,
     checkpoint: { at: atIso, runningPhase: runningPhase ?? null, settledPhases: settled },
@@ -55,7 +53,7 @@ export function finishInterrupted(report: RunReport): RunReport {
   return {
     ...report,
     verdict: 'aborted',
-    verdictReason: `interrupted: ordeal stopped ${where} and never finished the run; this is its last checkpoint (${secondsSince(report.startedAt, Date.parse(checkpoint.at))}), with ${checkpoint.settledPhases.length} of ${report.phases.length} phases judged`,
+    verdictReason: `interrupted: ordeal stopped ${where} and never finished the run; this is its last checkpoint (${sinceStart(report, checkpoint.at)}), with ${checkpoint.settledPhases.length} of ${report.phases.length} phases judged`,
     exitCode: 4,
     checkpoint: { ...checkpoint, interrupted: true },
   };

@@ -40,7 +40,7 @@ describe('a checkpoint of a run still going', () => {
     expect(report.verdict).toBe('inconclusive');
     expect(report.exitCode).toBe(5);
     expect(report.verdictReason).toBe(
-      'checkpoint at +5 s during phase recovery: the run was still going (1 of 3 phases settled)',
+      'checkpoint at +5.0 s during phase recovery: the run was still going (1 of 3 phases settled)',
     );
     expect(report.checks.map((c) => [c.phase, c.status])).toEqual([
       ['baseline', 'pass'],
@@ -60,7 +60,7 @@ describe('a checkpoint of a run still going', () => {
     expect(final.verdict).toBe('aborted');
     expect(final.exitCode).toBe(4);
     expect(final.verdictReason).toBe(
-      'interrupted: ordeal stopped during phase recovery and never finished the run; this is its last checkpoint (+5 s), with 1 of 3 phases judged',
+      'interrupted: ordeal stopped during phase recovery and never finished the run; this is its last checkpoint (+5.0 s), with 1 of 3 phases judged',
     );
     expect(final.checkpoint?.interrupted).toBe(true);
     expect(final.checks.filter((c) => c.status === 'pass').map((c) => c.phase)).toEqual(['baseline']);

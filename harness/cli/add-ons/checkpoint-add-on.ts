@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { checkpointReport } from '../../report/checkpoint-report.ts';
-import { writeRunIndex } from '../../report/run-index.ts';
-import { writeReports } from '../../report/write-reports.ts';
+import { publishReport } from '../../report/publish-report.ts';
 import type { OperatorControls } from '../../run/operator.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import type { AddOnContext, RunAddOn } from './run-add-on.ts';
@@ -38,9 +37,9 @@ export class CheckpointAddOn implements RunAddOn {
     try {
       const soFar = await controls.snapshot();
       if (this.ended) return;
-      const report = checkpointReport(soFar, new Date().toISOString());
-      const files = await writeReports(report, reportDir);
-      await writeRunIndex(reportDir);
+      // Stamped on the run's one time base (the snapshot's now), like every other time in the report.
+      const report = checkpointReport(soFar);
+      const { files } = await publishReport(report, reportDir, { compare: false });
       this.count += 1;
       const json = files.find((file) => file.endsWith('report.json')) ?? path.join(reportDir, report.runId);
       io.stderr.write(`ordeal: checkpoint ${this.count} written: ${path.relative(process.cwd(), json)}\n`);

@@ -18,6 +18,7 @@ import {
   stableFrom,
   type ResilienceContext,
   type ResultBase,
+  judgeSettled,
 } from './resilience-context.ts';
 
 type AlertCheck = Extract<ResilienceCheck, { kind: 'alert' }>;
@@ -172,36 +173,16 @@ function judgeResolving(
     context.observedUntilMs,
     nextFaultStartMs(context, span.endMs, check.phase),
   );
-  const flapped =
-    resolved.flappedAtMs !== undefined
-      ? `it went quiet and fired again at +${seconds(resolved.flappedAtMs - span.endMs)} s after the fault`
-      : undefined;
-  if (resolved.atMs !== undefined && !(resolved.unsure && resolved.atMs - span.endMs > resolvesWithinMs)) {
-    const delayMs = resolved.atMs - span.endMs;
-    const late = delayMs > resolvesWithinMs;
-    if (resolved.unsure && !late)
-      return inconclusive(
-        base,
-        flapped
-          ? `${flapped}; the run ended before it could be seen staying resolved`
-          : 'the run ended before the alert could be seen staying resolved',
-      );
-    return judged(
-      base,
-      !late,
-      seconds(delayMs),
-      late && flapped ? `${flapped}; resolved for good only after ${seconds(delayMs)} s` : undefined,
-    );
-  }
-  if (context.observedUntilMs < deadlineMs)
-    return inconclusive(
-      base,
-      flapped ? `${flapped}; the run ended before the deadline` : 'the run ended while the alert was still firing',
-    );
-  return judged(
+  return judgeSettled(
     base,
-    false,
-    null,
-    flapped ? `${flapped}: it never stayed resolved` : 'still firing at the end of the run',
+    resolved,
+    { endMs: span.endMs, withinMs: resolvesWithinMs, observedUntilMs: context.observedUntilMs },
+    {
+      flapped: 'it went quiet and fired again',
+      settled: 'resolved',
+      subject: 'the alert',
+      unseen: 'the run ended while the alert was still firing',
+      never: 'still firing at the end of the run',
+    },
   );
 }

@@ -18,6 +18,7 @@ import {
   stableFrom,
   type ResilienceContext,
   type ResultBase,
+  judgeSettled,
 } from './resilience-context.ts';
 
 type BreakerCheck = Extract<ResilienceCheck, { kind: 'breaker' }>;
@@ -154,33 +155,16 @@ function judgeClosing(
     context.observedUntilMs,
     nextFaultStartMs(context, span.endMs, check.phase),
   );
-  const flapped =
-    closed.flappedAtMs !== undefined
-      ? `it closed and opened again at +${seconds(closed.flappedAtMs - span.endMs)} s after the fault`
-      : undefined;
-  if (closed.atMs !== undefined && !(closed.unsure && closed.atMs - span.endMs > closesWithinMs)) {
-    const delayMs = closed.atMs - span.endMs;
-    const late = delayMs > closesWithinMs;
-    if (closed.unsure && !late)
-      return inconclusive(
-        base,
-        flapped
-          ? `${flapped}; the run ended before it could be seen staying closed`
-          : 'the run ended before the breaker could be seen staying closed',
-      );
-    return judged(
-      base,
-      !late,
-      seconds(delayMs),
-      late && flapped ? `${flapped}; closed for good only after ${seconds(delayMs)} s` : undefined,
-    );
-  }
-  if (context.observedUntilMs < deadlineMs)
-    return inconclusive(
-      base,
-      flapped
-        ? `${flapped}; the run ended before the deadline`
-        : 'the run ended before the breaker could be seen closing',
-    );
-  return judged(base, false, null, flapped ? `${flapped}: it never stayed closed` : 'the breaker never closed');
+  return judgeSettled(
+    base,
+    closed,
+    { endMs: span.endMs, withinMs: closesWithinMs, observedUntilMs: context.observedUntilMs },
+    {
+      flapped: 'it closed and opened again',
+      settled: 'closed',
+      subject: 'the breaker',
+      unseen: 'the run ended before the breaker could be seen closing',
+      never: 'the breaker never closed',
+    },
+  );
 }

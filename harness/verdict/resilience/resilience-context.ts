@@ -205,3 +205,55 @@ export function nextFaultTooSoon(
   const next = context.faults.find((f) => f.appliedAtMs === nextMs)?.phase;
   return `the next fault on the same dependency (${next ? `phase ${next}` : 'another phase'}) began as this one ended: ${what} cannot be seen in between (put a fault-free phase between them)`;
 }
+
+/** How a settling check (a breaker closing, an alert resolving) words its outcome. */
+export interface SettleWords {
+  /** "it closed and opened again", "it went quiet and fired again". */
+  flapped: string;
+  /** "closed", "resolved". */
+  settled: string;
+  /** "the breaker", "the alert". */
+  subject: string;
+  /** The run ended before the deadline, never settled: "the run ended before the breaker could be seen closing". */
+  unseen: string;
+  /** Never settled by the end: "the breaker never closed". */
+  never: string;
+}
+
+/**
+ * Judges a state that must settle for good within `withinMs` of the fault's end (stableFrom's answer): on time,
+ * late (naming a flap), not seen through before the run ended (INCONCLUSIVE), or never. One place for the breaker's
+ * close and the alert's resolution.
+ */
+export function judgeSettled(
+  base: ResultBase,
+  settledFor: ReturnType<typeof stableFrom>,
+  window: { endMs: number; withinMs: number; observedUntilMs: number },
+  words: SettleWords,
+): CheckResult {
+  const { endMs, withinMs, observedUntilMs } = window;
+  const flapped =
+    settledFor.flappedAtMs !== undefined
+      ? `${words.flapped} at +${seconds(settledFor.flappedAtMs - endMs)} s after the fault`
+      : undefined;
+  if (settledFor.atMs !== undefined && !(settledFor.unsure && settledFor.atMs - endMs > withinMs)) {
+    const delayMs = settledFor.atMs - endMs;
+    const late = delayMs > withinMs;
+    if (settledFor.unsure && !late)
+      return inconclusive(
+        base,
+        flapped
+          ? `${flapped}; the run ended before it could be seen staying ${words.settled}`
+          : `the run ended before ${words.subject} could be seen staying ${words.settled}`,
+      );
+    return judged(
+      base,
+      !late,
+      seconds(delayMs),
+      late && flapped ? `${flapped}; ${words.settled} for good only after ${seconds(delayMs)} s` : undefined,
+    );
+  }
+  if (observedUntilMs < endMs + withinMs)
+    return inconclusive(base, flapped ? `${flapped}; the run ended before the deadline` : words.unseen);
+  return judged(base, false, null, flapped ? `${flapped}: it never stayed ${words.settled}` : words.never);
+}
