@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { findFreePort } from '../../harness/net/free-port.ts';
 import { provideProxies } from '../../harness/providers/user-target-provider.ts';
+import { sweepStaleFaults } from '../../harness/faults/stale-fault-sweeper.ts';
+import { GuardedHttp } from '../../harness/net/guarded-http.ts';
 import { startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
 
@@ -54,6 +56,20 @@ describe('two runs declaring the same proxy start at once', () => {
       ).rejects.toThrow(
         /toxiproxy\.proxies\[0\]: Toxiproxy already has a proxy "theirs" \(127\.0\.0\.1:\d+ → 127\.0\.0\.1:9\)/,
       );
+    },
+  );
+
+  it(
+    "another run's sweep at the moment a proxy is created and marked as ordeal's leaves it alone (its creator has no lease: no faults)",
+    { timeout: 30_000 },
+    async () => {
+      await using target = await startTargetBehindToxiproxy(200);
+      const declared = { name: 'fresh', listen: `127.0.0.1:${await findFreePort()}`, upstream: target.proxy.upstream };
+      await provideProxies(new Toxiproxy(target.toxiproxy.url), [declared], POLICY, () => undefined, 'creator');
+      // Before the creator holds its proxies with its own timer: a second run starts and sweeps.
+      const swept = await sweepStaleFaults(new GuardedHttp(POLICY), target.toxiproxy.url, { exceptRunId: 'second' });
+      expect(swept.deletedProxies).toEqual([]);
+      expect((await toxiproxyState(target.toxiproxy.url)).map((p) => p.name)).toContain('fresh');
     },
   );
 });
