@@ -1,19 +1,21 @@
 import { defineConfig } from 'vitest/config';
 import tiers from './test/test-tiers.json' with { type: 'json' };
+import { SlowFirstSequencer } from './test/support/slow-first-sequencer.ts';
 
 /**
- * Three tiers, run in this order by `npm test` (groupOrder):
+ * Three groups, run in this order by `npm test` (groupOrder):
  * - unit: pure logic (*.unit.test.ts): no sockets, no child processes, no module stubs; files in parallel, one module cache.
- * - quick: integration tests that take seconds: real servers, Toxiproxy, Prometheus on loopback.
- * - slow: the long end-to-end runs (the bundled stack under whole scenarios, kill loops, containers).
- * Inside quick and slow, the files that measure time (test-tiers.json's "serial": latencies, rates,
- * sub-second deadlines) run alone, one after another, after the others: on a 2-core machine, files
- * running beside them would judge each other. The rest wait on sockets and timers far more than
- * they compute, and run three at a time.
- * `npm run test:unit` runs the first tier, `npm run test:quick` the first two.
+ * - integration: real servers, Toxiproxy, Prometheus, the bundled stack on loopback. They wait on sockets and timers
+ *   far more than they compute, and run three at a time, quick and slow files (test-tiers.json) in one pool: vitest
+ *   starts the longest first, so no tier waits on the last long file of another.
+ * - serial: the files that measure time (test-tiers.json's "serial": latencies, rates, sub-second deadlines) run
+ *   alone, one after another, last: on a 2-core machine, files running beside them would judge each other.
+ * `npm run test:unit` runs the first group; `npm run test:quick` (ORDEAL_TESTS=quick) runs all three without the
+ * files test-tiers.json lists as slow.
  */
 export const SLOW_TESTS: string[] = tiers.slow;
 const SERIAL_TESTS: string[] = tiers.serial;
+const LEFT_OUT: string[] = process.env['ORDEAL_TESTS'] === 'quick' ? SLOW_TESTS : [];
 const INTEGRATION = ['test/**/*.test.ts'];
 const NOT_INTEGRATION = ['test/**/*.unit.test.ts'];
 const SHARED_WORKERS = 3;
@@ -22,6 +24,7 @@ export default defineConfig({
   test: {
     // Fault leases of test runs go to a folder of their own, not the machine's.
     setupFiles: ['test/support/isolated-state-dir.ts'],
+    sequence: { sequencer: SlowFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
@@ -41,9 +44,9 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'quick',
+          name: 'integration',
           include: INTEGRATION,
-          exclude: [...NOT_INTEGRATION, ...SLOW_TESTS, ...SERIAL_TESTS],
+          exclude: [...NOT_INTEGRATION, ...SERIAL_TESTS, ...LEFT_OUT],
           maxWorkers: SHARED_WORKERS,
           sequence: { groupOrder: 1 },
         },
@@ -51,28 +54,11 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'quick-serial',
-          include: SERIAL_TESTS.filter((file) => !SLOW_TESTS.includes(file)),
+          name: 'serial',
+          include: SERIAL_TESTS,
+          exclude: LEFT_OUT,
           fileParallelism: false,
           sequence: { groupOrder: 2 },
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'slow',
-          include: SLOW_TESTS.filter((file) => !SERIAL_TESTS.includes(file)),
-          maxWorkers: SHARED_WORKERS,
-          sequence: { groupOrder: 3 },
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'slow-serial',
-          include: SLOW_TESTS.filter((file) => SERIAL_TESTS.includes(file)),
-          fileParallelism: false,
-          sequence: { groupOrder: 4 },
         },
       },
     ],

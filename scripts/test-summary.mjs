@@ -1,5 +1,5 @@
 // Prints "N passed, N failed" alone on the last line (the line CI reads), from vitest's JSON report;
-// before it, skipped tests with their names (which carry the reason), and how long each tier took.
+// before it, skipped tests with their names (which carry the reason), and how long each group took.
 import { readFileSync } from 'node:fs';
 
 const [file, wallSecondsText] = process.argv.slice(2);
@@ -19,18 +19,20 @@ if (skipped > 0) {
   );
   console.log(`${skipped} skipped: ${names.join('; ')}`);
 }
-// The tiers run one after the other: each one's span is from its first file's start to its last file's end
-// (files whose every test was skipped are left out: they carry no times of their own).
-const SLOW = new Set(JSON.parse(readFileSync(new URL('../test/test-tiers.json', import.meta.url), 'utf8')).slow);
-const tierOf = (name) =>
-  name.endsWith('.unit.test.ts') ? 'unit' : [...SLOW].some((file) => name.endsWith(`/${file}`)) ? 'slow' : 'quick';
+// The groups run one after the other (vitest.config.ts): each one's span is from its first file's start to its last
+// file's end (files whose every test was skipped are left out: they carry no times of their own).
+const TIERS = JSON.parse(readFileSync(new URL('../test/test-tiers.json', import.meta.url), 'utf8'));
+const listed = (list, name) => list.some((file) => name.endsWith(`/${file}`));
+const tierOf = (name) => (name.endsWith('.unit.test.ts') ? 'unit' : listed(TIERS.slow, name) ? 'slow' : 'quick');
+const groupOf = (name) =>
+  name.endsWith('.unit.test.ts') ? 'unit' : listed(TIERS.serial, name) ? 'serial' : 'integration';
 const spans = new Map();
 for (const result of results.testResults) {
   if (result.assertionResults.every((t) => t.status === 'pending' || t.status === 'skipped' || t.status === 'todo'))
     continue;
-  const tier = tierOf(result.name);
-  const span = spans.get(tier) ?? { start: Infinity, end: 0 };
-  spans.set(tier, { start: Math.min(span.start, result.startTime), end: Math.max(span.end, result.endTime) });
+  const group = groupOf(result.name);
+  const span = spans.get(group) ?? { start: Infinity, end: 0 };
+  spans.set(group, { start: Math.min(span.start, result.startTime), end: Math.max(span.end, result.endTime) });
 }
 // A file in the quick tier that took longer than a quick file should is named, to be moved to the slow list.
 const QUICK_FILE_LIMIT_SECONDS = 30;
@@ -42,9 +44,9 @@ for (const result of results.testResults) {
     );
   }
 }
-const parts = ['unit', 'quick', 'slow']
-  .filter((tier) => spans.has(tier))
-  .map((tier) => `${tier} ${((spans.get(tier).end - spans.get(tier).start) / 1_000).toFixed(0)} s`);
+const parts = ['unit', 'integration', 'serial']
+  .filter((group) => spans.has(group))
+  .map((group) => `${group} ${((spans.get(group).end - spans.get(group).start) / 1_000).toFixed(0)} s`);
 if (wallSecondsText) parts.push(`all ${wallSecondsText} s wall`);
 console.log(`durations: ${parts.join(', ')}`);
 // A file that failed as a whole (it did not load, or a beforeAll threw) has no failed test of its own: its tests

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: set up, run every test with vitest (unit, then quick, then slow
-# integration tiers), and close with the line CI reads ("N passed, N failed"),
+# `npm test`: set up, run every test with vitest (unit, then the integration files three at a time,
+# then the serial ones alone), and close with the line CI reads ("N passed, N failed"),
 # taken from vitest's JSON report, after the tiers' durations.
-# Extra arguments go to vitest (`npm run test:quick` passes --project unit --project quick).
+# Extra arguments go to vitest; ORDEAL_TESTS=quick (`npm run test:quick`) leaves out the slow files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
