@@ -22,9 +22,9 @@ module.exports = {
     {
       name: 'judge-is-pure',
       comment:
-        'verdict/ (the judge) imports no I/O: it turns recorded data into checks and a verdict, testable without sockets.',
+        'verdict/ and checks/ (the judge and its check kinds) and notation/ import no I/O: they turn recorded data into checks and a verdict, testable without sockets.',
       severity: 'error',
-      from: { path: '^harness/verdict/' },
+      from: { path: '^harness/(verdict|checks|notation)/' },
       to: { path: [IO_MODULES, IO_PACKAGES, HARNESS_IO] },
     },
     {

@@ -3,7 +3,7 @@ import { isOrdealError } from '../errors/ordeal-error.ts';
 import { ORDEAL_VERSION } from '../report/version.ts';
 import type { CliIo } from './cli-io.ts';
 import type { PlanCommandOptions } from './plan-command.ts';
-import { parseDurationMs } from '../scenario/duration.ts';
+import { parseDurationMs } from '../notation/duration.ts';
 // Each command imports what it needs when it runs: `ordeal --help` loads commander and little else.
 
 function parseTimeScale(text: string): number {

@@ -1,6 +1,6 @@
 import type { CliStream } from './cli-io.ts';
 import type { RunEvents, ProgressSnapshot } from '../events/run-events.ts';
-import { formatDurationMs } from '../scenario/duration.ts';
+import { formatDurationMs } from '../notation/duration.ts';
 import { formatMs } from '../report/format-number.ts';
 import type { OutputStyle } from './output-style.ts';
 

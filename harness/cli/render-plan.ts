@@ -2,45 +2,14 @@ import type { FlowInputs } from '../flows/compiled-flow.ts';
 import { compileRequests } from '../flows/compile-flows.ts';
 import { renderTraffic } from './render-traffic.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
-import { formatDurationMs } from '../scenario/duration.ts';
+import { formatDurationMs } from '../notation/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';
 import { findK6Binary } from '../load/k6-driver.ts';
 import { describeGuard, guardName } from '../scenario/guard-schema.ts';
-import { needsPrometheus, phasesNamedBy, type ResilienceCheck } from '../scenario/check-schema.ts';
-import { readsOf } from '../scenario/check-reads.ts';
-import { breakerLabel } from '../verdict/resilience/breaker-check.ts';
-
-function describeCheck(check: ResilienceCheck, scenario: Scenario): string {
-  switch (check.kind) {
-    case 'breaker':
-      return `${breakerLabel(check)} opens within ${check.opensWithin}${check.closesWithin ? `, closes within ${check.closesWithin} after` : ''}`;
-    case 'failover':
-      return `failover to the replica${check.switchWithin ? ` within ${check.switchWithin}` : ''}${check.minShare !== undefined ? `, carrying >= ${check.minShare * 100}% of traffic` : ''}${check.maxFailedRequests !== undefined ? `, <= ${check.maxFailedRequests} failed requests` : ''}${check.maxErrorWindow ? `, errors for <= ${check.maxErrorWindow}` : ''}${check.returnsWithin ? `, back on the primary within ${check.returnsWithin} after` : ''}`;
-    case 'autoscaling':
-      return `replicas >= ${check.atLeast} within ${check.within}${check.fallsTo ? `, back to ${check.fallsTo} within ${check.fallsWithin}` : ''}${check.maxDirectionChanges !== undefined ? `, <= ${check.maxDirectionChanges} direction changes` : ''}`;
-    case 'alert':
-      return `alert ${check.alert} fires within ${check.firesWithin}${check.resolvesWithin ? `, resolves within ${check.resolvesWithin} after` : ''}`;
-    case 'no-alert':
-      return `no ${check.alert ?? check.severity ?? ''} alert firing`.replace('  ', ' ');
-    case 'resources':
-      return `average CPU < ${check.cpuPercentBelow}%, memory < ${check.memoryPercentBelow}%`;
-    case 'health':
-      return `${check.probe} probe GET ${healthPath(scenario, check.probe)} answers${scenario.health?.probes[check.probe]?.status !== undefined ? '' : ' 2xx/3xx'}${check.allowedPhases.length ? ` (may fail in ${check.allowedPhases.join(', ')})` : ''}`;
-    case 'promql':
-      return `${check.name}: ${check.expect.trim()}${check.within ? ` within ${check.within}` : ''}${check.for ? ` for ${check.for}` : ''}${!check.within && !check.for ? ' throughout' : ''}`;
-  }
-}
-
-const healthPath = (scenario: Scenario, probe: string): string => {
-  const named = scenario.health?.probes[probe];
-  if (named)
-    return `${named.url}${named.status !== undefined ? ` (status ${[named.status].flat().join('/')})` : ''}${named.body ? ` (body contains "${named.body}")` : ''}`;
-  return (scenario.health?.paths as Record<string, string> | undefined)?.[probe] ?? `/health/${probe}`;
-};
-
-const withGrace = (check: ResilienceCheck, text: string): string =>
-  'after' in check && check.after ? `${text} (judged from +${check.after} into the phase)` : text;
+import { describeCheck, needsPrometheus, phasesNamedBy, readsOf } from '../checks/check-registry.ts';
+import type { ResilienceCheck } from '../checks/check-registry.ts';
+import { checkScene } from '../scenario/check-scene.ts';
 
 /** What a check reads, one line each: every query, scrape and probe the run will make for it. */
 function readLines(check: ResilienceCheck, scenario: Scenario, indent: string): string[] {
@@ -107,13 +76,13 @@ export function renderPlan(
     }
     // A check over several phases is listed under each; its reads under the first.
     for (const check of scenario.checks.filter((c) => phasesNamedBy(c).includes(phase.name))) {
-      lines.push(`${' '.repeat(10)}check: ${withGrace(check, describeCheck(check, scenario))}`);
+      lines.push(`${' '.repeat(10)}check: ${describeCheck(check, checkScene(scenario))}`);
       if (phasesNamedBy(check)[0] === phase.name) lines.push(...readLines(check, scenario, ' '.repeat(17)));
     }
   }
   const runWide = scenario.checks.filter((c) => phasesNamedBy(c).length === 0);
   for (const check of runWide) {
-    lines.push(`  every phase: ${withGrace(check, describeCheck(check, scenario))}`);
+    lines.push(`  every phase: ${describeCheck(check, checkScene(scenario))}`);
     lines.push(...readLines(check, scenario, ' '.repeat(4)));
   }
   lines.push(

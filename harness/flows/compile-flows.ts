@@ -1,6 +1,6 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { prepareRequest } from './request-mix.ts';
-import { parseDurationMs } from '../scenario/duration.ts';
+import { parseDurationMs } from '../notation/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { CompiledCapture, CompiledFlow, CompiledStep, FlowInputs } from './compiled-flow.ts';
 import { parseJsonPath } from './json-path.ts';

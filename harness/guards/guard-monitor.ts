@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock.ts';
 import { lastCompleteSecond, type PhaseRecorder } from '../metrics/phase-recorder.ts';
-import { parseDurationMs } from '../scenario/duration.ts';
+import { parseDurationMs } from '../notation/duration.ts';
 import { describeGuard, guardName, type Guard } from '../scenario/guard-schema.ts';
 import { aggregationName, compare, parseThreshold, type Threshold } from '../scenario/threshold.ts';
 import { instantQuery, type PrometheusEndpoint } from '../signals/prometheus-api.ts';

@@ -1,6 +1,6 @@
 import { ORDEAL_VERSION } from '../report/version.ts';
 import { flowScriptLines, type FlowScriptParts } from './k6-flow-script.ts';
-import { parseDurationMs } from '../scenario/duration.ts';
+import { parseDurationMs } from '../notation/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { buildTimeline, type PlannedPhase } from '../scenario/timeline.ts';
 

@@ -4,7 +4,7 @@ import { describeFault } from '../scenario/fault-schema.ts';
 import { targetRateAt } from '../scenario/timeline.ts';
 import { judgeRun } from '../verdict/judge-run.ts';
 import type { RecordedRun } from '../verdict/recorded-run.ts';
-import { firingIntervals, labelledSeries } from '../verdict/resilience/signal-series.ts';
+import { firingIntervals, labelledSeries } from '../checks/signal-series.ts';
 import type { RunReport, StepReport } from './run-report.ts';
 
 export type { RecordedRun } from '../verdict/recorded-run.ts';

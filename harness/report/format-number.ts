@@ -1,3 +1,5 @@
+import { kindNamed } from '../checks/check-registry.ts';
+
 export function formatMs(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   return value >= 100 ? `${Math.round(value)}` : value.toFixed(1);
@@ -12,8 +14,6 @@ export function formatRate(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : value.toFixed(1);
 }
 
-const SECONDS_OBSERVED = new Set(['breaker', 'autoscaling', 'alert']);
-
 export function formatSeconds(ms: number | null): string {
   return ms === null ? '—' : `${(ms / 1_000).toFixed(1)} s`;
 }
@@ -21,8 +21,10 @@ export function formatSeconds(ms: number | null): string {
 export function formatObserved(value: number | null, metric: string, expected = '', unit?: string): string {
   if (value === null) return 'no data';
   if (unit) return unit === '%' ? `${value}%` : `${value} ${unit}`;
-  if (SECONDS_OBSERVED.has(metric) && /within/.test(expected)) return `${value} s`;
-  if (metric === 'resources') return `${value}%`;
+  // A check kind says the unit of what it observes (its own file: harness/checks/).
+  const kindUnit = kindNamed(metric)?.observedUnit?.(expected);
+  if (kindUnit === '%') return `${value}%`;
+  if (kindUnit) return `${Math.round(value * 1_000) / 1_000} ${kindUnit}`;
   if (metric === 'http_req_duration') return `${formatMs(value)} ms`;
   if (metric === 'http_req_failed') return formatPercent(value);
   const rounded = Math.round(value * 1_000) / 1_000;
@@ -32,8 +34,5 @@ export function formatObserved(value: number | null, metric: string, expected = 
       : /^rate/.test(expected)
         ? `${rounded} req/s`
         : `${rounded} requests`;
-  if (metric === 'health') return `${rounded} failed samples`;
-  if (metric === 'no-alert') return `${rounded} alerts firing`;
-  if (metric === 'autoscaling' && /direction/.test(expected)) return `${rounded} direction changes`;
   return String(rounded);
 }

@@ -1,8 +1,8 @@
 import type { ErrorCounts } from '../metrics/error-kind.ts';
 import type { LatencySummaryMs } from '../metrics/latency-histogram.ts';
-import type { CheckResult } from '../verdict/evaluate-check.ts';
+import type { CheckResult } from '../checks/check-result.ts';
 import type { Verdict } from '../verdict/run-verdict.ts';
-import type { ResilienceTiming } from '../verdict/resilience/resilience-timings.ts';
+import type { ResilienceTiming } from '../verdict/resilience-timings.ts';
 
 /** reports/<run-id>/report.json — a contract other tools read. Times ISO-8601, latencies in ms. */
 export interface RunReport {

@@ -1,4 +1,4 @@
-import { parseDurationMs } from '../scenario/duration.ts';
+import { parseDurationMs } from '../notation/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { PROMETHEUS_SETTLE_MS } from '../signals/signal-collection.ts';
 

@@ -5,7 +5,7 @@ import { lastCompleteSecond, type PhaseRecorder } from '../metrics/phase-recorde
 import { buildReport } from '../report/build-report.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { SignalCollection } from '../signals/signal-collection.ts';
-import type { PhaseWindow } from '../verdict/phase-stats.ts';
+import type { PhaseWindow } from '../checks/resilience-context.ts';
 import type { OperatorNote, RecordedRun } from '../verdict/recorded-run.ts';
 import { settleMarginMs } from './check-settling.ts';
 import { cleanNoteText, MAX_NOTES, type LiveSnapshot, type OperatorControls } from './operator.ts';

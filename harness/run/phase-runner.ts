@@ -4,7 +4,7 @@ import type { AppliedFault, FaultRecord } from '../verdict/run-records.ts';
 import type { LoadDriver, LoadTarget, PhaseSendWindow } from '../load/load-driver.ts';
 import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import type { PlannedPhase } from '../scenario/timeline.ts';
-import type { PhaseWindow } from '../verdict/phase-stats.ts';
+import type { PhaseWindow } from '../checks/resilience-context.ts';
 import type { RunEvents } from '../events/run-events.ts';
 
 export interface PhaseRunContext {

@@ -3,7 +3,7 @@ import { waitUntil } from '../clock/wait-until.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
-import { parseDurationMs } from '../scenario/duration.ts';
+import { parseDurationMs } from '../notation/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { instantQuery } from '../signals/prometheus-api.ts';
 

@@ -5,7 +5,7 @@ import { startFaultWatchdog, type StartedFaultWatchdog } from '../faults/fault-w
 import type { LoadDriver, LoadTarget } from '../load/load-driver.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
-import { parseDurationMs } from '../scenario/duration.ts';
+import { parseDurationMs } from '../notation/duration.ts';
 import { scenarioNeedsPrometheus, scenarioUsesFaults } from '../scenario/scenario-needs.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';

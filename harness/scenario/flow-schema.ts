@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationMs } from './duration.ts';
+import { parseDurationMs } from '../notation/duration.ts';
 
 const duration = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, {
   error: 'is not a duration of at most 30 days (use "500ms", "30s", "2m" or "1m30s")',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationMs } from './duration.ts';
+import { parseDurationMs } from '../notation/duration.ts';
 import { parseThreshold } from './threshold.ts';
 
 const GUARD_METRICS = {

@@ -1,4 +1,4 @@
-import { needsPrometheus } from './check-schema.ts';
+import { needsPrometheus } from '../checks/check-registry.ts';
 import type { Scenario } from './scenario-schema.ts';
 
 /** A check or a guard reads the service's signals from Prometheus. */

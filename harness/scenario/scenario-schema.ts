@@ -1,8 +1,8 @@
 import { guardSchema } from './guard-schema.ts';
 import { z } from 'zod';
-import { effectivePhaseMs, formatDurationMs, parseDurationMs } from './duration.ts';
-import { checkSchema, needsPrometheus, phasesNamedBy } from './check-schema.ts';
-import { missingRead } from './check-reads.ts';
+import { effectivePhaseMs, formatDurationMs, parseDurationMs } from '../notation/duration.ts';
+import { checkIssues, checkSchema, missingRead, needsPrometheus, phasesNamedBy } from '../checks/check-registry.ts';
+import { checkScene } from './check-scene.ts';
 import { faultSchema } from './fault-schema.ts';
 import { dataSchema, envSchema, stepExtras, thinkTimeSchema } from './flow-schema.ts';
 import { notifySchema } from './notify-schema.ts';
@@ -614,38 +614,13 @@ function refineChecks(scenario: ScenarioFields, ctx: z.RefinementCtx, phaseNames
         input: undefined,
         message: missing.message,
       });
-    if (check.kind === 'health') {
-      const known = ['live', 'ready', 'startup', ...Object.keys(scenario.health?.probes ?? {})];
-      if (!known.includes(check.probe))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['checks', checkIndex, 'probe'],
-          input: check.probe,
-          message: `names no probe (probes are: ${known.join(', ')}; add it under health.probes)`,
-        });
-    }
-    if (check.kind === 'breaker') {
-      const ways = [
-        check.preset && 'preset',
-        check.states && 'states',
-        (check.query ?? check.metric) && (check.source === 'scrape' ? 'metric' : 'query'),
-      ].filter(Boolean);
-      if (ways.length > 1)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['checks', checkIndex],
-          input: ways.join(' and '),
-          message:
-            'are two ways of reading the same breaker (give one: a state number with query/metric, one series per state with states, or a preset)',
-        });
-      if (check.values && (check.states || check.preset))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['checks', checkIndex, 'values'],
-          input: check.values,
-          message: 'applies to a state number (query or metric), not to one series per state',
-        });
-    }
+    for (const issue of checkIssues(check, checkScene(scenario)))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['checks', checkIndex, ...issue.path],
+        input: issue.input,
+        message: issue.message,
+      });
     for (const name of phasesNamedBy(check)) {
       if (!phaseNames.has(name)) {
         ctx.addIssue({

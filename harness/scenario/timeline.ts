@@ -1,4 +1,4 @@
-import { effectivePhaseMs, parseDurationMs } from './duration.ts';
+import { effectivePhaseMs, parseDurationMs } from '../notation/duration.ts';
 import type { Fault } from './fault-schema.ts';
 import type { Scenario } from './scenario-schema.ts';
 import { sloEntries, type SloMetric } from './slo-keys.ts';

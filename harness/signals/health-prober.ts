@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../clock/clock.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
-import type { HealthSample } from './recorded-signals.ts';
+import type { HealthSample } from '../checks/recorded-signals.ts';
 
 /** A health endpoint answers a few bytes; a larger body is read no further and the probe counts as failed. */
 const MAX_HEALTH_BODY_BYTES = 64 * 1024;

@@ -2,9 +2,9 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { systemClock, type Clock } from '../clock/clock.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
-import { matchesSelector, parseMetricSelector, type MetricSelector } from '../scenario/metric-selector.ts';
-import type { SeriesResult, TimePoint } from './recorded-signals.ts';
-import { scrapeKey } from '../scenario/scrape-key.ts';
+import { matchesSelector, parseMetricSelector, type MetricSelector } from '../notation/metric-selector.ts';
+import type { SeriesResult, TimePoint } from '../checks/recorded-signals.ts';
+import { scrapeKey } from '../notation/scrape-key.ts';
 
 /** Prometheus' own default scrape body limit is unlimited; a big service exposes a few MB. Beyond this, the scrape fails. */
 const MAX_SCRAPE_BYTES = 16 * 1024 * 1024;

@@ -2,11 +2,12 @@ import { distance } from 'fastest-levenshtein';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
-import { readsOf, type SeriesRead } from '../scenario/check-reads.ts';
-import type { ResilienceCheck } from '../scenario/check-schema.ts';
+import { type SeriesRead } from '../checks/series-reads.ts';
+import { alertSelectorOf, probeOf, readsOf } from '../checks/check-registry.ts';
+import type { ResilienceCheck } from '../checks/check-registry.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { probeSpecs } from './health-prober.ts';
-import { parseMetricSelector } from '../scenario/metric-selector.ts';
+import { parseMetricSelector } from '../notation/metric-selector.ts';
 import {
   alertingRules,
   allMetricNames,
@@ -224,7 +225,7 @@ class Lookup {
     const { scenario, sources } = this;
     const paths: [string, URL][] = [];
     if (scenario.readiness?.path) paths.push(['readiness.path', new URL(scenario.readiness.path, sources.targetUrl)]);
-    const probed = new Set(scenario.checks.filter((c) => c.kind === 'health').map((c) => c.probe));
+    const probed = new Set(scenario.checks.map(probeOf).filter((probe) => probe !== undefined));
     if (scenario.health)
       for (const [probe, spec] of probeSpecs(sources.targetUrl, scenario.health))
         if (probed.has(probe) || probe in (scenario.health.probes ?? {}))
@@ -267,7 +268,7 @@ export async function lookUpNames(scenario: Scenario, sources: LookupSources): P
       if (read.source === 'scrape') await lookup.scrapeRead(index, read, where);
       else if (sources.prometheus) await lookup.prometheusRead(index, read, where);
     }
-    const alert = check.kind === 'alert' ? check.alert : check.kind === 'no-alert' ? check.alert : undefined;
+    const alert = alertSelectorOf(check);
     if (alert && sources.prometheus) await lookup.alert(index, alert, `${checkName(check, index)}.alert`);
   }
   await lookup.probes();

@@ -8,7 +8,7 @@ import {
   type RangeSeries,
 } from './prometheus-api.ts';
 import { metricNamesIn } from './promql-metric-names.ts';
-import type { FiringAlert, RecordedSignals, SeriesResult, TimePoint } from './recorded-signals.ts';
+import type { FiringAlert, RecordedSignals, SeriesResult, TimePoint } from '../checks/recorded-signals.ts';
 
 const STEP_SEC = 1;
 

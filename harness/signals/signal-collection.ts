@@ -1,13 +1,13 @@
 import type { Clock } from '../clock/clock.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
-import { parseDurationMs } from '../scenario/duration.ts';
+import { parseDurationMs } from '../notation/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
-import { queriesFor, scrapeSelectorsFor } from '../scenario/check-reads.ts';
+import { probeOf, queriesFor, scrapeSelectorsFor } from '../checks/check-registry.ts';
 import { HealthProber, probeSpecs } from './health-prober.ts';
 import { MetricsScraper } from './metrics-scraper.ts';
 import type { PrometheusEndpoint } from './prometheus-api.ts';
 import { collectPrometheusSignals } from './prometheus-signals.ts';
-import { emptySignals, type RecordedSignals } from './recorded-signals.ts';
+import { emptySignals, type RecordedSignals } from '../checks/recorded-signals.ts';
 
 /** Prometheus scrapes and evaluates the last seconds after the load ends; they are read back after this. */
 export const PROMETHEUS_SETTLE_MS = 2_000;
@@ -37,7 +37,7 @@ export class SignalCollection {
 
   constructor(private readonly sources: SignalSources) {
     const { scenario, http, targetUrl } = sources;
-    if (scenario.health !== undefined || scenario.checks.some((c) => c.kind === 'health')) {
+    if (scenario.health !== undefined || scenario.checks.some((c) => probeOf(c) !== undefined)) {
       const health = scenario.health ?? DEFAULT_HEALTH;
       this.prober = new HealthProber(
         http,

@@ -1,7 +1,7 @@
-import { readsOf } from '../scenario/check-reads.ts';
-import type { ResilienceCheck } from '../scenario/check-schema.ts';
-import type { CheckResult } from './evaluate-check.ts';
-import type { PhaseWindow } from './phase-stats.ts';
+import { needsPrometheus } from '../checks/check-registry.ts';
+import type { ResilienceCheck } from '../checks/check-registry.ts';
+import type { CheckResult } from '../checks/check-result.ts';
+import type { PhaseWindow } from '../checks/resilience-context.ts';
 
 /** A stretch of the time base when ordeal itself did not run (its process or event loop stalled). */
 export interface Stall {
@@ -49,7 +49,7 @@ function wallClockDoubt(record: ClockRecord | undefined, startedAtMs: number): s
 
 /** A check that reads samples others stamped by their wall clocks (Prometheus' series and alerts). */
 function readsWallStamped(check: ResilienceCheck): boolean {
-  return check.kind === 'alert' || check.kind === 'no-alert' || readsOf(check).some((r) => r.source === 'prometheus');
+  return needsPrometheus(check);
 }
 
 const inconclusive = (check: CheckResult, reason: string): CheckResult =>

@@ -1,29 +1,13 @@
 import { totalErrors } from '../metrics/error-kind.ts';
 import { percentileMs, summarizeLatencyMs } from '../metrics/latency-histogram.ts';
 import type { StepRecord } from '../metrics/step-stats.ts';
-import type { ResilienceCheckKind } from '../scenario/check-schema.ts';
+import type { CheckResult } from '../checks/check-result.ts';
 import type { SloMetric } from '../scenario/scenario-schema.ts';
 import { aggregationName, compare, type Threshold } from '../scenario/threshold.ts';
 import type { PlannedCheck } from '../scenario/timeline.ts';
 import { generatorShortfall, loadNotOffered } from './generator-shortfall.ts';
 import { judgeWithinBar, lagErrorBarMs, withinLagReason, type BarOutcome } from './lag-error-bar.ts';
 import type { PhaseStats } from './phase-stats.ts';
-
-export type CheckStatus = 'pass' | 'fail' | 'inconclusive';
-
-export interface CheckResult {
-  name: string;
-  phase: string;
-  /** The SLO metric (http_req_duration, ...) or the resilience check kind (breaker, alert, ...). */
-  metric: SloMetric | ResilienceCheckKind | 'no-alert';
-  status: CheckStatus;
-  passed: boolean;
-  observed: number | null;
-  expected: string;
-  reason?: string;
-  /** The unit of `observed` when its metric does not say it: "s", "requests", "%". */
-  unit?: string;
-}
 
 type Observation = { value: number } | { missing: string };
 

@@ -1,21 +1,22 @@
 import { emptyErrorCounts } from '../metrics/error-kind.ts';
 import { createLatencyHistogram } from '../metrics/latency-histogram.ts';
 import type { StepRecord } from '../metrics/step-stats.ts';
-import type { VanishedFault } from './run-records.ts';
+import type { FaultRecord, VanishedFault } from './run-records.ts';
 import { totalErrors } from '../metrics/error-kind.ts';
 import { percentileMs } from '../metrics/latency-histogram.ts';
-import { parseDurationMs } from '../scenario/duration.ts';
+import { parseDurationMs } from '../notation/duration.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
 import { PUBLISHED_TARGETS } from '../scenario/published-targets.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { parseThreshold } from '../scenario/threshold.ts';
-import { evaluateCheck, type CheckResult } from './evaluate-check.ts';
+import { evaluateCheck } from './evaluate-check.ts';
+import { type CheckResult } from '../checks/check-result.ts';
 import { generatorShortfall } from './generator-shortfall.ts';
 import { computePhaseStats, type PhaseStats } from './phase-stats.ts';
 import type { RecordedRun } from './recorded-run.ts';
-import { evaluateResilienceCheck } from './resilience/evaluate-resilience.ts';
-import type { LoadSecond, ResilienceContext } from './resilience/resilience-context.ts';
-import { resilienceTimings, type ResilienceTiming } from './resilience/resilience-timings.ts';
+import { evaluateResilienceCheck } from '../checks/check-registry.ts';
+import type { LoadSecond, ResilienceContext } from '../checks/resilience-context.ts';
+import { resilienceTimings, type ResilienceTiming } from './resilience-timings.ts';
 import { decideVerdict, exitCodeOf, type Verdict } from './run-verdict.ts';
 import { busyHostWarning } from './run-warnings.ts';
 import { clockWarnings, withoutStalls, withWallClockEvidence } from './clock-evidence.ts';
@@ -32,10 +33,10 @@ export interface JudgedRun {
   /** What a reader must know to trust the verdict, said once per run (a busy host, a stepped clock, a stall). */
   warnings: string[];
   resilience: ResilienceTiming[];
-  context: ResilienceContext;
+  context: ResilienceContext<FaultRecord>;
 }
 
-function resilienceContextOf(run: RecordedRun): ResilienceContext {
+function resilienceContextOf(run: RecordedRun): ResilienceContext<FaultRecord> {
   const load: LoadSecond[] = run.recorder.allSeconds().map((b) => ({
     atMs: run.startedAtMs + b.second * 1_000,
     phase: b.phase,

@@ -6,14 +6,8 @@ import {
   type LatencySummaryMs,
 } from '../metrics/latency-histogram.ts';
 import type { SecondBucket } from '../metrics/phase-recorder.ts';
+import type { PhaseWindow } from '../checks/resilience-context.ts';
 import { meanTargetRate, type PlannedPhase } from '../scenario/timeline.ts';
-
-export interface PhaseWindow {
-  startMs: number;
-  endMs: number;
-  /** When the driver's load began and ended (its last request sent), if it knows: the achieved rate's denominator. */
-  load?: { startMs: number; endMs: number };
-}
 
 export interface PhaseStats {
   name: string;

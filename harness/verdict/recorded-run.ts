@@ -3,9 +3,9 @@ import type { GuardOutcome } from './run-records.ts';
 import type { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';
-import type { RecordedSignals } from '../signals/recorded-signals.ts';
+import type { RecordedSignals } from '../checks/recorded-signals.ts';
 import type { ClockRecord } from './clock-evidence.ts';
-import type { PhaseWindow } from './phase-stats.ts';
+import type { PhaseWindow } from '../checks/resilience-context.ts';
 
 /** A note an operator typed during the run: it lands on the timeline and in report.json. */
 export interface OperatorNote {

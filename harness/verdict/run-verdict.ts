@@ -1,4 +1,4 @@
-import type { CheckResult } from './evaluate-check.ts';
+import type { CheckResult } from '../checks/check-result.ts';
 
 export type Verdict = 'pass' | 'fail' | 'aborted' | 'inconclusive';
 

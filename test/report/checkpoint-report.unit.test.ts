@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkpointReport, finishInterrupted } from '../../harness/report/checkpoint-report.ts';
-import type { CheckResult } from '../../harness/verdict/evaluate-check.ts';
+import type { CheckResult } from '../../harness/checks/check-result.ts';
 import { syntheticReport } from '../support/synthetic-report.ts';
 
 const check = (phase: string, status: CheckResult['status']): CheckResult => ({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ClockWatch } from '../../harness/run/clock-watch.ts';
 import { clockWarnings, withoutStalls, withWallClockEvidence } from '../../harness/verdict/clock-evidence.ts';
-import type { CheckResult } from '../../harness/verdict/evaluate-check.ts';
-import type { ResilienceCheck } from '../../harness/scenario/check-schema.ts';
+import type { CheckResult } from '../../harness/checks/check-result.ts';
+import type { ResilienceCheck } from '../../harness/checks/check-registry.ts';
 
 /** Looks every 250 ms from `fromMs` to `toMs` with the wall clock `offsetOf(t)` from the time base. */
 function look(watch: ClockWatch, fromMs: number, toMs: number, offsetOf: (t: number) => number = () => 0): void {

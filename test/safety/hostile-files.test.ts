@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeLease } from '../../harness/faults/fault-lease.ts';
-import { parseDurationMs } from '../../harness/scenario/duration.ts';
+import { parseDurationMs } from '../../harness/notation/duration.ts';
 import { startCountingServer } from '../support/counting-server.ts';
 import { runCli, startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';

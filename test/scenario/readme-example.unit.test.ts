@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readsOf } from '../../harness/scenario/check-reads.ts';
+import { readsOf } from '../../harness/checks/check-registry.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 
 /** The README's "Point ordeal at your own service" example is a valid scenario, read as written. */

@@ -8,7 +8,7 @@ import type { RunReport } from '../../harness/report/run-report.ts';
 import { recordRun } from '../../harness/run/run-scenario.ts';
 import { againstStack } from '../support/against-stack.ts';
 import { collectPrometheusSignals } from '../../harness/signals/prometheus-signals.ts';
-import { queriesFor } from '../../harness/scenario/check-reads.ts';
+import { queriesFor } from '../../harness/checks/check-registry.ts';
 import { RESILIENCE_SCENARIO } from '../support/resilience-scenario.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 

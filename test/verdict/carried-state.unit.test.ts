@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultRecord } from '../../harness/verdict/run-records.ts';
-import { readsOf } from '../../harness/scenario/check-reads.ts';
-import { checkSchema } from '../../harness/scenario/check-schema.ts';
-import type { RecordedSignals, SeriesResult, TimePoint } from '../../harness/signals/recorded-signals.ts';
-import { evaluateResilienceCheck } from '../../harness/verdict/resilience/evaluate-resilience.ts';
-import { replicaShare } from '../../harness/verdict/resilience/failover-check.ts';
-import type { ResilienceContext } from '../../harness/verdict/resilience/resilience-context.ts';
+import { readsOf } from '../../harness/checks/check-registry.ts';
+import { checkSchema } from '../../harness/checks/check-registry.ts';
+import type { RecordedSignals, SeriesResult, TimePoint } from '../../harness/checks/recorded-signals.ts';
+import { evaluateResilienceCheck } from '../../harness/checks/check-registry.ts';
+import { replicaShare } from '../../harness/checks/failover-check.ts';
+import type { ResilienceContext } from '../../harness/checks/resilience-context.ts';
 
 // peak 0–20 s (no fault), slow 20–40 s (fault on bank), calm 40–60 s, down-1 60–80 s and down-2 80–100 s (back to back on bank), after 100–130 s.
 const windows = new Map([

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PhaseRecorder } from '../../harness/metrics/phase-recorder.ts';
 import { buildTimeline } from '../../harness/scenario/timeline.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
-import { emptySignals } from '../../harness/signals/recorded-signals.ts';
+import { emptySignals } from '../../harness/checks/recorded-signals.ts';
 import { judgeRun } from '../../harness/verdict/judge-run.ts';
 import type { RecordedRun } from '../../harness/verdict/recorded-run.ts';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultRecord } from '../../harness/verdict/run-records.ts';
-import { readsOf } from '../../harness/scenario/check-reads.ts';
-import { checkSchema } from '../../harness/scenario/check-schema.ts';
-import type { RecordedSignals, SeriesResult, TimePoint } from '../../harness/signals/recorded-signals.ts';
-import { scrapeKey } from '../../harness/scenario/scrape-key.ts';
-import { evaluateResilienceCheck } from '../../harness/verdict/resilience/evaluate-resilience.ts';
-import type { ResilienceContext } from '../../harness/verdict/resilience/resilience-context.ts';
-import { resilienceTimings } from '../../harness/verdict/resilience/resilience-timings.ts';
+import { readsOf } from '../../harness/checks/check-registry.ts';
+import { checkSchema } from '../../harness/checks/check-registry.ts';
+import type { RecordedSignals, SeriesResult, TimePoint } from '../../harness/checks/recorded-signals.ts';
+import { scrapeKey } from '../../harness/notation/scrape-key.ts';
+import { evaluateResilienceCheck } from '../../harness/checks/check-registry.ts';
+import type { ResilienceContext } from '../../harness/checks/resilience-context.ts';
+import { resilienceTimings } from '../../harness/verdict/resilience-timings.ts';
 
 // One run: baseline 0–10 s, slow 10–30 s (fault 10–30 s), recovery 30–50 s, then a second fault 50–70 s.
 const windows = new Map([
@@ -24,7 +24,7 @@ const faultIn = (phase: string, fromMs: number, toMs: number): FaultRecord => ({
 });
 const series = (f: (t: number) => number): TimePoint[] =>
   Array.from({ length: 71 }, (_, s) => ({ atMs: s * 1_000, value: f(s * 1_000) }));
-function context(signals: Partial<RecordedSignals>): ResilienceContext {
+function context(signals: Partial<RecordedSignals>): ResilienceContext<FaultRecord> {
   return {
     windows,
     faults: [faultIn('slow', 10_000, 30_000), faultIn('down', 50_000, 70_000)],

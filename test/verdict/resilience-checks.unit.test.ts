@@ -4,12 +4,12 @@ import {
   BUNDLED_READS as DEFAULT_QUERIES,
   withBundledReads,
 } from '../../harness/providers/bundled-stack/bundled-check-reads.ts';
-import { checkSchema } from '../../harness/scenario/check-schema.ts';
-import type { RecordedSignals, TimePoint } from '../../harness/signals/recorded-signals.ts';
-import { directionChanges } from '../../harness/verdict/resilience/autoscaling-check.ts';
-import { evaluateResilienceCheck } from '../../harness/verdict/resilience/evaluate-resilience.ts';
-import type { ResilienceContext } from '../../harness/verdict/resilience/resilience-context.ts';
-import { resilienceTimings } from '../../harness/verdict/resilience/resilience-timings.ts';
+import { checkSchema } from '../../harness/checks/check-registry.ts';
+import type { RecordedSignals, TimePoint } from '../../harness/checks/recorded-signals.ts';
+import { directionChanges } from '../../harness/checks/autoscaling-check.ts';
+import { evaluateResilienceCheck } from '../../harness/checks/check-registry.ts';
+import type { ResilienceContext } from '../../harness/checks/resilience-context.ts';
+import { resilienceTimings } from '../../harness/verdict/resilience-timings.ts';
 
 // One run: baseline 0–10 s, slow 10–30 s (fault applied at 10 s, removed at 30 s), recovery 30–50 s.
 const windows = new Map([
@@ -27,7 +27,10 @@ const fault: FaultRecord = {
 const series = (f: (t: number) => number): TimePoint[] =>
   Array.from({ length: 51 }, (_, s) => ({ atMs: s * 1_000, value: f(s * 1_000) }));
 
-function context(signals: Partial<RecordedSignals>, load: ResilienceContext['load'] = []): ResilienceContext {
+function context(
+  signals: Partial<RecordedSignals>,
+  load: ResilienceContext['load'] = [],
+): ResilienceContext<FaultRecord> {
   return {
     windows,
     faults: [fault],

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { checkpointReport } from '../../report/checkpoint-report.ts';
 import { publishReport } from '../../report/publish-report.ts';
 import type { OperatorControls } from '../../run/operator.ts';
-import { parseDurationMs } from '../../scenario/duration.ts';
+import { parseDurationMs } from '../../notation/duration.ts';
 import type { AddOnContext, RunAddOn } from './run-add-on.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { formatDurationMs } from '../../scenario/duration.ts';
+import { formatDurationMs } from '../../notation/duration.ts';
 import { describeFault } from '../../scenario/fault-schema.ts';
 import { attachTerminalKeys, inTerminalForeground, type TerminalKeys } from '../terminal-keys.ts';
 import type { AddOnContext, RunAddOn } from './run-add-on.ts';

@@ -23,32 +23,33 @@ interface CheckLike {
   [field: string]: unknown;
 }
 
+type Fill = (check: CheckLike, has: (field: string) => boolean) => CheckLike;
+
+/** Per check kind (by its name), the stack's reads for the fields a check leaves out. */
+const FILLS: Record<string, Fill> = {
+  breaker(check, has) {
+    if (has('states') || has('preset')) return check;
+    const breaker = (check.breaker as string | undefined) ?? BUNDLED_READS.breaker;
+    return check.source === 'scrape'
+      ? { ...check, breaker, metric: check.metric ?? BUNDLED_READS.breakerMetric(breaker) }
+      : { ...check, breaker, query: check.query ?? BUNDLED_READS.breakerState(breaker) };
+  },
+  failover: (check) => ({ ...check, replicaQuery: check.replicaQuery ?? BUNDLED_READS.replicaTraffic }),
+  autoscaling: (check) =>
+    check.source === 'scrape'
+      ? { ...check, metric: check.metric ?? BUNDLED_READS.replicasMetric }
+      : { ...check, query: check.query ?? BUNDLED_READS.replicas },
+  resources: (check) => ({
+    ...check,
+    cpuQuery: check.cpuQuery ?? BUNDLED_READS.cpuPercent,
+    memoryQuery: check.memoryQuery ?? BUNDLED_READS.memoryPercent,
+  }),
+};
+
 /** A check with the bundled stack's reads filled in where it names none (input or validated form alike). */
 export function withBundledReads<C extends CheckLike>(check: C): C {
-  const has = (field: string) => check[field] !== undefined;
-  switch (check.kind) {
-    case 'breaker': {
-      if (has('states') || has('preset')) return check;
-      const breaker = (check.breaker as string | undefined) ?? BUNDLED_READS.breaker;
-      return check.source === 'scrape'
-        ? { ...check, breaker, metric: check.metric ?? BUNDLED_READS.breakerMetric(breaker) }
-        : { ...check, breaker, query: check.query ?? BUNDLED_READS.breakerState(breaker) };
-    }
-    case 'failover':
-      return { ...check, replicaQuery: check.replicaQuery ?? BUNDLED_READS.replicaTraffic };
-    case 'autoscaling':
-      return check.source === 'scrape'
-        ? { ...check, metric: check.metric ?? BUNDLED_READS.replicasMetric }
-        : { ...check, query: check.query ?? BUNDLED_READS.replicas };
-    case 'resources':
-      return {
-        ...check,
-        cpuQuery: check.cpuQuery ?? BUNDLED_READS.cpuPercent,
-        memoryQuery: check.memoryQuery ?? BUNDLED_READS.memoryPercent,
-      };
-    default:
-      return check;
-  }
+  const fill = Object.hasOwn(FILLS, check.kind) ? FILLS[check.kind] : undefined;
+  return fill ? (fill(check, (field) => check[field] !== undefined) as C) : check;
 }
 
 /**

@@ -1,10 +1,11 @@
-import type { ResilienceCheck } from '../../scenario/check-schema.ts';
-import { describeFault } from '../../scenario/fault-schema.ts';
-import { replicaPoints } from './autoscaling-check.ts';
-import { BREAKER_STATE, breakerStateSeries } from './breaker-check.ts';
-import { errorWindowMs } from './failover-check.ts';
-import { faultSpan, heldAtStart, type ResilienceContext } from './resilience-context.ts';
-import { firingIntervals } from './signal-series.ts';
+import type { ResilienceCheck } from '../checks/check-registry.ts';
+import { describeFault } from '../scenario/fault-schema.ts';
+import { isAutoscalingCheck, replicaPoints } from '../checks/autoscaling-check.ts';
+import { BREAKER_STATE, breakerStateSeries, isBreakerCheck } from '../checks/breaker-check.ts';
+import { errorWindowMs } from '../checks/failover-check.ts';
+import { faultSpan, heldAtStart, type ResilienceContext } from '../checks/resilience-context.ts';
+import { firingIntervals } from '../checks/signal-series.ts';
+import type { FaultRecord } from './run-records.ts';
 
 export interface ResilienceTiming {
   phase: string;
@@ -23,11 +24,11 @@ const orNone = <T>(points: T[] | string): T[] => (typeof points === 'string' ? [
 
 /** How long each reaction took, per phase with faults or an autoscaling check. */
 export function resilienceTimings(
-  context: ResilienceContext,
+  context: ResilienceContext<FaultRecord>,
   checks: readonly ResilienceCheck[],
   p95TargetMs: number,
 ): ResilienceTiming[] {
-  const breakerSeries = checks.filter((c) => c.kind === 'breaker').map((c) => orNone(breakerStateSeries(c, context)));
+  const breakerSeries = checks.filter(isBreakerCheck).map((c) => orNone(breakerStateSeries(c, context)));
   const breakerPoints = breakerSeries.flat();
   // Reactions are credited to a fault only when they start after it began: a breaker left open, or an
   // alert still firing, from an earlier phase's fault is not this fault's detection.
@@ -39,7 +40,7 @@ export function resilienceTimings(
   const alertStarts = firingIntervals(context.signals).map((interval) => interval.startMs);
   const phases = new Set([
     ...context.faults.map((f) => f.phase),
-    ...checks.filter((c) => c.kind === 'autoscaling').map((c) => c.phase),
+    ...checks.filter(isAutoscalingCheck).map((c) => c.phase),
   ]);
   return [...phases].flatMap((phase) => {
     const span = faultSpan(context, phase);
@@ -64,9 +65,7 @@ export function resilienceTimings(
     const recovered = context.load.find(
       (s) => s.atMs >= span.endMs && s.p95Ms !== null && s.p95Ms <= p95TargetMs && breakerClosedAt(s.atMs),
     );
-    const autoscaling = checks.find(
-      (c): c is Extract<ResilienceCheck, { kind: 'autoscaling' }> => c.kind === 'autoscaling' && c.phase === phase,
-    );
+    const autoscaling = checks.filter(isAutoscalingCheck).find((c) => c.phase === phase);
     const scaled = autoscaling
       ? orNone(replicaPoints(autoscaling, context)).find(
           (p) => p.atMs >= window.startMs && p.value >= autoscaling.atLeast,

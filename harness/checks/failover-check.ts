@@ -1,8 +1,10 @@
-import { readsOf } from '../../scenario/check-reads.ts';
-import type { ResilienceCheck } from '../../scenario/check-schema.ts';
-import { parseDurationMs } from '../../scenario/duration.ts';
-import type { TimePoint } from '../../signals/recorded-signals.ts';
-import type { CheckResult } from '../evaluate-check.ts';
+import { z } from 'zod';
+import { seriesRead, type SeriesRead } from './series-reads.ts';
+import { defineCheckKind, type MissingRead } from './check-kind.ts';
+import { duration, kindName, phase, query } from './check-fields.ts';
+import { parseDurationMs } from '../notation/duration.ts';
+import type { TimePoint } from './recorded-signals.ts';
+import type { CheckResult } from './check-result.ts';
 import {
   faultSpan,
   firstAt,
@@ -16,7 +18,68 @@ import {
   type ResultBase,
 } from './resilience-context.ts';
 
-type FailoverCheck = Extract<ResilienceCheck, { kind: 'failover' }>;
+const KIND = 'failover';
+
+const failoverSchema = z.strictObject({
+  kind: kindName(KIND, 'traffic moves to a replica while the primary is down'),
+  phase: phase.describe('The phase with the fault that takes the primary down.'),
+  maxFailedRequests: z.int().min(0).optional().describe('At most this many requests may fail during the phase.'),
+  maxErrorWindow: duration.optional().describe('Errors may last at most this long (the failover gap).'),
+  /** PromQL that is > 0 while the replica serves traffic. */
+  replicaQuery: query.describe('PromQL that is > 0 while the replica serves traffic (e.g. its request rate).'),
+  /** The replica must start serving within this long of the fault's start (traffic it served before the fault is not a switch). */
+  switchWithin: duration.optional().describe("The replica must start serving within this long of the fault's start."),
+  /** After the switch, the replica carries at least this share (0–1) of the traffic that `totalQuery` measures. */
+  minShare: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe('After the switch, the replica carries at least this share (0–1) of the traffic totalQuery measures.'),
+  /** PromQL of all the traffic (primary and replica) in the same unit as replicaQuery, for minShare. */
+  totalQuery: query.describe("PromQL of all the traffic (primary and replica), in replicaQuery's unit, for minShare."),
+  /** After the fault ends, the replica is idle again (traffic back on the primary) within this long. */
+  returnsWithin: duration
+    .optional()
+    .describe('After the fault ends, the replica is idle again (traffic back on the primary) within this long.'),
+});
+type FailoverCheck = z.output<typeof failoverSchema>;
+
+// A backup's traffic may not exist before the first failover (a counter appears on first use).
+const failoverReads = (check: FailoverCheck): SeriesRead[] => [
+  ...(check.replicaQuery
+    ? [
+        seriesRead('prometheus', check.replicaQuery, 'replica traffic', 'replicaQuery', {
+          mayAppearLater: true,
+          chart: { name: 'replica serving', unit: 'req/s' },
+        }),
+      ]
+    : []),
+  ...(check.totalQuery
+    ? [
+        seriesRead('prometheus', check.totalQuery, 'all traffic', 'totalQuery', {
+          mayAppearLater: true,
+          chart: { name: 'all traffic', unit: 'req/s' },
+        }),
+      ]
+    : []),
+];
+
+function missingFailoverRead(check: FailoverCheck): MissingRead | undefined {
+  if (check.replicaQuery && check.minShare !== undefined && !check.totalQuery)
+    return {
+      field: 'totalQuery',
+      message:
+        "is required by minShare: PromQL of all the traffic in the unit of replicaQuery (e.g. totalQuery: 'sum(rate(bank_calls_total[10s]))')",
+    };
+  return check.replicaQuery
+    ? undefined
+    : {
+        field: 'replicaQuery',
+        message:
+          'is required for a failover check on your own service: PromQL that is > 0 while the backup serves (e.g. replicaQuery: \'sum(rate(bank_calls_total{target="secondary"}[10s]))\')',
+      };
+}
 
 /** How long clients saw errors in a phase: first failing second to last, inclusive (0 when none). */
 export function errorWindowMs(
@@ -117,7 +180,7 @@ export function evaluateFailover(check: FailoverCheck, context: ResilienceContex
   const base: Base = (what, expected, unit) => ({
     name: `failover ${what}`,
     phase: check.phase,
-    metric: 'failover' as const,
+    metric: KIND,
     expected,
     ...(unit ? { unit } : {}),
   });
@@ -128,7 +191,7 @@ export function evaluateFailover(check: FailoverCheck, context: ResilienceContex
   );
   if (!window || !span) return [inconclusive(served, 'the phase did not run')];
   const results = errorResults(check, context, base);
-  const [replica] = readsOf(check);
+  const [replica] = failoverReads(check);
   const points = replica
     ? seriesPoints(context.signals.series.get(replica.key), replica.text)
     : 'the check names no replicaQuery';
@@ -246,7 +309,7 @@ function shareResult(
     `replica >= ${minShare * 100}% of traffic once it took over (median of the later half of the steps)`,
     '%',
   );
-  const [, total] = readsOf(check);
+  const [, total] = failoverReads(check);
   const totals = total
     ? seriesPoints(context.signals.series.get(total.key), total.text)
     : 'the check names no totalQuery';
@@ -287,3 +350,14 @@ function returnResult(returnsWithin: string, takeover: Takeover, base: Base, con
     delayMs === undefined ? 'the replica was still serving at the end of the run' : undefined,
   );
 }
+
+export const failoverKind = defineCheckKind({
+  kind: KIND,
+  schema: failoverSchema,
+  source: () => 'prometheus',
+  reads: failoverReads,
+  missingRead: missingFailoverRead,
+  describe: (check) =>
+    `failover to the replica${check.switchWithin ? ` within ${check.switchWithin}` : ''}${check.minShare !== undefined ? `, carrying >= ${check.minShare * 100}% of traffic` : ''}${check.maxFailedRequests !== undefined ? `, <= ${check.maxFailedRequests} failed requests` : ''}${check.maxErrorWindow ? `, errors for <= ${check.maxErrorWindow}` : ''}${check.returnsWithin ? `, back on the primary within ${check.returnsWithin} after` : ''}`,
+  evaluate: evaluateFailover,
+});

@@ -1,8 +1,10 @@
-import type { ResilienceCheck } from '../../scenario/check-schema.ts';
-import { parseDurationMs } from '../../scenario/duration.ts';
-import type { TimePoint } from '../../signals/recorded-signals.ts';
-import type { CheckResult } from '../evaluate-check.ts';
-import { readsOf } from '../../scenario/check-reads.ts';
+import { z } from 'zod';
+import { defineCheckKind, type MissingRead } from './check-kind.ts';
+import { duration, kindName, metric, phase, query, source } from './check-fields.ts';
+import { parseDurationMs } from '../notation/duration.ts';
+import type { TimePoint } from './recorded-signals.ts';
+import type { CheckResult } from './check-result.ts';
+import { queryOrMetric, type SeriesRead } from './series-reads.ts';
 import {
   firstAt,
   heldAtStart,
@@ -14,14 +16,51 @@ import {
   type ResilienceContext,
 } from './resilience-context.ts';
 
-type AutoscalingCheck = Extract<ResilienceCheck, { kind: 'autoscaling' }>;
+const KIND = 'autoscaling';
+
+const autoscalingSchema = z.strictObject({
+  kind: kindName(KIND, 'replicas scale up under load (and back down)'),
+  phase: phase.describe('The phase whose load should make the service scale up.'),
+  atLeast: z.int().min(1).describe('Replicas that must be reached…'),
+  within: duration.describe("…within this long of the phase's start."),
+  fallsTo: z.int().min(1).optional().describe('Replicas to scale back down to after the phase…'),
+  fallsWithin: duration.optional().describe('…within this long of its end.'),
+  maxDirectionChanges: z.int().min(0).optional().describe('At most this many changes of direction (flapping).'),
+  query: query.describe('PromQL of the replica count.'),
+  source: source.describe('Where the replica count is read: "prometheus" (query) or "scrape" (metric).'),
+  metric: metric.describe('With source "scrape": the metric selector of the replica count.'),
+});
+export type AutoscalingCheck = z.output<typeof autoscalingSchema>;
+
+const replicaReads = (check: AutoscalingCheck): SeriesRead[] =>
+  queryOrMetric(check, 'replicas', { name: 'replicas', unit: 'count' });
+
+function missingReplicaRead(check: AutoscalingCheck): MissingRead | undefined {
+  if (check.source === 'scrape')
+    return check.metric
+      ? undefined
+      : {
+          field: 'metric',
+          message: 'is required to read replicas from /metrics on your own service (e.g. metric: "app_replicas")',
+        };
+  return check.query
+    ? undefined
+    : {
+        field: 'query',
+        message:
+          'is required for an autoscaling check on your own service: PromQL of the replica count (e.g. query: \'kube_deployment_status_replicas_available{deployment="payments"}\')',
+      };
+}
+
+/** Whether a check is an autoscaling check (for the report's scale-up timing). */
+export const isAutoscalingCheck = (check: { kind: string }): check is AutoscalingCheck => check.kind === KIND;
 
 /** The replica count over the run, or why there is none. */
 export function replicaPoints(
   check: AutoscalingCheck,
   context: Pick<ResilienceContext, 'signals'>,
 ): TimePoint[] | string {
-  const [replicas] = readsOf(check);
+  const [replicas] = replicaReads(check);
   return replicas
     ? seriesPoints(context.signals.series.get(replicas.key), replicas.text)
     : 'the check names no replica series (query or metric)';
@@ -46,7 +85,7 @@ export function evaluateAutoscaling(check: AutoscalingCheck, context: Resilience
   const base = (name: string, expected: string) => ({
     name: `autoscaling ${name}`,
     phase: check.phase,
-    metric: 'autoscaling' as const,
+    metric: KIND,
     expected,
   });
   const up = base(
@@ -109,3 +148,16 @@ export function evaluateAutoscaling(check: AutoscalingCheck, context: Resilience
   }
   return results;
 }
+
+export const autoscalingKind = defineCheckKind({
+  kind: KIND,
+  schema: autoscalingSchema,
+  source: (check) => check.source,
+  reads: replicaReads,
+  missingRead: missingReplicaRead,
+  describe: (check) =>
+    `replicas >= ${check.atLeast} within ${check.within}${check.fallsTo ? `, back to ${check.fallsTo} within ${check.fallsWithin}` : ''}${check.maxDirectionChanges !== undefined ? `, <= ${check.maxDirectionChanges} direction changes` : ''}`,
+  observedUnit: (expected) =>
+    /direction/.test(expected) ? 'direction changes' : /within/.test(expected) ? 's' : undefined,
+  evaluate: evaluateAutoscaling,
+});

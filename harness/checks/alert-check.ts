@@ -1,8 +1,10 @@
-import type { ResilienceCheck } from '../../scenario/check-schema.ts';
-import { matchesSelector, parseMetricSelector } from '../../scenario/metric-selector.ts';
-import type { FiringAlert, TimePoint } from '../../signals/recorded-signals.ts';
-import { parseDurationMs } from '../../scenario/duration.ts';
-import type { CheckResult } from '../evaluate-check.ts';
+import { z } from 'zod';
+import { defineCheckKind } from './check-kind.ts';
+import { alertName, duration, graceAfter, kindName, phase, withGrace } from './check-fields.ts';
+import { matchesSelector, parseMetricSelector } from '../notation/metric-selector.ts';
+import type { FiringAlert, TimePoint } from './recorded-signals.ts';
+import { parseDurationMs } from '../notation/duration.ts';
+import type { CheckResult } from './check-result.ts';
 import {
   faultSpan,
   graceText,
@@ -21,8 +23,42 @@ import {
   judgeSettled,
 } from './resilience-context.ts';
 
-type AlertCheck = Extract<ResilienceCheck, { kind: 'alert' }>;
-type NoAlertCheck = Extract<ResilienceCheck, { kind: 'no-alert' }>;
+const ALERT = 'alert';
+const NO_ALERT = 'no-alert';
+
+const alertSchema = z.strictObject({
+  kind: kindName(ALERT, 'a Prometheus alert fires during a fault (and resolves after it)'),
+  /** The alert's name, optionally with label matchers: 'HAProxyServerDown{server="primary"}'. */
+  alert: alertName.describe(
+    "The alert's name, optionally with label matchers: 'HAProxyServerDown{server=\"primary\"}'.",
+  ),
+  phase: phase.describe('The phase with the fault the alert must fire for.'),
+  firesWithin: duration.describe(
+    "The alert must start firing within this long of the fault's start (already firing: INCONCLUSIVE).",
+  ),
+  resolvesWithin: duration
+    .optional()
+    .describe(
+      "…and resolve within this long of the fault's end (resolved for good: firing again within the deadline, or within stableFor, is not resolving).",
+    ),
+  /** Resolved counts once the alert stays resolved this long (default: until the resolvesWithin deadline, and at least 2 s). */
+  stableFor: duration
+    .optional()
+    .describe(
+      'Resolved counts once the alert stays resolved this long (default: until the resolvesWithin deadline, at least 2s).',
+    ),
+});
+type AlertCheck = z.output<typeof alertSchema>;
+
+const noAlertSchema = z.strictObject({
+  kind: kindName(NO_ALERT, 'no alert fires during phases that should be quiet'),
+  phases: z.array(phase).min(1).describe('The quiet phases.'),
+  /** Judge from each phase's start + this grace (an alert's rate window or a breaker's wait carried over from the last fault). */
+  after: graceAfter,
+  severity: z.enum(['warning', 'critical']).optional().describe('Only alerts of this severity count.'),
+  alert: alertName.optional().describe('Only this alert counts (with optional label matchers).'),
+});
+type NoAlertCheck = z.output<typeof noAlertSchema>;
 
 const STEP_MS = 1_000;
 
@@ -31,13 +67,13 @@ export function evaluateAlert(check: AlertCheck, context: ResilienceContext): Ch
   const fires = {
     name: `alert ${check.alert} fires within ${check.firesWithin}`,
     phase: check.phase,
-    metric: 'alert' as const,
+    metric: ALERT,
     expected: `firing within ${check.firesWithin}`,
   };
   const resolves = {
     name: `alert ${check.alert} resolves within ${check.resolvesWithin}`,
     phase: check.phase,
-    metric: 'alert' as const,
+    metric: ALERT,
     expected: `resolved within ${check.resolvesWithin} after the fault`,
   };
   const span = faultSpan(context, check.phase);
@@ -99,7 +135,7 @@ export function evaluateNoAlert(check: NoAlertCheck, context: ResilienceContext)
     const base = {
       name: `no ${what} during ${phase}`,
       phase,
-      metric: 'no-alert' as const,
+      metric: NO_ALERT,
       expected: `no ${what} firing${graceText(check.after)}`,
     };
     const window = context.windows.get(phase);
@@ -186,3 +222,27 @@ function judgeResolving(
     },
   );
 }
+
+export const alertKind = defineCheckKind({
+  kind: ALERT,
+  schema: alertSchema,
+  source: () => 'prometheus',
+  reads: () => [],
+  alertSelector: (check) => check.alert,
+  describe: (check) =>
+    `alert ${check.alert} fires within ${check.firesWithin}${check.resolvesWithin ? `, resolves within ${check.resolvesWithin} after` : ''}`,
+  observedUnit: (expected) => (/within/.test(expected) ? 's' : undefined),
+  evaluate: evaluateAlert,
+});
+
+export const noAlertKind = defineCheckKind({
+  kind: NO_ALERT,
+  schema: noAlertSchema,
+  source: () => 'prometheus',
+  reads: () => [],
+  alertSelector: (check) => check.alert,
+  describe: (check) =>
+    withGrace(check.after, `no ${check.alert ?? check.severity ?? ''} alert firing`.replace('  ', ' ')),
+  observedUnit: () => 'alerts firing',
+  evaluate: evaluateNoAlert,
+});

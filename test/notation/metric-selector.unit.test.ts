@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesSelector, parseMetricSelector } from '../../harness/scenario/metric-selector.ts';
+import { matchesSelector, parseMetricSelector } from '../../harness/notation/metric-selector.ts';
 
 describe('metric selectors', () => {
   it('read a name and exact label matches', () => {

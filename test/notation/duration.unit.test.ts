@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDurationMs, parseDurationMs } from '../../harness/scenario/duration.ts';
+import { formatDurationMs, parseDurationMs } from '../../harness/notation/duration.ts';
 
 describe('parseDurationMs', () => {
   it.each([

@@ -1,8 +1,23 @@
-import type { FaultRecord } from '../run-records.ts';
-import { parseDurationMs } from '../../scenario/duration.ts';
-import type { RecordedSignals, SeriesResult, TimePoint } from '../../signals/recorded-signals.ts';
-import type { CheckResult } from '../evaluate-check.ts';
-import type { PhaseWindow } from '../phase-stats.ts';
+import { parseDurationMs } from '../notation/duration.ts';
+import type { RecordedSignals, SeriesResult, TimePoint } from './recorded-signals.ts';
+import type { CheckResult } from './check-result.ts';
+
+/** A phase's span on the run's time base. */
+export interface PhaseWindow {
+  startMs: number;
+  endMs: number;
+  /** When the driver's load began and ended (its last request sent), if it knows: the achieved rate's denominator. */
+  load?: { startMs: number; endMs: number };
+}
+
+/** A fault's span as the judge sees it (the run's fault records are of this shape). */
+export interface FaultSpanRecord {
+  readonly phase: string;
+  readonly fault: { readonly kind: string; readonly proxy: string };
+  readonly appliedAtMs: number;
+  /** Unset when it could not be removed. */
+  readonly removedAtMs?: number;
+}
 
 /** A second of client-side load, for checks that look at failures over time. */
 export interface LoadSecond {
@@ -14,9 +29,10 @@ export interface LoadSecond {
 }
 
 /** Everything a resilience check may look at; all recorded, so checks are pure. */
-export interface ResilienceContext {
+/** `F`: the run's own fault records (verdict/run-records.ts), of which checks read only the span. */
+export interface ResilienceContext<F extends FaultSpanRecord = FaultSpanRecord> {
   windows: ReadonlyMap<string, PhaseWindow>;
-  faults: readonly FaultRecord[];
+  faults: readonly F[];
   load: readonly LoadSecond[];
   signals: RecordedSignals;
   /** The end of the recorded data: nothing after it was observed. */

@@ -1,7 +1,5 @@
-import type { ResilienceCheck } from '../../scenario/check-schema.ts';
-import type { RecordedSignals, TimePoint } from '../../signals/recorded-signals.ts';
-import { readsOf } from '../../scenario/check-reads.ts';
-import { breakerLabel, breakerStateSeries } from './breaker-check.ts';
+import { kindOf } from './check-registry.ts';
+import type { RecordedSignals, TimePoint } from './recorded-signals.ts';
 
 export interface LabelledSeries {
   /** "replicas", "breaker market-data", … */
@@ -19,7 +17,7 @@ export interface FiringInterval {
 }
 
 /** The signals the checks read, named for people (the report's charts), in check order, each once. */
-export function labelledSeries(checks: readonly ResilienceCheck[], signals: RecordedSignals): LabelledSeries[] {
+export function labelledSeries(checks: readonly { kind: string }[], signals: RecordedSignals): LabelledSeries[] {
   const out: LabelledSeries[] = [];
   const seen = new Set<string>();
   const add = (key: string, name: string, unit: string, points: TimePoint[] | undefined): void => {
@@ -27,42 +25,16 @@ export function labelledSeries(checks: readonly ResilienceCheck[], signals: Reco
     seen.add(key);
     out.push({ name, unit, points });
   };
-  const recorded = (key: string): TimePoint[] | undefined => {
-    const result = signals.series.get(key);
-    return result && 'points' in result ? result.points : undefined;
-  };
   for (const check of checks) {
-    if (check.kind === 'breaker') {
-      // The state as ordeal reads it (0/1/2), whatever the service's own encoding.
-      const states = breakerStateSeries(check, { signals });
-      add(
-        `breaker:${readsOf(check)
-          .map((r) => r.key)
-          .join('|')}`,
-        breakerLabel(check),
-        '0 closed · 1 half-open · 2 open',
-        typeof states === 'string' ? undefined : states,
-      );
+    const kind = kindOf(check);
+    if (kind.chart) {
+      for (const series of kind.chart(check, signals)) add(series.key, series.name, series.unit, series.points);
       continue;
     }
-    for (const read of readsOf(check)) {
-      const name =
-        check.kind === 'promql'
-          ? check.name
-          : check.kind === 'failover'
-            ? 'replica serving'
-            : read.role === 'replicas'
-              ? 'replicas'
-              : read.role.replace(' %', '');
-      const unit =
-        check.kind === 'promql'
-          ? 'value'
-          : check.kind === 'failover'
-            ? 'req/s'
-            : read.role === 'replicas'
-              ? 'count'
-              : '%';
-      add(read.key, name, unit, recorded(read.key));
+    for (const read of kind.reads(check)) {
+      const result = signals.series.get(read.key);
+      if (read.chart)
+        add(read.key, read.chart.name, read.chart.unit, result && 'points' in result ? result.points : undefined);
     }
   }
   return out;

@@ -1,7 +1,10 @@
-import { EXPECTATION, type ResilienceCheck } from '../../scenario/check-schema.ts';
-import { parseDurationMs } from '../../scenario/duration.ts';
-import type { TimePoint } from '../../signals/recorded-signals.ts';
-import type { CheckResult } from '../evaluate-check.ts';
+import { z } from 'zod';
+import { defineCheckKind } from './check-kind.ts';
+import { duration, graceAfter, kindName, phase, withGrace } from './check-fields.ts';
+import { seriesRead } from './series-reads.ts';
+import { parseDurationMs } from '../notation/duration.ts';
+import type { TimePoint } from './recorded-signals.ts';
+import type { CheckResult } from './check-result.ts';
 import {
   graceText,
   inconclusive,
@@ -12,7 +15,41 @@ import {
   type ResilienceContext,
 } from './resilience-context.ts';
 
-type PromqlCheck = Extract<ResilienceCheck, { kind: 'promql' }>;
+const KIND = 'promql';
+/** A comparison a PromQL check's values must meet: "<0.05", ">0", ">=2", "==0". */
+const EXPECTATION = /^\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/;
+
+const promqlSchema = z.strictObject({
+  kind: kindName(KIND, 'any PromQL expression meets a condition'),
+  /** What the check is about, for the report: "payment error ratio". */
+  name: z.string().min(1).describe('What the check is about, for the report: "payment error ratio".'),
+  /** PromQL judged over each phase (a range query, 1 s steps). */
+  query: z.string().min(1).describe('PromQL judged over each phase (a range query, 1 s steps).'),
+  phases: z.array(phase).min(1).describe('The phases judged, each on its own.'),
+  /** The condition each value must meet: "<0.05", ">0", ">=2", "==0". */
+  expect: z
+    .string()
+    .refine((text) => EXPECTATION.test(text), { error: 'is not a comparison (use e.g. "<0.05", ">0", ">=2", "==0")' })
+    .describe('The condition each value must meet: "<0.05", ">0", ">=2", "==0".'),
+  /** The condition must first hold within this long of the phase start (without it: at every step of the phase). */
+  within: duration
+    .optional()
+    .describe("The condition must first hold within this long of the phase's start (without it: at every step)."),
+  /** …and then hold this long without a break (without `within`: for this long somewhere in the phase). */
+  for: duration
+    .optional()
+    .describe('…and then hold this long without a break (without within: this long somewhere in the phase).'),
+  /** Judge from each phase's start + this grace (an alert's rate window or a breaker's wait carried over from the last fault). */
+  after: graceAfter,
+  /** Its series may not exist before the fault (a counter first incremented by it): `plan` warns instead of refusing. */
+  appearsLater: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Its series may not exist before the fault (a counter first incremented by it): plan warns about a selector that matches nothing yet instead of refusing it.',
+    ),
+});
+type PromqlCheck = z.output<typeof promqlSchema>;
 
 const COMPARE: Record<string, (value: number, bound: number) => boolean> = {
   '<': (v, b) => v < b,
@@ -50,7 +87,7 @@ export function evaluatePromql(check: PromqlCheck, context: ResilienceContext): 
   const ok = expectation(check.expect);
   const expected = `${check.expect.replace(/\s+/g, '')}${check.within ? ` within ${check.within}` : ''}${check.for ? ` for ${check.for}` : ''}${!check.within && !check.for ? ' throughout' : ''}${graceText(check.after)}`;
   return check.phases.map((phase) => {
-    const base = { name: `${check.name} ${expected}`, phase, metric: 'promql' as const, expected };
+    const base = { name: `${check.name} ${expected}`, phase, metric: KIND, expected };
     const window = context.windows.get(phase);
     if (!window) return inconclusive(base, 'the phase did not run');
     const points = seriesPoints(context.signals.series.get(check.query), check.query);
@@ -95,3 +132,21 @@ export function evaluatePromql(check: PromqlCheck, context: ResilienceContext): 
     );
   });
 }
+
+export const promqlKind = defineCheckKind({
+  kind: KIND,
+  schema: promqlSchema,
+  source: () => 'prometheus',
+  reads: (check) => [
+    seriesRead('prometheus', check.query, 'value', 'query', {
+      mayAppearLater: check.appearsLater,
+      chart: { name: check.name, unit: 'value' },
+    }),
+  ],
+  describe: (check) =>
+    withGrace(
+      check.after,
+      `${check.name}: ${check.expect.trim()}${check.within ? ` within ${check.within}` : ''}${check.for ? ` for ${check.for}` : ''}${!check.within && !check.for ? ' throughout' : ''}`,
+    ),
+  evaluate: evaluatePromql,
+});
