@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alertKind, noAlertKind } from './alert-check.ts';
 import { autoscalingKind } from './autoscaling-check.ts';
 import { breakerKind } from './breaker-check.ts';
+import { driftKind } from './drift-check.ts';
 import type { CheckIssue, CheckKind, CheckScene, MissingRead } from './check-kind.ts';
 import type { CheckResult } from './check-result.ts';
 import { failoverKind } from './failover-check.ts';
@@ -21,6 +22,7 @@ const BUILT_IN = [
   resourcesKind,
   promqlKind,
   healthKind,
+  driftKind,
 ] as const;
 
 type BuiltIn = (typeof BUILT_IN)[number];

@@ -37,6 +37,8 @@ export interface ResilienceContext<F extends FaultSpanRecord = FaultSpanRecord> 
   signals: RecordedSignals;
   /** The end of the recorded data: nothing after it was observed. */
   observedUntilMs: number;
+  /** A percentile of the phase's client-side latency over [fromMs, toMs), exact (its seconds' histograms merged); null: no response then. */
+  latencyPercentileMs?(phase: string, fromMs: number, toMs: number, percentile: number): number | null;
   /** When the run began, for "+12 s" in reasons (absent: times are left out). */
   startedAtMs?: number;
 }

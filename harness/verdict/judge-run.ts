@@ -44,10 +44,19 @@ function resilienceContextOf(run: RecordedRun): ResilienceContext<FaultRecord> {
     errors: totalErrors(b.errors),
     p95Ms: b.latency.totalCount > 0 ? percentileMs(b.latency, 95) : null,
   }));
+  const latencyPercentileMs = (phase: string, fromMs: number, toMs: number, percentile: number): number | null => {
+    const merged = createLatencyHistogram();
+    for (const bucket of run.recorder.seconds(phase)) {
+      const atMs = run.startedAtMs + bucket.second * 1_000;
+      if (atMs >= fromMs && atMs < toMs) merged.add(bucket.latency);
+    }
+    return merged.totalCount > 0 ? percentileMs(merged, percentile) : null;
+  };
   return {
     windows: run.windows,
     faults: run.faults,
     load,
+    latencyPercentileMs,
     signals: run.signals,
     observedUntilMs: run.observedUntilMs,
     startedAtMs: run.startedAtMs,

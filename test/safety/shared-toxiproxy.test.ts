@@ -138,8 +138,10 @@ describe('ordeal cleanup from another state folder', () => {
         // About cleanup, not the generator: warmed up (a cold one was seen 60 ms late at p99 here), loose on its lag.
         load: notAboutTheGenerator(),
         requests: [{ path: '/' }],
+        // Long enough that the fault is still in place after a cleanup CLI has started and finished beside it on a
+        // busy host (a fresh-clone CI run saw a 4 s phase end first, and the fault go with it).
         phases: [
-          { name: 'chaos', duration: '4s', rate: 20, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 500 }] },
+          { name: 'chaos', duration: '12s', rate: 20, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 500 }] },
         ],
         // Wide of the toxic's 500 ms (without it, ~1 ms): a latency is judged with the generator's own lateness as an error bar.
         slos: [{ phases: ['chaos'], http_req_duration: ['p(50)>200'] }],
