@@ -17,6 +17,8 @@ import { benchSaturation, saturationTable } from './saturation.ts';
 import { benchMaxRate, maxRateTable } from './max-rate.ts';
 import { benchFlows, flowsTable } from './flows.ts';
 import { benchStartup, startupTable } from './startup.ts';
+import { benchLongRun, longRunTable } from './long-run.ts';
+import { benchReportRender, reportRenderTable } from './report-render.ts';
 import { VEGETA_VERSION } from './peers/vegeta.ts';
 
 const quick = process.argv.includes('--quick');
@@ -45,6 +47,13 @@ const BENCHMARKS: { key: string; run: () => Promise<string> }[] = [
   { key: 'accuracy', run: async () => accuracyTable(await benchLatencyAccuracy()) },
   { key: 'coordinated-omission', run: async () => coTable(await benchCoordinatedOmission()) },
   { key: 'memory', run: async () => memoryTable(await benchMemory(memoryRate, quick ? 60 : 300, 30), memoryRate) },
+  { key: 'report-render', run: async () => reportRenderTable(await benchReportRender()) },
+  // An hour by default (ORDEAL_BENCH_LONG_MINUTES); --quick: 6 minutes.
+  {
+    key: 'long-run',
+    run: async () =>
+      longRunTable(await benchLongRun(Number(process.env.ORDEAL_BENCH_LONG_MINUTES ?? (quick ? 6 : 60)), 2_000)),
+  },
 ];
 const onlyArgument = process.argv.find((arg) => arg.startsWith('--only='));
 const only = onlyArgument ? new Set(onlyArgument.slice('--only='.length).split(',')) : undefined;

@@ -20,6 +20,8 @@ export async function runOrdealTimed(
   load: Record<string, unknown>,
   /** The scenario's traffic (default: one request to the URL's path). */
   traffic?: { readonly requests?: readonly unknown[]; readonly flows?: readonly unknown[] },
+  /** Looks at the report folder before it is removed (sizes of report.json and report.html). */
+  onReports?: (reportsDir: string) => Promise<void>,
 ): Promise<OrdealBenchRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-bench-'));
   try {
@@ -43,6 +45,7 @@ export async function runOrdealTimed(
       '--report-dir',
       path.join(dir, 'reports'),
     ]);
+    await onReports?.(path.join(dir, 'reports'));
     return { report: JSON.parse(run.stdout) as RunReport, cpuSec: run.cpuSec, wallSec: run.wallSec };
   } finally {
     await rm(dir, { recursive: true, force: true });

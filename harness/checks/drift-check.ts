@@ -32,7 +32,9 @@ const driftSchema = z.strictObject({
     .describe('Judge this PromQL over the phase (service RSS, open file descriptors, queue depth…).'),
   window: duration
     .optional()
-    .describe('With maxRatio: the length of the first and the last stretch of the phase compared (e.g. "30m").'),
+    .describe(
+      'With maxRatio: the length of the first and the last stretch of the phase compared (e.g. "30m"; default: a quarter of the phase as it ran, so a time-scaled run compares quarters too).',
+    ),
   maxRatio: z
     .number()
     .positive()
@@ -68,10 +70,8 @@ function driftIssues(check: DriftCheck): CheckIssue[] {
     issues.push({
       path: [],
       input: 'no limit',
-      message: 'needs a limit: maxRatio (with window) or maxGrowthPerHour',
+      message: 'needs a limit: maxRatio (the last window at most this many times the first) or maxGrowthPerHour',
     });
-  if (check.maxRatio !== undefined && !check.window)
-    issues.push({ path: ['window'], input: undefined, message: 'is required by maxRatio (e.g. window: "30m")' });
   return issues;
 }
 
@@ -126,18 +126,18 @@ const round = (value: number): number => Number(value.toPrecision(3));
 
 function judgeRatio(check: DriftCheck, context: ResilienceContext, points: readonly TimePoint[]): CheckResult {
   const window = context.windows.get(check.phase)!;
-  const windowMs = parseDurationMs(check.window!)!;
+  const endMs = Math.min(window.endMs, context.observedUntilMs);
+  const windowMs = check.window ? parseDurationMs(check.window)! : Math.floor((endMs - window.startMs) / 4);
   const base: ResultBase = {
-    name: `drift of ${subject(check)}: last ${check.window} <= ${check.maxRatio} × first`,
+    name: `drift of ${subject(check)}: last ${check.window ?? 'quarter'} <= ${check.maxRatio} × first`,
     phase: check.phase,
     metric: KIND,
     expected: `ratio <= ${check.maxRatio}`,
   };
-  const endMs = Math.min(window.endMs, context.observedUntilMs);
-  if (endMs - window.startMs < 2 * windowMs)
+  if (windowMs < 1_000 || endMs - window.startMs < 2 * windowMs)
     return inconclusive(
       base,
-      `the phase ran ${round((endMs - window.startMs) / 1_000)} s: shorter than two windows of ${check.window}`,
+      `the phase ran ${round((endMs - window.startMs) / 1_000)} s: shorter than two windows of ${check.window ?? 'a second'}`,
     );
   const first = windowValue(check, context, points, window.startMs, window.startMs + windowMs);
   const last = windowValue(check, context, points, endMs - windowMs, endMs);
@@ -216,7 +216,8 @@ export const driftKind = defineCheckKind({
   issues: driftIssues,
   describe: (check) =>
     [
-      check.maxRatio !== undefined && `${subject(check)} of the last ${check.window} <= ${check.maxRatio} × the first`,
+      check.maxRatio !== undefined &&
+        `${subject(check)} of the last ${check.window ?? 'quarter'} <= ${check.maxRatio} × the first`,
       check.maxGrowthPerHour !== undefined && `${subject(check)} grows < ${check.maxGrowthPerHour}/h (95 % confidence)`,
     ]
       .filter(Boolean)

@@ -1,11 +1,13 @@
+import { errorBudgetOf } from './error-budget.ts';
+import { parseDurationMs } from '../notation/duration.ts';
 import { emptyErrorCounts, ERROR_KINDS, totalErrors } from '../metrics/error-kind.ts';
 import { percentileMs, summarizeLatencyMs } from '../metrics/latency-histogram.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
 import { targetRateAt } from '../scenario/timeline.ts';
 import { judgeRun } from '../verdict/judge-run.ts';
-import type { RecordedRun } from '../verdict/recorded-run.ts';
+import type { RecordedRun, SelfSample } from '../verdict/recorded-run.ts';
 import { firingIntervals, labelledSeries } from '../checks/signal-series.ts';
-import type { RunReport, StepReport } from './run-report.ts';
+import type { RunReport, SelfReport, StepReport } from './run-report.ts';
 
 export type { RecordedRun } from '../verdict/recorded-run.ts';
 
@@ -82,6 +84,7 @@ function stepsOf(run: RecordedRun, phase: string): { steps?: StepReport[] } {
 export function buildReport(run: RecordedRun): RunReport {
   const { stats, generatorBehind, checks, verdict, reason, exitCode, warnings, resilience } = judgeRun(run);
   const errorsByKind = emptyErrorCounts();
+  const timeseries = timeseriesOf(run);
   for (const s of stats) for (const kind of ERROR_KINDS) errorsByKind[kind] += s.errorsByKind[kind];
   return {
     schemaVersion: 1,
@@ -108,7 +111,16 @@ export function buildReport(run: RecordedRun): RunReport {
     ...recordsOf(run),
     errorsByKind,
     resilience,
-    timeseries: timeseriesOf(run),
+    timeseries,
+    ...(run.scenario.errorBudget
+      ? {
+          errorBudget: errorBudgetOf(timeseries, {
+            objective: run.scenario.errorBudget.objective,
+            periodMs: parseDurationMs(run.scenario.errorBudget.period)!,
+          }),
+        }
+      : {}),
+    ...(run.self && run.self.length > 0 ? { self: run.self.map(selfEntry) } : {}),
     environment: run.environment,
     ...(run.infrastructureError ? { error: run.infrastructureError } : {}),
   };
@@ -238,4 +250,16 @@ function timeseriesOf(run: RecordedRun): RunReport['timeseries'] {
       sendLagP99Ms: b.sendLag.totalCount > 0 ? percentileMs(b.sendLag, 99) : null,
     };
   });
+}
+
+const megabytes = (bytes: number): number => Math.round(bytes / 1e5) / 10;
+
+function selfEntry(sample: SelfSample): SelfReport {
+  return {
+    at: iso(sample.atMs),
+    rssMb: megabytes(sample.rssBytes),
+    heapMb: megabytes(sample.heapUsedBytes),
+    loopLagP99Ms: sample.loopDelayP99Ms,
+    gcMs: sample.gcMs,
+  };
 }

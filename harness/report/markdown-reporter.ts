@@ -6,6 +6,10 @@ import type { ReportContext, Reporter } from './reporter.ts';
 import type { RunReport } from './run-report.ts';
 import { sinceStart, utcTime } from './run-time.ts';
 import { decidingChecks, errorKindLines } from './what-went-wrong.ts';
+import { describeErrorBudget } from './error-budget.ts';
+import { describeSelf } from './self-health.ts';
+
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 const STATUS_MARK = { pass: '✅ pass', fail: '❌ FAIL', inconclusive: '⚠️ inconclusive' } as const;
 
@@ -16,6 +20,8 @@ export function renderMarkdown(report: RunReport, context: ReportContext = {}): 
     `${report.verdictReason}${decidingChecks(report) ? `: ${decidingChecks(report)}` : ''}. Run \`${report.runId}\`, started ${utcTime(report.startedAt)}, ${(report.durationMs / 1_000).toFixed(1)} s${report.load.timeScale !== 1 ? ` (time scale ${report.load.timeScale}×)` : ''}, target ${report.target}, ${report.load.driver} (${report.load.model} model).`,
     '',
     ...(report.warnings ?? []).flatMap((w) => [`> ⚠️ ${w}`, '']),
+    ...(report.errorBudget ? [`**${capitalised(describeErrorBudget(report.errorBudget))}.**`, ''] : []),
+    ...(describeSelf(report) ? [`${capitalised(describeSelf(report)!)}.`, ''] : []),
     ...(errorKindLines(report).length > 0
       ? ['**Errors by kind:** ' + errorKindLines(report).join('; ') + '.', '']
       : []),

@@ -1,3 +1,4 @@
+import type { ErrorBudgetReport } from './error-budget.ts';
 import type { ErrorCounts } from '../metrics/error-kind.ts';
 import type { LatencySummaryMs } from '../metrics/latency-histogram.ts';
 import type { CheckResult } from '../checks/check-result.ts';
@@ -60,6 +61,13 @@ export interface RunReport {
   };
   /** Per second of the run: the data behind charts and live progress. */
   timeseries: SecondReport[];
+  /** With the scenario's errorBudget: the share of the period's budget the run and each phase burned, and the burn-rate alerts it would raise. */
+  errorBudget?: ErrorBudgetReport;
+  /**
+   * ordeal's own health every 5 s (at most one entry per 5 s of the run): resident memory and heap (MB), the main
+   * thread's p99 event-loop lag (ms) and the time GC paused it since the previous entry (ms). Absent in older reports.
+   */
+  self?: SelfReport[];
   /** Set when the run was compared with a baseline run (--baseline, or the previous passing run). */
   comparison?: ComparisonReport;
   environment: { ordeal: string; node: string; platform: string; cpus: number; hostname: string; maxRssBytes: number };
@@ -210,4 +218,12 @@ export interface CheckpointInfo {
   settledPhases: string[];
   /** Set by `ordeal report` on a checkpoint whose run never finished it. */
   interrupted?: boolean;
+}
+
+export interface SelfReport {
+  at: string;
+  rssMb: number;
+  heapMb: number;
+  loopLagP99Ms: number;
+  gcMs: number;
 }

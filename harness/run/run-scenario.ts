@@ -32,6 +32,7 @@ import type { Operator } from './operator.ts';
 import { operatorControls, type RecordedFields } from './operator-controls.ts';
 import { StopController } from './stop-controller.ts';
 import { ClockWatch } from './clock-watch.ts';
+import { SelfWatch } from './self-watch.ts';
 import { CleanupStack } from '../lifecycle/cleanup-stack.ts';
 import type { Stall } from '../verdict/clock-evidence.ts';
 
@@ -125,10 +126,14 @@ export async function recordRun(given: Scenario, options: RunOptions = {}): Prom
       }),
   });
   clockWatch.start();
+  // ordeal's own memory, event-loop lag and GC on the timeline: does ordeal itself stay healthy for hours?
+  const selfWatch = new SelfWatch();
+  selfWatch.start();
   // What a failure part-way must undo, pushed right after each thing starts (k6's defer): a throw anywhere
   // below stops the load driver, the infrastructure, the watchdog, the probes and the watches, and rethrows.
   const undo = new CleanupStack();
   undo.push('the clock watch', async () => void clockWatch.stop());
+  undo.push('the self watch', async () => void selfWatch.stop());
   const session = await RunSession.open(scenario, {
     flowInputs,
     runId,
@@ -151,6 +156,7 @@ export async function recordRun(given: Scenario, options: RunOptions = {}): Prom
     return await runPhases(scenario, options, {
       session,
       clockWatch,
+      selfWatch,
       onClock,
       undo,
       events,
@@ -171,6 +177,7 @@ export async function recordRun(given: Scenario, options: RunOptions = {}): Prom
 interface OpenRun {
   session: RunSession;
   clockWatch: ClockWatch;
+  selfWatch: SelfWatch;
   onClock: { stall?: (stall: Stall) => void };
   undo: CleanupStack;
   events: RunEvents;
@@ -335,6 +342,7 @@ async function finishRecording(run: Recording): Promise<RecordedRun> {
   open.undo.discard();
   run.unfollow();
   const clockRecord = open.clockWatch.stop();
+  const self = open.selfWatch.stop();
   const guardOutcomes = run.watch.stop();
   await run.removeAllFaults();
   const { signals: recordedSignals, observedUntilMs } = await signals.stop(startedAtMs - 2_000);
@@ -354,6 +362,7 @@ async function finishRecording(run: Recording): Promise<RecordedRun> {
     signals: recordedSignals,
     observedUntilMs,
     clock: clockRecord,
+    self,
   });
 }
 
@@ -376,6 +385,7 @@ function recordedRun(run: Recording, fields: RecordedFields): RecordedRun {
     vanishedFaults: [...run.watch.vanished],
     ...(session.lookupNotes.size > 0 ? { lookupNotes: session.lookupNotes } : {}),
     clock: open.clockWatch.record(),
+    self: open.selfWatch.record(),
     ...(run.skippedPhases.size > 0 ? { skippedPhases: new Map(run.skippedPhases) } : {}),
     ...(run.notes.length > 0 ? { annotations: [...run.notes] } : {}),
     environment: describeEnvironment(),

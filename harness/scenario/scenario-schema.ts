@@ -337,6 +337,19 @@ const scenarioFields = z.strictObject({
   data: dataSchema.optional(),
   env: envSchema.optional(),
   notify: notifySchema,
+  errorBudget: z
+    .strictObject({
+      objective: z
+        .number()
+        .gt(0)
+        .lt(1)
+        .describe('The share of requests that must succeed over the period (0.999: the budget is 0.1 % of them).'),
+      period: durationSchema.default('24h').describe('The period the budget is for (a launch watch: 24h).'),
+    })
+    .optional()
+    .describe(
+      'An error budget: the share of it the run and each phase burned, their burn rates and the multi-window burn alerts the run would raise (SRE workbook), in the report, the summary and the index. Information, not a check.',
+    ),
   report: z
     .strictObject({
       checkpointEvery: durationSchema

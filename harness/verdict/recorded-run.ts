@@ -50,6 +50,18 @@ export interface RecordedRun {
   lookupNotes?: ReadonlyMap<number, readonly string[]>;
   /** What ordeal's clock watch saw: stretches it did not run, wall-clock steps and drift (absent: not watched). */
   clock?: ClockRecord;
+  /** ordeal's own health every few seconds (run/self-watch.ts); absent: not watched. */
+  self?: SelfSample[];
   /** Where it ran (read by the run, so that judging and reporting stay pure). */
   environment: { ordeal: string; node: string; platform: string; cpus: number; hostname: string; maxRssBytes: number };
+}
+
+/** ordeal looking at itself: memory, the main thread's event-loop lag and GC pauses since the last sample. */
+export interface SelfSample {
+  atMs: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  loopDelayP99Ms: number;
+  /** Milliseconds GC paused the main thread since the previous sample. */
+  gcMs: number;
 }

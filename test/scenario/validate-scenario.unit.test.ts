@@ -1,3 +1,4 @@
+import { buildTimeline } from '../../harness/scenario/timeline.ts';
 import { readdir } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -118,8 +119,23 @@ describe('validateScenario', () => {
 describe('loadScenario', () => {
   it('loads every bundled scenario', async () => {
     const files = (await readdir('scenarios')).filter((f) => f.endsWith('.ts') && f !== 'trading-requests.ts');
-    expect(files.sort()).toEqual(['dependency-latency.ts', 'game-day.ts', 'peak-load.ts', 'primary-failover.ts']);
+    expect(files.sort()).toEqual([
+      'dependency-latency.ts',
+      'game-day.ts',
+      'hours-12-18.ts',
+      'peak-load.ts',
+      'primary-failover.ts',
+    ]);
     for (const file of files) expect((await loadScenario(`scenarios/${file}`)).phases.length).toBeGreaterThan(0);
+  });
+
+  it('hours-12-18 is the six-hour window whole, and ten minutes at --time-scale 0.0278', async () => {
+    const scenario = await loadScenario('scenarios/hours-12-18.ts');
+    expect(buildTimeline(scenario).totalDurationMs).toBe(6 * 3_600_000);
+    expect(Math.round(buildTimeline(scenario, 0.0278).totalDurationMs / 60_000)).toBe(10);
+    expect(scenario.checks.map((c) => c.kind)).toEqual(
+      expect.arrayContaining(['autoscaling', 'breaker', 'failover', 'alert', 'drift']),
+    );
   });
 
   it('reads YAML and JSON alike', async () => {

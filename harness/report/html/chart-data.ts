@@ -112,12 +112,15 @@ export function chartData(report: RunReport): ChartData {
     data.errorRatePercent.push(s.requests > 0 ? Math.round((s.errors / s.requests) * 10_000) / 100 : null);
   }
   const rel = (iso: string): number => Math.round((sec(iso) - runStartSec) * 1_000) / 1_000;
-  data.signals = report.signals.series.map((s) => ({
-    name: s.name,
-    unit: s.unit,
-    x: s.points.map((p) => rel(p.at)),
-    y: s.points.map((p) => p.value),
-  }));
+  data.signals = [
+    ...report.signals.series.map((s) => ({
+      name: s.name,
+      unit: s.unit,
+      x: s.points.map((p) => rel(p.at)),
+      y: s.points.map((p) => p.value),
+    })),
+    ...selfSeries(report, rel),
+  ];
   data.bands = timeBands(report, rel);
   data.sloLines = sloLines(report, rel);
   return data;
@@ -231,4 +234,16 @@ function sloLines(report: RunReport, rel: (iso: string) => number): SloLine[] {
     });
   }
   return lines;
+}
+
+/** ordeal's own health, charted like the service's signals: did ordeal itself stay healthy for the whole run? */
+function selfSeries(report: RunReport, rel: (iso: string) => number): ChartData['signals'] {
+  const self = report.self ?? [];
+  if (self.length === 0) return [];
+  const x = self.map((s) => rel(s.at));
+  return [
+    { name: 'ordeal RSS', unit: 'MB', x, y: self.map((s) => s.rssMb) },
+    { name: 'ordeal event-loop lag p99', unit: 'ms', x, y: self.map((s) => s.loopLagP99Ms) },
+    { name: 'ordeal GC pauses', unit: 'ms per 5 s', x, y: self.map((s) => s.gcMs) },
+  ];
 }

@@ -1,3 +1,4 @@
+import { describeErrorBudget } from '../error-budget.ts';
 import { formatObserved, formatSeconds } from '../format-number.ts';
 import type { RunReport } from '../run-report.ts';
 import type { ComparisonReport } from '../run-report.ts';
@@ -148,6 +149,7 @@ export function renderReportBody(
 ${header}
 <div class="run-line" data-run-line>started ${e(utcTime(report.startedAt))} · ${e((report.durationMs / 1_000).toFixed(1))} s${live ? ' so far' : ''}${report.load.timeScale !== 1 ? ` · time scale ${e(String(report.load.timeScale))}× (phases shortened)` : ''} · every time below is relative to this start</div>
 </header>
+${report.errorBudget ? `<p class="budget" data-error-budget>${e(describeErrorBudget(report.errorBudget))}</p>` : ''}
 ${(report.warnings ?? []).length > 0 ? `<section class="warnings" data-warnings><ul>${report.warnings.map((w) => `<li>⚠ ${e(w)}</li>`).join('')}</ul></section>` : ''}
 ${wentWrong}
 <h2>Timeline</h2>

@@ -1,0 +1,68 @@
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { timeBaseNowMs } from '../clock/time-base.ts';
+import type { SelfSample } from '../verdict/recorded-run.ts';
+
+/** ordeal looks at itself this often: its memory, its main thread's event-loop lag and its GC pauses since the last look. */
+export const SELF_SAMPLE_MS = 5_000;
+/** At most this many samples are kept (a week at one per 5 s); beyond it every other one is dropped (the run's shape stays). */
+const MAX_SAMPLES = 120_000;
+
+/**
+ * ordeal's own health over a run, so a long run shows whether ordeal itself
+ * stayed healthy: resident memory and heap, the p99 event-loop delay of the
+ * main thread (which paces phases, faults and probes; the workers' lateness
+ * is their send lag), and the time GC paused it, every SELF_SAMPLE_MS on the
+ * run's time base. The workers' own GC is not seen here (each thread has its
+ * own heap): it shows in their send lag.
+ */
+export class SelfWatch {
+  private readonly samples: SelfSample[] = [];
+  private delay?: IntervalHistogram;
+  private gc?: PerformanceObserver;
+  private gcMs = 0;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly intervalMs = SELF_SAMPLE_MS) {}
+
+  start(): void {
+    this.delay = monitorEventLoopDelay({ resolution: 10 });
+    this.delay.enable();
+    this.gc = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) this.gcMs += entry.duration;
+    });
+    this.gc.observe({ entryTypes: ['gc'] });
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    const memory = process.memoryUsage();
+    const delay = this.delay!;
+    this.samples.push({
+      atMs: timeBaseNowMs(),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      // nanoseconds; a window with no sample (a stalled process) reads 0 here, and the clock watch says it stalled.
+      loopDelayP99Ms: delay.count > 0 ? Math.round(delay.percentile(99) / 1e4) / 100 : 0,
+      gcMs: Math.round(this.gcMs * 10) / 10,
+    });
+    delay.reset();
+    this.gcMs = 0;
+    if (this.samples.length > MAX_SAMPLES) {
+      const kept = this.samples.filter((_, index) => index % 2 === 0);
+      this.samples.splice(0, this.samples.length, ...kept);
+    }
+  }
+
+  /** The samples so far (a copy). */
+  record(): SelfSample[] {
+    return [...this.samples];
+  }
+
+  stop(): SelfSample[] {
+    clearInterval(this.timer);
+    this.delay?.disable();
+    this.gc?.disconnect();
+    return this.record();
+  }
+}
