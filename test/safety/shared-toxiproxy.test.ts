@@ -1,3 +1,4 @@
+import { verdictUnlessBusy } from '../support/busy-verdict.ts';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,10 +142,10 @@ describe('ordeal cleanup from another state folder', () => {
         // Long enough that the fault is still in place after a cleanup CLI has started and finished beside it on a
         // busy host (a fresh-clone CI run saw a 4 s phase end first, and the fault go with it).
         phases: [
-          { name: 'chaos', duration: '12s', rate: 20, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 500 }] },
+          { name: 'chaos', duration: '12s', rate: 20, faults: [{ proxy: 'api', kind: 'latency', latencyMs: 1_500 }] },
         ],
-        // Wide of the toxic's 500 ms (without it, ~1 ms): a latency is judged with the generator's own lateness as an error bar.
-        slos: [{ phases: ['chaos'], http_req_duration: ['p(50)>200'] }],
+        // Wide of the toxic's 1500 ms (without it, ~1 ms): a latency is judged with the generator's own lateness as an error bar.
+        slos: [{ phases: ['chaos'], http_req_duration: ['p(50)>500'] }],
       });
       const run = startCli(['run', file, '--report-dir', reportDir]);
       // Each step with its own deadline inside the test's: a hang names the step, and what ordeal said so far.
@@ -166,7 +167,10 @@ describe('ordeal cleanup from another state folder', () => {
           setTimeout(() => reject(new Error(`the run did not end within 30 s:\n${run.stderr()}`)), 30_000).unref(),
         ),
       ]);
-      expect(code, `${run.stderr()}\n${JSON.stringify((await readOnlyReport(reportDir)).checks)}`).toBe(0);
+      const report = (await readOnlyReport(reportDir)) as { verdict: string; warnings?: string[]; checks: unknown };
+      // Exit 0, or 5 only when ordeal said its machine was too busy to judge the latency (not this test's subject).
+      expect(verdictUnlessBusy(report, 'pass'), `${run.stderr()}\n${JSON.stringify(report.checks)}`).toBe('pass');
+      expect(code).toBe(report.verdict === 'pass' ? 0 : 5);
       expect(await toxicNames(target)).toEqual([]);
     },
   );
@@ -203,8 +207,10 @@ describe('ordeal cleanup from another state folder', () => {
     await toxiproxyCall(url, 'POST', '/proxies/api/toxics/ordeal-R-live-heartbeat', {
       attributes: { rate: aliveUntilSec - 120 },
     });
-    await runCli(['cleanup', '--toxiproxy', url]);
-    expect((await toxiproxyState(url))[0]!.enabled).toBe(true);
+    const second = await runCli(['cleanup', '--toxiproxy', url]);
+    expect((await toxiproxyState(url))[0]!.enabled, `exit ${second.code}\n${second.stdout}\n${second.stderr}`).toBe(
+      true,
+    );
     expect(await toxicNames(target)).toEqual([]);
   });
 });
