@@ -103,7 +103,10 @@ export async function sweepBeforeRun(
 ): Promise<void> {
   let result: SweepResult;
   try {
-    result = await sweepStaleFaults(http, toxiproxyUrl, { exceptRunId: runId });
+    // Three tries, 0.5 s apart: a Toxiproxy starved on a busy host for a second or two still answers (each call keeps
+    // its short timeout, which the watchdog's clean-up after a kill -9 relies on); one that does not answer for
+    // about 5 s stops the run.
+    result = await retried(() => sweepStaleFaults(http, toxiproxyUrl, { exceptRunId: runId }), 3, 500);
   } catch (cause) {
     throw new OrdealError(
       'ORDEAL_ERR_TOXIPROXY',
@@ -112,4 +115,15 @@ export async function sweepBeforeRun(
     );
   }
   describeSweep(result).forEach(onMessage);
+}
+
+async function retried<T>(attempt: () => Promise<T>, tries: number, pauseMs: number): Promise<T> {
+  for (let left = tries - 1; ; left--) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (left === 0) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
 }

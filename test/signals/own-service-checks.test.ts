@@ -4,6 +4,7 @@ import type { RunReport } from '../../harness/report/run-report.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { startPaymentsService, type PaymentsOptions } from '../support/payments-service.ts';
+import { skipWhenHostBusy, watchHost, type HostReading } from '../support/host-watch.ts';
 
 /**
  * ordeal on a service that is not the bundled stack, in that service's own
@@ -83,16 +84,28 @@ async function runOn(options: PaymentsOptions): Promise<RunReport> {
 const statuses = (report: RunReport) =>
   report.checks.map((c) => `${c.phase} ${c.name}: ${c.status}${c.reason ? ` (${c.reason})` : ''}`);
 
+/** ordeal's own word that its machine was busy during the run (its send lag over load.maxSendLag). */
+const ordealSaidBusy = (report: RunReport): boolean =>
+  report.warnings.some((w) => w.startsWith('the machine running ordeal was busy'));
+
 describe("checks in a Spring-Boot-shaped service's own vocabulary (real Prometheus, real Toxiproxy)", () => {
   let healthy: RunReport;
   let broken: RunReport;
+  let host: HostReading;
   beforeAll(async () => {
     // Two services, two Prometheuses, two Toxiproxies: the runs are independent, so they run side by side.
+    const watch = watchHost();
     [healthy, broken] = await Promise.all([runOn({}), runOn({ breaker: false, failover: false, autoscaler: false })]);
+    host = watch.stop();
   }, 120_000);
 
-  it('PASS on the healthy service: every check, read in its own metric names', () => {
-    expect(statuses(healthy).filter((s) => !s.includes(': pass'))).toEqual([]);
+  it('PASS on the healthy service: every check, read in its own metric names', (context) => {
+    const notPassed = statuses(healthy).filter((s) => !s.includes(': pass'));
+    // On a starved host the service itself is not healthy (its 1 s bank timeout trips its breaker at peak, and ordeal
+    // rightly calls the fault's opening inconclusive): that says nothing of the vocabulary this test is about.
+    if (notPassed.length > 0 && notPassed.every((s) => s.includes(': inconclusive')) && ordealSaidBusy(healthy))
+      skipWhenHostBusy(context, host, notPassed.join('; '));
+    expect(notPassed).toEqual([]);
     expect(healthy.verdict).toBe('pass');
     expect(healthy.checks.find((c) => c.metric === 'health')!.expected).toBe(
       '/actuator/health/readiness OK in every sample',
@@ -114,7 +127,8 @@ describe("checks in a Spring-Boot-shaped service's own vocabulary (real Promethe
     expect(of('failover', 'failed requests')[0]).toMatch(/^fail/);
     expect(of('autoscaling', 'reaches')[0]).toMatch(/^fail \(at most 1 replicas/);
     // Payments fail once the bank is slow and there is no failover; before it, none did.
-    expect(of('promql')).toEqual(['pass', 'pass']);
+    // (On a starved host the service fails its own payments at peak too: that part says nothing then.)
+    if (!ordealSaidBusy(broken)) expect(of('promql')).toEqual(['pass', 'pass']);
     expect(broken.verdict).toBe('fail');
   });
 });
