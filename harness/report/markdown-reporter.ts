@@ -21,7 +21,7 @@ export function renderMarkdown(report: RunReport, context: ReportContext = {}): 
     '',
     ...(report.warnings ?? []).flatMap((w) => [`> ⚠️ ${w}`, '']),
     ...(report.errorBudget ? [`**${capitalised(describeErrorBudget(report.errorBudget))}.**`, ''] : []),
-    ...(describeSelf(report) ? [`${capitalised(describeSelf(report)!)}.`, ''] : []),
+    ...(describeSelf(report) ? [`${describeSelf(report)!}.`, ''] : []),
     ...(errorKindLines(report).length > 0
       ? ['**Errors by kind:** ' + errorKindLines(report).join('; ') + '.', '']
       : []),
