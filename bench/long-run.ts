@@ -50,6 +50,7 @@ export async function benchLongRun(minutes: number, ratePerSec: number): Promise
         sizes.json = await sizeMb(dir, 'report.json');
         sizes.html = await sizeMb(dir, 'report.html');
       },
+      (minutes + 5) * 60_000,
     );
     const self = report.self ?? [];
     const startMs = Date.parse(report.startedAt);

@@ -22,6 +22,8 @@ export async function runOrdealTimed(
   traffic?: { readonly requests?: readonly unknown[]; readonly flows?: readonly unknown[] },
   /** Looks at the report folder before it is removed (sizes of report.json and report.html). */
   onReports?: (reportsDir: string) => Promise<void>,
+  /** Past this the run is killed (default: timed-process's 15 minutes). */
+  timeoutMs?: number,
 ): Promise<OrdealBenchRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-bench-'));
   try {
@@ -36,15 +38,20 @@ export async function runOrdealTimed(
       limits: { maxRatePerSec: 1_000_000 },
     };
     await writeFile(file, JSON.stringify(scenario));
-    const run = await runTimed(core, process.execPath, [
-      path.join(ROOT, 'bin/ordeal.mjs'),
-      'run',
-      file,
-      '--json',
-      '--no-compare',
-      '--report-dir',
-      path.join(dir, 'reports'),
-    ]);
+    const run = await runTimed(
+      core,
+      process.execPath,
+      [
+        path.join(ROOT, 'bin/ordeal.mjs'),
+        'run',
+        file,
+        '--json',
+        '--no-compare',
+        '--report-dir',
+        path.join(dir, 'reports'),
+      ],
+      timeoutMs === undefined ? {} : { timeoutMs },
+    );
     await onReports?.(path.join(dir, 'reports'));
     return { report: JSON.parse(run.stdout) as RunReport, cpuSec: run.cpuSec, wallSec: run.wallSec };
   } finally {

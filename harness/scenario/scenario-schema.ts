@@ -352,7 +352,12 @@ const scenarioFields = z.strictObject({
     ),
   report: z
     .strictObject({
-      checkpointEvery: durationSchema
+      checkpointEvery: z
+        .string()
+        .refine((text) => (parseDurationMs(text) ?? 0) >= 1_000, {
+          error:
+            'is not a duration of at least 1s (a checkpoint rewrites every report: use e.g. "5m", or "2s" in a test)',
+        })
         .default('5m')
         .describe(
           'How often `ordeal run` writes the report so far (report.json, report.html, summary.md) into its run folder: a run that dies keeps everything up to its last checkpoint, and `ordeal report <folder>` finishes it as interrupted.',

@@ -116,6 +116,22 @@ describe('validateScenario', () => {
   });
 });
 
+describe('report.checkpointEvery', () => {
+  it('is at least a second: a typo like "100ms" would rewrite every report ten times a second', () => {
+    const scenario = (checkpointEvery: string) => ({
+      name: 'checkpoints',
+      target: { baseUrl: 'http://127.0.0.1:8080' },
+      requests: [{ path: '/' }],
+      phases: [{ name: 'steady', duration: '10s', rate: 1 }],
+      report: { checkpointEvery },
+    });
+    expect(validateScenario(scenario('2s')).report.checkpointEvery).toBe('2s');
+    expect(() => validateScenario(scenario('100ms'))).toThrow(
+      /report\.checkpointEvery: "100ms" is not a duration of at least 1s/,
+    );
+  });
+});
+
 describe('loadScenario', () => {
   it('loads every bundled scenario', async () => {
     const files = (await readdir('scenarios')).filter((f) => f.endsWith('.ts') && f !== 'trading-requests.ts');
