@@ -7,12 +7,10 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { errorBudgetOf } from '../harness/report/error-budget.ts';
 import { publishReport } from '../harness/report/publish-report.ts';
 import { launchChromium } from '../test/support/report-browser.ts';
-import { noisy, syntheticReport } from '../test/support/synthetic-report.ts';
+import { sixHourReport } from '../test/support/synthetic-report.ts';
 
-const HOUR_S = 3_600;
 const ROUNDS = 3;
 
 export interface RenderRow {
@@ -22,21 +20,7 @@ export interface RenderRow {
 }
 
 export async function benchReportRender(): Promise<RenderRow> {
-  const report = syntheticReport('six-hours', [
-    { name: 'ramp', p95PerSecondMs: noisy(80, 20, HOUR_S) },
-    { name: 'peak', p95PerSecondMs: noisy(120, 30, 2 * HOUR_S) },
-    { name: 'dependency-slow', p95PerSecondMs: noisy(300, 50, HOUR_S), errorsPerSecond: noisy(2, 2, HOUR_S) },
-    { name: 'soak', p95PerSecondMs: noisy(100, 20, 2 * HOUR_S) },
-  ]);
-  const startMs = Date.parse(report.startedAt);
-  report.self = Array.from({ length: (6 * HOUR_S) / 5 }, (_, i) => ({
-    at: new Date(startMs + i * 5_000).toISOString(),
-    rssMb: 120,
-    heapMb: 40,
-    loopLagP99Ms: 2,
-    gcMs: 3,
-  }));
-  report.errorBudget = errorBudgetOf(report.timeseries, { objective: 0.999, periodMs: 24 * HOUR_S * 1_000 });
+  const report = sixHourReport();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-render-'));
   const browser = await launchChromium();
   try {

@@ -3,33 +3,12 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { publishReport } from '../../harness/report/publish-report.ts';
-import { errorBudgetOf } from '../../harness/report/error-budget.ts';
 import { chromiumMissing, launchChromium } from '../support/report-browser.ts';
-import { noisy, syntheticReport } from '../support/synthetic-report.ts';
+import { sixHourReport } from '../support/synthetic-report.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 
 const HOUR_S = 3_600;
 const missing = chromiumMissing();
-
-/** Six hours as a run writes them: one timeseries entry a second, ordeal's own health every 5 s, a budget. */
-function sixHourReport() {
-  const report = syntheticReport('six-hours', [
-    { name: 'ramp', p95PerSecondMs: noisy(80, 20, HOUR_S) },
-    { name: 'peak', p95PerSecondMs: noisy(120, 30, 2 * HOUR_S) },
-    { name: 'dependency-slow', p95PerSecondMs: noisy(300, 50, HOUR_S), errorsPerSecond: noisy(2, 2, HOUR_S) },
-    { name: 'soak', p95PerSecondMs: noisy(100, 20, 2 * HOUR_S) },
-  ]);
-  const startMs = Date.parse(report.startedAt);
-  report.self = Array.from({ length: (6 * HOUR_S) / 5 }, (_, i) => ({
-    at: new Date(startMs + i * 5_000).toISOString(),
-    rssMb: 120 + (i % 50) / 10,
-    heapMb: 40,
-    loopLagP99Ms: 2,
-    gcMs: 3,
-  }));
-  report.errorBudget = errorBudgetOf(report.timeseries, { objective: 0.999, periodMs: 24 * HOUR_S * 1_000 });
-  return report;
-}
 
 describe.skipIf(missing !== undefined)(`a six-hour report${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let browser: Browser | undefined;

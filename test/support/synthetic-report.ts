@@ -1,3 +1,4 @@
+import { errorBudgetOf } from '../../harness/report/error-budget.ts';
 import { emptyErrorCounts } from '../../harness/metrics/error-kind.ts';
 import type { RunReport } from '../../harness/report/run-report.ts';
 
@@ -104,4 +105,26 @@ export function noisy(center: number, spread: number, count: number, seed = 1): 
     state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
     return Math.round((center + ((state / 2 ** 31) * 2 - 1) * spread) * 10) / 10;
   });
+}
+
+const HOUR_S = 3_600;
+
+/** Six hours as a run writes them: one timeseries entry a second, ordeal's own health every 5 s, an error budget. */
+export function sixHourReport(): RunReport {
+  const report = syntheticReport('six-hours', [
+    { name: 'ramp', p95PerSecondMs: noisy(80, 20, HOUR_S) },
+    { name: 'peak', p95PerSecondMs: noisy(120, 30, 2 * HOUR_S) },
+    { name: 'dependency-slow', p95PerSecondMs: noisy(300, 50, HOUR_S), errorsPerSecond: noisy(2, 2, HOUR_S) },
+    { name: 'soak', p95PerSecondMs: noisy(100, 20, 2 * HOUR_S) },
+  ]);
+  const startMs = Date.parse(report.startedAt);
+  report.self = Array.from({ length: (6 * HOUR_S) / 5 }, (_, i) => ({
+    at: new Date(startMs + i * 5_000).toISOString(),
+    rssMb: 120 + (i % 50) / 10,
+    heapMb: 40,
+    loopLagP99Ms: 2,
+    gcMs: 3,
+  }));
+  report.errorBudget = errorBudgetOf(report.timeseries, { objective: 0.999, periodMs: 24 * HOUR_S * 1_000 });
+  return report;
 }
