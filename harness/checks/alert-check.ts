@@ -3,7 +3,6 @@ import { defineCheckKind } from './check-kind.ts';
 import { alertName, duration, graceAfter, kindName, phase, withGrace } from './check-fields.ts';
 import { matchesSelector, parseMetricSelector } from '../notation/metric-selector.ts';
 import type { FiringAlert, TimePoint } from './recorded-signals.ts';
-import { parseDurationMs } from '../notation/duration.ts';
 import type { CheckResult } from './check-result.ts';
 import {
   faultSpan,
@@ -83,7 +82,7 @@ export function evaluateAlert(check: AlertCheck, context: ResilienceContext): Ch
     return [inconclusive(fires, alerts.error), ...(check.resolvesWithin ? [inconclusive(resolves, alerts.error)] : [])];
   const firing = firingTimes(alerts.firing, check.alert);
   const results: CheckResult[] = [];
-  const firesWithinMs = parseDurationMs(check.firesWithin)!;
+  const firesWithinMs = check.firesWithin.ms;
   // Firing when the fault began (carried over from an earlier phase, or the load): it cannot show this fault was detected.
   const carried = heldAtStart(firingSeries(firing), span.startMs, (v) => v > 0, context);
   const firedAt = carried ? undefined : firing.find((t) => t >= span.startMs);
@@ -190,7 +189,7 @@ function judgeResolving(
   context: ResilienceContext,
   base: ResultBase,
 ): CheckResult {
-  const resolvesWithinMs = parseDurationMs(check.resolvesWithin!)!;
+  const resolvesWithinMs = check.resolvesWithin!.ms;
   const deadlineMs = span.endMs + resolvesWithinMs;
   if (!firing.some((t) => t >= span.startMs && t <= deadlineMs))
     return judged(base, false, null, `${check.alert} never fired, so nothing resolved`);
@@ -200,7 +199,7 @@ function judgeResolving(
   const points = quietAtEnd ? [...series, { atMs: span.endMs, value: 0 }].sort((a, b) => a.atMs - b.atMs) : series;
   const tooSoon = nextFaultTooSoon(context, check.phase, span.endMs, 'the alert resolving');
   if (tooSoon) return inconclusive(base, tooSoon);
-  const holdMs = check.stableFor ? parseDurationMs(check.stableFor)! : undefined;
+  const holdMs = check.stableFor?.ms;
   const resolved = stableFrom(
     points,
     span.endMs,

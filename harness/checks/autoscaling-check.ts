@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineCheckKind, type MissingRead } from './check-kind.ts';
 import { duration, kindName, metric, phase, query, source } from './check-fields.ts';
-import { parseDurationMs } from '../notation/duration.ts';
 import type { TimePoint } from './recorded-signals.ts';
 import type { CheckResult } from './check-result.ts';
 import { queryOrMetric, type SeriesRead } from './series-reads.ts';
@@ -96,7 +95,7 @@ export function evaluateAutoscaling(check: AutoscalingCheck, context: Resilience
   const points = replicaPoints(check, context);
   if (typeof points === 'string') return [inconclusive(up, points)];
   const results: CheckResult[] = [];
-  const withinMs = parseDurationMs(check.within)!;
+  const withinMs = check.within.ms;
   // Already scaled up when the phase began (by an earlier phase's load): no scale-up to time.
   const carried = heldAtStart(points, window.startMs, (v) => v >= check.atLeast, context);
   const reached = firstAt(points, window.startMs, (v) => v >= check.atLeast);
@@ -130,7 +129,7 @@ export function evaluateAutoscaling(check: AutoscalingCheck, context: Resilience
       `falls to ${check.fallsTo} within ${check.fallsWithin}`,
       `<= ${check.fallsTo} replicas within ${check.fallsWithin} after the phase`,
     );
-    const fallsWithinMs = parseDurationMs(check.fallsWithin)!;
+    const fallsWithinMs = check.fallsWithin.ms;
     const fell = firstAt(points, window.endMs, (v) => v <= check.fallsTo!);
     const fallMs = fell ? fell.atMs - window.endMs : undefined;
     if (fallMs !== undefined && fallMs <= fallsWithinMs) results.push(judged(down, true, seconds(fallMs)));

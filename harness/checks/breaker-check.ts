@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parseDurationMs } from '../notation/duration.ts';
 import type { TimePoint } from './recorded-signals.ts';
 import type { CheckResult } from './check-result.ts';
 import { defineCheckKind, type CheckIssue, type MissingRead } from './check-kind.ts';
@@ -231,7 +230,7 @@ export function breakerStateSeries(
 
 /** The breaker opens within T of the fault starting, and closes within T of it ending. */
 export function evaluateBreaker(check: BreakerCheck, context: ResilienceContext): CheckResult[] {
-  const opensWithinMs = parseDurationMs(check.opensWithin)!;
+  const opensWithinMs = check.opensWithin.ms;
   const label = breakerLabel(check);
   const openBase = {
     name: `${label} opens within ${check.opensWithin}`,
@@ -294,7 +293,7 @@ function judgeClosing(
   context: ResilienceContext,
   base: ResultBase,
 ): CheckResult {
-  const closesWithinMs = parseDurationMs(check.closesWithin!)!;
+  const closesWithinMs = check.closesWithin!.ms;
   const deadlineMs = span.endMs + closesWithinMs;
   const everOpen = points.some(
     (p) => p.atMs >= span.startMs && p.atMs <= deadlineMs && p.value !== BREAKER_STATE.closed,
@@ -302,7 +301,7 @@ function judgeClosing(
   if (!everOpen) return judged(base, false, null, 'the breaker never opened, so it had nothing to close');
   const tooSoon = nextFaultTooSoon(context, check.phase, span.endMs, 'the breaker closing');
   if (tooSoon) return inconclusive(base, tooSoon);
-  const holdMs = check.stableFor ? parseDurationMs(check.stableFor)! : undefined;
+  const holdMs = check.stableFor?.ms;
   const holdUntil = holdWindow(context, check.phase, span.endMs, deadlineMs, holdMs);
   const closed = stableFrom(
     points,

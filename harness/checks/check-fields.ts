@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { parseMetricSelector } from '../notation/metric-selector.ts';
-import { parseDurationMs } from '../notation/duration.ts';
+import { durationSchema } from '../notation/duration-schema.ts';
+import type { Duration } from '../notation/duration.ts';
 
 /** The fields check kinds share, each written once. */
-export const duration = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, {
-  error: 'is not a duration of at most 30 days (use "500ms", "30s", "2m" or "1m30s")',
-});
+export const duration = durationSchema;
 export const phase = z.string().min(1);
 export const alertName = z
   .string()
@@ -34,5 +33,5 @@ export const metric = z
   .optional();
 
 /** " (judged from +3s into the phase)" for a check with a grace, for plan. */
-export const withGrace = (after: string | undefined, text: string): string =>
+export const withGrace = (after: Duration | undefined, text: string): string =>
   after ? `${text} (judged from +${after} into the phase)` : text;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parseDurationMs } from '../notation/duration.ts';
 import { defineCheckKind, type CheckIssue } from './check-kind.ts';
 import { duration, kindName, phase } from './check-fields.ts';
 import type { CheckResult } from './check-result.ts';
@@ -127,7 +126,7 @@ const round = (value: number): number => Number(value.toPrecision(3));
 function judgeRatio(check: DriftCheck, context: ResilienceContext, points: readonly TimePoint[]): CheckResult {
   const window = context.windows.get(check.phase)!;
   const endMs = Math.min(window.endMs, context.observedUntilMs);
-  const windowMs = check.window ? parseDurationMs(check.window)! : Math.floor((endMs - window.startMs) / 4);
+  const windowMs = check.window ? check.window.ms : Math.floor((endMs - window.startMs) / 4);
   const base: ResultBase = {
     name: `drift of ${subject(check)}: last ${check.window ?? 'quarter'} <= ${check.maxRatio} × first`,
     phase: check.phase,

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { seriesRead, type SeriesRead } from './series-reads.ts';
 import { defineCheckKind, type MissingRead } from './check-kind.ts';
 import { duration, kindName, phase, query } from './check-fields.ts';
-import { parseDurationMs } from '../notation/duration.ts';
 import type { TimePoint } from './recorded-signals.ts';
 import type { CheckResult } from './check-result.ts';
+import type { Duration } from '../notation/duration.ts';
 import {
   faultSpan,
   firstAt,
@@ -224,7 +224,7 @@ function errorResults(check: FailoverCheck, context: ResilienceContext, base: Ba
     results.push(
       errors.requests === 0
         ? inconclusive(b, 'no request completed in this phase')
-        : judged(b, errors.windowMs <= parseDurationMs(check.maxErrorWindow)!, seconds(errors.windowMs)),
+        : judged(b, errors.windowMs <= check.maxErrorWindow.ms, seconds(errors.windowMs)),
     );
   }
   return results;
@@ -277,7 +277,7 @@ function switchResult(
     );
   }
   if (check.switchWithin) {
-    const deadlineMs = parseDurationMs(check.switchWithin)!;
+    const deadlineMs = check.switchWithin.ms;
     const delayMs = tookOverAtMs === undefined ? undefined : tookOverAtMs - span.startMs;
     if (delayMs !== undefined && delayMs <= deadlineMs)
       return judged(served, true, seconds(delayMs), continues ? continuation : undefined);
@@ -325,7 +325,12 @@ function shareResult(
 }
 
 /** Back to the primary after the last of the faults back to back on this dependency: not before it could be. */
-function returnResult(returnsWithin: string, takeover: Takeover, base: Base, context: ResilienceContext): CheckResult {
+function returnResult(
+  returnsWithin: Duration,
+  takeover: Takeover,
+  base: Base,
+  context: ResilienceContext,
+): CheckResult {
   const { points, span, run, carried, continues, tookOverAtMs } = takeover;
   const fromMs = run?.lastEndMs ?? span.endMs;
   const after =
@@ -333,7 +338,7 @@ function returnResult(returnsWithin: string, takeover: Takeover, base: Base, con
       ? ` after the last of the back-to-back faults (+${seconds(fromMs - span.endMs)} s after this one)`
       : ' after the fault';
   const b = base(`back to the primary within ${returnsWithin}`, `replica idle within ${returnsWithin}${after}`, 's');
-  const deadlineMs = parseDurationMs(returnsWithin)!;
+  const deadlineMs = returnsWithin.ms;
   const idle = firstAt(points, fromMs, (v) => v <= 0);
   const delayMs = idle ? idle.atMs - fromMs : undefined;
   if (tookOverAtMs === undefined)

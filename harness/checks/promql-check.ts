@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineCheckKind } from './check-kind.ts';
 import { duration, graceAfter, kindName, phase, withGrace } from './check-fields.ts';
 import { seriesRead } from './series-reads.ts';
-import { parseDurationMs } from '../notation/duration.ts';
 import type { TimePoint } from './recorded-signals.ts';
 import type { CheckResult } from './check-result.ts';
 import {
@@ -95,9 +94,9 @@ export function evaluatePromql(check: PromqlCheck, context: ResilienceContext): 
     const fromMs = judgedFromMs(window, check.after);
     const inPhase = points.filter((p) => p.atMs >= fromMs && p.atMs <= window.endMs);
     if (inPhase.length === 0) return inconclusive(base, `the query "${check.query}" has no value during the phase`);
-    const forMs = check.for ? parseDurationMs(check.for)! : 0;
+    const forMs = check.for?.ms ?? 0;
     if (check.within) {
-      const withinMs = parseDurationMs(check.within)!;
+      const withinMs = check.within.ms;
       const first = inPhase.find(
         (p) => ok(p.value) && p.atMs - fromMs <= withinMs && heldFrom(inPhase, ok, p.atMs) >= forMs,
       );

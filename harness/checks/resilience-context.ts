@@ -1,6 +1,6 @@
-import { parseDurationMs } from '../notation/duration.ts';
 import type { RecordedSignals, SeriesResult, TimePoint } from './recorded-signals.ts';
 import type { CheckResult } from './check-result.ts';
+import type { Duration } from '../notation/duration.ts';
 
 /** A phase's span on the run's time base. */
 export interface PhaseWindow {
@@ -92,11 +92,11 @@ export function firstAt(
 export const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
 /** Where a check with a grace (`after`) starts judging a phase: its start + the grace. */
-export const judgedFromMs = (window: { startMs: number }, after: string | undefined): number =>
-  window.startMs + (after ? parseDurationMs(after)! : 0);
+export const judgedFromMs = (window: { startMs: number }, after: Duration | undefined): number =>
+  window.startMs + (after?.ms ?? 0);
 
 /** " from +2s" for a check with a grace, for its expected text. */
-export const graceText = (after: string | undefined): string => (after ? ` from +${after}` : '');
+export const graceText = (after: Duration | undefined): string => (after ? ` from +${after.text}` : '');
 
 /**
  * The reacted state holding when a fault began, if it held: when that

@@ -16,8 +16,8 @@ function readLines(check: ResilienceCheck, scenario: Scenario, indent: string): 
   const prometheus = scenario.prometheus?.url ?? 'the bundled Prometheus';
   // As the run resolves it: scrape.url against the target's address, /metrics by default.
   const scrape = scenario.target.baseUrl
-    ? new URL(scenario.scrape?.url ?? '/metrics', scenario.target.baseUrl).href
-    : `the target's ${scenario.scrape?.url ?? '/metrics'}`;
+    ? new URL(scenario.scrape.url ?? '/metrics', scenario.target.baseUrl).href
+    : `the target's ${scenario.scrape.url ?? '/metrics'}`;
   return readsOf(check).map(
     (read) =>
       `${indent}${read.role}: ${read.source === 'scrape' ? `scrape ${scrape}: ${read.text}` : `PromQL on ${prometheus}: ${read.text}`}`,

@@ -1,6 +1,5 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { prepareRequest } from './request-mix.ts';
-import { parseDurationMs } from '../notation/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { CompiledCapture, CompiledFlow, CompiledStep, FlowInputs } from './compiled-flow.ts';
 import { parseJsonPath } from './json-path.ts';
@@ -147,10 +146,9 @@ class FlowCompiler {
 
   thinkTime(field: string, thinkTime: Scenario['flows'][number]['thinkTime']): CompiledFlow['thinkTime'] {
     if (thinkTime === undefined) return undefined;
-    const [min, max] = typeof thinkTime === 'string' ? [thinkTime, thinkTime] : [thinkTime.min, thinkTime.max];
-    const minMs = parseDurationMs(min) ?? 0;
-    const maxMs = parseDurationMs(max) ?? 0;
-    if (maxMs < minMs) fail(`${field}.thinkTime`, `max ${max} is shorter than min ${min}`);
+    const [min, max] = 'min' in thinkTime ? [thinkTime.min, thinkTime.max] : [thinkTime, thinkTime];
+    const [minMs, maxMs] = [min.ms, max.ms];
+    if (maxMs < minMs) fail(`${field}.thinkTime`, `max ${max.text} is shorter than min ${min.text}`);
     return { minMs, maxMs };
   }
 }

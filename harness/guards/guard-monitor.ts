@@ -1,6 +1,5 @@
 import type { Clock } from '../clock/clock.ts';
 import { lastCompleteSecond, type PhaseRecorder } from '../metrics/phase-recorder.ts';
-import { parseDurationMs } from '../notation/duration.ts';
 import { describeGuard, guardName, type Guard } from '../scenario/guard-schema.ts';
 import { aggregationName, compare, parseThreshold, type Threshold } from '../scenario/threshold.ts';
 import { instantQuery, type PrometheusEndpoint } from '../signals/prometheus-api.ts';
@@ -42,7 +41,7 @@ export class GuardMonitor {
     private readonly options: GuardMonitorOptions,
   ) {
     this.watched = guards.map((guard, index) => {
-      const forMs = parseDurationMs(guard.for) ?? 0;
+      const forMs = guard.for.ms;
       return {
         guard,
         name: guardName(guard, index),

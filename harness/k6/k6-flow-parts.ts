@@ -23,7 +23,7 @@ export async function k6FlowParts(scenario: Scenario, scenarioFile?: string): Pr
     flows: compiled.flows,
     ...(compiled.setup ? { setup: compiled.setup } : {}),
     ...(data ? { data: { file: data.file, order: data.order } } : {}),
-    timeout: scenario.load.timeout,
+    timeout: scenario.load.timeout.text,
     closed: scenario.load.model === 'closed',
   };
 }

@@ -1,6 +1,5 @@
 import { ORDEAL_VERSION } from '../report/version.ts';
 import { flowScriptLines, type FlowScriptParts } from './k6-flow-script.ts';
-import { parseDurationMs } from '../notation/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { buildTimeline, type PlannedPhase } from '../scenario/timeline.ts';
 
@@ -37,7 +36,7 @@ function executorOf(phase: PlannedPhase, scenario: Scenario): Record<string, unk
     return { executor: 'constant-vus', vus: phase.vus, duration: k6Duration(phase.durationMs), ...common };
   const peak = Math.max(phase.fromRatePerSec, phase.toRatePerSec);
   // Enough VUs for the peak rate at the request timeout, capped like ordeal's in-flight cap.
-  const timeoutSec = (parseDurationMs(scenario.load.timeout) ?? 5_000) / 1_000;
+  const timeoutSec = scenario.load.timeout.ms / 1_000;
   const maxVUs = Math.max(1, Math.min(scenario.load.maxInFlight, Math.ceil(peak * timeoutSec)));
   const preAllocatedVUs = Math.max(1, Math.min(maxVUs, Math.ceil(peak / 10)));
   if (phase.fromRatePerSec === phase.toRatePerSec) {

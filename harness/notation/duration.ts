@@ -16,6 +16,26 @@ export function parseDurationMs(text: string): number | undefined {
   return Number.isFinite(totalMs) && totalMs <= MAX_DURATION_MS ? Math.round(totalMs) : undefined;
 }
 
+/**
+ * A duration as the scenario wrote it and in milliseconds, parsed once by the schema
+ * (notation/duration-schema.ts): code reads `.ms`, people read `.text`. It serialises
+ * as its text, so report.json and an exported scenario say what the user wrote.
+ */
+export class Duration {
+  constructor(
+    readonly text: string,
+    readonly ms: number,
+  ) {}
+
+  toJSON(): string {
+    return this.text;
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
 export function formatDurationMs(durationMs: number): string {
   if (durationMs < 1_000) return `${Math.round(durationMs)}ms`;
   const totalSec = Math.round(durationMs / 1_000);

@@ -1,5 +1,4 @@
 import { errorBudgetOf } from './error-budget.ts';
-import { parseDurationMs } from '../notation/duration.ts';
 import { emptyErrorCounts, ERROR_KINDS, totalErrors } from '../metrics/error-kind.ts';
 import { percentileMs, summarizeLatencyMs } from '../metrics/latency-histogram.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
@@ -116,7 +115,7 @@ export function buildReport(run: RecordedRun): RunReport {
       ? {
           errorBudget: errorBudgetOf(timeseries, {
             objective: run.scenario.errorBudget.objective,
-            periodMs: parseDurationMs(run.scenario.errorBudget.period)!,
+            periodMs: run.scenario.errorBudget.period.ms,
           }),
         }
       : {}),

@@ -1,13 +1,10 @@
-import { parseDurationMs } from '../notation/duration.ts';
+import { Duration } from '../notation/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { PROMETHEUS_SETTLE_MS } from '../signals/signal-collection.ts';
 
 /** Every duration a check names (firesWithin, resolvesWithin, after, …), summed: how far past its phase it may look. */
 function durationsNamedMs(check: Record<string, unknown>): number {
-  return Object.values(check).reduce<number>(
-    (sum, value) => sum + (typeof value === 'string' ? (parseDurationMs(value) ?? 0) : 0),
-    0,
-  );
+  return Object.values(check).reduce<number>((sum, value) => sum + (value instanceof Duration ? value.ms : 0), 0);
 }
 
 /**
@@ -17,7 +14,7 @@ function durationsNamedMs(check: Record<string, unknown>): number {
  * Prometheus takes to have the last seconds. After that a check is settled.
  */
 export function settleMarginMs(scenario: Scenario, phase: string): number {
-  const requestsMs = parseDurationMs(scenario.load.timeout) ?? 5_000;
+  const requestsMs = scenario.load.timeout.ms;
   const signalsMs = scenario.checks
     .filter((check) => ('phase' in check ? check.phase === phase : (check.phases?.includes(phase) ?? true)))
     .map((check) => durationsNamedMs(check) + PROMETHEUS_SETTLE_MS);

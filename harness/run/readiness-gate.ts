@@ -3,7 +3,6 @@ import { waitUntil } from '../clock/wait-until.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
-import { parseDurationMs } from '../notation/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { instantQuery } from '../signals/prometheus-api.ts';
 
@@ -47,11 +46,11 @@ export async function waitUntilReady(
     }
     return true;
   };
-  const timeoutMs = parseDurationMs(gate.timeout)!;
+  const timeoutMs = gate.timeout.ms;
   try {
     await waitUntil(ready, {
       timeoutMs,
-      intervalMs: parseDurationMs(gate.interval)!,
+      intervalMs: gate.interval.ms,
       clock,
       signal: context.signal,
       what: 'readiness',

@@ -55,7 +55,7 @@ export function checkAddresses(scenario: Scenario, overrides: RunOverrides): voi
   const toxiproxyUrl = overrides.toxiproxyUrl ?? scenario.toxiproxy?.url;
   if (toxiproxyUrl)
     assertTargetAllowed(overrides.toxiproxyUrl ? '--toxiproxy' : 'toxiproxy.url', toxiproxyUrl, allowlist, guard);
-  if (scenario.scrape?.url) assertTargetAllowed('scrape.url', scenario.scrape.url, allowlist, guard);
+  if (scenario.scrape.url) assertTargetAllowed('scrape.url', scenario.scrape.url, allowlist, guard);
   for (const [name, probe] of Object.entries(scenario.health?.probes ?? {}))
     if (!probe.url.startsWith('/')) assertTargetAllowed(`health.probes.${name}.url`, probe.url, allowlist, guard);
   const prometheusUrl = overrides.prometheusUrl ?? scenario.prometheus?.url;
@@ -87,7 +87,7 @@ export async function checkResolvedAddresses(
     ],
     [overrides.toxiproxyUrl ? '--toxiproxy' : 'toxiproxy.url', overrides.toxiproxyUrl ?? scenario.toxiproxy?.url],
     [overrides.prometheusUrl ? '--prometheus' : 'prometheus.url', overrides.prometheusUrl ?? scenario.prometheus?.url],
-    ['scrape.url', scenario.scrape?.url],
+    ['scrape.url', scenario.scrape.url],
     ...Object.entries(scenario.health?.probes ?? {}).map(([name, probe]): [string, string | undefined] => [
       `health.probes.${name}.url`,
       probe.url.startsWith('/') ? undefined : probe.url,

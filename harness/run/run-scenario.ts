@@ -10,7 +10,6 @@ import type { LoadDriver } from '../load/load-driver.ts';
 import { PhaseRecorder } from '../metrics/phase-recorder.ts';
 import { buildReport } from '../report/build-report.ts';
 import type { RunReport } from '../report/run-report.ts';
-import { parseDurationMs } from '../notation/duration.ts';
 import type { Scenario, ScenarioInput } from '../scenario/scenario-schema.ts';
 import { validateScenario } from '../scenario/validate-scenario.ts';
 import { scenarioWarnings } from '../scenario/scenario-warnings.ts';
@@ -294,7 +293,7 @@ function buildRecording(scenario: Scenario, options: RunOptions, open: OpenRun):
     recorder,
     clock,
     timeline,
-    maxSendLagMs: parseDurationMs(scenario.load.maxSendLag) ?? 10,
+    maxSendLagMs: scenario.load.maxSendLag.ms,
     activeFaults: () => runner.activeFaults(),
   });
   return {

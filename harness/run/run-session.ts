@@ -5,7 +5,6 @@ import { startFaultWatchdog, type StartedFaultWatchdog } from '../faults/fault-w
 import type { LoadDriver, LoadTarget } from '../load/load-driver.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
-import { parseDurationMs } from '../notation/duration.ts';
 import { scenarioNeedsPrometheus, scenarioUsesFaults } from '../scenario/scenario-needs.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { Timeline } from '../scenario/timeline.ts';
@@ -106,7 +105,7 @@ export class RunSession {
         connectAddress: infrastructure.targetAddress,
         requests: scenario.requests,
         connections: scenario.load.connections,
-        timeoutMs: parseDurationMs(scenario.load.timeout) ?? 5_000,
+        timeoutMs: scenario.load.timeout.ms,
         maxCaptureBytes: scenario.load.maxCaptureBytes,
       };
       let readinessWaitMs: number | undefined;
@@ -206,7 +205,7 @@ async function prepareDriver(scenario: Scenario, options: SessionOptions, load: 
   await driver.prepare?.(load);
   if (!driver.warmUp) return 0;
   const first = timeline.phases[0]!;
-  const warmupMs = scenario.load.warmup === false ? 0 : (parseDurationMs(scenario.load.warmup) ?? 0);
+  const warmupMs = scenario.load.warmup === false ? 0 : scenario.load.warmup.ms;
   events.emit('infrastructure', {
     message:
       warmupMs > 0

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import { parseDurationMs } from '../notation/duration.ts';
-
-const duration = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, {
-  error: 'is not a duration of at most 30 days (use "500ms", "30s", "2m" or "1m30s")',
-});
-const zeroOrDuration = z.string().refine((text) => parseDurationMs(text) !== undefined, {
-  error: 'is not a duration of at most 30 days (use "0s", "500ms", "2s")',
-});
+import { zeroOrDurationSchema as zeroOrDuration } from '../notation/duration-schema.ts';
 
 /** A variable a capture fills: later steps use it as {{ name }}. */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -110,4 +103,4 @@ export const envSchema = z
     'How {{ env.NAME }} values are treated. A variable a template names that is not set stops the run before any load (exit 2).',
   );
 
-export { duration as flowDuration, variableName };
+export { variableName };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationMs } from '../notation/duration.ts';
+import { zeroOrDurationSchema } from '../notation/duration-schema.ts';
 import { parseThreshold } from './threshold.ts';
 
 const GUARD_METRICS = {
@@ -31,12 +31,8 @@ export const guardSchema = z
       .describe(
         'Or: PromQL that trips the guard when it returns any sample (e.g. \'ALERTS{alertstate="firing",severity="critical"}\').',
       ),
-    for: z
-      .string()
-      .refine((text) => parseDurationMs(text) !== undefined, {
-        error: 'is not a duration of at most 30 days (use "0s", "10s", "1m")',
-      })
-      .default('0s')
+    for: zeroOrDurationSchema
+      .prefault('0s')
       .describe("How long the condition must hold without a break before the guard trips (like an alert's for)."),
     phases: z.array(z.string().min(1)).min(1).optional().describe('Only watch during these phases (default: all).'),
   })
@@ -79,7 +75,7 @@ export type Guard = z.output<typeof guardSchema>;
 export function describeGuard(guard: Guard): string {
   const condition =
     guard.promql !== undefined ? `PromQL ${guard.promql} returns a sample` : `${guard.metric} ${guard.trip}`;
-  const hold = (parseDurationMs(guard.for) ?? 0) > 0 ? ` for ${guard.for}` : '';
+  const hold = guard.for.ms > 0 ? ` for ${guard.for.text}` : '';
   const phases = guard.phases ? ` (during ${guard.phases.join(', ')})` : '';
   return `${condition}${hold}${phases}`;
 }

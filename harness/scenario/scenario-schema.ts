@@ -1,6 +1,7 @@
 import { guardSchema } from './guard-schema.ts';
 import { z } from 'zod';
-import { effectivePhaseMs, formatDurationMs, parseDurationMs } from '../notation/duration.ts';
+import { effectivePhaseMs, formatDurationMs } from '../notation/duration.ts';
+import { durationAtLeast, durationSchema } from '../notation/duration-schema.ts';
 import { checkIssues, checkSchema, missingRead, needsPrometheus, phasesNamedBy } from '../checks/check-registry.ts';
 import { checkScene } from './check-scene.ts';
 import { faultSchema } from './fault-schema.ts';
@@ -10,10 +11,6 @@ import { PUBLISHED_SLO } from './published-targets.ts';
 import { parseThreshold } from './threshold.ts';
 import { METRIC_AGGREGATIONS, sloEntries, type SloMetric } from './slo-keys.ts';
 import { usesFlowFeatures } from './flow-features.ts';
-
-export const DURATION_HINT = 'is not a duration of at most 30 days (use "500ms", "30s", "2m" or "1m30s")';
-
-const durationSchema = z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, { error: DURATION_HINT });
 
 const rateSchema = z.union([
   z.number().positive().max(1_000_000).describe('Arrivals per second, constant over the phase.'),
@@ -48,7 +45,7 @@ const phaseSchema = z.strictObject({
     ),
   faults: z
     .array(faultSchema)
-    .default([])
+    .prefault([])
     .describe('Toxiproxy faults in place for the whole phase: applied before its load, removed after it, always.'),
 });
 
@@ -170,6 +167,45 @@ export const DEFAULT_LIMITS = { maxRatePerSec: 5_000, maxDuration: '2h' };
 
 export const DEFAULT_ALLOWLIST = ['127.0.0.0/8', '::1', 'localhost'];
 
+/** HTTP health probes sampled during the run (also what a health check's probe reads when `health` is absent). */
+export const healthSchema = z.strictObject({
+  interval: durationSchema.prefault('1s').describe('How often each probe is sampled.'),
+  timeout: durationSchema.prefault('3s').describe('A probe without an answer after this long failed.'),
+  paths: z
+    .strictObject({
+      live: originPathSchema.default('/health/live').describe('The liveness path (probe "live").'),
+      ready: originPathSchema.default('/health/ready').describe('The readiness path (probe "ready").'),
+      startup: originPathSchema.default('/health/startup').describe('The startup path (probe "startup").'),
+    })
+    .default({ live: '/health/live', ready: '/health/ready', startup: '/health/startup' })
+    .describe('Paths of the three standard probes on the target.'),
+  /**
+   * Named probes of their own: a path on the target or a URL (allowlisted like every address), the
+   * statuses that count as healthy (default 200–399), and a text the body must contain.
+   */
+  probes: z
+    .record(
+      z.string().regex(/^[a-zA-Z][\w-]*$/, { error: 'is not a probe name (letters, digits, - and _)' }),
+      z.strictObject({
+        url: z
+          .string()
+          .refine(
+            (text) =>
+              text.startsWith('/') ? /^\/(?![/\\])/.test(text) : /^http:\/\//.test(text) && URL.canParse(text),
+            { error: 'is neither a path on the target ("/health/db") nor an http:// URL' },
+          )
+          .describe('A path on the target ("/health/db") or an http:// URL (allowlisted).'),
+        status: z
+          .union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)])
+          .optional()
+          .describe('The status (or statuses) that count as healthy (default: 200–399).'),
+        body: z.string().min(1).optional().describe('Text the body must contain to count as healthy.'),
+      }),
+    )
+    .default({})
+    .describe('Named probes of your own, checked by health checks with probe: "<name>".'),
+});
+
 const scenarioFields = z.strictObject({
   name: z
     .string()
@@ -235,7 +271,7 @@ const scenarioFields = z.strictObject({
             upstream: z.string().min(1).describe('The real dependency (e.g. "127.0.0.1:6379").'),
           }),
         )
-        .default([])
+        .prefault([])
         .describe('Proxies to create between your service and its dependencies (removed after the run).'),
     })
     .optional()
@@ -269,7 +305,7 @@ const scenarioFields = z.strictObject({
         .default(100)
         .describe('Closed model: virtual users when a phase gives no vus; autocannon: connections.'),
       timeout: durationSchema
-        .default('5s')
+        .prefault('5s')
         .describe('A request without a response after this long counts as a timeout error.'),
       /** A response body a flow step captures from is kept up to this many bytes; a larger one fails the step (error kind capture) and is read and dropped. */
       maxCaptureBytes: z
@@ -286,27 +322,18 @@ const scenarioFields = z.strictObject({
        */
       warmup: z
         .union([durationSchema, z.literal(false)])
-        .default('1s')
+        .prefault('1s')
         .describe(
           'Untimed requests before the first phase for this long (never recorded, never during a fault); false: none.',
         ),
       /** Open model: a phase whose p99 send lag exceeds this had a generator that could not keep up; its load checks are inconclusive. */
       maxSendLag: durationSchema
-        .default('10ms')
+        .prefault('10ms')
         .describe(
           'Open model: a phase whose p99 send lag exceeds this ran on a busy host, and the report says so once; latencies are judged with the lag as an error bar either way.',
         ),
     })
-    .default({
-      driver: 'ordeal',
-      model: 'open',
-      maxInFlight: 2_000,
-      connections: 100,
-      timeout: '5s',
-      maxCaptureBytes: 16_777_216,
-      warmup: '1s',
-      maxSendLag: '10ms',
-    })
+    .prefault({})
     .describe('How load is generated.'),
   /** Shorthand for load.driver (k6 users write engine: "k6"). */
   engine: z
@@ -315,11 +342,11 @@ const scenarioFields = z.strictObject({
     .describe('Shorthand for load.driver (k6 users write engine: "k6").'),
   requests: z
     .array(requestSchema)
-    .default([])
+    .prefault([])
     .describe('The requests load is made of, picked by weight (with flows, if any).'),
   flows: z
     .array(flowSchema)
-    .default([])
+    .prefault([])
     .describe(
       "Multi-step flows (log in → order → poll its status): an arrival (open model) or a virtual user's turn (closed model) runs one iteration of one flow, picked by weight.",
     ),
@@ -344,7 +371,7 @@ const scenarioFields = z.strictObject({
         .gt(0)
         .lt(1)
         .describe('The share of requests that must succeed over the period (0.999: the budget is 0.1 % of them).'),
-      period: durationSchema.default('24h').describe('The period the budget is for (a launch watch: 24h).'),
+      period: durationSchema.prefault('24h').describe('The period the budget is for (a launch watch: 24h).'),
     })
     .optional()
     .describe(
@@ -352,18 +379,16 @@ const scenarioFields = z.strictObject({
     ),
   report: z
     .strictObject({
-      checkpointEvery: z
-        .string()
-        .refine((text) => (parseDurationMs(text) ?? 0) >= 1_000, {
-          error:
-            'is not a duration of at least 1s (a checkpoint rewrites every report: use e.g. "5m", or "2s" in a test)',
-        })
-        .default('5m')
+      checkpointEvery: durationAtLeast(
+        1_000,
+        'is not a duration of at least 1s (a checkpoint rewrites every report: use e.g. "5m", or "2s" in a test)',
+      )
+        .prefault('5m')
         .describe(
           'How often `ordeal run` writes the report so far (report.json, report.html, summary.md) into its run folder: a run that dies keeps everything up to its last checkpoint, and `ordeal report <folder>` finishes it as interrupted.',
         ),
     })
-    .default({ checkpointEvery: '5m' })
+    .prefault({})
     .describe('The report while the run goes.'),
   phases: z
     .array(phaseSchema)
@@ -378,27 +403,27 @@ const scenarioFields = z.strictObject({
         .default(DEFAULT_LIMITS.maxRatePerSec)
         .describe('No phase may ask for more arrivals per second than this.'),
       maxDuration: durationSchema
-        .default(DEFAULT_LIMITS.maxDuration)
+        .prefault(DEFAULT_LIMITS.maxDuration)
         .describe('No run may last longer than this (warm-up included).'),
     })
-    .default(DEFAULT_LIMITS)
+    .prefault({})
     .describe('Safety limits every run obeys; raise them deliberately.'),
   slos: z
     .array(sloSchema)
-    .default([PUBLISHED_SLO])
+    .prefault([PUBLISHED_SLO])
     .describe(
       "Latency, error-rate and throughput thresholds, judged per phase (default: the launch plan's published SLO).",
     ),
   checks: z
     .array(checkSchema)
-    .default([])
+    .prefault([])
     .describe(
       "Checks on the service's own signals: breaker, failover, autoscaling, alert, no-alert, resources, promql, health.",
     ),
   /** Stop conditions: when one trips, load stops, faults are removed and the run ends "aborted". */
   guards: z
     .array(guardSchema)
-    .default([])
+    .prefault([])
     .describe('Stop conditions: when one trips, load stops, faults are removed and the run ends ABORTED.'),
   /** Where the service's signals are: an existing Prometheus by URL; with the bundled stack ordeal starts one. */
   prometheus: z
@@ -414,9 +439,9 @@ const scenarioFields = z.strictObject({
   scrape: z
     .strictObject({
       url: z.string().optional().describe("The metrics page to scrape (default: the target's /metrics)."),
-      interval: durationSchema.default('1s').describe('How often to scrape.'),
+      interval: durationSchema.prefault('1s').describe('How often to scrape.'),
     })
-    .optional()
+    .prefault({})
     .describe('Direct scrapes of the service\'s Prometheus text page (for checks with source: "scrape").'),
   /**
    * Before the first phase: wait (bounded) until the service is ready — a path on the target answering
@@ -432,8 +457,8 @@ const scenarioFields = z.strictObject({
         .min(1)
         .optional()
         .describe('PromQL whose every series must be > 0 (e.g. \'min(up{job="payments"})\').'),
-      timeout: durationSchema.default('60s').describe('Give up (exit 3, nothing sent) after this long.'),
-      interval: durationSchema.default('1s').describe('How often to ask.'),
+      timeout: durationSchema.prefault('60s').describe('Give up (exit 3, nothing sent) after this long.'),
+      interval: durationSchema.prefault('1s').describe('How often to ask.'),
     })
     .refine((gate) => gate.path !== undefined || gate.promql !== undefined, {
       error:
@@ -442,44 +467,7 @@ const scenarioFields = z.strictObject({
     .optional()
     .describe('Before the first phase, wait (bounded) until the service is ready; outside the verdict.'),
   /** HTTP health probes sampled during the run. */
-  health: z
-    .strictObject({
-      interval: durationSchema.default('1s').describe('How often each probe is sampled.'),
-      timeout: durationSchema.default('3s').describe('A probe without an answer after this long failed.'),
-      paths: z
-        .strictObject({
-          live: originPathSchema.default('/health/live').describe('The liveness path (probe "live").'),
-          ready: originPathSchema.default('/health/ready').describe('The readiness path (probe "ready").'),
-          startup: originPathSchema.default('/health/startup').describe('The startup path (probe "startup").'),
-        })
-        .default({ live: '/health/live', ready: '/health/ready', startup: '/health/startup' })
-        .describe('Paths of the three standard probes on the target.'),
-      /**
-       * Named probes of their own: a path on the target or a URL (allowlisted like every address), the
-       * statuses that count as healthy (default 200–399), and a text the body must contain.
-       */
-      probes: z
-        .record(
-          z.string().regex(/^[a-zA-Z][\w-]*$/, { error: 'is not a probe name (letters, digits, - and _)' }),
-          z.strictObject({
-            url: z
-              .string()
-              .refine(
-                (text) =>
-                  text.startsWith('/') ? /^\/(?![/\\])/.test(text) : /^http:\/\//.test(text) && URL.canParse(text),
-                { error: 'is neither a path on the target ("/health/db") nor an http:// URL' },
-              )
-              .describe('A path on the target ("/health/db") or an http:// URL (allowlisted).'),
-            status: z
-              .union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)])
-              .optional()
-              .describe('The status (or statuses) that count as healthy (default: 200–399).'),
-            body: z.string().min(1).optional().describe('Text the body must contain to count as healthy.'),
-          }),
-        )
-        .default({})
-        .describe('Named probes of your own, checked by health checks with probe: "<name>".'),
-    })
+  health: healthSchema
     .optional()
     .describe('HTTP health probes sampled during the run (read by health checks and shown on the timeline).'),
 });
@@ -555,9 +543,9 @@ function refinePhases(scenario: ScenarioFields, ctx: z.RefinementCtx): Set<strin
   const closed = scenario.load.model === 'closed';
   let totalMs = 0;
   // What will run: every phase lasts at least a second (as the timeline has it), and the warm-up comes first.
-  totalMs += scenario.load.warmup === false ? 0 : (parseDurationMs(scenario.load.warmup) ?? 0);
+  totalMs += scenario.load.warmup === false ? 0 : scenario.load.warmup.ms;
   scenario.phases.forEach((phase, index) => {
-    totalMs += effectivePhaseMs(parseDurationMs(phase.duration) ?? 0);
+    totalMs += effectivePhaseMs(phase.duration.ms);
     const peak =
       phase.rate === undefined
         ? 0
@@ -573,7 +561,7 @@ function refinePhases(scenario: ScenarioFields, ctx: z.RefinementCtx): Set<strin
       });
     }
   });
-  const maxDurationMs = parseDurationMs(scenario.limits.maxDuration) ?? 0;
+  const maxDurationMs = scenario.limits.maxDuration.ms;
   if (totalMs > maxDurationMs) {
     ctx.addIssue({
       code: 'custom',

@@ -1,4 +1,4 @@
-import { effectivePhaseMs, parseDurationMs } from '../notation/duration.ts';
+import { effectivePhaseMs } from '../notation/duration.ts';
 import type { Fault } from './fault-schema.ts';
 import type { Scenario } from './scenario-schema.ts';
 import { sloEntries, type SloMetric } from './slo-keys.ts';
@@ -49,7 +49,7 @@ export function meanTargetRate(phase: PlannedPhase): number {
 export function buildTimeline(scenario: Scenario, timeScale = 1): Timeline {
   let offsetMs = 0;
   const phases = scenario.phases.map((phase, index): PlannedPhase => {
-    const durationMs = effectivePhaseMs((parseDurationMs(phase.duration) ?? 0) * timeScale);
+    const durationMs = effectivePhaseMs(phase.duration.ms * timeScale);
     const rate =
       phase.rate === undefined
         ? { from: 0, to: 0 }
@@ -73,7 +73,7 @@ export function buildTimeline(scenario: Scenario, timeScale = 1): Timeline {
   const checks: PlannedCheck[] = [];
   for (const slo of scenario.slos) {
     const selected = !slo.phases || slo.phases.includes('*') ? phases.map((p) => p.name) : slo.phases;
-    const afterMs = slo.after ? parseDurationMs(slo.after) : undefined;
+    const afterMs = slo.after?.ms;
     for (const phaseName of selected) {
       for (const { metric, step, sources } of sloEntries(slo).entries) {
         for (const source of sources) {

@@ -132,7 +132,7 @@ class Lookup {
   }
 
   async scrapeRead(index: number, read: SeriesRead, where: string): Promise<void> {
-    const url = new URL(this.scenario.scrape?.url ?? '/metrics', this.sources.targetUrl);
+    const url = new URL(this.scenario.scrape.url ?? '/metrics', this.sources.targetUrl);
     this.page ??= this.sources.http
       .request(url, { timeoutMs: 3_000, maxBodyBytes: MAX_PAGE_BYTES })
       .then((response) => {

@@ -1,7 +1,6 @@
 import type { Clock } from '../clock/clock.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
-import { parseDurationMs } from '../notation/duration.ts';
-import type { Scenario } from '../scenario/scenario-schema.ts';
+import { healthSchema, type Scenario } from '../scenario/scenario-schema.ts';
 import { probeOf, queriesFor, scrapeSelectorsFor } from '../checks/check-registry.ts';
 import { HealthProber, probeSpecs } from './health-prober.ts';
 import { MetricsScraper } from './metrics-scraper.ts';
@@ -12,11 +11,8 @@ import { emptySignals, type RecordedSignals } from '../checks/recorded-signals.t
 /** Prometheus scrapes and evaluates the last seconds after the load ends; they are read back after this. */
 export const PROMETHEUS_SETTLE_MS = 2_000;
 
-const DEFAULT_HEALTH = {
-  interval: '1s',
-  timeout: '3s',
-  paths: { live: '/health/live', ready: '/health/ready', startup: '/health/startup' },
-};
+/** The probes' settings when the scenario gives none: the schema's defaults. */
+const DEFAULT_HEALTH = healthSchema.parse({});
 
 export interface SignalSources {
   scenario: Scenario;
@@ -42,22 +38,15 @@ export class SignalCollection {
       this.prober = new HealthProber(
         http,
         probeSpecs(targetUrl, health),
-        parseDurationMs(health.interval)!,
-        parseDurationMs(health.timeout)!,
+        health.interval.ms,
+        health.timeout.ms,
         sources.clock,
       );
     }
     const selectors = scrapeSelectorsFor(scenario.checks);
     if (selectors.length > 0) {
-      const url = new URL(scenario.scrape?.url ?? '/metrics', targetUrl);
-      this.scraper = new MetricsScraper(
-        http,
-        url,
-        selectors,
-        parseDurationMs(scenario.scrape?.interval ?? '1s')!,
-        3_000,
-        sources.clock,
-      );
+      const url = new URL(scenario.scrape.url ?? '/metrics', targetUrl);
+      this.scraper = new MetricsScraper(http, url, selectors, scenario.scrape.interval.ms, 3_000, sources.clock);
     }
   }
 

@@ -4,7 +4,6 @@ import type { StepRecord } from '../metrics/step-stats.ts';
 import type { FaultRecord, VanishedFault } from './run-records.ts';
 import { totalErrors } from '../metrics/error-kind.ts';
 import { percentileMs } from '../metrics/latency-histogram.ts';
-import { parseDurationMs } from '../notation/duration.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
 import { PUBLISHED_TARGETS } from '../scenario/published-targets.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
@@ -135,7 +134,7 @@ export function judgeRun(run: RecordedRun): JudgedRun {
   );
   const statsByName = new Map(stats.map((s) => [s.name, s]));
   const context = resilienceContextOf(run);
-  const maxSendLagMs = parseDurationMs(run.scenario.load.maxSendLag) ?? 10;
+  const maxSendLagMs = run.scenario.load.maxSendLag.ms;
   const generatorBehind = new Map(
     stats.flatMap((s) => {
       const why = generatorShortfall(s, maxSendLagMs);

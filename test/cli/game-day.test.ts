@@ -41,6 +41,8 @@ describe('the game day (scenarios/game-day.ts against the bundled stack)', () =>
       'ledger-primary-down',
       'recovery',
     ]);
+    const busyWarning = (report.warnings as string[]).find((w) => w.startsWith('the machine running ordeal was busy'));
+    const inPhase = (name: string) => new RegExp(`ms in [^.]*\\b${name}\\b`);
     for (const phase of report.phases) {
       expect(Object.keys(phase)).toEqual(
         expect.arrayContaining([
@@ -57,7 +59,8 @@ describe('the game day (scenarios/game-day.ts against the bundled stack)', () =>
       expect(Object.keys(phase.latencyMs)).toEqual(['p50', 'p90', 'p95', 'p99', 'max']);
       expect(new Date(phase.start).toISOString()).toBe(phase.start);
       expect(phase.requests).toBeGreaterThan(0);
-      expect(phase.generatorBehind).toBeUndefined();
+      // On a busy machine (CI under load) the generator may fall behind: allowed only where the report says so.
+      if (phase.generatorBehind !== undefined) expect(busyWarning, phase.generatorBehind).toMatch(inPhase(phase.name));
     }
     expect(report.load.warmupRequests).toBeGreaterThan(0);
     expect(report.checks.filter((c: { metric: string }) => c.metric.startsWith('http_')).length).toBe(24);

@@ -57,7 +57,10 @@ describe("error budget: the share of the period's budget a run burned, and how f
       slos: [],
       errorBudget,
     });
-    expect(validateScenario(scenario({ objective: 0.999 })).errorBudget).toEqual({ objective: 0.999, period: '24h' });
+    expect(validateScenario(scenario({ objective: 0.999 })).errorBudget).toMatchObject({
+      objective: 0.999,
+      period: { text: '24h', ms: 86_400_000 },
+    });
     expect(() => validateScenario(scenario({ objective: 1 }))).toThrow(/errorBudget\.objective/);
   });
 });

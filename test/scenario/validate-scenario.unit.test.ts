@@ -125,7 +125,7 @@ describe('report.checkpointEvery', () => {
       phases: [{ name: 'steady', duration: '10s', rate: 1 }],
       report: { checkpointEvery },
     });
-    expect(validateScenario(scenario('2s')).report.checkpointEvery).toBe('2s');
+    expect(validateScenario(scenario('2s')).report.checkpointEvery).toMatchObject({ text: '2s', ms: 2_000 });
     expect(() => validateScenario(scenario('100ms'))).toThrow(
       /report\.checkpointEvery: "100ms" is not a duration of at least 1s/,
     );
@@ -159,7 +159,11 @@ describe('loadScenario', () => {
       'name: y\ntarget: { baseUrl: "http://127.0.0.1:9" }\nrequests: [{ path: / }]\nphases:\n  - { name: a, duration: 2s, rate: 3 }\n',
       's.yaml',
     );
-    expect((await loadScenario(yaml.file)).phases[0]).toMatchObject({ name: 'a', duration: '2s', rate: 3 });
+    expect((await loadScenario(yaml.file)).phases[0]).toMatchObject({
+      name: 'a',
+      duration: { text: '2s', ms: 2_000 },
+      rate: 3,
+    });
     const json = await writeTempScenario(minimal);
     expect((await loadScenario(json.file)).name).toBe('ok');
   });

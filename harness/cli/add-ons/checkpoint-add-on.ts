@@ -2,7 +2,6 @@ import path from 'node:path';
 import { checkpointReport } from '../../report/checkpoint-report.ts';
 import { publishReport } from '../../report/publish-report.ts';
 import type { OperatorControls } from '../../run/operator.ts';
-import { parseDurationMs } from '../../notation/duration.ts';
 import type { AddOnContext, RunAddOn } from './run-add-on.ts';
 
 /**
@@ -24,7 +23,7 @@ export class CheckpointAddOn implements RunAddOn {
   }
 
   attach(controls: OperatorControls): void {
-    const everyMs = parseDurationMs(this.context!.scenario.report.checkpointEvery)!;
+    const everyMs = this.context!.scenario.report.checkpointEvery.ms;
     this.timer = setInterval(() => {
       // One at a time: a checkpoint that takes longer than the interval is not overtaken by the next.
       if (this.writing || this.ended) return;
