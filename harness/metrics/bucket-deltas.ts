@@ -3,6 +3,7 @@ import { createLatencyHistogram, type LatencyHistogram } from './latency-histogr
 import type { SecondBucket } from './second-buckets.ts';
 
 interface Sent {
+  second: number;
   requests: number;
   iterations: number;
   dropped: number;
@@ -29,14 +30,34 @@ function minus(now: LatencyHistogram, before: LatencyHistogram | undefined): Lat
  * can still grow after it was handed over (a slow response recorded at its
  * intended send time, a late worker flush), so consumers that add up (live
  * counters) get deltas, and the totals they reach equal the report's exactly.
+ *
+ * Bounded: what was handed over is remembered only while it can still grow —
+ * `settleSeconds` (the load's timeout, and the hand-over) behind the last
+ * second handed over; older seconds are settled, skipped and forgotten. (It
+ * kept a copy of every second's histograms for the whole run: half of
+ * ordeal's memory growth over a long run.)
  */
 export class BucketDeltas {
   private readonly sent = new Map<string, Sent>();
+  /** Seconds at or before this can no longer change: handed over for good. */
+  private settledThrough = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly settleSeconds: number) {}
+
+  /** The first second that can still change: what `take` needs to be given (the seconds before are settled). */
+  get firstOpenSecond(): number {
+    return this.settledThrough + 1;
+  }
+
+  /** How many seconds' copies it holds now (at most settleSeconds + 1 per phase). */
+  get remembered(): number {
+    return this.sent.size;
+  }
 
   take(buckets: readonly SecondBucket[], lastSecond: number): SecondBucket[] {
     const deltas: SecondBucket[] = [];
     for (const bucket of buckets) {
-      if (bucket.second > lastSecond) continue;
+      if (bucket.second > lastSecond || bucket.second <= this.settledThrough) continue;
       const key = `${bucket.phase}\u0000${bucket.second}`;
       const before = this.sent.get(key);
       const errorsChanged = ERROR_KINDS.some((kind) => bucket.errors[kind] !== (before?.errors[kind] ?? 0));
@@ -64,6 +85,7 @@ export class BucketDeltas {
         sendLag: minus(bucket.sendLag, before?.sendLag),
       });
       this.sent.set(key, {
+        second: bucket.second,
         requests: bucket.requests,
         iterations: bucket.iterations,
         dropped: bucket.dropped,
@@ -73,6 +95,13 @@ export class BucketDeltas {
         sendLag: copy(bucket.sendLag),
       });
     }
+    if (Number.isFinite(lastSecond)) this.settle(lastSecond - this.settleSeconds);
     return deltas;
+  }
+
+  private settle(throughSecond: number): void {
+    if (throughSecond <= this.settledThrough) return;
+    this.settledThrough = throughSecond;
+    for (const [key, sent] of this.sent) if (sent.second <= throughSecond) this.sent.delete(key);
   }
 }

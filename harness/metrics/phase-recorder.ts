@@ -33,7 +33,15 @@ export class PhaseRecorder extends SecondBuckets {
 
   /** Every phase's bucket for one second (two at a phase edge). */
   bucketsAt(second: number): SecondBucket[] {
-    return [...this.buckets.values()].filter((b) => b.second === second);
+    return [...(this.bySecond.get(second) ?? [])];
+  }
+
+  /** Every phase's buckets from second `first` through `last`, in order: a window, read without a pass over the run. */
+  secondsBetween(first: number, last: number): SecondBucket[] {
+    const window: SecondBucket[] = [];
+    for (let second = Math.max(0, first); second <= Math.min(last, this.maxSecond); second++)
+      window.push(...(this.bySecond.get(second) ?? []));
+    return window;
   }
 
   allSeconds(): SecondBucket[] {

@@ -30,6 +30,10 @@ export interface SecondBucket {
  */
 export class SecondBuckets {
   protected buckets = new Map<string, SecondBucket>();
+  /** The same buckets by second (every phase's, two at a phase edge): a window is read without a pass over the run. */
+  protected bySecond = new Map<number, SecondBucket[]>();
+  /** The latest second any bucket is for. */
+  protected maxSecond = -1;
   /** The bucket used last: nearly every outcome lands in the same one as the previous (hot path). */
   private last?: SecondBucket;
 
@@ -57,6 +61,10 @@ export class SecondBuckets {
         sendLag: createLatencyHistogram(this.purpose),
       };
       this.buckets.set(key, bucket);
+      const ofSecond = this.bySecond.get(second);
+      if (ofSecond) ofSecond.push(bucket);
+      else this.bySecond.set(second, [bucket]);
+      if (second > this.maxSecond) this.maxSecond = second;
     }
     this.last = bucket;
     return bucket;
@@ -117,6 +125,8 @@ export class SecondBuckets {
   protected drain(): SecondBucket[] {
     const all = [...this.buckets.values()];
     this.buckets = new Map();
+    this.bySecond = new Map();
+    this.maxSecond = -1;
     this.last = undefined;
     return all;
   }

@@ -13,6 +13,8 @@ export interface LiveFeedSources {
   clock: Clock;
   timeline: Timeline;
   maxSendLagMs: number;
+  /** The load's request timeout: how long after its send time a response can still land in its second. */
+  requestTimeoutMs: number;
   /** The faults in place right now. */
   activeFaults: () => readonly { fault: Fault }[];
 }
@@ -25,11 +27,14 @@ export interface LiveFeedSources {
  * throwing listener from ending the run.
  */
 export class LiveFeed {
-  private readonly deltas = new BucketDeltas();
+  private readonly deltas: BucketDeltas;
   private recordedTimer?: NodeJS.Timeout;
   private progressTimer?: NodeJS.Timeout;
 
-  constructor(private readonly sources: LiveFeedSources) {}
+  constructor(private readonly sources: LiveFeedSources) {
+    // A second can grow until its slowest request has timed out; a second more for a late hand-over.
+    this.deltas = new BucketDeltas(Math.ceil(sources.requestTimeoutMs / 1_000) + 1);
+  }
 
   start(): void {
     this.recordedTimer = setInterval(() => this.emitRecorded(false), 1_000);
@@ -54,7 +59,9 @@ export class LiveFeed {
   private emitRecorded(final: boolean): void {
     const { recorder, clock, events } = this.sources;
     const lastSecond = final ? Number.POSITIVE_INFINITY : lastCompleteSecond(recorder, clock.nowMs());
-    const buckets = this.deltas.take(recorder.allSeconds(), lastSecond);
+    // Only the seconds that can still change: each second costs the same, also in hour six.
+    const open = final ? recorder.allSeconds() : recorder.secondsBetween(this.deltas.firstOpenSecond, lastSecond);
+    const buckets = this.deltas.take(open, lastSecond);
     if (buckets.length > 0) events.emit('secondsRecorded', { buckets });
   }
 

@@ -32,6 +32,8 @@ import { operatorControls, type RecordedFields } from './operator-controls.ts';
 import { StopController } from './stop-controller.ts';
 import { ClockWatch } from './clock-watch.ts';
 import { SelfWatch } from './self-watch.ts';
+import { Checkpoints } from './checkpoints.ts';
+import { writeReports } from '../report/write-reports.ts';
 import { CleanupStack } from '../lifecycle/cleanup-stack.ts';
 import type { Stall } from '../verdict/clock-evidence.ts';
 
@@ -55,6 +57,13 @@ export interface RunOptions extends RunOverrides {
   startInfrastructure?: SessionOptions['startInfrastructure'];
   /** Starts the watchdog (injectable for tests of the stop paths). */
   startWatchdog?: SessionOptions['startWatchdog'];
+  /**
+   * Library: every scenario `report.checkpointEvery`, the report so far goes into `<checkpointDir>/<run-id>/`
+   * (report.json, summary.md, report.html, junit.xml; event 'checkpoint'), so a process that dies keeps it
+   * (`ordeal report <folder>` finishes it as interrupted). Write the final report there with writeReports: it
+   * replaces the last checkpoint. (`ordeal run` checkpoints into its report folder by itself.)
+   */
+  checkpointDir?: string;
 }
 
 /**
@@ -78,19 +87,44 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     events.emit('warning', { message }),
   );
   notifier.follow(events);
+  const checkpoints =
+    options.checkpointDir === undefined ? undefined : checkpointsInto(options.checkpointDir, scenario, events);
+  const operator = checkpoints ? withCheckpoints(options.operator, checkpoints) : options.operator;
   try {
+    const recorded = await recordRun(scenario, { ...options, operator, runId, events, flowInputs });
+    await checkpoints?.stop();
     // Nothing a report holds comes from a request; a secret in an error message or a probe's note is replaced all the same.
-    const built = redactDeep(
-      buildReport(await recordRun(scenario, { ...options, runId, events, flowInputs })),
-      flowInputs.secrets,
-    );
+    const built = redactDeep(buildReport(recorded), flowInputs.secrets);
     const notifications = await notifier.finish(built);
     const report = notifications.length > 0 ? { ...built, notifications } : built;
     events.emit('runEnded', { report });
     return report;
   } finally {
+    await checkpoints?.stop();
     await notifyHttp.close();
   }
+}
+
+/** runScenario's checkpoints: written with writeReports into the caller's folder, said as events. */
+function checkpointsInto(dir: string, scenario: Scenario, events: RunEvents): Checkpoints {
+  return new Checkpoints(scenario.report.checkpointEvery.ms, {
+    write: async (report) => {
+      const files = await writeReports(report, dir);
+      return files.find((file) => file.endsWith('report.json')) ?? files[0]!;
+    },
+    written: (count, file) => events.emit('checkpoint', { count, file }),
+    failed: (error) => events.emit('warning', { message: `checkpoint not written: ${error.message}` }),
+  });
+}
+
+function withCheckpoints(operator: Operator | undefined, checkpoints: Checkpoints): Operator {
+  return {
+    ...operator,
+    attach: (controls) => {
+      checkpoints.attach(controls);
+      operator?.attach?.(controls);
+    },
+  };
 }
 
 /**
@@ -294,6 +328,7 @@ function buildRecording(scenario: Scenario, options: RunOptions, open: OpenRun):
     clock,
     timeline,
     maxSendLagMs: scenario.load.maxSendLag.ms,
+    requestTimeoutMs: scenario.load.timeout.ms,
     activeFaults: () => runner.activeFaults(),
   });
   return {

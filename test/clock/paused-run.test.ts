@@ -8,7 +8,8 @@ import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 const PAUSE_MS = 10_000;
 
 describe("an ordeal paused across a fault phase's end (SIGSTOP for 10 s)", () => {
-  it.each([
+  // The two models side by side: each has its own target, Toxiproxy and ordeal process, and most of the time is the pause.
+  it.concurrent.each([
     [
       'open',
       {

@@ -1,11 +1,20 @@
-import { readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { writeReports } from '../../harness/report/write-reports.ts';
+import { runScenario } from '../../harness/run/run-scenario.ts';
 import type { RunReport } from '../../harness/report/run-report.ts';
+import { RunEvents } from '../../harness/events/run-events.ts';
+import { TSX_LOADER } from '../../harness/process/tsx-loader.ts';
 import { startCountingServer } from '../support/counting-server.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 import { runCli, startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
+
+const LIBRARY_CHILD = fileURLToPath(new URL('../support/library-run-child.ts', import.meta.url));
 
 /**
  * A six-hour run must not lose five hours to a crash. With a checkpoint every 2 s, ordeal is killed (-9: nothing
@@ -107,4 +116,72 @@ describe('checkpoints: a run killed part-way keeps its report', () => {
       }
     },
   );
+
+  it(
+    'the library too: runScenario with checkpointDir, its process killed -9 after the third checkpoint, leaves a report ordeal report finishes as interrupted',
+    { timeout: 60_000 },
+    async () => {
+      const target = await startCountingServer();
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-library-checkpoints-'));
+      try {
+        const child = spawn(process.execPath, ['--import', TSX_LOADER, LIBRARY_CHILD, target.url, dir], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        const third = new Promise<void>((resolve) =>
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            if (/checkpoint 3 written/.test(out)) resolve();
+          }),
+        );
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        await Promise.race([third, exited]);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 2_000));
+        child.kill('SIGKILL');
+        await exited;
+        const written = [...out.matchAll(/checkpoint \d+ written: (\S+)/g)].map((m) => m[1]!);
+        expect(written.length, out).toBeGreaterThanOrEqual(3);
+        const runDir = path.dirname(written.at(-1)!);
+        const report = JSON.parse(await readFile(path.join(runDir, 'report.json'), 'utf8')) as RunReport;
+        expect(report.checkpoint!.settledPhases).toEqual(expect.arrayContaining(['first', 'second']));
+        expect(report.checks.find((c) => c.phase === 'long')).toMatchObject({ status: 'inconclusive' });
+
+        const finished = await runCli(['report', runDir]);
+        expect(finished.code, finished.stderr).toBe(0);
+        const final = JSON.parse(await readFile(path.join(runDir, 'report.json'), 'utf8')) as RunReport;
+        expect([final.verdict, final.checkpoint?.interrupted]).toEqual(['aborted', true]);
+      } finally {
+        await target.close();
+      }
+    },
+  );
+
+  it('the library: a run that finishes said its checkpoints as events, and its final report replaces the last one', async () => {
+    const target = await startCountingServer();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-library-checkpoints-'));
+    try {
+      const files: string[] = [];
+      const events = new RunEvents().on('checkpoint', ({ file }) => files.push(file));
+      const report = await runScenario(
+        {
+          name: 'library-whole',
+          target: { baseUrl: target.url },
+          requests: [{ path: '/' }],
+          load: notAboutTheGenerator({ warmup: false }),
+          report: { checkpointEvery: '1s' },
+          phases: [{ name: 'only', duration: '3s', rate: 20 }],
+          slos: [{ http_req_failed: ['rate<0.5'] }],
+        },
+        { events, checkpointDir: dir },
+      );
+      expect(files.length).toBeGreaterThanOrEqual(1);
+      const lastCheckpoint = JSON.parse(await readFile(files.at(-1)!, 'utf8')) as RunReport;
+      expect(lastCheckpoint.checkpoint).toBeDefined();
+      await writeReports(report, dir);
+      const stored = JSON.parse(await readFile(path.join(dir, report.runId, 'report.json'), 'utf8')) as RunReport;
+      expect([stored.checkpoint, stored.verdict]).toEqual([undefined, 'pass']);
+    } finally {
+      await target.close();
+    }
+  });
 });

@@ -108,7 +108,8 @@ describe('plan looks every name up in the live system', () => {
     expect(out).toMatch(/health probe "ready": \/actuator\/health\/readiness answers 200/);
   });
 
-  it.each<[string, Edit, RegExp]>([
+  // One plan each, side by side: plan reads the live system and sends no load, so they cannot disturb each other.
+  it.concurrent.each<[string, Edit, RegExp]>([
     [
       'an alert name typo',
       (s) => void (s.checks[1]!.alert = 'PaymentsBreakerOpn'),
