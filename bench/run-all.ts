@@ -66,7 +66,11 @@ if (unknown.length > 0)
 const resultsFile = new URL('./RESULTS.md', import.meta.url);
 const previous = await readFile(resultsFile, 'utf8').catch(() => '');
 const SECTION = /<!-- bench:(\S+) measured (\S+) -->\n([\s\S]*?)(?=\n<!-- bench:|$)/g;
-const kept = new Map([...previous.matchAll(SECTION)].map((m) => [m[1]!, { measured: m[2]!, text: m[3]!.trim() }]));
+// A kept section's text without its own date line(s) at the end: the date is written once, below, when it is put back.
+const withoutDate = (text: string): string => text.replace(/(\s*_measured \S+_)+\s*$/, '').trim();
+const kept = new Map(
+  [...previous.matchAll(SECTION)].map((m) => [m[1]!, { measured: m[2]!, text: withoutDate(m[3]!) }]),
+);
 for (const benchmark of BENCHMARKS) {
   if (only && !only.has(benchmark.key)) continue;
   const text = await benchmark.run();

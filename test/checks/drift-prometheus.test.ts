@@ -1,9 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { PrometheusServer } from '../../harness/prometheus/prometheus-server.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const CHUNK_BYTES = 64 * 1024;
 
@@ -11,10 +10,10 @@ const CHUNK_BYTES = 64 * 1024;
  * A service with two memory pools, on loopback: a cache allocated whole at start (steady), and a session map
  * that keeps 64 KB for every request and never lets go (a leak: ~1.3 MB/s at 20 req/s, ~4.7 GB/h).
  */
-async function startLeakyService(): Promise<{ url: string; host: string } & AsyncDisposable> {
+async function startLeakyService(): Promise<TestServer & { host: string }> {
   const cache = Array.from({ length: 50 }, () => Buffer.alloc(CHUNK_BYTES, 1));
   const sessions: Buffer[] = [];
-  const server = http.createServer((request, response) => {
+  const server = await startTestServer((request, response) => {
     if (request.url === '/metrics') {
       const bytes = (pool: Buffer[]) => pool.reduce((sum, b) => sum + b.length, 0);
       response.end(
@@ -25,16 +24,7 @@ async function startLeakyService(): Promise<{ url: string; host: string } & Asyn
     sessions.push(Buffer.alloc(CHUNK_BYTES, 1));
     response.end('ok');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: `http://${host}`,
-    host,
-    async [Symbol.asyncDispose]() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return Object.assign(server, { host: `127.0.0.1:${server.port}` });
 }
 
 describe('drift on a real Prometheus', () => {

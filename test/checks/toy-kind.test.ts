@@ -1,26 +1,28 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTimeline, registerCheckKind, runScenario, validateScenario, writeReports } from '../../harness/index.ts';
 import { renderPlan } from '../../harness/cli/render-plan.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { quietSecondsKind } from './toy-check-kind.ts';
 
 /** A real server on loopback: 200 to everything, or 500 while `failing`. */
 let failing = false;
-const server = http.createServer((_request, response) => {
-  response.statusCode = failing ? 500 : 200;
-  response.end();
-});
-beforeAll(() => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)));
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+let server: TestServer;
+beforeAll(
+  async () =>
+    (server = await startTestServer((_request, response) => {
+      response.statusCode = failing ? 500 : 200;
+      response.end();
+    })),
+);
+afterAll(() => server.close());
 
 const scenario = () => ({
   name: 'toy-kind',
-  target: { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+  target: { baseUrl: server.url },
   load: notAboutTheGenerator({ warmup: false }),
   requests: [{ path: '/' }],
   phases: [{ name: 'steady', duration: '2s', rate: 10 }],

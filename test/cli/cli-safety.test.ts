@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +9,7 @@ import { runCli, startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { startTestServer } from '../support/test-server.ts';
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
@@ -91,7 +90,7 @@ describe('ordeal run keeps what it promises', () => {
     // An authenticating reverse proxy in front of the real Toxiproxy API.
     const expected = `Basic ${Buffer.from('ordeal:s3cr3t-pa55').toString('base64')}`;
     let refused = 0;
-    const gate = http.createServer(async (request, response) => {
+    const gate = await startTestServer(async (request, response) => {
       if (request.headers.authorization !== expected) {
         refused += 1;
         return void response.writeHead(401).end();
@@ -108,9 +107,8 @@ describe('ordeal run keeps what it promises', () => {
         .writeHead(upstream.status, { 'content-type': 'application/json' })
         .end(Buffer.from(await upstream.arrayBuffer()));
     });
-    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
     try {
-      const gateUrl = `http://ordeal:s3cr3t-pa55@127.0.0.1:${(gate.address() as AddressInfo).port}`;
+      const gateUrl = `http://ordeal:s3cr3t-pa55@127.0.0.1:${gate.port}`;
       const stateDir = path.join(os.tmpdir(), `ordeal-creds-${process.pid}`);
       await mkdir(stateDir, { recursive: true });
       const { file, reportDir } = await writeTempScenario({
@@ -144,8 +142,7 @@ describe('ordeal run keeps what it promises', () => {
       expect(wrong.stderr).toContain('ordeal:***@127.0.0.1');
       expect(wrong.stderr).not.toContain('guess-me');
     } finally {
-      gate.closeAllConnections();
-      await new Promise((resolve) => gate.close(resolve));
+      await gate.close();
     }
   });
 

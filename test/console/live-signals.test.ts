@@ -1,9 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../../harness/clock/wait-until.ts';
 import { startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
+import { startTestServer } from '../support/test-server.ts';
 import { EXIT_CODE_OF_VERDICT } from '../../harness/verdict/run-verdict.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 
@@ -48,7 +47,7 @@ describe('the live console shows the signals the checks read, while the run goes
     async () => {
       let breakerState = 0;
       let scrapesAnswered = 0;
-      const service = http.createServer((req, res) => {
+      const service = await startTestServer((req, res) => {
         if (req.url === '/metrics')
           res.end(
             `# TYPE breaker_state gauge\nbreaker_state{name="bank"} ${breakerState}\n`,
@@ -57,11 +56,10 @@ describe('the live console shows the signals the checks read, while the run goes
         else res.end('ok');
       });
       let cli: ReturnType<typeof startCli> | undefined;
-      await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
       try {
         const { file, reportDir } = await writeTempScenario({
           name: 'live-signals',
-          target: { baseUrl: `http://127.0.0.1:${(service.address() as AddressInfo).port}` },
+          target: { baseUrl: service.url },
           load: notAboutTheGenerator({ warmup: false }),
           requests: [{ path: '/' }],
           scrape: { interval: '500ms' },
@@ -110,8 +108,7 @@ describe('the live console shows the signals the checks read, while the run goes
         expect(await cli.exit).toBe(EXIT_CODE_OF_VERDICT.aborted);
       } finally {
         cli?.child.kill('SIGKILL');
-        service.closeAllConnections();
-        await new Promise((resolve) => service.close(resolve));
+        await service.close();
       }
     },
   );

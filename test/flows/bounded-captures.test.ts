@@ -1,8 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 /**
  * A hostile service answering a step that captures: a body that streams
@@ -11,10 +10,10 @@ import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
  * rest, and fails the step with error kind "capture" — it never keeps the
  * stream, nor sends a request built from a value no path can hold.
  */
-async function hostileService(): Promise<{ url: string; close: () => Promise<void> }> {
+async function hostileService(): Promise<TestServer> {
   const chunk = Buffer.alloc(1024 * 1024, 'a');
   const huge = JSON.stringify({ id: 'x'.repeat(2 * 1024 * 1024) });
-  const server = http.createServer((request, response) => {
+  return await startTestServer((request, response) => {
     if (request.url === '/stream') {
       // 256 MiB of body, written as fast as the socket takes it.
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(256 * chunk.length) });
@@ -33,11 +32,6 @@ async function hostileService(): Promise<{ url: string; close: () => Promise<voi
       return void response.writeHead(200, { 'content-type': 'application/json' }).end(huge);
     response.end('{"ok":true}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
 }
 
 const scenario = (url: string, steps: unknown[], maxCaptureBytes: number) => ({

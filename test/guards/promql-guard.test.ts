@@ -1,29 +1,20 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { PrometheusServer } from '../../harness/prometheus/prometheus-server.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 /** A real service whose /metrics says whether it is broken; `breakAfterMs` flips it. */
-async function startFlagService(
-  breakAfterMs: number,
-): Promise<{ url: string; host: string; close: () => Promise<void> }> {
+async function startFlagService(breakAfterMs: number): Promise<TestServer & { host: string }> {
   const startedMs = Date.now();
-  const server = http.createServer((request, response) => {
+  const server = await startTestServer((request, response) => {
     if (request.url === '/metrics')
       response.end(`# TYPE service_broken gauge\nservice_broken ${Date.now() - startedMs > breakAfterMs ? 1 : 0}\n`);
     else response.end('ok');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: `http://${host}`,
-    host,
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
+  return Object.assign(server, { host: `127.0.0.1:${server.port}` });
 }
 
 describe('a PromQL guard', () => {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunEvents } from '../../harness/events/run-events.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
-import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { startCountingServerProcess, type CountingServerProcess } from '../support/counting-server-process.ts';
 import { skipWhenHostBusy, watchHost } from '../support/host-watch.ts';
+import { scenarioAt as scenarioOf } from '../support/scenario-at.ts';
 
 let server: CountingServerProcess | undefined;
 afterEach(async () => {
@@ -11,15 +11,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-function scenarioAt(baseUrl: string, extra: Record<string, unknown>) {
-  return validateScenario({
-    name: 'generator',
-    target: { baseUrl },
-    requests: [{ path: '/' }],
-    limits: { maxRatePerSec: 1_000_000 },
-    ...extra,
-  });
-}
+const scenarioAt = (baseUrl: string, extra: Record<string, unknown>) =>
+  scenarioOf(baseUrl, { limits: { maxRatePerSec: 1_000_000 }, ...extra }, 'generator');
 
 describe('the open-model generator', () => {
   it('owns up when it cannot keep up: an absurd rate on one worker is INCONCLUSIVE, with the rate the target really got', async () => {

@@ -1,30 +1,26 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runScenario } from '../../harness/run/run-scenario.ts';
-import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { scenarioAt as scenarioOf } from '../support/scenario-at.ts';
 
-const servers: http.Server[] = [];
+const servers: TestServer[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
 /** A real server on loopback; `delayOf(now)` says how long to hold each response. */
 async function startServer(delayOf: (nowMs: number) => number): Promise<string> {
-  const server = http.createServer((_request, response) => {
+  const server = await startTestServer((_request, response) => {
     const delayMs = delayOf(Date.now());
     if (delayMs > 0) setTimeout(() => response.end('ok'), delayMs);
     else response.end('ok');
   });
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server.url;
 }
 
-function scenarioAt(baseUrl: string, extra: Record<string, unknown>) {
-  return validateScenario({ name: 'open-model', target: { baseUrl }, requests: [{ path: '/' }], ...extra });
-}
+const scenarioAt = (baseUrl: string, extra: Record<string, unknown>) => scenarioOf(baseUrl, extra, 'open-model');
 
 describe('open-model load (ordeal driver)', () => {
   it('records latencies that include a stall in full (coordinated omission corrected)', async () => {

@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +9,7 @@ import { findFreePort } from '../../harness/net/free-port.ts';
 import { stopChild } from '../../harness/process/stop-child.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 const missing = existsSync(ALERTMANAGER)
@@ -22,15 +21,15 @@ interface Received {
   body: any;
 }
 
-let receiver: http.Server;
-let target: http.Server;
+let receiver: TestServer;
+let target: TestServer;
 let alertmanager: ChildProcess | undefined;
 let alertmanagerUrl: string;
 const received: Received[] = [];
-const urlOf = (server: http.Server): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const urlOf = (server: TestServer): string => server.url;
 
 beforeAll(async () => {
-  receiver = http.createServer((req, res) => {
+  receiver = await startTestServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
@@ -38,8 +37,7 @@ beforeAll(async () => {
       res.end('ok');
     });
   });
-  target = http.createServer((_req, res) => res.end('ok'));
-  await Promise.all([receiver, target].map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
+  target = await startTestServer((_req, res) => res.end('ok'));
   if (missing) return;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-alertmanager-'));
   const port = await findFreePort();
@@ -67,7 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (alertmanager) await stopChild(alertmanager);
-  await Promise.all([receiver, target].map((s) => new Promise((resolve) => s?.close(resolve))));
+  await Promise.all([receiver, target].map((s) => s?.close()));
 });
 
 describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${missing})` : ''}`, () => {
@@ -146,8 +144,7 @@ describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${
   });
 
   it('a guard trip pages: OrdealGuardTripped (critical) arrives through Alertmanager, the webhook hears guard-tripped, then the aborted verdict', async () => {
-    const broken = http.createServer((_req, res) => res.writeHead(500).end('broken'));
-    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    const broken = await startTestServer((_req, res) => res.writeHead(500).end('broken'));
     try {
       const report = await runScenario({
         name: 'notify-guard',
@@ -187,7 +184,7 @@ describe.skipIf(missing !== undefined)(`alert channels${missing ? ` (skipped: ${
       expect(events[2].summary).toMatch(/ABORTED/i);
       expect(report.notifications!.every((n) => n.ok)).toBe(true);
     } finally {
-      await new Promise((resolve) => broken.close(resolve));
+      await broken.close();
     }
   });
 

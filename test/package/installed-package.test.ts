@@ -1,11 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notAboutTheGeneratorYaml } from '../support/not-about-the-generator.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NPM = 'npm';
@@ -49,16 +48,13 @@ function run(
 }
 
 let project: string;
-let fast: http.Server;
-let slow: http.Server;
-const urlOf = (server: http.Server): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+let fast: TestServer;
+let slow: TestServer;
+const urlOf = (server: TestServer): string => server.url;
 
 beforeAll(async () => {
-  const listen = async (delayMs: number): Promise<http.Server> => {
-    const server = http.createServer((_req, res) => setTimeout(() => res.end('ok'), delayMs));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return server;
-  };
+  const listen = (delayMs: number): Promise<TestServer> =>
+    startTestServer((_req, res) => setTimeout(() => res.end('ok'), delayMs));
   [fast, slow] = await Promise.all([listen(0), listen(150)]);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-package-'));
   // npm pack runs the build (prepare): the tarball holds dist/, bin/, the schema and the README.
@@ -81,7 +77,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all([fast, slow].map((s) => new Promise((resolve) => s?.close(resolve))));
+  await Promise.all([fast, slow].map((s) => s?.close()));
 });
 
 describe('ordeal installed from its tarball into a fresh project (--omit=dev --omit=optional)', () => {

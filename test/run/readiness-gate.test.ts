@@ -1,16 +1,15 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { OrdealError } from '../../harness/errors/ordeal-error.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { startTestServer } from '../support/test-server.ts';
 
 /** A real server that answers 503 on /ready until `readyAfterMs`, and counts every other request with the time it came. */
 async function slowStarter(readyAfterMs: number) {
   const startedMs = Date.now();
   const loadTimesMs: number[] = [];
-  const server = http.createServer((request, response) => {
+  const server = await startTestServer((request, response) => {
     if (request.url === '/ready') {
       response.writeHead(Date.now() - startedMs >= readyAfterMs ? 200 : 503).end();
       return;
@@ -18,13 +17,7 @@ async function slowStarter(readyAfterMs: number) {
     loadTimesMs.push(Date.now());
     response.end('ok');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    readyAtMs: startedMs + readyAfterMs,
-    loadTimesMs,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return Object.assign(server, { readyAtMs: startedMs + readyAfterMs, loadTimesMs });
 }
 
 const scenarioFor = (url: string, timeout: string) =>

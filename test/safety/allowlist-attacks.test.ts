@@ -1,6 +1,5 @@
 import { RunEvents } from '../../harness/events/run-events.ts';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refusalOf } from '../../harness/net/network-policy.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
@@ -9,32 +8,22 @@ import { ToxiproxyServer } from '../../harness/toxiproxy/toxiproxy-server.ts';
 import { runCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-const servers: http.Server[] = [];
+const servers: TestServer[] = [];
 afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  for (const server of servers.splice(0)) await server.close();
 });
 
 /** A real server on `host` (any 127.x address is this machine's loopback) that counts requests and answers as `respond` says. */
-async function serverOn(
-  host: string,
-  respond: (request: http.IncomingMessage, response: http.ServerResponse) => void = (_q, s) => s.end('ok'),
-) {
+async function serverOn(host: string, respond: http.RequestListener = (_q, s) => s.end('ok')) {
   const seen: string[] = [];
-  const server = http.createServer((request, response) => {
+  const server = await startTestServer((request, response) => {
     seen.push(request.url ?? '');
     respond(request, response);
-  });
+  }, host);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  return {
-    url: `http://${host}:${(server.address() as AddressInfo).port}`,
-    port: (server.address() as AddressInfo).port,
-    seen,
-  };
+  return { url: server.url, port: server.port, seen };
 }
 
 describe('nothing leaves the allowlist', () => {

@@ -1,33 +1,23 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { scenarioAt as scenarioOf } from '../support/scenario-at.ts';
 
-const servers: http.Server[] = [];
+const servers: TestServer[] = [];
 afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  for (const server of servers.splice(0)) await server.close();
 });
 
-async function serve(respond: (request: http.IncomingMessage, response: http.ServerResponse) => void): Promise<string> {
-  const server = http.createServer(respond);
+async function serve(respond: http.RequestListener): Promise<string> {
+  const server = await startTestServer(respond);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server.url;
 }
 
-function scenarioAt(baseUrl: string, extra: Record<string, unknown>) {
-  return validateScenario({
-    name: 'hostile',
-    target: { baseUrl },
-    requests: [{ path: '/' }],
-    ...extra,
-    load: { warmup: false, workers: 1, ...(extra.load as object) },
-  });
-}
+const scenarioAt = (baseUrl: string, extra: Record<string, unknown>) =>
+  scenarioOf(baseUrl, { ...extra, load: { warmup: false, workers: 1, ...(extra.load as object) } }, 'hostile');
 
 describe('a hostile target', () => {
   it('answering an endless body on its health endpoint does not crash the run: the probes count as failed and the report is whole', async () => {

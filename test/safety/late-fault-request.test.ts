@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { ToxiproxyFaultController } from '../../harness/faults/toxiproxy-fault-c
 import type { Fault } from '../../harness/scenario/fault-schema.ts';
 import { startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
+import { startTestServer } from '../support/test-server.ts';
 
 const WATCHDOG_MAIN = moduleEntry(
   new URL('../../harness/faults/fault-watchdog.ts', import.meta.url).href,
@@ -114,7 +114,7 @@ describe('the watchdog after a harness died mid-request', () => {
       let dead = false;
       let changeForwarded: () => void = () => undefined;
       const forwarded = new Promise<void>((resolve) => (changeForwarded = resolve));
-      const cut = http.createServer((req, res) => {
+      const cut = await startTestServer((req, res) => {
         if (dead) return;
         const change = req.method !== 'GET';
         if (change && dieAfterNextChange) dead = true;
@@ -125,14 +125,10 @@ describe('the watchdog after a harness died mid-request', () => {
         });
         req.pipe(upstream);
       });
-      await new Promise<void>((resolve) => cut.listen(0, '127.0.0.1', resolve));
       try {
         const runId = `cut-${process.pid}`;
         const watchdog = await startWatchdog(runId, url);
-        const controller = new ToxiproxyFaultController(
-          new Toxiproxy(`http://127.0.0.1:${(cut.address() as AddressInfo).port}`),
-          runId,
-        );
+        const controller = new ToxiproxyFaultController(new Toxiproxy(cut.url), runId);
         const applied = await controller.apply({ proxy: 'dependency', kind: 'down' } as Fault, 'outage');
         expect(await proxyNow(url, 'dependency')).toMatchObject({ enabled: false });
 
@@ -153,8 +149,7 @@ describe('the watchdog after a harness died mid-request', () => {
         });
         await exited;
       } finally {
-        cut.closeAllConnections();
-        await new Promise((resolve) => cut.close(resolve));
+        await cut.close();
       }
     },
   );

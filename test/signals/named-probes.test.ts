@@ -1,24 +1,18 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { OrdealError } from '../../harness/errors/ordeal-error.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { startTestServer } from '../support/test-server.ts';
 
 /** A real server answering `status` and `body` on every path, counting requests. */
 async function answering(status: number, body: string) {
   let requests = 0;
-  const server = http.createServer((_request, response) => {
+  const server = await startTestServer((_request, response) => {
     requests += 1;
     response.writeHead(status).end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests: () => requests,
-    [Symbol.asyncDispose]: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return Object.assign(server, { requests: () => requests });
 }
 
 const scenarioWith = (target: string, probes: Record<string, unknown>, probe = 'db') =>

@@ -1,7 +1,7 @@
 import { fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export interface CountingServerProcess {
+export interface CountingServerProcess extends AsyncDisposable {
   url: string;
   /** The server's process (the taskset wrapper execs node: the same pid). */
   pid: number;
@@ -29,6 +29,12 @@ export async function startCountingServerProcess(
     child.once('message', (message) => resolve(message as { port: number }));
     child.once('exit', (code) => reject(new Error(`counting server exited with ${code}`)));
   });
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
@@ -37,11 +43,7 @@ export async function startCountingServerProcess(
         child.once('message', (message) => resolve((message as { received: number }).received));
         child.send('count');
       }),
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop,
+    [Symbol.asyncDispose]: stop,
   };
 }

@@ -1,26 +1,15 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startTestServer, type TestServer } from './test-server.ts';
 
-/** A real HTTP server on loopback that counts every connection and request it sees. */
-export async function startCountingServer(): Promise<{
-  url: string;
-  connections: () => number;
-  requests: () => number;
-  close: () => Promise<void>;
-}> {
+/** A real HTTP server on loopback that counts every connection and request it sees (`await using` closes it). */
+export async function startCountingServer(): Promise<
+  TestServer & { connections: () => number; requests: () => number }
+> {
   let connections = 0;
   let requests = 0;
-  const server = http.createServer((_request, response) => {
+  const server = await startTestServer((_request, response) => {
     requests += 1;
     response.end('ok');
   });
-  server.on('connection', () => (connections += 1));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    connections: () => connections,
-    requests: () => requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  server.server.on('connection', () => (connections += 1));
+  return Object.assign(server, { connections: () => connections, requests: () => requests });
 }

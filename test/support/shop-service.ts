@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startTestServer } from './test-server.ts';
 
 /**
  * A small service with a real login flow, on loopback: POST /login with an
@@ -40,7 +39,7 @@ export async function startShopService(options: {
     requests: 0,
     headerValues: new Set<string>(),
   };
-  const server = http.createServer((req, res) => {
+  const server = await startTestServer((req, res) => {
     state.requests += 1;
     for (const value of Object.values(req.headers)) if (typeof value === 'string') state.headerValues.add(value);
     const chunks: Buffer[] = [];
@@ -91,14 +90,6 @@ export async function startShopService(options: {
       send(404, { error: 'not found' });
     });
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return Object.assign(state, {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  });
+  server.server.keepAliveTimeout = 30_000;
+  return Object.assign(state, { url: server.url, stop: server.close, [Symbol.asyncDispose]: server.close });
 }
