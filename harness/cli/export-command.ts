@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { renderK6OperatorManifest } from '../k6/k6-operator-manifest.ts';
+import { loopbackPodTarget, renderK6OperatorManifest } from '../k6/k6-operator-manifest.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { k6FlowParts } from '../k6/k6-flow-parts.ts';
 import { renderK6Script } from '../k6/k6-script.ts';
@@ -35,15 +35,18 @@ export async function exportCommand(
     timeScale: options.timeScale,
     ...(flows ? { flows } : {}),
   };
-  const text =
-    format === 'k6'
-      ? renderK6Script(scenario, common)
-      : renderK6OperatorManifest(scenario, {
-          ...common,
-          parallelism: options.parallelism ?? 1,
-          name: options.name,
-          namespace: options.namespace,
-        });
+  const operator = {
+    ...common,
+    parallelism: options.parallelism ?? 1,
+    name: options.name,
+    namespace: options.namespace,
+  };
+  const text = format === 'k6' ? renderK6Script(scenario, common) : renderK6OperatorManifest(scenario, operator);
+  const loopback = format === 'k6-operator' ? loopbackPodTarget(scenario, operator) : undefined;
+  if (loopback)
+    io.stderr.write(
+      `ordeal: warning: the pods would send to ${loopback}, their own loopback, not your service: give --base-url with the address the pods reach\n`,
+    );
   if (options.out) {
     await writeFile(options.out, text);
     io.stderr.write(`ordeal: wrote ${options.out}\n`);

@@ -35,7 +35,7 @@ export interface RunEventMap {
   progress: ProgressSnapshot;
   phaseEnded: { phase: PlannedPhase; stats: PhaseStats };
   warning: { message: string };
-  /** A checkpoint of the report so far was written (runScenario's checkpointDir): its number and its report.json. */
+  /** A checkpoint of the report so far was written (runScenario's reportDir): its number and its report.json. */
   checkpoint: { count: number; file: string };
   guardTripped: { trip: GuardTrip };
   /** An operator's note (live console, terminal). */

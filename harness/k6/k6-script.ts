@@ -2,6 +2,7 @@ import { ORDEAL_VERSION } from '../report/version.ts';
 import { flowScriptLines, type FlowScriptParts } from './k6-flow-script.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { buildTimeline, type PlannedPhase } from '../scenario/timeline.ts';
+import { describeGuard, guardName } from '../scenario/guard-schema.ts';
 
 export interface K6ScriptOptions {
   /** The file the scenario came from, named in the header. */
@@ -24,6 +25,61 @@ export function k6Duration(ms: number): string {
 }
 
 const q = (value: unknown): string => JSON.stringify(value);
+
+/** k6 refuses scenario names outside this; ordeal's phase names may also hold dots. */
+const K6_SCENARIO_NAME = /^[0-9a-zA-Z_-]+$/;
+
+/**
+ * Each phase's k6 scenario name: the phase's own name where k6 takes it, else with every other character made
+ * "_" (and a number added if that name is taken). The requests keep the phase's own name in their `phase` tag,
+ * so the thresholds still name it.
+ */
+export function k6ScenarioNames(phases: readonly { name: string }[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const taken = new Set(phases.map((p) => p.name).filter((name) => K6_SCENARIO_NAME.test(name)));
+  for (const { name } of phases) {
+    if (K6_SCENARIO_NAME.test(name)) {
+      names.set(name, name);
+      continue;
+    }
+    const base = name.replace(/[^0-9a-zA-Z_-]/g, '_');
+    let candidate = base;
+    for (let n = 2; taken.has(candidate); n++) candidate = `${base}_${n}`;
+    taken.add(candidate);
+    names.set(name, candidate);
+  }
+  return names;
+}
+
+/**
+ * What the script does not carry over from the scenario, one line each, for its header: nothing is dropped
+ * without a word (faults, probes and resilience checks are said once, above these).
+ */
+export function k6DroppedFeatures(scenario: Scenario, timeline: ReturnType<typeof buildTimeline>): string[] {
+  const lines: string[] = [];
+  const names = k6ScenarioNames(timeline.phases);
+  for (const [phase, name] of names)
+    if (phase !== name)
+      lines.push(
+        `Phase "${phase}" is k6 scenario "${name}" (k6 allows only letters, digits, _ and - there); its requests keep the tag phase:"${phase}".`,
+      );
+  const graced = new Map<number, Set<string>>();
+  for (const check of timeline.checks)
+    if (check.afterMs) graced.set(check.afterMs, (graced.get(check.afterMs) ?? new Set()).add(check.phase));
+  for (const [afterMs, phases] of graced)
+    lines.push(
+      `Not mapped: the SLO grace after ${k6Duration(afterMs)} in ${[...phases].join(', ')}. k6 judges each phase's thresholds from its start; ordeal judges from +${k6Duration(afterMs)}, so k6 may fail where ordeal passes.`,
+    );
+  scenario.guards.forEach((guard, index) =>
+    lines.push(
+      `Not mapped: guard "${guardName(guard, index)}" (${describeGuard(guard)}). ordeal stops the run when it trips; k6's abortOnFail judges a whole run's total, not a window, so it is left out.`,
+    ),
+  );
+  lines.push(
+    "A phase's end: k6 stops at once (gracefulStop: 0s) and drops the iterations still in flight; ordeal counts every request in the phase it was sent in, its response waited for up to load.timeout.",
+  );
+  return lines;
+}
 
 function executorOf(phase: PlannedPhase, scenario: Scenario): Record<string, unknown> {
   const common = {
@@ -97,11 +153,15 @@ export function k6Options(
   scenarios: Record<string, Record<string, unknown>>;
   thresholds: Record<string, string[]>;
   notExpressible: string[];
+  dropped: string[];
 } {
   const timeline = buildTimeline(scenario, timeScale);
   const { thresholds, notExpressible } = thresholdsOf(timeline);
   return {
-    scenarios: Object.fromEntries(timeline.phases.map((phase) => [phase.name, executorOf(phase, scenario)])),
+    dropped: k6DroppedFeatures(scenario, timeline),
+    scenarios: Object.fromEntries(
+      timeline.phases.map((phase) => [k6ScenarioNames(timeline.phases).get(phase.name)!, executorOf(phase, scenario)]),
+    ),
     thresholds,
     notExpressible,
   };
@@ -109,7 +169,7 @@ export function k6Options(
 
 export function renderK6Script(scenario: Scenario, options: K6ScriptOptions = {}): string {
   if (options.flows) return renderK6FlowScript(scenario, options, options.flows);
-  const { scenarios, thresholds, notExpressible } = k6Options(scenario, options.timeScale);
+  const { scenarios, thresholds, notExpressible, dropped } = k6Options(scenario, options.timeScale);
   const requests = scenario.requests.map((r) => ({
     method: r.method,
     path: r.path,
@@ -124,7 +184,10 @@ export function renderK6Script(scenario: Scenario, options: K6ScriptOptions = {}
     ...scriptHead(
       scenario,
       options,
-      notExpressible,
+      [
+        ...notExpressible.map((text) => `Not expressible as a k6 threshold, judged by ordeal only: ${text}.`),
+        ...dropped,
+      ],
       ["import http from 'k6/http';", "import type { Options } from 'k6/options';"],
       scenarios,
       thresholds,
@@ -156,7 +219,7 @@ export function renderK6Script(scenario: Scenario, options: K6ScriptOptions = {}
 function scriptHead(
   scenario: Scenario,
   options: K6ScriptOptions,
-  notExpressible: string[],
+  notes: string[],
   imports: string[],
   scenarios: Record<string, unknown>,
   thresholds: Record<string, string[]>,
@@ -165,8 +228,8 @@ function scriptHead(
   return [
     `// Generated by \`ordeal export k6${options.sourceName ? ` ${options.sourceName}` : ''}\` (ordeal ${ORDEAL_VERSION}); scenario "${scenario.name}".`,
     '// The load model only: faults, probes and resilience checks stay with ordeal (see the README).',
-    '// Run: k6 run --out json=results.json -e BASE_URL=http://127.0.0.1:8080 <this file>',
-    ...notExpressible.map((text) => `// Not expressible as a k6 threshold, judged by ordeal only: ${text}.`),
+    `// Run: k6 run --out json=results.json -e BASE_URL=${baseUrl} <this file>`,
+    ...notes.map((text) => `// ${text}`),
     ...imports,
     '',
     `const BASE_URL: string = __ENV.BASE_URL || ${q(baseUrl)};`,
@@ -181,12 +244,15 @@ function scriptHead(
 
 /** A scenario with flows as a k6 script: the same options, and the flows as k6 code (k6-flow-script.ts). */
 function renderK6FlowScript(scenario: Scenario, options: K6ScriptOptions, flows: FlowScriptParts): string {
-  const { scenarios, thresholds, notExpressible } = k6Options(scenario, options.timeScale);
+  const { scenarios, thresholds, notExpressible, dropped } = k6Options(scenario, options.timeScale);
   return [
     ...scriptHead(
       scenario,
       options,
-      notExpressible,
+      [
+        ...notExpressible.map((text) => `Not expressible as a k6 threshold, judged by ordeal only: ${text}.`),
+        ...dropped,
+      ],
       [
         "import { check, sleep } from 'k6';",
         "import { SharedArray } from 'k6/data';",

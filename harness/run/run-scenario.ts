@@ -58,12 +58,12 @@ export interface RunOptions extends RunOverrides {
   /** Starts the watchdog (injectable for tests of the stop paths). */
   startWatchdog?: SessionOptions['startWatchdog'];
   /**
-   * Library: every scenario `report.checkpointEvery`, the report so far goes into `<checkpointDir>/<run-id>/`
-   * (report.json, summary.md, report.html, junit.xml; event 'checkpoint'), so a process that dies keeps it
-   * (`ordeal report <folder>` finishes it as interrupted). Write the final report there with writeReports: it
-   * replaces the last checkpoint. (`ordeal run` checkpoints into its report folder by itself.)
+   * Library: the report goes into `<reportDir>/<run-id>/` (report.json, summary.md, report.html, junit.xml) —
+   * while the run goes, the report so far every scenario `report.checkpointEvery` (event 'checkpoint'), so a
+   * process that dies keeps it (`ordeal report <folder>` finishes it as interrupted); at the end the final
+   * report, which replaces the last checkpoint. (`ordeal run` writes into its --report-dir by itself.)
    */
-  checkpointDir?: string;
+  reportDir?: string;
 }
 
 /**
@@ -88,7 +88,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
   );
   notifier.follow(events);
   const checkpoints =
-    options.checkpointDir === undefined ? undefined : checkpointsInto(options.checkpointDir, scenario, events);
+    options.reportDir === undefined ? undefined : checkpointsInto(options.reportDir, scenario, events);
   const operator = checkpoints ? withCheckpoints(options.operator, checkpoints) : options.operator;
   try {
     const recorded = await recordRun(scenario, { ...options, operator, runId, events, flowInputs });
@@ -97,6 +97,7 @@ export async function runScenario(input: Scenario | ScenarioInput, options: RunO
     const built = redactDeep(buildReport(recorded), flowInputs.secrets);
     const notifications = await notifier.finish(built);
     const report = notifications.length > 0 ? { ...built, notifications } : built;
+    if (options.reportDir !== undefined) await writeReports(report, options.reportDir);
     events.emit('runEnded', { report });
     return report;
   } finally {

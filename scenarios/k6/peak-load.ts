@@ -2,6 +2,7 @@
 // The load model only: faults, probes and resilience checks stay with ordeal (see the README).
 // Run: k6 run --out json=results.json -e BASE_URL=http://127.0.0.1:8080 <this file>
 // Not expressible as a k6 threshold, judged by ordeal only: http_reqs ratio (achieved/target rate, no k6 aggregation) in baseline, ramp, peak, cool-down.
+// A phase's end: k6 stops at once (gracefulStop: 0s) and drops the iterations still in flight; ordeal counts every request in the phase it was sent in, its response waited for up to load.timeout.
 import http from 'k6/http';
 import type { Options } from 'k6/options';
 

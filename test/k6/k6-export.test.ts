@@ -115,7 +115,69 @@ describe('ordeal export k6', () => {
   });
 });
 
+describe('ordeal export k6 says what the script drops, and maps what k6 would refuse', () => {
+  const lossy = validateScenario({
+    name: 'lossy',
+    target: { baseUrl: 'http://127.0.0.1:9911' },
+    requests: [{ path: '/' }],
+    phases: [
+      { name: 'warm', duration: '5s', rate: 10 },
+      { name: 'peak.1', duration: '10s', rate: 50 },
+      { name: 'peak_1', duration: '5s', rate: 50 },
+    ],
+    slos: [{ phases: ['peak.1'], http_req_failed: ['rate<0.01'], after: '3s' }],
+    guards: [{ name: 'error storm', metric: 'http_req_failed', trip: 'rate>0.5', for: '15s' }],
+  });
+
+  it('a phase name k6 refuses becomes a k6-valid scenario name (the tag and thresholds keep the phase), said in the header', () => {
+    const { scenarios, thresholds } = k6Options(lossy);
+    expect(Object.keys(scenarios)).toEqual(['warm', 'peak_1_2', 'peak_1']);
+    for (const name of Object.keys(scenarios)) expect(name).toMatch(/^[0-9a-zA-Z_-]+$/);
+    expect(scenarios.peak_1_2).toMatchObject({ tags: { phase: 'peak.1' } });
+    expect(thresholds).toHaveProperty(['http_req_failed{phase:peak.1}']);
+    expect(renderK6Script(lossy)).toContain(
+      '// Phase "peak.1" is k6 scenario "peak_1_2" (k6 allows only letters, digits, _ and - there); its requests keep the tag phase:"peak.1".',
+    );
+  });
+
+  it("the header names the SLO grace, the guard and the phase's end, line by line; BASE_URL is the scenario's", () => {
+    const head = renderK6Script(lossy)
+      .split('\n')
+      .filter((line) => line.startsWith('//'));
+    expect(head).toContain('// Run: k6 run --out json=results.json -e BASE_URL=http://127.0.0.1:9911 <this file>');
+    expect(head.find((l) => l.includes('SLO grace'))).toBe(
+      "// Not mapped: the SLO grace after 3s in peak.1. k6 judges each phase's thresholds from its start; ordeal judges from +3s, so k6 may fail where ordeal passes.",
+    );
+    expect(head.find((l) => l.includes('guard'))).toMatch(
+      /^\/\/ Not mapped: guard "error storm" \(http_req_failed rate>0\.5 for 15s\)\. ordeal stops the run when it trips/,
+    );
+    expect(head.find((l) => l.includes('gracefulStop'))).toMatch(/drops the iterations still in flight/);
+  });
+
+  it('the mapped script type-checks against @types/k6', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-k6-'));
+    await writeFile(path.join(dir, 'lossy.ts'), renderK6Script(lossy));
+    const result = await typeCheck(dir);
+    expect(result.output).toBe('');
+    expect(result.ok).toBe(true);
+  });
+});
+
 describe('ordeal export k6-operator', () => {
+  it('holds the script as a literal block, says each pod judges its own share, and warns when the pods would send to their own loopback', async () => {
+    const manifest = renderK6OperatorManifest(mixed, { parallelism: 3 });
+    expect(manifest).toMatch(/\n {2}mixed\.ts: \|/);
+    expect(manifest).toContain(
+      '# Each of the 3 pods runs its share of the load and judges the thresholds on its share alone',
+    );
+    expect(manifest).toContain('# Warning: the pods send to http://127.0.0.1:8080, their own loopback');
+    const remote = renderK6OperatorManifest(mixed, { parallelism: 3, baseUrl: 'http://gateway.default.svc:8080' });
+    expect(remote).not.toContain('loopback');
+    const io = bufferIo();
+    expect(await runCli(['export', 'k6-operator', 'scenarios/peak-load.ts', '--parallelism', '2'], io)).toBe(0);
+    expect(io.err()).toMatch(/warning: the pods would send to http:\/\/127\.0\.0\.1:\d+\/?, their own loopback/);
+  });
+
   it('writes a ConfigMap with the script and a TestRun with the documented fields', async () => {
     const docs = parseAllDocuments(
       renderK6OperatorManifest(mixed, { parallelism: 4, baseUrl: 'http://trading-gateway.default.svc:8080' }),

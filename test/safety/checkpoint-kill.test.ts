@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { writeReports } from '../../harness/report/write-reports.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import type { RunReport } from '../../harness/report/run-report.ts';
 import { RunEvents } from '../../harness/events/run-events.ts';
@@ -118,7 +117,7 @@ describe('checkpoints: a run killed part-way keeps its report', () => {
   );
 
   it(
-    'the library too: runScenario with checkpointDir, its process killed -9 after the third checkpoint, leaves a report ordeal report finishes as interrupted',
+    'the library too: runScenario with reportDir, its process killed -9 after the third checkpoint, leaves a report ordeal report finishes as interrupted',
     { timeout: 60_000 },
     async () => {
       const target = await startCountingServer();
@@ -156,7 +155,7 @@ describe('checkpoints: a run killed part-way keeps its report', () => {
     },
   );
 
-  it('the library: a run that finishes said its checkpoints as events, and its final report replaces the last one', async () => {
+  it('the library: runScenario with reportDir says its checkpoints as events and writes the final report over the last one', async () => {
     const target = await startCountingServer();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-library-checkpoints-'));
     try {
@@ -172,12 +171,12 @@ describe('checkpoints: a run killed part-way keeps its report', () => {
           phases: [{ name: 'only', duration: '3s', rate: 20 }],
           slos: [{ http_req_failed: ['rate<0.5'] }],
         },
-        { events, checkpointDir: dir },
+        { events, reportDir: dir },
       );
       expect(files.length).toBeGreaterThanOrEqual(1);
-      const lastCheckpoint = JSON.parse(await readFile(files.at(-1)!, 'utf8')) as RunReport;
-      expect(lastCheckpoint.checkpoint).toBeDefined();
-      await writeReports(report, dir);
+      expect(files.at(-1)).toBe(path.join(dir, report.runId, 'report.json'));
+      for (const name of ['report.json', 'summary.md', 'report.html', 'junit.xml'])
+        await expect(readFile(path.join(dir, report.runId, name), 'utf8')).resolves.toBeTruthy();
       const stored = JSON.parse(await readFile(path.join(dir, report.runId, 'report.json'), 'utf8')) as RunReport;
       expect([stored.checkpoint, stored.verdict]).toEqual([undefined, 'pass']);
     } finally {

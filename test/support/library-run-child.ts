@@ -1,12 +1,12 @@
 /**
- * Child process for the library checkpoint test: ordeal used as a library (runScenario with checkpointDir) by a
+ * Child process for the library checkpoint test: ordeal used as a library (runScenario with reportDir) by a
  * process that will die. argv: the target's URL and the checkpoint folder. Prints "checkpoint <n> written: <file>"
  * for each checkpoint event, as the CLI does, so the test can aim its kill.
  */
 import { RunEvents, runScenario } from '../../harness/index.ts';
 import { notAboutTheGenerator } from './not-about-the-generator.ts';
 
-const [url, checkpointDir] = process.argv.slice(2) as [string, string];
+const [url, reportDir] = process.argv.slice(2) as [string, string];
 const events = new RunEvents().on('checkpoint', ({ count, file }) =>
   process.stdout.write(`checkpoint ${count} written: ${file}\n`),
 );
@@ -24,5 +24,5 @@ await runScenario(
     ],
     slos: [{ http_req_failed: ['rate<0.5'] }],
   },
-  { events, checkpointDir },
+  { events, reportDir },
 );
