@@ -20,6 +20,9 @@ export interface LongRunRow {
   /** Least squares over the samples after the first 5 minutes, MB per minute, with its 95 % half-width. */
   slopeMbPerMin: number;
   slopeHalfWidthMbPerMin: number;
+  /** The same fit for the main thread's heap and the load workers' heaps: where the growth is. */
+  heapSlopeMbPerMin: number;
+  workersHeapSlopeMbPerMin: number;
   loopLagP99MaxMs: number;
   gcShare: number;
   reportJsonMb: number;
@@ -54,10 +57,14 @@ export async function benchLongRun(minutes: number, ratePerSec: number): Promise
     );
     const self = report.self ?? [];
     const startMs = Date.parse(report.startedAt);
-    const after = self
-      .map((s) => ({ atMs: Date.parse(s.at), value: s.rssMb }))
-      .filter((p) => p.atMs - startMs >= 5 * 60_000);
-    const fit = after.length > 2 ? fitSlopePerHour(after) : { slope: Number.NaN, standardError: Number.NaN };
+    // Least squares over the samples after the first 5 minutes (start-up and the first GCs left out).
+    const slopeOf = (value: (s: (typeof self)[number]) => number | undefined) => {
+      const after = self
+        .filter((s) => value(s) !== undefined && Date.parse(s.at) - startMs >= 5 * 60_000)
+        .map((s) => ({ atMs: Date.parse(s.at), value: value(s)! }));
+      return after.length > 2 ? fitSlopePerHour(after) : { slope: Number.NaN, standardError: Number.NaN };
+    };
+    const fit = slopeOf((s) => s.rssMb);
     return {
       minutes,
       ratePerSec,
@@ -67,6 +74,8 @@ export async function benchLongRun(minutes: number, ratePerSec: number): Promise
       rssMaxMb: Math.max(...self.map((s) => s.rssMb)),
       slopeMbPerMin: fit.slope / 60,
       slopeHalfWidthMbPerMin: (1.96 * fit.standardError) / 60,
+      heapSlopeMbPerMin: slopeOf((s) => s.heapMb).slope / 60,
+      workersHeapSlopeMbPerMin: slopeOf((s) => s.workersHeapMb).slope / 60,
       loopLagP99MaxMs: Math.max(...self.map((s) => s.loopLagP99Ms)),
       gcShare: self.reduce((sum, s) => sum + s.gcMs, 0) / report.durationMs,
       reportJsonMb: sizes.json,
@@ -82,9 +91,9 @@ export function longRunTable(row: LongRunRow): string {
   return [
     `Long run — ordeal open model at ${row.ratePerSec} req/s against nginx for ${row.minutes} min, one run (ordeal's own RSS every 5 s)`,
     '',
-    '| requests | RSS first / last / max MB | RSS slope after 5 min (MB/min, 95 %) | event-loop lag p99 max | GC share | report.json MB | report.html MB |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${row.requests} | ${row.rssFirstMb} / ${row.rssLastMb} / ${row.rssMaxMb} | ${row.slopeMbPerMin.toFixed(3)} ± ${row.slopeHalfWidthMbPerMin.toFixed(3)} | ${row.loopLagP99MaxMs} ms | ${(row.gcShare * 100).toFixed(2)} % | ${row.reportJsonMb.toFixed(2)} | ${row.reportHtmlMb.toFixed(2)} |`,
+    '| requests | RSS first / last / max MB | RSS slope after 5 min (MB/min, 95 %) | heap slope: main / load workers (MB/min) | event-loop lag p99 max | GC share | report.json MB | report.html MB |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${row.requests} | ${row.rssFirstMb} / ${row.rssLastMb} / ${row.rssMaxMb} | ${row.slopeMbPerMin.toFixed(3)} ± ${row.slopeHalfWidthMbPerMin.toFixed(3)} | ${row.heapSlopeMbPerMin.toFixed(3)} / ${row.workersHeapSlopeMbPerMin.toFixed(3)} | ${row.loopLagP99MaxMs} ms | ${(row.gcShare * 100).toFixed(2)} % | ${row.reportJsonMb.toFixed(2)} | ${row.reportHtmlMb.toFixed(2)} |`,
     '',
     `Six hours at this rate of growth: RSS about ${(row.rssLastMb + row.slopeMbPerMin * (360 - row.minutes)).toFixed(0)} MB; report.json about ${(row.reportJsonMb * toSixHours).toFixed(1)} MB and report.html about ${(row.reportHtmlMb * toSixHours).toFixed(1)} MB (both grow with run time: one entry per second). Goal: slope < 1 MB/min.`,
   ].join('\n');

@@ -58,4 +58,6 @@ export interface LoadDriver {
   runPhase(load: PhaseLoad, recorder: PhaseRecorder, signal: AbortSignal): Promise<PhaseSendWindow | void>;
   /** Waits (bounded by the request timeout) for requests still in flight, records them, frees resources. */
   close?(): Promise<void>;
+  /** Drivers with worker threads: their heaps in use, summed (ordeal's self-watch); undefined when not known. */
+  workersHeapUsedBytes?(): number | undefined;
 }

@@ -3,6 +3,7 @@
  * per-second HDR histograms locally, and posts them (encoded deltas) to the
  * main thread every second and at the end.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { useTimeBaseAnchor } from '../clock/time-base.ts';
 import { FlowIteration, type FlowRunContext } from './flow-iteration.ts';
@@ -83,7 +84,8 @@ let queue = Promise.resolve();
 const flush = (): void => {
   const out = buckets.flush();
   const stepRecords = steps.drain();
-  if (out.length > 0 || stepRecords.length > 0) post({ type: 'buckets', buckets: out, steps: stepRecords });
+  if (out.length > 0 || stepRecords.length > 0)
+    post({ type: 'buckets', buckets: out, steps: stepRecords, heapUsedBytes: getHeapStatistics().used_heap_size });
 };
 const flushTimer = setInterval(flush, 1_000);
 

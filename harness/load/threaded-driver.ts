@@ -40,6 +40,7 @@ export class ThreadedDriver implements LoadDriver {
   private readonly maxInFlight: number;
   private readonly maxRatePerSec: number;
   private workers: Worker[] = [];
+  private readonly workerHeaps = new Map<Worker, number>();
   private recorder?: PhaseRecorder;
   private failure?: string;
 
@@ -71,7 +72,7 @@ export class ThreadedDriver implements LoadDriver {
         timeBaseAnchorMs: timeBaseAnchorMs(),
       };
       const worker = new Worker(WORKER_ENTRY, { workerData: setup });
-      worker.on('message', (message: WorkerToMain) => this.onMessage(message));
+      worker.on('message', (message: WorkerToMain) => this.onMessage(message, worker));
       worker.on('error', (error) => (this.failure ??= `load worker failed: ${error.message}`));
       this.workers.push(worker);
     }
@@ -79,8 +80,15 @@ export class ThreadedDriver implements LoadDriver {
     if (this.failure) throw new OrdealError('ORDEAL_ERR_LOAD', this.failure);
   }
 
-  private onMessage(message: WorkerToMain): void {
+  /** The load workers' heaps in use, summed (each as of its last flush); undefined before any flushed. */
+  workersHeapUsedBytes(): number | undefined {
+    if (this.workerHeaps.size === 0) return undefined;
+    return [...this.workerHeaps.values()].reduce((sum, bytes) => sum + bytes, 0);
+  }
+
+  private onMessage(message: WorkerToMain, worker: Worker): void {
     if (message.type === 'buckets') {
+      this.workerHeaps.set(worker, message.heapUsedBytes);
       for (const bucket of message.buckets) {
         this.recorder!.merge(bucket.phase, bucket.second, {
           ...bucket,

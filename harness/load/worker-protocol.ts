@@ -78,7 +78,13 @@ export interface EncodedBucket {
 
 export type WorkerToMain =
   | { type: 'ready' }
-  | { type: 'buckets'; buckets: EncodedBucket[]; steps: EncodedStepRecord[] }
+  | {
+      type: 'buckets';
+      buckets: EncodedBucket[];
+      steps: EncodedStepRecord[];
+      /** The worker's own V8 heap in use at this flush (each thread has its own): ordeal's self-watch sums them. */
+      heapUsedBytes: number;
+    }
   | { type: 'phaseDone'; phase: string; lastSendEpochMs?: number; rowsRanOut?: boolean }
   | { type: 'warmedUp'; sent: number; connections: number }
   | { type: 'drained' }

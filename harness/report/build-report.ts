@@ -258,6 +258,7 @@ function selfEntry(sample: SelfSample): SelfReport {
     at: iso(sample.atMs),
     rssMb: megabytes(sample.rssBytes),
     heapMb: megabytes(sample.heapUsedBytes),
+    ...(sample.workersHeapUsedBytes === undefined ? {} : { workersHeapMb: megabytes(sample.workersHeapUsedBytes) }),
     loopLagP99Ms: sample.loopDelayP99Ms,
     gcMs: sample.gcMs,
   };

@@ -224,6 +224,8 @@ export interface SelfReport {
   at: string;
   rssMb: number;
   heapMb: number;
+  /** The load workers' heaps (each thread has its own), when the driver has workers. */
+  workersHeapMb?: number;
   loopLagP99Ms: number;
   gcMs: number;
 }

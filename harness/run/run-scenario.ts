@@ -161,7 +161,7 @@ export async function recordRun(given: Scenario, options: RunOptions = {}): Prom
   });
   clockWatch.start();
   // ordeal's own memory, event-loop lag and GC on the timeline: does ordeal itself stay healthy for hours?
-  const selfWatch = new SelfWatch();
+  const selfWatch = new SelfWatch(undefined, () => driver.workersHeapUsedBytes?.());
   selfWatch.start();
   // What a failure part-way must undo, pushed right after each thing starts (k6's defer): a throw anywhere
   // below stops the load driver, the infrastructure, the watchdog, the probes and the watches, and rethrows.

@@ -12,8 +12,9 @@ const MAX_SAMPLES = 120_000;
  * stayed healthy: resident memory and heap, the p99 event-loop delay of the
  * main thread (which paces phases, faults and probes; the workers' lateness
  * is their send lag), and the time GC paused it, every SELF_SAMPLE_MS on the
- * run's time base. The workers' own GC is not seen here (each thread has its
- * own heap): it shows in their send lag.
+ * run's time base; and the load workers' heaps (each thread has its own),
+ * as they last said. The workers' own GC is not seen here: it shows in their
+ * send lag.
  */
 export class SelfWatch {
   private readonly samples: SelfSample[] = [];
@@ -22,7 +23,11 @@ export class SelfWatch {
   private gcMs = 0;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly intervalMs = SELF_SAMPLE_MS) {}
+  constructor(
+    private readonly intervalMs = SELF_SAMPLE_MS,
+    /** The load workers' heaps in use (their own isolates), when the driver has workers. */
+    private readonly workersHeap: () => number | undefined = () => undefined,
+  ) {}
 
   start(): void {
     this.delay = monitorEventLoopDelay({ resolution: 10 });
@@ -38,10 +43,12 @@ export class SelfWatch {
   private sample(): void {
     const memory = process.memoryUsage();
     const delay = this.delay!;
+    const workersHeapUsedBytes = this.workersHeap();
     this.samples.push({
       atMs: timeBaseNowMs(),
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      ...(workersHeapUsedBytes === undefined ? {} : { workersHeapUsedBytes }),
       // nanoseconds; a window with no sample (a stalled process) reads 0 here, and the clock watch says it stalled.
       loopDelayP99Ms: delay.count > 0 ? Math.round(delay.percentile(99) / 1e4) / 100 : 0,
       gcMs: Math.round(this.gcMs * 10) / 10,

@@ -61,6 +61,8 @@ export interface SelfSample {
   atMs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** The load workers' heaps (each thread has its own), when the driver has workers. */
+  workersHeapUsedBytes?: number;
   loopDelayP99Ms: number;
   /** Milliseconds GC paused the main thread since the previous sample. */
   gcMs: number;

@@ -2,6 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { SelfWatch } from '../../harness/run/self-watch.ts';
 import { describeSelf } from '../../harness/report/self-health.ts';
+import { runScenario } from '../../harness/run/run-scenario.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { scenarioAt } from '../support/scenario-at.ts';
+import { startTestServer } from '../support/test-server.ts';
 
 describe("ordeal's own health on the timeline", () => {
   it('sees its memory, a blocked event loop and GC pauses, each window on its own', { timeout: 20_000 }, async () => {
@@ -33,12 +37,26 @@ describe("ordeal's own health on the timeline", () => {
     const at = '2026-12-07T10:00:00.000Z';
     const self = [
       { at, rssMb: 110, heapMb: 40, loopLagP99Ms: 3, gcMs: 10 },
-      { at, rssMb: 140, heapMb: 60, loopLagP99Ms: 12, gcMs: 20 },
-      { at, rssMb: 130, heapMb: 50, loopLagP99Ms: 4, gcMs: 0 },
+      { at, rssMb: 140, heapMb: 60, workersHeapMb: 20, loopLagP99Ms: 12, gcMs: 20 },
+      { at, rssMb: 130, heapMb: 50, workersHeapMb: 22, loopLagP99Ms: 4, gcMs: 0 },
     ];
     expect(describeSelf({ self, durationMs: 15_000 })).toBe(
-      'ordeal itself: RSS 110 → 130 MB (max 140), main-thread event-loop lag p99 at most 12 ms, GC paused it 0.20 % of the run',
+      "ordeal itself: RSS 110 → 130 MB (max 140), heap 40 → 50 MB, load workers' heaps 20 → 22 MB, main-thread event-loop lag p99 at most 12 ms, GC paused it 0.20 % of the run",
     );
     expect(describeSelf({ durationMs: 1_000 })).toBeUndefined();
+  });
+
+  it("a real run's samples carry the load workers' heaps beside the main thread's", { timeout: 30_000 }, async () => {
+    await using target = await startTestServer((_request, response) => response.end('ok'));
+    const report = await runScenario(
+      scenarioAt(target.url, {
+        load: notAboutTheGenerator({ warmup: false, workers: 2 }),
+        phases: [{ name: 'p', duration: '7s', rate: 50 }],
+        slos: [],
+      }),
+    );
+    const withWorkers = (report.self ?? []).filter((s) => s.workersHeapMb !== undefined);
+    expect(withWorkers.length, JSON.stringify(report.self)).toBeGreaterThan(0);
+    for (const sample of withWorkers) expect(sample.workersHeapMb).toBeGreaterThan(1);
   });
 });

@@ -236,6 +236,20 @@ function sloLines(report: RunReport, rel: (iso: string) => number): SloLine[] {
   return lines;
 }
 
+/** The load workers' heaps, from the samples that have them (none before the first flush, none for autocannon or k6). */
+function workersHeapSeries(self: NonNullable<RunReport['self']>, rel: (iso: string) => number): ChartData['signals'] {
+  const known = self.filter((s) => s.workersHeapMb !== undefined);
+  if (known.length === 0) return [];
+  return [
+    {
+      name: 'ordeal heap: load workers',
+      unit: 'MB',
+      x: known.map((s) => rel(s.at)),
+      y: known.map((s) => s.workersHeapMb!),
+    },
+  ];
+}
+
 /** ordeal's own health, charted like the service's signals: did ordeal itself stay healthy for the whole run? */
 function selfSeries(report: RunReport, rel: (iso: string) => number): ChartData['signals'] {
   const self = report.self ?? [];
@@ -243,6 +257,8 @@ function selfSeries(report: RunReport, rel: (iso: string) => number): ChartData[
   const x = self.map((s) => rel(s.at));
   return [
     { name: 'ordeal RSS', unit: 'MB', x, y: self.map((s) => s.rssMb) },
+    { name: 'ordeal heap: main thread', unit: 'MB', x, y: self.map((s) => s.heapMb) },
+    ...workersHeapSeries(self, rel),
     { name: 'ordeal event-loop lag p99', unit: 'ms', x, y: self.map((s) => s.loopLagP99Ms) },
     { name: 'ordeal GC pauses', unit: 'ms per 5 s', x, y: self.map((s) => s.gcMs) },
   ];
