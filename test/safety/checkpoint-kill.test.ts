@@ -9,7 +9,7 @@ import type { RunReport } from '../../harness/report/run-report.ts';
 import { RunEvents } from '../../harness/events/run-events.ts';
 import { TSX_LOADER } from '../../harness/process/tsx-loader.ts';
 import { startCountingServer } from '../support/counting-server.ts';
-import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { finishing, killedPartWay } from '../support/checkpointed-scenarios.ts';
 import { runCli, startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 
@@ -28,20 +28,7 @@ describe('checkpoints: a run killed part-way keeps its report', () => {
     async () => {
       const target = await startCountingServer();
       try {
-        const { file, reportDir } = await writeTempScenario({
-          name: 'checkpointed',
-          target: { baseUrl: target.url },
-          requests: [{ path: '/' }],
-          load: notAboutTheGenerator({ warmup: false, timeout: '1s' }),
-          report: { checkpointEvery: '2s' },
-          phases: [
-            // Short first phases: settled (ended, and 1 s for their last requests) well before the third checkpoint.
-            { name: 'first', duration: '1s', rate: 40 },
-            { name: 'second', duration: '1s', rate: 40 },
-            { name: 'long', duration: '60s', rate: 20 },
-          ],
-          slos: [{ http_req_failed: ['rate<0.5'] }],
-        });
+        const { file, reportDir } = await writeTempScenario(killedPartWay(target.url, 'checkpointed'));
         const run = startCli(['run', file, '--report-dir', reportDir]);
         await run.waitForOutput(/checkpoint 3 written: \S+/, 40_000);
         // A random moment before the fourth: any checkpoint write may be under way when the kill lands.
@@ -92,15 +79,7 @@ describe('checkpoints: a run killed part-way keeps its report', () => {
     async () => {
       const target = await startCountingServer();
       try {
-        const { file, reportDir } = await writeTempScenario({
-          name: 'checkpointed-whole',
-          target: { baseUrl: target.url },
-          requests: [{ path: '/' }],
-          load: notAboutTheGenerator({ warmup: false }),
-          report: { checkpointEvery: '1s' },
-          phases: [{ name: 'only', duration: '3s', rate: 20 }],
-          slos: [{ http_req_failed: ['rate<0.5'] }],
-        });
+        const { file, reportDir } = await writeTempScenario(finishing(target.url, 'checkpointed-whole'));
         const run = await runCli(['run', file, '--report-dir', reportDir, '--json']);
         expect(run.code, run.stderr).toBe(0);
         expect(run.stderr).toMatch(/checkpoint 1 written/);
@@ -161,18 +140,7 @@ describe('checkpoints: a run killed part-way keeps its report', () => {
     try {
       const files: string[] = [];
       const events = new RunEvents().on('checkpoint', ({ file }) => files.push(file));
-      const report = await runScenario(
-        {
-          name: 'library-whole',
-          target: { baseUrl: target.url },
-          requests: [{ path: '/' }],
-          load: notAboutTheGenerator({ warmup: false }),
-          report: { checkpointEvery: '1s' },
-          phases: [{ name: 'only', duration: '3s', rate: 20 }],
-          slos: [{ http_req_failed: ['rate<0.5'] }],
-        },
-        { events, reportDir: dir },
-      );
+      const report = await runScenario(finishing(target.url, 'library-whole'), { events, reportDir: dir });
       expect(files.length).toBeGreaterThanOrEqual(1);
       expect(files.at(-1)).toBe(path.join(dir, report.runId, 'report.json'));
       for (const name of ['report.json', 'summary.md', 'report.html', 'junit.xml'])
