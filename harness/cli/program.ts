@@ -55,7 +55,16 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .addHelpText(
       'after',
-      '\nExamples:\n  ordeal plan scenarios/game-day.ts   # dry run: the timeline, nothing sent\n  ordeal run scenarios/game-day.ts    # the bundled game day, report in reports/\n  ordeal cleanup --toxiproxy http://127.0.0.1:8474   # remove faults left by dead runs\n\nExit codes (also report.json exitCode): 0 pass, 1 a check failed, 2 invalid scenario or usage (nothing sent), 3 harness or infrastructure failure, 4 aborted (a guard or an operator stopped the run), 5 inconclusive (evidence missing), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.',
+      '\nExamples:\n  ordeal plan scenarios/game-day.ts   # dry run: the timeline, nothing sent\n  ordeal run scenarios/game-day.ts    # the bundled game day, report in reports/\n  ordeal cleanup --toxiproxy http://127.0.0.1:8474   # remove faults left by dead runs\n\nExit codes (also report.json exitCode): 0 pass, 1 a check failed, 2 invalid scenario or usage (nothing sent), 3 harness or infrastructure failure, 4 aborted (a guard or an operator stopped the run), 5 inconclusive (evidence missing), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.' +
+        '\n\nFiles a run writes: <report-dir>/<run-id>/report.json, summary.md, report.html and junit.xml, and the run index <report-dir>/index.html (`ordeal report` rewrites the same).' +
+        '\n\nEnvironment:' +
+        '\n  NO_COLOR           no colour (https://no-color.org); FORCE_COLOR=1 colours anyway (a CI log)' +
+        '\n  CI                 plain progress lines instead of the live line' +
+        "\n  ORDEAL_STATE_DIR   fault leases and the watchdog's log (default <tmpdir>/ordeal)" +
+        '\n  ORDEAL_CACHE_DIR   the toxiproxy-server ordeal builds (default $XDG_CACHE_HOME/ordeal, else ~/.cache/ordeal)' +
+        '\n  ORDEAL_TOXIPROXY_SERVER, ORDEAL_PROMETHEUS_DIR   a toxiproxy-server binary, a folder holding prometheus' +
+        '\n  GITHUB_STEP_SUMMARY  summary.md is appended to it (GitHub Actions sets it)' +
+        '\n  K6_BINARY          the k6 binary for load.driver "k6" (default: k6 on PATH)',
     );
   addRunCommand(program, io, setExitCode);
   addPlanCommand(program, io);

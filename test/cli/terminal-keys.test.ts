@@ -13,7 +13,7 @@ const quoted = (args: string[]): string => args.map((a) => `'${a.replace(/'/g, `
 /** A shell command in a pseudo-terminal: what it printed so far, a way to type, and its exit code. */
 function inTerminal(command: string) {
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
-    env: { ...process.env, NO_COLOR: '1', CI: '', TERM: 'xterm' },
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '', TERM: 'xterm' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';

@@ -37,7 +37,7 @@ function run(
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd,
-      env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...env },
       timeout: 120_000,
     });
     let out = '';

@@ -16,7 +16,8 @@ export interface CliRun {
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, wrapper: string[] = []): CliRun {
   const [command, ...prefix] = [...wrapper, process.execPath];
   const child = spawn(command!, [...prefix, ORDEAL_BIN, ...args], {
-    env: { ...process.env, ...env, NO_COLOR: '1', CI: 'true' },
+    // Plain text to assert on, whatever the machine's environment says (a FORCE_COLOR would win over NO_COLOR).
+    env: { ...process.env, ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
