@@ -157,10 +157,11 @@ export function k6Options(
 } {
   const timeline = buildTimeline(scenario, timeScale);
   const { thresholds, notExpressible } = thresholdsOf(timeline);
+  const names = k6ScenarioNames(timeline.phases);
   return {
     dropped: k6DroppedFeatures(scenario, timeline),
     scenarios: Object.fromEntries(
-      timeline.phases.map((phase) => [k6ScenarioNames(timeline.phases).get(phase.name)!, executorOf(phase, scenario)]),
+      timeline.phases.map((phase) => [names.get(phase.name)!, executorOf(phase, scenario)]),
     ),
     thresholds,
     notExpressible,
