@@ -15,7 +15,6 @@ import { redactUrl } from '../net/redact-url.ts';
 import { isProcessAlive, leaseDirectory, removeLease } from './fault-lease.ts';
 import { appendPrivateLine } from './state-directory.ts';
 import { removeOwnedProxies, removeRunFaults } from './run-fault-cleaner.ts';
-import { runsAliveByHeartbeat } from './run-heartbeat.ts';
 import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
 
 const PARENT_POLL_MS = 200;
@@ -66,12 +65,7 @@ async function removeFaults(url: string, http: GuardedHttp): Promise<void> {
     }
   }
   // The proxies this run created go too, unless another run still uses one (its toxics or a fresh heartbeat there).
-  const deleted = await removeOwnedProxies(
-    http,
-    url,
-    (id) => id === runId,
-    (proxy) => runsAliveByHeartbeat([proxy], Date.now()),
-  ).catch((error: Error) => {
+  const deleted = await removeOwnedProxies(http, url, (id) => id === runId).catch((error: Error) => {
     changes.push(`could not delete the proxies it created: ${error.message}`);
     return [];
   });

@@ -1,5 +1,7 @@
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import { parseFaultName } from './fault-names.ts';
+import { runsAliveByHeartbeat } from './run-heartbeat.ts';
+import { wallClockMs } from '../clock/time-base.ts';
 
 export interface ProxyState {
   name: string;
@@ -49,6 +51,15 @@ export async function listProxies(http: GuardedHttp, toxiproxyUrl: string): Prom
 }
 
 /**
+ * Whether a run's faults (or the proxies it created) are to go. `beating`
+ * says whether the listing this pass acts on shows a fresh heartbeat of that
+ * run: a run that started after the caller decided who is alive (its proxy
+ * created, its heartbeat on, a moment ago) is seen there, and a sweep leaves
+ * it alone. The watchdog of a dead run, or a run at its own end, may ignore it.
+ */
+export type RunTarget = (runId: string, beating: boolean) => boolean;
+
+/**
  * Removes every fault whose run matches `isTarget`: its toxics, down markers
  * and heartbeats are deleted, and a proxy it took down is re-enabled — unless
  * a run that is not a target (so, alive) still holds its own down marker
@@ -65,14 +76,17 @@ export async function listProxies(http: GuardedHttp, toxiproxyUrl: string): Prom
 export async function removeRunFaults(
   http: GuardedHttp,
   toxiproxyUrl: string,
-  isTarget: (runId: string) => boolean,
+  isTargetRun: RunTarget,
   downSeen: Map<string, string> = new Map(),
+  nowMs: number = wallClockMs(),
 ): Promise<RemovedFaults[]> {
   const byRun = new Map<string, string[]>();
   const note = (runId: string, change: string): void => {
     byRun.set(runId, [...(byRun.get(runId) ?? []), change]);
   };
   const proxies = await listProxies(http, toxiproxyUrl);
+  const beating = runsAliveByHeartbeat(proxies, nowMs);
+  const isTarget = (runId: string): boolean => isTargetRun(runId, beating.has(runId));
   await Promise.all(
     proxies.map(async (proxy) => {
       // Owner markers are not faults: they say whose proxy it is, and go only with the proxy (removeOwnedProxies).
@@ -114,15 +128,18 @@ export async function removeRunFaults(
 export async function removeOwnedProxies(
   http: GuardedHttp,
   toxiproxyUrl: string,
-  isGone: (runId: string) => boolean,
-  aliveByHeartbeat: (proxy: ProxyState) => Set<string>,
+  isGoneRun: RunTarget,
+  nowMs: number = wallClockMs(),
 ): Promise<RemovedFaults[]> {
   const byRun = new Map<string, string[]>();
-  for (const proxy of await listProxies(http, toxiproxyUrl)) {
+  const proxies = await listProxies(http, toxiproxyUrl);
+  const beating = runsAliveByHeartbeat(proxies, nowMs);
+  const isGone = (runId: string): boolean => isGoneRun(runId, beating.has(runId));
+  for (const proxy of proxies) {
     const parsed = proxy.toxics.map((toxic) => parseFaultName(toxic.name)).filter((p) => p !== undefined);
     const owner = parsed.find((p) => p.owner);
     if (!owner || !isGone(owner.runId)) continue;
-    const alive = aliveByHeartbeat(proxy);
+    const alive = runsAliveByHeartbeat([proxy], nowMs);
     const usedByOthers = parsed.some((p) => !isGone(p.runId) && (!p.heartbeat || alive.has(p.runId)));
     if (usedByOthers) continue;
     await toxiproxyRequest(http, toxiproxyUrl, 'DELETE', `/proxies/${encodeURIComponent(proxy.name)}`);

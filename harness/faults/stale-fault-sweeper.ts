@@ -5,6 +5,7 @@ import { isLeaseAlive, readLeases, removeLease } from './fault-lease.ts';
 import { parseFaultName } from './fault-names.ts';
 import { listProxies, removeOwnedProxies, removeRunFaults, type RemovedFaults } from './run-fault-cleaner.ts';
 import { runsAliveByHeartbeat } from './run-heartbeat.ts';
+import { wallClockMs } from '../clock/time-base.ts';
 
 export interface SweepResult {
   removed: RemovedFaults[];
@@ -31,16 +32,16 @@ export async function sweepStaleFaults(
   const proxies = await listProxies(http, toxiproxyUrl);
   const live = new Set([
     ...leases.filter(isLeaseAlive).map((lease) => lease.runId),
-    ...runsAliveByHeartbeat(proxies, options.nowMs ?? Date.now()),
+    ...runsAliveByHeartbeat(proxies, options.nowMs ?? wallClockMs()),
   ]);
-  const isGone = (runId: string): boolean =>
-    runId !== options.exceptRunId && (options.includeLive === true || !live.has(runId));
-  const removed = await removeRunFaults(http, toxiproxyUrl, isGone);
+  // A run that began since the listing above (its proxy and heartbeat just made) shows a fresh heartbeat in the
+  // listing each pass acts on, and is left alone.
+  const isGone = (runId: string, beating: boolean): boolean =>
+    runId !== options.exceptRunId && (options.includeLive === true || (!live.has(runId) && !beating));
+  const nowMs = options.nowMs ?? wallClockMs();
+  const removed = await removeRunFaults(http, toxiproxyUrl, isGone, new Map(), nowMs);
   // The proxies those runs created go too, once no live run uses them (a rerun creates them again).
-  const nowMs = options.nowMs ?? Date.now();
-  const deletedProxies = await removeOwnedProxies(http, toxiproxyUrl, isGone, (proxy) =>
-    runsAliveByHeartbeat([proxy], nowMs),
-  );
+  const deletedProxies = await removeOwnedProxies(http, toxiproxyUrl, isGone, nowMs);
   const deadLeases = leases.filter((lease) => !live.has(lease.runId) && lease.runId !== options.exceptRunId);
   await Promise.all(
     deadLeases
@@ -79,7 +80,7 @@ export function describeSweep(result: SweepResult): string[] {
 export async function releaseOwnedProxies(http: GuardedHttp, toxiproxyUrl: string, runId: string): Promise<string[]> {
   const leases = await readLeases();
   const proxies = await listProxies(http, toxiproxyUrl);
-  const nowMs = Date.now();
+  const nowMs = wallClockMs();
   const live = new Set([
     ...leases.filter(isLeaseAlive).map((lease) => lease.runId),
     ...runsAliveByHeartbeat(proxies, nowMs),
@@ -88,8 +89,8 @@ export async function releaseOwnedProxies(http: GuardedHttp, toxiproxyUrl: strin
   const deleted = await removeOwnedProxies(
     http,
     toxiproxyUrl,
-    (id) => id === runId || !live.has(id),
-    (proxy) => runsAliveByHeartbeat([proxy], nowMs),
+    (id, beating) => id === runId || (!live.has(id) && !beating),
+    nowMs,
   );
   return deleted.flatMap((d) => d.changes);
 }

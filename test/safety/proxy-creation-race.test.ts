@@ -3,7 +3,7 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import { findFreePort } from '../../harness/net/free-port.ts';
 import { provideProxies } from '../../harness/providers/user-target-provider.ts';
 import { sweepStaleFaults } from '../../harness/faults/stale-fault-sweeper.ts';
-import { GuardedHttp } from '../../harness/net/guarded-http.ts';
+import { GuardedHttp, type GuardedRequestInit } from '../../harness/net/guarded-http.ts';
 import { startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
 
@@ -27,6 +27,28 @@ class RacedToxiproxy extends Toxiproxy {
     const created = await fetch(`${this.host}/proxies`, { method: 'POST', body: JSON.stringify(this.other) });
     expect(created.status).toBe(201);
     return stale;
+  }
+}
+
+/**
+ * A guarded client whose first listing of Toxiproxy's proxies is stale when it
+ * arrives: right after reading it, `meanwhile` runs (another run creating and
+ * marking its proxy), so the sweep decides who is alive before that run existed.
+ */
+class StaleFirstListing extends GuardedHttp {
+  private listed = false;
+
+  constructor(private readonly meanwhile: () => Promise<void>) {
+    super(POLICY);
+  }
+
+  override async request(target: string | URL, init: GuardedRequestInit) {
+    const response = await super.request(target, init);
+    if (!this.listed && init.method === 'GET' && new URL(target).pathname === '/proxies') {
+      this.listed = true;
+      await this.meanwhile();
+    }
+    return response;
   }
 }
 
@@ -70,6 +92,27 @@ describe('two runs declaring the same proxy start at once', () => {
       const swept = await sweepStaleFaults(new GuardedHttp(POLICY), target.toxiproxy.url, { exceptRunId: 'second' });
       expect(swept.deletedProxies).toEqual([]);
       expect((await toxiproxyState(target.toxiproxy.url)).map((p) => p.name)).toContain('fresh');
+    },
+  );
+
+  it(
+    'a sweep that listed the proxies just before another run created and marked its proxy leaves that proxy and its heartbeat alone',
+    { timeout: 30_000 },
+    async () => {
+      await using target = await startTargetBehindToxiproxy(200);
+      const declared = {
+        name: 'newborn',
+        listen: `127.0.0.1:${await findFreePort()}`,
+        upstream: target.proxy.upstream,
+      };
+      const http = new StaleFirstListing(() =>
+        provideProxies(new Toxiproxy(target.toxiproxy.url), [declared], POLICY, () => undefined, 'creator'),
+      );
+      const swept = await sweepStaleFaults(http, target.toxiproxy.url, { exceptRunId: 'second' });
+      expect(swept.deletedProxies).toEqual([]);
+      expect(swept.removed).toEqual([]);
+      const newborn = (await toxiproxyState(target.toxiproxy.url)).find((p) => p.name === 'newborn');
+      expect(newborn?.toxics.map((t) => t.name).sort()).toEqual(['ordeal-creator-heartbeat', 'ordeal-creator-owner']);
     },
   );
 });
