@@ -94,8 +94,8 @@ function addRunCommand(program: Command, io: CliIo, setExitCode: (code: number) 
     .option('--prometheus <url>', "read the service's signals from the Prometheus at this URL")
     .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
     .option(
-      '--baseline <report.json>',
-      'compare with this run (default: the previous passing run of the same scenario in --report-dir)',
+      '--baseline <report.json|folder|URL>',
+      "compare with this run: a report.json, a run folder, a report folder (its latest passing run of this scenario) or a report.json's URL (allowlisted); default: the previous passing run of the same scenario in --report-dir",
     )
     .option('--no-compare', 'do not compare with an earlier run')
     .option('--tolerance <percent>', 'a p95/p99 rise up to this much is never a regression (default 10)', parsePercent)
@@ -151,8 +151,8 @@ function addReportCommands(program: Command, io: CliIo, setExitCode: (code: numb
     )
     .argument('<report.json|run folder>', 'a reports/<run-id>/report.json, or the reports/<run-id> folder')
     .option(
-      '--baseline <report.json>',
-      'compare with this run (default: the comparison stored in the report, else the previous passing run)',
+      '--baseline <report.json|folder|URL>',
+      'compare with this run (as for run); default: the comparison stored in the report, else the previous passing run',
     )
     .option('--no-compare', 'drop any comparison')
     .action(async (file: string, options: { baseline?: string; compare?: boolean }) => {

@@ -2,6 +2,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { finishInterrupted } from '../report/checkpoint-report.ts';
 import { publishReport, readReportFile } from '../report/publish-report.ts';
+import { readBaseline } from '../report/read-baseline.ts';
+import { DEFAULT_ALLOWLIST } from '../scenario/scenario-schema.ts';
 import type { CliIo } from './cli-io.ts';
 
 /**
@@ -17,14 +19,24 @@ export async function reportCommand(
   const read = (await readReportFile(file, '<report.json>')).report;
   const report = finishInterrupted(read);
   if (report !== read) io.stderr.write(`ordeal: ${report.verdictReason}\n`);
-  const baseline = options.baseline ? await readReportFile(options.baseline, '--baseline') : undefined;
+  const onWarning = (message: string): void => void io.stderr.write(`ordeal: warning: ${message}\n`);
+  // A baseline URL may point where the default allowlist does (loopback): the report does not keep the scenario's own.
+  const baseline = options.baseline
+    ? await readBaseline(options.baseline, {
+        scenarioName: report.scenario.name,
+        exceptRunId: report.runId,
+        policy: { allowlist: DEFAULT_ALLOWLIST, allowNonLoopback: false },
+        onWarning,
+      })
+    : undefined;
   const runDir = path.dirname(path.resolve(file));
   const reportDir = path.dirname(runDir);
-  const stripped = options.compare === false ? { ...report, comparison: undefined } : report;
-  const onWarning = (message: string): void => void io.stderr.write(`ordeal: warning: ${message}\n`);
+  // A --baseline that held no passing run of this scenario compares with none.
+  const compare = options.baseline !== undefined && baseline === undefined ? false : options.compare;
+  const stripped = compare === false ? { ...report, comparison: undefined } : report;
   const { files, report: published } = await publishReport(stripped, reportDir, {
     baseline,
-    compare: options.compare,
+    compare,
     runDir,
     onWarning,
   });

@@ -3,7 +3,7 @@ import { OrdealError } from '../errors/ordeal-error.ts';
 import type { FlowInputs } from '../flows/compiled-flow.ts';
 import { prepareFlowInputs } from '../flows/flow-inputs.ts';
 import { redactText } from '../flows/redact-secrets.ts';
-import { readReportFile } from '../report/publish-report.ts';
+import { readBaseline } from '../report/read-baseline.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { assertWritableFolder } from '../report/writable-folder.ts';
 import { ConfirmGate } from '../run/confirm-gate.ts';
@@ -63,7 +63,13 @@ async function runChecked(
   io: CliIo,
 ): Promise<number> {
   // Bad input is refused before anything is sent: a bad --baseline, a report folder ordeal cannot write, an add-on that cannot start.
-  const baseline = options.baseline ? await readReportFile(options.baseline, '--baseline') : undefined;
+  const baseline = options.baseline
+    ? await readBaseline(options.baseline, {
+        scenarioName: scenario.name,
+        policy: { allowlist: scenario.target.allowlist, allowNonLoopback: options.allowNonLoopback === true },
+        onWarning: (message) => void io.stderr.write(`ordeal: warning: ${message}\n`),
+      })
+    : undefined;
   const reportDir = path.resolve(options.reportDir);
   await assertWritableFolder('--report-dir', reportDir);
   const stop = new StopSignals(io.stderr).listen();
@@ -91,7 +97,9 @@ async function runChecked(
       allowNonLoopback: options.allowNonLoopback,
     });
     for (const addOn of addOns) await addOn.runEnded?.();
-    const { files, report: published } = await publishRun(report, reportDir, options, baseline, io);
+    // A --baseline that held no passing run of this scenario (a pipeline's first run) compares with none.
+    const compare = options.baseline !== undefined && baseline === undefined ? { ...options, compare: false } : options;
+    const { files, report: published } = await publishRun(report, reportDir, compare, baseline, io);
     for (const addOn of addOns) await addOn.published?.(published, files);
     return finalWords(published, files, options, io, stop);
   } finally {

@@ -22,6 +22,9 @@ function phaseValue(phase: RunReport['phases'][number] | undefined, metric: Metr
   return phase.latencyMs ? phase.latencyMs[metric] : null;
 }
 
+const sendLagP99Ms = (report: RunReport, phase: string): number =>
+  report.phases.find((p) => p.name === phase)?.sendLagMs?.p99 ?? 0;
+
 const round = (value: number): number => Math.round(value * 1_000) / 1_000;
 
 function judge(
@@ -45,16 +48,19 @@ function judge(
     baseline: baseline === null ? null : round(baseline),
     current: current === null ? null : round(current),
   };
-  if (baseline === null || current === null) {
-    return {
-      ...base,
-      changePercent: null,
-      pValue: null,
-      status: 'inconclusive',
-      regression: false,
-      reason: 'no data on one side',
-    };
-  }
+  const unjudged = (
+    status: 'ok' | 'inconclusive',
+    changePercent: number | null,
+    reason: string,
+  ): ComparisonFinding => ({
+    ...base,
+    changePercent,
+    pValue: null,
+    status,
+    regression: false,
+    reason,
+  });
+  if (baseline === null || current === null) return unjudged('inconclusive', null, 'no data on one side');
   const changePercent = baseline > 0 ? ((current - baseline) / baseline) * 100 : current > 0 ? Infinity : 0;
   const beyondTolerance =
     metric === 'error rate'
@@ -65,27 +71,24 @@ function judge(
       ? `+${(options.errorRateTolerance * 100).toFixed(2)} pp`
       : `+${options.latencyTolerancePercent}%`;
   const finite = Number.isFinite(changePercent) ? changePercent : null;
-  if (!beyondTolerance)
-    return {
-      ...base,
-      changePercent: finite,
-      pValue: null,
-      status: 'ok',
-      regression: false,
-      reason: `within tolerance (${toleranceText})`,
-    };
+  // ordeal's own lateness is an error bar on latency (as in the verdict): a rise it could explain is not the service's.
+  const lagBarMs =
+    metric === 'error rate' ? 0 : 2 * Math.max(sendLagP99Ms(baselineReport, phase), sendLagP99Ms(currentReport, phase));
+  if (!beyondTolerance) return unjudged('ok', finite, `within tolerance (${toleranceText})`);
+  if (current - baseline <= lagBarMs)
+    return unjudged(
+      'ok',
+      finite,
+      `a rise of ${round(current - baseline)} ms, within twice ordeal's own send lag (p99 ${round(lagBarMs / 2)} ms): not the service's`,
+    );
   const currentSeconds = perSecond(currentReport, phase, metric);
   const baselineSeconds = perSecond(baselineReport, phase, metric);
-  if (currentSeconds.length < options.minSeconds || baselineSeconds.length < options.minSeconds) {
-    return {
-      ...base,
-      changePercent: finite,
-      pValue: null,
-      status: 'inconclusive',
-      regression: false,
-      reason: `beyond tolerance, but ${Math.min(currentSeconds.length, baselineSeconds.length)} seconds are too few to tell from noise`,
-    };
-  }
+  if (currentSeconds.length < options.minSeconds || baselineSeconds.length < options.minSeconds)
+    return unjudged(
+      'inconclusive',
+      finite,
+      `beyond tolerance, but ${Math.min(currentSeconds.length, baselineSeconds.length)} seconds are too few to tell from noise`,
+    );
   const test = mannWhitneyGreater(currentSeconds, baselineSeconds)!;
   const significant = test.pValue < options.alpha;
   return {

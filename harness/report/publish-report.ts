@@ -10,21 +10,37 @@ import { writeReports } from './write-reports.ts';
 
 /** Reads a report.json given by the user (a baseline, or one to re-render); exit 2 with the reason when it is not one. */
 export async function readReportFile(file: string, field = 'report'): Promise<StoredRun> {
+  let text: string;
+  try {
+    text = await readRegularFile(file, MAX_REPORT_BYTES);
+  } catch (cause) {
+    throw notAReport(field, file, (cause as Error).message, cause);
+  }
+  return { file: path.resolve(file), report: parseReport(text, field, file) };
+}
+
+const notAReport = (field: string, shown: string, reason: string, cause?: unknown): OrdealError =>
+  new OrdealError(
+    'ORDEAL_ERR_USAGE',
+    `${field}: "${shown}" cannot be read as a report.json (${reason}; give a reports/<run-id>/report.json)`,
+    { cause },
+  );
+
+/**
+ * A report.json's text (from a file or a URL, `shown` says which) as a report; exit 2 with the reason when it is
+ * not an ordeal report, or its operators' notes are not notes.
+ */
+export function parseReport(text: string, field: string, shown: string): RunReport {
   let report: RunReport;
   try {
-    report = JSON.parse(await readRegularFile(file, MAX_REPORT_BYTES)) as RunReport;
+    report = JSON.parse(text) as RunReport;
   } catch (cause) {
-    const reason = (cause as Error).message;
-    throw new OrdealError(
-      'ORDEAL_ERR_USAGE',
-      `${field}: "${file}" cannot be read as a report.json (${reason}; give a reports/<run-id>/report.json)`,
-      { cause },
-    );
+    throw notAReport(field, shown, (cause as Error).message, cause);
   }
   if (report?.schemaVersion !== 1 || !Array.isArray(report.phases) || !Array.isArray(report.timeseries)) {
     throw new OrdealError(
       'ORDEAL_ERR_USAGE',
-      `${field}: "${file}" is not an ordeal report.json (expected schemaVersion 1 with phases and timeseries)`,
+      `${field}: "${shown}" is not an ordeal report.json (expected schemaVersion 1 with phases and timeseries)`,
     );
   }
   // Operators' notes are free text typed by people: a hand-edited file gets a clear answer, not a renderer's crash.
@@ -40,14 +56,14 @@ export async function readReportFile(file: string, field = 'report'): Promise<St
         )
       : -1;
     if (!Array.isArray(notes) || bad >= 0) {
-      const shown = JSON.stringify(Array.isArray(notes) ? notes[bad] : notes).slice(0, 120);
+      const noteShown = JSON.stringify(Array.isArray(notes) ? notes[bad] : notes).slice(0, 120);
       throw new OrdealError(
         'ORDEAL_ERR_USAGE',
-        `${field}: "${file}" annotations${Array.isArray(notes) ? `[${bad}]` : ''} is ${shown}, not a note (expected { at: an ISO time, phase: a name or null, text: text }); fix or remove it`,
+        `${field}: "${shown}" annotations${Array.isArray(notes) ? `[${bad}]` : ''} is ${noteShown}, not a note (expected { at: an ISO time, phase: a name or null, text: text }); fix or remove it`,
       );
     }
   }
-  return { file: path.resolve(file), report };
+  return report;
 }
 
 export interface PublishOptions {

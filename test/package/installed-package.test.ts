@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,7 +142,7 @@ describe('ordeal installed from its tarball into a fresh project (--omit=dev --o
 
   // An npm install and two vitest runs: 26 s alone, over 60 s beside two other slow files.
   it(
-    'ordeal/vitest: a gate passes on a healthy target and fails on a slow one, saying observed vs expected and where',
+    "ordeal/vitest: the README's library examples type-check against it; a gate passes on a healthy target and fails on a slow one, saying observed vs expected and where",
     { timeout: 150_000 },
     async () => {
       const install = await run(
@@ -151,6 +151,23 @@ describe('ordeal installed from its tarball into a fresh project (--omit=dev --o
         project,
       );
       expect(install.code, install.out).toBe(0);
+      // The README's library examples type-check against the installed package, strict (vitest's types now here).
+      const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+      const examples = [...readme.matchAll(/<!-- library-example[^>]*-->\n```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      expect(examples.length).toBeGreaterThanOrEqual(2);
+      const exampleFiles = examples.map((_, i) => `readme-example-${i}.mts`);
+      await Promise.all(examples.map((code, i) => writeFile(path.join(project, exampleFiles[i]!), code)));
+      await writeFile(
+        path.join(project, 'tsconfig.readme.json'),
+        JSON.stringify({ extends: './tsconfig.json', files: exampleFiles }),
+      );
+      const tsc = await run(
+        process.execPath,
+        [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.readme.json'],
+        project,
+      );
+      expect(tsc.out.trim()).toBe('');
+      expect(tsc.code).toBe(0);
       const gate = (name: string, url: string) =>
         `import { expect, it } from 'vitest';\nimport 'ordeal/vitest';\nimport { runScenario } from 'ordeal';\nit('${name}', async () => {\n  const report = await runScenario({ name: '${name}', target: { baseUrl: '${url}' }, load: ${notAboutTheGeneratorYaml({ warmup: false })}, requests: [{ path: '/' }], phases: [{ name: 'peak', duration: '1s', rate: 10 }], slos: [{ http_req_duration: ['p(99)<100'] }] });\n  expect(report).toHaveCheck('http_req_duration', 'pass');\n  expect(report).toMeetSlo('peak', 'p(99)<100');\n  expect(report).toPass();\n}, 30_000);\n`;
       await writeFile(path.join(project, 'healthy.test.mjs'), gate('healthy', urlOf(fast)));

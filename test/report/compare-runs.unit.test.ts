@@ -78,4 +78,18 @@ describe('compareRuns', () => {
     expect(finding).toMatchObject({ status: 'inconclusive', regression: false });
     expect(finding.reason).toMatch(/too few to tell from noise/);
   });
+
+  it("a rise within twice ordeal's own send lag is not the service's: ok, saying why; beyond it, judged as usual", () => {
+    // A fast service (1 ms) measured again 40 % slower, by 0.4 ms, while ordeal's send lag p99 was 0.5 ms.
+    const fast = syntheticReport('fast', [{ name: 'peak', p95PerSecondMs: noisy(1, 0.05, 20, 11) }]);
+    const jittery = syntheticReport('jittery', [{ name: 'peak', p95PerSecondMs: noisy(1.4, 0.05, 20, 12) }]);
+    const p95 = compareRuns(jittery, fast).findings.find((f) => f.metric === 'p95')!;
+    expect(p95).toMatchObject({ status: 'ok', regression: false, pValue: null });
+    expect(p95.reason).toMatch(
+      /^a rise of 0\.\d+ ms, within twice ordeal's own send lag \(p99 0\.5 ms\): not the service's$/,
+    );
+    // 60 ms slower is the service, whatever the generator's lateness.
+    const slow = syntheticReport('slow', [{ name: 'peak', p95PerSecondMs: noisy(61, 0.05, 20, 13) }]);
+    expect(compareRuns(slow, fast).findings.find((f) => f.metric === 'p95')).toMatchObject({ status: 'regression' });
+  });
 });
