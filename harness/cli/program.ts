@@ -3,7 +3,7 @@ import { isOrdealError } from '../errors/ordeal-error.ts';
 import { ORDEAL_VERSION } from '../report/version.ts';
 import type { CliIo } from './cli-io.ts';
 import type { PlanCommandOptions } from './plan-command.ts';
-import { durationSchema } from '../notation/duration-schema.ts';
+import { positiveDurationMs } from '../notation/duration.ts';
 // Each command imports what it needs when it runs: `ordeal --help` loads commander and little else.
 
 function parseTimeScale(text: string): number {
@@ -22,11 +22,11 @@ function parsePercent(text: string): number {
   return value;
 }
 
-/** A duration flag, read by the scenario's own duration field. */
+/** A duration flag, read by the rule of the scenario's own duration fields (without zod: `--help` stays light). */
 function parseWait(text: string): number {
-  const parsed = durationSchema.safeParse(text);
-  if (!parsed.success) throw new InvalidArgumentError(`"${text}" is not a duration (e.g. 2m, 90s)`);
-  return parsed.data.ms;
+  const ms = positiveDurationMs(text);
+  if (ms === undefined) throw new InvalidArgumentError(`"${text}" is not a duration (e.g. 2m, 90s)`);
+  return ms;
 }
 
 function parsePort(text: string): number {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration, parseDurationMs } from './duration.ts';
+import { Duration, parseDurationMs, positiveDurationMs } from './duration.ts';
 
 /**
  * The scenario's durations, defined once: each field takes k6-style text ("500ms", "1m30s")
@@ -15,7 +15,7 @@ const toDuration = (text: string): Duration => new Duration(text, parseDurationM
 /** A duration longer than zero. */
 export const durationSchema = z
   .string()
-  .refine((text) => (parseDurationMs(text) ?? 0) > 0, { error: DURATION_HINT, abort: true })
+  .refine((text) => positiveDurationMs(text) !== undefined, { error: DURATION_HINT, abort: true })
   .transform(toDuration);
 
 /** A duration that may be zero ("0s": no think time, a guard that trips at once). */

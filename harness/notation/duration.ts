@@ -16,6 +16,12 @@ export function parseDurationMs(text: string): number | undefined {
   return Number.isFinite(totalMs) && totalMs <= MAX_DURATION_MS ? Math.round(totalMs) : undefined;
 }
 
+/** A duration longer than zero, in milliseconds ("0s", or not a duration: undefined); the CLI's flags read it too, without zod. */
+export function positiveDurationMs(text: string): number | undefined {
+  const ms = parseDurationMs(text);
+  return ms !== undefined && ms > 0 ? ms : undefined;
+}
+
 /**
  * A duration as the scenario wrote it and in milliseconds, parsed once by the schema
  * (notation/duration-schema.ts): code reads `.ms`, people read `.text`. It serialises

@@ -36,7 +36,7 @@ async function testcontainers(): Promise<typeof import('testcontainers')> {
   try {
     return await import('testcontainers');
   } catch (cause) {
-    // An optional dependency: installed with --omit=optional, the container provider is not there.
+    // An optional peer dependency (not installed with ordeal): without it, the container provider is not there.
     throw new OrdealError(
       'ORDEAL_ERR_TOXIPROXY',
       'the container provider needs the testcontainers package (npm install testcontainers), or build toxiproxy-server with Go (scripts/setup.sh)',

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/prom
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../harness/net/free-port.ts';
 import { notAboutTheGeneratorYaml } from '../support/not-about-the-generator.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -70,7 +71,7 @@ beforeAll(async () => {
   );
   const install = await run(
     NPM,
-    ['install', path.join(dir, packed), '--omit=dev', '--omit=optional', '--no-audit', '--no-fund', '--prefer-offline'],
+    ['install', path.join(dir, packed), '--no-audit', '--no-fund', '--prefer-offline'],
     project,
   );
   expect(install.code, install.out).toBe(0);
@@ -80,13 +81,36 @@ afterAll(async () => {
   await Promise.all([fast, slow].map((s) => s?.close()));
 });
 
-describe('ordeal installed from its tarball into a fresh project (--omit=dev --omit=optional)', () => {
+describe('ordeal installed from its tarball into a fresh project (npm install, no flags)', () => {
+  it('installs small: node_modules at most 45 MB, without testcontainers or opossum (optional peers, named when needed)', async () => {
+    const du = await run('du', ['-sk', 'node_modules'], project);
+    const sizeMb = Number(du.out.split(/\s/)[0]) / 1024;
+    expect(sizeMb).toBeGreaterThan(5);
+    expect(sizeMb).toBeLessThanOrEqual(45);
+    const installed = await readdir(path.join(project, 'node_modules'));
+    expect(installed).toContain('ordeal');
+    expect(installed).not.toContain('testcontainers');
+    expect(installed).not.toContain('opossum');
+  });
+
   it('npx ordeal plan and run a YAML scenario against a local server; nothing is written under node_modules', async () => {
     const start = Date.now();
     await writeFile(
       path.join(project, 'smoke.yaml'),
       `name: smoke\ntarget: { baseUrl: ${urlOf(fast)} }\nload: ${notAboutTheGeneratorYaml({ warmup: false })}\nrequests: [{ path: / }]\nphases: [{ name: p, duration: 1s, rate: 20 }]\nslos: [{ http_req_failed: ['rate<0.01'] }]\n`,
     );
+    // `ordeal --help` loads commander and ordeal's CLI, nothing heavier (zod alone is ~90 modules and 0.15 s).
+    const hook = `data:text/javascript,${encodeURIComponent('export async function load(u,c,n){if(!u.startsWith("node:"))process.stderr.write("LOADED "+u+"\\n");return n(u,c);}')}`;
+    const counting = `data:text/javascript,${encodeURIComponent(`import{register}from"node:module";register(${JSON.stringify(hook)});`)}`;
+    const help = await run(
+      process.execPath,
+      ['--import', counting, 'node_modules/ordeal/bin/ordeal.mjs', '--help'],
+      project,
+    );
+    expect(help.code).toBe(0);
+    const loaded = [...help.out.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!);
+    expect(loaded.filter((url) => url.includes('/node_modules/ordeal/'))).not.toEqual([]);
+    expect(loaded.filter((url) => !/\/node_modules\/(ordeal|commander)\//.test(url))).toEqual([]);
     const plan = await run('npx', ['ordeal', 'plan', 'smoke.yaml'], project);
     expect(plan.out).toContain('scenario smoke: 1 phases');
     expect(plan.code).toBe(0);
@@ -94,14 +118,30 @@ describe('ordeal installed from its tarball into a fresh project (--omit=dev --o
     expect(result.out).toContain('verdict: PASS');
     expect(result.code).toBe(0);
     expect(await changedSince(path.join(project, 'node_modules'), start)).toEqual([]);
-    // The demo stack needs the optional opossum: without it, a message saying so before anything starts (exit 3).
+    // The demo stack needs opossum, an optional peer: without it, a message saying so before anything starts (exit 3).
     await writeFile(
       path.join(project, 'demo.yaml'),
       `name: demo\nstack: { kind: bundled }\nrequests: [{ path: /api/quotes/ACME }]\nphases: [{ name: p, duration: 1s, rate: 5 }]\nslos: []\n`,
     );
     const demo = await run('npx', ['ordeal', 'run', 'demo.yaml', '--report-dir', 'reports'], project);
     expect(demo.out).toContain('the bundled stack needs opossum');
+    expect(demo.out).toContain('npm install opossum');
     expect(demo.code).toBe(3);
+    // Toxiproxy in a container needs testcontainers, the other optional peer: named, before any load (exit 3).
+    const listen = `127.0.0.1:${await findFreePort()}`;
+    await writeFile(
+      path.join(project, 'faulted.yaml'),
+      `name: faulted\ntarget: { baseUrl: 'http://${listen}' }\ntoxiproxy: { proxies: [{ name: api, listen: '${listen}', upstream: '${new URL(urlOf(fast)).host}' }] }\nrequests: [{ path: / }]\nphases: [{ name: p, duration: 1s, rate: 5, faults: [{ proxy: api, kind: down }] }]\nslos: []\n`,
+    );
+    const container = await run(
+      'npx',
+      ['ordeal', 'run', 'faulted.yaml', '--report-dir', 'reports', '--toxiproxy-provider', 'container'],
+      project,
+    );
+    expect(container.out).toContain(
+      'the container provider needs the testcontainers package (npm install testcontainers)',
+    );
+    expect(container.code).toBe(3);
   });
 
   it("import { runScenario } from 'ordeal' works from plain JavaScript, with the input form, and type-checks from strict TypeScript", async () => {

@@ -15,7 +15,7 @@ function assertStackDependencies(): void {
   } catch {
     throw new OrdealError(
       'ORDEAL_ERR_STACK',
-      "the bundled stack needs opossum (its gateway's circuit breaker), an optional dependency that is not installed: npm install opossum, or point the scenario at your own service (target.baseUrl)",
+      "the bundled stack needs opossum (its gateway's circuit breaker), an optional peer dependency ordeal does not install: npm install opossum, or point the scenario at your own service (target.baseUrl)",
     );
   }
 }
