@@ -107,6 +107,11 @@ function addRunCommand(program: Command, io: CliIo, setExitCode: (code: number) 
     )
     .option('--pushgateway <url>', "push the run's summary to this Prometheus Pushgateway at the end")
     .option(
+      '--remote-write <url>',
+      "push ordeal's own metrics to this Prometheus remote-write receiver while the run goes (e.g. http://127.0.0.1:9090/api/v1/write; needs npm install prometheus-remote-write)",
+    )
+    .option('--remote-write-interval <duration>', 'how often to push with --remote-write (default 5s)', parseWait)
+    .option(
       '--ui [port]',
       'serve a live console on http://127.0.0.1:<port>/ (default: any free port): the report as it grows, with skip, abort, confirm and notes',
       parsePort,

@@ -20,6 +20,10 @@ export interface RunCommandOptions {
   metricsPort?: number;
   /** Push the run's summary here at the end. */
   pushgateway?: string;
+  /** Push ordeal's own metrics to this Prometheus remote-write receiver while the run goes. */
+  remoteWrite?: string;
+  /** How often (ms); default 5 s. */
+  remoteWriteInterval?: number;
   /** Serve the live console at http://127.0.0.1:<port>/ (true or 0: a free port). */
   ui?: number | true;
   /** With the live console: hold before each fault phase until an operator confirms (ms to wait; then the run aborts). */

@@ -16,6 +16,7 @@ import { CheckpointAddOn } from './add-ons/checkpoint-add-on.ts';
 import { LiveConsoleAddOn } from './add-ons/live-console-add-on.ts';
 import { MetricsEndpointAddOn } from './add-ons/metrics-endpoint-add-on.ts';
 import { PushgatewayAddOn } from './add-ons/pushgateway-add-on.ts';
+import { RemoteWriteAddOn } from './add-ons/remote-write-add-on.ts';
 import type { AddOnContext, RunAddOn } from './add-ons/run-add-on.ts';
 import { TerminalKeysAddOn, terminalKeysUsable } from './add-ons/terminal-keys-add-on.ts';
 import { processIo, redactingIo, type CliIo } from './cli-io.ts';
@@ -108,7 +109,10 @@ async function runChecked(
   }
 }
 
-/** The add-ons the options ask for, in the order they start (the pushgateway's address is checked first). */
+/** As k6's Prometheus remote-write output pushes by default. */
+const DEFAULT_REMOTE_WRITE_INTERVAL_MS = 5_000;
+
+/** The add-ons the options ask for, in the order they start (the pushgateway's and remote write's addresses are checked first). */
 function chosenAddOns(options: RunCommandOptions, io: CliIo): RunAddOn[] {
   const useKeys = terminalKeysUsable(options.json, io.stderr.isTTY === true);
   if (options.confirmFaults !== undefined && options.ui === undefined && !useKeys) {
@@ -119,6 +123,9 @@ function chosenAddOns(options: RunCommandOptions, io: CliIo): RunAddOn[] {
   }
   return [
     ...(options.pushgateway ? [new PushgatewayAddOn(options.pushgateway)] : []),
+    ...(options.remoteWrite
+      ? [new RemoteWriteAddOn(options.remoteWrite, options.remoteWriteInterval ?? DEFAULT_REMOTE_WRITE_INTERVAL_MS)]
+      : []),
     ...(useKeys ? [new TerminalKeysAddOn()] : []),
     ...(options.ui !== undefined ? [new LiveConsoleAddOn(options.ui === true ? 0 : options.ui)] : []),
     ...(options.metricsPort !== undefined ? [new MetricsEndpointAddOn(options.metricsPort)] : []),

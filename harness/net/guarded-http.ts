@@ -9,7 +9,8 @@ import { redactUrl } from './redact-url.ts';
 export interface GuardedRequestInit {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
-  body?: string;
+  /** Text, or bytes (a remote-write request is snappy-compressed protobuf). */
+  body?: string | Uint8Array;
   /** Bounds the whole exchange: connect, headers and body. */
   timeoutMs: number;
   /** A larger body is refused (the read stops there): a hostile endpoint cannot fill memory. */

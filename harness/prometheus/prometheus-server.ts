@@ -46,6 +46,7 @@ export class PrometheusServer {
   private rules?: string;
   private intervalSec = 1;
   private onSpawn?: (pid: number | undefined) => void;
+  private remoteWriteReceiver = false;
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -63,6 +64,12 @@ export class PrometheusServer {
   /** Hears the server's pid as soon as it is spawned (before it answers), so a watchdog can stop it if ordeal dies meanwhile. */
   withOnSpawn(onSpawn: (pid: number | undefined) => void): this {
     this.onSpawn = onSpawn;
+    return this;
+  }
+
+  /** Accepts remote write at /api/v1/write (--web.enable-remote-write-receiver). */
+  withRemoteWriteReceiver(): this {
+    this.remoteWriteReceiver = true;
     return this;
   }
 
@@ -99,6 +106,7 @@ export class PrometheusServer {
         `--web.listen-address=127.0.0.1:${port}`,
         '--storage.tsdb.retention.time=1d',
         '--log.level=warn',
+        ...(this.remoteWriteReceiver ? ['--web.enable-remote-write-receiver'] : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );

@@ -110,6 +110,8 @@ describe('ordeal report <report.json>', () => {
     const markdown = await readFile(path.join(path.dirname(current), 'summary.md'), 'utf8');
     expect(markdown).toContain('❌ regression');
     expect(JSON.parse(await readFile(current, 'utf8')).comparison.regressions).toBe(2);
+    // The run index in the parent folder is rewritten too, and said, like every file written.
+    expect(io.out()).toContain(`wrote ${path.join(dir, 'index.html')}`);
     const index = await readFile(path.join(dir, 'index.html'), 'utf8');
     expect(index).toContain('base');
     expect(index).toContain('slower');
