@@ -1,6 +1,6 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { isLeaseAlive, leaseDirectory, readLeases } from '../faults/fault-lease.ts';
-import { describeSweep, sweepStaleFaults } from '../faults/stale-fault-sweeper.ts';
+import { describeSweep, sweepPatiently } from '../faults/stale-fault-sweeper.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
@@ -53,7 +53,7 @@ export async function cleanupCommand(options: { toxiproxy?: string; all?: boolea
       assertTargetAllowed('--toxiproxy', url, DEFAULT_ALLOWLIST, {});
       let result;
       try {
-        result = await sweepStaleFaults(http, url, { includeLive: options.all === true });
+        result = await sweepPatiently(http, url, { includeLive: options.all === true });
       } catch (cause) {
         throw new OrdealError(
           'ORDEAL_ERR_TOXIPROXY',

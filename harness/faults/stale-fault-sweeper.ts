@@ -104,10 +104,7 @@ export async function sweepBeforeRun(
 ): Promise<void> {
   let result: SweepResult;
   try {
-    // Three tries, 0.5 s apart: a Toxiproxy starved on a busy host for a second or two still answers (each call keeps
-    // its short timeout, which the watchdog's clean-up after a kill -9 relies on); one that does not answer for
-    // about 5 s stops the run.
-    result = await retried(() => sweepStaleFaults(http, toxiproxyUrl, { exceptRunId: runId }), 3, 500);
+    result = await sweepPatiently(http, toxiproxyUrl, { exceptRunId: runId });
   } catch (cause) {
     throw new OrdealError(
       'ORDEAL_ERR_TOXIPROXY',
@@ -116,6 +113,19 @@ export async function sweepBeforeRun(
     );
   }
   describeSweep(result).forEach(onMessage);
+}
+
+/**
+ * sweepStaleFaults for a run starting or `ordeal cleanup`: three tries, 0.5 s apart, so a Toxiproxy (or an ordeal)
+ * starved on a busy host for a second or two still gets its answer (each call keeps its short timeout, which the
+ * watchdog's clean-up after a kill -9 relies on); one that does not answer for about 5 s is an error.
+ */
+export function sweepPatiently(
+  http: GuardedHttp,
+  toxiproxyUrl: string,
+  options: Parameters<typeof sweepStaleFaults>[2] = {},
+): Promise<SweepResult> {
+  return retried(() => sweepStaleFaults(http, toxiproxyUrl, options), 3, 500);
 }
 
 async function retried<T>(attempt: () => Promise<T>, tries: number, pauseMs: number): Promise<T> {

@@ -158,7 +158,7 @@ describe('ordeal cleanup from another state folder', () => {
         { ORDEAL_STATE_DIR: elsewhere },
         20_000,
       );
-      expect(cleanup.code).toBe(0);
+      expect(cleanup.code, cleanup.stderr).toBe(0);
       expect(cleanup.stdout).toMatch(/left alone: faults of 1 live run\(s\) \(\S+-alive-\S+;/);
       expect((await toxicNames(target)).filter((n) => !n.endsWith('-heartbeat') && !n.endsWith('-owner'))).toHaveLength(
         1,
