@@ -49,6 +49,17 @@ function run(
 }
 
 let project: string;
+
+/** tsc -p `tsconfig` in the consumer project: no output, exit 0. */
+async function expectTypeChecks(tsconfig: string): Promise<void> {
+  const tsc = await run(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', tsconfig],
+    project,
+  );
+  expect(tsc.out.trim()).toBe('');
+  expect(tsc.code).toBe(0);
+}
 let fast: TestServer;
 let slow: TestServer;
 const urlOf = (server: TestServer): string => server.url;
@@ -171,13 +182,7 @@ describe('ordeal installed from its tarball into a fresh project (npm install, n
         files: ['gate.ts'],
       }),
     );
-    const tsc = await run(
-      process.execPath,
-      [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
-      project,
-    );
-    expect(tsc.out.trim()).toBe('');
-    expect(tsc.code).toBe(0);
+    await expectTypeChecks('tsconfig.json');
   });
 
   // An npm install and two vitest runs: 26 s alone, over 60 s beside two other slow files.
@@ -201,13 +206,7 @@ describe('ordeal installed from its tarball into a fresh project (npm install, n
         path.join(project, 'tsconfig.readme.json'),
         JSON.stringify({ extends: './tsconfig.json', files: exampleFiles }),
       );
-      const tsc = await run(
-        process.execPath,
-        [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.readme.json'],
-        project,
-      );
-      expect(tsc.out.trim()).toBe('');
-      expect(tsc.code).toBe(0);
+      await expectTypeChecks('tsconfig.readme.json');
       const gate = (name: string, url: string) =>
         `import { expect, it } from 'vitest';\nimport 'ordeal/vitest';\nimport { runScenario } from 'ordeal';\nit('${name}', async () => {\n  const report = await runScenario({ name: '${name}', target: { baseUrl: '${url}' }, load: ${notAboutTheGeneratorYaml({ warmup: false })}, requests: [{ path: '/' }], phases: [{ name: 'peak', duration: '1s', rate: 10 }], slos: [{ http_req_duration: ['p(99)<100'] }] });\n  expect(report).toHaveCheck('http_req_duration', 'pass');\n  expect(report).toMeetSlo('peak', 'p(99)<100');\n  expect(report).toPass();\n}, 30_000);\n`;
       await writeFile(path.join(project, 'healthy.test.mjs'), gate('healthy', urlOf(fast)));

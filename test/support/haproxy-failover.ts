@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -55,55 +55,70 @@ export async function startHaproxyFailover(variant: HaproxyVariant = {}): Promis
   };
   // Bound at once (ordeal reuses a declared proxy that exists as declared): a free port left unbound for seconds can be taken meanwhile.
   await toxiproxy.client.createProxy(primaryProxy);
-  const [frontendPort, metricsPort] = [await findFreePort(), await findFreePort()];
   const check = variant.withoutHealthChecks ? '' : ' check';
-  const config = [
-    'global',
-    '  maxconn 2000',
-    'defaults',
-    '  mode http',
-    '  timeout connect 500ms',
-    '  timeout client 5s',
-    '  timeout server 2s',
-    '  timeout check 500ms',
-    'frontend fe',
-    `  bind 127.0.0.1:${frontendPort}`,
-    '  default_backend be',
-    'frontend metrics',
-    `  bind 127.0.0.1:${metricsPort}`,
-    '  http-request use-service prometheus-exporter if { path /metrics }',
-    'backend be',
-    '  option httpchk GET /',
-    '  default-server inter 300ms fall 2 rise 2',
-    `  server primary ${primaryProxy.listen}${check}`,
-    ...(variant.withoutBackup
-      ? []
-      : [`  server backup 127.0.0.1:${(backup.address() as AddressInfo).port}${check} backup`]),
-    '',
-  ].join('\n');
+  const configFor = (frontendPort: number, metricsPort: number): string =>
+    [
+      'global',
+      '  maxconn 2000',
+      'defaults',
+      '  mode http',
+      '  timeout connect 500ms',
+      '  timeout client 5s',
+      '  timeout server 2s',
+      '  timeout check 500ms',
+      'frontend fe',
+      `  bind 127.0.0.1:${frontendPort}`,
+      '  default_backend be',
+      'frontend metrics',
+      `  bind 127.0.0.1:${metricsPort}`,
+      '  http-request use-service prometheus-exporter if { path /metrics }',
+      'backend be',
+      '  option httpchk GET /',
+      '  default-server inter 300ms fall 2 rise 2',
+      `  server primary ${primaryProxy.listen}${check}`,
+      ...(variant.withoutBackup
+        ? []
+        : [`  server backup 127.0.0.1:${(backup.address() as AddressInfo).port}${check} backup`]),
+      '',
+    ].join('\n');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-haproxy-'));
-  await writeFile(path.join(dir, 'haproxy.cfg'), config);
-  const child = spawn(HAPROXY_BINARY, ['-db', '-f', path.join(dir, 'haproxy.cfg')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let child: ChildProcess | undefined;
   const stop = async () => {
-    await stopChild(child);
+    if (child) await stopChild(child);
     for (const server of [primary, backup]) server.closeAllConnections();
     await Promise.all([primary, backup].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     await toxiproxy.stop();
     await rm(dir, { recursive: true, force: true });
   };
-  try {
-    await waitUntil(async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok, {
-      timeoutMs: 10_000,
-      intervalMs: 100,
-      what: `HAProxy (${stderr.trim()})`,
+  // Three tries with fresh ports: a free port picked here can be taken before HAProxy binds it (three load balancers
+  // start side by side); HAProxy then exits at once, and its own words say why.
+  let frontendPort = 0;
+  let metricsPort = 0;
+  for (let attempt = 1; ; attempt++) {
+    [frontendPort, metricsPort] = [await findFreePort(), await findFreePort()];
+    await writeFile(path.join(dir, 'haproxy.cfg'), configFor(frontendPort, metricsPort));
+    const started = spawn(HAPROXY_BINARY, ['-db', '-f', path.join(dir, 'haproxy.cfg')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
-  } catch (error) {
-    await stop();
-    throw error;
+    child = started;
+    let stderr = '';
+    started.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new AbortController();
+    started.once('exit', () => exited.abort());
+    try {
+      await waitUntil(async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok, {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        signal: exited.signal,
+        what: 'HAProxy',
+      });
+      break;
+    } catch (error) {
+      await stopChild(started);
+      if (attempt < 3 && exited.signal.aborted) continue;
+      await stop();
+      throw new Error(`${(error as Error).message}; HAProxy said: ${stderr.trim() || '(nothing)'}`, { cause: error });
+    }
   }
   return {
     url: `http://127.0.0.1:${frontendPort}`,
