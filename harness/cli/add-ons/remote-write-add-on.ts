@@ -46,8 +46,10 @@ export class RemoteWriteAddOn implements RunAddOn {
     });
   }
 
+  /** The end state, pushed once; stop() then has nothing left to push. */
   async runEnded(): Promise<void> {
     await this.writer?.stop();
+    this.writer = undefined;
   }
 
   async stop(): Promise<void> {
