@@ -19,6 +19,8 @@ const LEFT_OUT: string[] = process.env['ORDEAL_TESTS'] === 'quick' ? SLOW_TESTS 
 const INTEGRATION = ['test/**/*.test.ts'];
 const NOT_INTEGRATION = ['test/**/*.unit.test.ts'];
 const SHARED_WORKERS = 3;
+/** Integration tests start the CLI compiled, built first if a source is newer (test/support/compiled-build.ts). */
+const COMPILED_CLI_SETUP = 'test/support/compiled-build.ts';
 
 export default defineConfig({
   test: {
@@ -45,6 +47,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          globalSetup: [COMPILED_CLI_SETUP],
           include: INTEGRATION,
           exclude: [...NOT_INTEGRATION, ...SERIAL_TESTS, ...LEFT_OUT],
           maxWorkers: SHARED_WORKERS,
@@ -55,6 +58,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'serial',
+          globalSetup: [COMPILED_CLI_SETUP],
           include: SERIAL_TESTS,
           exclude: LEFT_OUT,
           fileParallelism: false,

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { faultToxicsOn, scenarioBehindToxiproxy, startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
-import { ORDEAL_BIN } from '../support/run-cli.ts';
+import { cliEntry } from '../support/run-cli.ts';
 
 // util-linux's script(1) gives ordeal a real terminal (a pty) and passes what the test types to it.
 const scriptMissing = spawnSync('script', ['--version']).status !== 0;
@@ -43,7 +43,7 @@ function inTerminal(command: string) {
 }
 
 /** ordeal run in the foreground of a pseudo-terminal. */
-const runInTerminal = (args: string[]) => inTerminal(quoted([process.execPath, ORDEAL_BIN, ...args]));
+const runInTerminal = (args: string[]) => inTerminal(quoted([process.execPath, cliEntry(args), ...args]));
 
 describe.skipIf(scriptMissing)('the terminal keys of ordeal run (in a real pseudo-terminal)', () => {
   it(
@@ -101,7 +101,7 @@ describe.skipIf(scriptMissing)('the terminal keys of ordeal run (in a real pseud
         { name: 'only', duration: '1s', rate: 5 },
       ]);
       // bash -i has job control: "&" puts ordeal in its own process group, not the terminal's foreground one.
-      const ordeal = quoted([process.execPath, ORDEAL_BIN, 'run', file, '--report-dir', reportDir]);
+      const ordeal = quoted([process.execPath, cliEntry([file]), 'run', file, '--report-dir', reportDir]);
       const shell = inTerminal(quoted(['bash', '--norc', '-ic', `${ordeal} & wait $!; echo ordeal-exit=$?`]));
       await shell.waitFor(/ordeal-exit=\d+/, 45_000);
       expect(shell.output()).toContain('ordeal-exit=0');

@@ -1,7 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { COMPILED_CLI } from './compiled-build.ts';
 
+/** `ordeal` as a clone runs it: the TypeScript sources through tsx. */
 export const ORDEAL_BIN = fileURLToPath(new URL('../../bin/ordeal.mjs', import.meta.url));
+
+/**
+ * The compiled CLI (test/support/compiled-build.ts), except for a TypeScript scenario: one that imports the
+ * harness from its sources (the bundled ones, a custom check kind registering itself) must share them with the CLI.
+ */
+export function cliEntry(args: readonly string[]): string {
+  return args.some((arg) => /\.[cm]?ts$/.test(arg)) ? ORDEAL_BIN : COMPILED_CLI;
+}
 
 export interface CliRun {
   child: ChildProcess;
@@ -15,7 +25,7 @@ export interface CliRun {
 /** Starts `ordeal <args>`; `wrapper` runs it under another command (e.g. ['nice', '-n', '19']). */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, wrapper: string[] = []): CliRun {
   const [command, ...prefix] = [...wrapper, process.execPath];
-  const child = spawn(command!, [...prefix, ORDEAL_BIN, ...args], {
+  const child = spawn(command!, [...prefix, cliEntry(args), ...args], {
     // Plain text to assert on, whatever the machine's environment says (a FORCE_COLOR would win over NO_COLOR).
     env: { ...process.env, ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
