@@ -261,5 +261,6 @@ function selfEntry(sample: SelfSample): SelfReport {
     ...(sample.workersHeapUsedBytes === undefined ? {} : { workersHeapMb: megabytes(sample.workersHeapUsedBytes) }),
     loopLagP99Ms: sample.loopDelayP99Ms,
     gcMs: sample.gcMs,
+    ...(sample.cpuMs === undefined ? {} : { cpuMs: sample.cpuMs }),
   };
 }

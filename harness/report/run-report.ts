@@ -228,4 +228,6 @@ export interface SelfReport {
   workersHeapMb?: number;
   loopLagP99Ms: number;
   gcMs: number;
+  /** CPU time ordeal's process (every thread) used since the previous sample, ms (absent in reports before it). */
+  cpuMs?: number;
 }

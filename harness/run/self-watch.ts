@@ -21,6 +21,7 @@ export class SelfWatch {
   private delay?: IntervalHistogram;
   private gc?: PerformanceObserver;
   private gcMs = 0;
+  private cpu?: NodeJS.CpuUsage;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -36,6 +37,7 @@ export class SelfWatch {
       for (const entry of list.getEntries()) this.gcMs += entry.duration;
     });
     this.gc.observe({ entryTypes: ['gc'] });
+    this.cpu = process.cpuUsage();
     this.timer = setInterval(() => this.sample(), this.intervalMs);
     this.timer.unref();
   }
@@ -44,6 +46,9 @@ export class SelfWatch {
     const memory = process.memoryUsage();
     const delay = this.delay!;
     const workersHeapUsedBytes = this.workersHeap();
+    // Every thread's CPU time since the last look: a lag with little CPU behind it was the host not running ordeal.
+    const cpu = process.cpuUsage(this.cpu);
+    this.cpu = process.cpuUsage();
     this.samples.push({
       atMs: timeBaseNowMs(),
       rssBytes: memory.rss,
@@ -52,6 +57,7 @@ export class SelfWatch {
       // nanoseconds; a window with no sample (a stalled process) reads 0 here, and the clock watch says it stalled.
       loopDelayP99Ms: delay.count > 0 ? Math.round(delay.percentile(99) / 1e4) / 100 : 0,
       gcMs: Math.round(this.gcMs * 10) / 10,
+      cpuMs: Math.round((cpu.user + cpu.system) / 1_000),
     });
     delay.reset();
     this.gcMs = 0;

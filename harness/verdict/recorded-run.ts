@@ -66,4 +66,6 @@ export interface SelfSample {
   loopDelayP99Ms: number;
   /** Milliseconds GC paused the main thread since the previous sample. */
   gcMs: number;
+  /** CPU time the whole process (every thread) used since the previous sample, ms. */
+  cpuMs?: number;
 }

@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TSX_LOADER } from '../../harness/process/tsx-loader.ts';
 import { describe, expect, it } from 'vitest';
 import { SelfWatch } from '../../harness/run/self-watch.ts';
 import { describeSelf } from '../../harness/report/self-health.ts';
@@ -33,6 +37,38 @@ describe("ordeal's own health on the timeline", () => {
     expect(watch.record()).toHaveLength(samples.length);
   });
 
+  it(
+    'says why its worst lag happened: a paused process used no CPU, its own blocked loop used a whole core',
+    { timeout: 30_000 },
+    async () => {
+      const CHILD = fileURLToPath(new URL('../support/self-watch-child.ts', import.meta.url));
+      const watchedLine = async (blockMs: number, pauseMs: number): Promise<string> => {
+        const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD, '2500', String(blockMs)], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        while (!output.includes('watching')) await sleep(20);
+        if (pauseMs > 0) {
+          await sleep(600);
+          child.kill('SIGSTOP');
+          await sleep(pauseMs);
+          child.kill('SIGCONT');
+        }
+        await once(child, 'exit');
+        return output;
+      };
+      // Paused 2 s from outside (a stopped process is what a paused VM or a starved one looks like from inside).
+      expect(await watchedLine(0, 2_000)).toMatch(
+        /lag p99 at most \d+(\.\d+)? ms \(ordeal used \d+ % of a core over that [\d.]+ s sample: the host did not run it, a paused or starved process/,
+      );
+      // Its own main thread held 1.5 s (beside two busy loops it gets under a core: "a busy host" is as true).
+      expect(await watchedLine(1_500, 0)).toMatch(
+        /lag p99 at most \d+(\.\d+)? ms \(ordeal used \d+ % of a core over that [\d.]+ s sample: (ordeal's own work held its main thread|its own work on a busy host)/,
+      );
+    },
+  );
+
   it('one line for the summary; none for a report that was not watched', () => {
     const at = '2026-12-07T10:00:00.000Z';
     const self = [
@@ -44,6 +80,21 @@ describe("ordeal's own health on the timeline", () => {
       "ordeal itself: RSS 110 → 130 MB (max 140), heap 40 → 50 MB, load workers' heaps 20 → 22 MB, main-thread event-loop lag p99 at most 12 ms, GC paused it 0.20 % of the run",
     );
     expect(describeSelf({ durationMs: 1_000 })).toBeUndefined();
+    // A lag under a second is not explained; a long one by the CPU used over its sample (17 s after the one before).
+    const lagging = (cpuMs: number) => [
+      { at, rssMb: 1, heapMb: 1, loopLagP99Ms: 900, gcMs: 0, cpuMs: 0 },
+      { at: '2026-12-07T10:00:17.000Z', rssMb: 1, heapMb: 1, loopLagP99Ms: 12_062.8, gcMs: 0, cpuMs },
+    ];
+    expect(describeSelf({ self: [lagging(0)[0]!], durationMs: 5_000 })).not.toMatch(/core/);
+    expect(describeSelf({ self: lagging(850), durationMs: 17_000 })).toContain(
+      'lag p99 at most 12062.8 ms (ordeal used 5 % of a core over that 17.0 s sample: the host did not run it',
+    );
+    expect(describeSelf({ self: lagging(8_500), durationMs: 17_000 })).toContain(
+      '50 % of a core over that 17.0 s sample: its own work on a busy host',
+    );
+    expect(describeSelf({ self: lagging(16_000), durationMs: 17_000 })).toContain(
+      "94 % of a core over that 17.0 s sample: ordeal's own work held its main thread",
+    );
   });
 
   it("a real run's samples carry the load workers' heaps beside the main thread's", { timeout: 30_000 }, async () => {

@@ -1,0 +1,24 @@
+// A process that watches itself (SelfWatch every 300 ms) for `argv[2]` ms and prints what describeSelf makes of it:
+// the test pauses it (SIGSTOP) or blocks it from outside and reads the line.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describeSelf } from '../../harness/report/self-health.ts';
+import { SelfWatch } from '../../harness/run/self-watch.ts';
+
+const forMs = Number(process.argv[2]);
+const blockMs = Number(process.argv[3] ?? 0);
+const watch = new SelfWatch(300);
+watch.start();
+console.log('watching');
+await sleep(400);
+const until = performance.now() + blockMs;
+while (performance.now() < until) void 0;
+await sleep(forMs);
+const self = watch.stop().map((s) => ({
+  at: new Date(s.atMs).toISOString(),
+  rssMb: 1,
+  heapMb: 1,
+  loopLagP99Ms: s.loopDelayP99Ms,
+  gcMs: 0,
+  ...(s.cpuMs === undefined ? {} : { cpuMs: s.cpuMs }),
+}));
+console.log(describeSelf({ self, durationMs: forMs }));
