@@ -1,5 +1,5 @@
 import { totalErrors } from '../metrics/error-kind.ts';
-import { createLatencyHistogram, percentileMs, summarizeLatencyMs } from '../metrics/latency-histogram.ts';
+import { mergedLatencyHistogram, percentileMs, summarizeLatencyMs } from '../metrics/latency-histogram.ts';
 import type { SecondBucket } from '../metrics/second-buckets.ts';
 import type { GuardMetric } from '../scenario/guard-schema.ts';
 import type { Aggregation } from '../scenario/threshold.ts';
@@ -14,8 +14,7 @@ export function loadGuardValue(
   if (requests === 0) return undefined;
   if (metric === 'http_req_failed')
     return buckets.reduce((sum, bucket) => sum + totalErrors(bucket.errors), 0) / requests;
-  const latency = createLatencyHistogram('storage');
-  for (const bucket of buckets) latency.add(bucket.latency);
+  const latency = mergedLatencyHistogram(buckets.map((bucket) => bucket.latency));
   const summary = summarizeLatencyMs(latency);
   if (!summary) return undefined;
   switch (aggregation.kind) {

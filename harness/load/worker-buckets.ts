@@ -1,4 +1,9 @@
-import { createLatencyHistogram, encodeLatencyHistogram, percentileMs } from '../metrics/latency-histogram.ts';
+import {
+  addLatencyHistogram,
+  createLatencyHistogram,
+  encodeLatencyHistogram,
+  percentileMs,
+} from '../metrics/latency-histogram.ts';
 import { SecondBuckets } from '../metrics/second-buckets.ts';
 import type { EncodedBucket } from './worker-protocol.ts';
 
@@ -15,7 +20,7 @@ export class WorkerBuckets extends SecondBuckets {
   /** Median latency of everything recorded and not yet flushed. */
   medianLatencyMs(): number | undefined {
     const merged = createLatencyHistogram('recording');
-    for (const bucket of this.buckets.values()) merged.add(bucket.latency);
+    for (const bucket of this.buckets.values()) addLatencyHistogram(merged, bucket.latency);
     return merged.totalCount > 0 ? percentileMs(merged, 50) : undefined;
   }
 

@@ -1,5 +1,5 @@
 import { ERROR_KINDS, emptyErrorCounts } from './error-kind.ts';
-import { createLatencyHistogram, type LatencyHistogram } from './latency-histogram.ts';
+import { addLatencyHistogram, createLatencyHistogram, type LatencyHistogram } from './latency-histogram.ts';
 import type { SecondBucket } from './second-buckets.ts';
 
 interface Sent {
@@ -15,7 +15,7 @@ interface Sent {
 
 function copy(histogram: LatencyHistogram): LatencyHistogram {
   const snapshot = createLatencyHistogram('storage');
-  snapshot.add(histogram);
+  addLatencyHistogram(snapshot, histogram);
   return snapshot;
 }
 

@@ -1,5 +1,10 @@
 import { emptyErrorCounts, ERROR_KINDS, type ErrorCounts, type ErrorKind } from './error-kind.ts';
-import { createLatencyHistogram, recordLatencyMs, type LatencyHistogram } from './latency-histogram.ts';
+import {
+  addLatencyHistogram,
+  createLatencyHistogram,
+  recordLatencyMs,
+  type LatencyHistogram,
+} from './latency-histogram.ts';
 
 /** One second of one phase: memory grows with run time, never with request count. */
 export interface SecondBucket {
@@ -117,8 +122,8 @@ export class SecondBuckets {
     bucket.dropped += part.dropped;
     bucket.unsent += part.unsent;
     for (const kind of ERROR_KINDS) bucket.errors[kind] += part.errors[kind];
-    bucket.latency.add(part.latency);
-    bucket.sendLag.add(part.sendLag);
+    addLatencyHistogram(bucket.latency, part.latency);
+    addLatencyHistogram(bucket.sendLag, part.sendLag);
   }
 
   /** Empties the buckets and returns what they held. */

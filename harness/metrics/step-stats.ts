@@ -1,5 +1,6 @@
 import { emptyErrorCounts, ERROR_KINDS, type ErrorCounts, type ErrorKind } from './error-kind.ts';
 import {
+  addLatencyHistogram,
   createLatencyHistogram,
   decodeLatencyHistogram,
   encodeLatencyHistogram,
@@ -96,6 +97,6 @@ export class StepStats {
     for (const kind of ERROR_KINDS) record.errors[kind] += part.errors[kind];
     for (const [status, count] of Object.entries(part.unexpectedStatuses))
       record.unexpectedStatuses[status] = (record.unexpectedStatuses[status] ?? 0) + count;
-    record.latency.add(decodeLatencyHistogram(part.latency));
+    addLatencyHistogram(record.latency, decodeLatencyHistogram(part.latency));
   }
 }

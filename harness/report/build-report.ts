@@ -1,12 +1,14 @@
-import { errorBudgetOf } from './error-budget.ts';
+import { errorBudgetOf, type BudgetSecond } from './error-budget.ts';
 import { emptyErrorCounts, ERROR_KINDS, totalErrors } from '../metrics/error-kind.ts';
-import { percentileMs, summarizeLatencyMs } from '../metrics/latency-histogram.ts';
+import { mergedLatencyHistogram, percentileMs, summarizeLatencyMs } from '../metrics/latency-histogram.ts';
+import type { SecondBucket } from '../metrics/second-buckets.ts';
 import { describeFault } from '../scenario/fault-schema.ts';
 import { targetRateAt } from '../scenario/timeline.ts';
 import { judgeRun } from '../verdict/judge-run.ts';
 import type { RecordedRun, SelfSample } from '../verdict/recorded-run.ts';
 import { firingIntervals, labelledSeries } from '../checks/signal-series.ts';
-import type { RunReport, SelfReport, StepReport } from './run-report.ts';
+import type { RunReport, SecondReport, SelfReport, StepReport } from './run-report.ts';
+import { momentsOf, rollUpGroups } from './timeline-rollup.ts';
 
 export type { RecordedRun } from '../verdict/recorded-run.ts';
 
@@ -83,7 +85,7 @@ function stepsOf(run: RecordedRun, phase: string): { steps?: StepReport[] } {
 export function buildReport(run: RecordedRun): RunReport {
   const { stats, generatorBehind, checks, verdict, reason, exitCode, warnings, resilience } = judgeRun(run);
   const errorsByKind = emptyErrorCounts();
-  const timeseries = timeseriesOf(run);
+  const { timeseries, budgetSeconds } = timelineOf(run);
   for (const s of stats) for (const kind of ERROR_KINDS) errorsByKind[kind] += s.errorsByKind[kind];
   return {
     schemaVersion: 1,
@@ -113,7 +115,7 @@ export function buildReport(run: RecordedRun): RunReport {
     timeseries,
     ...(run.scenario.errorBudget
       ? {
-          errorBudget: errorBudgetOf(timeseries, {
+          errorBudget: errorBudgetOf(budgetSeconds, {
             objective: run.scenario.errorBudget.objective,
             periodMs: run.scenario.errorBudget.period.ms,
           }),
@@ -231,24 +233,58 @@ function recordsOf(run: RecordedRun): Pick<RunReport, 'faults' | 'clock' | 'anno
   };
 }
 
-/** Per second of the run: its counts and latency percentiles (the charts' data). */
-function timeseriesOf(run: RecordedRun): RunReport['timeseries'] {
-  return run.recorder.allSeconds().map((b) => {
-    const hasLatency = b.latency.totalCount > 0;
-    return {
+/** A group of one phase's seconds (timeline-rollup.ts) as one timeline entry: counts summed, histograms merged. */
+function timelineEntry(run: RecordedRun, group: readonly SecondBucket[]): SecondReport {
+  const first = group[0]!;
+  const last = group.at(-1)!;
+  // Dense copies: percentiles read from a packed per-second histogram walk its tree for every count.
+  const latency = mergedLatencyHistogram(group.map((b) => b.latency));
+  const sendLag = mergedLatencyHistogram(group.map((b) => b.sendLag));
+  const shares = group.map((b) => secondShare(run, b.phase, b.second));
+  const coveredMs = shares.reduce((total, s) => total + s.coveredMs, 0);
+  const rates = shares.filter((s) => s.targetRate !== null);
+  // Time-weighted over the covered part; a second the load did not cover keeps the rate planned at its middle.
+  const targetRate =
+    rates.length === 0
+      ? null
+      : coveredMs > 0
+        ? Math.round((rates.reduce((total, s) => total + s.targetRate! * s.coveredMs, 0) / coveredMs) * 10) / 10
+        : rates[0]!.targetRate;
+  const sum = (count: (b: SecondBucket) => number): number => group.reduce((total, b) => total + count(b), 0);
+  const hasLatency = latency.totalCount > 0;
+  return {
+    second: first.second,
+    ...(last.second > first.second ? { seconds: last.second - first.second + 1 } : {}),
+    phase: first.phase,
+    targetRate,
+    coveredMs,
+    requests: sum((b) => b.requests),
+    dropped: sum((b) => b.dropped),
+    unsent: sum((b) => b.unsent),
+    errors: sum((b) => totalErrors(b.errors)),
+    p50Ms: hasLatency ? percentileMs(latency, 50) : null,
+    p95Ms: hasLatency ? percentileMs(latency, 95) : null,
+    p99Ms: hasLatency ? percentileMs(latency, 99) : null,
+    sendLagP99Ms: sendLag.totalCount > 0 ? percentileMs(sendLag, 99) : null,
+  };
+}
+
+/**
+ * The run's timeline (the charts' data): per second, or for a long run per 10 s or 1 min away from the moments
+ * that matter (timeline-rollup.ts); and the run's seconds, whole, for the error budget's burn-rate windows.
+ */
+function timelineOf(run: RecordedRun): { timeseries: SecondReport[]; budgetSeconds: BudgetSecond[] } {
+  const buckets = run.recorder.allSeconds();
+  const runSeconds = (run.endedAtMs - run.startedAtMs) / 1_000;
+  return {
+    timeseries: rollUpGroups(buckets, momentsOf(run), runSeconds).map((group) => timelineEntry(run, group)),
+    budgetSeconds: buckets.map((b) => ({
       second: b.second,
       phase: b.phase,
-      ...secondShare(run, b.phase, b.second),
       requests: b.requests,
-      dropped: b.dropped,
-      unsent: b.unsent,
       errors: totalErrors(b.errors),
-      p50Ms: hasLatency ? percentileMs(b.latency, 50) : null,
-      p95Ms: hasLatency ? percentileMs(b.latency, 95) : null,
-      p99Ms: hasLatency ? percentileMs(b.latency, 99) : null,
-      sendLagP99Ms: b.sendLag.totalCount > 0 ? percentileMs(b.sendLag, 99) : null,
-    };
-  });
+    })),
+  };
 }
 
 const megabytes = (bytes: number): number => Math.round(bytes / 1e5) / 10;

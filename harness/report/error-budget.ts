@@ -8,8 +8,8 @@ function span(ms: number): string {
   return `${hours}h${rest > 0 ? formatDurationMs(rest) : ''}`;
 }
 
-/** What the budget is counted from: the run's seconds (report.json timeseries). */
-interface BudgetSecond {
+/** What the budget is counted from: the run's whole seconds (the burn-rate windows count seconds). */
+export interface BudgetSecond {
   second: number;
   phase: string;
   requests: number;

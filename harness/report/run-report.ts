@@ -59,7 +59,7 @@ export interface RunReport {
       samples: { at: string; ok: boolean; status: number | null; latencyMs: number; note?: string }[];
     }[];
   };
-  /** Per second of the run: the data behind charts and live progress. */
+  /** Per second of the run (per 10 s or 1 min away from phase edges and faults in a run over 30 min): the charts' data. */
   timeseries: SecondReport[];
   /** With the scenario's errorBudget: the share of the period's budget the run and each phase burned, and the burn-rate alerts it would raise. */
   errorBudget?: ErrorBudgetReport;
@@ -153,7 +153,14 @@ export interface FaultReport {
 }
 
 export interface SecondReport {
+  /** The second of the run this entry starts at. */
   second: number;
+  /**
+   * How many seconds it spans: absent for one. A run over 30 min is rolled up away from the moments that matter
+   * (phase edges, faults, guard trips, notes, clock stalls): 10-s and 1-min entries, counts summed and percentiles
+   * of the merged histograms (harness/report/timeline-rollup.ts).
+   */
+  seconds?: number;
   phase: string;
   /** Intended arrivals per second, averaged over the part of this second the phase's load covered (open model); null in the closed model. */
   targetRate: number | null;

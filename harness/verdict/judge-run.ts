@@ -1,5 +1,5 @@
 import { emptyErrorCounts } from '../metrics/error-kind.ts';
-import { createLatencyHistogram } from '../metrics/latency-histogram.ts';
+import { addLatencyHistogram, createLatencyHistogram, mergedLatencyHistogram } from '../metrics/latency-histogram.ts';
 import type { StepRecord } from '../metrics/step-stats.ts';
 import type { FaultRecord, VanishedFault } from './run-records.ts';
 import { totalErrors } from '../metrics/error-kind.ts';
@@ -41,13 +41,13 @@ function resilienceContextOf(run: RecordedRun): ResilienceContext<FaultRecord> {
     phase: b.phase,
     requests: b.requests,
     errors: totalErrors(b.errors),
-    p95Ms: b.latency.totalCount > 0 ? percentileMs(b.latency, 95) : null,
+    p95Ms: b.latency.totalCount > 0 ? percentileMs(mergedLatencyHistogram([b.latency]), 95) : null,
   }));
   const latencyPercentileMs = (phase: string, fromMs: number, toMs: number, percentile: number): number | null => {
-    const merged = createLatencyHistogram();
+    const merged = createLatencyHistogram('recording');
     for (const bucket of run.recorder.seconds(phase)) {
       const atMs = run.startedAtMs + bucket.second * 1_000;
-      if (atMs >= fromMs && atMs < toMs) merged.add(bucket.latency);
+      if (atMs >= fromMs && atMs < toMs) addLatencyHistogram(merged, bucket.latency);
     }
     return merged.totalCount > 0 ? percentileMs(merged, percentile) : null;
   };

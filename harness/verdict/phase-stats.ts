@@ -1,5 +1,6 @@
 import { emptyErrorCounts, ERROR_KINDS, totalErrors, type ErrorCounts } from '../metrics/error-kind.ts';
 import {
+  addLatencyHistogram,
   createLatencyHistogram,
   summarizeLatencyMs,
   type LatencyHistogram,
@@ -46,11 +47,11 @@ export function computePhaseStats(
   window: PhaseWindow | undefined,
   buckets: readonly SecondBucket[],
 ): PhaseStats {
-  const latency = createLatencyHistogram();
+  const latency = createLatencyHistogram('recording');
   const errorsByKind = emptyErrorCounts();
   let requests = 0;
   let iterations = 0;
-  const sendLag = createLatencyHistogram();
+  const sendLag = createLatencyHistogram('recording');
   let dropped = 0;
   let unsent = 0;
   for (const bucket of buckets) {
@@ -58,8 +59,8 @@ export function computePhaseStats(
     iterations += bucket.iterations;
     dropped += bucket.dropped;
     unsent += bucket.unsent;
-    latency.add(bucket.latency);
-    sendLag.add(bucket.sendLag);
+    addLatencyHistogram(latency, bucket.latency);
+    addLatencyHistogram(sendLag, bucket.sendLag);
     for (const kind of ERROR_KINDS) errorsByKind[kind] += bucket.errors[kind];
   }
   const errors = totalErrors(errorsByKind);

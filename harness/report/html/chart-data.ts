@@ -58,6 +58,8 @@ interface SecondSum {
   requests: number;
   errors: number;
   busiest: RunReport['timeseries'][number];
+  /** Seconds it spans: 1, or 10 or 60 for a long run's rolled-up stretches. */
+  span: number;
 }
 
 /** One second's entries (a phase edge has two), summed; a report without coverage counts every second as whole. */
@@ -71,6 +73,7 @@ function sumSecond(second: number, entries: RunReport['timeseries']): SecondSum 
     requests: entries.reduce((sum, e) => sum + e.requests, 0),
     errors: entries.reduce((sum, e) => sum + e.errors, 0),
     busiest: entries.reduce((a, b) => (b.requests > a.requests ? b : a)),
+    span: Math.max(...entries.map((e) => e.seconds ?? 1)),
   };
 }
 
@@ -102,7 +105,7 @@ export function chartData(report: RunReport): ChartData {
   const perSecond = (count: number, coveredMs: number): number | null =>
     coveredMs > 0 ? Math.round((count * 1_000 * 10) / coveredMs) / 10 : null;
   for (const s of sums) {
-    data.x.push(s.second + 0.5);
+    data.x.push(s.second + s.span / 2);
     data.targetRate.push(s.targeted ? perSecond(s.targetIntegral / 1_000, s.coveredMs) : null);
     data.achievedRate.push(perSecond(s.requests, s.coveredMs));
     data.p50Ms.push(s.busiest.p50Ms);
@@ -134,7 +137,7 @@ function foldedSeconds(report: RunReport): SecondSum[] {
   for (const second of [...bySecond.keys()].sort((a, b) => a - b)) {
     const sum = sumSecond(second, bySecond.get(second)!);
     const previous = sums[sums.length - 1];
-    if (sum.coveredMs < FOLD_BELOW_MS && previous && previous.second === second - 1) {
+    if (sum.coveredMs < FOLD_BELOW_MS && previous && previous.second + previous.span === second) {
       previous.coveredMs += sum.coveredMs;
       previous.targetIntegral += sum.targetIntegral;
       previous.requests += sum.requests;
