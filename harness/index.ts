@@ -6,6 +6,8 @@ export { loadScenario } from './scenario/load-scenario.ts';
 export { validateScenario } from './scenario/validate-scenario.ts';
 export { buildTimeline } from './scenario/timeline.ts';
 export { runScenario, type RunOptions } from './run/run-scenario.ts';
+export { findCapacity, type CapacityOptions } from './capacity/find-capacity.ts';
+export type { CapacityReport } from './capacity/capacity-report.ts';
 export { RunEvents } from './events/run-events.ts';
 export { writeReports } from './report/write-reports.ts';
 export type { RunReport } from './report/run-report.ts';

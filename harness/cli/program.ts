@@ -70,7 +70,50 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
   addPlanCommand(program, io);
   addReportCommands(program, io, setExitCode);
   addExportCommands(program, io, setExitCode);
+  addCapacityCommand(program, io, setExitCode);
   return program;
+}
+
+function parsePositiveNumber(text: string): number {
+  const value = Number(text);
+  if (!(value > 0 && value <= 1_000_000))
+    throw new InvalidArgumentError(`"${text}" is not a number above 0 (e.g. 200)`);
+  return value;
+}
+
+function addCapacityCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  program
+    .command('capacity')
+    .description(
+      'find the highest arrival rate at which every SLO of a phase holds: steps up x1.5, bisects to 5 %, confirms; each step a run of its own (settle, then a judged hold)',
+    )
+    .argument('<scenario>', 'scenario file (.ts, .js, .json, .yaml)')
+    .option('--phase <name>', 'the phase whose SLOs must hold (default: the highest-rate one)')
+    .option(
+      '--start-rate <req/s>',
+      "the first rate tried (default: half the phase's planned peak)",
+      parsePositiveNumber,
+    )
+    .option('--max-rate <req/s>', 'never above this (default and at most: limits.maxRatePerSec)', parsePositiveNumber)
+    .option('--settle <duration>', 'each step, not judged for this long first (default 5s)', parseWait)
+    .option('--hold <duration>', 'then judged for this long (default 10s)', parseWait)
+    .option('--cooldown <duration>', 'between steps, this long at the start rate (default 5s)', parseWait)
+    .option(
+      '--budget <duration>',
+      'the whole search stops before a step that would end past this (default 30m)',
+      parseWait,
+    )
+    .option(
+      '--require-headroom <factor>',
+      'exit 1 unless the rate that held is at least this many times the planned peak (e.g. 1.5)',
+      parsePositiveNumber,
+    )
+    .option('--report-dir <dir>', 'where capacity-<id>/capacity.json and capacity.md go', 'reports')
+    .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
+    .action(async (file: string, options) => {
+      const { capacityCommand } = await import('./capacity-command.ts');
+      setExitCode(await capacityCommand(file, options, io));
+    });
 }
 
 function addRunCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {

@@ -1,0 +1,106 @@
+import { OrdealError } from '../errors/ordeal-error.ts';
+import { runScenario, type RunOptions } from '../run/run-scenario.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import { validateScenario } from '../scenario/validate-scenario.ts';
+import { kneeOf, limitedByOf, type CapacityReport } from './capacity-report.ts';
+import { capacityPhase, peakRateOf, stepScenario } from './capacity-scenario.ts';
+import { searchCapacity, type SearchStep } from './capacity-search.ts';
+import { classifyStep } from './capacity-step.ts';
+
+export interface CapacityOptions {
+  /** The phase whose SLOs must hold (default: the highest-rate open-model phase). */
+  phase?: string;
+  /** The first rate tried (default: half the phase's planned peak). */
+  startRate?: number;
+  /** Never above this (default, and at most: limits.maxRatePerSec). */
+  maxRate?: number;
+  /** Each step: not judged for this long, then judged for `holdMs`. */
+  settleMs?: number;
+  holdMs?: number;
+  /** Between steps, this long at the start rate (not judged). */
+  cooldownMs?: number;
+  /** The whole search stops before a step that would end past this. */
+  budgetMs?: number;
+  /** The headroom over the planned peak a CI gate asks for (e.g. 1.5). */
+  requireHeadroom?: number;
+  /** Told of each step as it ends. */
+  onStep?: (step: SearchStep) => void;
+  /** How each step runs (the allowlist's confirmation, a clock for tests). */
+  run?: Omit<RunOptions, 'reportDir' | 'runId'>;
+}
+
+export const CAPACITY_DEFAULTS = {
+  settleMs: 5_000,
+  holdMs: 10_000,
+  cooldownMs: 5_000,
+  budgetMs: 30 * 60_000,
+  growth: 1.5,
+  precision: 0.05,
+} as const;
+
+/** A judged hold shorter than this may hold no whole second to judge. */
+const MIN_HOLD_MS = 2_000;
+/** What a step costs beyond its phases: the warm-up and the run's own start and end. */
+const STEP_OVERHEAD_MS = 3_000;
+
+/**
+ * `ordeal capacity` from the library: steps of the scenario's chosen phase at rising rates, each a run of its own,
+ * searched for the highest rate every SLO of that phase holds at (capacity-search.ts).
+ */
+export async function findCapacity(input: Scenario | unknown, options: CapacityOptions = {}): Promise<CapacityReport> {
+  const scenario = validateScenario(input);
+  const phase = capacityPhase(scenario, options.phase);
+  const peak = peakRateOf(phase);
+  const settleMs = options.settleMs ?? CAPACITY_DEFAULTS.settleMs;
+  const holdMs = options.holdMs ?? CAPACITY_DEFAULTS.holdMs;
+  const cooldownMs = options.cooldownMs ?? CAPACITY_DEFAULTS.cooldownMs;
+  const budgetMs = options.budgetMs ?? CAPACITY_DEFAULTS.budgetMs;
+  if (holdMs < MIN_HOLD_MS)
+    throw new OrdealError(
+      'ORDEAL_ERR_USAGE',
+      `--hold: ${holdMs} ms is too short to judge (the judged window starts at the first whole second after the settle): use at least 2s`,
+    );
+  const startRate = options.startRate ?? Math.max(1, peak / 2);
+  const maxRate = Math.min(options.maxRate ?? Infinity, scenario.limits.maxRatePerSec);
+  const stepMs = cooldownMs + settleMs + holdMs + STEP_OVERHEAD_MS;
+  const startedAtMs = Date.now();
+  const startedAt = performance.now();
+  let first = true;
+  const result = await searchCapacity(
+    async (rate) => {
+      const shape = { settleMs, holdMs, cooldownMs: first ? 0 : cooldownMs, cooldownRate: startRate };
+      first = false;
+      const report = await runScenario(stepScenario(scenario, phase.name, rate, shape), options.run ?? {});
+      return classifyStep(report, rate);
+    },
+    {
+      startRate,
+      maxRate,
+      growth: CAPACITY_DEFAULTS.growth,
+      precision: CAPACITY_DEFAULTS.precision,
+      maxSteps: Math.max(3, Math.floor(budgetMs / stepMs)),
+      ...(options.onStep ? { onStep: options.onStep } : {}),
+    },
+  );
+  const headroom = result.heldRate !== null && peak > 0 ? Math.round((result.heldRate / peak) * 100) / 100 : null;
+  return {
+    schemaVersion: 1,
+    scenario: scenario.name,
+    phase: phase.name,
+    plannedPeakRate: peak,
+    heldRate: result.heldRate,
+    confirmed: result.confirmed,
+    firstFailing: result.firstFailing
+      ? { rate: result.firstFailing.rate, kind: result.firstFailing.kind, reason: result.firstFailing.reason }
+      : null,
+    generatorLimit: result.generatorLimit,
+    headroom,
+    requiredHeadroom: options.requireHeadroom ?? null,
+    kneeRate: kneeOf(result.steps),
+    limitedBy: limitedByOf(result),
+    stoppedBecause: result.stoppedBecause,
+    steps: result.steps,
+    startedAt: new Date(startedAtMs).toISOString(),
+    durationMs: Math.round(performance.now() - startedAt),
+  };
+}

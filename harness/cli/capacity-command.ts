@@ -1,0 +1,73 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { capacitySummary, capacityTable, type CapacityReport } from '../capacity/capacity-report.ts';
+import { findCapacity } from '../capacity/find-capacity.ts';
+import { OrdealError } from '../errors/ordeal-error.ts';
+import { writeFileAtomic } from '../report/atomic-write.ts';
+import { assertWritableFolder } from '../report/writable-folder.ts';
+import { createRunId } from '../run/run-id.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
+import { EXIT_CODES } from '../verdict/run-verdict.ts';
+import type { CliIo } from './cli-io.ts';
+
+export interface CapacityCommandOptions {
+  phase?: string;
+  startRate?: number;
+  maxRate?: number;
+  settle?: number;
+  hold?: number;
+  cooldown?: number;
+  budget?: number;
+  requireHeadroom?: number;
+  reportDir?: string;
+  allowNonLoopback?: boolean;
+}
+
+/**
+ * The exit code CI routes on: 0 when the headroom asked for is there (or none was asked and the service held the
+ * start rate), 1 when it is not, 5 when ordeal could not find out (its own limit or the budget came first, below
+ * the headroom asked for), 4 when a guard or an unjudgeable step stopped the search.
+ */
+export function capacityExitCode(report: CapacityReport): number {
+  if (report.heldRate === null) return report.limitedBy === 'service' ? EXIT_CODES.fail : EXIT_CODES.inconclusive;
+  const enough = report.requiredHeadroom === null || (report.headroom ?? 0) >= report.requiredHeadroom;
+  if (enough) return EXIT_CODES.pass;
+  if (report.limitedBy === 'service' || report.limitedBy === 'ceiling') return EXIT_CODES.fail;
+  return report.limitedBy === 'stopped' ? EXIT_CODES.aborted : EXIT_CODES.inconclusive;
+}
+
+/** `ordeal capacity <scenario>`: the search, a line per step as it ends, then capacity.json and capacity.md. */
+export async function capacityCommand(file: string, options: CapacityCommandOptions, io: CliIo): Promise<number> {
+  const scenario = await loadScenario(file);
+  if (options.maxRate !== undefined && options.maxRate > scenario.limits.maxRatePerSec)
+    throw new OrdealError(
+      'ORDEAL_ERR_USAGE',
+      `--max-rate: ${options.maxRate} is over the scenario's limits.maxRatePerSec (${scenario.limits.maxRatePerSec}); raise the limit in the scenario first`,
+    );
+  const reportDir = path.resolve(options.reportDir ?? 'reports');
+  await assertWritableFolder('--report-dir', reportDir);
+  const report = await findCapacity(scenario, {
+    ...(options.phase !== undefined ? { phase: options.phase } : {}),
+    ...(options.startRate !== undefined ? { startRate: options.startRate } : {}),
+    ...(options.maxRate !== undefined ? { maxRate: options.maxRate } : {}),
+    ...(options.settle !== undefined ? { settleMs: options.settle } : {}),
+    ...(options.hold !== undefined ? { holdMs: options.hold } : {}),
+    ...(options.cooldown !== undefined ? { cooldownMs: options.cooldown } : {}),
+    ...(options.budget !== undefined ? { budgetMs: options.budget } : {}),
+    ...(options.requireHeadroom !== undefined ? { requireHeadroom: options.requireHeadroom } : {}),
+    run: { allowNonLoopback: options.allowNonLoopback === true },
+    onStep: (step) =>
+      void io.stderr.write(
+        `ordeal capacity: ${step.stage} ${step.rate} req/s: ${step.kind}${step.p99Ms !== null ? ` (p99 ${step.p99Ms} ms)` : ''}${step.kind === 'pass' ? '' : `: ${step.reason}`}\n`,
+      ),
+  });
+  const folder = path.join(reportDir, `capacity-${createRunId(scenario.name, Date.now())}`);
+  await mkdir(folder, { recursive: true });
+  const markdown = `# Capacity of ${report.scenario}\n\n${capacitySummary(report)}\n\n${capacityTable(report)}\n`;
+  await writeFileAtomic(path.join(folder, 'capacity.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFileAtomic(path.join(folder, 'capacity.md'), markdown);
+  io.stdout.write(
+    `${capacitySummary(report)}\n\n${capacityTable(report)}\n\nwrote ${path.join(folder, 'capacity.json')}\n`,
+  );
+  return capacityExitCode(report);
+}

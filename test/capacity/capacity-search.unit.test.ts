@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { kneeOf, type CapacityReport } from '../../harness/capacity/capacity-report.ts';
+import { capacityExitCode } from '../../harness/cli/capacity-command.ts';
+import { searchCapacity, type StepKind, type StepOutcome } from '../../harness/capacity/capacity-search.ts';
+
+const OPTIONS = { startRate: 50, maxRate: 10_000, growth: 1.5, precision: 0.05, maxSteps: 30 };
+
+/** A service that holds every rate up to `capacity` (p99 10 ms, then rising), and ordeal's limit at `generatorLimit`. */
+function service(capacity: number, generatorLimit = Infinity, flaky: number[] = []) {
+  const asked: number[] = [];
+  const probe = async (rate: number): Promise<StepOutcome> => {
+    asked.push(rate);
+    const kind: StepKind =
+      rate > generatorLimit ? 'generator-limited' : rate <= capacity && !flaky.includes(rate) ? 'pass' : 'breach';
+    const p99Ms = rate <= capacity ? 10 + rate / 100 : 10 + (rate - capacity) * 5;
+    return {
+      kind,
+      reason: kind,
+      achievedRate: rate,
+      p50Ms: 5,
+      p95Ms: 8,
+      p99Ms,
+      errorRate: 0,
+      sendLagP99Ms: 1,
+    };
+  };
+  return { probe, asked };
+}
+
+describe('the capacity search (pure logic; the truth tests run real services)', () => {
+  it('steps up x1.5, bisects to within 5 %, confirms: the answer is within 5 % under the true capacity', async () => {
+    const { probe, asked } = service(200);
+    const result = await searchCapacity(probe, OPTIONS);
+    expect(asked.slice(0, 5)).toEqual([50, 75, 113, 170, 255]);
+    expect(result.heldRate).toBeGreaterThanOrEqual(190);
+    expect(result.heldRate).toBeLessThanOrEqual(200);
+    expect(result.firstFailing!.rate / result.heldRate!).toBeLessThanOrEqual(1.05);
+    expect(result.confirmed).toBe(true);
+    expect(result.steps.at(-1)).toMatchObject({ stage: 'confirm', rate: result.heldRate, kind: 'pass' });
+    expect(result.generatorLimit).toBeNull();
+  });
+
+  it("never reports ordeal's own limit as the service's: a faster service ends at the generator's limit", async () => {
+    const { probe } = service(100_000, 400);
+    const result = await searchCapacity(probe, OPTIONS);
+    expect(result.firstFailing).toBeNull();
+    expect(result.generatorLimit).toBe(575);
+    expect(result.heldRate).toBe(383);
+    expect(result.stoppedBecause).toMatch(/^ordeal could not offer 575 req\/s on this machine/);
+  });
+
+  it('a rate that held once but not when repeated is not the answer: the next lower one that held is', async () => {
+    const first = await searchCapacity(service(200).probe, OPTIONS);
+    const answer = first.heldRate!;
+    // The same service, but the answer fails on its second try (a flapping service).
+    let tries = 0;
+    const flapping = service(200);
+    const result = await searchCapacity(async (rate) => {
+      const outcome = await flapping.probe(rate);
+      if (rate === answer && ++tries === 2) return { ...outcome, kind: 'breach' };
+      return outcome;
+    }, OPTIONS);
+    expect(result.heldRate).toBeLessThan(answer);
+    expect(result.confirmed).toBe(true);
+  });
+
+  it('stops at the ceiling, at the budget, and when the start rate fails, saying which', async () => {
+    const ceiling = await searchCapacity(service(100_000).probe, { ...OPTIONS, maxRate: 300 });
+    expect(ceiling).toMatchObject({ heldRate: 300, firstFailing: null });
+    expect(ceiling.stoppedBecause).toMatch(/held the ceiling, 300 req\/s/);
+    const budget = await searchCapacity(service(100_000).probe, { ...OPTIONS, maxSteps: 3 });
+    expect(budget.steps).toHaveLength(3);
+    expect(budget.stoppedBecause).toMatch(/time budget ran out after 3 steps/);
+    const none = await searchCapacity(service(10).probe, OPTIONS);
+    expect(none).toMatchObject({ heldRate: null, confirmed: false });
+    expect(none.stoppedBecause).toBe('the service did not hold the start rate, 50 req/s');
+  });
+
+  it('finds the knee where p99 turns sharply up, and none on a straight line', () => {
+    const step = (rate: number, p99Ms: number) => ({
+      rate,
+      p99Ms,
+      stage: 'probe' as const,
+      kind: 'pass' as const,
+      reason: '',
+      achievedRate: rate,
+      p50Ms: null,
+      p95Ms: null,
+      errorRate: 0,
+      sendLagP99Ms: 1,
+    });
+    expect(kneeOf([step(50, 10), step(100, 11), step(150, 12), step(200, 30), step(250, 90)])).toBe(150);
+    expect(kneeOf([step(50, 10), step(100, 20), step(150, 30), step(200, 40)])).toBeNull();
+    // A flat curve's noise (26.5, 22.9, 23.2, 24.7, 24.1 ms, as measured) is not a knee; the jump to 81 ms is.
+    expect(
+      kneeOf([step(50, 26.5), step(75, 22.9), step(113, 23.2), step(170, 24.7), step(192, 24.1), step(203, 81.4)]),
+    ).toBe(192);
+  });
+});
+
+describe("capacity's exit code (what CI routes on)", () => {
+  const report = (over: Partial<CapacityReport>): CapacityReport =>
+    ({ heldRate: 150, headroom: 1.5, requiredHeadroom: null, limitedBy: 'service', ...over }) as CapacityReport;
+  it('0 with the headroom asked for (or none asked), 1 without it, 5 when ordeal could not find out, 4 when stopped', () => {
+    expect(capacityExitCode(report({}))).toBe(0);
+    expect(capacityExitCode(report({ requiredHeadroom: 1.5 }))).toBe(0);
+    expect(capacityExitCode(report({ requiredHeadroom: 2 }))).toBe(1);
+    expect(capacityExitCode(report({ requiredHeadroom: 2, limitedBy: 'ceiling' }))).toBe(1);
+    expect(capacityExitCode(report({ requiredHeadroom: 2, limitedBy: 'generator' }))).toBe(5);
+    expect(capacityExitCode(report({ requiredHeadroom: 2, limitedBy: 'budget' }))).toBe(5);
+    expect(capacityExitCode(report({ requiredHeadroom: 2, limitedBy: 'stopped' }))).toBe(4);
+    expect(capacityExitCode(report({ heldRate: null, headroom: null }))).toBe(1);
+    expect(capacityExitCode(report({ heldRate: null, headroom: null, limitedBy: 'generator' }))).toBe(5);
+  });
+});

@@ -1,0 +1,87 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findCapacity } from '../../harness/capacity/find-capacity.ts';
+import type { CapacityReport } from '../../harness/capacity/capacity-report.ts';
+import { runCli } from '../support/run-cli.ts';
+import { startTestServer } from '../support/test-server.ts';
+import { writeTempScenario } from '../support/temp-scenario.ts';
+import { startFixedCapacityServer } from '../support/fixed-capacity-server.ts';
+import { scenarioAt } from '../support/scenario-at.ts';
+
+/**
+ * Truth tests of `ordeal capacity` on services whose capacity is known: real servers on loopback, real runs of
+ * ordeal's generator. Steps are short (settle 1 s, hold 3 s) so the search fits a test.
+ */
+const SHORT_STEPS = { settleMs: 1_000, holdMs: 3_000, cooldownMs: 500 };
+
+describe('ordeal capacity finds what a service holds', () => {
+  it(
+    'a service of 4 workers at 20 ms each (200 req/s): the answer within 10 %, the first failing rate an SLO breach',
+    { timeout: 240_000 },
+    async () => {
+      await using service = await startFixedCapacityServer(4, 20);
+      const report = await findCapacity(
+        scenarioAt(service.url, {
+          load: { warmup: false },
+          phases: [{ name: 'peak', duration: '30s', rate: 100 }],
+          slos: [{ http_req_duration: ['p(99)<100'], http_req_failed: ['rate<0.01'] }],
+        }),
+        SHORT_STEPS,
+      );
+      const steps = report.steps.map((s) => `${s.stage} ${s.rate}: ${s.kind} p99 ${s.p99Ms} (${s.reason})`).join('\n');
+      expect(report.limitedBy, steps).toBe('service');
+      expect(report.heldRate, steps).toBeGreaterThanOrEqual(180);
+      expect(report.heldRate, steps).toBeLessThanOrEqual(220);
+      expect(report.firstFailing!.kind, steps).toMatch(/^(breach|plateau)$/);
+      expect(report.firstFailing!.rate / report.heldRate!).toBeLessThanOrEqual(1.05);
+      expect(report.headroom).toBeCloseTo(report.heldRate! / 100, 2);
+      expect(report.steps.slice(0, 4).map((s) => s.kind)).toEqual(['pass', 'pass', 'pass', 'pass']);
+      // The knee comes before the answer (p99 turns up as the queue starts to form), never past it.
+      expect(report.kneeRate, steps).not.toBeNull();
+      expect(report.kneeRate!, steps).toBeLessThanOrEqual(report.heldRate!);
+    },
+  );
+
+  it(
+    'from the command line: capacity.json for CI, exit 0 with the headroom asked for, 1 without; bad input exit 2 before any load',
+    { timeout: 120_000 },
+    async () => {
+      let requests = 0;
+      await using service = await startTestServer((_request, response) => (requests++, response.end('ok')));
+      const { file, reportDir } = await writeTempScenario({
+        name: 'fast',
+        target: { baseUrl: service.url },
+        load: { warmup: false },
+        requests: [{ path: '/' }],
+        phases: [{ name: 'peak', duration: '30s', rate: 50 }],
+        slos: [{ http_req_duration: ['p(99)<500'] }],
+      });
+      const short = ['--settle', '1s', '--hold', '2s', '--cooldown', '500ms', '--report-dir', reportDir];
+      // A service faster than the ceiling asked for: it holds the ceiling (60 req/s), 1.2× the planned peak.
+      const held = await runCli(['capacity', file, '--start-rate', '40', '--max-rate', '60', ...short], {}, 60_000);
+      expect(held.code, held.stderr).toBe(0);
+      expect(held.stdout).toMatch(/Highest rate that held every SLO of phase "peak": 60 req\/s/);
+      expect(held.stderr).toMatch(/ordeal capacity: probe 40 req\/s: pass/);
+      const [folder] = (await readdir(reportDir)).filter((name) => name.startsWith('capacity-'));
+      const json = JSON.parse(await readFile(path.join(reportDir, folder!, 'capacity.json'), 'utf8')) as CapacityReport;
+      expect(json).toMatchObject({ heldRate: 60, limitedBy: 'ceiling', headroom: 1.2, plannedPeakRate: 50 });
+      const notEnough = await runCli(
+        ['capacity', file, '--start-rate', '60', '--max-rate', '60', '--require-headroom', '1.5', ...short],
+        {},
+        60_000,
+      );
+      expect(notEnough.code, notEnough.stderr).toBe(1);
+      expect(notEnough.stdout).toMatch(/1\.20× \(under the 1\.5× required\)/);
+
+      const sent = requests;
+      const badPhase = await runCli(['capacity', file, '--phase', 'peek', ...short], {}, 30_000);
+      expect(badPhase.code).toBe(2);
+      expect(badPhase.stderr).toMatch(/--phase: "peek" is not a phase of scenario "fast" \(its phases: peak\)/);
+      const overLimit = await runCli(['capacity', file, '--max-rate', '99999', ...short], {}, 30_000);
+      expect(overLimit.code).toBe(2);
+      expect(overLimit.stderr).toMatch(/--max-rate: 99999 is over the scenario's limits\.maxRatePerSec/);
+      expect(requests).toBe(sent);
+    },
+  );
+});
