@@ -7,6 +7,10 @@ export interface CapacityReport {
   phase: string;
   /** The phase's planned peak (req/s): what headroom is measured over. */
   plannedPeakRate: number;
+  /** N−1: the faults held through every step (those of this phase of the scenario). */
+  heldFaults?: { phase: string; faults: string[] };
+  /** Beside the healthy search: the same with a phase's faults held (`--n-minus-1`). */
+  nMinus1?: CapacityReport;
   /** The highest rate every SLO held at (req/s); null: not even the start rate. */
   heldRate: number | null;
   confirmed: boolean;
@@ -82,10 +86,11 @@ export function capacityTable(report: CapacityReport): string {
 /** The answer in one paragraph: what held, what broke and by how much, headroom, the knee, who limited it. */
 export function capacitySummary(report: CapacityReport): string {
   const lines: string[] = [];
-  if (report.heldRate === null) lines.push(`The service did not hold even the start rate.`);
+  const held = report.heldFaults ? ` with ${report.heldFaults.faults.join(', ')} held (N−1)` : '';
+  if (report.heldRate === null) lines.push(`The service did not hold even the start rate${held}.`);
   else
     lines.push(
-      `Highest rate that held every SLO of phase "${report.phase}": ${report.heldRate} req/s${report.confirmed ? ' (confirmed by a repeat)' : ' (not confirmed)'}.`,
+      `Highest rate that held every SLO of phase "${report.phase}"${held}: ${report.heldRate} req/s${report.confirmed ? ' (confirmed by a repeat)' : ' (not confirmed)'}.`,
     );
   if (report.firstFailing)
     lines.push(

@@ -1,5 +1,6 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { runScenario, type RunOptions } from '../run/run-scenario.ts';
+import { describeFault, type Fault } from '../scenario/fault-schema.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { validateScenario } from '../scenario/validate-scenario.ts';
 import { kneeOf, limitedByOf, type CapacityReport } from './capacity-report.ts';
@@ -23,6 +24,8 @@ export interface CapacityOptions {
   budgetMs?: number;
   /** The headroom over the planned peak a CI gate asks for (e.g. 1.5). */
   requireHeadroom?: number;
+  /** N−1: hold the faults of this phase of the scenario through every step (a dependency slow or down). */
+  faultsOf?: string;
   /** Told of each step as it ends. */
   onStep?: (step: SearchStep) => void;
   /** How each step runs (the allowlist's confirmation, a clock for tests). */
@@ -38,6 +41,23 @@ export const CAPACITY_DEFAULTS = {
   precision: 0.05,
 } as const;
 
+/** The faults a phase holds, for N−1: that phase must exist and hold at least one. */
+export function heldFaultsOf(scenario: Scenario, phaseName: string | undefined): Fault[] {
+  if (phaseName === undefined) return [];
+  const phase = scenario.phases.find((p) => p.name === phaseName);
+  if (!phase || phase.faults.length === 0)
+    throw new OrdealError(
+      'ORDEAL_ERR_USAGE',
+      `--n-minus-1: "${phaseName}" is not a phase of scenario "${scenario.name}" that holds a fault (phases with faults: ${
+        scenario.phases
+          .filter((p) => p.faults.length > 0)
+          .map((p) => p.name)
+          .join(', ') || 'none'
+      })`,
+    );
+  return phase.faults;
+}
+
 /** A judged hold shorter than this may hold no whole second to judge. */
 const MIN_HOLD_MS = 2_000;
 /** What a step costs beyond its phases: the warm-up and the run's own start and end. */
@@ -50,6 +70,7 @@ const STEP_OVERHEAD_MS = 3_000;
 export async function findCapacity(input: Scenario | unknown, options: CapacityOptions = {}): Promise<CapacityReport> {
   const scenario = validateScenario(input);
   const phase = capacityPhase(scenario, options.phase);
+  const held = heldFaultsOf(scenario, options.faultsOf);
   const peak = peakRateOf(phase);
   const settleMs = options.settleMs ?? CAPACITY_DEFAULTS.settleMs;
   const holdMs = options.holdMs ?? CAPACITY_DEFAULTS.holdMs;
@@ -70,7 +91,7 @@ export async function findCapacity(input: Scenario | unknown, options: CapacityO
     async (rate) => {
       const shape = { settleMs, holdMs, cooldownMs: first ? 0 : cooldownMs, cooldownRate: startRate };
       first = false;
-      const report = await runScenario(stepScenario(scenario, phase.name, rate, shape), options.run ?? {});
+      const report = await runScenario(stepScenario(scenario, phase.name, rate, shape, held), options.run ?? {});
       return classifyStep(report, rate);
     },
     {
@@ -88,6 +109,9 @@ export async function findCapacity(input: Scenario | unknown, options: CapacityO
     scenario: scenario.name,
     phase: phase.name,
     plannedPeakRate: peak,
+    ...(options.faultsOf !== undefined
+      ? { heldFaults: { phase: options.faultsOf, faults: held.map((f) => describeFault(f)) } }
+      : {}),
     heldRate: result.heldRate,
     confirmed: result.confirmed,
     firstFailing: result.firstFailing

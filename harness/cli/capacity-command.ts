@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { capacitySummary, capacityTable, type CapacityReport } from '../capacity/capacity-report.ts';
-import { findCapacity } from '../capacity/find-capacity.ts';
+import { findCapacity, heldFaultsOf } from '../capacity/find-capacity.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { assertWritableFolder } from '../report/writable-folder.ts';
@@ -21,6 +21,8 @@ export interface CapacityCommandOptions {
   requireHeadroom?: number;
   reportDir?: string;
   allowNonLoopback?: boolean;
+  /** N−1: the search again with this phase's faults held through every step. */
+  nMinus1?: string;
 }
 
 /**
@@ -44,26 +46,36 @@ export async function capacityCommand(file: string, options: CapacityCommandOpti
       'ORDEAL_ERR_USAGE',
       `--max-rate: ${options.maxRate} is over the scenario's limits.maxRatePerSec (${scenario.limits.maxRatePerSec}); raise the limit in the scenario first`,
     );
+  // A typo in --n-minus-1 is said before the healthy search sends anything.
+  heldFaultsOf(scenario, options.nMinus1);
   const reportDir = path.resolve(options.reportDir ?? 'reports');
   await assertWritableFolder('--report-dir', reportDir);
-  const report = await findCapacity(scenario, {
-    ...(options.phase !== undefined ? { phase: options.phase } : {}),
-    ...(options.startRate !== undefined ? { startRate: options.startRate } : {}),
-    ...(options.maxRate !== undefined ? { maxRate: options.maxRate } : {}),
-    ...(options.settle !== undefined ? { settleMs: options.settle } : {}),
-    ...(options.hold !== undefined ? { holdMs: options.hold } : {}),
-    ...(options.cooldown !== undefined ? { cooldownMs: options.cooldown } : {}),
-    ...(options.budget !== undefined ? { budgetMs: options.budget } : {}),
-    ...(options.requireHeadroom !== undefined ? { requireHeadroom: options.requireHeadroom } : {}),
-    run: { allowNonLoopback: options.allowNonLoopback === true },
-    onStep: (step) =>
-      void io.stderr.write(
-        `ordeal capacity: ${step.stage} ${step.rate} req/s: ${step.kind}${step.p99Ms !== null ? ` (p99 ${step.p99Ms} ms)` : ''}${step.kind === 'pass' ? '' : `: ${step.reason}`}\n`,
-      ),
-  });
+  const search = (faultsOf?: string): Promise<CapacityReport> =>
+    findCapacity(scenario, {
+      ...(options.phase !== undefined ? { phase: options.phase } : {}),
+      ...(options.startRate !== undefined ? { startRate: options.startRate } : {}),
+      ...(options.maxRate !== undefined ? { maxRate: options.maxRate } : {}),
+      ...(options.settle !== undefined ? { settleMs: options.settle } : {}),
+      ...(options.hold !== undefined ? { holdMs: options.hold } : {}),
+      ...(options.cooldown !== undefined ? { cooldownMs: options.cooldown } : {}),
+      ...(options.budget !== undefined ? { budgetMs: options.budget } : {}),
+      ...(options.requireHeadroom !== undefined ? { requireHeadroom: options.requireHeadroom } : {}),
+      ...(faultsOf !== undefined ? { faultsOf } : {}),
+      run: { allowNonLoopback: options.allowNonLoopback === true },
+      onStep: (step) =>
+        void io.stderr.write(
+          `ordeal capacity${faultsOf !== undefined ? ' (N−1)' : ''}: ${step.stage} ${step.rate} req/s: ${step.kind}${step.p99Ms !== null ? ` (p99 ${step.p99Ms} ms)` : ''}${step.kind === 'pass' ? '' : `: ${step.reason}`}\n`,
+        ),
+    });
+  const healthy = await search();
+  const degraded = options.nMinus1 !== undefined ? await search(options.nMinus1) : undefined;
+  const report: CapacityReport = degraded ? { ...healthy, nMinus1: degraded } : healthy;
+  const summary = [healthy, ...(degraded ? [degraded] : [])]
+    .map((r) => `${capacitySummary(r)}\n\n${capacityTable(r)}`)
+    .join('\n\n');
   const folder = path.join(reportDir, `capacity-${createRunId(scenario.name, Date.now())}`);
   await mkdir(folder, { recursive: true });
-  const markdown = `# Capacity of ${report.scenario}\n\n${capacitySummary(report)}\n\n${capacityTable(report)}\n`;
+  const markdown = `# Capacity of ${report.scenario}\n\n${summary}\n`;
   await writeFileAtomic(path.join(folder, 'capacity.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFileAtomic(path.join(folder, 'capacity.md'), markdown);
   io.stdout.write(

@@ -108,6 +108,10 @@ function addCapacityCommand(program: Command, io: CliIo, setExitCode: (code: num
       'exit 1 unless the rate that held is at least this many times the planned peak (e.g. 1.5)',
       parsePositiveNumber,
     )
+    .option(
+      '--n-minus-1 <phase>',
+      "then the same search with that phase's faults held through every step (a dependency slow or down), reported beside",
+    )
     .option('--report-dir <dir>', 'where capacity-<id>/capacity.json and capacity.md go', 'reports')
     .option('--allow-non-loopback', 'confirm an allowlisted target that is not on loopback')
     .action(async (file: string, options) => {

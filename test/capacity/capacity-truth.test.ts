@@ -78,6 +78,9 @@ describe('ordeal capacity finds what a service holds', () => {
       const badPhase = await runCli(['capacity', file, '--phase', 'peek', ...short], {}, 30_000);
       expect(badPhase.code).toBe(2);
       expect(badPhase.stderr).toMatch(/--phase: "peek" is not a phase of scenario "fast" \(its phases: peak\)/);
+      const noFault = await runCli(['capacity', file, '--n-minus-1', 'peak', ...short], {}, 30_000);
+      expect(noFault.code).toBe(2);
+      expect(noFault.stderr).toMatch(/--n-minus-1: "peak" is not a phase of scenario "fast" that holds a fault/);
       const overLimit = await runCli(['capacity', file, '--max-rate', '99999', ...short], {}, 30_000);
       expect(overLimit.code).toBe(2);
       expect(overLimit.stderr).toMatch(/--max-rate: 99999 is over the scenario's limits\.maxRatePerSec/);
