@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { capacitySummary, capacityTable, type CapacityReport } from '../capacity/capacity-report.ts';
 import { findCapacity, heldFaultsOf } from '../capacity/find-capacity.ts';
+import { renderCapacityHtml } from '../capacity/capacity-html.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { assertWritableFolder } from '../report/writable-folder.ts';
@@ -78,6 +79,7 @@ export async function capacityCommand(file: string, options: CapacityCommandOpti
   const markdown = `# Capacity of ${report.scenario}\n\n${summary}\n`;
   await writeFileAtomic(path.join(folder, 'capacity.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFileAtomic(path.join(folder, 'capacity.md'), markdown);
+  await writeFileAtomic(path.join(folder, 'capacity.html'), renderCapacityHtml(report));
   io.stdout.write(
     `${capacitySummary(report)}\n\n${capacityTable(report)}\n\nwrote ${path.join(folder, 'capacity.json')}\n`,
   );

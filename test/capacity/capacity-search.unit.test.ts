@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kneeOf, type CapacityReport } from '../../harness/capacity/capacity-report.ts';
 import { capacityExitCode } from '../../harness/cli/capacity-command.ts';
+import { renderCapacityHtml } from '../../harness/capacity/capacity-html.ts';
 import { searchCapacity, type StepKind, type StepOutcome } from '../../harness/capacity/capacity-search.ts';
 
 const OPTIONS = { startRate: 50, maxRate: 10_000, growth: 1.5, precision: 0.05, maxSteps: 30 };
@@ -111,5 +112,43 @@ describe("capacity's exit code (what CI routes on)", () => {
     expect(capacityExitCode(report({ requiredHeadroom: 2, limitedBy: 'stopped' }))).toBe(4);
     expect(capacityExitCode(report({ heldRate: null, headroom: null }))).toBe(1);
     expect(capacityExitCode(report({ heldRate: null, headroom: null, limitedBy: 'generator' }))).toBe(5);
+  });
+});
+
+describe('capacity.html', () => {
+  it('draws p50, p95 and p99 against the rate, a marker per step by outcome, and the peak, knee and held lines', async () => {
+    const { probe } = service(200);
+    const result = await searchCapacity(probe, OPTIONS);
+    const report = {
+      schemaVersion: 1,
+      scenario: 'svc <x>',
+      phase: 'peak',
+      plannedPeakRate: 100,
+      heldRate: result.heldRate,
+      confirmed: result.confirmed,
+      firstFailing: null,
+      generatorLimit: null,
+      headroom: 1.9,
+      requiredHeadroom: null,
+      kneeRate: 190,
+      limitedBy: 'service',
+      stoppedBecause: result.stoppedBecause,
+      steps: result.steps,
+      startedAt: '2026-12-07T10:00:00Z',
+      durationMs: 1,
+    } satisfies CapacityReport;
+    const html = renderCapacityHtml({
+      ...report,
+      nMinus1: { ...report, heldFaults: { phase: 'slow', faults: ['db: latency 10ms ±0ms'] } },
+    });
+    expect(html).toContain('<title>Capacity of svc &lt;x&gt;</title>');
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html.match(/data-series="p99"/g)).toHaveLength(2);
+    expect(html.match(/<g data-step="breach"/g)!.length).toBe(
+      2 * result.steps.filter((s) => s.kind === 'breach').length,
+    );
+    for (const line of ['peak', 'knee', 'held']) expect(html).toContain(`data-line="${line}"`);
+    expect(html).toContain('N−1: db: latency 10ms ±0ms held');
+    expect(html).not.toMatch(/<script/);
   });
 });

@@ -66,6 +66,8 @@ describe('ordeal capacity finds what a service holds', () => {
       const [folder] = (await readdir(reportDir)).filter((name) => name.startsWith('capacity-'));
       const json = JSON.parse(await readFile(path.join(reportDir, folder!, 'capacity.json'), 'utf8')) as CapacityReport;
       expect(json).toMatchObject({ heldRate: 60, limitedBy: 'ceiling', headroom: 1.2, plannedPeakRate: 50 });
+      const html = await readFile(path.join(reportDir, folder!, 'capacity.html'), 'utf8');
+      expect(html.match(/<g data-step="pass" data-rate="(40|60)"/g)).toHaveLength(json.steps.length);
       const notEnough = await runCli(
         ['capacity', file, '--start-rate', '60', '--max-rate', '60', '--require-headroom', '1.5', ...short],
         {},
