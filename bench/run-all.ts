@@ -19,6 +19,7 @@ import { benchFlows, flowsTable } from './flows.ts';
 import { benchStartup, startupTable } from './startup.ts';
 import { benchHours, hoursTable } from './hours-12-18.ts';
 import { benchLongRun, longRunTable } from './long-run.ts';
+import { benchCapacity, capacityTable } from './capacity.ts';
 import { benchReportRender, reportRenderTable } from './report-render.ts';
 import { VEGETA_VERSION } from './peers/vegeta.ts';
 
@@ -49,6 +50,7 @@ const BENCHMARKS: { key: string; run: () => Promise<string> }[] = [
   { key: 'coordinated-omission', run: async () => coTable(await benchCoordinatedOmission()) },
   { key: 'memory', run: async () => memoryTable(await benchMemory(memoryRate, quick ? 60 : 300, 30), memoryRate) },
   { key: 'report-render', run: async () => reportRenderTable(await benchReportRender()) },
+  { key: 'capacity', run: async () => capacityTable(await benchCapacity()) },
   // The seed's six hours in about ten minutes, against the bundled stack.
   { key: 'hours-12-18', run: async () => hoursTable(await benchHours()) },
   // An hour by default (ORDEAL_BENCH_LONG_MINUTES); --quick: 6 minutes.
