@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { emptySignals } from '../../harness/checks/recorded-signals.ts';
 import { PhaseRecorder } from '../../harness/metrics/phase-recorder.ts';
 import { buildReport } from '../../harness/report/build-report.ts';
 import { chartData } from '../../harness/report/html/chart-data.ts';
 import { stepSecondsOf, WHOLE_TIMELINE_UP_TO_S } from '../../harness/report/timeline-rollup.ts';
-import { buildTimeline } from '../../harness/scenario/timeline.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import type { RecordedRun } from '../../harness/verdict/recorded-run.ts';
+import { onePhaseRun } from '../support/one-phase-run.ts';
 
 const HOUR_S = 3_600;
 const TWO_HOURS_S = 2 * HOUR_S;
@@ -36,17 +35,7 @@ function twoHourRun(): RecordedRun {
     }
     recorder.recordSendLag('soak', startedAtMs + second * 1_000, 0.5);
   }
-  const endMs = startedAtMs + TWO_HOURS_S * 1_000;
-  return {
-    runId: 'long',
-    scenario,
-    timeline: buildTimeline(scenario),
-    target: 'http://127.0.0.1:8080',
-    driver: { name: 'ordeal', model: 'open' },
-    timeScale: 1,
-    startedAtMs,
-    endedAtMs: endMs,
-    windows: new Map([['soak', { startMs: startedAtMs, endMs, load: { startMs: startedAtMs, endMs } }]]),
+  return onePhaseRun(scenario, recorder, startedAtMs, startedAtMs + TWO_HOURS_S * 1_000, {
     faults: [
       {
         id: 'f1',
@@ -56,18 +45,7 @@ function twoHourRun(): RecordedRun {
         removedAtMs: startedAtMs + (HOUR_S + 60) * 1_000,
       },
     ],
-    recorder,
-    signals: emptySignals(),
-    observedUntilMs: endMs,
-    environment: {
-      ordeal: 'test',
-      node: process.version,
-      platform: 'linux',
-      cpus: 2,
-      hostname: 'test',
-      maxRssBytes: 0,
-    },
-  };
+  });
 }
 
 describe("a long run's timeline in the report: whole seconds where it matters, 10 s and 1 min elsewhere", () => {

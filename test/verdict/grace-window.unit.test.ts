@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PhaseRecorder } from '../../harness/metrics/phase-recorder.ts';
-import { buildTimeline } from '../../harness/scenario/timeline.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
-import { emptySignals } from '../../harness/checks/recorded-signals.ts';
 import { judgeRun } from '../../harness/verdict/judge-run.ts';
 import type { RecordedRun } from '../../harness/verdict/recorded-run.ts';
+import { onePhaseRun } from '../support/one-phase-run.ts';
 
 /**
  * A phase whose first two seconds are slow (a proxy detecting a dead primary),
@@ -27,30 +26,7 @@ function runWith(after: string | undefined, slowSeconds: number[]): RecordedRun 
       recorder.recordResponse('switch', startedAtMs + second * 1_000 + i * 20, slowSeconds.includes(second) ? 900 : 10);
     recorder.recordSendLag('switch', startedAtMs + second * 1_000, 0.5);
   }
-  const endMs = startedAtMs + 10_000;
-  return {
-    runId: 'grace',
-    scenario,
-    timeline: buildTimeline(scenario),
-    target: 'http://127.0.0.1:8080',
-    driver: { name: 'ordeal', model: 'open' },
-    timeScale: 1,
-    startedAtMs,
-    endedAtMs: endMs,
-    windows: new Map([['switch', { startMs: startedAtMs, endMs, load: { startMs: startedAtMs, endMs } }]]),
-    faults: [],
-    recorder,
-    signals: emptySignals(),
-    observedUntilMs: endMs,
-    environment: {
-      ordeal: 'test',
-      node: process.version,
-      platform: 'linux',
-      cpus: 2,
-      hostname: 'test',
-      maxRssBytes: 0,
-    },
-  };
+  return onePhaseRun(scenario, recorder, startedAtMs, startedAtMs + 10_000);
 }
 
 describe('an SLO judged after a grace at the phase start (slo.after)', () => {
