@@ -1,6 +1,7 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { isLeaseAlive, leaseDirectory, readLeases } from '../faults/fault-lease.ts';
 import { describeSweep, sweepPatiently } from '../faults/stale-fault-sweeper.ts';
+import { resumeLeftPaused } from '../faults/process-pause.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
@@ -15,6 +16,9 @@ import type { CliIo } from './cli-io.ts';
  */
 export async function cleanupCommand(options: { toxiproxy?: string; all?: boolean }, io: CliIo): Promise<number> {
   const leases = await readLeases();
+  // Processes first: a dead run's paused process resumed (only if its pid is still that process).
+  const resumed = await resumeLeftPaused(leases, options.all === true);
+  if (resumed.length > 0) io.stdout.write(`${resumed.map((line) => `ordeal cleanup: ${line}`).join('\n')}\n`);
   const urls = options.toxiproxy
     ? [options.toxiproxy]
     : [

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,8 @@ export interface FaultLease {
   toxiproxyUrl: string;
   hostname: string;
   startedAt: string;
+  /** Processes this run stopped (SIGSTOP) and has not resumed: written before the signal, so `ordeal cleanup` can resume them. */
+  paused?: { pid: number; startTicks: number; command: string }[];
 }
 
 /** `$ORDEAL_STATE_DIR/leases`, else `<tmpdir>/ordeal/leases`: shared by this user's runs on this machine, private to the user. */
@@ -50,11 +53,21 @@ export async function readLeases(directory = leaseDirectory()): Promise<FaultLea
   return leases.filter((lease): lease is FaultLease => lease !== undefined && typeof lease.runId === 'string');
 }
 
+/** A zombie (killed, not yet reaped: a container whose init does not reap) answers kill 0 but is not alive. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] === 'Z';
+  } catch {
+    return false;
+  }
+}
+
 export function isProcessAlive(pid: number | undefined): boolean {
   if (pid === undefined || !Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
+    return !isZombie(pid);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }

@@ -16,6 +16,7 @@ import { isProcessAlive, leaseDirectory, removeLease } from './fault-lease.ts';
 import { appendPrivateLine } from './state-directory.ts';
 import { removeOwnedProxies, removeRunFaults } from './run-fault-cleaner.ts';
 import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
+import { signalIfSame, type ProcessIdentity } from '../process/process-identity.ts';
 
 const PARENT_POLL_MS = 200;
 const CLEANUP_RETRY_FOR_MS = 1_500;
@@ -26,6 +27,8 @@ const parentPid = Number(parentPidText);
 const toxiproxies = new Map<string, GuardedHttp>();
 const ownedPids = new Set<number>();
 const ownedContainers = new Set<string>();
+/** Processes the run stopped and has not resumed, by "pid:startTicks". */
+const paused = new Map<string, ProcessIdentity>();
 let released = false;
 let cleaning: Promise<void> | undefined;
 
@@ -102,8 +105,19 @@ async function removeOwnedContainers(): Promise<void> {
   );
 }
 
+/** First of all: a frozen process never stays frozen (SIGCONT, only to the process that was stopped). */
+async function resumePaused(): Promise<void> {
+  for (const target of paused.values()) {
+    const resumed = await signalIfSame(target, 'SIGCONT');
+    await log(
+      `harness ${parentPid} gone; pid ${target.pid}: ${resumed ? 'resumed (SIGCONT)' : 'gone or its pid reused: not signalled'}`,
+    );
+  }
+}
+
 function cleanUp(): Promise<void> {
   cleaning ??= (async () => {
+    await resumePaused();
     await Promise.all([...toxiproxies].map(([url, http]) => removeFaults(url, http)));
     await Promise.all([stopOwnedProcesses(), removeOwnedContainers()]);
     await removeLease(runId!);
@@ -118,6 +132,13 @@ function handle(message: WatchdogMessage): void {
       new GuardedHttp({ allowlist: message.allowlist, allowNonLoopback: message.allowNonLoopback }),
     );
   else if (message.type === 'own') ownedPids.add(message.pid);
+  else if (message.type === 'paused')
+    paused.set(`${message.pid}:${message.startTicks}`, {
+      pid: message.pid,
+      startTicks: message.startTicks,
+      command: '',
+    });
+  else if (message.type === 'resumed') paused.delete(`${message.pid}:${message.startTicks}`);
   else if (message.type === 'own-container') ownedContainers.add(message.id);
   else if (message.type === 'release') {
     released = true;

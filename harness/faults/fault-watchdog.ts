@@ -4,6 +4,7 @@ import { OrdealError } from '../errors/ordeal-error.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { moduleEntry } from '../process/module-entry.ts';
+import type { ProcessIdentity } from '../process/process-identity.ts';
 import { leaseDirectory, removeLease, writeLease, type FaultLease } from './fault-lease.ts';
 import { ensurePrivateFolder } from './state-directory.ts';
 import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
@@ -42,6 +43,25 @@ export class StartedFaultWatchdog {
   /** The container `id` must not outlive the run. */
   ownContainer(id: string): void {
     this.send({ type: 'own-container', id });
+  }
+
+  /**
+   * The undo of a pause, recorded before the process is stopped: in the watchdog (which resumes it if the harness
+   * dies) and in the lease (which `ordeal cleanup` reads if both died).
+   */
+  async pausing(target: ProcessIdentity): Promise<void> {
+    this.send({ type: 'paused', pid: target.pid, startTicks: target.startTicks });
+    this.lease.paused = [...(this.lease.paused ?? []), target];
+    await writeLease(this.lease);
+  }
+
+  /** The run resumed `target` itself: nothing left to undo. */
+  async resumed(target: ProcessIdentity): Promise<void> {
+    this.send({ type: 'resumed', pid: target.pid, startTicks: target.startTicks });
+    this.lease.paused = (this.lease.paused ?? []).filter(
+      (p) => p.pid !== target.pid || p.startTicks !== target.startTicks,
+    );
+    await writeLease(this.lease);
   }
 
   /** The run cleaned up after itself: the watchdog exits without acting, the lease is dropped. */

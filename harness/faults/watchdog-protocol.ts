@@ -6,6 +6,13 @@ export type WatchdogMessage =
   | { type: 'own'; pid: number }
   /** A container the run started (Toxiproxy through testcontainers), removed with `docker rm -f`. */
   | { type: 'own-container'; id: string }
+  /**
+   * A process this run is about to stop (SIGSTOP), sent before the signal: if the harness dies, the watchdog sends
+   * it SIGCONT — only while the pid still has this start time (a reused pid is never signalled).
+   */
+  | { type: 'paused'; pid: number; startTicks: number }
+  /** The run resumed it itself. */
+  | { type: 'resumed'; pid: number; startTicks: number }
   /** The run ended cleanly: exit without touching anything. */
   | { type: 'release' };
 
