@@ -163,7 +163,7 @@ describe('fuzzing `ordeal run` with bad scenarios (fast-check)', () => {
           await writeFile(file, text);
           await expectRefused(file);
         }),
-        { numRuns: 2_000 },
+        { numRuns: 1_000 },
       );
     },
   );
@@ -183,7 +183,7 @@ describe('fuzzing `ordeal run` with bad scenarios (fast-check)', () => {
           await expectRefused(file);
         },
       ),
-      { numRuns: 1_000 },
+      { numRuns: 500 },
     );
   });
 

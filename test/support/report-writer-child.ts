@@ -9,7 +9,7 @@ import { syntheticReport } from './synthetic-report.ts';
 
 const reportDir = process.argv[2]!;
 const base = syntheticReport('killed-while-writing', [
-  { name: 'peak', p95PerSecondMs: Array.from({ length: 60_000 }, (_, i) => 3 + (i % 7)) },
+  { name: 'peak', p95PerSecondMs: Array.from({ length: 20_000 }, (_, i) => 3 + (i % 7)) },
 ]);
 let lastWriteMs = 0;
 for (let generation = 1; ; generation++) {
