@@ -20,6 +20,9 @@ export interface CapacityRound {
   kneeRate: number | null;
   steps: number;
   minutes: number;
+  /** Who limited the answer (capacity.json limitedBy) and why the search stopped. */
+  limitedBy: string;
+  stoppedBecause: string;
 }
 
 export async function benchCapacity(): Promise<CapacityRound[]> {
@@ -41,6 +44,8 @@ export async function benchCapacity(): Promise<CapacityRound[]> {
       kneeRate: report.kneeRate,
       steps: report.steps.length,
       minutes: report.durationMs / 60_000,
+      limitedBy: report.limitedBy,
+      stoppedBecause: report.stoppedBecause,
     });
   }
   return rounds;
@@ -51,11 +56,11 @@ export function capacityTable(rounds: readonly CapacityRound[]): string {
   return [
     `Capacity search — a service of ${WORKERS} workers at ${SERVICE_MS} ms each (${TRUE_CAPACITY} req/s by construction), p(99)<100 ms, the defaults (settle 5 s, hold 10 s, cool-down 5 s), ${ROUNDS} searches`,
     '',
-    '| search | held req/s | ÷ true capacity | first failing req/s | knee req/s | steps | minutes |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
+    '| search | held req/s | ÷ true capacity | first failing req/s | knee req/s | steps | minutes | limited by |',
+    '|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rounds.map(
       (r, i) =>
-        `| ${i + 1} | ${r.heldRate} | ${(r.heldRate / TRUE_CAPACITY).toFixed(3)} | ${r.firstFailingRate ?? '—'} | ${r.kneeRate ?? '—'} | ${r.steps} | ${r.minutes.toFixed(1)} |`,
+        `| ${i + 1} | ${r.heldRate} | ${(r.heldRate / TRUE_CAPACITY).toFixed(3)} | ${r.firstFailingRate ?? '—'} | ${r.kneeRate ?? '—'} | ${r.steps} | ${r.minutes.toFixed(1)} | ${r.limitedBy}${r.limitedBy === 'service' ? '' : `: ${r.stoppedBecause}`} |`,
     ),
     '',
     `Held: median ${held.format(0)} req/s, ${((held.median / TRUE_CAPACITY) * 100).toFixed(1)} % of the true ${TRUE_CAPACITY} (goal: within 10 %); a search takes ${spread(rounds.map((r) => r.minutes)).format(1)} minutes.`,
