@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findCapacity } from '../../harness/capacity/find-capacity.ts';
 import type { CapacityReport } from '../../harness/capacity/capacity-report.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 import { runCli } from '../support/run-cli.ts';
 import { startTestServer } from '../support/test-server.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
@@ -23,9 +24,13 @@ describe('ordeal capacity finds what a service holds', () => {
       await using service = await startFixedCapacityServer(4, 20);
       const report = await findCapacity(
         scenarioAt(service.url, {
-          load: { warmup: false },
+          // About the service's capacity, not ordeal's timing: beside other tests its send lag is judged loosely (a
+          // late send still counts in the latency, which the SLO's 300 ms leaves room for), so no step is "ordeal
+          // could not keep up". Above 200 req/s the queue grows (rate − 200) a second: p99 passes 300 ms within
+          // the hold from about 214 req/s.
+          load: notAboutTheGenerator({ warmup: false }),
           phases: [{ name: 'peak', duration: '30s', rate: 100 }],
-          slos: [{ http_req_duration: ['p(99)<100'], http_req_failed: ['rate<0.01'] }],
+          slos: [{ http_req_duration: ['p(99)<300'], http_req_failed: ['rate<0.01'] }],
         }),
         SHORT_STEPS,
       );
@@ -33,6 +38,7 @@ describe('ordeal capacity finds what a service holds', () => {
       expect(report.limitedBy, steps).toBe('service');
       expect(report.heldRate, steps).toBeGreaterThanOrEqual(180);
       expect(report.heldRate, steps).toBeLessThanOrEqual(220);
+      expect(report.heldRate, steps).toBeLessThanOrEqual(214 * 1.05);
       expect(report.firstFailing!.kind, steps).toMatch(/^(breach|plateau)$/);
       expect(report.firstFailing!.rate / report.heldRate!).toBeLessThanOrEqual(1.05);
       expect(report.headroom).toBeCloseTo(report.heldRate! / 100, 2);
@@ -52,7 +58,7 @@ describe('ordeal capacity finds what a service holds', () => {
       const { file, reportDir } = await writeTempScenario({
         name: 'fast',
         target: { baseUrl: service.url },
-        load: { warmup: false },
+        load: notAboutTheGenerator({ warmup: false }),
         requests: [{ path: '/' }],
         phases: [{ name: 'peak', duration: '30s', rate: 50 }],
         slos: [{ http_req_duration: ['p(99)<500'] }],
