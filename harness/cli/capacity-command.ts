@@ -8,7 +8,8 @@ import { writeFileAtomic } from '../report/atomic-write.ts';
 import { assertWritableFolder } from '../report/writable-folder.ts';
 import { createRunId } from '../run/run-id.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
-import { EXIT_CODES } from '../verdict/run-verdict.ts';
+import { EXIT_CODES, SIGNAL_EXIT_CODES } from '../verdict/run-verdict.ts';
+import { StopSignals } from './stop-signals.ts';
 import type { CliIo } from './cli-io.ts';
 
 export interface CapacityCommandOptions {
@@ -51,7 +52,7 @@ export async function capacityCommand(file: string, options: CapacityCommandOpti
   heldFaultsOf(scenario, options.nMinus1);
   const reportDir = path.resolve(options.reportDir ?? 'reports');
   await assertWritableFolder('--report-dir', reportDir);
-  const search = (faultsOf?: string): Promise<CapacityReport> =>
+  const search = (faultsOf: string | undefined, signal: AbortSignal): Promise<CapacityReport> =>
     findCapacity(scenario, {
       ...(options.phase !== undefined ? { phase: options.phase } : {}),
       ...(options.startRate !== undefined ? { startRate: options.startRate } : {}),
@@ -62,14 +63,24 @@ export async function capacityCommand(file: string, options: CapacityCommandOpti
       ...(options.budget !== undefined ? { budgetMs: options.budget } : {}),
       ...(options.requireHeadroom !== undefined ? { requireHeadroom: options.requireHeadroom } : {}),
       ...(faultsOf !== undefined ? { faultsOf } : {}),
-      run: { allowNonLoopback: options.allowNonLoopback === true },
+      run: { allowNonLoopback: options.allowNonLoopback === true, signal },
       onStep: (step) =>
         void io.stderr.write(
           `ordeal capacity${faultsOf !== undefined ? ' (N−1)' : ''}: ${step.stage} ${step.rate} req/s: ${step.kind}${step.p99Ms !== null ? ` (p99 ${step.p99Ms} ms)` : ''}${step.kind === 'pass' ? '' : `: ${step.reason}`}\n`,
         ),
     });
-  const healthy = await search();
-  const degraded = options.nMinus1 !== undefined ? await search(options.nMinus1) : undefined;
+  // SIGINT, SIGTERM or SIGHUP: the step running stops (its faults removed, as in any run), the search ends there,
+  // and what it found so far is written; the exit code is the signal's.
+  const stop = new StopSignals(io.stderr).listen();
+  let healthy: CapacityReport;
+  let degraded: CapacityReport | undefined;
+  try {
+    healthy = await search(undefined, stop.signal);
+    degraded =
+      options.nMinus1 !== undefined && !stop.interruptedBy ? await search(options.nMinus1, stop.signal) : undefined;
+  } finally {
+    stop.close();
+  }
   const report: CapacityReport = degraded ? { ...healthy, nMinus1: degraded } : healthy;
   const summary = [healthy, ...(degraded ? [degraded] : [])]
     .map((r) => `${capacitySummary(r)}\n\n${capacityTable(r)}`)
@@ -80,8 +91,13 @@ export async function capacityCommand(file: string, options: CapacityCommandOpti
   await writeFileAtomic(path.join(folder, 'capacity.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFileAtomic(path.join(folder, 'capacity.md'), markdown);
   await writeFileAtomic(path.join(folder, 'capacity.html'), renderCapacityHtml(report));
-  io.stdout.write(
-    `${capacitySummary(report)}\n\n${capacityTable(report)}\n\nwrote ${path.join(folder, 'capacity.json')}\n`,
-  );
-  return capacityExitCode(report);
+  io.stdout.write(`${summary}\n\nwrote ${path.join(folder, 'capacity.json')}\n`);
+  if (stop.interruptedBy) return SIGNAL_EXIT_CODES[stop.interruptedBy];
+  return searchesExitCode(healthy, degraded);
+}
+
+/** With --n-minus-1 the gate holds for both: the healthy answer's code first, then the N−1 one's. */
+export function searchesExitCode(healthy: CapacityReport, degraded?: CapacityReport): number {
+  const healthyCode = capacityExitCode(healthy);
+  return healthyCode !== 0 || !degraded ? healthyCode : capacityExitCode(degraded);
 }

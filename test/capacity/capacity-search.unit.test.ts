@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kneeOf, type CapacityReport } from '../../harness/capacity/capacity-report.ts';
-import { capacityExitCode } from '../../harness/cli/capacity-command.ts';
+import { capacityExitCode, searchesExitCode } from '../../harness/cli/capacity-command.ts';
 import { renderCapacityHtml } from '../../harness/capacity/capacity-html.ts';
 import { searchCapacity, type StepKind, type StepOutcome } from '../../harness/capacity/capacity-search.ts';
 
@@ -112,6 +112,16 @@ describe("capacity's exit code (what CI routes on)", () => {
     expect(capacityExitCode(report({ requiredHeadroom: 2, limitedBy: 'stopped' }))).toBe(4);
     expect(capacityExitCode(report({ heldRate: null, headroom: null }))).toBe(1);
     expect(capacityExitCode(report({ heldRate: null, headroom: null, limitedBy: 'generator' }))).toBe(5);
+  });
+
+  it('with --n-minus-1, both must hold: the healthy code first, then the N−1 one', () => {
+    const enough = report({ requiredHeadroom: 1.5 });
+    const short = report({ requiredHeadroom: 1.5, headroom: 1.1 });
+    expect(searchesExitCode(enough)).toBe(0);
+    expect(searchesExitCode(enough, enough)).toBe(0);
+    expect(searchesExitCode(enough, short)).toBe(1);
+    expect(searchesExitCode(short, enough)).toBe(1);
+    expect(searchesExitCode(enough, report({ requiredHeadroom: 2, limitedBy: 'generator' }))).toBe(5);
   });
 });
 

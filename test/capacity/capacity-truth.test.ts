@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { findCapacity } from '../../harness/capacity/find-capacity.ts';
 import type { CapacityReport } from '../../harness/capacity/capacity-report.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
-import { runCli } from '../support/run-cli.ts';
+import { runCli, startCli } from '../support/run-cli.ts';
 import { startTestServer } from '../support/test-server.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 import { startFixedCapacityServer } from '../support/fixed-capacity-server.ts';
@@ -95,4 +95,36 @@ describe('ordeal capacity finds what a service holds', () => {
       expect(requests).toBe(sent);
     },
   );
+
+  it('SIGINT during a search: the step stops, what was found is written, exit 130', { timeout: 60_000 }, async () => {
+    await using service = await startTestServer((_request, response) => response.end('ok'));
+    const { file, reportDir } = await writeTempScenario({
+      name: 'interrupted',
+      target: { baseUrl: service.url },
+      load: notAboutTheGenerator({ warmup: false }),
+      requests: [{ path: '/' }],
+      phases: [{ name: 'peak', duration: '30s', rate: 20 }],
+      slos: [{ http_req_duration: ['p(99)<500'] }],
+    });
+    const run = startCli([
+      'capacity',
+      file,
+      '--settle',
+      '1s',
+      '--hold',
+      '2s',
+      '--cooldown',
+      '1s',
+      '--report-dir',
+      reportDir,
+    ]);
+    await run.waitForOutput(/ordeal capacity: probe 10 req\/s: pass/, 30_000);
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    expect(run.stderr()).toMatch(/ordeal: SIGINT: stopping load, removing faults, writing the report/);
+    const [folder] = (await readdir(reportDir)).filter((name) => name.startsWith('capacity-'));
+    const json = JSON.parse(await readFile(path.join(reportDir, folder!, 'capacity.json'), 'utf8')) as CapacityReport;
+    expect(json).toMatchObject({ heldRate: 10, limitedBy: 'stopped' });
+    expect(json.stoppedBecause).toMatch(/^the step at 15 req\/s stopped: .*SIGINT/);
+  });
 });
