@@ -52,7 +52,8 @@ describe('a paused process never stays paused (issue 31)', () => {
       const resumedAfterMs: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const { harness } = await harnessPausing(paused.pid!, `R-pause-${round}`);
-        expect(await stateOf(paused.pid!)).toBe('T');
+        // A signal is delivered when the process is next scheduled: "stopped" shows a moment after the kill(2).
+        await expect.poll(() => stateOf(paused.pid!), { timeout: 5_000, interval: 5 }).toBe('T');
         const killedAt = performance.now();
         harness.kill('SIGKILL');
         await expect.poll(() => stateOf(paused.pid!), { timeout: 10_000, interval: 5 }).toBe('S');
@@ -70,16 +71,17 @@ describe('a paused process never stays paused (issue 31)', () => {
     harness.kill('SIGKILL');
     await once(harness, 'exit');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await stateOf(paused.pid!)).toBe('T');
+    await expect.poll(() => stateOf(paused.pid!), { timeout: 5_000, interval: 5 }).toBe('T');
     const cleanup = await runCli(['cleanup'], {}, 30_000);
     expect(cleanup.code, cleanup.stderr).toBe(0);
     expect(cleanup.stdout).toContain(`run R-both-dead: pid ${paused.pid} (sleep 600): resumed (SIGCONT)`);
-    expect(await stateOf(paused.pid!)).toBe('S');
+    await expect.poll(() => stateOf(paused.pid!), { timeout: 5_000, interval: 5 }).toBe('S');
 
     // A lease naming this pid with another start time (the pid reused since): stopped by someone else, left alone.
     const other = await target();
     const identity = (await identityOf(other.pid!))!;
     process.kill(other.pid!, 'SIGSTOP');
+    await expect.poll(() => stateOf(other.pid!), { timeout: 5_000, interval: 5 }).toBe('T');
     await writeLease({
       runId: 'R-reused',
       pid: 999_999_999,
