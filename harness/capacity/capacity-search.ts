@@ -130,15 +130,16 @@ export async function searchCapacity(
     }
     return undefined;
   };
-  const stopped = await bisect();
-  if (stopped) return result(stopped);
-
-  // The answer once more: a rate that held once but not again is not the answer; the next lower one that held is.
+  // The answer once more: a rate that held once but not again is not the answer; the search bisects again between
+  // the next lower one that held and it, and confirms that answer in turn.
   for (;;) {
+    const stopped = await bisect();
+    if (stopped) return result(stopped);
     if (outOfSteps()) return result(`the time budget ran out after ${steps.length} steps, before confirming`);
     const answer: number = held;
     const repeat = await run(answer, 'confirm');
-    if (repeat.kind === 'pass') return result(`bisected to within ${options.precision * 100} % and confirmed`, true);
+    if (repeat.kind === 'pass')
+      return result(`bisected to within ${Math.round(options.precision * 1_000) / 10} % and confirmed`, true);
     if (repeat.kind === 'stopped' || repeat.kind === 'generator-limited') return result(repeat.reason);
     failing = repeat;
     const lower = steps.filter((s) => s.kind === 'pass' && s.rate < answer).map((s) => s.rate);

@@ -22,6 +22,8 @@ export interface CapacityOptions {
   cooldownMs?: number;
   /** The whole search stops before a step that would end past this. */
   budgetMs?: number;
+  /** Bisect until the first failing rate is within this share of the last that held (default 0.05; 0.005–0.5). */
+  precision?: number;
   /** The headroom over the planned peak a CI gate asks for (e.g. 1.5). */
   requireHeadroom?: number;
   /** N−1: hold the faults of this phase of the scenario through every step (a dependency slow or down). */
@@ -81,6 +83,12 @@ export async function findCapacity(input: Scenario | unknown, options: CapacityO
       'ORDEAL_ERR_USAGE',
       `--hold: ${holdMs} ms is too short to judge (the judged window starts at the first whole second after the settle): use at least 2s`,
     );
+  const precision = options.precision ?? CAPACITY_DEFAULTS.precision;
+  if (!(precision >= 0.005 && precision <= 0.5))
+    throw new OrdealError(
+      'ORDEAL_ERR_USAGE',
+      `--precision: ${precision} is outside 0.005–0.5 (a share of the rate: 0.05 bisects until the two rates are within 5 %)`,
+    );
   const startRate = options.startRate ?? Math.max(1, peak / 2);
   const maxRate = Math.min(options.maxRate ?? Infinity, scenario.limits.maxRatePerSec);
   const stepMs = cooldownMs + settleMs + holdMs + STEP_OVERHEAD_MS;
@@ -98,7 +106,7 @@ export async function findCapacity(input: Scenario | unknown, options: CapacityO
       startRate,
       maxRate,
       growth: CAPACITY_DEFAULTS.growth,
-      precision: CAPACITY_DEFAULTS.precision,
+      precision,
       maxSteps: Math.max(3, Math.floor(budgetMs / stepMs)),
       ...(options.onStep ? { onStep: options.onStep } : {}),
     },

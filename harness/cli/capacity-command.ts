@@ -20,6 +20,7 @@ export interface CapacityCommandOptions {
   hold?: number;
   cooldown?: number;
   budget?: number;
+  precision?: number;
   requireHeadroom?: number;
   reportDir?: string;
   allowNonLoopback?: boolean;
@@ -61,6 +62,7 @@ export async function capacityCommand(file: string, options: CapacityCommandOpti
       ...(options.hold !== undefined ? { holdMs: options.hold } : {}),
       ...(options.cooldown !== undefined ? { cooldownMs: options.cooldown } : {}),
       ...(options.budget !== undefined ? { budgetMs: options.budget } : {}),
+      ...(options.precision !== undefined ? { precision: options.precision } : {}),
       ...(options.requireHeadroom !== undefined ? { requireHeadroom: options.requireHeadroom } : {}),
       ...(faultsOf !== undefined ? { faultsOf } : {}),
       run: { allowNonLoopback: options.allowNonLoopback === true, signal },

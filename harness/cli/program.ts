@@ -104,6 +104,11 @@ function addCapacityCommand(program: Command, io: CliIo, setExitCode: (code: num
       parseWait,
     )
     .option(
+      '--precision <share>',
+      'bisect until the failing and the held rate are within this share of each other (default 0.05: 5 %)',
+      parsePositiveNumber,
+    )
+    .option(
       '--require-headroom <factor>',
       'exit 1 unless the rate that held is at least this many times the planned peak (e.g. 1.5)',
       parsePositiveNumber,

@@ -8,8 +8,11 @@ import { scenarioAt } from '../support/scenario-at.ts';
 import { startTestServer } from '../support/test-server.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
 
-/** Short steps (settle 1 s, hold 2 s), so two searches fit a test. */
-const SHORT_STEPS = { settleMs: 1_000, holdMs: 2_000, cooldownMs: 500, startRate: 120 };
+/**
+ * Short steps (settle 1 s, hold 2 s) bisected to 10 % (the answers are compared within 20 %), so two searches fit a
+ * test; the healthy one starts nearer its answer (4 workers at ~10 ms: a few hundred req/s).
+ */
+const SHORT_STEPS = { settleMs: 1_000, holdMs: 2_000, cooldownMs: 500, precision: 0.1 };
 
 describe('N−1: the same search with a dependency slowed', () => {
   it(
@@ -25,7 +28,7 @@ describe('N−1: the same search with a dependency slowed', () => {
         const scenario = scenarioAt(service.url, {
           toxiproxy: { url: toxiproxy.url, proxies: [proxy] },
           // A warm-up before each step: the first requests of a cold run (connections, the proxy's) are not the service.
-          load: notAboutTheGenerator({ warmup: '1s' }),
+          load: notAboutTheGenerator({ warmup: '500ms' }),
           phases: [
             { name: 'peak', duration: '30s', rate: 120 },
             {
@@ -38,8 +41,8 @@ describe('N−1: the same search with a dependency slowed', () => {
           slos: [{ http_req_duration: ['p(99)<300'], http_req_failed: ['rate<0.01'], phases: ['peak'] }],
         });
         const steps = SHORT_STEPS;
-        const healthy = await findCapacity(scenario, steps);
-        const degraded = await findCapacity(scenario, { ...steps, faultsOf: 'dependency-slow' });
+        const healthy = await findCapacity(scenario, { ...steps, startRate: 180 });
+        const degraded = await findCapacity(scenario, { ...steps, startRate: 120, faultsOf: 'dependency-slow' });
         const said = (r: typeof healthy) =>
           r.steps.map((s) => `${s.stage} ${s.rate}: ${s.kind} p99 ${s.p99Ms} (${s.reason})`).join('\n');
         expect(healthy.limitedBy, said(healthy)).toBe('service');

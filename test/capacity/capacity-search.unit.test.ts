@@ -50,7 +50,7 @@ describe('the capacity search (pure logic; the truth tests run real services)', 
     expect(result.stoppedBecause).toMatch(/^ordeal could not offer 575 req\/s on this machine/);
   });
 
-  it('a rate that held once but not when repeated is not the answer: the next lower one that held is', async () => {
+  it('a rate that held once but not when repeated is not the answer: the search bisects below it again and confirms', async () => {
     const first = await searchCapacity(service(200).probe, OPTIONS);
     const answer = first.heldRate!;
     // The same service, but the answer fails on its second try (a flapping service).
@@ -63,6 +63,21 @@ describe('the capacity search (pure logic; the truth tests run real services)', 
     }, OPTIONS);
     expect(result.heldRate).toBeLessThan(answer);
     expect(result.confirmed).toBe(true);
+    expect(result.steps.at(-1)).toMatchObject({ stage: 'confirm', rate: result.heldRate, kind: 'pass' });
+
+    // A service that degrades (200 req/s, then 170 from the first confirm on): the lower passes of the bisection
+    // fail too, and the answer is bisected again to within 5 % of the lowest rate that failed, not left at a far
+    // lower step of the climb.
+    const before = service(200);
+    const after = service(170);
+    let probes = 0;
+    const again = await searchCapacity(
+      (rate) => (++probes >= first.steps.length ? after.probe(rate) : before.probe(rate)),
+      OPTIONS,
+    );
+    expect(again.confirmed).toBe(true);
+    expect(again.heldRate!).toBeLessThanOrEqual(170);
+    expect(again.firstFailing!.rate / again.heldRate!).toBeLessThanOrEqual(1 + OPTIONS.precision);
   });
 
   it('stops at the ceiling, at the budget, and when the start rate fails, saying which', async () => {

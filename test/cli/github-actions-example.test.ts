@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import type { RunReport } from '../../harness/report/run-report.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { inconclusiveByTheHost } from '../support/busy-verdict.ts';
 import { ORDEAL_BIN } from '../support/run-cli.ts';
 import { startTestServer } from '../support/test-server.ts';
 
@@ -143,8 +144,24 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ ex
   });
 }
 
+/** What each step printed, for a failed expectation's message. */
+const outputsOf = (run: PipelineRun): string =>
+  run.steps.map((s) => `--- ${s.step.name ?? s.step.run ?? s.step.uses} (exit ${s.exitCode})\n${s.output}`).join('\n');
+
 const exitOf = (run: PipelineRun, named: RegExp): number | 'skipped' | undefined =>
   run.steps.find((s) => named.test(s.step.name ?? s.step.run ?? s.step.uses ?? ''))?.exitCode;
+
+/**
+ * A pipeline run whose gate ordeal itself could not judge for its machine (a stall, a generator behind: exit 5 with
+ * that reason) is run again, as one would re-run such a job, at most twice; what else happens is the test's to judge.
+ */
+async function judgedPipeline(...args: Parameters<typeof runPipeline>): Promise<PipelineRun> {
+  const [workflow, store, runId, branch, serviceUrl] = args;
+  let run = await runPipeline(workflow, store, runId, branch, serviceUrl);
+  for (let retry = 1; retry <= 2 && exitOf(run, /Stress gate/) === 5 && inconclusiveByTheHost(run.report); retry++)
+    run = await runPipeline(workflow, store, runId + retry * 1_000, branch, serviceUrl);
+  return run;
+}
 
 describe("the README's GitHub Actions example", () => {
   it(
@@ -162,8 +179,11 @@ describe("the README's GitHub Actions example", () => {
         setTimeout(() => response.end('ok'), delayMs);
       });
 
-      const first = await runPipeline(workflow, store, 101, 'main', service.url);
-      expect(first.steps.map((s) => s.exitCode)).toEqual(first.steps.map(() => 0));
+      const first = await judgedPipeline(workflow, store, 101, 'main', service.url);
+      expect(
+        first.steps.map((s) => s.exitCode),
+        outputsOf(first),
+      ).toEqual(first.steps.map(() => 0));
       expect(exitOf(first, /Stress gate/)).toBe(0);
       const gateOutput = first.steps.find((s) => s.step.name === 'Stress gate')!.output;
       expect(gateOutput).toMatch(
@@ -175,8 +195,11 @@ describe("the README's GitHub Actions example", () => {
       expect(first.junitFiles).toHaveLength(1);
       expect(await readFile(first.junitFiles[0]!, 'utf8')).toMatch(/<testsuites[\s\S]*<testcase/);
 
-      const second = await runPipeline(workflow, store, 102, 'main', service.url);
-      expect(second.steps.map((s) => s.exitCode)).toEqual(second.steps.map(() => 0));
+      const second = await judgedPipeline(workflow, store, 102, 'main', service.url);
+      expect(
+        second.steps.map((s) => s.exitCode),
+        outputsOf(second),
+      ).toEqual(second.steps.map(() => 0));
       expect(second.report.comparison).toMatchObject({ baselineRunId: first.report.runId, regressions: 0 });
       expect(second.report.comparison!.baselineFile).toMatch(
         new RegExp(`/baseline/${first.report.runId}/report\\.json$`),

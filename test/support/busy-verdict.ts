@@ -20,3 +20,24 @@ export function verdictUnlessBusy(
         )));
   return busy ? expected : report.verdict;
 }
+
+/**
+ * ordeal said its own evidence fell short because of the machine, not the service: the busy-host cases above, or
+ * every check that did not pass inconclusive because ordeal's process stalled or its generator fell behind. A test
+ * about something else (a CI pipeline's plumbing) may run again on that; any other outcome is the test's to judge.
+ */
+export function inconclusiveByTheHost(report: { verdict: string; warnings?: string[]; checks?: unknown }): boolean {
+  if (report.verdict !== 'inconclusive') return false;
+  if (verdictUnlessBusy(report, 'busy') === 'busy') return true;
+  const notPassed = ((report.checks ?? []) as { status: string; reason?: string }[]).filter((c) => c.status !== 'pass');
+  return (
+    notPassed.length > 0 &&
+    notPassed.every(
+      (c) =>
+        c.status === 'inconclusive' &&
+        /ordeal was not running|the generator could not keep up|within the generator's own lateness/.test(
+          c.reason ?? '',
+        ),
+    )
+  );
+}
