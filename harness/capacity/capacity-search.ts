@@ -29,6 +29,11 @@ export interface StepOutcome {
   p99Ms: number | null;
   errorRate: number | null;
   sendLagP99Ms: number | null;
+  /**
+   * The step said nothing of the service for a reason of the moment (ordeal behind, a check it could not judge: a
+   * busy or paused host), not a guard or an abort: it is run once more before the search takes it as its answer.
+   */
+  retryable?: boolean;
 }
 
 export interface SearchStep extends StepOutcome {
@@ -77,11 +82,15 @@ export async function searchCapacity(
   let held: number | null = null;
   let failing: SearchStep | null = null;
   let generatorLimit: number | null = null;
-  const run = async (rate: number, stage: SearchStep['stage']): Promise<SearchStep> => {
+  const once = async (rate: number, stage: SearchStep['stage']): Promise<SearchStep> => {
     const step = { ...(await probe(rate)), rate, stage };
     steps.push(step);
     options.onStep?.(step);
     return step;
+  };
+  const run = async (rate: number, stage: SearchStep['stage']): Promise<SearchStep> => {
+    const step = await once(rate, stage);
+    return step.retryable && !outOfSteps() ? once(rate, stage) : step;
   };
   const result = (stoppedBecause: string, confirmed = false): SearchResult => ({
     steps,

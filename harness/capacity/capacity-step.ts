@@ -33,12 +33,19 @@ export function classifyStep(report: RunReport, rate: number): StepOutcome {
   };
   if (report.verdict === 'aborted' || !phase || phase.start === null)
     return { kind: 'stopped', reason: `the step at ${rate} req/s stopped: ${report.verdictReason}`, ...measured };
-  if (phase.generatorBehind) return { kind: 'generator-limited', reason: phase.generatorBehind, ...measured };
+  if (phase.generatorBehind)
+    return { kind: 'generator-limited', reason: phase.generatorBehind, retryable: true, ...measured };
   const checks = report.checks.filter((c) => c.phase === STEP_PHASE);
   const breach = checks.find((c) => c.status === 'fail');
   if (breach) return { kind: 'breach', reason: described(breach), ...measured };
   const unjudged = checks.find((c) => c.status === 'inconclusive');
-  if (unjudged) return { kind: 'stopped', reason: `${described(unjudged)}: the step could not be judged`, ...measured };
+  if (unjudged)
+    return {
+      kind: 'stopped',
+      reason: `${described(unjudged)}: the step could not be judged`,
+      retryable: true,
+      ...measured,
+    };
   // Arrivals turned away because every connection was still waiting on the service: it could not keep up.
   if (phase.dropped > 0)
     return {

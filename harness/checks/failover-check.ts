@@ -14,6 +14,7 @@ import {
   seconds,
   seriesPoints,
   sinceText,
+  spanTargetOf,
   type ResilienceContext,
   type ResultBase,
 } from './resilience-context.ts';
@@ -137,7 +138,7 @@ export function consecutiveFaults(
 ): { previous?: string; lastEndMs: number } | undefined {
   const order = [...context.windows].sort((a, b) => a[1].startMs - b[1].startMs).map(([name]) => name);
   const proxiesOf = (name: string | undefined): Set<string> =>
-    new Set(context.faults.filter((f) => f.phase === name).map((f) => f.fault.proxy));
+    new Set(context.faults.filter((f) => f.phase === name).map(spanTargetOf));
   const shares = (a: string | undefined, b: string | undefined): boolean =>
     [...proxiesOf(a)].some((proxy) => proxiesOf(b).has(proxy));
   const index = order.indexOf(phase);

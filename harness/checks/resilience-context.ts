@@ -11,9 +11,15 @@ export interface PhaseWindow {
 }
 
 /** A fault's span as the judge sees it (the run's fault records are of this shape). */
+/** What a fault acted on: its proxy's name or its process's. */
+export const spanTargetOf = (span: FaultSpanRecord): string =>
+  'proxy' in span.fault ? span.fault.proxy : span.fault.process;
+
 export interface FaultSpanRecord {
   readonly phase: string;
-  readonly fault: { readonly kind: string; readonly proxy: string };
+  /** A fault on a proxy names it; one on a process (pause, kill) names the process. */
+  readonly fault:
+    { readonly kind: string; readonly proxy: string } | { readonly kind: string; readonly process: string };
   readonly appliedAtMs: number;
   /** Unset when it could not be removed. */
   readonly removedAtMs?: number;
@@ -178,9 +184,9 @@ export function nextFaultStartMs(
   afterMs: number,
   phase?: string,
 ): number | undefined {
-  const proxies = new Set(context.faults.filter((f) => f.phase === phase).map((f) => f.fault.proxy));
+  const proxies = new Set(context.faults.filter((f) => f.phase === phase).map(spanTargetOf));
   const later = context.faults
-    .filter((f) => phase === undefined || proxies.has(f.fault.proxy))
+    .filter((f) => phase === undefined || proxies.has(spanTargetOf(f)))
     .map((f) => f.appliedAtMs)
     .filter((t) => t >= afterMs);
   return later.length > 0 ? Math.min(...later) : undefined;

@@ -1,3 +1,4 @@
+import { faultTargetOf } from '../scenario/fault-schema.ts';
 import type { CliStream } from './cli-io.ts';
 import type { RunEvents, ProgressSnapshot } from '../events/run-events.ts';
 import { formatDurationMs } from '../notation/duration.ts';
@@ -48,9 +49,11 @@ export function attachProgressPrinter(
     line(style.bold(`▶ phase ${phase.name} (${formatDurationMs(phase.durationMs)})`)),
   );
   events.on('faultApplied', ({ fault }) =>
-    line(style.yellow(`  ⚡ fault on: ${fault.fault.proxy} ${fault.fault.kind}`)),
+    line(style.yellow(`  ⚡ fault on: ${faultTargetOf(fault.fault)} ${fault.fault.kind}`)),
   );
-  events.on('faultRemoved', ({ fault }) => line(style.dim(`  ✓ fault off: ${fault.fault.proxy} ${fault.fault.kind}`)));
+  events.on('faultRemoved', ({ fault }) =>
+    line(style.dim(`  ✓ fault off: ${faultTargetOf(fault.fault)} ${fault.fault.kind}`)),
+  );
   events.on('guardTripped', ({ trip }) =>
     line(style.red(`ordeal: guard "${trip.name}" tripped: ${trip.observed}; stopping load, removing faults`)),
   );

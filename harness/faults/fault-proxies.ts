@@ -1,4 +1,5 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
+import { isNetworkFault } from '../scenario/fault-schema.ts';
 import type { RunOverrides } from '../scenario/run-overrides.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 
@@ -16,6 +17,7 @@ export async function assertFaultProxiesExist(
   const missing: string[] = [];
   scenario.phases.forEach((phase, phaseIndex) =>
     phase.faults.forEach((fault, faultIndex) => {
+      if (!isNetworkFault(fault)) return;
       if (!existing.includes(fault.proxy) && !declared.has(fault.proxy))
         missing.push(`phases[${phaseIndex}].faults[${faultIndex}].proxy: "${fault.proxy}"`);
     }),
@@ -39,7 +41,7 @@ export function assertFaultProxiesDeclared(scenario: Scenario, overrides: RunOve
   const missing: string[] = [];
   scenario.phases.forEach((phase, phaseIndex) =>
     phase.faults.forEach((fault, faultIndex) => {
-      if (!declared.has(fault.proxy))
+      if (isNetworkFault(fault) && !declared.has(fault.proxy))
         missing.push(`phases[${phaseIndex}].faults[${faultIndex}].proxy: "${fault.proxy}"`);
     }),
   );

@@ -1,6 +1,6 @@
-import type { Fault } from '../scenario/fault-schema.ts';
+import type { NetworkFault } from '../scenario/fault-schema.ts';
 
-export type ToxicFault = Exclude<Fault, { kind: 'down' }>;
+export type ToxicFault = Exclude<NetworkFault, { kind: 'down' }>;
 
 /** Maps an ordeal fault (units in names) onto Toxiproxy's toxic type and attributes. */
 export function toxicAttributes(fault: ToxicFault): Record<string, number> {

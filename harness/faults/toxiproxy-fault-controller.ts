@@ -4,7 +4,7 @@ import type { Clock } from '../clock/clock.ts';
 import { systemClock } from '../clock/clock.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { redactUrl } from '../net/redact-url.ts';
-import type { Fault } from '../scenario/fault-schema.ts';
+import { isNetworkFault, type Fault, type NetworkFault } from '../scenario/fault-schema.ts';
 import type { FaultController } from './fault-controller.ts';
 import type { AppliedFault, VanishedFault } from '../verdict/run-records.ts';
 import { downMarkerName, heartbeatName, parseFaultName, toxicName } from './fault-names.ts';
@@ -81,6 +81,7 @@ export class ToxiproxyFaultController implements FaultController {
   }
 
   async apply(fault: Fault, phase: string): Promise<AppliedFault> {
+    if (!isNetworkFault(fault)) throw new Error(`a ${fault.kind} fault is not Toxiproxy's to apply`);
     const sequence = ++this.counter;
     const id = fault.kind === 'down' ? downMarkerName(this.runId, sequence) : toxicName(this.runId, sequence);
     try {
@@ -155,7 +156,7 @@ export class ToxiproxyFaultController implements FaultController {
   }
 
   private async removeNow(applied: AppliedFault): Promise<number> {
-    const { fault } = applied;
+    const fault = applied.fault as NetworkFault;
     try {
       // The reverse of apply: the proxy comes back up before its marker goes, so a kill in between
       // leaves a marker the watchdog acts on, never a disabled proxy with nothing saying whose it is.
@@ -235,7 +236,7 @@ export class ToxiproxyFaultController implements FaultController {
     for (const applied of this.applied.values()) {
       if (this.vanished.has(applied.id) || this.removing.has(applied.id) || applied.appliedAtMs >= listedFromMs)
         continue;
-      const proxy = byName.get(applied.fault.proxy);
+      const proxy = byName.get((applied.fault as NetworkFault).proxy);
       const toxicThere = proxy?.toxics.some((t) => t.name === applied.id) ?? false;
       const stillDown = applied.fault.kind !== 'down' || proxy?.enabled === false;
       if (toxicThere && stillDown) continue;

@@ -1,4 +1,6 @@
+import { OrdealError } from '../errors/ordeal-error.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
+import type { ProcessIdentity } from '../process/process-identity.ts';
 
 /**
  * Whoever must undo what a run started if the run dies: told of every process
@@ -13,10 +15,20 @@ export interface ResourceOwner {
   ownContainer(id: string): void;
   /** Faults of this run may be placed in the Toxiproxy at `url` (reached under `policy`). */
   guardToxiproxy(url: string, policy: NetworkPolicy): Promise<void>;
+  /** `target` is about to be stopped (SIGSTOP): resume it if the run dies. Resolves once that is recorded. */
+  pausing(target: ProcessIdentity): Promise<void>;
+  /** The run resumed `target` itself. */
+  resumed(target: ProcessIdentity): Promise<void>;
+  /** The watchdog's own pid, never a fault target. */
+  watchdogPid?(): number | undefined;
 }
 
 export const NOBODY: ResourceOwner = {
   ownProcess: () => undefined,
   ownContainer: () => undefined,
   guardToxiproxy: async () => undefined,
+  pausing: async () => {
+    throw new OrdealError('ORDEAL_ERR_WATCHDOG', 'no watchdog guards this run: a process is never paused without one');
+  },
+  resumed: async () => undefined,
 };

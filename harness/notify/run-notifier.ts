@@ -1,6 +1,6 @@
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrlsIn, redactWebhookUrl } from '../net/redact-url.ts';
-import { describeFault } from '../scenario/fault-schema.ts';
+import { describeFault, faultTargetOf } from '../scenario/fault-schema.ts';
 import type { RunEvents } from '../events/run-events.ts';
 import type { RunReport } from '../report/run-report.ts';
 import type { NotifyChannel } from '../scenario/notify-schema.ts';
@@ -98,7 +98,7 @@ export class RunNotifier {
         `fault applied in phase ${fault.phase}: ${describeFault(fault.fault)}`,
         {
           name: 'OrdealFaultActive',
-          labels: { phase: fault.phase, proxy: fault.fault.proxy, fault: fault.fault.kind },
+          labels: { phase: fault.phase, proxy: faultTargetOf(fault.fault), fault: fault.fault.kind },
           severity: 'warning',
           startsAt: new Date(fault.appliedAtMs).toISOString(),
         },

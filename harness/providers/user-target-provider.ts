@@ -5,7 +5,7 @@ import { markOwned } from '../faults/owned-proxy.ts';
 import { holdProxies } from '../faults/proxy-hold.ts';
 import { resolveHostPort, type NetworkPolicy } from '../net/network-policy.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
-import { scenarioNeedsPrometheus, scenarioUsesFaults } from '../scenario/scenario-needs.ts';
+import { scenarioNeedsPrometheus, scenarioUsesNetworkFaults } from '../scenario/scenario-needs.ts';
 import { guardedToxiproxy } from '../toxiproxy/guarded-toxiproxy.ts';
 import { startOwnedToxiproxy } from './owned-toxiproxy.ts';
 import type { ProvidedTarget, ProviderContext } from './provided-target.ts';
@@ -85,7 +85,7 @@ export async function provideUserTarget(scenario: Scenario, context: ProviderCon
   const targetUrl = new URL(overrides.targetUrl ?? scenario.target.baseUrl!);
   let toxiproxyUrl = overrides.toxiproxyUrl ?? scenario.toxiproxy?.url;
   if (toxiproxyUrl) await sweepBeforeRun(context.http, toxiproxyUrl, context.runId, context.onMessage);
-  else if (scenarioUsesFaults(scenario)) toxiproxyUrl = await startOwnedToxiproxy(context);
+  else if (scenarioUsesNetworkFaults(scenario)) toxiproxyUrl = await startOwnedToxiproxy(context);
   if (toxiproxyUrl) {
     const url = toxiproxyUrl;
     // At the end: the proxies this run created (or a dead run did) go, unless another live run uses them.

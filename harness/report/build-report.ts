@@ -2,7 +2,7 @@ import { errorBudgetOf, type BudgetSecond } from './error-budget.ts';
 import { emptyErrorCounts, ERROR_KINDS, totalErrors } from '../metrics/error-kind.ts';
 import { mergedLatencyHistogram, percentileMs, summarizeLatencyMs } from '../metrics/latency-histogram.ts';
 import type { SecondBucket } from '../metrics/second-buckets.ts';
-import { describeFault } from '../scenario/fault-schema.ts';
+import { describeFault, faultTargetOf } from '../scenario/fault-schema.ts';
 import { targetRateAt } from '../scenario/timeline.ts';
 import { judgeRun } from '../verdict/judge-run.ts';
 import type { RecordedRun, SelfSample } from '../verdict/recorded-run.ts';
@@ -169,7 +169,8 @@ function recordsOf(run: RecordedRun): Pick<RunReport, 'faults' | 'clock' | 'anno
     faults: run.faults.map((f) => ({
       id: f.id,
       phase: f.phase,
-      proxy: f.fault.proxy,
+      proxy: faultTargetOf(f.fault),
+      ...(f.process ? { process: f.process } : {}),
       kind: f.fault.kind,
       description: describeFault(f.fault),
       appliedAt: iso(f.appliedAtMs),

@@ -143,7 +143,10 @@ export interface GuardReport {
 export interface FaultReport {
   id: string;
   phase: string;
+  /** What it acted on: a Toxiproxy proxy's name, or (pause, kill) a process's from the scenario's processes. */
   proxy: string;
+  /** Set for a fault on a process: what it acted on, and what became of the process at the phase's end. */
+  process?: { pid: number; command: string; outcome?: string };
   kind: string;
   description: string;
   appliedAt: string;

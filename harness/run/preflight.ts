@@ -1,3 +1,7 @@
+import { systemClock } from '../clock/clock.ts';
+import { ProcessFaultController } from '../faults/process-fault-controller.ts';
+import { NOBODY } from '../lifecycle/resource-owner.ts';
+import { isProcessFault } from '../scenario/fault-schema.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
@@ -29,6 +33,19 @@ const policyOf = (scenario: Scenario, overrides: RunOverrides): NetworkPolicy =>
   allowlist: scenario.target.allowlist,
   allowNonLoopback: overrides.allowNonLoopback === true,
 });
+
+/** Each process a pause or kill names, resolved to its pid now and checked against the rules (exit 2 if it breaks one). */
+async function resolvedProcesses(scenario: Scenario): Promise<string[]> {
+  const named = new Set(scenario.phases.flatMap((phase) => phase.faults.filter(isProcessFault).map((f) => f.process)));
+  if (named.size === 0) return [];
+  const controller = new ProcessFaultController(scenario.processes, NOBODY, 'plan', systemClock);
+  const lines: string[] = [];
+  for (const name of named) {
+    const identity = await controller.resolve(name);
+    lines.push(`process ${name}: pid ${identity.pid} (${identity.command}); looked up again as each fault starts`);
+  }
+  return lines;
+}
 
 export async function preflight(scenario: Scenario, overrides: RunOverrides = {}): Promise<string[]> {
   await checkPlanAddresses(scenario, overrides);
@@ -70,6 +87,7 @@ async function lookAtInfrastructure(scenario: Scenario, overrides: RunOverrides,
     await assertFaultProxiesExist(scenario, Object.keys(proxies), redactUrl(toxiproxyUrl));
     if (!scenario.stack) await assertUpstreamsListen(scenario, toxiproxy, http.policy);
   }
+  lines.push(...(await resolvedProcesses(scenario)));
   const prometheusUrl = overrides.prometheusUrl ?? scenario.prometheus?.url;
   if (prometheusUrl && scenarioNeedsPrometheus(scenario)) {
     await assertPrometheusAnswers({ http, url: prometheusUrl }).catch((cause: Error) => {

@@ -1,14 +1,16 @@
-import type { Clock } from '../clock/clock.ts';
+import { systemClock, type Clock } from '../clock/clock.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { FaultController } from '../faults/fault-controller.ts';
 import { ToxiproxyFaultController } from '../faults/toxiproxy-fault-controller.ts';
+import { ProcessFaultController } from '../faults/process-fault-controller.ts';
+import { combineFaultControllers } from '../faults/combined-fault-controller.ts';
+import { isNetworkFault, isProcessFault } from '../scenario/fault-schema.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import { resolveAllowed, resolveHostPort, type NetworkPolicy } from '../net/network-policy.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { provideBundledStack } from '../providers/bundled-stack/bundled-stack-provider.ts';
 import type { ProviderContext } from '../providers/provided-target.ts';
 import { provideUserTarget } from '../providers/user-target-provider.ts';
-import { scenarioUsesFaults } from '../scenario/scenario-needs.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
 import { allTargetsUp, assertPrometheusAnswers } from '../signals/prometheus-signals.ts';
@@ -125,6 +127,7 @@ export async function assertUpstreamsListen(
   const proxies = await toxiproxy.getAll();
   for (const [phaseIndex, phase] of scenario.phases.entries()) {
     for (const [faultIndex, fault] of phase.faults.entries()) {
+      if (!isNetworkFault(fault)) continue;
       // A proxy ordeal will create (declared, not there yet) is checked at its declared upstream, like an existing one.
       const upstream =
         proxies[fault.proxy]?.upstream ?? scenario.toxiproxy?.proxies.find((p) => p.name === fault.proxy)?.upstream;
@@ -159,12 +162,21 @@ export async function startRunInfrastructure(
       : await provideUserTarget(scenario, context);
     const toxiproxy = provided.toxiproxyUrl ? guardedToxiproxy(provided.toxiproxyUrl, options.http) : undefined;
     if (provided.toxiproxyUrl) await options.owner.guardToxiproxy(provided.toxiproxyUrl, options.http.policy);
-    const faults = toxiproxy ? new ToxiproxyFaultController(toxiproxy, options.runId, options.clock) : undefined;
-    if (scenarioUsesFaults(scenario)) {
-      if (!faults)
+    const network = toxiproxy ? new ToxiproxyFaultController(toxiproxy, options.runId, options.clock) : undefined;
+    const allFaults = scenario.phases.flatMap((phase) => phase.faults);
+    const proxyNames = allFaults.filter(isNetworkFault).map((fault) => fault.proxy);
+    if (proxyNames.length > 0) {
+      if (!network)
         throw new OrdealError('ORDEAL_ERR_TOXIPROXY', 'the scenario has faults but no Toxiproxy (set toxiproxy.url)');
-      await faults.preflight(scenario.phases.flatMap((phase) => phase.faults.map((fault) => fault.proxy)));
+      await network.preflight(proxyNames);
     }
+    const processNames = allFaults.filter(isProcessFault).map((fault) => fault.process);
+    const processes =
+      processNames.length > 0
+        ? new ProcessFaultController(scenario.processes, options.owner, options.runId, options.clock ?? systemClock)
+        : undefined;
+    await processes?.preflight(processNames);
+    const faults = combineFaultControllers(network, processes);
     if (provided.prometheusUrl) await waitForPrometheus(options.http, provided.prometheusUrl);
     // The bundled stack is ordeal's own, on 127.0.0.1; the user's target is resolved and checked once more, and pinned.
     const { targetUrl } = provided;

@@ -43,7 +43,8 @@ export interface SessionOptions {
 }
 
 /** What the session needs of the watchdog. */
-export type Watchdog = Pick<StartedFaultWatchdog, 'own' | 'ownContainer' | 'guardToxiproxy' | 'release'>;
+export type Watchdog = Pick<StartedFaultWatchdog, 'own' | 'ownContainer' | 'guardToxiproxy' | 'release'> &
+  Partial<Pick<StartedFaultWatchdog, 'pausing' | 'resumed' | 'pid'>>;
 
 /** The watchdog as the run's resource owner. */
 function ownerOf(watchdog: Watchdog | undefined): ResourceOwner {
@@ -52,6 +53,9 @@ function ownerOf(watchdog: Watchdog | undefined): ResourceOwner {
     ownProcess: (pid) => watchdog.own(pid),
     ownContainer: (id) => watchdog.ownContainer(id),
     guardToxiproxy: (url, policy) => watchdog.guardToxiproxy(url, policy),
+    pausing: (target) => (watchdog.pausing ? watchdog.pausing(target) : NOBODY.pausing(target)),
+    resumed: async (target) => watchdog.resumed?.(target),
+    watchdogPid: () => watchdog.pid,
   };
 }
 

@@ -17,10 +17,16 @@ const common = {
     .default(1)
     .describe("Share of connections the toxic applies to, 0 to 1 (Toxiproxy's toxicity; 1: all)."),
 };
+const processName = z
+  .string()
+  .min(1)
+  .describe('The process to act on: a name from processes (a pid file or a command-line match).');
+/** The signals a `kill` fault may send: those that end a process, not SIGSTOP (that is `pause`). */
+export const KILL_SIGNALS = ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP'] as const;
 const nonNegativeInt = z.int().min(0);
 const kind = <const K extends string>(name: K, meaning: string) => z.literal(name).describe(`"${name}": ${meaning}`);
 
-/** The Toxiproxy faults a phase can hold; attribute names carry their units. */
+/** The faults a phase can hold: Toxiproxy's on a proxy, pause and kill on a process; attribute names carry their units. */
 export const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: kind('latency', 'adds delay to every response'),
@@ -61,6 +67,21 @@ export const faultSchema = z.discriminatedUnion('kind', [
     bytes: nonNegativeInt.describe('Bytes let through before the close.'),
   }),
   z.strictObject({ kind: kind('down', 'the dependency is unreachable (the proxy is disabled)'), proxy }),
+  z.strictObject({
+    kind: kind('pause', 'freezes the process (SIGSTOP) for the phase, resumed (SIGCONT) at its end, always'),
+    process: processName,
+  }),
+  z.strictObject({
+    kind: kind(
+      'kill',
+      "signals the process as the phase starts (SIGKILL by default); bringing it back is its supervisor's job",
+    ),
+    process: processName,
+    signal: z
+      .enum(KILL_SIGNALS)
+      .default('SIGKILL')
+      .describe('The signal sent: SIGKILL (the default: a crash), SIGTERM (a shutdown), SIGINT, SIGQUIT or SIGHUP.'),
+  }),
 ]);
 
 export type FaultInput = z.input<typeof faultSchema>;
@@ -75,7 +96,20 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'slicer',
   'limit_data',
   'down',
+  'pause',
+  'kill',
 ];
+
+/** A fault between the service and a dependency: a Toxiproxy toxic or a disabled proxy. */
+export type NetworkFault = Extract<Fault, { proxy: string }>;
+/** A fault on a process the scenario names: frozen or signalled. */
+export type ProcessFault = Extract<Fault, { process: string }>;
+
+export const isProcessFault = (fault: Fault): fault is ProcessFault => 'process' in fault;
+export const isNetworkFault = (fault: Fault): fault is NetworkFault => 'proxy' in fault;
+
+/** What a fault acts on, for people and labels: a proxy's name or a process's. */
+export const faultTargetOf = (fault: Fault): string => (isProcessFault(fault) ? fault.process : fault.proxy);
 
 export function describeFault(fault: Fault): string {
   switch (fault.kind) {
@@ -95,5 +129,9 @@ export function describeFault(fault: Fault): string {
       return `${fault.proxy}: limit_data ${fault.bytes}B`;
     case 'down':
       return `${fault.proxy}: down`;
+    case 'pause':
+      return `${fault.process}: pause (SIGSTOP until the phase ends)`;
+    case 'kill':
+      return `${fault.process}: kill (${fault.signal})`;
   }
 }

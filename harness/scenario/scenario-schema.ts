@@ -206,6 +206,22 @@ export const healthSchema = z.strictObject({
     .describe('Named probes of your own, checked by health checks with probe: "<name>".'),
 });
 
+/** A process a fault may act on (issue 31): one named way, checked against the rules before any load. */
+const processSchema = z.strictObject({
+  name: z.string().min(1).max(100).describe('The name faults use (e.g. "ledger-primary").'),
+  pidFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A file holding its pid (its supervisor writes it; read again at each fault).'),
+  match: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe('A regular expression its command line matches; exactly one running process of your user must match.'),
+});
+
 const scenarioFields = z.strictObject({
   name: z
     .string()
@@ -276,6 +292,13 @@ const scenarioFields = z.strictObject({
     })
     .optional()
     .describe('Where faults are injected: Toxiproxy between your service and its dependencies.'),
+  processes: z
+    .array(processSchema)
+    .max(64)
+    .prefault([])
+    .describe(
+      "Processes a pause or kill fault may act on, each named by a pid file or a command-line match: only these, only your own user's, never pid 1 or ordeal itself.",
+    ),
   load: z
     .strictObject({
       driver: z
@@ -487,6 +510,34 @@ function refineScenario(scenario: ScenarioFields, ctx: z.RefinementCtx): void {
   refineChecks(scenario, ctx, phaseNames);
   refineGuards(scenario, ctx, phaseNames);
   refineSlos(scenario, ctx, phaseNames);
+  refineProcessFaults(scenario, ctx);
+}
+
+/** Every pause or kill names a declared process, and each process is named one way. */
+function refineProcessFaults(scenario: ScenarioFields, ctx: z.RefinementCtx): void {
+  const declared = scenario.processes.map((p) => p.name);
+  scenario.processes.forEach((p, index) => {
+    if ((p.pidFile === undefined) === (p.match === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['processes', index],
+        input: p,
+        message: 'needs exactly one of pidFile (a file holding its pid) or match (a pattern its command line matches)',
+      });
+    if (declared.indexOf(p.name) !== index)
+      ctx.addIssue({ code: 'custom', path: ['processes', index, 'name'], input: p.name, message: 'is declared twice' });
+  });
+  scenario.phases.forEach((phase, phaseIndex) =>
+    (phase.faults ?? []).forEach((fault, faultIndex) => {
+      if ('process' in fault && !declared.includes(fault.process))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['phases', phaseIndex, 'faults', faultIndex, 'process'],
+          input: fault.process,
+          message: `is not declared in processes (declared: ${declared.join(', ') || 'none'}); add { name: "${fault.process}", pidFile: "…" } or { name, match: "…" }`,
+        });
+    }),
+  );
 }
 
 /** The driver, the traffic and the target: what the chosen engine can run, and where. */

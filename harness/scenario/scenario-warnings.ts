@@ -1,3 +1,4 @@
+import { faultTargetOf } from './fault-schema.ts';
 import type { Scenario } from './scenario-schema.ts';
 import { parseThreshold } from './threshold.ts';
 
@@ -34,8 +35,8 @@ function backToBackFaultWarnings(scenario: Scenario): string[] {
     const previous = scenario.phases[index - 1];
     if (!previous) return;
     const shared = (phase.faults ?? [])
-      .map((f) => f.proxy)
-      .filter((proxy) => (previous.faults ?? []).some((f) => f.proxy === proxy));
+      .map((f) => faultTargetOf(f))
+      .filter((target) => (previous.faults ?? []).some((f) => faultTargetOf(f) === target));
     const checked = scenario.checks.filter((c) => 'phase' in c && c.phase === phase.name);
     if (shared.length === 0 || checked.length === 0) return;
     warnings.push(

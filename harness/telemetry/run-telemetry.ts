@@ -1,3 +1,4 @@
+import { faultTargetOf } from '../scenario/fault-schema.ts';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { ERROR_KINDS } from '../metrics/error-kind.ts';
 import { mergedLatencyHistogram } from '../metrics/latency-histogram.ts';
@@ -81,10 +82,10 @@ export class RunTelemetry {
     });
     events.on('phaseEnded', ({ phase }) => this.phase.set({ phase: phase.name, index: String(phase.index) }, 0));
     events.on('faultApplied', ({ fault }) =>
-      this.faults.set({ proxy: fault.fault.proxy, kind: fault.fault.kind, fault: fault.id }, 1),
+      this.faults.set({ proxy: faultTargetOf(fault.fault), kind: fault.fault.kind, fault: fault.id }, 1),
     );
     events.on('faultRemoved', ({ fault }) =>
-      this.faults.set({ proxy: fault.fault.proxy, kind: fault.fault.kind, fault: fault.id }, 0),
+      this.faults.set({ proxy: faultTargetOf(fault.fault), kind: fault.fault.kind, fault: fault.id }, 0),
     );
     events.on('progress', (p) => {
       this.targetRate.set(p.targetRatePerSec);

@@ -12,6 +12,8 @@ export interface AppliedFault {
   readonly phase: string;
   readonly fault: Fault;
   readonly appliedAtMs: number;
+  /** A fault on a process: the process it acted on, and (set when it is removed) what became of it. */
+  readonly process?: { pid: number; command: string; outcome?: string };
 }
 
 /** A fault's whole life in a run, as the report shows it. */

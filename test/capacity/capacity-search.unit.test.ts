@@ -80,6 +80,30 @@ describe('the capacity search (pure logic; the truth tests run real services)', 
     expect(again.firstFailing!.rate / again.heldRate!).toBeLessThanOrEqual(1 + OPTIONS.precision);
   });
 
+  it('runs a step once more that said nothing of the service for a reason of the moment (a busy host), then goes on', async () => {
+    const healthy = await searchCapacity(service(200).probe, OPTIONS);
+    const flaky = service(200);
+    let hiccups = 0;
+    const result = await searchCapacity(async (rate) => {
+      const outcome = await flaky.probe(rate);
+      // One step of the bisection finds ordeal behind once (its host busy for a moment).
+      if (outcome.kind === 'pass' && rate > 150 && hiccups++ === 0)
+        return { ...outcome, kind: 'generator-limited', reason: 'send lag', retryable: true };
+      return outcome;
+    }, OPTIONS);
+    expect(result.heldRate).toBe(healthy.heldRate);
+    expect(result.generatorLimit).toBeNull();
+    expect(result.steps).toHaveLength(healthy.steps.length + 1);
+    // Twice in a row at the same rate: that is ordeal's limit, and the search says so.
+    const limited = await searchCapacity(service(10_000, 575).probe, OPTIONS);
+    const retried = await searchCapacity(async (rate) => {
+      const outcome = await service(10_000, 575).probe(rate);
+      return outcome.kind === 'generator-limited' ? { ...outcome, retryable: true } : outcome;
+    }, OPTIONS);
+    expect(retried.generatorLimit).toBe(limited.generatorLimit);
+    expect(retried.steps).toHaveLength(limited.steps.length + 1);
+  });
+
   it('stops at the ceiling, at the budget, and when the start rate fails, saying which', async () => {
     const ceiling = await searchCapacity(service(100_000).probe, { ...OPTIONS, maxRate: 300 });
     expect(ceiling).toMatchObject({ heldRate: 300, firstFailing: null });

@@ -40,9 +40,12 @@ describe('ordeal capacity finds what a service holds', () => {
       expect(report.heldRate, steps).toBeLessThanOrEqual(220);
       expect(report.heldRate, steps).toBeLessThanOrEqual(214 * 1.05);
       expect(report.firstFailing!.kind, steps).toMatch(/^(breach|plateau)$/);
-      expect(report.firstFailing!.rate / report.heldRate!).toBeLessThanOrEqual(1.05);
+      expect(report.firstFailing!.rate / report.heldRate!, steps).toBeLessThanOrEqual(1.05);
       expect(report.headroom).toBeCloseTo(report.heldRate! / 100, 2);
-      expect(report.steps.slice(0, 2).map((s) => s.kind)).toEqual(['pass', 'pass']);
+      expect(
+        report.steps.slice(0, 2).map((s) => s.kind),
+        steps,
+      ).toEqual(['pass', 'pass']);
       // The knee comes before the answer (p99 turns up as the queue starts to form), never past it.
       expect(report.kneeRate, steps).not.toBeNull();
       expect(report.kneeRate!, steps).toBeLessThanOrEqual(report.heldRate!);
