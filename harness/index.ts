@@ -12,6 +12,7 @@ export { RunEvents } from './events/run-events.ts';
 export { writeReports } from './report/write-reports.ts';
 export type { RunReport } from './report/run-report.ts';
 export { OrdealError } from './errors/ordeal-error.ts';
+export { describeFault, faultTargetOf, type Fault } from './scenario/fault-schema.ts';
 export { isValidatedScenario } from './scenario/validate-scenario.ts';
 export type { ProgressSnapshot, RunEventMap } from './events/run-events.ts';
 export type { PhaseReport, StepReport, GuardReport, FaultReport, SecondReport } from './report/run-report.ts';

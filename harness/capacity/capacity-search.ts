@@ -74,85 +74,125 @@ export interface SearchResult {
 const failed = (kind: StepKind): boolean => kind === 'breach' || kind === 'plateau';
 const rounded = (rate: number): number => (rate >= 100 ? Math.round(rate) : Math.round(rate * 10) / 10);
 
+/** A step ordeal could not judge even on its second try: not held, and not the service's failure either. */
+const undecided = (step: SearchStep): boolean => step.kind === 'stopped' && step.retryable === true;
+/** Ends the search early, with why. */
+class SearchOver extends Error {}
+
+/** One search's state: the steps so far, the highest rate that held, the lowest that failed or could not be judged. */
+class CapacitySearch {
+  readonly steps: SearchStep[] = [];
+  private held: number | null = null;
+  private failing: SearchStep | null = null;
+  private generatorLimit: number | null = null;
+  /** The lowest rate not shown to hold: one that failed, or one ordeal could not judge (never counted as held). */
+  private upper: number | null = null;
+
+  constructor(
+    private readonly probe: (rate: number) => Promise<StepOutcome>,
+    private readonly options: SearchOptions,
+  ) {}
+
+  result(stoppedBecause: string, confirmed = false): SearchResult {
+    const { steps, held: heldRate, failing: firstFailing, generatorLimit } = this;
+    return { steps, heldRate, firstFailing, generatorLimit, confirmed, stoppedBecause };
+  }
+
+  private outOfSteps(): boolean {
+    return this.steps.length >= this.options.maxSteps;
+  }
+
+  private async once(rate: number, stage: SearchStep['stage']): Promise<SearchStep> {
+    const step = { ...(await this.probe(rate)), rate, stage };
+    this.steps.push(step);
+    this.options.onStep?.(step);
+    return step;
+  }
+
+  /** One step, run once more if it said nothing of the service for a reason of the moment; ends the search on a guard, an abort or ordeal's own limit. */
+  private async run(rate: number, stage: SearchStep['stage']): Promise<SearchStep> {
+    const first = await this.once(rate, stage);
+    const step = first.retryable && !this.outOfSteps() ? await this.once(rate, stage) : first;
+    if (step.kind === 'stopped' && !undecided(step)) throw new SearchOver(step.reason);
+    if (step.kind === 'generator-limited') {
+      this.generatorLimit = rate;
+      throw new SearchOver(`ordeal could not offer ${rate} req/s on this machine (${step.reason})`);
+    }
+    if (failed(step.kind) && (!this.failing || rate <= this.failing.rate)) this.failing = step;
+    if (step.kind !== 'pass') this.upper = this.upper === null ? rate : Math.min(this.upper, rate);
+    return step;
+  }
+
+  private budget(doing: string): void {
+    if (this.outOfSteps()) throw new SearchOver(`the time budget ran out after ${this.steps.length} steps, ${doing}`);
+  }
+
+  /** Up, ×growth a step, until one fails or cannot be judged, or the ceiling holds. */
+  async climb(): Promise<SearchResult | undefined> {
+    const { options } = this;
+    for (let rate = rounded(Math.min(options.startRate, options.maxRate)); ;) {
+      this.budget('still stepping up');
+      if ((await this.run(rate, 'probe')).kind !== 'pass') break;
+      this.held = rate;
+      if (rate >= options.maxRate)
+        return this.result(
+          `the service held the ceiling, ${options.maxRate} req/s (limits.maxRatePerSec or --max-rate)`,
+        );
+      rate = rounded(Math.min(rate * options.growth, options.maxRate));
+    }
+    if (this.held !== null) return undefined;
+    return this.result(
+      this.failing
+        ? `the service did not hold the start rate, ${this.failing.rate} req/s`
+        : `the start rate could not be judged: ${this.steps.at(-1)!.reason}`,
+    );
+  }
+
+  /** Between the last rate that held and the lowest not shown to hold, until they are within `precision`. */
+  async bisect(): Promise<void> {
+    while (this.upper !== null && this.held !== null && this.upper > this.held * (1 + this.options.precision)) {
+      this.budget('bisecting');
+      const rate = rounded((this.held + this.upper) / 2);
+      if (rate <= this.held || rate >= this.upper) break;
+      if ((await this.run(rate, 'bisect')).kind === 'pass') this.held = rate;
+    }
+  }
+
+  /**
+   * The answer once more: a rate that held once but not again (or could not be judged again) is not the answer;
+   * the search bisects again between the next lower one that held and it, and confirms that answer in turn.
+   */
+  async confirm(): Promise<SearchResult> {
+    for (;;) {
+      await this.bisect();
+      this.budget('before confirming');
+      const answer = this.held!;
+      if ((await this.run(answer, 'confirm')).kind === 'pass') {
+        const unjudged = this.steps.filter((s) => undecided(s) && s.rate > answer).map((s) => s.rate);
+        const note =
+          unjudged.length > 0 ? ` (${Math.min(...unjudged)} req/s could not be judged: counted as not held)` : '';
+        return this.result(
+          `bisected to within ${Math.round(this.options.precision * 1_000) / 10} % and confirmed${note}`,
+          true,
+        );
+      }
+      const lower = this.steps.filter((s) => s.kind === 'pass' && s.rate < answer).map((s) => s.rate);
+      this.held = lower.length > 0 ? Math.max(...lower) : null;
+      if (this.held === null)
+        return this.result(`${answer} req/s held once but not when repeated, and no lower rate was tried`);
+    }
+  }
+}
+
 export async function searchCapacity(
   probe: (rate: number) => Promise<StepOutcome>,
   options: SearchOptions,
 ): Promise<SearchResult> {
-  const steps: SearchStep[] = [];
-  let held: number | null = null;
-  let failing: SearchStep | null = null;
-  let generatorLimit: number | null = null;
-  const once = async (rate: number, stage: SearchStep['stage']): Promise<SearchStep> => {
-    const step = { ...(await probe(rate)), rate, stage };
-    steps.push(step);
-    options.onStep?.(step);
-    return step;
-  };
-  const run = async (rate: number, stage: SearchStep['stage']): Promise<SearchStep> => {
-    const step = await once(rate, stage);
-    return step.retryable && !outOfSteps() ? once(rate, stage) : step;
-  };
-  const result = (stoppedBecause: string, confirmed = false): SearchResult => ({
-    steps,
-    heldRate: held,
-    firstFailing: failing,
-    generatorLimit,
-    confirmed,
-    stoppedBecause,
-  });
-  const outOfSteps = (): boolean => steps.length >= options.maxSteps;
-
-  // Up, ×growth a step, until one fails, ordeal cannot offer it, or the ceiling holds.
-  for (let rate = rounded(Math.min(options.startRate, options.maxRate)); ;) {
-    if (outOfSteps()) return result(`the time budget ran out after ${steps.length} steps, still stepping up`);
-    const step = await run(rate, 'probe');
-    if (step.kind === 'stopped') return result(step.reason);
-    if (step.kind === 'generator-limited') {
-      generatorLimit = rate;
-      return result(`ordeal could not offer ${rate} req/s on this machine (${step.reason})`);
-    }
-    if (failed(step.kind)) {
-      failing = step;
-      break;
-    }
-    held = rate;
-    if (rate >= options.maxRate)
-      return result(`the service held the ceiling, ${options.maxRate} req/s (limits.maxRatePerSec or --max-rate)`);
-    rate = rounded(Math.min(rate * options.growth, options.maxRate));
-  }
-  if (held === null) return result(`the service did not hold the start rate, ${failing.rate} req/s`);
-
-  // Between the last rate that held and the first that failed, until they are within `precision`.
-  const bisect = async (): Promise<string | undefined> => {
-    while (failing && held !== null && failing.rate > held * (1 + options.precision)) {
-      if (outOfSteps()) return `the time budget ran out after ${steps.length} steps, bisecting`;
-      const rate = rounded((held + failing.rate) / 2);
-      if (rate <= held || rate >= failing.rate) break;
-      const step = await run(rate, 'bisect');
-      if (step.kind === 'stopped') return step.reason;
-      if (step.kind === 'generator-limited') {
-        generatorLimit = rate;
-        return `ordeal could not offer ${rate} req/s on this machine (${step.reason})`;
-      }
-      if (failed(step.kind)) failing = step;
-      else held = rate;
-    }
-    return undefined;
-  };
-  // The answer once more: a rate that held once but not again is not the answer; the search bisects again between
-  // the next lower one that held and it, and confirms that answer in turn.
-  for (;;) {
-    const stopped = await bisect();
-    if (stopped) return result(stopped);
-    if (outOfSteps()) return result(`the time budget ran out after ${steps.length} steps, before confirming`);
-    const answer: number = held;
-    const repeat = await run(answer, 'confirm');
-    if (repeat.kind === 'pass')
-      return result(`bisected to within ${Math.round(options.precision * 1_000) / 10} % and confirmed`, true);
-    if (repeat.kind === 'stopped' || repeat.kind === 'generator-limited') return result(repeat.reason);
-    failing = repeat;
-    const lower = steps.filter((s) => s.kind === 'pass' && s.rate < answer).map((s) => s.rate);
-    held = lower.length > 0 ? Math.max(...lower) : null;
-    if (held === null) return result(`${answer} req/s held once but not when repeated, and no lower rate was tried`);
+  const search = new CapacitySearch(probe, options);
+  try {
+    return (await search.climb()) ?? (await search.confirm());
+  } catch (error) {
+    if (error instanceof SearchOver) return search.result(error.message);
+    throw error;
   }
 }

@@ -54,6 +54,8 @@ export class ProcessFaultController implements FaultController {
     private readonly owner: ResourceOwner,
     private readonly runId: string,
     private readonly clock: Clock,
+    /** Processes the target's provider started (the bundled stack's services), each one's pid now. */
+    private readonly provided: Readonly<Record<string, () => number | undefined>> = {},
   ) {}
 
   /** Each named process, resolved and checked against the rules (exit 2 before any load); changes nothing. */
@@ -64,7 +66,22 @@ export class ProcessFaultController implements FaultController {
   /** The process `name` is now: its identity, checked against the rules. */
   async resolve(name: string): Promise<ProcessIdentity> {
     const declared = this.processes.find((p) => p.name === name);
-    if (!declared) throw new OrdealError('ORDEAL_ERR_SCENARIO', `processes: no process named "${name}" is declared`);
+    const provided = this.provided[name];
+    if (!declared && provided) {
+      const field = `the bundled stack's process "${name}"`;
+      const pid = provided();
+      if (pid === undefined) throw new OrdealError('ORDEAL_ERR_PROCESS_FAULT', `${field} is not running`);
+      return assertFaultable(pid, { watchdogPid: this.owner.watchdogPid?.() }, field);
+    }
+    if (!declared)
+      throw new OrdealError(
+        'ORDEAL_ERR_SCENARIO',
+        `processes: no process named "${name}" is declared${
+          Object.keys(this.provided).length > 0
+            ? ` or started by the stack (it starts: ${Object.keys(this.provided).join(', ')})`
+            : ''
+        }`,
+      );
     const index = this.processes.indexOf(declared);
     const field = `processes[${index}] ("${name}")`;
     const pid = await resolveProcess(selectorOf(declared), field);

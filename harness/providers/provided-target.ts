@@ -20,4 +20,6 @@ export interface ProvidedTarget {
   toxiproxyUrl?: string;
   /** Prometheus, when the scenario's checks need one. */
   prometheusUrl?: string;
+  /** Processes the provider started that a pause or kill may name without declaring them: each one's pid now. */
+  processes?: Readonly<Record<string, () => number | undefined>>;
 }

@@ -41,6 +41,10 @@ async function resolvedProcesses(scenario: Scenario): Promise<string[]> {
   const controller = new ProcessFaultController(scenario.processes, NOBODY, 'plan', systemClock);
   const lines: string[] = [];
   for (const name of named) {
+    if (scenario.stack && !scenario.processes.some((p) => p.name === name)) {
+      lines.push(`process ${name}: the bundled stack's, started by the run (under its supervisor)`);
+      continue;
+    }
     const identity = await controller.resolve(name);
     lines.push(`process ${name}: pid ${identity.pid} (${identity.command}); looked up again as each fault starts`);
   }

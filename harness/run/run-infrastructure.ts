@@ -173,7 +173,13 @@ export async function startRunInfrastructure(
     const processNames = allFaults.filter(isProcessFault).map((fault) => fault.process);
     const processes =
       processNames.length > 0
-        ? new ProcessFaultController(scenario.processes, options.owner, options.runId, options.clock ?? systemClock)
+        ? new ProcessFaultController(
+            scenario.processes,
+            options.owner,
+            options.runId,
+            options.clock ?? systemClock,
+            provided.processes,
+          )
         : undefined;
     await processes?.preflight(processNames);
     const faults = combineFaultControllers(network, processes);

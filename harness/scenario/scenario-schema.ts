@@ -529,7 +529,8 @@ function refineProcessFaults(scenario: ScenarioFields, ctx: z.RefinementCtx): vo
   });
   scenario.phases.forEach((phase, phaseIndex) =>
     (phase.faults ?? []).forEach((fault, faultIndex) => {
-      if ('process' in fault && !declared.includes(fault.process))
+      // The bundled stack's own services are named without a declaration (checked against what it starts).
+      if ('process' in fault && !declared.includes(fault.process) && !scenario.stack)
         ctx.addIssue({
           code: 'custom',
           path: ['phases', phaseIndex, 'faults', faultIndex, 'process'],

@@ -104,6 +104,23 @@ describe('the capacity search (pure logic; the truth tests run real services)', 
     expect(retried.steps).toHaveLength(limited.steps.length + 1);
   });
 
+  it('a rate it cannot judge even on a second try (within its own lateness of the SLO) is counted as not held, and the bisection goes on below it', async () => {
+    // Capacity 220, but from 210 up ordeal cannot tell (the value within its lateness of the limit).
+    const near = service(220);
+    const result = await searchCapacity(async (rate) => {
+      const outcome = await near.probe(rate);
+      return rate >= 210 && rate <= 220
+        ? { ...outcome, kind: 'stopped', reason: "within the generator's own lateness", retryable: true }
+        : outcome;
+    }, OPTIONS);
+    expect(result.confirmed).toBe(true);
+    const notHeld = result.steps.filter((s) => s.kind !== 'pass' && s.rate > result.heldRate!).map((s) => s.rate);
+    expect(Math.min(...notHeld) / result.heldRate!).toBeLessThanOrEqual(1 + OPTIONS.precision);
+    expect(result.heldRate!).toBeLessThan(210);
+    expect(result.firstFailing!.kind).toBe('breach');
+    expect(result.stoppedBecause).toMatch(/could not be judged: counted as not held/);
+  });
+
   it('stops at the ceiling, at the budget, and when the start rate fails, saying which', async () => {
     const ceiling = await searchCapacity(service(100_000).probe, { ...OPTIONS, maxRate: 300 });
     expect(ceiling).toMatchObject({ heldRate: 300, firstFailing: null });

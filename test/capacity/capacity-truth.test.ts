@@ -40,7 +40,10 @@ describe('ordeal capacity finds what a service holds', () => {
       expect(report.heldRate, steps).toBeLessThanOrEqual(220);
       expect(report.heldRate, steps).toBeLessThanOrEqual(214 * 1.05);
       expect(report.firstFailing!.kind, steps).toMatch(/^(breach|plateau)$/);
-      expect(report.firstFailing!.rate / report.heldRate!, steps).toBeLessThanOrEqual(1.05);
+      // Bisected to within 5 % of the lowest rate not shown to hold (one that failed, or that ordeal could not judge:
+      // beside other tests p99 at ~214 req/s can lie within its own lateness of the 300 ms limit).
+      const notHeld = report.steps.filter((s) => s.kind !== 'pass' && s.rate > report.heldRate!).map((s) => s.rate);
+      expect(Math.min(...notHeld) / report.heldRate!, steps).toBeLessThanOrEqual(1.05);
       expect(report.headroom).toBeCloseTo(report.heldRate! / 100, 2);
       expect(
         report.steps.slice(0, 2).map((s) => s.kind),

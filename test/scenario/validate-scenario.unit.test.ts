@@ -141,6 +141,7 @@ describe('loadScenario', () => {
       'hours-12-18.ts',
       'peak-load.ts',
       'primary-failover.ts',
+      'primary-killed.ts',
     ]);
     for (const file of files) expect((await loadScenario(`scenarios/${file}`)).phases.length).toBeGreaterThan(0);
   });

@@ -68,5 +68,12 @@ export async function provideBundledStack(
     context.http.trustOwnServer(prometheus.url);
     prometheusUrl = prometheus.url;
   }
-  return { targetUrl: new URL(started.gatewayUrl), toxiproxyUrl: toxiproxyUrl ?? started.toxiproxyUrl, prometheusUrl };
+  // Its services, by name, for pause and kill faults (each looked up as the fault starts: a killed one comes back).
+  const processes = Object.fromEntries(started.services.map((service) => [service.name, () => service.pid]));
+  return {
+    targetUrl: new URL(started.gatewayUrl),
+    toxiproxyUrl: toxiproxyUrl ?? started.toxiproxyUrl,
+    prometheusUrl,
+    processes,
+  };
 }

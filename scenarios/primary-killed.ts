@@ -1,0 +1,32 @@
+import { defineScenario, PUBLISHED_SLO } from '../harness/index.ts';
+
+/**
+ * Failover verified with a crash, not a partition: ledger-primary is killed (SIGKILL) as the phase starts and its
+ * supervisor brings it back; orders must keep succeeding through the replica meanwhile. (primary-failover.ts plays
+ * the same failover as a network `down`.)
+ */
+export default defineScenario({
+  name: 'primary-killed',
+  stack: { kind: 'bundled' },
+  requests: [
+    {
+      name: 'order',
+      method: 'POST',
+      path: '/api/orders',
+      body: { symbol: 'ACME', quantity: 1, side: 'buy' },
+      weight: 4,
+    },
+    { name: 'portfolio', method: 'GET', path: '/api/portfolio', weight: 1 },
+  ],
+  phases: [
+    { name: 'baseline', duration: '10s', rate: 100 },
+    {
+      name: 'ledger-primary-killed',
+      duration: '15s',
+      rate: 100,
+      faults: [{ process: 'ledger-primary', kind: 'kill' }],
+    },
+    { name: 'recovery', duration: '10s', rate: 100 },
+  ],
+  slos: [PUBLISHED_SLO],
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../harness/run/run-scenario.ts';
+import primaryKilled from '../../scenarios/primary-killed.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+
+/** The bundled stack's ledger-primary killed by a `kill` fault and brought back by the stack's own supervisor. */
+const killedWith = (stack: { failover?: boolean }) => ({
+  ...primaryKilled,
+  stack: { kind: 'bundled' as const, ...stack },
+  // About failover, not the generator: its own send lag is judged loosely.
+  load: notAboutTheGenerator(),
+});
+
+/** Phases of 5, 7.5 and 5 s: the restart (~1 s) is still a good share of the killed phase. */
+const HALF_TIME = { timeScale: 0.5 };
+
+const statusOf = (report: Awaited<ReturnType<typeof runScenario>>, phase: string) =>
+  report.checks
+    .filter((c) => c.phase === phase)
+    .map((c) => `${c.name}: ${c.status}${c.reason ? ` (${c.reason})` : ''}`);
+
+describe('scenarios/primary-killed.ts: failover judged with a killed primary', () => {
+  it(
+    'PASSES with failover (orders go to the replica while the supervisor restarts the primary), FAILS without it',
+    { timeout: 120_000 },
+    async () => {
+      const healthy = await runScenario(killedWith({}), HALF_TIME);
+      expect(healthy.verdict, statusOf(healthy, 'ledger-primary-killed').join('\n')).toBe('pass');
+      const [fault] = healthy.faults;
+      expect(fault).toMatchObject({ kind: 'kill', proxy: 'ledger-primary' });
+      expect(fault!.process!.outcome).toMatch(/^running again as pid \d+/);
+      expect(fault!.process!.outcome).not.toContain(`pid ${fault!.process!.pid} `);
+
+      const broken = await runScenario(killedWith({ failover: false }), HALF_TIME);
+      const killed = statusOf(broken, 'ledger-primary-killed');
+      expect(
+        killed.some((c) => /http_req_failed.*: fail/.test(c)),
+        killed.join('\n'),
+      ).toBe(true);
+      expect(broken.verdict).toBe('fail');
+    },
+  );
+});
