@@ -1,4 +1,5 @@
 import type { RunReport } from '../report/run-report.ts';
+import type { PhaseStats } from '../verdict/phase-stats.ts';
 import type { StepOutcome } from './capacity-search.ts';
 
 /** The phase every capacity step judges (capacity-scenario.ts names it so). */
@@ -21,15 +22,17 @@ function described(c: RunReport['checks'][number]): string {
  * How one step went, from its run's report: the generator's word first (a rate ordeal could not offer says
  * nothing of the service), then the SLOs judged over the hold, then whether the service answered what was sent.
  */
-export function classifyStep(report: RunReport, rate: number): StepOutcome {
+export function classifyStep(report: RunReport, rate: number, hold?: PhaseStats): StepOutcome {
   const phase = report.phases.find((p) => p.name === STEP_PHASE);
+  // The figures of the judged hold (the settle left out, like the SLOs), when the run's record is at hand.
+  const figures = hold?.ran ? hold : phase;
   const measured = {
-    achievedRate: phase?.achievedRate ?? null,
-    p50Ms: phase?.latencyMs?.p50 ?? null,
-    p95Ms: phase?.latencyMs?.p95 ?? null,
-    p99Ms: phase?.latencyMs?.p99 ?? null,
-    errorRate: phase?.errorRate ?? null,
-    sendLagP99Ms: phase?.sendLagMs?.p99 ?? null,
+    achievedRate: figures?.achievedRate == null ? null : Math.round(figures.achievedRate * 10) / 10,
+    p50Ms: figures?.latencyMs?.p50 ?? null,
+    p95Ms: figures?.latencyMs?.p95 ?? null,
+    p99Ms: figures?.latencyMs?.p99 ?? null,
+    errorRate: figures?.errorRate ?? null,
+    sendLagP99Ms: figures?.sendLagMs?.p99 ?? null,
   };
   if (report.verdict === 'aborted' || !phase || phase.start === null)
     return { kind: 'stopped', reason: `the step at ${rate} req/s stopped: ${report.verdictReason}`, ...measured };

@@ -1,12 +1,14 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
-import { runScenario, type RunOptions } from '../run/run-scenario.ts';
+import { buildReport } from '../report/build-report.ts';
+import { recordRun, type RunOptions } from '../run/run-scenario.ts';
+import { statsAfterGrace } from '../verdict/judge-run.ts';
 import { describeFault, type Fault } from '../scenario/fault-schema.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { validateScenario } from '../scenario/validate-scenario.ts';
 import { kneeOf, limitedByOf, type CapacityReport } from './capacity-report.ts';
 import { capacityPhase, peakRateOf, stepScenario } from './capacity-scenario.ts';
 import { searchCapacity, type SearchStep } from './capacity-search.ts';
-import { classifyStep } from './capacity-step.ts';
+import { classifyStep, STEP_PHASE } from './capacity-step.ts';
 
 export interface CapacityOptions {
   /** The phase whose SLOs must hold (default: the highest-rate open-model phase). */
@@ -99,8 +101,9 @@ export async function findCapacity(input: Scenario | unknown, options: CapacityO
     async (rate) => {
       const shape = { settleMs, holdMs, cooldownMs: first ? 0 : cooldownMs, cooldownRate: startRate };
       first = false;
-      const report = await runScenario(stepScenario(scenario, phase.name, rate, shape, held), options.run ?? {});
-      return classifyStep(report, rate);
+      // Recorded, then reported as a run would be: the step's figures are read over its judged hold only.
+      const recorded = await recordRun(stepScenario(scenario, phase.name, rate, shape, held), options.run ?? {});
+      return classifyStep(buildReport(recorded), rate, statsAfterGrace(recorded, STEP_PHASE, settleMs));
     },
     {
       startRate,

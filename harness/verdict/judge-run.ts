@@ -94,7 +94,7 @@ function withLookupNotes(checks: CheckResult[], notes: readonly string[] | undef
 }
 
 /** A phase's figures from its start + a grace on (whole seconds of the run after it), for SLOs with `after`. */
-function statsAfterGrace(run: RecordedRun, phaseName: string, afterMs: number): PhaseStats {
+export function statsAfterGrace(run: RecordedRun, phaseName: string, afterMs: number): PhaseStats {
   const phase = run.timeline.phases.find((p) => p.name === phaseName)!;
   const window = run.windows.get(phaseName);
   if (!window) return computePhaseStats(phase, undefined, []);

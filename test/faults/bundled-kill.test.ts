@@ -9,6 +9,9 @@ const killedWith = (stack: { failover?: boolean }) => ({
   stack: { kind: 'bundled' as const, ...stack },
   // About failover, not the generator: its own send lag is judged loosely.
   load: notAboutTheGenerator(),
+  // Judged on what failover is for, orders succeeding: beside other tests the primary's restart (a Node process
+  // starting, a CPU-second) slowed the gateway past the published p95 in a phase of 7.5 s (a CI run).
+  slos: [{ http_req_failed: ['rate<0.01'] }],
 });
 
 /** Phases of 5, 7.5 and 5 s: the restart (~1 s) is still a good share of the killed phase. */
