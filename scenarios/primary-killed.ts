@@ -1,4 +1,5 @@
 import { defineScenario, PUBLISHED_SLO } from '../harness/index.ts';
+import { ORDER_REQUESTS } from './trading-requests.ts';
 
 /**
  * Failover verified with a crash, not a partition: ledger-primary is killed (SIGKILL) as the phase starts and its
@@ -8,16 +9,7 @@ import { defineScenario, PUBLISHED_SLO } from '../harness/index.ts';
 export default defineScenario({
   name: 'primary-killed',
   stack: { kind: 'bundled' },
-  requests: [
-    {
-      name: 'order',
-      method: 'POST',
-      path: '/api/orders',
-      body: { symbol: 'ACME', quantity: 1, side: 'buy' },
-      weight: 4,
-    },
-    { name: 'portfolio', method: 'GET', path: '/api/portfolio', weight: 1 },
-  ],
+  requests: [...ORDER_REQUESTS],
   phases: [
     { name: 'baseline', duration: '10s', rate: 100 },
     {

@@ -4,3 +4,15 @@ export const TRADING_REQUESTS = [
   { name: 'order', method: 'POST', path: '/api/orders', body: { symbol: 'ACME', quantity: 5, side: 'buy' }, weight: 3 },
   { name: 'portfolio', method: 'GET', path: '/api/portfolio', weight: 1 },
 ] as const;
+
+/** Orders and portfolio reads only: what failover keeps serving when the ledger's primary is gone. */
+export const ORDER_REQUESTS = [
+  {
+    name: 'order',
+    method: 'POST',
+    path: '/api/orders',
+    body: { symbol: 'ACME', quantity: 1, side: 'buy' },
+    weight: 4,
+  },
+  { name: 'portfolio', method: 'GET', path: '/api/portfolio', weight: 1 },
+] as const;

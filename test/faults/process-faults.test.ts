@@ -45,16 +45,32 @@ function twoPhases(url: string, pidFile: string, fault: Record<string, unknown>,
   };
 }
 
+/** A service in a process of its own, its pid in a pid file, and a scenario file of twoPhases against it. */
+async function serviceWithScenario(fault: Record<string, unknown>, firstMs?: number) {
+  const service = await startCountingServerProcess();
+  const { file, reportDir } = await writeTempScenario({});
+  const pidFile = path.join(path.dirname(file), 'service.pid');
+  await writeFile(pidFile, `${service.pid}\n`);
+  await writeFile(file, JSON.stringify(twoPhases(service.url, pidFile, fault, firstMs)));
+  return { service, file, reportDir };
+}
+
+/** `ordeal run` of a pause of `firstMs`, once the service is seen stopped. */
+async function pausedRun(firstMs: number) {
+  const setup = await serviceWithScenario({ kind: 'pause' }, firstMs);
+  const run = startCli(['run', setup.file, '--report-dir', setup.reportDir]);
+  await run.waitForOutput(/fault on: service pause/, 30_000);
+  await until(async () => (await stateOf(setup.service.pid)) === 'T', 5_000);
+  return { ...setup, run };
+}
+
 describe('faults on processes (pause, kill)', () => {
   it(
     'pause: the service frozen for its phase FAILS that phase, is resumed at its end and PASSES the next; the report names the pid and the undo',
     { timeout: 60_000 },
     async () => {
-      await using service = await startCountingServerProcess();
-      const { file, reportDir } = await writeTempScenario({});
-      const pidFile = path.join(path.dirname(file), 'service.pid');
-      await writeFile(pidFile, `${service.pid}\n`);
-      await writeFile(file, JSON.stringify(twoPhases(service.url, pidFile, { kind: 'pause' })));
+      const { service: started, file, reportDir } = await serviceWithScenario({ kind: 'pause' });
+      await using service = started;
 
       const planned = await runCli(['plan', file], {}, 30_000);
       expect(planned.code, planned.stderr).toBe(0);
@@ -112,14 +128,8 @@ describe('faults on processes (pause, kill)', () => {
     'kill -9 of ordeal while a process is paused: its watchdog resumes it within 1 s',
     { timeout: 60_000 },
     async () => {
-      await using service = await startCountingServerProcess();
-      const { file, reportDir } = await writeTempScenario({});
-      const pidFile = path.join(path.dirname(file), 'service.pid');
-      await writeFile(pidFile, `${service.pid}\n`);
-      await writeFile(file, JSON.stringify(twoPhases(service.url, pidFile, { kind: 'pause' }, 30_000)));
-      const run = startCli(['run', file, '--report-dir', reportDir]);
-      await run.waitForOutput(/fault on: service pause/, 30_000);
-      await until(async () => (await stateOf(service.pid)) === 'T', 5_000);
+      const { service: started, run } = await pausedRun(30_000);
+      await using service = started;
       run.child.kill('SIGKILL');
       const resumedMs = await until(async () => (await stateOf(service.pid)) !== 'T', 5_000);
       expect(resumedMs).toBeLessThan(1_000);
@@ -130,14 +140,8 @@ describe('faults on processes (pause, kill)', () => {
     'a paused process someone else resumes mid-phase: that phase is INCONCLUSIVE, saying so',
     { timeout: 60_000 },
     async () => {
-      await using service = await startCountingServerProcess();
-      const { file, reportDir } = await writeTempScenario({});
-      const pidFile = path.join(path.dirname(file), 'service.pid');
-      await writeFile(pidFile, `${service.pid}\n`);
-      await writeFile(file, JSON.stringify(twoPhases(service.url, pidFile, { kind: 'pause' }, 4_000)));
-      const run = startCli(['run', file, '--report-dir', reportDir]);
-      await run.waitForOutput(/fault on: service pause/, 30_000);
-      await until(async () => (await stateOf(service.pid)) === 'T', 5_000);
+      const { service: started, run, reportDir } = await pausedRun(4_000);
+      await using service = started;
       process.kill(service.pid, 'SIGCONT');
       expect(await run.exit, run.stderr()).toBe(5);
       const report = await readOnlyReport(reportDir);
