@@ -87,7 +87,12 @@ export function capacityTable(report: CapacityReport): string {
 export function capacitySummary(report: CapacityReport): string {
   const lines: string[] = [];
   const held = report.heldFaults ? ` with ${report.heldFaults.faults.join(', ')} held (N−1)` : '';
-  if (report.heldRate === null) lines.push(`The service did not hold even the start rate${held}.`);
+  if (report.heldRate === null)
+    lines.push(
+      report.limitedBy === 'service'
+        ? `The service did not hold even the start rate${held}.`
+        : `No rate was shown to hold${held}: nothing was measured of the service (${report.limitedBy === 'generator' ? 'ordeal could not offer even the start rate' : 'the search stopped first'}).`,
+    );
   else
     lines.push(
       `Highest rate that held every SLO of phase "${report.phase}"${held}: ${report.heldRate} req/s${report.confirmed ? ' (confirmed by a repeat)' : ' (not confirmed)'}.`,
@@ -96,7 +101,7 @@ export function capacitySummary(report: CapacityReport): string {
     lines.push(
       `First that did not: ${report.firstFailing.rate} req/s, ${report.firstFailing.kind}: ${report.firstFailing.reason}.`,
     );
-  if (report.limitedBy === 'generator')
+  if (report.limitedBy === 'generator' && report.heldRate !== null)
     lines.push(
       `ordeal's limit was reached at ${report.generatorLimit} req/s and the service held every step below it: its capacity is above that, not measured here (add workers, or load from more machines).`,
     );

@@ -1,4 +1,5 @@
 import type { RunReport } from '../report/run-report.ts';
+import { generatorShortfall } from '../verdict/generator-shortfall.ts';
 import type { PhaseStats } from '../verdict/phase-stats.ts';
 import type { StepOutcome } from './capacity-search.ts';
 
@@ -22,10 +23,14 @@ function described(c: RunReport['checks'][number]): string {
  * How one step went, from its run's report: the generator's word first (a rate ordeal could not offer says
  * nothing of the service), then the SLOs judged over the hold, then whether the service answered what was sent.
  */
-export function classifyStep(report: RunReport, rate: number, hold?: PhaseStats): StepOutcome {
+export function classifyStep(
+  report: RunReport,
+  rate: number,
+  hold?: { stats: PhaseStats; maxSendLagMs: number },
+): StepOutcome {
   const phase = report.phases.find((p) => p.name === STEP_PHASE);
   // The figures of the judged hold (the settle left out, like the SLOs), when the run's record is at hand.
-  const figures = hold?.ran ? hold : phase;
+  const figures = hold?.stats.ran ? hold.stats : phase;
   const measured = {
     achievedRate: figures?.achievedRate == null ? null : Math.round(figures.achievedRate * 10) / 10,
     p50Ms: figures?.latencyMs?.p50 ?? null,
@@ -36,8 +41,9 @@ export function classifyStep(report: RunReport, rate: number, hold?: PhaseStats)
   };
   if (report.verdict === 'aborted' || !phase || phase.start === null)
     return { kind: 'stopped', reason: `the step at ${rate} req/s stopped: ${report.verdictReason}`, ...measured };
-  if (phase.generatorBehind)
-    return { kind: 'generator-limited', reason: phase.generatorBehind, retryable: true, ...measured };
+  // Whether ordeal kept up, over the same hold (its lateness while the service settled is not the step's).
+  const behind = hold?.stats.ran ? generatorShortfall(hold.stats, hold.maxSendLagMs) : phase.generatorBehind;
+  if (behind) return { kind: 'generator-limited', reason: behind, retryable: true, ...measured };
   const checks = report.checks.filter((c) => c.phase === STEP_PHASE);
   const breach = checks.find((c) => c.status === 'fail');
   if (breach) return { kind: 'breach', reason: described(breach), ...measured };

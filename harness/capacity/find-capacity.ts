@@ -103,7 +103,8 @@ export async function findCapacity(input: Scenario | unknown, options: CapacityO
       first = false;
       // Recorded, then reported as a run would be: the step's figures are read over its judged hold only.
       const recorded = await recordRun(stepScenario(scenario, phase.name, rate, shape, held), options.run ?? {});
-      return classifyStep(buildReport(recorded), rate, statsAfterGrace(recorded, STEP_PHASE, settleMs));
+      const stats = statsAfterGrace(recorded, STEP_PHASE, settleMs);
+      return classifyStep(buildReport(recorded), rate, { stats, maxSendLagMs: scenario.load.maxSendLag.ms });
     },
     {
       startRate,

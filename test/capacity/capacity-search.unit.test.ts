@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kneeOf, type CapacityReport } from '../../harness/capacity/capacity-report.ts';
+import { capacitySummary, kneeOf, type CapacityReport } from '../../harness/capacity/capacity-report.ts';
 import { capacityExitCode, searchesExitCode } from '../../harness/cli/capacity-command.ts';
 import { renderCapacityHtml } from '../../harness/capacity/capacity-html.ts';
 import { searchCapacity, type StepKind, type StepOutcome } from '../../harness/capacity/capacity-search.ts';
@@ -168,6 +168,28 @@ describe("capacity's exit code (what CI routes on)", () => {
     expect(capacityExitCode(report({ requiredHeadroom: 2, limitedBy: 'stopped' }))).toBe(4);
     expect(capacityExitCode(report({ heldRate: null, headroom: null }))).toBe(1);
     expect(capacityExitCode(report({ heldRate: null, headroom: null, limitedBy: 'generator' }))).toBe(5);
+  });
+
+  it("says nothing held of the service only when the service failed: ordeal's own limit at the start rate is said as such", () => {
+    const base = { phase: 'peak', plannedPeakRate: 100, headroom: null, kneeRate: null, firstFailing: null };
+    const own = capacitySummary({
+      ...base,
+      heldRate: null,
+      limitedBy: 'generator',
+      generatorLimit: 50,
+      stoppedBecause: 'ordeal could not offer 50 req/s',
+    } as unknown as CapacityReport);
+    expect(own).toMatch(
+      /^No rate was shown to hold: nothing was measured of the service \(ordeal could not offer even the start rate\)/,
+    );
+    expect(own).not.toMatch(/The service did not hold|held every step below it/);
+    const service = capacitySummary({
+      ...base,
+      heldRate: null,
+      limitedBy: 'service',
+      stoppedBecause: 'x',
+    } as unknown as CapacityReport);
+    expect(service).toMatch(/^The service did not hold even the start rate\./);
   });
 
   it('with --n-minus-1, both must hold: the healthy code first, then the N−1 one', () => {

@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findCapacity } from '../../harness/capacity/find-capacity.ts';
-import type { CapacityReport } from '../../harness/capacity/capacity-report.ts';
+import { capacitySummary, type CapacityReport } from '../../harness/capacity/capacity-report.ts';
+import { startCountingServerProcess } from '../support/counting-server-process.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 import { runCli, startCli } from '../support/run-cli.ts';
 import { startTestServer } from '../support/test-server.ts';
@@ -102,6 +103,45 @@ describe('ordeal capacity finds what a service holds', () => {
       expect(overLimit.code).toBe(2);
       expect(overLimit.stderr).toMatch(/--max-rate: 99999 is over the scenario's limits\.maxRatePerSec/);
       expect(requests).toBe(sent);
+    },
+  );
+
+  it(
+    "a service faster than ordeal: the search ends at ordeal's own limit, never reported as the service's capacity",
+    { timeout: 120_000 },
+    async () => {
+      // A server in a process of its own that answers at once, and ordeal held to a 2 ms send lag: its timers
+      // (a millisecond or two late; more beside other tests) reach that bound long before the server is busy.
+      await using service = await startCountingServerProcess();
+      const report = await findCapacity(
+        scenarioAt(service.url, {
+          load: { warmup: false, maxSendLag: '2ms', workers: 1 },
+          phases: [{ name: 'peak', duration: '30s', rate: 200 }],
+          slos: [{ http_req_duration: ['p(99)<500'], http_req_failed: ['rate<0.01'] }],
+        }),
+        { settleMs: 1_000, holdMs: 2_000, cooldownMs: 0, startRate: 100 },
+      );
+      const steps = report.steps
+        .map((s) => `${s.stage} ${s.rate}: ${s.kind} lag ${s.sendLagP99Ms} (${s.reason})`)
+        .join('\n');
+      expect(report.limitedBy, steps).toBe('generator');
+      expect(report.firstFailing, steps).toBeNull();
+      expect(report.generatorLimit, steps).not.toBeNull();
+      if (report.heldRate !== null) expect(report.heldRate, steps).toBeLessThan(report.generatorLimit!);
+      // Its last two steps: the limit, run once more before it is taken as ordeal's.
+      expect(report.steps.slice(-2).map((s) => [s.rate, s.kind])).toEqual([
+        [report.generatorLimit, 'generator-limited'],
+        [report.generatorLimit, 'generator-limited'],
+      ]);
+      const summary = capacitySummary(report);
+      expect(summary, steps).not.toMatch(/The service did not hold|First that did not/);
+      expect(summary).toMatch(
+        report.heldRate === null
+          ? /nothing was measured of the service \(ordeal could not offer even the start rate\)/
+          : new RegExp(
+              `ordeal's limit was reached at ${report.generatorLimit} req/s and the service held every step below it`,
+            ),
+      );
     },
   );
 
