@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processStateOf } from '../support/process-state.ts';
 import { describe, expect, it } from 'vitest';
 import { findFreePort } from '../../harness/net/free-port.ts';
 import { startCountingServerProcess } from '../support/counting-server-process.ts';
@@ -9,12 +10,6 @@ import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 import { readOnlyReport } from '../support/read-report.ts';
 import { runCli, startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
-
-/** The scheduler's state of a process: "T" while stopped. */
-async function stateOf(pid: number): Promise<string | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-}
 
 async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const started = performance.now();
@@ -60,7 +55,7 @@ async function pausedRun(firstMs: number) {
   const setup = await serviceWithScenario({ kind: 'pause' }, firstMs);
   const run = startCli(['run', setup.file, '--report-dir', setup.reportDir]);
   await run.waitForOutput(/fault on: service pause/, 30_000);
-  await until(async () => (await stateOf(setup.service.pid)) === 'T', 5_000);
+  await until(async () => (await processStateOf(setup.service.pid)) === 'T', 5_000);
   return { ...setup, run };
 }
 
@@ -78,7 +73,7 @@ describe('faults on processes (pause, kill)', () => {
 
       const run = await runCli(['run', file, '--report-dir', reportDir], {}, 45_000);
       expect(run.code, run.stderr + run.stdout).toBe(1);
-      expect(await stateOf(service.pid)).not.toBe('T');
+      expect(await processStateOf(service.pid)).not.toBe('T');
       const report = await readOnlyReport(reportDir);
       expect(statusByPhase(report)).toEqual({ faulted: 'fail', after: 'pass' });
       expect(report['faults']).toMatchObject([
@@ -131,7 +126,7 @@ describe('faults on processes (pause, kill)', () => {
       const { service: started, run } = await pausedRun(30_000);
       await using service = started;
       run.child.kill('SIGKILL');
-      const resumedMs = await until(async () => (await stateOf(service.pid)) !== 'T', 5_000);
+      const resumedMs = await until(async () => (await processStateOf(service.pid)) !== 'T', 5_000);
       expect(resumedMs).toBeLessThan(1_000);
     },
   );

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TSX_LOADER } from '../../harness/process/tsx-loader.ts';
+import { processStateOf } from '../support/process-state.ts';
 import { describe, expect, it } from 'vitest';
 import { SelfWatch } from '../../harness/run/self-watch.ts';
 import { describeSelf } from '../../harness/report/self-health.ts';
@@ -43,7 +44,9 @@ describe("ordeal's own health on the timeline", () => {
     async () => {
       const CHILD = fileURLToPath(new URL('../support/self-watch-child.ts', import.meta.url));
       const watchedLine = async (blockMs: number, pauseMs: number): Promise<string> => {
-        const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD, '2500', String(blockMs)], {
+        // Watching for 5 s: room for a test process that hears "watching" late beside other tests (a CI run's
+        // pause landed after a 2.5-s watch had ended).
+        const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD, '5000', String(blockMs)], {
           stdio: ['ignore', 'pipe', 'inherit'],
         });
         let output = '';
@@ -52,6 +55,8 @@ describe("ordeal's own health on the timeline", () => {
         if (pauseMs > 0) {
           await sleep(600);
           child.kill('SIGSTOP');
+          // A signal lands when the process is next scheduled: the pause is timed from when it shows in /proc.
+          while ((await processStateOf(child.pid!)) !== 'T') await sleep(5);
           await sleep(pauseMs);
           child.kill('SIGCONT');
         }
