@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import type { Clock } from '../clock/clock.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { ResourceOwner } from '../lifecycle/resource-owner.ts';
 import {
   assertFaultable,
-  identityOf,
+  processStateOf,
   resolveProcess,
   signalIfSame,
+  startTicksOf,
   type ProcessIdentity,
   type ProcessSelector,
 } from '../process/process-identity.ts';
@@ -29,12 +29,6 @@ interface HeldProcessFault {
 
 const selectorOf = (declared: DeclaredProcess): ProcessSelector =>
   declared.pidFile !== undefined ? { pidFile: declared.pidFile } : { match: declared.match! };
-
-/** The scheduler's state of a process (/proc/<pid>/stat field 3): "T" stopped, "S" sleeping, "R" running, … */
-async function stateOf(pid: number): Promise<string | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-}
 
 /**
  * Faults on processes the scenario names (issue 31): `pause` stops one (SIGSTOP) for its phase and resumes it
@@ -139,8 +133,7 @@ export class ProcessFaultController implements FaultController {
     if (now instanceof Error) return `not running again at the phase's end (${now.message})`;
     if (now.pid === target.pid && now.startTicks === target.startTicks)
       return `still running as pid ${now.pid}: the signal did not end it`;
-    const again = await identityOf(now.pid);
-    return `running again as pid ${now.pid}${again ? ` (${again.command})` : ''}`;
+    return `running again as pid ${now.pid} (${now.command})`;
   }
 
   async removeAll(): Promise<void> {
@@ -160,8 +153,8 @@ export class ProcessFaultController implements FaultController {
     const found: VanishedFault[] = [];
     for (const { applied, target } of this.held.values()) {
       if (applied.fault.kind !== 'pause' || this.vanished.has(applied.id)) continue;
-      const same = (await identityOf(target.pid))?.startTicks === target.startTicks;
-      const state = same ? await stateOf(target.pid) : undefined;
+      const same = (await startTicksOf(target.pid)) === target.startTicks;
+      const state = same ? await processStateOf(target.pid) : undefined;
       if (state === 'T' || state === 't') continue;
       this.vanished.add(applied.id);
       found.push({

@@ -43,6 +43,12 @@ async function commandOf(pid: number): Promise<string | undefined> {
   return raw === undefined ? undefined : raw.replace(/\0+$/, '').replaceAll('\0', ' ').slice(0, MAX_COMMAND_CHARS);
 }
 
+/** The scheduler's state of a process (/proc/<pid>/stat field 3): "T" while stopped; undefined once it is gone. */
+export async function processStateOf(pid: number): Promise<string | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+}
+
 /** The identity of a live process, or undefined when it is gone. */
 export async function identityOf(pid: number): Promise<ProcessIdentity | undefined> {
   const [startTicks, command] = await Promise.all([startTicksOf(pid), commandOf(pid)]);

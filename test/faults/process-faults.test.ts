@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processStateOf } from '../support/process-state.ts';
+import { processStateOf } from '../../harness/process/process-identity.ts';
 import { describe, expect, it } from 'vitest';
 import { findFreePort } from '../../harness/net/free-port.ts';
 import { startCountingServerProcess } from '../support/counting-server-process.ts';

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TSX_LOADER } from '../../harness/process/tsx-loader.ts';
-import { processStateOf } from '../support/process-state.ts';
+import { processStateOf } from '../../harness/process/process-identity.ts';
 import { describe, expect, it } from 'vitest';
 import { SelfWatch } from '../../harness/run/self-watch.ts';
 import { describeSelf } from '../../harness/report/self-health.ts';
