@@ -5,9 +5,9 @@
 const IO_MODULES =
   '^(node:)?(fs|fs/promises|net|http|https|child_process|dgram|dns|dns/promises|os|worker_threads|readline)$';
 const IO_PACKAGES =
-  '^(undici|toxiproxy-node-client|testcontainers|prom-client|autocannon)$|node_modules/(undici|toxiproxy-node-client|testcontainers|prom-client|autocannon)/';
+  '^(undici|toxiproxy-node-client|testcontainers|dockerode|prom-client|autocannon)$|node_modules/(undici|toxiproxy-node-client|testcontainers|dockerode|prom-client|autocannon)/';
 const HARNESS_IO =
-  '^harness/(net|load|run|cli|report|toxiproxy|prometheus|providers|process|telemetry|k6)/|^harness/signals/(health-prober|metrics-scraper|prometheus-api|prometheus-signals|signal-collection)\\.ts$|^harness/faults/(?!fault-controller\\.ts$)';
+  '^harness/(net|load|run|cli|report|toxiproxy|prometheus|providers|process|containers|telemetry|k6)/|^harness/signals/(health-prober|metrics-scraper|prometheus-api|prometheus-signals|signal-collection)\\.ts$|^harness/faults/(?!fault-controller\\.ts$)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -2,6 +2,7 @@ import { OrdealError } from '../errors/ordeal-error.ts';
 import { isLeaseAlive, leaseDirectory, readLeases } from '../faults/fault-lease.ts';
 import { describeSweep, sweepPatiently } from '../faults/stale-fault-sweeper.ts';
 import { resumeLeftPaused } from '../faults/process-pause.ts';
+import { undoLeftHeldContainers } from '../faults/left-held-containers.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
@@ -16,8 +17,12 @@ import type { CliIo } from './cli-io.ts';
  */
 export async function cleanupCommand(options: { toxiproxy?: string; all?: boolean }, io: CliIo): Promise<number> {
   const leases = await readLeases();
-  // Processes first: a dead run's paused process resumed (only if its pid is still that process).
-  const resumed = await resumeLeftPaused(leases, options.all === true);
+  // Processes and containers first: a dead run's paused process resumed (only if its pid is still that process),
+  // its paused or stopped container unpaused or started.
+  const resumed = [
+    ...(await resumeLeftPaused(leases, options.all === true)),
+    ...(await undoLeftHeldContainers(leases, options.all === true)),
+  ];
   if (resumed.length > 0) io.stdout.write(`${resumed.map((line) => `ordeal cleanup: ${line}`).join('\n')}\n`);
   const urls = options.toxiproxy
     ? [options.toxiproxy]

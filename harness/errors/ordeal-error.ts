@@ -15,6 +15,7 @@ export const ERROR_EXIT_CODES = {
   ORDEAL_ERR_REPORT: 3,
   ORDEAL_ERR_WATCHDOG: 3,
   ORDEAL_ERR_PROCESS_FAULT: 3,
+  ORDEAL_ERR_CONTAINER_FAULT: 3,
 } as const;
 
 export type OrdealErrorCode = keyof typeof ERROR_EXIT_CODES;

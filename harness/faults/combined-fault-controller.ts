@@ -1,25 +1,38 @@
-import { isProcessFault, type Fault } from '../scenario/fault-schema.ts';
+import { isContainerFault, isProcessFault, type Fault } from '../scenario/fault-schema.ts';
 import type { AppliedFault, VanishedFault } from '../verdict/run-records.ts';
 import type { FaultController } from './fault-controller.ts';
 
+/** A run's controllers, one per kind of target. */
+export interface FaultControllers {
+  /** Toxiproxy's: faults on a proxy. */
+  network?: FaultController | undefined;
+  /** Faults on a process (pause, kill). */
+  processes?: FaultController | undefined;
+  /** Faults on a container (container_*). */
+  containers?: FaultController | undefined;
+}
+
 /**
- * One controller for a run's faults of both kinds: those on a proxy go to Toxiproxy's controller, those on a process
- * (pause, kill) to the processes'. Undoing everything tries both, and reports what failed in either.
+ * One controller for a run's faults of every kind: each fault goes to the controller of its target (a proxy, a
+ * process, a container). Undoing everything tries them all, and reports what failed in any.
  */
 class CombinedFaultController implements FaultController {
-  constructor(
-    private readonly network: FaultController | undefined,
-    private readonly processes: FaultController | undefined,
-  ) {}
+  constructor(private readonly controllers: FaultControllers) {}
+
+  private all(): FaultController[] {
+    const { processes, containers, network } = this.controllers;
+    return [processes, containers, network].filter((c): c is FaultController => c !== undefined);
+  }
 
   private of(fault: Fault): FaultController {
-    const controller = isProcessFault(fault) ? this.processes : this.network;
+    const { processes, containers, network } = this.controllers;
+    const controller = isProcessFault(fault) ? processes : isContainerFault(fault) ? containers : network;
     if (!controller) throw new Error(`no controller for a ${fault.kind} fault`);
     return controller;
   }
 
   async preflight(proxyNames: readonly string[]): Promise<void> {
-    await this.network?.preflight(proxyNames);
+    await this.controllers.network?.preflight(proxyNames);
   }
 
   apply(fault: Fault, phase: string): Promise<AppliedFault> {
@@ -31,7 +44,7 @@ class CombinedFaultController implements FaultController {
   }
 
   async removeAll(): Promise<void> {
-    const results = await Promise.allSettled([this.processes?.removeAll(), this.network?.removeAll()]);
+    const results = await Promise.allSettled(this.all().map((c) => c.removeAll()));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length === 1) throw failed[0]!.reason;
     if (failed.length > 1)
@@ -42,20 +55,19 @@ class CombinedFaultController implements FaultController {
   }
 
   active(): AppliedFault[] {
-    return [...(this.network?.active() ?? []), ...(this.processes?.active() ?? [])];
+    return this.all().flatMap((c) => c.active());
   }
 
   async verify(): Promise<VanishedFault[]> {
-    return [...((await this.network?.verify()) ?? []), ...((await this.processes?.verify()) ?? [])];
+    const found: VanishedFault[] = [];
+    for (const controller of this.all()) found.push(...(await controller.verify()));
+    return found;
   }
 }
 
-/** The run's fault controller: the one there is, both combined, or none. */
-export function combineFaultControllers(
-  network: FaultController | undefined,
-  processes: FaultController | undefined,
-): FaultController | undefined {
-  if (!processes) return network;
-  if (!network) return processes;
-  return new CombinedFaultController(network, processes);
+/** The run's fault controller: the one there is, those there are combined, or none. */
+export function combineFaultControllers(controllers: FaultControllers): FaultController | undefined {
+  const present = Object.values(controllers).filter((c): c is FaultController => c !== undefined);
+  if (present.length <= 1) return present[0];
+  return new CombinedFaultController(controllers);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { HeldContainer } from '../containers/container-control.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { ensurePrivateFolder, stateDirectory } from './state-directory.ts';
 
@@ -18,6 +19,8 @@ export interface FaultLease {
   startedAt: string;
   /** Processes this run stopped (SIGSTOP) and has not resumed: written before the signal, so `ordeal cleanup` can resume them. */
   paused?: { pid: number; startTicks: number; command: string }[];
+  /** Containers this run paused or stopped and has not undone: written before the change, for `ordeal cleanup`. */
+  containers?: HeldContainer[];
 }
 
 /** `$ORDEAL_STATE_DIR/leases`, else `<tmpdir>/ordeal/leases`: shared by this user's runs on this machine, private to the user. */

@@ -17,6 +17,8 @@ import { appendPrivateLine } from './state-directory.ts';
 import { removeOwnedProxies, removeRunFaults } from './run-fault-cleaner.ts';
 import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
 import { signalIfSame, type ProcessIdentity } from '../process/process-identity.ts';
+import { undoHeldContainer, type HeldContainer } from '../containers/container-control.ts';
+import { dockerClient } from '../containers/docker-engine.ts';
 
 const PARENT_POLL_MS = 200;
 const CLEANUP_RETRY_FOR_MS = 1_500;
@@ -29,6 +31,8 @@ const ownedPids = new Set<number>();
 const ownedContainers = new Set<string>();
 /** Processes the run stopped and has not resumed, by "pid:startTicks". */
 const paused = new Map<string, ProcessIdentity>();
+/** Containers the run paused or stopped and has not undone, by id. */
+const heldContainers = new Map<string, HeldContainer>();
 let released = false;
 let cleaning: Promise<void> | undefined;
 
@@ -115,9 +119,15 @@ async function resumePaused(): Promise<void> {
   }
 }
 
+/** Then a paused container is unpaused, a stopped one started (through the engine the run used). */
+async function undoContainers(): Promise<void> {
+  const lines = await Promise.all([...heldContainers.values()].map((held) => undoHeldContainer(held)));
+  for (const line of lines) await log(`harness ${parentPid} gone; ${line}`);
+}
+
 function cleanUp(): Promise<void> {
   cleaning ??= (async () => {
-    await resumePaused();
+    await Promise.all([resumePaused(), undoContainers()]);
     await Promise.all([...toxiproxies].map(([url, http]) => removeFaults(url, http)));
     await Promise.all([stopOwnedProcesses(), removeOwnedContainers()]);
     await removeLease(runId!);
@@ -140,6 +150,11 @@ function handle(message: WatchdogMessage): void {
     });
   else if (message.type === 'resumed') paused.delete(`${message.pid}:${message.startTicks}`);
   else if (message.type === 'own-container') ownedContainers.add(message.id);
+  else if (message.type === 'container-held') {
+    heldContainers.set(message.held.id, message.held);
+    // Loaded now, not when the harness has died: the undo starts at once then.
+    void dockerClient(message.held.docker).catch(() => undefined);
+  } else if (message.type === 'container-released') heldContainers.delete(message.id);
   else if (message.type === 'release') {
     released = true;
     process.exit(0);

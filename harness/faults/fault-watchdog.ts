@@ -4,6 +4,7 @@ import { OrdealError } from '../errors/ordeal-error.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { moduleEntry } from '../process/module-entry.ts';
+import type { HeldContainer } from '../containers/container-control.ts';
 import type { ProcessIdentity } from '../process/process-identity.ts';
 import { leaseDirectory, removeLease, writeLease, type FaultLease } from './fault-lease.ts';
 import { ensurePrivateFolder } from './state-directory.ts';
@@ -61,6 +62,23 @@ export class StartedFaultWatchdog {
     this.lease.paused = (this.lease.paused ?? []).filter(
       (p) => p.pid !== target.pid || p.startTicks !== target.startTicks,
     );
+    await writeLease(this.lease);
+  }
+
+  /**
+   * The undo of a container's pause or stop, recorded before the change: in the watchdog (which runs it if the
+   * harness dies) and in the lease (which `ordeal cleanup` reads if both died).
+   */
+  async holdingContainer(held: HeldContainer): Promise<void> {
+    this.send({ type: 'container-held', held });
+    this.lease.containers = [...(this.lease.containers ?? []).filter((c) => c.id !== held.id), held];
+    await writeLease(this.lease);
+  }
+
+  /** The run undid the container's fault itself. */
+  async releasedContainer(id: string): Promise<void> {
+    this.send({ type: 'container-released', id });
+    this.lease.containers = (this.lease.containers ?? []).filter((c) => c.id !== id);
     await writeLease(this.lease);
   }
 

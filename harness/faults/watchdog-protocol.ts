@@ -1,3 +1,5 @@
+import type { HeldContainer } from '../containers/container-control.ts';
+
 /** Lines the harness writes to its watchdog's stdin, one JSON object each. */
 export type WatchdogMessage =
   /** The Toxiproxy where this run's faults may be, and the run's network policy (the watchdog's requests obey it too). */
@@ -13,6 +15,10 @@ export type WatchdogMessage =
   | { type: 'paused'; pid: number; startTicks: number }
   /** The run resumed it itself. */
   | { type: 'resumed'; pid: number; startTicks: number }
+  /** A container this run is about to pause or stop, sent before the change: if the harness dies, the watchdog undoes it. */
+  | { type: 'container-held'; held: HeldContainer }
+  /** The run undid it itself. */
+  | { type: 'container-released'; id: string }
   /** The run ended cleanly: exit without touching anything. */
   | { type: 'release' };
 

@@ -1,5 +1,6 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
+import type { HeldContainer } from '../containers/container-control.ts';
 import type { ProcessIdentity } from '../process/process-identity.ts';
 
 /**
@@ -19,6 +20,10 @@ export interface ResourceOwner {
   pausing(target: ProcessIdentity): Promise<void>;
   /** The run resumed `target` itself. */
   resumed(target: ProcessIdentity): Promise<void>;
+  /** A container is about to be paused or stopped: undo it if the run dies. Resolves once that is recorded. */
+  holdingContainer(held: HeldContainer): Promise<void>;
+  /** The run undid the container's fault itself. */
+  releasedContainer(id: string): Promise<void>;
   /** The watchdog's own pid, never a fault target. */
   watchdogPid?(): number | undefined;
 }
@@ -31,4 +36,11 @@ export const NOBODY: ResourceOwner = {
     throw new OrdealError('ORDEAL_ERR_WATCHDOG', 'no watchdog guards this run: a process is never paused without one');
   },
   resumed: async () => undefined,
+  holdingContainer: async () => {
+    throw new OrdealError(
+      'ORDEAL_ERR_WATCHDOG',
+      'no watchdog guards this run: a container is never paused or stopped without one',
+    );
+  },
+  releasedContainer: async () => undefined,
 };

@@ -171,6 +171,7 @@ function recordsOf(run: RecordedRun): Pick<RunReport, 'faults' | 'clock' | 'anno
       phase: f.phase,
       proxy: faultTargetOf(f.fault),
       ...(f.process ? { process: f.process } : {}),
+      ...(f.container ? { container: f.container } : {}),
       kind: f.fault.kind,
       description: describeFault(f.fault),
       appliedAt: iso(f.appliedAtMs),

@@ -147,6 +147,8 @@ export interface FaultReport {
   proxy: string;
   /** Set for a fault on a process: what it acted on, and what became of the process at the phase's end. */
   process?: { pid: number; command: string; outcome?: string };
+  /** Set for a fault on a container: its id, name and image, and what became of it at the phase's end. */
+  container?: { id: string; name: string; image: string; outcome?: string };
   kind: string;
   description: string;
   appliedAt: string;

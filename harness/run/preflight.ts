@@ -1,7 +1,8 @@
 import { systemClock } from '../clock/clock.ts';
+import { ContainerFaultController } from '../faults/container-fault-controller.ts';
 import { ProcessFaultController } from '../faults/process-fault-controller.ts';
 import { NOBODY } from '../lifecycle/resource-owner.ts';
-import { isProcessFault } from '../scenario/fault-schema.ts';
+import { isContainerFault, isProcessFault } from '../scenario/fault-schema.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
@@ -51,6 +52,23 @@ async function resolvedProcesses(scenario: Scenario): Promise<string[]> {
   return lines;
 }
 
+/** Each container a container_* fault names, found on the engine now (exit 2 if one names none or many). */
+async function resolvedContainers(scenario: Scenario): Promise<string[]> {
+  const named = new Set(
+    scenario.phases.flatMap((phase) => phase.faults.filter(isContainerFault).map((f) => f.container)),
+  );
+  if (named.size === 0) return [];
+  const controller = new ContainerFaultController(scenario.containers, NOBODY, 'plan', systemClock);
+  const lines: string[] = [];
+  for (const name of named) {
+    const { id, name: dockerName, image } = await controller.resolve(name);
+    lines.push(
+      `container ${name}: ${dockerName} (${id.slice(0, 12)}, image ${image}); looked up again as each fault starts`,
+    );
+  }
+  return lines;
+}
+
 export async function preflight(scenario: Scenario, overrides: RunOverrides = {}): Promise<string[]> {
   await checkPlanAddresses(scenario, overrides);
   const http = new GuardedHttp(policyOf(scenario, overrides));
@@ -91,7 +109,7 @@ async function lookAtInfrastructure(scenario: Scenario, overrides: RunOverrides,
     await assertFaultProxiesExist(scenario, Object.keys(proxies), redactUrl(toxiproxyUrl));
     if (!scenario.stack) await assertUpstreamsListen(scenario, toxiproxy, http.policy);
   }
-  lines.push(...(await resolvedProcesses(scenario)));
+  lines.push(...(await resolvedProcesses(scenario)), ...(await resolvedContainers(scenario)));
   const prometheusUrl = overrides.prometheusUrl ?? scenario.prometheus?.url;
   if (prometheusUrl && scenarioNeedsPrometheus(scenario)) {
     await assertPrometheusAnswers({ http, url: prometheusUrl }).catch((cause: Error) => {

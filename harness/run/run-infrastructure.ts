@@ -2,9 +2,10 @@ import { systemClock, type Clock } from '../clock/clock.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { FaultController } from '../faults/fault-controller.ts';
 import { ToxiproxyFaultController } from '../faults/toxiproxy-fault-controller.ts';
+import { ContainerFaultController } from '../faults/container-fault-controller.ts';
 import { ProcessFaultController } from '../faults/process-fault-controller.ts';
 import { combineFaultControllers } from '../faults/combined-fault-controller.ts';
-import { isNetworkFault, isProcessFault } from '../scenario/fault-schema.ts';
+import { isContainerFault, isNetworkFault, isProcessFault } from '../scenario/fault-schema.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import { resolveAllowed, resolveHostPort, type NetworkPolicy } from '../net/network-policy.ts';
 import { redactUrl } from '../net/redact-url.ts';
@@ -144,6 +145,23 @@ export async function assertUpstreamsListen(
   }
 }
 
+/** The controller of the scenario's container faults, each container found on the engine first (none: undefined). */
+async function containerFaultsOf(
+  scenario: Scenario,
+  options: InfrastructureOptions,
+): Promise<ContainerFaultController | undefined> {
+  const names = scenario.phases.flatMap((phase) => phase.faults.filter(isContainerFault).map((f) => f.container));
+  if (names.length === 0) return undefined;
+  const controller = new ContainerFaultController(
+    scenario.containers,
+    options.owner,
+    options.runId,
+    options.clock ?? systemClock,
+  );
+  await controller.preflight(names);
+  return controller;
+}
+
 /**
  * Starts (or connects to) what the run needs, through the provider the
  * scenario calls for — the bundled stack, or the user's own service — then a
@@ -182,7 +200,8 @@ export async function startRunInfrastructure(
           )
         : undefined;
     await processes?.preflight(processNames);
-    const faults = combineFaultControllers(network, processes);
+    const containers = await containerFaultsOf(scenario, options);
+    const faults = combineFaultControllers({ network, processes, containers });
     if (provided.prometheusUrl) await waitForPrometheus(options.http, provided.prometheusUrl);
     // The bundled stack is ordeal's own, on 127.0.0.1; the user's target is resolved and checked once more, and pinned.
     const { targetUrl } = provided;

@@ -44,7 +44,7 @@ export interface SessionOptions {
 
 /** What the session needs of the watchdog. */
 export type Watchdog = Pick<StartedFaultWatchdog, 'own' | 'ownContainer' | 'guardToxiproxy' | 'release'> &
-  Partial<Pick<StartedFaultWatchdog, 'pausing' | 'resumed' | 'pid'>>;
+  Partial<Pick<StartedFaultWatchdog, 'pausing' | 'resumed' | 'holdingContainer' | 'releasedContainer' | 'pid'>>;
 
 /** The watchdog as the run's resource owner. */
 function ownerOf(watchdog: Watchdog | undefined): ResourceOwner {
@@ -55,6 +55,9 @@ function ownerOf(watchdog: Watchdog | undefined): ResourceOwner {
     guardToxiproxy: (url, policy) => watchdog.guardToxiproxy(url, policy),
     pausing: (target) => (watchdog.pausing ? watchdog.pausing(target) : NOBODY.pausing(target)),
     resumed: async (target) => watchdog.resumed?.(target),
+    holdingContainer: (held) =>
+      watchdog.holdingContainer ? watchdog.holdingContainer(held) : NOBODY.holdingContainer(held),
+    releasedContainer: async (id) => watchdog.releasedContainer?.(id),
     watchdogPid: () => watchdog.pid,
   };
 }

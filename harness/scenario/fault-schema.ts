@@ -21,6 +21,16 @@ const processName = z
   .string()
   .min(1)
   .describe('The process to act on: a name from processes (a pid file or a command-line match).');
+const containerName = z
+  .string()
+  .min(1)
+  .describe('The container to act on: a name from containers (a container name or id, or a label).');
+const stopTimeoutSec = z
+  .int()
+  .min(0)
+  .max(300)
+  .default(10)
+  .describe("Seconds Docker waits after SIGTERM before it sends SIGKILL (docker stop's -t; 10 by default).");
 /** The signals a `kill` fault may send: those that end a process, not SIGSTOP (that is `pause`). */
 export const KILL_SIGNALS = ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP'] as const;
 const nonNegativeInt = z.int().min(0);
@@ -82,6 +92,37 @@ export const faultSchema = z.discriminatedUnion('kind', [
       .default('SIGKILL')
       .describe('The signal sent: SIGKILL (the default: a crash), SIGTERM (a shutdown), SIGINT, SIGQUIT or SIGHUP.'),
   }),
+  z.strictObject({
+    kind: kind(
+      'container_pause',
+      'freezes every process of the container (docker pause) for the phase, unpaused at its end, always',
+    ),
+    container: containerName,
+  }),
+  z.strictObject({
+    kind: kind(
+      'container_stop',
+      'stops the container (docker stop) as the phase starts and starts it again at its end, always',
+    ),
+    container: containerName,
+    stopTimeoutSec,
+  }),
+  z.strictObject({
+    kind: kind(
+      'container_kill',
+      "signals the container's main process as the phase starts (SIGKILL by default); bringing it back is its restart policy's job",
+    ),
+    container: containerName,
+    signal: z
+      .enum(KILL_SIGNALS)
+      .default('SIGKILL')
+      .describe('The signal sent: SIGKILL (the default: a crash), SIGTERM (a shutdown), SIGINT, SIGQUIT or SIGHUP.'),
+  }),
+  z.strictObject({
+    kind: kind('container_restart', 'restarts the container (docker restart) as the phase starts: a bounce'),
+    container: containerName,
+    stopTimeoutSec,
+  }),
 ]);
 
 export type FaultInput = z.input<typeof faultSchema>;
@@ -98,6 +139,10 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'down',
   'pause',
   'kill',
+  'container_pause',
+  'container_stop',
+  'container_kill',
+  'container_restart',
 ];
 
 /** A fault between the service and a dependency: a Toxiproxy toxic or a disabled proxy. */
@@ -105,11 +150,16 @@ export type NetworkFault = Extract<Fault, { proxy: string }>;
 /** A fault on a process the scenario names: frozen or signalled. */
 export type ProcessFault = Extract<Fault, { process: string }>;
 
+/** A fault on a container the scenario names, through the Docker Engine API. */
+export type ContainerFault = Extract<Fault, { container: string }>;
+
 export const isProcessFault = (fault: Fault): fault is ProcessFault => 'process' in fault;
 export const isNetworkFault = (fault: Fault): fault is NetworkFault => 'proxy' in fault;
+export const isContainerFault = (fault: Fault): fault is ContainerFault => 'container' in fault;
 
-/** What a fault acts on, for people and labels: a proxy's name or a process's. */
-export const faultTargetOf = (fault: Fault): string => (isProcessFault(fault) ? fault.process : fault.proxy);
+/** What a fault acts on, for people and labels: a proxy's name, a process's or a container's. */
+export const faultTargetOf = (fault: Fault): string =>
+  isProcessFault(fault) ? fault.process : isContainerFault(fault) ? fault.container : fault.proxy;
 
 export function describeFault(fault: Fault): string {
   switch (fault.kind) {
@@ -133,5 +183,13 @@ export function describeFault(fault: Fault): string {
       return `${fault.process}: pause (SIGSTOP until the phase ends)`;
     case 'kill':
       return `${fault.process}: kill (${fault.signal})`;
+    case 'container_pause':
+      return `container ${fault.container}: pause (docker pause until the phase ends)`;
+    case 'container_stop':
+      return `container ${fault.container}: stop (started again when the phase ends)`;
+    case 'container_kill':
+      return `container ${fault.container}: kill (${fault.signal})`;
+    case 'container_restart':
+      return `container ${fault.container}: restart`;
   }
 }

@@ -222,6 +222,23 @@ const processSchema = z.strictObject({
     .describe('A regular expression its command line matches; exactly one running process of your user must match.'),
 });
 
+/** A container a fault may act on (issue 31): by its name or id, or by a label exactly one container carries. */
+const containerSchema = z.strictObject({
+  name: z.string().min(1).max(100).describe('The name faults use (e.g. "ledger").'),
+  container: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Its Docker name or id (looked up again at each fault: a re-created container is found by name).'),
+  label: z
+    .string()
+    .regex(/^[^=\s]+(=[^\s]*)?$/, { error: 'is not a label filter (use "key" or "key=value")' })
+    .max(500)
+    .optional()
+    .describe('A label filter ("key=value" or "key"); exactly one container on the engine must carry it.'),
+});
+
 const scenarioFields = z.strictObject({
   name: z
     .string()
@@ -298,6 +315,13 @@ const scenarioFields = z.strictObject({
     .prefault([])
     .describe(
       "Processes a pause or kill fault may act on, each named by a pid file or a command-line match: only these, only your own user's, never pid 1 or ordeal itself.",
+    ),
+  containers: z
+    .array(containerSchema)
+    .max(64)
+    .prefault([])
+    .describe(
+      'Containers a container_* fault may act on, through the Docker Engine API (DOCKER_HOST or /var/run/docker.sock; a TCP engine only on loopback): only these, never the container ordeal runs in.',
     ),
   load: z
     .strictObject({
@@ -511,6 +535,39 @@ function refineScenario(scenario: ScenarioFields, ctx: z.RefinementCtx): void {
   refineGuards(scenario, ctx, phaseNames);
   refineSlos(scenario, ctx, phaseNames);
   refineProcessFaults(scenario, ctx);
+  refineContainerFaults(scenario, ctx);
+}
+
+/** Every container_* fault names a declared container, and each container is named one way. */
+function refineContainerFaults(scenario: ScenarioFields, ctx: z.RefinementCtx): void {
+  const declared = scenario.containers.map((c) => c.name);
+  scenario.containers.forEach((c, index) => {
+    if ((c.container === undefined) === (c.label === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['containers', index],
+        input: c,
+        message: 'needs exactly one of container (its name or id) or label (a label exactly one container carries)',
+      });
+    if (declared.indexOf(c.name) !== index)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['containers', index, 'name'],
+        input: c.name,
+        message: 'is declared twice',
+      });
+  });
+  scenario.phases.forEach((phase, phaseIndex) =>
+    (phase.faults ?? []).forEach((fault, faultIndex) => {
+      if ('container' in fault && !declared.includes(fault.container))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['phases', phaseIndex, 'faults', faultIndex, 'container'],
+          input: fault.container,
+          message: `is not declared in containers (declared: ${declared.join(', ') || 'none'}); add { name: "${fault.container}", container: "<its docker name>" } or { name, label: "key=value" }`,
+        });
+    }),
+  );
 }
 
 /** Every pause or kill names a declared process, and each process is named one way. */

@@ -14,6 +14,8 @@ export interface AppliedFault {
   readonly appliedAtMs: number;
   /** A fault on a process: the process it acted on, and (set when it is removed) what became of it. */
   readonly process?: { pid: number; command: string; outcome?: string };
+  /** A fault on a container: the container it acted on, and (set when it is removed) what became of it. */
+  readonly container?: { id: string; name: string; image: string; outcome?: string };
 }
 
 /** A fault's whole life in a run, as the report shows it. */

@@ -73,7 +73,11 @@ describe('a hostile target', () => {
         slos: [{ http_req_failed: ['rate<0.01'] }],
       }),
     );
-    expect(report.phases[0]!.errorsByKind.timeout).toBe(20);
+    // Every request sent is a timeout (a busy host may leave an arrival or two of the 1-s phase unsent: never another kind).
+    const phase = report.phases[0]!;
+    const said = `${phase.requests} requests, errors ${JSON.stringify(phase.errorsByKind)}`;
+    expect(phase.requests, said).toBeGreaterThanOrEqual(15);
+    expect(phase.errorsByKind.timeout, said).toBe(phase.requests);
     expect(report.checks[0]).toMatchObject({ status: 'fail', observed: 1 });
   });
 });

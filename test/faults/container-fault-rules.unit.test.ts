@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { dockerEndpoint } from '../../harness/containers/docker-engine.ts';
+import { describeFault } from '../../harness/scenario/fault-schema.ts';
+import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
+
+const base = {
+  name: 'containers',
+  target: { baseUrl: 'http://127.0.0.1:8080' },
+  requests: [{ path: '/' }],
+  phases: [{ name: 'p', duration: '2s', rate: 5, faults: [{ kind: 'container_pause', container: 'ledger' }] }],
+};
+
+const errorOf = (scenario: object): string => {
+  try {
+    validateScenario(scenario);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('validated');
+};
+
+describe('container faults: what a scenario may say (issue 31)', () => {
+  it('a declared container, by name or by label, with each kind and its defaults', () => {
+    const scenario = validateScenario({
+      ...base,
+      containers: [{ name: 'ledger', label: 'app=ledger' }],
+      phases: [
+        {
+          ...base.phases[0],
+          faults: [
+            { kind: 'container_pause', container: 'ledger' },
+            { kind: 'container_stop', container: 'ledger' },
+            { kind: 'container_kill', container: 'ledger' },
+            { kind: 'container_restart', container: 'ledger', stopTimeoutSec: 2 },
+          ],
+        },
+      ],
+    });
+    expect(scenario.phases[0]!.faults.map(describeFault)).toEqual([
+      'container ledger: pause (docker pause until the phase ends)',
+      'container ledger: stop (started again when the phase ends)',
+      'container ledger: kill (SIGKILL)',
+      'container ledger: restart',
+    ]);
+    expect(scenario.phases[0]!.faults[1]).toMatchObject({ stopTimeoutSec: 10 });
+  });
+
+  it('refuses an undeclared container, one named two ways or none, a name declared twice, a label that is not one', () => {
+    expect(errorOf(base)).toMatch(/"ledger" is not declared in containers \(declared: none\)/);
+    expect(errorOf({ ...base, containers: [{ name: 'ledger', container: 'a', label: 'b=c' }] })).toMatch(
+      /containers\[0\].*needs exactly one of container .* or label/s,
+    );
+    expect(errorOf({ ...base, containers: [{ name: 'ledger' }] })).toMatch(/needs exactly one of container/);
+    expect(
+      errorOf({
+        ...base,
+        containers: [
+          { name: 'ledger', container: 'a' },
+          { name: 'ledger', container: 'b' },
+        ],
+      }),
+    ).toMatch(/containers\[1\]\.name.*is declared twice/s);
+    expect(errorOf({ ...base, containers: [{ name: 'ledger', label: 'has space' }] })).toMatch(
+      /containers\[0\]\.label.*is not a label filter/s,
+    );
+    expect(
+      errorOf({
+        ...base,
+        containers: [{ name: 'ledger', container: 'a' }],
+        phases: [{ ...base.phases[0], faults: [{ kind: 'container_kill', container: 'ledger', signal: 'SIGSTOP' }] }],
+      }),
+    ).toMatch(/signal/);
+  });
+
+  it('reaches only an engine on this machine: the socket, or TCP on loopback; any other DOCKER_HOST is refused', () => {
+    expect(dockerEndpoint(undefined)).toEqual({ socketPath: '/var/run/docker.sock' });
+    expect(dockerEndpoint('unix:///run/user/1000/docker.sock')).toEqual({ socketPath: '/run/user/1000/docker.sock' });
+    expect(dockerEndpoint('tcp://127.0.0.1:2375')).toEqual({ host: '127.0.0.1', port: 2375 });
+    expect(dockerEndpoint('tcp://[::1]:2375')).toEqual({ host: '::1', port: 2375 });
+    for (const host of ['tcp://10.0.0.5:2375', 'tcp://docker.example.com:2376', 'ssh://me@host', 'npipe:////./pipe/x'])
+      expect(() => dockerEndpoint(host), host).toThrow(/container faults reach only an engine on this machine/);
+  });
+});
