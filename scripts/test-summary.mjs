@@ -25,7 +25,13 @@ const TIERS = JSON.parse(readFileSync(new URL('../test/test-tiers.json', import.
 const listed = (list, name) => list.some((file) => name.endsWith(`/${file}`));
 const tierOf = (name) => (name.endsWith('.unit.test.ts') ? 'unit' : listed(TIERS.slow, name) ? 'slow' : 'quick');
 const groupOf = (name) =>
-  name.endsWith('.unit.test.ts') ? 'unit' : listed(TIERS.serial, name) ? 'serial' : 'integration';
+  name.endsWith('.unit.test.ts')
+    ? 'unit'
+    : listed(TIERS.serial, name)
+      ? 'serial'
+      : listed(TIERS.paired, name)
+        ? 'paired'
+        : 'integration';
 const spans = new Map();
 for (const result of results.testResults) {
   if (result.assertionResults.every((t) => t.status === 'pending' || t.status === 'skipped' || t.status === 'todo'))
@@ -44,7 +50,7 @@ for (const result of results.testResults) {
     );
   }
 }
-const parts = ['unit', 'integration', 'serial']
+const parts = ['unit', 'integration', 'paired', 'serial']
   .filter((group) => spans.has(group))
   .map((group) => `${group} ${((spans.get(group).end - spans.get(group).start) / 1_000).toFixed(0)} s`);
 if (wallSecondsText) parts.push(`all ${wallSecondsText} s wall`);

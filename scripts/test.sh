@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: set up, run every test with vitest (unit, then the integration files three at a time,
+# `npm test`: set up, run every test with vitest (unit, then the integration files three at a time, the paired ones two at a time,
 # then the serial ones alone), and close with the line CI reads ("N passed, N failed"),
 # taken from vitest's JSON report, after the tiers' durations.
 # Extra arguments go to vitest; ORDEAL_TESTS=quick (`npm run test:quick`) leaves out the slow files.

@@ -15,6 +15,7 @@ const tiers = JSON.parse(readFileSync('test/test-tiers.json', 'utf8')) as {
   quick: string[];
   slow: string[];
   serial: string[];
+  paired: string[];
 };
 
 describe('test tiers are explicit (test/test-tiers.json)', () => {
@@ -33,7 +34,13 @@ describe('test tiers are explicit (test/test-tiers.json)', () => {
 
   it('every listed file exists (a renamed file leaves no stale entry)', () => {
     const present = new Set(integrationFiles());
-    expect([...tiers.quick, ...tiers.slow, ...tiers.serial].filter((file) => !present.has(file))).toEqual([]);
+    expect(
+      [...tiers.quick, ...tiers.slow, ...tiers.serial, ...tiers.paired].filter((file) => !present.has(file)),
+    ).toEqual([]);
+    expect(
+      tiers.paired.filter((file) => tiers.serial.includes(file)),
+      'both paired and serial',
+    ).toEqual([]);
   });
 
   it('no unit file stubs a module, a global or the environment: the unit tier shares one module cache', () => {

@@ -12,7 +12,7 @@ import { toxiproxyState } from '../support/toxiproxy-state.ts';
  * Short steps (settle 1 s, hold 2 s) bisected to 10 % (the answers are compared within 20 %), so two searches fit a
  * test; the healthy one starts nearer its answer (4 workers at ~10 ms: a few hundred req/s).
  */
-const SHORT_STEPS = { settleMs: 1_000, holdMs: 2_000, cooldownMs: 500, precision: 0.1 };
+const SHORT_STEPS = { settleMs: 1_000, holdMs: 2_000, cooldownMs: 250, precision: 0.1 };
 
 describe('N−1: the same search with a dependency slowed', () => {
   it(
@@ -28,7 +28,7 @@ describe('N−1: the same search with a dependency slowed', () => {
         const scenario = scenarioAt(service.url, {
           toxiproxy: { url: toxiproxy.url, proxies: [proxy] },
           // A warm-up before each step: the first requests of a cold run (connections, the proxy's) are not the service.
-          load: notAboutTheGenerator({ warmup: '500ms' }),
+          load: notAboutTheGenerator({ warmup: '250ms' }),
           phases: [
             { name: 'peak', duration: '30s', rate: 120 },
             {

@@ -29,15 +29,15 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** One file at a time starts or stops dockerd (mkdir is atomic; a lock older than a minute was left by a dead file). */
-async function locked<T>(work: () => Promise<T>): Promise<T> {
+/** One file at a time starts or stops dockerd (or builds an image) (mkdir is atomic; a lock older than ten minutes was left by a dead file: building the image can take minutes). */
+export async function locked<T>(work: () => Promise<T>): Promise<T> {
   mkdirSync(SHARED, { recursive: true });
   for (;;) {
     try {
       mkdirSync(LOCK);
       break;
     } catch {
-      if (Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 60_000)
+      if (Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 600_000)
         rmSync(LOCK, { recursive: true, force: true });
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildToxiproxyServer, projectCacheDir } from '../../harness/toxiproxy/toxiproxy-binary.ts';
 import { TOXIPROXY_IMAGE } from '../../harness/toxiproxy/toxiproxy-container.ts';
+import { locked } from './docker-engine.ts';
 
 /**
  * No image registry is reachable here, so the official image name is given to
@@ -13,6 +14,11 @@ import { TOXIPROXY_IMAGE } from '../../harness/toxiproxy/toxiproxy-container.ts'
  * with the official image's entrypoint (/toxiproxy).
  */
 export async function ensureLocalToxiproxyImage(): Promise<'present' | 'built'> {
+  // One test file builds it; another running beside it waits, then finds it present.
+  return locked(buildUnlessPresent);
+}
+
+async function buildUnlessPresent(): Promise<'present' | 'built'> {
   if (spawnSync('docker', ['image', 'inspect', TOXIPROXY_IMAGE]).status === 0) return 'present';
   const binary = await buildToxiproxyServer(path.join(projectCacheDir(), 'static'));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ordeal-image-'));
