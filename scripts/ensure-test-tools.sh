@@ -4,7 +4,8 @@
 # prometheus-alertmanager (ordeal notifies a real one, which routes to a webhook the test runs) and
 # docker.io (Toxiproxy through testcontainers; the test starts dockerd itself, without a bridge) and haproxy
 # (a real load balancer doing active/backup failover, judged through its own Prometheus exporter) and
-# libfaketime (steps the wall clock of a real ordeal process mid-run, to prove its one monotonic time base).
+# libfaketime (steps the wall clock of a real ordeal process mid-run, to prove its one monotonic time base) and
+# stress-ng (the CPU and memory starvation faults start it beside a real service).
 set -euo pipefail
 say() { printf 'ordeal setup: %s\n' "$*" >&2; }
 missing=()
@@ -15,6 +16,7 @@ command -v dockerd >/dev/null 2>&1 && say "dockerd found: $(command -v dockerd)"
 [ -x /usr/sbin/haproxy ] && say "haproxy found: /usr/sbin/haproxy" || missing+=(haproxy)
 faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1 || true)
 [ -n "$faketime_lib" ] && say "libfaketime found: $faketime_lib" || missing+=(libfaketime)
+command -v stress-ng >/dev/null 2>&1 && say "stress-ng found: $(command -v stress-ng)" || missing+=(stress-ng)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   say "installing ${missing[*]} from Debian's packages (apt-get; once), for the tests"

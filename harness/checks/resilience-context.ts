@@ -11,17 +11,19 @@ export interface PhaseWindow {
 }
 
 /** A fault's span as the judge sees it (the run's fault records are of this shape). */
-/** What a fault acted on: its proxy's name, its process's or its container's. */
+/** What a fault acted on: its proxy's name, its process's or its container's (starvation of the whole host: "host"). */
 export const spanTargetOf = (span: FaultSpanRecord): string =>
-  'proxy' in span.fault ? span.fault.proxy : 'process' in span.fault ? span.fault.process : span.fault.container;
+  span.fault.proxy ?? span.fault.process ?? span.fault.container ?? 'host';
 
 export interface FaultSpanRecord {
   readonly phase: string;
   /** A fault on a proxy names it; one on a process (pause, kill) names the process; a container_* one the container. */
-  readonly fault:
-    | { readonly kind: string; readonly proxy: string }
-    | { readonly kind: string; readonly process: string }
-    | { readonly kind: string; readonly container: string };
+  readonly fault: {
+    readonly kind: string;
+    readonly proxy?: string;
+    readonly process?: string | undefined;
+    readonly container?: string;
+  };
   readonly appliedAtMs: number;
   /** Unset when it could not be removed. */
   readonly removedAtMs?: number;

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type Dockerode from 'dockerode';
 import { OrdealError } from '../errors/ordeal-error.ts';
-import { dockerClient, type DockerEndpoint } from './docker-engine.ts';
+import { dockerClient } from './docker-engine.ts';
+import type { HeldContainer } from './held-container.ts';
 
 /** How a scenario names a container: its Docker name or id, or a label exactly one container carries. */
 export type ContainerSelector = { container: string } | { label: string };
@@ -122,17 +123,6 @@ export async function changeContainer(
     const name = typeof change === 'string' ? change : `kill (${change.kill})`;
     throw engineError(`docker ${name} of ${id.slice(0, 12)} failed`, error);
   }
-}
-
-/**
- * A container fault's undo, recorded before the fault is applied (in the watchdog and the run's lease): unpause a
- * paused container, start a stopped one. Whoever is left — the run, its watchdog, `ordeal cleanup` — runs it.
- */
-export interface HeldContainer {
-  id: string;
-  name: string;
-  undo: 'unpause' | 'start';
-  docker: DockerEndpoint;
 }
 
 /** Runs `held`'s undo if it is still needed; says what was done, in words. Never throws. */

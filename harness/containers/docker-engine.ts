@@ -2,16 +2,14 @@ import type Dockerode from 'dockerode';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { isLoopbackHost } from '../net/address-allowlist.ts';
 
-/**
- * Where the Docker Engine API is: a unix socket (the default /var/run/docker.sock, or DOCKER_HOST=unix://…), or a
- * TCP engine on loopback (DOCKER_HOST=tcp://127.0.0.1:2375). Any other host is refused: ordeal's traffic stays on
- * this machine, the engine's included. Kept in the lease, so the watchdog and `ordeal cleanup` reach the same engine.
- */
-export type DockerEndpoint = { socketPath: string } | { host: string; port: number };
+import type { DockerEndpoint } from './held-container.ts';
 
 const DEFAULT_SOCKET = '/var/run/docker.sock';
 
-/** The engine DOCKER_HOST names (or the default socket); exit 2 with the fix for one that is not on this machine. */
+/**
+ * The engine DOCKER_HOST names (or the default socket); exit 2 with the fix for one that is not on this machine: any
+ * host but loopback is refused, ordeal's traffic stays on this machine, the engine's included.
+ */
 export function dockerEndpoint(dockerHost = process.env['DOCKER_HOST']): DockerEndpoint {
   if (dockerHost === undefined || dockerHost === '') return { socketPath: DEFAULT_SOCKET };
   if (dockerHost.startsWith('unix://')) return { socketPath: dockerHost.slice('unix://'.length) };

@@ -1,4 +1,4 @@
-import { isContainerFault, isProcessFault, type Fault } from '../scenario/fault-schema.ts';
+import { isContainerFault, isProcessFault, isStressFault, type Fault } from '../scenario/fault-schema.ts';
 import type { AppliedFault, VanishedFault } from '../verdict/run-records.ts';
 import type { FaultController } from './fault-controller.ts';
 
@@ -10,6 +10,8 @@ export interface FaultControllers {
   processes?: FaultController | undefined;
   /** Faults on a container (container_*). */
   containers?: FaultController | undefined;
+  /** Starvation (cpu_stress, memory_stress). */
+  stress?: FaultController | undefined;
 }
 
 /**
@@ -20,13 +22,19 @@ class CombinedFaultController implements FaultController {
   constructor(private readonly controllers: FaultControllers) {}
 
   private all(): FaultController[] {
-    const { processes, containers, network } = this.controllers;
-    return [processes, containers, network].filter((c): c is FaultController => c !== undefined);
+    const { processes, containers, stress, network } = this.controllers;
+    return [processes, containers, stress, network].filter((c): c is FaultController => c !== undefined);
   }
 
   private of(fault: Fault): FaultController {
-    const { processes, containers, network } = this.controllers;
-    const controller = isProcessFault(fault) ? processes : isContainerFault(fault) ? containers : network;
+    const { processes, containers, stress, network } = this.controllers;
+    const controller = isProcessFault(fault)
+      ? processes
+      : isContainerFault(fault)
+        ? containers
+        : isStressFault(fault)
+          ? stress
+          : network;
     if (!controller) throw new Error(`no controller for a ${fault.kind} fault`);
     return controller;
   }

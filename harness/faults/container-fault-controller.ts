@@ -6,9 +6,9 @@ import {
   resolveContainer,
   type ContainerIdentity,
   type ContainerSelector,
-  type HeldContainer,
 } from '../containers/container-control.ts';
-import { describeEndpoint, dockerClient, dockerEndpoint, type DockerEndpoint } from '../containers/docker-engine.ts';
+import { describeEndpoint, dockerClient, dockerEndpoint } from '../containers/docker-engine.ts';
+import type { DockerEndpoint, HeldContainer } from '../containers/held-container.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { identityOf, signalIfSame } from '../process/process-identity.ts';
 import type { ResourceOwner } from '../lifecycle/resource-owner.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { HeldContainer } from '../containers/container-control.ts';
+import type { HeldContainer } from '../containers/held-container.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { ensurePrivateFolder, stateDirectory } from './state-directory.ts';
 

@@ -17,7 +17,8 @@ import { appendPrivateLine } from './state-directory.ts';
 import { removeOwnedProxies, removeRunFaults } from './run-fault-cleaner.ts';
 import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
 import { signalIfSame, type ProcessIdentity } from '../process/process-identity.ts';
-import { undoHeldContainer, type HeldContainer } from '../containers/container-control.ts';
+import { undoHeldContainer } from '../containers/container-control.ts';
+import type { HeldContainer } from '../containers/held-container.ts';
 import { dockerClient } from '../containers/docker-engine.ts';
 
 const PARENT_POLL_MS = 200;

@@ -4,7 +4,7 @@ import { OrdealError } from '../errors/ordeal-error.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { moduleEntry } from '../process/module-entry.ts';
-import type { HeldContainer } from '../containers/container-control.ts';
+import type { HeldContainer } from '../containers/held-container.ts';
 import type { ProcessIdentity } from '../process/process-identity.ts';
 import { leaseDirectory, removeLease, writeLease, type FaultLease } from './fault-lease.ts';
 import { ensurePrivateFolder } from './state-directory.ts';

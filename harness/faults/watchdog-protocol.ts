@@ -1,4 +1,4 @@
-import type { HeldContainer } from '../containers/container-control.ts';
+import type { HeldContainer } from '../containers/held-container.ts';
 
 /** Lines the harness writes to its watchdog's stdin, one JSON object each. */
 export type WatchdogMessage =

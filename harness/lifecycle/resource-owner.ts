@@ -1,6 +1,6 @@
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
-import type { HeldContainer } from '../containers/container-control.ts';
+import type { HeldContainer } from '../containers/held-container.ts';
 import type { ProcessIdentity } from '../process/process-identity.ts';
 
 /**

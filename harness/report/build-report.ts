@@ -172,6 +172,7 @@ function recordsOf(run: RecordedRun): Pick<RunReport, 'faults' | 'clock' | 'anno
       proxy: faultTargetOf(f.fault),
       ...(f.process ? { process: f.process } : {}),
       ...(f.container ? { container: f.container } : {}),
+      ...(f.stressor ? { stressor: f.stressor } : {}),
       kind: f.fault.kind,
       description: describeFault(f.fault),
       appliedAt: iso(f.appliedAtMs),

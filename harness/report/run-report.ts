@@ -149,6 +149,8 @@ export interface FaultReport {
   process?: { pid: number; command: string; outcome?: string };
   /** Set for a fault on a container: its id, name and image, and what became of it at the phase's end. */
   container?: { id: string; name: string; image: string; outcome?: string };
+  /** Set for a starvation fault: the stress-ng process (pid, command line) and how it ended. */
+  stressor?: { pid: number; command: string; outcome?: string };
   kind: string;
   description: string;
   appliedAt: string;

@@ -2,7 +2,8 @@ import { systemClock } from '../clock/clock.ts';
 import { ContainerFaultController } from '../faults/container-fault-controller.ts';
 import { ProcessFaultController } from '../faults/process-fault-controller.ts';
 import { NOBODY } from '../lifecycle/resource-owner.ts';
-import { isContainerFault, isProcessFault } from '../scenario/fault-schema.ts';
+import { describeFault, isContainerFault, isProcessFault, isStressFault } from '../scenario/fault-schema.ts';
+import { StressFaultController } from '../faults/stress-fault-controller.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
@@ -50,6 +51,25 @@ async function resolvedProcesses(scenario: Scenario): Promise<string[]> {
     lines.push(`process ${name}: pid ${identity.pid} (${identity.command}); looked up again as each fault starts`);
   }
   return lines;
+}
+
+/** stress-ng is there, each process a cpu_stress stands beside resolves, no memory_stress asks too much (else exit 2). */
+async function checkedStress(scenario: Scenario): Promise<string[]> {
+  const faults = scenario.phases.flatMap((phase) =>
+    phase.faults.filter(isStressFault).map((fault) => ({ phase, fault })),
+  );
+  if (faults.length === 0) return [];
+  const lookUp = new ProcessFaultController(scenario.processes, NOBODY, 'plan', systemClock);
+  const stress = new StressFaultController(NOBODY, 'plan', systemClock, (name) => lookUp.resolve(name), 60);
+  // The bundled stack's processes exist only once a run starts them: those are looked up as the fault starts.
+  const checkable = faults.filter(({ fault }) => !(scenario.stack && 'process' in fault && fault.process));
+  await stress.preflight(
+    [],
+    checkable.map(({ fault }) => fault),
+  );
+  return faults.map(
+    ({ phase, fault }) => `phase ${phase.name}: ${describeFault(fault)} (stress-ng, stopped at the phase's end)`,
+  );
 }
 
 /** Each container a container_* fault names, found on the engine now (exit 2 if one names none or many). */
@@ -109,7 +129,11 @@ async function lookAtInfrastructure(scenario: Scenario, overrides: RunOverrides,
     await assertFaultProxiesExist(scenario, Object.keys(proxies), redactUrl(toxiproxyUrl));
     if (!scenario.stack) await assertUpstreamsListen(scenario, toxiproxy, http.policy);
   }
-  lines.push(...(await resolvedProcesses(scenario)), ...(await resolvedContainers(scenario)));
+  lines.push(
+    ...(await resolvedProcesses(scenario)),
+    ...(await resolvedContainers(scenario)),
+    ...(await checkedStress(scenario)),
+  );
   const prometheusUrl = overrides.prometheusUrl ?? scenario.prometheus?.url;
   if (prometheusUrl && scenarioNeedsPrometheus(scenario)) {
     await assertPrometheusAnswers({ http, url: prometheusUrl }).catch((cause: Error) => {

@@ -4,8 +4,9 @@ import type { FaultController } from '../faults/fault-controller.ts';
 import { ToxiproxyFaultController } from '../faults/toxiproxy-fault-controller.ts';
 import { ContainerFaultController } from '../faults/container-fault-controller.ts';
 import { ProcessFaultController } from '../faults/process-fault-controller.ts';
-import { combineFaultControllers } from '../faults/combined-fault-controller.ts';
-import { isContainerFault, isNetworkFault, isProcessFault } from '../scenario/fault-schema.ts';
+import { combineFaultControllers, type FaultControllers } from '../faults/combined-fault-controller.ts';
+import { StressFaultController } from '../faults/stress-fault-controller.ts';
+import { isContainerFault, isNetworkFault, isProcessFault, isStressFault } from '../scenario/fault-schema.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import { resolveAllowed, resolveHostPort, type NetworkPolicy } from '../net/network-policy.ts';
 import { redactUrl } from '../net/redact-url.ts';
@@ -145,6 +146,37 @@ export async function assertUpstreamsListen(
   }
 }
 
+/**
+ * The controllers of the faults on this machine — on processes, on containers, starvation — each target checked
+ * first (a process resolved, a container found, stress-ng there); undefined for a kind the scenario does not use.
+ */
+async function hostFaultsOf(
+  scenario: Scenario,
+  options: InfrastructureOptions,
+  provided: ConstructorParameters<typeof ProcessFaultController>[4],
+): Promise<Pick<FaultControllers, 'processes' | 'containers' | 'stress'>> {
+  const allFaults = scenario.phases.flatMap((phase) => phase.faults);
+  const processNames = allFaults.filter(isProcessFault).map((fault) => fault.process);
+  const stressFaults = allFaults.filter(isStressFault);
+  const clock = options.clock ?? systemClock;
+  const lookUp = new ProcessFaultController(scenario.processes, options.owner, options.runId, clock, provided);
+  const processes = processNames.length > 0 ? lookUp : undefined;
+  await processes?.preflight(processNames);
+  const longestPhaseSec = Math.max(...scenario.phases.map((phase) => phase.duration.ms / 1_000));
+  const stress =
+    stressFaults.length > 0
+      ? new StressFaultController(
+          options.owner,
+          options.runId,
+          clock,
+          (name) => lookUp.resolve(name),
+          Math.ceil(longestPhaseSec) + 60,
+        )
+      : undefined;
+  await stress?.preflight([], stressFaults);
+  return { processes, containers: await containerFaultsOf(scenario, options), stress };
+}
+
 /** The controller of the scenario's container faults, each container found on the engine first (none: undefined). */
 async function containerFaultsOf(
   scenario: Scenario,
@@ -188,20 +220,7 @@ export async function startRunInfrastructure(
         throw new OrdealError('ORDEAL_ERR_TOXIPROXY', 'the scenario has faults but no Toxiproxy (set toxiproxy.url)');
       await network.preflight(proxyNames);
     }
-    const processNames = allFaults.filter(isProcessFault).map((fault) => fault.process);
-    const processes =
-      processNames.length > 0
-        ? new ProcessFaultController(
-            scenario.processes,
-            options.owner,
-            options.runId,
-            options.clock ?? systemClock,
-            provided.processes,
-          )
-        : undefined;
-    await processes?.preflight(processNames);
-    const containers = await containerFaultsOf(scenario, options);
-    const faults = combineFaultControllers({ network, processes, containers });
+    const faults = combineFaultControllers({ network, ...(await hostFaultsOf(scenario, options, provided.processes)) });
     if (provided.prometheusUrl) await waitForPrometheus(options.http, provided.prometheusUrl);
     // The bundled stack is ordeal's own, on 127.0.0.1; the user's target is resolved and checked once more, and pinned.
     const { targetUrl } = provided;

@@ -123,6 +123,36 @@ export const faultSchema = z.discriminatedUnion('kind', [
     container: containerName,
     stopTimeoutSec,
   }),
+  z.strictObject({
+    kind: kind(
+      'cpu_stress',
+      "starves the CPU with stress-ng for the phase: on the CPUs the named process may run on, or the host's",
+    ),
+    process: processName
+      .optional()
+      .describe(
+        "Starve the CPUs this process may run on (its affinity), from processes; without it, every CPU of the host (ordeal's too).",
+      ),
+    workers: z.int().min(1).max(64).default(1).describe('stress-ng CPU workers (--cpu), each a busy thread.'),
+    loadPercent: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(100)
+      .describe('How busy each worker keeps its CPU, 1–100 % (--cpu-load).'),
+  }),
+  z.strictObject({
+    kind: kind(
+      'memory_stress',
+      'takes memory with stress-ng for the phase (touched and kept: --vm-keep), given back at its end',
+    ),
+    sizeMb: z
+      .int()
+      .min(1)
+      .max(65_536)
+      .describe('Memory taken, in MB (all workers together); refused beyond what the machine has available.'),
+    workers: z.int().min(1).max(16).default(1).describe('stress-ng memory workers (--vm), sharing sizeMb.'),
+  }),
 ]);
 
 export type FaultInput = z.input<typeof faultSchema>;
@@ -143,23 +173,35 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'container_stop',
   'container_kill',
   'container_restart',
+  'cpu_stress',
+  'memory_stress',
 ];
 
 /** A fault between the service and a dependency: a Toxiproxy toxic or a disabled proxy. */
 export type NetworkFault = Extract<Fault, { proxy: string }>;
 /** A fault on a process the scenario names: frozen or signalled. */
-export type ProcessFault = Extract<Fault, { process: string }>;
+export type ProcessFault = Extract<Fault, { kind: 'pause' | 'kill' }>;
+/** Starvation: stress-ng beside the target, for the phase. */
+export type StressFault = Extract<Fault, { kind: 'cpu_stress' | 'memory_stress' }>;
 
 /** A fault on a container the scenario names, through the Docker Engine API. */
 export type ContainerFault = Extract<Fault, { container: string }>;
 
-export const isProcessFault = (fault: Fault): fault is ProcessFault => 'process' in fault;
+export const isProcessFault = (fault: Fault): fault is ProcessFault => fault.kind === 'pause' || fault.kind === 'kill';
+export const isStressFault = (fault: Fault): fault is StressFault =>
+  fault.kind === 'cpu_stress' || fault.kind === 'memory_stress';
 export const isNetworkFault = (fault: Fault): fault is NetworkFault => 'proxy' in fault;
 export const isContainerFault = (fault: Fault): fault is ContainerFault => 'container' in fault;
 
 /** What a fault acts on, for people and labels: a proxy's name, a process's or a container's. */
 export const faultTargetOf = (fault: Fault): string =>
-  isProcessFault(fault) ? fault.process : isContainerFault(fault) ? fault.container : fault.proxy;
+  isProcessFault(fault)
+    ? fault.process
+    : isContainerFault(fault)
+      ? fault.container
+      : isStressFault(fault)
+        ? ('process' in fault && fault.process) || 'host'
+        : fault.proxy;
 
 export function describeFault(fault: Fault): string {
   switch (fault.kind) {
@@ -191,5 +233,9 @@ export function describeFault(fault: Fault): string {
       return `container ${fault.container}: kill (${fault.signal})`;
     case 'container_restart':
       return `container ${fault.container}: restart`;
+    case 'cpu_stress':
+      return `${fault.process ? `CPUs of ${fault.process}` : 'host CPUs'}: cpu_stress ${fault.workers}× at ${fault.loadPercent}%`;
+    case 'memory_stress':
+      return `host: memory_stress ${fault.sizeMb} MB`;
   }
 }

@@ -587,7 +587,7 @@ function refineProcessFaults(scenario: ScenarioFields, ctx: z.RefinementCtx): vo
   scenario.phases.forEach((phase, phaseIndex) =>
     (phase.faults ?? []).forEach((fault, faultIndex) => {
       // The bundled stack's own services are named without a declaration (checked against what it starts).
-      if ('process' in fault && !declared.includes(fault.process) && !scenario.stack)
+      if ('process' in fault && fault.process !== undefined && !declared.includes(fault.process) && !scenario.stack)
         ctx.addIssue({
           code: 'custom',
           path: ['phases', phaseIndex, 'faults', faultIndex, 'process'],

@@ -16,6 +16,8 @@ export interface AppliedFault {
   readonly process?: { pid: number; command: string; outcome?: string };
   /** A fault on a container: the container it acted on, and (set when it is removed) what became of it. */
   readonly container?: { id: string; name: string; image: string; outcome?: string };
+  /** A starvation fault: the stress-ng process that did it, and (set when it is removed) how it ended. */
+  readonly stressor?: { pid: number; command: string; outcome?: string };
 }
 
 /** A fault's whole life in a run, as the report shows it. */

@@ -30,10 +30,11 @@ describe('the open-model generator', () => {
 
     // Truthful: what the target received over the phase's real duration, not the 1,000,000 req/s asked for.
     // (The phase's window also holds the 20 ms lead before its first send and the saturated main thread's wrap-up
-    // after its last: up to ~100 ms of a 2 s phase on a slow day here, so 10 %, not the bench's 0.6 % against nginx.)
+    // after its last: up to ~100 ms of a 2 s phase on a slow day here, ~250 ms beside a busy loop, so 20 %, not the
+    // bench's 0.6 % against nginx.)
     expect(phase.requests).toBe(received);
     expect(phase.achievedRate!).toBeGreaterThan((received / realSec) * 0.95);
-    expect(phase.achievedRate!).toBeLessThan((received / realSec) * 1.1);
+    expect(phase.achievedRate!).toBeLessThan((received / realSec) * 1.2);
     expect(phase.achievedRate!).toBeLessThan(500_000);
     expect(phase.unsent).toBeGreaterThan(0);
     // The phase ended on time (plus the short grace for what was due at its end), not when the backlog was sent.

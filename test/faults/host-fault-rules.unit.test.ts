@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dockerEndpoint } from '../../harness/containers/docker-engine.ts';
-import { describeFault } from '../../harness/scenario/fault-schema.ts';
+import { describeFault, faultTargetOf } from '../../harness/scenario/fault-schema.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 
 const base = {
@@ -19,7 +19,7 @@ const errorOf = (scenario: object): string => {
   throw new Error('validated');
 };
 
-describe('container faults: what a scenario may say (issue 31)', () => {
+describe('faults on containers and starvation: what a scenario may say (issue 31)', () => {
   it('a declared container, by name or by label, with each kind and its defaults', () => {
     const scenario = validateScenario({
       ...base,
@@ -70,6 +70,38 @@ describe('container faults: what a scenario may say (issue 31)', () => {
         phases: [{ ...base.phases[0], faults: [{ kind: 'container_kill', container: 'ledger', signal: 'SIGSTOP' }] }],
       }),
     ).toMatch(/signal/);
+  });
+
+  it('starvation: cpu_stress beside a declared process or on the host, memory_stress bounded, with their defaults', () => {
+    const scenario = validateScenario({
+      ...base,
+      processes: [{ name: 'ledger', pidFile: '/run/ledger.pid' }],
+      phases: [
+        {
+          ...base.phases[0],
+          faults: [
+            { kind: 'cpu_stress', process: 'ledger' },
+            { kind: 'cpu_stress', workers: 4, loadPercent: 50 },
+            { kind: 'memory_stress', sizeMb: 256 },
+          ],
+        },
+      ],
+    });
+    expect(scenario.phases[0]!.faults.map(describeFault)).toEqual([
+      'CPUs of ledger: cpu_stress 1× at 100%',
+      'host CPUs: cpu_stress 4× at 50%',
+      'host: memory_stress 256 MB',
+    ]);
+    expect(scenario.phases[0]!.faults.map(faultTargetOf)).toEqual(['ledger', 'host', 'host']);
+    expect(
+      errorOf({ ...base, phases: [{ ...base.phases[0], faults: [{ kind: 'cpu_stress', process: 'x' }] }] }),
+    ).toMatch(/"x" is not declared in processes/);
+    expect(
+      errorOf({ ...base, phases: [{ ...base.phases[0], faults: [{ kind: 'memory_stress', sizeMb: 0 }] }] }),
+    ).toMatch(/sizeMb/);
+    expect(
+      errorOf({ ...base, phases: [{ ...base.phases[0], faults: [{ kind: 'cpu_stress', loadPercent: 101 }] }] }),
+    ).toMatch(/loadPercent/);
   });
 
   it('reaches only an engine on this machine: the socket, or TCP on loopback; any other DOCKER_HOST is refused', () => {

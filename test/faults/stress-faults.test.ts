@@ -1,0 +1,166 @@
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../harness/net/free-port.ts';
+import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { readOnlyReport } from '../support/read-report.ts';
+import { runCli, startCli } from '../support/run-cli.ts';
+import { writeTempScenario } from '../support/temp-scenario.ts';
+
+const SERVER = fileURLToPath(new URL('../support/cpu-bound-server.mjs', import.meta.url));
+const HAS_STRESS_NG = spawnSync('stress-ng', ['--version']).status === 0;
+/** The service on CPU 1, ordeal on CPU 0: a stressor beside the service starves it, not the judge. */
+const ORDEAL_CPU = ['taskset', '-c', '0'];
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) child.kill('SIGKILL');
+});
+
+/** stress-ng processes running now, its workers ("stress-ng-vm"…) too; this file is the only one that starts them. */
+const stressors = (): number[] =>
+  (spawnSync('pgrep', ['^stress-ng'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<number> {
+  const startedAt = performance.now();
+  while (!condition()) {
+    if (performance.now() - startedAt > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return performance.now() - startedAt;
+}
+
+/**
+ * A service costing 20 ms of CPU a request (40 % of a CPU at 20 req/s), pinned to CPU 1, its pid in a pid file beside
+ * the scenario. Busy workers beside it leave it a fair share of about a ninth of that CPU: its queue grows.
+ */
+async function pinnedService(dir: string): Promise<{ url: string; pidFile: string }> {
+  const port = await findFreePort();
+  const child = spawn('taskset', ['-c', '1', process.execPath, SERVER, String(port), '20'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  started.push(child);
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const pidFile = path.join(dir, 'service.pid');
+  await writeFile(pidFile, `${/listening (\d+)/.exec(line.toString())![1]}\n`);
+  return { url: `http://127.0.0.1:${port}`, pidFile };
+}
+
+async function scenarioWith(phases: object[]) {
+  const { file, reportDir } = await writeTempScenario({});
+  const service = await pinnedService(path.dirname(file));
+  await writeFile(
+    file,
+    JSON.stringify({
+      name: 'stress-fault',
+      target: { baseUrl: service.url },
+      load: notAboutTheGenerator({ warmup: false, timeout: '2s' }),
+      requests: [{ path: '/' }],
+      processes: [{ name: 'service', pidFile: service.pidFile }],
+      phases,
+      slos: [{ http_req_duration: ['p(95)<80'] }],
+    }),
+  );
+  return { file, reportDir };
+}
+
+describe.skipIf(!HAS_STRESS_NG)(
+  `starvation faults with stress-ng${HAS_STRESS_NG ? '' : ' (skipped: no stress-ng)'}`,
+  () => {
+    it(
+      'cpu_stress beside the service FAILS its phase and the next PASSES; memory_stress holds its memory; both stopped at the phase end',
+      { timeout: 90_000 },
+      async () => {
+        const { file, reportDir } = await scenarioWith([
+          { name: 'calm', duration: '3s', rate: 20 },
+          {
+            name: 'starved',
+            duration: '3s',
+            rate: 20,
+            faults: [{ kind: 'cpu_stress', process: 'service', workers: 8 }],
+          },
+          { name: 'after', duration: '3s', rate: 20, faults: [{ kind: 'memory_stress', sizeMb: 64 }] },
+        ]);
+        const planned = await runCli(['plan', file], {}, 30_000);
+        expect(planned.code, planned.stderr).toBe(0);
+        expect(planned.stdout).toContain('phase starved: CPUs of service: cpu_stress 8× at 100% (stress-ng');
+
+        const run = startCli(['run', file, '--report-dir', reportDir], {}, ORDEAL_CPU);
+        await run.waitForOutput(/fault on: host memory_stress/, 60_000);
+        await until(() => stressors().length > 1, 5_000);
+        // The memory is taken and kept: the stressor's workers hold at least the 64 MB asked for.
+        const rssKb = execFileSync('ps', ['-o', 'rss=', '-p', stressors().join(',')], { encoding: 'utf8' })
+          .split('\n')
+          .filter(Boolean)
+          .reduce((sum, kb) => sum + Number(kb), 0);
+        expect(rssKb / 1024).toBeGreaterThanOrEqual(60);
+        expect(await run.exit, run.stderr()).toBe(1);
+        expect(stressors()).toEqual([]);
+        const report = await readOnlyReport(reportDir);
+        const statusOf = Object.fromEntries(
+          (report['checks'] as { phase: string; status: string }[]).map((c) => [c.phase, c.status]),
+        );
+        expect(statusOf, run.stderr()).toEqual({ calm: 'pass', starved: 'fail', after: 'pass' });
+        expect(report['faults']).toMatchObject([
+          {
+            phase: 'starved',
+            kind: 'cpu_stress',
+            proxy: 'service',
+            stressor: {
+              command: 'stress-ng --cpu 8 --cpu-load 100 --taskset 1 --timeout 63s --quiet',
+              outcome: 'stopped',
+            },
+          },
+          { phase: 'after', kind: 'memory_stress', proxy: 'host', stressor: { outcome: 'stopped' } },
+        ]);
+      },
+    );
+
+    it('kill -9 of ordeal mid-stress: its watchdog stops the stressor', { timeout: 60_000 }, async () => {
+      const { file, reportDir } = await scenarioWith([
+        { name: 'starved', duration: '60s', rate: 5, faults: [{ kind: 'cpu_stress', process: 'service', workers: 2 }] },
+      ]);
+      const run = startCli(['run', file, '--report-dir', reportDir], {}, ORDEAL_CPU);
+      await run.waitForOutput(/fault on: service cpu_stress/, 30_000);
+      await until(() => stressors().length > 0, 5_000);
+      run.child.kill('SIGKILL');
+      const goneMs = await until(() => stressors().length === 0, 10_000);
+      console.log(`kill -9 of ordeal mid-stress: stress-ng gone after ${Math.round(goneMs)} ms`);
+    });
+
+    it('a stressor that dies mid-phase: that phase is INCONCLUSIVE, saying so', { timeout: 60_000 }, async () => {
+      const { file, reportDir } = await scenarioWith([
+        { name: 'starved', duration: '5s', rate: 10, faults: [{ kind: 'cpu_stress', process: 'service' }] },
+      ]);
+      const run = startCli(['run', file, '--report-dir', reportDir], {}, ORDEAL_CPU);
+      await run.waitForOutput(/fault on: service cpu_stress/, 30_000);
+      await until(() => stressors().length > 0, 5_000);
+      spawnSync('pkill', ['-KILL', '^stress-ng']);
+      expect(await run.exit, run.stderr()).toBe(5);
+      const report = await readOnlyReport(reportDir);
+      expect(report['checks'][0]).toMatchObject({ phase: 'starved', status: 'inconclusive' });
+      expect(report['checks'][0].reason).toMatch(/stress-ng \(pid \d+\) exited early/);
+    });
+
+    it(
+      'refuses before any load: more memory than the machine has, an undeclared process (exit 2)',
+      { timeout: 60_000 },
+      async () => {
+        const calm = { name: 'p', duration: '2s', rate: 5 };
+        const big = await scenarioWith([{ ...calm, faults: [{ kind: 'memory_stress', sizeMb: 65_536 }] }]);
+        const tooBig = await runCli(['run', big.file], {}, 30_000);
+        expect(tooBig.code, tooBig.stderr).toBe(2);
+        expect(tooBig.stderr).toMatch(
+          /memory_stress\.sizeMb 65536 is more than 80% of the memory available now \(\d+ MB\)/,
+        );
+        const typo = await scenarioWith([{ ...calm, faults: [{ kind: 'cpu_stress', process: 'servcie' }] }]);
+        const undeclared = await runCli(['run', typo.file], {}, 30_000);
+        expect(undeclared.code, undeclared.stderr).toBe(2);
+        expect(undeclared.stderr).toMatch(/"servcie" is not declared in processes/);
+        expect(stressors()).toEqual([]);
+      },
+    );
+  },
+);
