@@ -8,7 +8,7 @@ import { SlowFirstSequencer } from './test/support/slow-first-sequencer.ts';
  * - integration: real servers, Toxiproxy, Prometheus, the bundled stack on loopback. They wait on sockets and timers
  *   far more than they compute, and run three at a time, quick and slow files (test-tiers.json) in one pool: vitest
  *   starts the longest first, so no tier waits on the last long file of another.
- * - paired: files that time a whole stack's reaction in seconds (test-tiers.json's "paired": a failover, a breaker),
+ * - paired: files that time a whole stack's reaction in seconds (test-tiers.json's "paired": a breaker, a latency),
  *   two at a time: beside three other files and two busy loops they were starved.
  * - serial: the files that measure time (test-tiers.json's "serial": latencies, rates, sub-second deadlines) run
  *   alone, one after another, last: on a 2-core machine, files running beside them would judge each other.

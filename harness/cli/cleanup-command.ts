@@ -3,6 +3,8 @@ import { isLeaseAlive, leaseDirectory, readLeases } from '../faults/fault-lease.
 import { describeSweep, sweepPatiently } from '../faults/stale-fault-sweeper.ts';
 import { resumeLeftPaused } from '../faults/process-pause.ts';
 import { undoLeftHeldContainers } from '../faults/left-held-containers.ts';
+import { runLeftRestarts } from '../faults/left-restarts.ts';
+import { removeLeftFills } from '../faults/left-fills.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
 import { redactUrl } from '../net/redact-url.ts';
 import { assertTargetAllowed } from '../scenario/target-guard.ts';
@@ -18,10 +20,12 @@ import type { CliIo } from './cli-io.ts';
 export async function cleanupCommand(options: { toxiproxy?: string; all?: boolean }, io: CliIo): Promise<number> {
   const leases = await readLeases();
   // Processes and containers first: a dead run's paused process resumed (only if its pid is still that process),
-  // its paused or stopped container unpaused or started.
+  // its paused or stopped container unpaused or started, a killed process's restart command it had not run, run, its disk fill deleted.
   const resumed = [
     ...(await resumeLeftPaused(leases, options.all === true)),
     ...(await undoLeftHeldContainers(leases, options.all === true)),
+    ...(await runLeftRestarts(leases, options.all === true)),
+    ...(await removeLeftFills(leases, options.all === true)),
   ];
   if (resumed.length > 0) io.stdout.write(`${resumed.map((line) => `ordeal cleanup: ${line}`).join('\n')}\n`);
   const urls = options.toxiproxy

@@ -3,6 +3,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { HeldContainer } from '../containers/held-container.ts';
+import type { PendingRestart } from '../process/restart-command.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { ensurePrivateFolder, stateDirectory } from './state-directory.ts';
 
@@ -21,6 +22,10 @@ export interface FaultLease {
   paused?: { pid: number; startTicks: number; command: string }[];
   /** Containers this run paused or stopped and has not undone: written before the change, for `ordeal cleanup`. */
   containers?: HeldContainer[];
+  /** Restart commands of kills this run made and has not run yet: written before the kill, for `ordeal cleanup`. */
+  restarts?: PendingRestart[];
+  /** Disk fill files this run wrote and has not deleted: written before the fill, for `ordeal cleanup`. */
+  fills?: string[];
 }
 
 /** `$ORDEAL_STATE_DIR/leases`, else `<tmpdir>/ordeal/leases`: shared by this user's runs on this machine, private to the user. */

@@ -19,6 +19,8 @@ import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
 import { signalIfSame, type ProcessIdentity } from '../process/process-identity.ts';
 import { undoHeldContainer } from '../containers/container-control.ts';
 import type { HeldContainer } from '../containers/held-container.ts';
+import { runRestartCommand, type PendingRestart } from '../process/restart-command.ts';
+import { removeFill } from './disk-fill.ts';
 import { dockerClient } from '../containers/docker-engine.ts';
 
 const PARENT_POLL_MS = 200;
@@ -34,6 +36,10 @@ const ownedContainers = new Set<string>();
 const paused = new Map<string, ProcessIdentity>();
 /** Containers the run paused or stopped and has not undone, by id. */
 const heldContainers = new Map<string, HeldContainer>();
+/** Restart commands of kills the run made and has not run, by id. */
+const pendingRestarts = new Map<string, PendingRestart>();
+/** Disk fill files the run wrote and has not deleted. */
+const fills = new Set<string>();
 let released = false;
 let cleaning: Promise<void> | undefined;
 
@@ -126,9 +132,26 @@ async function undoContainers(): Promise<void> {
   for (const line of lines) await log(`harness ${parentPid} gone; ${line}`);
 }
 
+/** A killed process's restart command the run did not get to: run now (a few seconds at most; left running after). */
+async function runPendingRestarts(): Promise<void> {
+  const lines = await Promise.all([...pendingRestarts.values()].map((restart) => runRestartCommand(restart, 5_000)));
+  for (const line of lines) await log(`harness ${parentPid} gone; ${line}`);
+}
+
+/** A disk filled for a phase is given back: the fill files deleted. */
+async function removeFills(): Promise<void> {
+  for (const file of fills) {
+    const failed = await removeFill(file).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    await log(`harness ${parentPid} gone; fill ${file}: ${failed ? `could not delete it: ${failed}` : 'deleted'}`);
+  }
+}
+
 function cleanUp(): Promise<void> {
   cleaning ??= (async () => {
-    await Promise.all([resumePaused(), undoContainers()]);
+    await Promise.all([resumePaused(), undoContainers(), runPendingRestarts(), removeFills()]);
     await Promise.all([...toxiproxies].map(([url, http]) => removeFaults(url, http)));
     await Promise.all([stopOwnedProcesses(), removeOwnedContainers()]);
     await removeLease(runId!);
@@ -156,6 +179,10 @@ function handle(message: WatchdogMessage): void {
     // Loaded now, not when the harness has died: the undo starts at once then.
     void dockerClient(message.held.docker).catch(() => undefined);
   } else if (message.type === 'container-released') heldContainers.delete(message.id);
+  else if (message.type === 'restart-pending') pendingRestarts.set(message.restart.id, message.restart);
+  else if (message.type === 'restart-done') pendingRestarts.delete(message.id);
+  else if (message.type === 'filling') fills.add(message.file);
+  else if (message.type === 'fill-removed') fills.delete(message.file);
   else if (message.type === 'release') {
     released = true;
     process.exit(0);

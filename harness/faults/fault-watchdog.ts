@@ -6,6 +6,7 @@ import { redactUrl } from '../net/redact-url.ts';
 import { moduleEntry } from '../process/module-entry.ts';
 import type { HeldContainer } from '../containers/held-container.ts';
 import type { ProcessIdentity } from '../process/process-identity.ts';
+import type { PendingRestart } from '../process/restart-command.ts';
 import { leaseDirectory, removeLease, writeLease, type FaultLease } from './fault-lease.ts';
 import { ensurePrivateFolder } from './state-directory.ts';
 import { WATCHDOG_READY, type WatchdogMessage } from './watchdog-protocol.ts';
@@ -79,6 +80,34 @@ export class StartedFaultWatchdog {
   async releasedContainer(id: string): Promise<void> {
     this.send({ type: 'container-released', id });
     this.lease.containers = (this.lease.containers ?? []).filter((c) => c.id !== id);
+    await writeLease(this.lease);
+  }
+
+  /** A kill's restart command, recorded before the kill: in the watchdog and in the lease. */
+  async restartPending(restart: PendingRestart): Promise<void> {
+    this.send({ type: 'restart-pending', restart });
+    this.lease.restarts = [...(this.lease.restarts ?? []), restart];
+    await writeLease(this.lease);
+  }
+
+  /** The run ran the restart command itself. */
+  async restartDone(id: string): Promise<void> {
+    this.send({ type: 'restart-done', id });
+    this.lease.restarts = (this.lease.restarts ?? []).filter((r) => r.id !== id);
+    await writeLease(this.lease);
+  }
+
+  /** A disk fill's file, recorded before it is written: in the watchdog and in the lease. */
+  async filling(file: string): Promise<void> {
+    this.send({ type: 'filling', file });
+    this.lease.fills = [...(this.lease.fills ?? []), file];
+    await writeLease(this.lease);
+  }
+
+  /** The run deleted it. */
+  async fillRemoved(file: string): Promise<void> {
+    this.send({ type: 'fill-removed', file });
+    this.lease.fills = (this.lease.fills ?? []).filter((f) => f !== file);
     await writeLease(this.lease);
   }
 

@@ -12,6 +12,7 @@ import {
 } from '../process/process-identity.ts';
 import { isProcessFault, type Fault } from '../scenario/fault-schema.ts';
 import type { AppliedFault, VanishedFault } from '../verdict/run-records.ts';
+import { runRestartCommand, type PendingRestart } from '../process/restart-command.ts';
 import type { FaultController } from './fault-controller.ts';
 
 /** A process the scenario declares (its `processes`), by name. */
@@ -25,6 +26,25 @@ export interface DeclaredProcess {
 interface HeldProcessFault {
   applied: AppliedFault;
   target: ProcessIdentity;
+  /** A kill's restart command: what it did, once it has run; `now()` runs it without waiting out its delay. */
+  restart?: { done: Promise<string>; now: () => void };
+}
+
+/** A kill's restart command, run `afterMs` after the kill (or at once when `now()` is called), then marked done. */
+function scheduleRestart(
+  owner: ResourceOwner,
+  pending: PendingRestart,
+  options: { afterMs: number; timeoutMs: number },
+): NonNullable<HeldProcessFault['restart']> {
+  let now: () => void = () => undefined;
+  const due = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, options.afterMs);
+    now = () => (clearTimeout(timer), resolve());
+  });
+  const done = due
+    .then(() => runRestartCommand(pending, options.timeoutMs))
+    .then(async (outcome) => (await owner.restartDone(pending.id), outcome));
+  return { done, now };
 }
 
 const selectorOf = (declared: DeclaredProcess): ProcessSelector =>
@@ -86,6 +106,7 @@ export class ProcessFaultController implements FaultController {
     if (!isProcessFault(fault)) throw new Error(`a ${fault.kind} fault is not a process's to apply`);
     const target = await this.resolve(fault.process);
     const id = `ordeal-${this.runId}-process-${++this.counter}`;
+    let restart: HeldProcessFault['restart'];
     if (fault.kind === 'pause') {
       // The undo first: the watchdog resumes it if ordeal dies from here on.
       await this.owner.pausing(target);
@@ -96,8 +117,18 @@ export class ProcessFaultController implements FaultController {
           `pausing "${fault.process}" failed: pid ${target.pid} is gone`,
         );
       }
-    } else if (!(await signalIfSame(target, fault.signal))) {
-      throw new OrdealError('ORDEAL_ERR_PROCESS_FAULT', `killing "${fault.process}" failed: pid ${target.pid} is gone`);
+    } else {
+      // The restart first, like a pause's undo: the watchdog runs it if ordeal dies before it does.
+      const pending = fault.restart ? { id, command: fault.restart.command, cwd: process.cwd() } : undefined;
+      if (pending) await this.owner.restartPending(pending);
+      if (!(await signalIfSame(target, fault.signal))) {
+        if (pending) await this.owner.restartDone(pending.id);
+        throw new OrdealError(
+          'ORDEAL_ERR_PROCESS_FAULT',
+          `killing "${fault.process}" failed: pid ${target.pid} is gone`,
+        );
+      }
+      if (pending && fault.restart) restart = scheduleRestart(this.owner, pending, fault.restart);
     }
     const applied: AppliedFault = {
       id,
@@ -106,7 +137,7 @@ export class ProcessFaultController implements FaultController {
       appliedAtMs: this.clock.nowMs(),
       process: { pid: target.pid, command: target.command },
     };
-    this.held.set(id, { applied, target });
+    this.held.set(id, { applied, target, ...(restart ? { restart } : {}) });
     return applied;
   }
 
@@ -121,7 +152,20 @@ export class ProcessFaultController implements FaultController {
     return this.clock.nowMs();
   }
 
-  private async undo({ applied, target }: HeldProcessFault): Promise<string> {
+  private async undo({ applied, target, restart }: HeldProcessFault): Promise<string> {
+    // A kill's restart command is waited for (it may be due after the phase's end): then the process is looked up.
+    if (!restart) return this.whatBecameOf(applied, target);
+    const restarted = await restart.done;
+    // What it started may write its pid file a moment after the command exits: looked up for up to 2 s.
+    let outcome = await this.whatBecameOf(applied, target);
+    for (let tries = 0; tries < 20 && !outcome.startsWith('running again'); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      outcome = await this.whatBecameOf(applied, target);
+    }
+    return `${restarted}; ${outcome}`;
+  }
+
+  private async whatBecameOf(applied: AppliedFault, target: ProcessIdentity): Promise<string> {
     const fault = applied.fault;
     if (fault.kind === 'pause') {
       const resumed = await signalIfSame(target, 'SIGCONT');
@@ -137,6 +181,8 @@ export class ProcessFaultController implements FaultController {
   }
 
   async removeAll(): Promise<void> {
+    // Ending early (an abort, a stop): a restart still waiting out its delay runs now.
+    for (const held of this.held.values()) held.restart?.now();
     const failures: string[] = [];
     for (const held of [...this.held.values()]) {
       await this.remove(held.applied).catch((error: Error) => failures.push(error.message));

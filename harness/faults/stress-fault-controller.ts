@@ -1,12 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Clock } from '../clock/clock.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { ResourceOwner } from '../lifecycle/resource-owner.ts';
 import type { ProcessIdentity } from '../process/process-identity.ts';
 import { isStressFault, type Fault, type StressFault } from '../scenario/fault-schema.ts';
 import type { AppliedFault, VanishedFault } from '../verdict/run-records.ts';
+import { assertFillableDirectory, fillPathOf, removeFill, writeFill } from './disk-fill.ts';
 import type { FaultController } from './fault-controller.ts';
+
+/** A disk fill of this run's, in place. */
+interface HeldFill {
+  applied: AppliedFault;
+  file: string;
+}
 
 interface RunningStressor {
   applied: AppliedFault;
@@ -44,10 +51,12 @@ async function cpusOf(pid: number): Promise<string> {
  * workers on the CPUs the named process may run on (its affinity: beside it, not beside ordeal when the two are
  * pinned apart) or on every CPU; `memory_stress` memory taken and kept. The stressor is a process of the run's own,
  * told to the watchdog the moment it exists (a dead ordeal's stressor is stopped with the rest), and bounded twice:
- * stress-ng's own --timeout (the longest phase and a minute) ends it even if everything else is gone.
+ * stress-ng's own --timeout (the longest phase and a minute) ends it even if everything else is gone. `disk_fill`
+ * writes a file of ordeal's into the named directory (its deletion told to the watchdog and the lease first).
  */
 export class StressFaultController implements FaultController {
   private readonly running = new Map<string, RunningStressor>();
+  private readonly fills = new Map<string, HeldFill>();
   private readonly vanished = new Set<string>();
   private counter = 0;
 
@@ -64,7 +73,8 @@ export class StressFaultController implements FaultController {
 
   /** stress-ng is there, each named process resolves, and no memory_stress asks for more than the machine has. */
   async preflight(_proxyNames: readonly string[], faults: readonly StressFault[] = []): Promise<void> {
-    if (spawnSync(this.binary, ['--version'], { stdio: 'ignore' }).status !== 0)
+    const needsStressNg = faults.some((fault) => fault.kind !== 'disk_fill');
+    if (needsStressNg && spawnSync(this.binary, ['--version'], { stdio: 'ignore' }).status !== 0)
       throw new OrdealError(
         'ORDEAL_ERR_SCENARIO',
         `${faults[0]?.kind ?? 'a stress'} fault needs stress-ng, not found on PATH: apt-get install stress-ng (Debian, Ubuntu) or dnf install stress-ng`,
@@ -72,7 +82,24 @@ export class StressFaultController implements FaultController {
     for (const fault of faults) {
       if (fault.kind === 'cpu_stress' && fault.process) await this.resolveProcess(fault.process);
       if (fault.kind === 'memory_stress') await this.assertMemoryFor(fault);
+      if (fault.kind === 'disk_fill') await assertFillableDirectory(fault.directory);
     }
+  }
+
+  /** Writes the fill file, its deletion recorded first (the watchdog and the lease): given back whatever happens. */
+  private async fill(fault: Extract<StressFault, { kind: 'disk_fill' }>, phase: string): Promise<AppliedFault> {
+    await assertFillableDirectory(fault.directory);
+    const id = `ordeal-${this.runId}-fill-${++this.counter}`;
+    const file = fillPathOf(fault.directory, id);
+    await this.owner.filling(file);
+    const written = await writeFill(file, fault.sizeMb).catch(async (error: Error) => {
+      await removeFill(file);
+      await this.owner.fillRemoved(file);
+      throw new OrdealError('ORDEAL_ERR_PROCESS_FAULT', `disk_fill of ${fault.directory}: ${error.message}`);
+    });
+    const applied: AppliedFault = { id, phase, fault, appliedAtMs: this.clock.nowMs(), fill: { file, ...written } };
+    this.fills.set(id, { applied, file });
+    return applied;
   }
 
   private async assertMemoryFor(fault: Extract<StressFault, { kind: 'memory_stress' }>): Promise<void> {
@@ -84,7 +111,7 @@ export class StressFaultController implements FaultController {
     );
   }
 
-  private async argsOf(fault: StressFault): Promise<string[]> {
+  private async argsOf(fault: Exclude<StressFault, { kind: 'disk_fill' }>): Promise<string[]> {
     const bound = ['--timeout', `${this.timeoutSec}s`, '--quiet'];
     if (fault.kind === 'memory_stress') {
       await this.assertMemoryFor(fault);
@@ -103,6 +130,7 @@ export class StressFaultController implements FaultController {
 
   async apply(fault: Fault, phase: string): Promise<AppliedFault> {
     if (!isStressFault(fault)) throw new Error(`a ${fault.kind} fault is not a stressor's to apply`);
+    if (fault.kind === 'disk_fill') return this.fill(fault, phase);
     const args = await this.argsOf(fault);
     // Its own process group: stopped as one (stress-ng forks its workers), by the run or by its watchdog.
     const child = spawn(this.binary, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -130,8 +158,15 @@ export class StressFaultController implements FaultController {
     return applied;
   }
 
-  /** Stops the stressor (its whole group: SIGTERM, then SIGKILL after a grace). Idempotent. */
+  /** Stops the stressor (its whole group: SIGTERM, then SIGKILL after a grace), or deletes the fill. Idempotent. */
   async remove(applied: AppliedFault): Promise<number> {
+    const fill = this.fills.get(applied.id);
+    if (fill) {
+      this.fills.delete(applied.id);
+      await removeFill(fill.file);
+      await this.owner.fillRemoved(fill.file);
+      if (applied.fill) applied.fill.outcome = 'deleted';
+    }
     const running = this.running.get(applied.id);
     if (!running) return this.clock.nowMs();
     this.running.delete(applied.id);
@@ -161,16 +196,25 @@ export class StressFaultController implements FaultController {
   }
 
   async removeAll(): Promise<void> {
-    for (const running of [...this.running.values()]) await this.remove(running.applied);
+    for (const held of [...this.running.values(), ...this.fills.values()]) await this.remove(held.applied);
   }
 
   active(): AppliedFault[] {
-    return [...this.running.values()].map((r) => r.applied);
+    return [...this.running.values(), ...this.fills.values()].map((r) => r.applied);
   }
 
   /** A stressor that exited before its phase's end (killed, out of memory): the fault is no longer in place. */
   async verify(): Promise<VanishedFault[]> {
     const found: VanishedFault[] = [];
+    for (const { applied, file } of this.fills.values()) {
+      if (this.vanished.has(applied.id) || (await stat(file).catch(() => undefined))) continue;
+      this.vanished.add(applied.id);
+      found.push({
+        applied,
+        detectedAtMs: this.clock.nowMs(),
+        how: `the fill file ${file} was deleted by something else`,
+      });
+    }
     for (const { applied, child, stderr } of this.running.values()) {
       if (this.vanished.has(applied.id) || (child.exitCode === null && child.signalCode === null)) continue;
       this.vanished.add(applied.id);

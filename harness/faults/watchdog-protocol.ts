@@ -1,4 +1,5 @@
 import type { HeldContainer } from '../containers/held-container.ts';
+import type { PendingRestart } from '../process/restart-command.ts';
 
 /** Lines the harness writes to its watchdog's stdin, one JSON object each. */
 export type WatchdogMessage =
@@ -19,6 +20,14 @@ export type WatchdogMessage =
   | { type: 'container-held'; held: HeldContainer }
   /** The run undid it itself. */
   | { type: 'container-released'; id: string }
+  /** A kill's restart command, sent before the kill: if the harness dies before running it, the watchdog runs it. */
+  | { type: 'restart-pending'; restart: PendingRestart }
+  /** The run ran it. */
+  | { type: 'restart-done'; id: string }
+  /** A disk fill's file, sent before it is written: if the harness dies, the watchdog deletes it. */
+  | { type: 'filling'; file: string }
+  /** The run deleted it. */
+  | { type: 'fill-removed'; file: string }
   /** The run ended cleanly: exit without touching anything. */
   | { type: 'release' };
 

@@ -2,6 +2,7 @@ import { OrdealError } from '../errors/ordeal-error.ts';
 import type { NetworkPolicy } from '../net/network-policy.ts';
 import type { HeldContainer } from '../containers/held-container.ts';
 import type { ProcessIdentity } from '../process/process-identity.ts';
+import type { PendingRestart } from '../process/restart-command.ts';
 
 /**
  * Whoever must undo what a run started if the run dies: told of every process
@@ -24,6 +25,14 @@ export interface ResourceOwner {
   holdingContainer(held: HeldContainer): Promise<void>;
   /** The run undid the container's fault itself. */
   releasedContainer(id: string): Promise<void>;
+  /** A kill's restart command is to run: run it if the run dies first. Resolves once that is recorded. */
+  restartPending(restart: PendingRestart): Promise<void>;
+  /** The run ran the restart command itself. */
+  restartDone(id: string): Promise<void>;
+  /** A disk fill's file is about to be written: delete it if the run dies. Resolves once that is recorded. */
+  filling(file: string): Promise<void>;
+  /** The run deleted it itself. */
+  fillRemoved(file: string): Promise<void>;
   /** The watchdog's own pid, never a fault target. */
   watchdogPid?(): number | undefined;
 }
@@ -43,4 +52,15 @@ export const NOBODY: ResourceOwner = {
     );
   },
   releasedContainer: async () => undefined,
+  restartPending: async () => {
+    throw new OrdealError(
+      'ORDEAL_ERR_WATCHDOG',
+      'no watchdog guards this run: a process is never killed for a restart without one',
+    );
+  },
+  restartDone: async () => undefined,
+  filling: async () => {
+    throw new OrdealError('ORDEAL_ERR_WATCHDOG', 'no watchdog guards this run: a disk is never filled without one');
+  },
+  fillRemoved: async () => undefined,
 };

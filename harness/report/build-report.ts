@@ -173,6 +173,7 @@ function recordsOf(run: RecordedRun): Pick<RunReport, 'faults' | 'clock' | 'anno
       ...(f.process ? { process: f.process } : {}),
       ...(f.container ? { container: f.container } : {}),
       ...(f.stressor ? { stressor: f.stressor } : {}),
+      ...(f.fill ? { fill: f.fill } : {}),
       kind: f.fault.kind,
       description: describeFault(f.fault),
       appliedAt: iso(f.appliedAtMs),

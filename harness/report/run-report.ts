@@ -151,6 +151,8 @@ export interface FaultReport {
   container?: { id: string; name: string; image: string; outcome?: string };
   /** Set for a starvation fault: the stress-ng process (pid, command line) and how it ended. */
   stressor?: { pid: number; command: string; outcome?: string };
+  /** Set for a disk fill: its file, the MB written, whether the file system filled first, and how it ended. */
+  fill?: { file: string; writtenMb: number; full: boolean; outcome?: string };
   kind: string;
   description: string;
   appliedAt: string;

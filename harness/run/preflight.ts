@@ -68,7 +68,8 @@ async function checkedStress(scenario: Scenario): Promise<string[]> {
     checkable.map(({ fault }) => fault),
   );
   return faults.map(
-    ({ phase, fault }) => `phase ${phase.name}: ${describeFault(fault)} (stress-ng, stopped at the phase's end)`,
+    ({ phase, fault }) =>
+      `phase ${phase.name}: ${describeFault(fault)} (${fault.kind === 'disk_fill' ? "a file of ordeal's, deleted" : 'stress-ng, stopped'} at the phase's end)`,
   );
 }
 

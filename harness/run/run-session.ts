@@ -44,7 +44,20 @@ export interface SessionOptions {
 
 /** What the session needs of the watchdog. */
 export type Watchdog = Pick<StartedFaultWatchdog, 'own' | 'ownContainer' | 'guardToxiproxy' | 'release'> &
-  Partial<Pick<StartedFaultWatchdog, 'pausing' | 'resumed' | 'holdingContainer' | 'releasedContainer' | 'pid'>>;
+  Partial<
+    Pick<
+      StartedFaultWatchdog,
+      | 'pausing'
+      | 'resumed'
+      | 'holdingContainer'
+      | 'releasedContainer'
+      | 'restartPending'
+      | 'restartDone'
+      | 'filling'
+      | 'fillRemoved'
+      | 'pid'
+    >
+  >;
 
 /** The watchdog as the run's resource owner. */
 function ownerOf(watchdog: Watchdog | undefined): ResourceOwner {
@@ -58,6 +71,11 @@ function ownerOf(watchdog: Watchdog | undefined): ResourceOwner {
     holdingContainer: (held) =>
       watchdog.holdingContainer ? watchdog.holdingContainer(held) : NOBODY.holdingContainer(held),
     releasedContainer: async (id) => watchdog.releasedContainer?.(id),
+    restartPending: (restart) =>
+      watchdog.restartPending ? watchdog.restartPending(restart) : NOBODY.restartPending(restart),
+    restartDone: async (id) => watchdog.restartDone?.(id),
+    filling: (file) => (watchdog.filling ? watchdog.filling(file) : NOBODY.filling(file)),
+    fillRemoved: async (file) => watchdog.fillRemoved?.(file),
     watchdogPid: () => watchdog.pid,
   };
 }

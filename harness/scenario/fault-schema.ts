@@ -84,13 +84,37 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: kind(
       'kill',
-      "signals the process as the phase starts (SIGKILL by default); bringing it back is its supervisor's job",
+      "signals the process as the phase starts (SIGKILL by default); bringing it back is its supervisor's job, or the restart command's",
     ),
     process: processName,
     signal: z
       .enum(KILL_SIGNALS)
       .default('SIGKILL')
       .describe('The signal sent: SIGKILL (the default: a crash), SIGTERM (a shutdown), SIGINT, SIGQUIT or SIGHUP.'),
+    restart: z
+      .strictObject({
+        command: z
+          .array(z.string().min(1).max(4_096))
+          .min(1)
+          .max(64)
+          .describe('The command and its arguments, run without a shell (e.g. ["systemctl", "start", "ledger"]).'),
+        afterMs: nonNegativeInt
+          .max(3_600_000)
+          .default(0)
+          .describe('How long after the kill it runs, in ms (0: at once).'),
+        timeoutMs: z
+          .int()
+          .min(100)
+          .max(600_000)
+          .default(30_000)
+          .describe(
+            'How long it may take to exit, in ms; still running then, it is left running (it may be the service).',
+          ),
+      })
+      .optional()
+      .describe(
+        'A command of yours that starts the process again, where no supervisor does: told to the watchdog before the kill, so it runs even if ordeal dies.',
+      ),
   }),
   z.strictObject({
     kind: kind(
@@ -153,6 +177,24 @@ export const faultSchema = z.discriminatedUnion('kind', [
       .describe('Memory taken, in MB (all workers together); refused beyond what the machine has available.'),
     workers: z.int().min(1).max(16).default(1).describe('stress-ng memory workers (--vm), sharing sizeMb.'),
   }),
+  z.strictObject({
+    kind: kind(
+      'disk_fill',
+      "fills a directory's file system with a file of ordeal's for the phase (written, not sparse), deleted at its end",
+    ),
+    directory: z
+      .string()
+      .min(1)
+      .max(4_096)
+      .describe('The directory the file goes in (an existing directory, not a symlink): its file system fills.'),
+    sizeMb: z
+      .int()
+      .min(1)
+      .max(1_048_576)
+      .describe(
+        'How much to write, in MB; a full file system stops it sooner (that is the fault: the report says how much).',
+      ),
+  }),
 ]);
 
 export type FaultInput = z.input<typeof faultSchema>;
@@ -175,6 +217,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'container_restart',
   'cpu_stress',
   'memory_stress',
+  'disk_fill',
 ];
 
 /** A fault between the service and a dependency: a Toxiproxy toxic or a disabled proxy. */
@@ -182,14 +225,14 @@ export type NetworkFault = Extract<Fault, { proxy: string }>;
 /** A fault on a process the scenario names: frozen or signalled. */
 export type ProcessFault = Extract<Fault, { kind: 'pause' | 'kill' }>;
 /** Starvation: stress-ng beside the target, for the phase. */
-export type StressFault = Extract<Fault, { kind: 'cpu_stress' | 'memory_stress' }>;
+export type StressFault = Extract<Fault, { kind: 'cpu_stress' | 'memory_stress' | 'disk_fill' }>;
 
 /** A fault on a container the scenario names, through the Docker Engine API. */
 export type ContainerFault = Extract<Fault, { container: string }>;
 
 export const isProcessFault = (fault: Fault): fault is ProcessFault => fault.kind === 'pause' || fault.kind === 'kill';
 export const isStressFault = (fault: Fault): fault is StressFault =>
-  fault.kind === 'cpu_stress' || fault.kind === 'memory_stress';
+  fault.kind === 'cpu_stress' || fault.kind === 'memory_stress' || fault.kind === 'disk_fill';
 export const isNetworkFault = (fault: Fault): fault is NetworkFault => 'proxy' in fault;
 export const isContainerFault = (fault: Fault): fault is ContainerFault => 'container' in fault;
 
@@ -200,7 +243,7 @@ export const faultTargetOf = (fault: Fault): string =>
     : isContainerFault(fault)
       ? fault.container
       : isStressFault(fault)
-        ? ('process' in fault && fault.process) || 'host'
+        ? ('process' in fault && fault.process) || ('directory' in fault && fault.directory) || 'host'
         : fault.proxy;
 
 export function describeFault(fault: Fault): string {
@@ -224,7 +267,7 @@ export function describeFault(fault: Fault): string {
     case 'pause':
       return `${fault.process}: pause (SIGSTOP until the phase ends)`;
     case 'kill':
-      return `${fault.process}: kill (${fault.signal})`;
+      return `${fault.process}: kill (${fault.signal})${fault.restart ? `, restarted by ${fault.restart.command[0]} after ${fault.restart.afterMs}ms` : ''}`;
     case 'container_pause':
       return `container ${fault.container}: pause (docker pause until the phase ends)`;
     case 'container_stop':
@@ -237,5 +280,7 @@ export function describeFault(fault: Fault): string {
       return `${fault.process ? `CPUs of ${fault.process}` : 'host CPUs'}: cpu_stress ${fault.workers}× at ${fault.loadPercent}%`;
     case 'memory_stress':
       return `host: memory_stress ${fault.sizeMb} MB`;
+    case 'disk_fill':
+      return `${fault.directory}: disk_fill ${fault.sizeMb} MB`;
   }
 }

@@ -18,6 +18,8 @@ export interface AppliedFault {
   readonly container?: { id: string; name: string; image: string; outcome?: string };
   /** A starvation fault: the stress-ng process that did it, and (set when it is removed) how it ended. */
   readonly stressor?: { pid: number; command: string; outcome?: string };
+  /** A disk fill: its file, how much was written (less than asked when the file system filled), and its end. */
+  readonly fill?: { file: string; writtenMb: number; full: boolean; outcome?: string };
 }
 
 /** A fault's whole life in a run, as the report shows it. */

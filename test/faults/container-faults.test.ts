@@ -18,7 +18,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number): Prom
   const started = performance.now();
   while (!(await condition())) {
     if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return performance.now() - started;
 }

@@ -104,6 +104,32 @@ describe('faults on containers and starvation: what a scenario may say (issue 31
     ).toMatch(/loadPercent/);
   });
 
+  it("a kill's restart command: the command without a shell, its delay and its time bound, with defaults", () => {
+    const scenario = validateScenario({
+      ...base,
+      processes: [{ name: 'ledger', pidFile: '/run/ledger.pid' }],
+      phases: [
+        {
+          ...base.phases[0],
+          faults: [{ kind: 'kill', process: 'ledger', restart: { command: ['systemctl', 'start', 'ledger'] } }],
+        },
+      ],
+    });
+    expect(scenario.phases[0]!.faults[0]).toMatchObject({ restart: { afterMs: 0, timeoutMs: 30_000 } });
+    expect(describeFault(scenario.phases[0]!.faults[0]!)).toBe(
+      'ledger: kill (SIGKILL), restarted by systemctl after 0ms',
+    );
+    const withRestart = (restart: object) =>
+      errorOf({
+        ...base,
+        processes: [{ name: 'ledger', pidFile: '/run/ledger.pid' }],
+        phases: [{ ...base.phases[0], faults: [{ kind: 'kill', process: 'ledger', restart }] }],
+      });
+    expect(withRestart({ command: [] })).toMatch(/restart\.command/);
+    expect(withRestart({ command: 'systemctl start ledger' })).toMatch(/restart\.command/);
+    expect(withRestart({ command: ['x'], timeoutMs: 50 })).toMatch(/restart\.timeoutMs/);
+  });
+
   it('reaches only an engine on this machine: the socket, or TCP on loopback; any other DOCKER_HOST is refused', () => {
     expect(dockerEndpoint(undefined)).toEqual({ socketPath: '/var/run/docker.sock' });
     expect(dockerEndpoint('unix:///run/user/1000/docker.sock')).toEqual({ socketPath: '/run/user/1000/docker.sock' });

@@ -27,7 +27,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<numbe
   const startedAt = performance.now();
   while (!condition()) {
     if (performance.now() - startedAt > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return performance.now() - startedAt;
 }
