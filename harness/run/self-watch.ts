@@ -23,6 +23,8 @@ export class SelfWatch {
   private gcMs = 0;
   private cpu?: NodeJS.CpuUsage;
   private timer?: NodeJS.Timeout;
+  /** When the last sample was taken (the run's time base): how late this one is, is lag too. */
+  private lastSampleMs = 0;
 
   constructor(
     private readonly intervalMs = SELF_SAMPLE_MS,
@@ -38,6 +40,7 @@ export class SelfWatch {
     });
     this.gc.observe({ entryTypes: ['gc'] });
     this.cpu = process.cpuUsage();
+    this.lastSampleMs = timeBaseNowMs();
     this.timer = setInterval(() => this.sample(), this.intervalMs);
     this.timer.unref();
   }
@@ -49,13 +52,20 @@ export class SelfWatch {
     // Every thread's CPU time since the last look: a lag with little CPU behind it was the host not running ordeal.
     const cpu = process.cpuUsage(this.cpu);
     this.cpu = process.cpuUsage();
+    // The histogram can miss a stall outright: after a pause both its timer and this one are overdue, and when this
+    // one runs first, its reset() drops the histogram's last timestamp, so the stall is never recorded (2 of 6
+    // SIGSTOPs of 1.5 s here). This sampler's own lateness is event-loop lag just as much: the larger counts.
+    const atMs = timeBaseNowMs();
+    const lateMs = Math.max(0, atMs - this.lastSampleMs - this.intervalMs);
+    this.lastSampleMs = atMs;
+    const histogramP99Ms = delay.count > 0 ? delay.percentile(99) / 1e6 : 0;
     this.samples.push({
-      atMs: timeBaseNowMs(),
+      atMs,
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       ...(workersHeapUsedBytes === undefined ? {} : { workersHeapUsedBytes }),
       // nanoseconds; a window with no sample (a stalled process) reads 0 here, and the clock watch says it stalled.
-      loopDelayP99Ms: delay.count > 0 ? Math.round(delay.percentile(99) / 1e4) / 100 : 0,
+      loopDelayP99Ms: Math.round(Math.max(histogramP99Ms, lateMs) * 100) / 100,
       gcMs: Math.round(this.gcMs * 10) / 10,
       cpuMs: Math.round((cpu.user + cpu.system) / 1_000),
     });

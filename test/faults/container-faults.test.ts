@@ -9,19 +9,11 @@ import { runCli, startCli } from '../support/run-cli.ts';
 import { startServiceContainer, type ServiceContainer } from '../support/service-container.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 import { ensureLocalToxiproxyImage } from '../support/toxiproxy-image.ts';
+import { until } from '../support/until.ts';
 
 const engine = await ensureDockerEngine();
 if (!engine.missing) await ensureLocalToxiproxyImage();
 afterAll(() => engine.stop());
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = performance.now();
-  while (!(await condition())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return performance.now() - started;
-}
 
 const statusByPhase = (report: Record<string, any>): Record<string, string> =>
   Object.fromEntries((report['checks'] as { phase: string; status: string }[]).map((c) => [c.phase, c.status]));
@@ -47,6 +39,15 @@ function scenarioOn(service: ServiceContainer, phases: Record<string, object[]>,
 async function scenarioFile(scenario: object) {
   const { file, reportDir } = await writeTempScenario(scenario);
   return { file, reportDir };
+}
+
+/** `ordeal run` of one phase of `duration` pausing the container, once the engine says it is paused. */
+async function pausedRun(service: ServiceContainer, duration: string) {
+  const scenario = scenarioOn(service, { frozen: [{ kind: 'container_pause' }] });
+  const { file, reportDir } = await scenarioFile({ ...scenario, phases: [{ ...scenario.phases[0]!, duration }] });
+  const run = startCli(['run', file, '--report-dir', reportDir]);
+  await until(async () => (await service.state()).status === 'paused', 30_000, 50);
+  return { run, reportDir };
 }
 
 describe.skipIf(engine.missing !== undefined)(
@@ -122,15 +123,9 @@ describe.skipIf(engine.missing !== undefined)(
       async () => {
         await using service = await startServiceContainer();
         // One long paused phase: ordeal is killed in it.
-        const scenario = scenarioOn(service, { frozen: [{ kind: 'container_pause' }] });
-        const { file, reportDir } = await scenarioFile({
-          ...scenario,
-          phases: [{ ...scenario.phases[0]!, duration: '60s', rate: 5 }],
-        });
-        const run = startCli(['run', file, '--report-dir', reportDir]);
-        await until(async () => (await service.state()).status === 'paused', 30_000);
+        const { run } = await pausedRun(service, '60s');
         run.child.kill('SIGKILL');
-        const unpausedMs = await until(async () => (await service.state()).status === 'running', 10_000);
+        const unpausedMs = await until(async () => (await service.state()).status === 'running', 10_000, 50);
         console.log(
           `kill -9 of ordeal with a container paused: unpaused by its watchdog after ${Math.round(unpausedMs)} ms`,
         );
@@ -162,13 +157,7 @@ describe.skipIf(engine.missing !== undefined)(
       { timeout: 120_000 },
       async () => {
         await using service = await startServiceContainer();
-        const scenario = scenarioOn(service, { frozen: [{ kind: 'container_pause' }] });
-        const { file, reportDir } = await scenarioFile({
-          ...scenario,
-          phases: [{ ...scenario.phases[0]!, duration: '6s' }],
-        });
-        const run = startCli(['run', file, '--report-dir', reportDir]);
-        await until(async () => (await service.state()).status === 'paused', 30_000);
+        const { run, reportDir } = await pausedRun(service, '6s');
         execFileSync('docker', ['unpause', service.id]);
         expect(await run.exit, run.stderr()).toBe(5);
         const report = await readOnlyReport(reportDir);

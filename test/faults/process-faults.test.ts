@@ -10,15 +10,7 @@ import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 import { readOnlyReport } from '../support/read-report.ts';
 import { runCli, startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = performance.now();
-  while (!(await condition())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return performance.now() - started;
-}
+import { until } from '../support/until.ts';
 
 /** Each phase's verdict on its error-rate SLO. */
 const statusByPhase = (report: Record<string, any>): Record<string, string> =>
@@ -55,7 +47,7 @@ async function pausedRun(firstMs: number) {
   const setup = await serviceWithScenario({ kind: 'pause' }, firstMs);
   const run = startCli(['run', setup.file, '--report-dir', setup.reportDir]);
   await run.waitForOutput(/fault on: service pause/, 30_000);
-  await until(async () => (await processStateOf(setup.service.pid)) === 'T', 5_000);
+  await until(async () => (await processStateOf(setup.service.pid)) === 'T', 5_000, 10);
   return { ...setup, run };
 }
 
@@ -126,7 +118,7 @@ describe('faults on processes (pause, kill)', () => {
       const { service: started, run } = await pausedRun(30_000);
       await using service = started;
       run.child.kill('SIGKILL');
-      const resumedMs = await until(async () => (await processStateOf(service.pid)) !== 'T', 5_000);
+      const resumedMs = await until(async () => (await processStateOf(service.pid)) !== 'T', 5_000, 10);
       expect(resumedMs).toBeLessThan(1_000);
     },
   );

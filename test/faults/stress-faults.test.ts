@@ -9,6 +9,7 @@ import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
 import { readOnlyReport } from '../support/read-report.ts';
 import { runCli, startCli } from '../support/run-cli.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
+import { until } from '../support/until.ts';
 
 const SERVER = fileURLToPath(new URL('../support/cpu-bound-server.mjs', import.meta.url));
 const HAS_STRESS_NG = spawnSync('stress-ng', ['--version']).status === 0;
@@ -22,15 +23,6 @@ afterEach(() => {
 /** stress-ng processes running now, its workers ("stress-ng-vm"…) too; this file is the only one that starts them. */
 const stressors = (): number[] =>
   (spawnSync('pgrep', ['^stress-ng'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<number> {
-  const startedAt = performance.now();
-  while (!condition()) {
-    if (performance.now() - startedAt > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return performance.now() - startedAt;
-}
 
 /**
  * A service costing 35 ms of CPU a request (70 % of a CPU at 20 req/s), pinned to CPU 1, its pid in a pid file beside
@@ -98,7 +90,7 @@ describe.skipIf(!HAS_STRESS_NG)(
 
         const run = startCli(['run', file, '--report-dir', reportDir], {}, ORDEAL_CPU);
         await run.waitForOutput(/fault on: host memory_stress/, 60_000);
-        await until(() => stressors().length > 1, 5_000);
+        await until(() => stressors().length > 1, 5_000, 50);
         // The memory is taken and kept: the stressor's workers hold at least the 64 MB asked for.
         const rssKb = execFileSync('ps', ['-o', 'rss=', '-p', stressors().join(',')], { encoding: 'utf8' })
           .split('\n')
@@ -134,9 +126,9 @@ describe.skipIf(!HAS_STRESS_NG)(
       ]);
       const run = startCli(['run', file, '--report-dir', reportDir], {}, ORDEAL_CPU);
       await run.waitForOutput(/fault on: service cpu_stress/, 30_000);
-      await until(() => stressors().length > 0, 5_000);
+      await until(() => stressors().length > 0, 5_000, 50);
       run.child.kill('SIGKILL');
-      const goneMs = await until(() => stressors().length === 0, 10_000);
+      const goneMs = await until(() => stressors().length === 0, 10_000, 50);
       console.log(`kill -9 of ordeal mid-stress: stress-ng gone after ${Math.round(goneMs)} ms`);
     });
 
@@ -146,7 +138,7 @@ describe.skipIf(!HAS_STRESS_NG)(
       ]);
       const run = startCli(['run', file, '--report-dir', reportDir], {}, ORDEAL_CPU);
       await run.waitForOutput(/fault on: service cpu_stress/, 30_000);
-      await until(() => stressors().length > 0, 5_000);
+      await until(() => stressors().length > 0, 5_000, 50);
       spawnSync('pkill', ['-KILL', '^stress-ng']);
       expect(await run.exit, run.stderr()).toBe(5);
       const report = await readOnlyReport(reportDir);

@@ -39,6 +39,34 @@ describe("ordeal's own health on the timeline", () => {
   });
 
   it(
+    'never loses a stall: six 700-ms SIGSTOPs of a watching process, each in the lag of a sample',
+    { timeout: 40_000 },
+    async () => {
+      // After a stop, the delay histogram can miss the stall outright (a bare script here lost 2 of 6 SIGSTOPs of
+      // 1.5 s; this test's child did not, twice, before the fix): the sampler's own lateness now counts as lag too.
+      const CHILD = fileURLToPath(new URL('../support/self-watch-child.ts', import.meta.url));
+      const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD, '9000', '0', 'json'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      while (!output.includes('watching')) await sleep(20);
+      for (let stop = 0; stop < 6; stop++) {
+        await sleep(400);
+        child.kill('SIGSTOP');
+        while ((await processStateOf(child.pid!)) !== 'T') await sleep(5);
+        await sleep(700);
+        child.kill('SIGCONT');
+      }
+      await once(child, 'exit');
+      const lags = JSON.parse(output.split('\n').find((line) => line.startsWith('['))!) as number[];
+      expect(
+        lags.filter((ms) => ms >= 600),
+        lags.join(', '),
+      ).toHaveLength(6);
+    },
+  );
+  it(
     'says why its worst lag happened: a paused process used no CPU, its own blocked loop used a whole core',
     { timeout: 30_000 },
     async () => {

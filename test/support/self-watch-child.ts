@@ -21,4 +21,6 @@ const self = watch.stop().map((s) => ({
   gcMs: 0,
   ...(s.cpuMs === undefined ? {} : { cpuMs: s.cpuMs }),
 }));
+// "json": the samples' lags (ms) on a line of their own, for a test that counts them.
+if (process.argv[4] === 'json') console.log(JSON.stringify(self.map((s) => s.loopLagP99Ms)));
 console.log(describeSelf({ self, durationMs: forMs }));
