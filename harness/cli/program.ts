@@ -218,7 +218,9 @@ function addReportCommands(program: Command, io: CliIo, setExitCode: (code: numb
     });
   program
     .command('cleanup')
-    .description('remove faults (toxics, downed proxies) left in Toxiproxy by ordeal runs that are no longer alive')
+    .description(
+      'undo what ordeal runs that are no longer alive left behind: faults in Toxiproxy (toxics, downed proxies), paused processes, paused or stopped containers, restart commands not yet run, disk fills',
+    )
     .option('--toxiproxy <url>', 'the Toxiproxy to clean (default: every Toxiproxy named in the leases of dead runs)')
     .option('--all', 'also remove the faults of runs that are still alive')
     .action(async (options: { toxiproxy?: string; all?: boolean }) => {
