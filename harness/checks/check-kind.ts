@@ -27,6 +27,8 @@ export interface CheckScene {
   probes: readonly string[];
   /** What a probe does, as plan says it: 'GET /health/ready answers 2xx/3xx'. */
   describeProbe(probe: string): string;
+  /** The processes a phase's kill faults name (a restart check times one of them). */
+  killsIn(phase: string): readonly string[];
 }
 
 /**

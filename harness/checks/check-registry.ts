@@ -10,6 +10,7 @@ import { healthKind } from './health-check.ts';
 import { promqlKind } from './promql-check.ts';
 import type { ResilienceContext } from './resilience-context.ts';
 import { resourcesKind } from './resources-check.ts';
+import { restartKind } from './restart-check.ts';
 import type { SeriesRead } from './series-reads.ts';
 
 /** The kinds ordeal knows, one line each (the kind's file holds everything else about it). */
@@ -23,6 +24,7 @@ const BUILT_IN = [
   promqlKind,
   healthKind,
   driftKind,
+  restartKind,
 ] as const;
 
 type BuiltIn = (typeof BUILT_IN)[number];

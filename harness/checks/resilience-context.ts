@@ -1,6 +1,7 @@
 import type { RecordedSignals, SeriesResult, TimePoint } from './recorded-signals.ts';
 import type { CheckResult } from './check-result.ts';
 import type { Duration } from '../notation/duration.ts';
+import type { RestartSighting } from '../verdict/run-records.ts';
 
 /** A phase's span on the run's time base. */
 export interface PhaseWindow {
@@ -27,6 +28,8 @@ export interface FaultSpanRecord {
   readonly appliedAtMs: number;
   /** Unset when it could not be removed. */
   readonly removedAtMs?: number;
+  /** A fault on a process: what became of it, and for a kill when it was seen running again. */
+  readonly process?: { readonly outcome?: string; readonly back?: RestartSighting };
 }
 
 /** A second of client-side load, for checks that look at failures over time. */

@@ -13,6 +13,7 @@ import {
 import { isProcessFault, type Fault } from '../scenario/fault-schema.ts';
 import type { AppliedFault, VanishedFault } from '../verdict/run-records.ts';
 import { runRestartCommand, type PendingRestart } from '../process/restart-command.ts';
+import { watchForRestart, type RestartWatch } from '../process/restart-watch.ts';
 import type { FaultController } from './fault-controller.ts';
 
 /** A process the scenario declares (its `processes`), by name. */
@@ -28,6 +29,8 @@ interface HeldProcessFault {
   target: ProcessIdentity;
   /** A kill's restart command: what it did, once it has run; `now()` runs it without waiting out its delay. */
   restart?: { done: Promise<string>; now: () => void };
+  /** A kill's watch for the process running again (a restart check times it). */
+  watch?: RestartWatch;
 }
 
 /** A kill's restart command, run `afterMs` after the kill (or at once when `now()` is called), then marked done. */
@@ -137,7 +140,11 @@ export class ProcessFaultController implements FaultController {
       appliedAtMs: this.clock.nowMs(),
       process: { pid: target.pid, command: target.command },
     };
-    this.held.set(id, { applied, target, ...(restart ? { restart } : {}) });
+    const watch =
+      fault.kind === 'kill'
+        ? watchForRestart(target, applied.appliedAtMs, () => this.resolve(fault.process), this.clock)
+        : undefined;
+    this.held.set(id, { applied, target, ...(restart ? { restart } : {}), ...(watch ? { watch } : {}) });
     return applied;
   }
 
@@ -147,8 +154,12 @@ export class ProcessFaultController implements FaultController {
     if (!held) return this.clock.nowMs();
     this.held.delete(applied.id);
     const outcome = await this.undo(held);
+    await held.watch?.stop();
     // What became of the process goes into the report with the fault (the record is built from this object).
-    if (applied.process) applied.process.outcome = outcome;
+    if (applied.process) {
+      applied.process.outcome = outcome;
+      if (held.watch) applied.process.back = { ...held.watch.sighting };
+    }
     return this.clock.nowMs();
   }
 

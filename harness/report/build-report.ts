@@ -7,7 +7,8 @@ import { targetRateAt } from '../scenario/timeline.ts';
 import { judgeRun } from '../verdict/judge-run.ts';
 import type { RecordedRun, SelfSample } from '../verdict/recorded-run.ts';
 import { firingIntervals, labelledSeries } from '../checks/signal-series.ts';
-import type { RunReport, SecondReport, SelfReport, StepReport } from './run-report.ts';
+import type { FaultReport, RunReport, SecondReport, SelfReport, StepReport } from './run-report.ts';
+import type { FaultRecord } from '../verdict/run-records.ts';
 import { momentsOf, rollUpGroups } from './timeline-rollup.ts';
 
 export type { RecordedRun } from '../verdict/recorded-run.ts';
@@ -163,6 +164,14 @@ function phasesOf(
   }));
 }
 
+/** A process fault's target and end; for a kill, how long after it the process was seen running again (or null). */
+function processReport(process: NonNullable<FaultRecord['process']>, appliedAtMs: number): FaultReport['process'] {
+  const { back, ...rest } = process;
+  if (!back) return rest;
+  const afterMs = back.seenBackAtMs === undefined ? null : Math.round(back.seenBackAtMs - appliedAtMs);
+  return { ...rest, runningAgainAfterMs: afterMs };
+}
+
 /** What happened around the load: faults, ordeal's clocks, notes, guards and the service's signals. */
 function recordsOf(run: RecordedRun): Pick<RunReport, 'faults' | 'clock' | 'annotations' | 'guards' | 'signals'> {
   return {
@@ -170,7 +179,7 @@ function recordsOf(run: RecordedRun): Pick<RunReport, 'faults' | 'clock' | 'anno
       id: f.id,
       phase: f.phase,
       proxy: faultTargetOf(f.fault),
-      ...(f.process ? { process: f.process } : {}),
+      ...(f.process ? { process: processReport(f.process, f.appliedAtMs) } : {}),
       ...(f.container ? { container: f.container } : {}),
       ...(f.stressor ? { stressor: f.stressor } : {}),
       ...(f.fill ? { fill: f.fill } : {}),

@@ -145,8 +145,11 @@ export interface FaultReport {
   phase: string;
   /** What it acted on: a Toxiproxy proxy's name, or (pause, kill) a process's from the scenario's processes. */
   proxy: string;
-  /** Set for a fault on a process: what it acted on, and what became of the process at the phase's end. */
-  process?: { pid: number; command: string; outcome?: string };
+  /**
+   * Set for a fault on a process: what it acted on, and what became of the process at the phase's end; for a kill,
+   * how long after it the process was seen running again (a look every 100 ms; null: not seen back in the phase).
+   */
+  process?: { pid: number; command: string; outcome?: string; runningAgainAfterMs?: number | null };
   /** Set for a fault on a container: its id, name and image, and what became of it at the phase's end. */
   container?: { id: string; name: string; image: string; outcome?: string };
   /** Set for a starvation fault: the stress-ng process (pid, command line) and how it ended. */

@@ -10,11 +10,20 @@ interface HealthFields {
     | undefined;
 }
 
-/** What check kinds may know of the scenario around them (the probes there are, and what each does). */
-export function checkScene(scenario: HealthFields): CheckScene {
+/** The part of a scenario its restart checks see: each phase's faults. */
+interface PhaseFields {
+  phases: readonly { name: string; faults?: readonly { kind: string; process?: string | undefined }[] | undefined }[];
+}
+
+/** What check kinds may know of the scenario around them (the probes there are, what each does, what is killed). */
+export function checkScene(scenario: HealthFields & PhaseFields): CheckScene {
   const probes = scenario.health?.probes ?? {};
   return {
     probes: ['live', 'ready', 'startup', ...Object.keys(probes)],
+    killsIn: (phase) =>
+      (scenario.phases.find((p) => p.name === phase)?.faults ?? [])
+        .filter((f) => f.kind === 'kill' && f.process !== undefined)
+        .map((f) => f.process!),
     describeProbe(probe) {
       const named = probes[probe];
       if (named)

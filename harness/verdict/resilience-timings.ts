@@ -14,7 +14,7 @@ export interface ResilienceTiming {
   timeToDetectMs: number | null;
   /** Fault end → the first second whose p95 was back under the SLO (and the breaker closed, when known). */
   timeToRecoverMs: number | null;
-  /** With a dependency down: first to last second in which clients saw errors. */
+  /** With a dependency down (a proxy's `down`, a process's `kill`): first to last second in which clients saw errors. */
   failoverGapMs: number | null;
   /** Phase start → the replicas reached the count an autoscaling check asks for. */
   scaleUpLatencyMs: number | null;
@@ -77,7 +77,9 @@ export function resilienceTimings(
         faults: faults.map((f) => describeFault(f.fault)),
         timeToDetectMs: faults.length && Number.isFinite(detectedAt) ? detectedAt - span.startMs : null,
         timeToRecoverMs: faults.length && recovered ? Math.max(0, recovered.atMs - span.endMs) : null,
-        failoverGapMs: faults.some((f) => f.fault.kind === 'down') ? errorWindowMs(context, phase).windowMs : null,
+        failoverGapMs: faults.some((f) => f.fault.kind === 'down' || f.fault.kind === 'kill')
+          ? errorWindowMs(context, phase).windowMs
+          : null,
         scaleUpLatencyMs: scaled ? scaled.atMs - window.startMs : null,
       },
     ];

@@ -40,6 +40,7 @@ describe('the game day (scenarios/game-day.ts against the bundled stack)', () =>
       'market-data-slow',
       'ledger-primary-down',
       'recovery',
+      'ledger-primary-killed',
     ]);
     const busyWarning = (report.warnings as string[]).find((w) => w.startsWith('the machine running ordeal was busy'));
     const inPhase = (name: string) => new RegExp(`ms in [^.]*\\b${name}\\b`);
@@ -63,7 +64,7 @@ describe('the game day (scenarios/game-day.ts against the bundled stack)', () =>
       if (phase.generatorBehind !== undefined) expect(busyWarning, phase.generatorBehind).toMatch(inPhase(phase.name));
     }
     expect(report.load.warmupRequests).toBeGreaterThan(0);
-    expect(report.checks.filter((c: { metric: string }) => c.metric.startsWith('http_')).length).toBe(24);
+    expect(report.checks.filter((c: { metric: string }) => c.metric.startsWith('http_')).length).toBe(28);
     expect(report.checks.some((c: { metric: string }) => c.metric === 'breaker')).toBe(true);
     // Every check passes on the healthy stack (their FAIL cases: test/signals/resilience-run.test.ts, test/run/dependency-faults.test.ts).
     const notPassed = report.checks
@@ -85,6 +86,7 @@ describe('the game day (scenarios/game-day.ts against the bundled stack)', () =>
         'no-alert',
         'resources',
         'health',
+        'restart',
       ]),
     );
     // The reaction times are in the report.
@@ -98,7 +100,12 @@ describe('the game day (scenarios/game-day.ts against the bundled stack)', () =>
     expect(report.errorBudget.total.budgetShare).not.toBeNull();
     expect(report.self.length).toBeGreaterThan(10);
     expect(reaction('ledger-primary-down').failoverGapMs).not.toBeNull();
-    expect(report.faults.map((f: { removedAt: string | null }) => f.removedAt !== null)).toEqual([true, true]);
+    expect(reaction('ledger-primary-killed').failoverGapMs).not.toBeNull();
+    expect(report.faults.map((f: { removedAt: string | null }) => f.removedAt !== null)).toEqual([true, true, true]);
+    // The crash: ledger-primary killed, and its supervisor's new process seen within the check's 5 s.
+    const killed = report.faults.find((f: { kind: string }) => f.kind === 'kill');
+    expect(killed.process.outcome).toMatch(/^running again as pid \d+/);
+    expect(killed.process.runningAgainAfterMs).toBeLessThan(5_000);
     expect(report.guards.map((g: { name: string; tripped: boolean }) => [g.name, g.tripped])).toEqual([
       ['error storm', false],
       ['latency runaway', false],

@@ -12,6 +12,8 @@ const killedWith = (stack: { failover?: boolean }) => ({
   // Judged on what failover is for, orders succeeding: beside other tests the primary's restart (a Node process
   // starting, a CPU-second) slowed the gateway past the published p95 in a phase of 7.5 s (a CI run).
   slos: [{ http_req_failed: ['rate<0.01'] }],
+  // The supervisor's restart, timed by ordeal (no Prometheus needed; the game day judges the failover check too).
+  checks: primaryKilled.checks.filter((c) => c.kind === 'restart'),
 });
 
 /** Phases of 5, 7.5 and 5 s: the restart (~1 s) is still a good share of the killed phase. */
@@ -33,6 +35,9 @@ describe('scenarios/primary-killed.ts: failover judged with a killed primary', (
       expect(fault).toMatchObject({ kind: 'kill', proxy: 'ledger-primary' });
       expect(fault!.process!.outcome).toMatch(/^running again as pid \d+/);
       expect(fault!.process!.outcome).not.toContain(`pid ${fault!.process!.pid} `);
+      expect(statusOf(healthy, 'ledger-primary-killed')).toContainEqual(
+        expect.stringMatching(/^ledger-primary runs again within 5s: pass/),
+      );
 
       const broken = await runScenario(killedWith({ failover: false }), HALF_TIME);
       const killed = statusOf(broken, 'ledger-primary-killed');

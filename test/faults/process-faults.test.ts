@@ -19,6 +19,11 @@ const KILLS = Number(process.env.ORDEAL_KILL_ROUNDS ?? 1);
 const statusByPhase = (report: Record<string, any>): Record<string, string> =>
   Object.fromEntries((report['checks'] as { phase: string; status: string }[]).map((c) => [c.phase, c.status]));
 
+/** The restart check on the first phase's kill of "service". */
+const RESTART_CHECK = { kind: 'restart', phase: 'faulted', process: 'service', within: '2500ms' };
+const restartStatus = (report: Record<string, any>): string | undefined =>
+  (report['checks'] as { metric: string; status: string }[]).find((c) => c.metric === 'restart')?.status;
+
 /** A scenario of two phases against `url`, the first holding `fault` on the process "service" of `pidFile`. */
 function twoPhases(url: string, pidFile: string, fault: Record<string, unknown>, firstMs = 3_000) {
   return {
@@ -98,10 +103,16 @@ describe('faults on processes (pause, kill)', () => {
         const firstPid = await new Promise<number>((resolve) =>
           supervisor.once('message', (m) => resolve((m as { up: number }).up)),
         );
-        await writeFile(file, JSON.stringify(twoPhases(`http://127.0.0.1:${port}`, pidFile, { kind: 'kill' })));
+        const scenario = twoPhases(`http://127.0.0.1:${port}`, pidFile, { kind: 'kill' });
+        await writeFile(file, JSON.stringify({ ...scenario, checks: [RESTART_CHECK] }));
         const run = await runCli(['run', file, '--report-dir', reportDir], {}, 45_000);
         const report = await readOnlyReport(reportDir);
-        const [fault] = report['faults'] as { process: { pid: number; outcome: string } }[];
+        const [fault] = report['faults'] as {
+          process: { pid: number; outcome: string; runningAgainAfterMs: number };
+        }[];
+        // Timed by the restart check: seen back (a new pid in the pid file) well within its bound.
+        expect(restartStatus(report), run.stdout).toBe('pass');
+        expect(fault!.process.runningAgainAfterMs).toBeLessThan(2_500);
         expect(fault!.process.pid).toBe(firstPid);
         const now = Number((await readFile(pidFile, 'utf8')).trim());
         expect(now).not.toBe(firstPid);
@@ -111,6 +122,28 @@ describe('faults on processes (pause, kill)', () => {
       } finally {
         supervisor.kill('SIGTERM');
       }
+    },
+  );
+
+  it(
+    'kill with nothing to restart it: the restart check FAILS, saying how long after the kill it was last seen gone',
+    { timeout: 60_000 },
+    async () => {
+      const { service: started, file } = await serviceWithScenario({ kind: 'kill' });
+      await using _service = started;
+      const scenario = JSON.parse(await readFile(file, 'utf8'));
+      await writeFile(file, JSON.stringify({ ...scenario, checks: [RESTART_CHECK] }));
+      const { reportDir } = await writeTempScenario({});
+      const run = await runCli(['run', file, '--report-dir', reportDir], {}, 45_000);
+      expect(run.code).toBe(1);
+      const report = await readOnlyReport(reportDir);
+      expect(restartStatus(report)).toBe('fail');
+      const [check] = (report['checks'] as { metric: string; reason: string }[]).filter((c) => c.metric === 'restart');
+      expect(check!.reason).toMatch(
+        /^not running again [\d.]+ s after the kill \(not running again at the phase's end/,
+      );
+      const [fault] = report['faults'] as { process: { runningAgainAfterMs: number | null } }[];
+      expect(fault!.process.runningAgainAfterMs).toBeNull();
     },
   );
 
