@@ -1,4 +1,4 @@
-import { isContainerFault, isProcessFault, isStressFault, type Fault } from '../scenario/fault-schema.ts';
+import { isClockFault, isContainerFault, isProcessFault, isStressFault, type Fault } from '../scenario/fault-schema.ts';
 import type { AppliedFault, VanishedFault } from '../verdict/run-records.ts';
 import type { FaultController } from './fault-controller.ts';
 
@@ -12,6 +12,8 @@ export interface FaultControllers {
   containers?: FaultController | undefined;
   /** Starvation (cpu_stress, memory_stress). */
   stress?: FaultController | undefined;
+  /** Wall clocks set off (clock_skew). */
+  clocks?: FaultController | undefined;
 }
 
 /**
@@ -22,19 +24,21 @@ class CombinedFaultController implements FaultController {
   constructor(private readonly controllers: FaultControllers) {}
 
   private all(): FaultController[] {
-    const { processes, containers, stress, network } = this.controllers;
-    return [processes, containers, stress, network].filter((c): c is FaultController => c !== undefined);
+    const { processes, containers, stress, clocks, network } = this.controllers;
+    return [processes, containers, stress, clocks, network].filter((c): c is FaultController => c !== undefined);
   }
 
   private of(fault: Fault): FaultController {
-    const { processes, containers, stress, network } = this.controllers;
+    const { processes, containers, stress, clocks, network } = this.controllers;
     const controller = isProcessFault(fault)
       ? processes
       : isContainerFault(fault)
         ? containers
         : isStressFault(fault)
           ? stress
-          : network;
+          : isClockFault(fault)
+            ? clocks
+            : network;
     if (!controller) throw new Error(`no controller for a ${fault.kind} fault`);
     return controller;
   }

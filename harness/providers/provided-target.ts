@@ -1,3 +1,4 @@
+import type { SkewableClocks } from '../process/faketime.ts';
 import type { GuardedHttp } from '../net/guarded-http.ts';
 import type { CleanupStack } from '../lifecycle/cleanup-stack.ts';
 import type { ResourceOwner } from '../lifecycle/resource-owner.ts';
@@ -22,4 +23,6 @@ export interface ProvidedTarget {
   prometheusUrl?: string;
   /** Processes the provider started that a pause or kill may name without declaring them: each one's pid now. */
   processes?: Readonly<Record<string, () => number | undefined>>;
+  /** The wall clocks of processes the provider started under libfaketime (those a clock_skew fault names). */
+  clocks?: SkewableClocks;
 }

@@ -2,7 +2,14 @@ import { systemClock } from '../clock/clock.ts';
 import { ContainerFaultController } from '../faults/container-fault-controller.ts';
 import { ProcessFaultController } from '../faults/process-fault-controller.ts';
 import { NOBODY } from '../lifecycle/resource-owner.ts';
-import { describeFault, isContainerFault, isProcessFault, isStressFault } from '../scenario/fault-schema.ts';
+import {
+  describeFault,
+  isClockFault,
+  isContainerFault,
+  isProcessFault,
+  isStressFault,
+} from '../scenario/fault-schema.ts';
+import { libfaketimePath } from '../process/faketime.ts';
 import { StressFaultController } from '../faults/stress-fault-controller.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import { GuardedHttp } from '../net/guarded-http.ts';
@@ -73,6 +80,16 @@ async function checkedStress(scenario: Scenario): Promise<string[]> {
   );
 }
 
+/** The processes a clock_skew names, started under libfaketime by the run (exit 2 when libfaketime is missing). */
+function skewableClocks(scenario: Scenario): string[] {
+  const named = new Set(scenario.phases.flatMap((phase) => phase.faults.filter(isClockFault).map((f) => f.process)));
+  if (named.size === 0) return [];
+  const library = libfaketimePath();
+  return [...named].map(
+    (name) => `clock of ${name}: started by the run under libfaketime (${library}); only its wall clock moves`,
+  );
+}
+
 /** Each container a container_* fault names, found on the engine now (exit 2 if one names none or many). */
 async function resolvedContainers(scenario: Scenario): Promise<string[]> {
   const named = new Set(
@@ -134,6 +151,7 @@ async function lookAtInfrastructure(scenario: Scenario, overrides: RunOverrides,
     ...(await resolvedProcesses(scenario)),
     ...(await resolvedContainers(scenario)),
     ...(await checkedStress(scenario)),
+    ...skewableClocks(scenario),
   );
   const prometheusUrl = overrides.prometheusUrl ?? scenario.prometheus?.url;
   if (prometheusUrl && scenarioNeedsPrometheus(scenario)) {

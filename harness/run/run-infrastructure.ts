@@ -4,6 +4,7 @@ import type { FaultController } from '../faults/fault-controller.ts';
 import { ToxiproxyFaultController } from '../faults/toxiproxy-fault-controller.ts';
 import { ContainerFaultController } from '../faults/container-fault-controller.ts';
 import { ProcessFaultController } from '../faults/process-fault-controller.ts';
+import { ClockSkewController } from '../faults/clock-skew-controller.ts';
 import { combineFaultControllers, type FaultControllers } from '../faults/combined-fault-controller.ts';
 import { StressFaultController } from '../faults/stress-fault-controller.ts';
 import { isContainerFault, isNetworkFault, isProcessFault, isStressFault } from '../scenario/fault-schema.ts';
@@ -220,7 +221,15 @@ export async function startRunInfrastructure(
         throw new OrdealError('ORDEAL_ERR_TOXIPROXY', 'the scenario has faults but no Toxiproxy (set toxiproxy.url)');
       await network.preflight(proxyNames);
     }
-    const faults = combineFaultControllers({ network, ...(await hostFaultsOf(scenario, options, provided.processes)) });
+    const faults = combineFaultControllers({
+      network,
+      ...(await hostFaultsOf(scenario, options, provided.processes)),
+      clocks: provided.clocks
+        ? new ClockSkewController(provided.clocks, options.runId, options.clock ?? systemClock, (name) =>
+            provided.processes?.[name]?.(),
+          )
+        : undefined,
+    });
     if (provided.prometheusUrl) await waitForPrometheus(options.http, provided.prometheusUrl);
     // The bundled stack is ordeal's own, on 127.0.0.1; the user's target is resolved and checked once more, and pinned.
     const { targetUrl } = provided;

@@ -179,6 +179,23 @@ export const faultSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: kind(
+      'clock_skew',
+      "sets a process's wall clock off by an offset for the phase (libfaketime), back at its end; its monotonic clock is left alone",
+    ),
+    process: processName.describe(
+      "A process ordeal starts (the bundled stack's services): it is started under libfaketime when a phase skews its clock.",
+    ),
+    offsetSec: z
+      .int()
+      .min(-315_360_000)
+      .max(315_360_000)
+      .refine((offset) => offset !== 0, {
+        error: 'is 0: no skew (give the seconds ahead, e.g. 30, or behind, e.g. -30)',
+      })
+      .describe('Seconds its wall clock runs ahead (positive) or behind (negative), at most 10 years.'),
+  }),
+  z.strictObject({
+    kind: kind(
       'disk_fill',
       "fills a directory's file system with a file of ordeal's for the phase (written, not sparse), deleted at its end",
     ),
@@ -218,6 +235,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'cpu_stress',
   'memory_stress',
   'disk_fill',
+  'clock_skew',
 ];
 
 /** A fault between the service and a dependency: a Toxiproxy toxic or a disabled proxy. */
@@ -227,6 +245,9 @@ export type ProcessFault = Extract<Fault, { kind: 'pause' | 'kill' }>;
 /** Starvation: stress-ng beside the target, for the phase. */
 export type StressFault = Extract<Fault, { kind: 'cpu_stress' | 'memory_stress' | 'disk_fill' }>;
 
+/** A process's wall clock set off (libfaketime), on a process ordeal starts. */
+export type ClockFault = Extract<Fault, { kind: 'clock_skew' }>;
+
 /** A fault on a container the scenario names, through the Docker Engine API. */
 export type ContainerFault = Extract<Fault, { container: string }>;
 
@@ -235,10 +256,11 @@ export const isStressFault = (fault: Fault): fault is StressFault =>
   fault.kind === 'cpu_stress' || fault.kind === 'memory_stress' || fault.kind === 'disk_fill';
 export const isNetworkFault = (fault: Fault): fault is NetworkFault => 'proxy' in fault;
 export const isContainerFault = (fault: Fault): fault is ContainerFault => 'container' in fault;
+export const isClockFault = (fault: Fault): fault is ClockFault => fault.kind === 'clock_skew';
 
 /** What a fault acts on, for people and labels: a proxy's name, a process's or a container's. */
 export const faultTargetOf = (fault: Fault): string =>
-  isProcessFault(fault)
+  isProcessFault(fault) || isClockFault(fault)
     ? fault.process
     : isContainerFault(fault)
       ? fault.container
@@ -282,5 +304,7 @@ export function describeFault(fault: Fault): string {
       return `host: memory_stress ${fault.sizeMb} MB`;
     case 'disk_fill':
       return `${fault.directory}: disk_fill ${fault.sizeMb} MB`;
+    case 'clock_skew':
+      return `${fault.process}: clock_skew ${fault.offsetSec > 0 ? '+' : '−'}${Math.abs(fault.offsetSec)} s (wall clock)`;
   }
 }

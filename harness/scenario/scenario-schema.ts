@@ -586,8 +586,21 @@ function refineProcessFaults(scenario: ScenarioFields, ctx: z.RefinementCtx): vo
   });
   scenario.phases.forEach((phase, phaseIndex) =>
     (phase.faults ?? []).forEach((fault, faultIndex) => {
+      // A running process's clock cannot be changed from outside: only one ordeal starts (under libfaketime).
+      if (fault.kind === 'clock_skew' && (!scenario.stack || declared.includes(fault.process)))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['phases', phaseIndex, 'faults', faultIndex, 'process'],
+          input: fault.process,
+          message: `is not a process ordeal starts: clock_skew acts on the bundled stack's services (stack: { kind: "bundled" }), started under libfaketime; a running process's clock cannot be changed from outside (start yours under libfaketime with FAKETIME_TIMESTAMP_FILE and write its offset yourself)`,
+        });
       // The bundled stack's own services are named without a declaration (checked against what it starts).
-      if ('process' in fault && fault.process !== undefined && !declared.includes(fault.process) && !scenario.stack)
+      else if (
+        'process' in fault &&
+        fault.process !== undefined &&
+        !declared.includes(fault.process) &&
+        !scenario.stack
+      )
         ctx.addIssue({
           code: 'custom',
           path: ['phases', phaseIndex, 'faults', faultIndex, 'process'],

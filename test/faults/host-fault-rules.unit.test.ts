@@ -139,3 +139,32 @@ describe('faults on containers and starvation: what a scenario may say (issue 31
       expect(() => dockerEndpoint(host), host).toThrow(/container faults reach only an engine on this machine/);
   });
 });
+
+describe('clock_skew: what a scenario may say', () => {
+  const skewing = (fault: object, extra: object = {}) => ({
+    ...base,
+    stack: { kind: 'bundled' },
+    target: {},
+    phases: [
+      { name: 'p', duration: '2s', rate: 5, faults: [{ kind: 'clock_skew', process: 'market-data', ...fault }] },
+    ],
+    ...extra,
+  });
+
+  it("a bundled service's clock, ahead or behind, said in words", () => {
+    const scenario = validateScenario(skewing({ offsetSec: -30 }));
+    expect(scenario.phases[0]!.faults.map(describeFault)).toEqual(['market-data: clock_skew −30 s (wall clock)']);
+    expect(faultTargetOf(scenario.phases[0]!.faults[0]!)).toBe('market-data');
+    expect(describeFault(validateScenario(skewing({ offsetSec: 3600 })).phases[0]!.faults[0]!)).toMatch(/\+3600 s/);
+  });
+
+  it('refuses no skew, more than ten years, and a process ordeal does not start', () => {
+    expect(errorOf(skewing({ offsetSec: 0 }))).toMatch(/offsetSec: .*is 0: no skew/);
+    expect(errorOf(skewing({ offsetSec: 400_000_000 }))).toMatch(/offsetSec/);
+    expect(
+      errorOf(skewing({ offsetSec: 5 }, { processes: [{ name: 'market-data', pidFile: '/run/md.pid' }] })),
+    ).toMatch(/process: "market-data" is not a process ordeal starts/);
+    const own = { ...skewing({ offsetSec: 5 }), stack: undefined, target: { baseUrl: 'http://127.0.0.1:8080' } };
+    expect(errorOf(own)).toMatch(/is not a process ordeal starts/);
+  });
+});

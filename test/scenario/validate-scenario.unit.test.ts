@@ -139,6 +139,7 @@ describe('loadScenario', () => {
       'dependency-latency.ts',
       'game-day.ts',
       'hours-12-18.ts',
+      'market-data-clock-skew.ts',
       'peak-load.ts',
       'primary-failover.ts',
       'primary-killed.ts',

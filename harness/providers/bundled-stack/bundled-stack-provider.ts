@@ -5,7 +5,9 @@ import { scenarioNeedsPrometheus } from '../../scenario/scenario-needs.ts';
 import { releaseOwnedProxies, sweepBeforeRun } from '../../faults/stale-fault-sweeper.ts';
 import { startOwnedToxiproxy } from '../owned-toxiproxy.ts';
 import type { ProvidedTarget, ProviderContext } from '../provided-target.ts';
-import { startBundledStack } from './bundled-stack.ts';
+import { DOWNSTREAMS, startBundledStack } from './bundled-stack.ts';
+import { SkewableClocks } from '../../process/faketime.ts';
+import { isClockFault } from '../../scenario/fault-schema.ts';
 import { startStackPrometheus } from './stack-prometheus.ts';
 
 /** The demo gateway's breaker is opossum, an optional dependency of ordeal: said before anything starts, not as a service's crash. */
@@ -46,7 +48,9 @@ export async function provideBundledStack(
     });
   } else if (overrides.toxiproxyProvider && overrides.toxiproxyProvider !== 'binary')
     toxiproxyUrl = await startOwnedToxiproxy(context);
+  const clocks = await skewableClocksOf(scenario, context);
   const started = await startBundledStack({
+    envOf: (service) => clocks?.envs.get(service),
     onProcessStarted: (pid) => context.owner.ownProcess(pid),
     onWarning: context.onMessage,
     toxiproxyUrl,
@@ -75,5 +79,31 @@ export async function provideBundledStack(
     toxiproxyUrl: toxiproxyUrl ?? started.toxiproxyUrl,
     prometheusUrl,
     processes,
+    ...(clocks ? { clocks: clocks.clocks } : {}),
   };
+}
+
+/**
+ * The services a clock_skew fault names, started under libfaketime (each with its offset file, at 0 until the
+ * fault): none when no phase skews a clock. Their files go with the run (the services stop before them).
+ */
+async function skewableClocksOf(
+  scenario: Scenario,
+  context: ProviderContext,
+): Promise<{ clocks: SkewableClocks; envs: Map<string, NodeJS.ProcessEnv> } | undefined> {
+  const skewed = new Set(scenario.phases.flatMap((phase) => phase.faults.filter(isClockFault).map((f) => f.process)));
+  if (skewed.size === 0) return undefined;
+  const unknown = [...skewed].filter(
+    (name) => name !== 'gateway' && !(DOWNSTREAMS as readonly string[]).includes(name),
+  );
+  if (unknown.length > 0)
+    throw new OrdealError(
+      'ORDEAL_ERR_SCENARIO',
+      `clock_skew names "${unknown[0]}", which the bundled stack does not start (it starts: gateway, ${DOWNSTREAMS.join(', ')})`,
+    );
+  const clocks = await SkewableClocks.create(context.runId);
+  context.cleanup.push('the clock offset files', () => clocks.remove());
+  const envs = new Map<string, NodeJS.ProcessEnv>();
+  for (const name of skewed) envs.set(name, await clocks.envFor(name));
+  return { clocks, envs };
 }
