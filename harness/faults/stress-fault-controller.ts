@@ -4,6 +4,8 @@ import type { Clock } from '../clock/clock.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
 import type { ResourceOwner } from '../lifecycle/resource-owner.ts';
 import type { ProcessIdentity } from '../process/process-identity.ts';
+import { inCgroups, joinableCgroupsOf, type JoinedCgroup } from '../process/cgroups.ts';
+import path from 'node:path';
 import { isStressFault, type Fault, type StressFault } from '../scenario/fault-schema.ts';
 import type { AppliedFault, VanishedFault } from '../verdict/run-records.ts';
 import { assertFillableDirectory, fillPathOf, removeFill, writeFill } from './disk-fill.ts';
@@ -81,6 +83,7 @@ export class StressFaultController implements FaultController {
       );
     for (const fault of faults) {
       if (fault.kind === 'cpu_stress' && fault.process) await this.resolveProcess(fault.process);
+      if (fault.kind !== 'disk_fill') await this.cgroupsOf(fault);
       if (fault.kind === 'memory_stress') await this.assertMemoryFor(fault);
       if (fault.kind === 'disk_fill') await assertFillableDirectory(fault.directory);
     }
@@ -128,12 +131,22 @@ export class StressFaultController implements FaultController {
     return ['--cpu', String(fault.workers), '--cpu-load', String(fault.loadPercent), ...beside, ...bound];
   }
 
+  /** With cgroup: true, the cgroups of the named process the stressor is started in (checked writable first). */
+  private async cgroupsOf(fault: Exclude<StressFault, { kind: 'disk_fill' }>): Promise<JoinedCgroup[]> {
+    if (!fault.cgroup || !fault.process) return [];
+    const target = await this.resolveProcess(fault.process);
+    return joinableCgroupsOf(target.pid, `${fault.kind} cgroup of "${fault.process}"`);
+  }
+
   async apply(fault: Fault, phase: string): Promise<AppliedFault> {
     if (!isStressFault(fault)) throw new Error(`a ${fault.kind} fault is not a stressor's to apply`);
     if (fault.kind === 'disk_fill') return this.fill(fault, phase);
     const args = await this.argsOf(fault);
+    const cgroups = await this.cgroupsOf(fault);
+    // Inside the named process's cgroups: a shell moves itself there and becomes stress-ng (the same pid).
+    const [file, ...argv] = cgroups.length > 0 ? inCgroups(cgroups, [this.binary, ...args]) : [this.binary, ...args];
     // Its own process group: stopped as one (stress-ng forks its workers), by the run or by its watchdog.
-    const child = spawn(this.binary, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(file!, argv, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     this.owner.ownProcess(child.pid);
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-MAX_STDERR_CHARS)));
@@ -152,7 +165,10 @@ export class StressFaultController implements FaultController {
       phase,
       fault,
       appliedAtMs: this.clock.nowMs(),
-      stressor: { pid: child.pid, command: `stress-ng ${args.join(' ')}` },
+      stressor: {
+        pid: child.pid,
+        command: `stress-ng ${args.join(' ')}${cgroups.length > 0 ? ` (in ${cgroups.map((c) => path.dirname(c.procsFile)).join(', ')})` : ''}`,
+      },
     };
     this.running.set(applied.id, { applied, child, exited, stderr: () => stderr });
     return applied;

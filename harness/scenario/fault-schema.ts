@@ -31,6 +31,13 @@ const stopTimeoutSec = z
   .max(300)
   .default(10)
   .describe("Seconds Docker waits after SIGTERM before it sends SIGKILL (docker stop's -t; 10 by default).");
+/** A stressor placed inside the named process's cgroups, not beside it. */
+const cgroup = z
+  .boolean()
+  .default(false)
+  .describe(
+    'Run the stressor inside the cgroups of `process` (its CPU quota, memory limit and pids limit then count both, like a noisy neighbour in its container): needs process, and ordeal allowed to move a process there.',
+  );
 /** The signals a `kill` fault may send: those that end a process, not SIGSTOP (that is `pause`). */
 export const KILL_SIGNALS = ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP'] as const;
 const nonNegativeInt = z.int().min(0);
@@ -158,6 +165,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
         "Starve the CPUs this process may run on (its affinity), from processes; without it, every CPU of the host (ordeal's too).",
       ),
     workers: z.int().min(1).max(64).default(1).describe('stress-ng CPU workers (--cpu), each a busy thread.'),
+    cgroup,
     loadPercent: z
       .int()
       .min(1)
@@ -176,6 +184,10 @@ export const faultSchema = z.discriminatedUnion('kind', [
       .max(65_536)
       .describe('Memory taken, in MB (all workers together); refused beyond what the machine has available.'),
     workers: z.int().min(1).max(16).default(1).describe('stress-ng memory workers (--vm), sharing sizeMb.'),
+    process: processName
+      .optional()
+      .describe('With cgroup: true, the process whose cgroups the stressor joins (its memory limit then counts both).'),
+    cgroup,
   }),
   z.strictObject({
     kind: kind(
@@ -299,9 +311,9 @@ export function describeFault(fault: Fault): string {
     case 'container_restart':
       return `container ${fault.container}: restart`;
     case 'cpu_stress':
-      return `${fault.process ? `CPUs of ${fault.process}` : 'host CPUs'}: cpu_stress ${fault.workers}× at ${fault.loadPercent}%`;
+      return `${fault.cgroup ? `cgroups of ${fault.process}` : fault.process ? `CPUs of ${fault.process}` : 'host CPUs'}: cpu_stress ${fault.workers}× at ${fault.loadPercent}%`;
     case 'memory_stress':
-      return `host: memory_stress ${fault.sizeMb} MB`;
+      return `${fault.cgroup ? `cgroups of ${fault.process}` : 'host'}: memory_stress ${fault.sizeMb} MB`;
     case 'disk_fill':
       return `${fault.directory}: disk_fill ${fault.sizeMb} MB`;
     case 'clock_skew':

@@ -586,6 +586,20 @@ function refineProcessFaults(scenario: ScenarioFields, ctx: z.RefinementCtx): vo
   });
   scenario.phases.forEach((phase, phaseIndex) =>
     (phase.faults ?? []).forEach((fault, faultIndex) => {
+      const stressor = fault.kind === 'cpu_stress' || fault.kind === 'memory_stress';
+      if (
+        stressor &&
+        ((fault.cgroup && fault.process === undefined) ||
+          (fault.kind === 'memory_stress' && !fault.cgroup && fault.process))
+      )
+        ctx.addIssue({
+          code: 'custom',
+          path: ['phases', phaseIndex, 'faults', faultIndex, fault.cgroup ? 'process' : 'cgroup'],
+          input: fault.cgroup ? fault.process : fault.cgroup,
+          message: fault.cgroup
+            ? 'is required by cgroup: true (the process whose cgroups the stressor joins)'
+            : 'is not set: a memory_stress names a process only to join its cgroups (add cgroup: true, or drop process)',
+        });
       // A running process's clock cannot be changed from outside: only one ordeal starts (under libfaketime).
       if (fault.kind === 'clock_skew' && (!scenario.stack || declared.includes(fault.process)))
         ctx.addIssue({

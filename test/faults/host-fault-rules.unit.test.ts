@@ -168,3 +168,29 @@ describe('clock_skew: what a scenario may say', () => {
     expect(errorOf(own)).toMatch(/is not a process ordeal starts/);
   });
 });
+
+describe("stressors in a process's cgroups: what a scenario may say", () => {
+  const stressing = (fault: object) => ({
+    ...base,
+    processes: [{ name: 'ledger', pidFile: '/run/ledger.pid' }],
+    phases: [{ name: 'p', duration: '2s', rate: 5, faults: [fault] }],
+  });
+
+  it('cgroup: true with the process whose cgroups it joins, said in words', () => {
+    const scenario = validateScenario(
+      stressing({ kind: 'memory_stress', process: 'ledger', sizeMb: 64, cgroup: true }),
+    );
+    expect(describeFault(scenario.phases[0]!.faults[0]!)).toBe('cgroups of ledger: memory_stress 64 MB');
+    const cpu = validateScenario(stressing({ kind: 'cpu_stress', process: 'ledger', cgroup: true }));
+    expect(describeFault(cpu.phases[0]!.faults[0]!)).toBe('cgroups of ledger: cpu_stress 1× at 100%');
+  });
+
+  it('refuses cgroup: true without a process, and a memory_stress naming a process without it', () => {
+    expect(errorOf(stressing({ kind: 'cpu_stress', cgroup: true }))).toMatch(
+      /faults\[0\]\.process: .*is required by cgroup: true/,
+    );
+    expect(errorOf(stressing({ kind: 'memory_stress', process: 'ledger', sizeMb: 64 }))).toMatch(
+      /faults\[0\]\.cgroup: .*a memory_stress names a process only to join its cgroups/,
+    );
+  });
+});

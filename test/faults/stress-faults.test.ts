@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,6 +21,24 @@ afterEach(() => {
   for (const child of started.splice(0)) child.kill('SIGKILL');
 });
 
+/** A v1 cpu hierarchy ordeal's tests may make cgroups in (root on a hybrid machine like this one). */
+const CPU_CGROUPS = existsSync('/sys/fs/cgroup/cpu/cgroup.procs') && process.getuid?.() === 0;
+
+/** A cpu cgroup of its own with a quota of `percent` of a CPU; removed (its processes gone first) when disposed. */
+async function cpuCgroup(percent: number): Promise<{ dir: string } & AsyncDisposable> {
+  const dir = await mkdtemp('/sys/fs/cgroup/cpu/ordeal-test-');
+  await writeFile(path.join(dir, 'cpu.cfs_period_us'), '100000');
+  await writeFile(path.join(dir, 'cpu.cfs_quota_us'), String(percent * 1_000));
+  return {
+    dir,
+    [Symbol.asyncDispose]: async () => {
+      for (const child of started.splice(0)) child.kill('SIGKILL');
+      await until(async () => (await readFile(path.join(dir, 'cgroup.procs'), 'utf8')).trim() === '', 5_000, 50);
+      await rmdir(dir);
+    },
+  };
+}
+
 /** stress-ng processes running now, its workers ("stress-ng-vm"…) too; this file is the only one that starts them. */
 const stressors = (): number[] =>
   (spawnSync('pgrep', ['^stress-ng'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
@@ -30,21 +49,23 @@ const stressors = (): number[] =>
  * (autogroup) and stress-ng's workers are one group, however many — so its queue grows. (At 20 ms a request, 40 %,
  * the half left was enough: the starved phase's p95 stayed under 80 ms in a CI run.)
  */
-async function pinnedService(dir: string): Promise<{ url: string; pidFile: string }> {
+async function pinnedService(dir: string, cgroup?: string): Promise<{ url: string; pidFile: string }> {
   const port = await findFreePort();
   const child = spawn('taskset', ['-c', '1', process.execPath, SERVER, String(port), '35'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   started.push(child);
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const pid = /listening (\d+)/.exec(line.toString())![1]!;
+  if (cgroup) await writeFile(path.join(cgroup, 'cgroup.procs'), pid);
   const pidFile = path.join(dir, 'service.pid');
-  await writeFile(pidFile, `${/listening (\d+)/.exec(line.toString())![1]}\n`);
+  await writeFile(pidFile, `${pid}\n`);
   return { url: `http://127.0.0.1:${port}`, pidFile };
 }
 
-async function scenarioWith(phases: object[]) {
+async function scenarioWith(phases: object[], options: { cgroup?: string; p95Ms?: number } = {}) {
   const { file, reportDir } = await writeTempScenario({});
-  const service = await pinnedService(path.dirname(file));
+  const service = await pinnedService(path.dirname(file), options.cgroup);
   await writeFile(
     file,
     JSON.stringify({
@@ -57,7 +78,7 @@ async function scenarioWith(phases: object[]) {
       // Judged where the test says: a recovery phase after a starved one drains the queue it left (not judged).
       slos: [
         {
-          http_req_duration: ['p(95)<150'],
+          http_req_duration: [`p(95)<${options.p95Ms ?? 150}`],
           phases: phases.map((p) => (p as { name: string }).name).filter((n) => n !== 'recovery'),
         },
       ],
@@ -145,6 +166,45 @@ describe.skipIf(!HAS_STRESS_NG)(
       expect(report['checks'][0]).toMatchObject({ phase: 'starved', status: 'inconclusive' });
       expect(report['checks'][0].reason).toMatch(/stress-ng \(pid \d+\) exited early/);
     });
+
+    it.skipIf(!CPU_CGROUPS)(
+      "cpu_stress inside the service's cgroup (a CPU quota they then share) FAILS its phase; the stressor was in that cgroup",
+      { timeout: 90_000 },
+      async () => {
+        // 40 % of a CPU for the cgroup: the service needs 28 % (8 req/s × 35 ms); beside a worker in it, it gets 20 %
+        // (a queue of ~0.24 s of CPU by the phase's end, drained at 12 % in ~2 s: the recovery phase, unjudged).
+        await using cgroup = await cpuCgroup(40);
+        const { file, reportDir } = await scenarioWith(
+          [
+            { name: 'calm', duration: '3s', rate: 8 },
+            {
+              name: 'starved',
+              duration: '3s',
+              rate: 8,
+              faults: [{ kind: 'cpu_stress', process: 'service', workers: 1, cgroup: true }],
+            },
+            { name: 'recovery', duration: '4s', rate: 8 },
+            { name: 'after', duration: '3s', rate: 8 },
+          ],
+          { cgroup: cgroup.dir, p95Ms: 250 },
+        );
+        const run = startCli(['run', file, '--report-dir', reportDir], {}, ORDEAL_CPU);
+        await run.waitForOutput(/fault on: service cpu_stress/, 60_000);
+        await until(() => stressors().length > 1, 5_000, 50);
+        // Every stress-ng process (the parent and its workers) is in the service's cgroup.
+        for (const pid of stressors())
+          expect(execFileSync('cat', [`/proc/${pid}/cgroup`], { encoding: 'utf8' })).toContain(
+            `:cpu:/${path.basename(cgroup.dir)}\n`,
+          );
+        expect(await run.exit, run.stderr()).toBe(1);
+        const report = await readOnlyReport(reportDir);
+        const statusOf = Object.fromEntries(
+          (report['checks'] as { phase: string; status: string }[]).map((c) => [c.phase, c.status]),
+        );
+        expect(statusOf, JSON.stringify(report['checks'])).toEqual({ calm: 'pass', starved: 'fail', after: 'pass' });
+        expect(report['faults'][0].stressor.command).toMatch(new RegExp(`\\(in .*${cgroup.dir}\\)$`));
+      },
+    );
 
     it(
       'refuses before any load: more memory than the machine has, an undeclared process (exit 2)',
