@@ -1,7 +1,6 @@
 import type { RecordedSignals, SeriesResult, TimePoint } from './recorded-signals.ts';
 import type { CheckResult } from './check-result.ts';
 import type { Duration } from '../notation/duration.ts';
-import type { RestartSighting } from '../verdict/run-records.ts';
 
 /** A phase's span on the run's time base. */
 export interface PhaseWindow {
@@ -15,6 +14,17 @@ export interface PhaseWindow {
 /** What a fault acted on: its proxy's name, its process's or its container's (starvation of the whole host: "host"). */
 export const spanTargetOf = (span: FaultSpanRecord): string =>
   span.fault.proxy ?? span.fault.process ?? span.fault.container ?? 'host';
+
+/**
+ * What the watch saw of a killed process, on the run's time base: not running again at some moment after
+ * `lookedNotBackAtMs` (the start of the last look that found it gone, or still the killed one), and running again
+ * (a new pid or start time) by `seenBackAtMs` (the end of the first look that found it), if it was seen back. It
+ * came back between the two; a wide gap means ordeal did not look (paused or starved), and a judge says so.
+ */
+export interface RestartSighting {
+  lookedNotBackAtMs: number;
+  seenBackAtMs?: number;
+}
 
 export interface FaultSpanRecord {
   readonly phase: string;

@@ -7,7 +7,7 @@ import { inconclusive, judged, seconds, type ResilienceContext } from './resilie
 const KIND = 'restart';
 
 /**
- * A look is due every 100 ms (process/restart-watch.ts): a gap of more than three between the last look that did not
+ * A look is due every 100 ms (faults/restart-watch.ts): a gap of more than three between the last look that did not
  * see the process back and the one that did means ordeal was paused or starved, and a return across the bound
  * within that gap cannot be placed against it.
  */

@@ -4,7 +4,7 @@ import { capacitySummary, capacityTable, type CapacityReport } from '../capacity
 import { findCapacity, heldFaultsOf } from '../capacity/find-capacity.ts';
 import { renderCapacityHtml } from '../capacity/capacity-html.ts';
 import { OrdealError } from '../errors/ordeal-error.ts';
-import { writeFileAtomic } from '../report/atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { assertWritableFolder } from '../report/writable-folder.ts';
 import { createRunId } from '../run/run-id.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';

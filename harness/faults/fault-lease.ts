@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { HeldContainer } from '../containers/held-container.ts';
 import type { PendingRestart } from '../process/restart-command.ts';
-import { writeFileAtomic } from '../report/atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { ensurePrivateFolder, stateDirectory } from './state-directory.ts';
 
 /**

@@ -13,7 +13,7 @@ import {
 import { isProcessFault, type Fault } from '../scenario/fault-schema.ts';
 import type { AppliedFault, VanishedFault } from '../verdict/run-records.ts';
 import { runRestartCommand, type PendingRestart } from '../process/restart-command.ts';
-import { watchForRestart, type RestartWatch } from '../process/restart-watch.ts';
+import { watchForRestart, type RestartWatch } from './restart-watch.ts';
 import type { FaultController } from './fault-controller.ts';
 
 /** A process the scenario declares (its `processes`), by name. */

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { OrdealError } from '../errors/ordeal-error.ts';
-import { writeFileAtomic } from '../report/atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 
 /**
  * Where Debian's libfaketime keeps its multithreaded build (Node runs several threads): `$ORDEAL_LIBFAKETIME`,

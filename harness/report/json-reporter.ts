@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import type { Reporter } from './reporter.ts';
 import type { RunReport } from './run-report.ts';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { escapeHtml as escapeXml } from './html/escape-html.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { formatObserved } from './format-number.ts';
 import type { Reporter } from './reporter.ts';
 import { describeErrorKinds } from './what-went-wrong.ts';

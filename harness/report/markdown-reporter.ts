@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { formatMs, formatObserved, formatPercent, formatRate, formatSeconds } from './format-number.ts';
 import { STEP_ROW_HEADERS, stepRows } from './phase-row.ts';
 import type { ReportContext, Reporter } from './reporter.ts';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { formatMs, formatPercent } from './format-number.ts';
 import { utcTime } from './run-time.ts';
 import { describeCheck } from './what-went-wrong.ts';

@@ -1,20 +1,10 @@
+import type { RestartSighting } from '../checks/resilience-context.ts';
 import type { Fault } from '../scenario/fault-schema.ts';
 
 /*
  * What the judge is given about the run's faults and guards: records, written by faults/ and guards/ as the run
  * goes, read here. They live with the judge (its input), so the judge imports nothing from the parts that do I/O.
  */
-
-/**
- * What the watch saw of a killed process, on the run's time base: not running again at some moment after
- * `lookedNotBackAtMs` (the start of the last look that found it gone, or still the killed one), and running again
- * (a new pid or start time) by `seenBackAtMs` (the end of the first look that found it), if it was seen back. It
- * came back between the two; a wide gap means ordeal did not look (paused or starved), and a judge says so.
- */
-export interface RestartSighting {
-  lookedNotBackAtMs: number;
-  seenBackAtMs?: number;
-}
 
 /** A fault as applied: a record, never changed afterwards. */
 export interface AppliedFault {
@@ -25,7 +15,7 @@ export interface AppliedFault {
   readonly appliedAtMs: number;
   /**
    * A fault on a process: the process it acted on, and (set when it is removed) what became of it; for a kill, when
-   * it was seen running again (process/restart-watch.ts).
+   * it was seen running again (faults/restart-watch.ts).
    */
   readonly process?: { pid: number; command: string; outcome?: string; back?: RestartSighting };
   /** A fault on a container: the container it acted on, and (set when it is removed) what became of it. */

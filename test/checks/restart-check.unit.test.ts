@@ -3,7 +3,7 @@ import { evaluateResilienceCheck } from '../../harness/checks/check-registry.ts'
 import type { FaultSpanRecord, ResilienceContext } from '../../harness/checks/resilience-context.ts';
 import type { Clock } from '../../harness/clock/clock.ts';
 import type { ProcessIdentity } from '../../harness/process/process-identity.ts';
-import { watchForRestart } from '../../harness/process/restart-watch.ts';
+import { watchForRestart } from '../../harness/faults/restart-watch.ts';
 import { validateScenario } from '../../harness/scenario/validate-scenario.ts';
 import { until } from '../support/until.ts';
 

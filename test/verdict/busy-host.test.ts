@@ -7,11 +7,12 @@ import { writeTempScenario } from '../support/temp-scenario.ts';
 
 describe('a busy host: the send lag is an error bar, not a veto', () => {
   it(
-    "with two busy loops on ordeal's core, a wide margin PASSES, a threshold within the lag is INCONCLUSIVE with the numbers, and the report says once that the host was busy",
+    "with three busy loops on ordeal's core, a wide margin PASSES, a threshold within the lag is INCONCLUSIVE with the numbers, and the report says once that the host was busy",
     { timeout: 60_000 },
     async () => {
       // The service has a core of its own and a known service time (20 ms); ordeal shares core 0 with two busy loops.
-      // (Measured this way: send lag p99 13–15 ms, p95 ~31 ms; at nice 0 the lag was 5–8 ms, at nice 10 41–64 ms.)
+      // (Measured this way with two loops: send lag p99 13–15 ms, p95 ~31 ms, once 8.0 ms in a CI run, under the 10 ms
+      // this test needs to be about a busy host: three now. At nice 0 the lag was 5–8 ms, at nice 10 41–64 ms.)
       const server = await startCountingServerProcess({ delayMs: 20, cpu: 1 });
       try {
         const { file, reportDir } = await writeTempScenario({
@@ -23,7 +24,7 @@ describe('a busy host: the send lag is an error bar, not a veto', () => {
           // 2 s: far above anything a 20 ms service shows, lag included. 23 ms: the service meets it (20 ms + a timer's lateness), the lag hides that.
           slos: [{ http_req_duration: ['p(95)<2000', 'p(95)<23'], http_req_failed: ['rate<0.01'] }],
         });
-        // ordeal on core 0, a little below normal priority (nice 5, like a scheduled job); once its phase runs, two busy loops take that core.
+        // ordeal on core 0, a little below normal priority (nice 5, like a scheduled job); once its phase runs, three busy loops take that core.
         const run = startCli(['run', file, '--report-dir', reportDir, '--no-compare'], {}, [
           'nice',
           '-n',
@@ -34,7 +35,7 @@ describe('a busy host: the send lag is an error bar, not a veto', () => {
         ]);
         await run.waitForOutput(/phase steady/);
         {
-          await using _busy = startBusyLoops(2, { cpu: 0 });
+          await using _busy = startBusyLoops(3, { cpu: 0 });
           // Until the phase's last second (the live line says "1s left"): the report is then written on a free core.
           await run.waitForOutput(/elapsed, (1s|\d+ms) left|verdict:/, 40_000);
         }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock.ts';
-import type { RestartSighting } from '../verdict/run-records.ts';
-import type { ProcessIdentity } from './process-identity.ts';
+import type { RestartSighting } from '../checks/resilience-context.ts';
+import type { ProcessIdentity } from '../process/process-identity.ts';
 
 /** How often a killed process is looked up again while the watch waits for it to run again. */
 export const RESTART_LOOK_INTERVAL_MS = 100;
