@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import primaryKilled from '../../scenarios/primary-killed.ts';
@@ -15,6 +16,20 @@ const killedWith = (stack: { failover?: boolean }) => ({
   // The supervisor's restart, timed by ordeal (no Prometheus needed; the game day judges the failover check too).
   checks: primaryKilled.checks.filter((c) => c.kind === 'restart'),
 });
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** The bundled services this test's process runs now (its children running fixtures/services/service-main). */
+const serviceProcesses = (): string[] =>
+  spawnSync('pgrep', ['-a', '-P', String(process.pid)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((line) => line.includes('service-main'));
 
 /** Phases of 5, 7.5 and 5 s: the restart (~1 s) is still a good share of the killed phase. */
 const HALF_TIME = { timeScale: 0.5 };
@@ -35,6 +50,12 @@ describe('scenarios/primary-killed.ts: failover judged with a killed primary', (
       expect(fault).toMatchObject({ kind: 'kill', proxy: 'ledger-primary' });
       expect(fault!.process!.outcome).toMatch(/^running again as pid \d+/);
       expect(fault!.process!.outcome).not.toContain(`pid ${fault!.process!.pid} `);
+      // The run's end stops the process the supervisor started, and nothing starts another (one supervisor per
+      // service: a second one once restarted it after the stop, and the CLI waited on it forever).
+      const restartedPid = Number(/running again as pid (\d+)/.exec(fault!.process!.outcome!)![1]);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(alive(restartedPid), `pid ${restartedPid} still running`).toBe(false);
+      expect(serviceProcesses()).toEqual([]);
       expect(statusOf(healthy, 'ledger-primary-killed')).toContainEqual(
         expect.stringMatching(/^ledger-primary runs again within 5s: pass/),
       );
