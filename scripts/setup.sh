@@ -18,6 +18,15 @@ else
   say "npm packages are up to date"
 fi
 
+# The CLI runs compiled (dist/, as an installed package does) when dist/ is newer than the sources; npm ci builds it,
+# and after a pull or an edit it is built again here (else bin/ordeal.mjs runs the sources through tsx).
+if node --input-type=module -e "import { isBuildFresh } from './bin/fresh-build.mjs'; process.exit(isBuildFresh(process.cwd(), 'dist/harness/cli/main.js') ? 0 : 1)"; then
+  say "dist/ is up to date with the sources"
+else
+  say "building dist/ from the sources (npm run build: tsc, a few seconds; the CLI then starts compiled)"
+  node scripts/build.mjs >&2 || say "the build failed: the CLI runs the TypeScript sources through tsx instead (slower to start)"
+fi
+
 node --import tsx scripts/ensure-toxiproxy.ts
 
 # Prometheus (and promtool) from Debian's package, for checks on the service's own signals.

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isBuildFresh } from '../../bin/fresh-build.mjs';
 
 /**
  * The CLI the integration tests start: the harness compiled to JavaScript (as the published package runs it), not
@@ -12,22 +12,10 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const COMPILED_BUILD = path.join(ROOT, 'test-artifacts', 'build');
 export const COMPILED_CLI = path.join(COMPILED_BUILD, 'harness', 'cli', 'main.js');
-const SOURCES = ['harness', 'fixtures', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/build.mjs'];
-
-function newestMtimeMs(entry: string): number {
-  const stat = statSync(entry, { throwIfNoEntry: false });
-  if (!stat) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const child of readdirSync(entry)) newest = Math.max(newest, newestMtimeMs(path.join(entry, child)));
-  return newest;
-}
 
 /** vitest globalSetup (integration and serial projects): (re)builds the compiled CLI when a source is newer. */
 export default function setup(): void {
-  const built = statSync(COMPILED_CLI, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const newest = Math.max(...SOURCES.map((s) => newestMtimeMs(path.join(ROOT, s))));
-  if (built > newest) return;
+  if (isBuildFresh(ROOT, COMPILED_CLI)) return;
   const result = spawnSync(
     process.execPath,
     [path.join(ROOT, 'scripts', 'build.mjs'), '--out', COMPILED_BUILD, '--no-check'],
