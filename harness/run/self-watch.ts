@@ -4,6 +4,8 @@ import type { SelfSample } from '../verdict/recorded-run.ts';
 
 /** ordeal looks at itself this often: its memory, its main thread's event-loop lag and its GC pauses since the last look. */
 export const SELF_SAMPLE_MS = 5_000;
+/** A heartbeat of the main thread this often: a stall is read to within this much, wherever it falls in a sample. */
+const BEAT_MS = 100;
 /** At most this many samples are kept (a week at one per 5 s); beyond it every other one is dropped (the run's shape stays). */
 const MAX_SAMPLES = 120_000;
 
@@ -25,6 +27,10 @@ export class SelfWatch {
   private timer?: NodeJS.Timeout;
   /** When the last sample was taken (the run's time base): how late this one is, is lag too. */
   private lastSampleMs = 0;
+  private beat?: NodeJS.Timeout;
+  /** When the heartbeat last ran, and the most it was late since the last sample. */
+  private lastBeatMs = 0;
+  private beatLateMs = 0;
 
   constructor(
     private readonly intervalMs = SELF_SAMPLE_MS,
@@ -40,9 +46,22 @@ export class SelfWatch {
     });
     this.gc.observe({ entryTypes: ['gc'] });
     this.cpu = process.cpuUsage();
-    this.lastSampleMs = timeBaseNowMs();
+    this.lastSampleMs = this.lastBeatMs = timeBaseNowMs();
     this.timer = setInterval(() => this.sample(), this.intervalMs);
     this.timer.unref();
+    this.beat = setInterval(() => this.heartbeat(), BEAT_MS);
+    this.beat.unref();
+  }
+
+  /** How late the heartbeat is now (a stall that is only just over, or still going, counts up to now). */
+  private lateBeatMs(nowMs: number): number {
+    return Math.max(0, nowMs - this.lastBeatMs - BEAT_MS);
+  }
+
+  private heartbeat(): void {
+    const nowMs = timeBaseNowMs();
+    this.beatLateMs = Math.max(this.beatLateMs, this.lateBeatMs(nowMs));
+    this.lastBeatMs = nowMs;
   }
 
   private sample(): void {
@@ -54,10 +73,13 @@ export class SelfWatch {
     this.cpu = process.cpuUsage();
     // The histogram can miss a stall outright: after a pause both its timer and this one are overdue, and when this
     // one runs first, its reset() drops the histogram's last timestamp, so the stall is never recorded (2 of 6
-    // SIGSTOPs of 1.5 s here). This sampler's own lateness is event-loop lag just as much: the larger counts.
+    // SIGSTOPs of 1.5 s here). This sampler's own lateness reads a stall short by how far into it it fell due (up
+    // to a whole interval); the heartbeat's, every 100 ms, reads it to within 100 ms, in the sample it ends in (a
+    // stall the sampler wakes from first is counted here, up to now, not left to the next sample). The largest counts.
     const atMs = timeBaseNowMs();
-    const lateMs = Math.max(0, atMs - this.lastSampleMs - this.intervalMs);
-    this.lastSampleMs = atMs;
+    const lateMs = Math.max(0, atMs - this.lastSampleMs - this.intervalMs, this.beatLateMs, this.lateBeatMs(atMs));
+    this.lastSampleMs = this.lastBeatMs = atMs;
+    this.beatLateMs = 0;
     const histogramP99Ms = delay.count > 0 ? delay.percentile(99) / 1e6 : 0;
     this.samples.push({
       atMs,
@@ -84,6 +106,7 @@ export class SelfWatch {
 
   stop(): SelfSample[] {
     clearInterval(this.timer);
+    clearInterval(this.beat);
     this.delay?.disable();
     this.gc?.disconnect();
     return this.record();

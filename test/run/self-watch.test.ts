@@ -60,10 +60,10 @@ describe("ordeal's own health on the timeline", () => {
       }
       await once(child, 'exit');
       const lags = JSON.parse(output.split('\n').find((line) => line.startsWith('['))!) as number[];
-      // A sample's lateness is the stall less how far into it the sampler's timer (every 300 ms) fell due: at least
-      // 700 − 300 ms (a CI run saw 512 ms for one), and far above the 10–20 ms of a calm loop.
+      // Each 700-ms stop read to within the heartbeat's 100 ms (the sampler's own lateness, every 300 ms here, read
+      // one as 512 ms in a CI run: short by how far into the stop it fell due).
       expect(
-        lags.filter((ms) => ms >= 400),
+        lags.filter((ms) => ms >= 600),
         lags.join(', '),
       ).toHaveLength(6);
     },
