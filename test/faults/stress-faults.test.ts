@@ -21,6 +21,20 @@ afterEach(() => {
   for (const child of started.splice(0)) child.kill('SIGKILL');
 });
 
+/** How busy CPU `cpu` was over the next `ms` (0–1), from /proc/stat: what else the machine runs there. */
+async function busyShareOf(cpu: number, ms: number): Promise<number> {
+  const read = async (): Promise<{ idle: number; total: number }> => {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n').find((l) => l.startsWith(`cpu${cpu} `))!;
+    const fields = line.trim().split(/\s+/).slice(1).map(Number);
+    return { idle: fields[3]! + fields[4]!, total: fields.reduce((sum, v) => sum + v, 0) };
+  };
+  const before = await read();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = await read();
+  const total = after.total - before.total;
+  return total > 0 ? 1 - (after.idle - before.idle) / total : 0;
+}
+
 /** A v1 cpu hierarchy ordeal's tests may make cgroups in (root on a hybrid machine like this one). */
 const CPU_CGROUPS = existsSync('/sys/fs/cgroup/cpu/cgroup.procs') && process.getuid?.() === 0;
 
@@ -93,7 +107,12 @@ describe.skipIf(!HAS_STRESS_NG)(
     it(
       'cpu_stress beside the service FAILS its phase and the next PASSES; memory_stress holds its memory; both stopped at the phase end',
       { timeout: 90_000 },
-      async () => {
+      async (context) => {
+        // The service needs 70 % of CPU 1: on a host where something else keeps that CPU busy (two busy loops beside
+        // npm test), its calm phase is starved already and no starvation can be shown. Said, not judged.
+        const busy = await busyShareOf(1, 1_000);
+        if (busy > 0.3)
+          context.skip(`CPU 1 was ${Math.round(busy * 100)} % busy before the run: too busy to show a starvation`);
         const { file, reportDir } = await scenarioWith([
           { name: 'calm', duration: '3s', rate: 20 },
           {
