@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import primaryKilled from '../../scenarios/primary-killed.ts';
 import { notAboutTheGenerator } from '../support/not-about-the-generator.ts';
+import { alive } from '../support/alive.ts';
 
 /** The bundled stack's ledger-primary killed by a `kill` fault and brought back by the stack's own supervisor. */
 const killedWith = (stack: { failover?: boolean }) => ({
@@ -17,14 +18,6 @@ const killedWith = (stack: { failover?: boolean }) => ({
   checks: primaryKilled.checks.filter((c) => c.kind === 'restart'),
 });
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 /** The bundled services this test's process runs now (its children running fixtures/services/service-main). */
 const serviceProcesses = (): string[] =>
   spawnSync('pgrep', ['-a', '-P', String(process.pid)], { encoding: 'utf8' })

@@ -6,6 +6,7 @@ import { startCli } from '../support/run-cli.ts';
 import { startTargetBehindToxiproxy } from '../support/behind-toxiproxy.ts';
 import { writeTempScenario } from '../support/temp-scenario.ts';
 import { toxiproxyState } from '../support/toxiproxy-state.ts';
+import { alive } from '../support/alive.ts';
 
 // Three by default; ORDEAL_KILL_ROUNDS=10 for the long attack (each round is a fresh run killed at a random moment).
 const KILLS = Number(process.env.ORDEAL_KILL_ROUNDS ?? 3);
@@ -107,15 +108,6 @@ describe('kill -9 of ordeal during fault phases', () => {
 function childPids(pid: number): number[] {
   const result = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
   return result.stdout.split('\n').filter(Boolean).map(Number);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Runs the bundled stack with a fault and a Prometheus check, kills ordeal -9 once `ready` resolves, and checks that every process it had started is gone within 10 s. */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { alive } from './alive.ts';
 
 export interface DockerEngine {
   /** Why Docker cannot be used here; undefined when it can. */
@@ -19,15 +20,6 @@ const USERS = path.join(SHARED, 'users');
 const LOCK = path.join(SHARED, 'lock');
 const STARTED_PID = path.join(SHARED, 'dockerd.pid');
 const LOG = path.join(os.tmpdir(), 'ordeal-dockerd.log');
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** One file at a time starts or stops dockerd (or builds an image) (mkdir is atomic; a lock older than ten minutes was left by a dead file: building the image can take minutes). */
 export async function locked<T>(work: () => Promise<T>): Promise<T> {
